@@ -1,0 +1,47 @@
+/* normalise.h - metadata values to canonical names.
+ *
+ * Alias tables map each way of writing a value to one canonical name
+ * ("US", "U.S.", "usa", "United States of America" -> "United States").
+ * Lookups ignore case, dots, and the difference between hyphens,
+ * underscores and blanks, so "west-germany" finds "West Germany".  A value
+ * with no entry is kept as written, except that a lower-case code such as
+ * Reuters writes ("james-baker") becomes a name ("James Baker") in the
+ * person, place and organisation fields; topics are codes and stay so.
+ * The indexer and the query parser use the same normaliser, so
+ * place:usa, place:US and place:"United States" are one query.
+ *
+ * Table files: UTF-8 text, one entry per line, the canonical name then its
+ * aliases separated by tabs; blank lines and lines starting with # are
+ * ignored.
+ */
+#ifndef NA_NORMALISE_H
+#define NA_NORMALISE_H
+
+#include "config.h"
+#include "schema.h"
+#include "status.h"
+
+typedef struct na_normaliser na_normaliser_t;
+
+/* Loads the alias tables CFG names.  NA_ERR_IO naming the file when one
+ * cannot be read; NA_ERR_PARSE with "file:line: reason" for a bad line. */
+na_status_t na_normaliser_load(const na_config_t *cfg, na_normaliser_t **out, na_error_t *err);
+
+/* An empty normaliser (no tables; codes still become names). */
+na_normaliser_t *na_normaliser_new(void);
+
+/* Adds the table at PATH for FIELD. */
+na_status_t na_normaliser_add_file(na_normaliser_t *n, na_field_t field, const char *path,
+                                   na_error_t *err);
+/* Adds one entry: ALIAS (may equal CANONICAL) maps to CANONICAL. */
+void na_normaliser_add(na_normaliser_t *n, na_field_t field, const char *alias,
+                       const char *canonical);
+
+void na_normaliser_free(na_normaliser_t *n);
+
+/* Returns the canonical form of VALUE in FIELD, malloc()ed (caller
+ * frees), with surrounding blanks trimmed and inner runs of blanks made
+ * one space; NULL when VALUE is empty after trimming. */
+char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value);
+
+#endif

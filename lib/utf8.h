@@ -1,0 +1,32 @@
+/* utf8.h - making text valid UTF-8 without losing it.
+ *
+ * Articles arrive in UTF-8, Latin-1 or a mixture.  The original bytes are
+ * stored untouched; the text that is indexed and shown must be valid
+ * UTF-8, so each byte that does not start a valid sequence is read as a
+ * Windows-1252 character (Latin-1 for the bytes 1252 leaves undefined).
+ */
+#ifndef NA_UTF8_H
+#define NA_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when the LEN bytes at S are valid UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+bool na_utf8_valid(const char *s, size_t len);
+
+/* Returns a malloc()ed, NUL-terminated, valid UTF-8 copy of the LEN bytes
+ * at S, converting invalid bytes as described above and dropping NUL
+ * bytes and C0 controls other than tab, newline and carriage return.
+ * Caller frees. */
+char *na_utf8_sanitize(const char *s, size_t len);
+
+/* Decodes one code point at S (at most LEN bytes).  Returns its length in
+ * bytes (>= 1) and stores the code point in *CP, or returns 0 for an
+ * invalid sequence. */
+size_t na_utf8_decode(const char *s, size_t len, unsigned *cp);
+
+/* Writes CP as UTF-8 into OUT (at least 4 bytes); returns the length. */
+size_t na_utf8_encode(unsigned cp, char *out);
+
+#endif

@@ -1,0 +1,197 @@
+/* util.c - allocation that aborts on exhaustion, byte buffers, string lists. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void die_nomem(size_t size)
+{
+    fprintf(stderr, "newsarc: fatal: out of memory allocating %zu bytes\n", size);
+    abort();
+}
+
+void *na_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        die_nomem(size);
+    return p;
+}
+
+void *na_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        die_nomem(count * size);
+    return p;
+}
+
+void *na_xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        die_nomem(size);
+    return p;
+}
+
+char *na_xstrdup(const char *s)
+{
+    return s ? na_xstrndup(s, strlen(s)) : NULL;
+}
+
+char *na_xstrndup(const char *s, size_t len)
+{
+    char *p = na_xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *na_xasprintf(const char *fmt, ...)
+{
+    na_buf_t buf = NA_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    na_buf_vaddf(&buf, fmt, ap);
+    va_end(ap);
+    return na_buf_detach(&buf, NULL);
+}
+
+void na_buf_init(na_buf_t *buf)
+{
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+}
+
+void na_buf_release(na_buf_t *buf)
+{
+    free(buf->data);
+    na_buf_init(buf);
+}
+
+void na_buf_reset(na_buf_t *buf)
+{
+    buf->len = 0;
+    if (buf->data)
+        buf->data[0] = '\0';
+}
+
+void na_buf_grow(na_buf_t *buf, size_t extra)
+{
+    size_t need = buf->len + extra + 1;
+    if (need <= buf->cap)
+        return;
+    size_t cap = buf->cap ? buf->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    buf->data = na_xrealloc(buf->data, cap);
+    buf->cap = cap;
+}
+
+void na_buf_add(na_buf_t *buf, const void *data, size_t len)
+{
+    na_buf_grow(buf, len);
+    if (len)
+        memcpy(buf->data + buf->len, data, len);
+    buf->len += len;
+    buf->data[buf->len] = '\0';
+}
+
+void na_buf_adds(na_buf_t *buf, const char *s)
+{
+    na_buf_add(buf, s, strlen(s));
+}
+
+void na_buf_addc(na_buf_t *buf, char c)
+{
+    na_buf_grow(buf, 1);
+    buf->data[buf->len++] = c;
+    buf->data[buf->len] = '\0';
+}
+
+void na_buf_vaddf(na_buf_t *buf, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return;
+    na_buf_grow(buf, (size_t)n);
+    vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
+    buf->len += (size_t)n;
+}
+
+void na_buf_addf(na_buf_t *buf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    na_buf_vaddf(buf, fmt, ap);
+    va_end(ap);
+}
+
+char *na_buf_detach(na_buf_t *buf, size_t *len)
+{
+    if (!buf->data)
+        na_buf_grow(buf, 0);
+    char *p = buf->data;
+    if (len)
+        *len = buf->len;
+    na_buf_init(buf);
+    return p;
+}
+
+void na_strlist_take(na_strlist_t *list, char *s)
+{
+    if (list->count == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 4;
+        list->items = na_xrealloc(list->items, list->cap * sizeof *list->items);
+    }
+    list->items[list->count++] = s;
+}
+
+void na_strlist_add(na_strlist_t *list, const char *s)
+{
+    na_strlist_take(list, na_xstrdup(s));
+}
+
+bool na_strlist_contains(const na_strlist_t *list, const char *s)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (strcmp(list->items[i], s) == 0)
+            return true;
+    return false;
+}
+
+bool na_strlist_add_unique(na_strlist_t *list, const char *s)
+{
+    if (na_strlist_contains(list, s))
+        return false;
+    na_strlist_add(list, s);
+    return true;
+}
+
+void na_strlist_clear(na_strlist_t *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+    list->items = NULL;
+    list->count = list->cap = 0;
+}
+
+int na_read_file(const char *path, na_buf_t *buf)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        na_buf_add(buf, chunk, n);
+    int e = ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    return e;
+}

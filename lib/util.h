@@ -1,0 +1,75 @@
+/* util.h - memory helpers, a growable byte buffer and a string list.
+ *
+ * Allocation failure is not a recoverable condition for newsarc's programs
+ * (as in git's xmalloc and redis' zmalloc): the na_x* allocators print one
+ * line and abort instead of returning NULL, so no caller checks for NULL.
+ */
+#ifndef NA_UTIL_H
+#define NA_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+void *na_xmalloc(size_t size);
+void *na_xcalloc(size_t count, size_t size);
+void *na_xrealloc(void *ptr, size_t size);
+/* Caller owns the copies; free with free().  na_xstrdup(NULL) is NULL. */
+char *na_xstrdup(const char *s);
+char *na_xstrndup(const char *s, size_t len);
+char *na_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer that is always NUL-terminated (data[len] == 0).
+ * Initialise with NA_BUF_INIT or na_buf_init(); na_buf_release() frees it
+ * and leaves it empty and reusable. */
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+} na_buf_t;
+
+#define NA_BUF_INIT { NULL, 0, 0 }
+
+void na_buf_init(na_buf_t *buf);
+void na_buf_release(na_buf_t *buf);
+/* Empties BUF but keeps its memory. */
+void na_buf_reset(na_buf_t *buf);
+void na_buf_grow(na_buf_t *buf, size_t extra);
+void na_buf_add(na_buf_t *buf, const void *data, size_t len);
+void na_buf_adds(na_buf_t *buf, const char *s);
+void na_buf_addc(na_buf_t *buf, char c);
+void na_buf_addf(na_buf_t *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void na_buf_vaddf(na_buf_t *buf, const char *fmt, va_list ap);
+/* Returns the contents (never NULL; caller owns, free with free()) and
+ * leaves BUF empty. */
+char *na_buf_detach(na_buf_t *buf, size_t *len);
+
+/* An ordered list of owned NUL-terminated strings. */
+typedef struct {
+    char **items;
+    size_t count;
+    size_t cap;
+} na_strlist_t;
+
+#define NA_STRLIST_INIT { NULL, 0, 0 }
+
+/* Appends a copy of S. */
+void na_strlist_add(na_strlist_t *list, const char *s);
+/* Appends S itself; the list takes ownership. */
+void na_strlist_take(na_strlist_t *list, char *s);
+/* Appends a copy of S unless an equal string is already there; returns
+ * true when it was added. */
+bool na_strlist_add_unique(na_strlist_t *list, const char *s);
+bool na_strlist_contains(const na_strlist_t *list, const char *s);
+/* Frees every string and the array; the list is empty afterwards. */
+void na_strlist_clear(na_strlist_t *list);
+
+/* Reads the whole file at PATH into BUF (appending).  Returns 0, or an
+ * errno value on failure. */
+int na_read_file(const char *path, na_buf_t *buf);
+
+/* ASCII-only helpers that ignore the locale. */
+static inline bool na_is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static inline int na_ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+#endif
