@@ -1,0 +1,282 @@
+/* main.c - newsarc-index: read articles from files, directories or
+ * standard input and index them.
+ *
+ * Per-input outcomes are sorted in one place (report_reject and the
+ * status switch in index_input): a bad file or record is reported on one
+ * line and skipped; a database error stops the run after keeping what was
+ * committed.  Quiet unless something is wrong, so cron mails only
+ * problems. */
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "index.h"
+#include "normalise.h"
+#include "options.h"
+#include "parse.h"
+#include "progress.h"
+#include "walk.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+typedef struct {
+    const na_index_options_t *opts;
+    na_indexer_t *indexer;
+    na_progress_t progress;
+    const na_input_t *input;
+    size_t record;        /* articles seen in the current input */
+    size_t articles;      /* articles seen in the run */
+    size_t bytes_before;  /* input bytes of the files already done */
+    bool rejected;        /* some input or record was rejected */
+    na_status_t db_status;/* first database error: stops the run */
+    na_error_t db_error;
+} run_t;
+
+static int status_to_exit(na_status_t st)
+{
+    switch (st) {
+    case NA_OK: return NA_EXIT_OK;
+    case NA_ERR_LOCKED: return NA_EXIT_LOCKED;
+    case NA_ERR_INVALID:
+    case NA_ERR_PARSE: return NA_EXIT_USAGE;
+    default: return NA_EXIT_DATABASE;
+    }
+}
+
+static void report_reject(run_t *run, size_t line, const char *reason)
+{
+    na_progress_clear(&run->progress);
+    if (line)
+        fprintf(stderr, "newsarc-index: %s:%zu: error: %s\n", run->input->path, line, reason);
+    else
+        fprintf(stderr, "newsarc-index: %s: error: %s\n", run->input->path, reason);
+    run->rejected = true;
+}
+
+static void sink_reject(size_t line, const char *reason, void *ud)
+{
+    report_reject(ud, line, reason);
+}
+
+static int sink_article(na_article_t *article, void *ud)
+{
+    run_t *run = ud;
+    run->record++;
+    run->articles++;
+    /* One article per file takes the file's relative path as its id;
+     * records of a many-article file without ids are numbered. */
+    char *default_id;
+    if (article->format == NA_FORMAT_TEXT || article->format == NA_FORMAT_MARKDOWN)
+        default_id = na_xstrdup(run->input->relpath);
+    else
+        default_id = na_xasprintf("%s#%zu", run->input->relpath, run->record);
+    na_status_t st = na_indexer_add(run->indexer, article, default_id, &run->db_error);
+    free(default_id);
+    if (st != NA_OK) {
+        run->db_status = st;
+        return 1;
+    }
+    na_progress_update(&run->progress, run->articles, run->bytes_before);
+    return interrupted ? 1 : 0;
+}
+
+static void read_stdin(na_buf_t *buf, int *e)
+{
+    char chunk[65536];
+    ssize_t n;
+    *e = 0;
+    while ((n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR && !interrupted)
+                continue;
+            *e = errno;
+            return;
+        }
+        na_buf_add(buf, chunk, (size_t)n);
+    }
+}
+
+static void index_input(run_t *run, const na_input_t *input)
+{
+    run->input = input;
+    run->record = 0;
+    na_buf_t buf = NA_BUF_INIT;
+    int e = 0;
+    if (strcmp(input->path, "-") == 0)
+        read_stdin(&buf, &e);
+    else
+        e = na_read_file(input->path, &buf);
+    if (e) {
+        report_reject(run, 0, strerror(e));
+        na_buf_release(&buf);
+        return;
+    }
+    if (buf.len == 0) {
+        report_reject(run, 0, "empty file");
+        na_buf_release(&buf);
+        return;
+    }
+    const unsigned char *bytes = (const unsigned char *)buf.data;
+    na_format_t format = run->opts->input_format;
+    if (format == NA_FORMAT_AUTO)
+        format = na_parse_detect(input->relpath, bytes, buf.len);
+
+    na_parse_sink_t sink = { sink_article, sink_reject, run };
+    na_error_t err;
+    na_error_clear(&err);
+    na_status_t st = na_parse_buffer(format, input->path, bytes, buf.len, &sink, &err);
+    switch (st) {
+    case NA_OK:
+        if (run->record == 0 && run->db_status == NA_OK && !interrupted)
+            report_reject(run, 0, "no articles found");
+        break;
+    case NA_ERR_PARSE:
+        /* The message starts with the line when the parser knows it. */
+        report_reject(run, 0, err.message);
+        break;
+    default:
+        report_reject(run, 0, err.message[0] ? err.message : na_status_str(st));
+        break;
+    }
+    if (run->opts->verbose && run->db_status == NA_OK) {
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s: %zu articles as %s\n", input->path, run->record,
+                na_format_name(format));
+    }
+    na_buf_release(&buf);
+    run->bytes_before += input->size;
+}
+
+static int print_stats(const char *db, na_out_format_t format)
+{
+    na_index_stats_t s;
+    na_error_t err;
+    na_status_t st = na_index_stats(db, &s, &err);
+    if (st) {
+        if (st == NA_ERR_NOT_FOUND)
+            fprintf(stderr, "newsarc-index: error: no database at '%s': run 'newsarc-index -d %s PATH...' to create it\n",
+                    db, db);
+        else
+            fprintf(stderr, "newsarc-index: error: %s: %s\n", db, err.message);
+        return status_to_exit(st);
+    }
+    double ratio = s.raw_bytes ? (double)s.stored_bytes / (double)s.raw_bytes : 0.0;
+    if (format == NA_OUT_JSON) {
+        json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:f}", "articles", (json_int_t)s.articles,
+                              "raw_bytes", (json_int_t)s.raw_bytes, "stored_bytes",
+                              (json_int_t)s.stored_bytes, "db_bytes", (json_int_t)s.db_bytes,
+                              "stored_ratio", ratio);
+        json_dumpf(o, stdout, JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(o);
+    } else {
+        printf("articles      %zu\n", s.articles);
+        printf("raw bytes     %zu\n", s.raw_bytes);
+        printf("stored bytes  %zu (%.1f%% of raw)\n", s.stored_bytes, 100.0 * ratio);
+        printf("database      %zu bytes\n", s.db_bytes);
+    }
+    return NA_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    na_index_options_t opts;
+    int rc = na_index_options_parse(argc, argv, &opts);
+    if (rc >= 0)
+        return rc;
+
+    na_config_t cfg;
+    na_error_t err;
+    na_error_clear(&err);
+    if (na_config_load(&cfg, opts.config, &err) != NA_OK) {
+        fprintf(stderr, "newsarc-index: error: %s\n", err.message);
+        return NA_EXIT_USAGE;
+    }
+    const char *db = opts.db ? opts.db : cfg.database;
+    na_normaliser_t *norm = NULL;
+    if (na_normaliser_load(&cfg, &norm, &err) != NA_OK) {
+        fprintf(stderr, "newsarc-index: error: %s\n", err.message);
+        na_config_release(&cfg);
+        return NA_EXIT_USAGE;
+    }
+
+    run_t run;
+    memset(&run, 0, sizeof run);
+    run.opts = &opts;
+    rc = NA_EXIT_OK;
+
+    if (opts.path_count) {
+        na_inputs_t inputs = { NULL, 0, 0 };
+        for (size_t i = 0; i < opts.path_count; i++) {
+            const char *failed = NULL;
+            int e = na_inputs_add(&inputs, opts.paths[i], &failed);
+            if (e) {
+                fprintf(stderr, "newsarc-index: %s: error: %s\n", failed, strerror(e));
+                run.rejected = true;
+            }
+        }
+        na_indexer_options_t io = { db, &cfg, norm, opts.force,
+                                    opts.extract_set ? opts.extract : cfg.extract };
+        na_status_t st = na_indexer_open(&io, &run.indexer, &err);
+        if (st) {
+            if (st == NA_ERR_LOCKED)
+                fprintf(stderr, "newsarc-index: error: '%s' is locked by another writer; try again later\n", db);
+            else
+                fprintf(stderr, "newsarc-index: error: %s: %s\n", db, err.message);
+            na_inputs_release(&inputs);
+            na_normaliser_free(norm);
+            na_config_release(&cfg);
+            return status_to_exit(st);
+        }
+        install_signal_handlers();
+        na_progress_init(&run.progress, !opts.quiet, inputs.total_bytes);
+        for (size_t i = 0; i < inputs.count && run.db_status == NA_OK && !interrupted; i++)
+            index_input(&run, &inputs.items[i]);
+        na_progress_finish(&run.progress);
+
+        /* Close commits what was added, also after an interruption. */
+        st = na_indexer_close(run.indexer, run.db_status ? NULL : &run.db_error);
+        if (run.db_status == NA_OK)
+            run.db_status = st;
+        if (run.db_status) {
+            fprintf(stderr, "newsarc-index: error: %s: %s\n", db, run.db_error.message);
+            rc = status_to_exit(run.db_status);
+        } else if (interrupted) {
+            fprintf(stderr, "newsarc-index: interrupted by signal %d; %zu articles were committed\n",
+                    (int)interrupted, run.articles);
+            rc = NA_EXIT_INTERRUPTED;
+        } else if (run.rejected) {
+            rc = NA_EXIT_REJECTED;
+        }
+        na_inputs_release(&inputs);
+    }
+    if (opts.stats && rc != NA_EXIT_DATABASE && rc != NA_EXIT_LOCKED) {
+        int src = print_stats(db, opts.format);
+        if (src)
+            rc = src;
+    }
+    na_normaliser_free(norm);
+    na_config_release(&cfg);
+    return rc;
+}

@@ -1,0 +1,115 @@
+/* options.c - newsarc-index's options, from one getopt_long table. */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ac-config.h"
+#include "xapian.h"
+
+enum { OPT_FORMAT = 256, OPT_INPUT_FORMAT, OPT_EXTRACT, OPT_STATS, OPT_FORCE };
+
+static const struct option long_options[] = {
+    { "db", required_argument, NULL, 'd' },
+    { "config", required_argument, NULL, 'c' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+    { "extract", required_argument, NULL, OPT_EXTRACT },
+    { "stats", no_argument, NULL, OPT_STATS },
+    { "force", no_argument, NULL, OPT_FORCE },
+    { NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: newsarc-index [OPTION]... PATH...\n"
+          "       newsarc-index [OPTION]... --stats\n"
+          "Index news articles into a newsarc database.\n"
+          "\n"
+          "PATH is a file or a directory (read recursively); - reads standard input.\n"
+          "Articles already indexed are replaced; unchanged ones are skipped.\n"
+          "\n"
+          "  -d, --db PATH            the database (default: from the configuration)\n"
+          "  -c, --config FILE        read this configuration file\n"
+          "  -q, --quiet              no progress display\n"
+          "  -v, --verbose            say what is done with each file\n"
+          "      --input-format FMT   read every input as FMT: text, markdown, yaml,\n"
+          "                           jsonl or reuters (default: by extension or content)\n"
+          "      --extract MODE       find people, places, organisations and dates in the\n"
+          "                           text: auto (when the source gives none), always, never\n"
+          "      --force              reindex articles even when unchanged\n"
+          "      --stats              print the database's figures\n"
+          "      --format FMT         output format for --stats: text or json\n"
+          "  -h, --help               show this help and exit\n"
+          "  -V, --version            show the version and exit\n"
+          "\n"
+          "Exit status: 0 all indexed, 1 some inputs rejected, 2 usage or configuration\n"
+          "error, 3 database error, 75 database locked by another writer, 130 interrupted.\n",
+          out);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("newsarc-index: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'newsarc-index --help' for more information.\n", stderr);
+    return NA_EXIT_USAGE;
+}
+
+int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":d:c:qvhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'c': o->config = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'v': o->verbose++; break;
+        case 'h': usage(stdout); return NA_EXIT_OK;
+        case 'V':
+            printf("newsarc-index %s (xapian %s)\n", PACKAGE_VERSION, na_x_version());
+            return NA_EXIT_OK;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0)
+                o->format = NA_OUT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = NA_OUT_JSON;
+            else
+                return usage_error("unknown output format '%s' (text or json)", optarg);
+            break;
+        case OPT_INPUT_FORMAT:
+            o->input_format = na_format_from_name(optarg);
+            if (o->input_format == NA_FORMAT_AUTO && strcmp(optarg, "auto") != 0)
+                return usage_error("unknown input format '%s' (text, markdown, yaml, jsonl, reuters)",
+                                   optarg);
+            break;
+        case OPT_EXTRACT:
+            o->extract_set = true;
+            if (strcmp(optarg, "auto") == 0)
+                o->extract = NA_EXTRACT_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                o->extract = NA_EXTRACT_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                o->extract = NA_EXTRACT_NEVER;
+            else
+                return usage_error("unknown extraction mode '%s' (auto, always, never)", optarg);
+            break;
+        case OPT_STATS: o->stats = true; break;
+        case OPT_FORCE: o->force = true; break;
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    o->paths = argv + optind;
+    o->path_count = (size_t)(argc - optind);
+    if (o->path_count == 0 && !o->stats)
+        return usage_error("%s", "no PATH given");
+    return -1;
+}

@@ -1,0 +1,63 @@
+/* config.h - newsarc.yaml: one table of keys, defaults and bounds.
+ *
+ * Where the configuration comes from, first found wins:
+ *   1. the file given with --config (EXPLICIT below), else $NEWSARC_CONFIG;
+ *   2. ./newsarc.yaml;
+ *   3. the installed $(sysconfdir)/newsarc/newsarc.yaml;
+ *   4. the built-in defaults alone.
+ * A file need only set the keys it changes; command-line options override
+ * the result.  Relative paths in a file are resolved against the file's
+ * own directory, and data files (alias tables) not found there are looked
+ * for in $(datadir)/newsarc.
+ */
+#ifndef NA_CONFIG_H
+#define NA_CONFIG_H
+
+#include <stddef.h>
+
+#include "article.h"
+#include "status.h"
+#include "util.h"
+
+typedef enum { NA_EXTRACT_AUTO = 0, NA_EXTRACT_ALWAYS, NA_EXTRACT_NEVER } na_extract_mode_t;
+
+typedef struct {
+    char *path;
+    na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
+} na_config_source_t;
+
+typedef struct {
+    char *file;            /* the file read, or NULL for built-in defaults */
+    char *database;        /* default "newsarc.db" */
+    char *language;        /* default "english" */
+    na_strlist_t stopwords;/* default: a short English list */
+    na_strlist_t facets;   /* facets shown when none asked for: default none */
+    na_extract_mode_t extract; /* default auto */
+    int compression_level; /* 1..9, default 9 */
+    size_t commit_every;   /* articles per commit, default 10000 */
+    char *alias_places;    /* alias table paths, resolved; NULL: none */
+    char *alias_people;
+    char *alias_orgs;
+    char *alias_topics;
+    char *alias_sources;
+    na_config_source_t *sources; /* default: none */
+    size_t source_count;
+} na_config_t;
+
+/* Fills CFG from the first configuration found (see above).  EXPLICIT may
+ * be NULL.  NA_ERR_NOT_FOUND when EXPLICIT (or $NEWSARC_CONFIG) names a
+ * file that does not exist; NA_ERR_PARSE with "file:line:column: reason"
+ * for a bad file (bad YAML, unknown key, wrong type, out of bounds).  On
+ * failure CFG holds nothing that needs releasing. */
+na_status_t na_config_load(na_config_t *cfg, const char *explicit_path, na_error_t *err);
+
+/* Reads exactly the file at PATH over the built-in defaults. */
+na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err);
+
+/* Built-in defaults only. */
+void na_config_defaults(na_config_t *cfg);
+
+/* Frees what CFG owns; CFG can be loaded again afterwards. */
+void na_config_release(na_config_t *cfg);
+
+#endif
