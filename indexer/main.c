@@ -255,8 +255,12 @@ int main(int argc, char **argv)
             index_input(&run, &inputs.items[i]);
         na_progress_finish(&run.progress);
 
+        na_index_counts_t counts = *na_indexer_counts(run.indexer);
         /* Close commits what was added, also after an interruption. */
         st = na_indexer_close(run.indexer, run.db_status ? NULL : &run.db_error);
+        if (opts.verbose && st == NA_OK && run.db_status == NA_OK)
+            fprintf(stderr, "newsarc-index: %zu added, %zu replaced, %zu unchanged\n",
+                    counts.added, counts.replaced, counts.unchanged);
         if (run.db_status == NA_OK)
             run.db_status = st;
         if (run.db_status) {

@@ -6,7 +6,7 @@
  * na_error_t (which may be NULL); no exception ever crosses into C.
  *
  * Memory: handles returned through an out parameter are owned by the
- * caller and freed with the matching *_free/*_close function, all of which
+ * caller and freed with the matching _free or _close function, all of which
  * accept NULL.  Strings returned through char ** are malloc()ed copies the
  * caller frees with free().  Pointers passed in are borrowed for the call
  * only unless a function says otherwise.

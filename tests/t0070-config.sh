@@ -1,0 +1,59 @@
+#!/bin/sh
+# Configuration: where it comes from, what it changes, and bad files.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
+
+samples=$top_srcdir/samples
+index="$top_builddir/indexer/newsarc-index"
+search="$top_builddir/search/newsarc-search"
+
+test_expect_success 'the shipped configuration loads' '
+    run_prog "$index" -c "$CONFIG" -d db "$samples/2025-06-14-harbour-festival.txt"
+'
+test_expect_success 'the database path comes from --config when -d is not given' '
+    printf "database: fromfile.db\n" >my.yaml &&
+    run_prog "$index" -c my.yaml "$samples/2025-06-14-harbour-festival.txt" &&
+    test -d fromfile.db
+'
+test_expect_success 'NEWSARC_CONFIG is read when --config is not given' '
+    printf "database: fromenv.db\n" >env.yaml &&
+    NEWSARC_CONFIG=$PWD/env.yaml run_prog "$index" "$samples/2025-06-14-harbour-festival.txt" &&
+    test -d fromenv.db
+'
+test_expect_success './newsarc.yaml is read when nothing else is named' '
+    mkdir here && cd here &&
+    printf "database: local.db\n" >newsarc.yaml &&
+    run_prog "$index" "$samples/2025-06-14-harbour-festival.txt" &&
+    test -d local.db
+'
+test_expect_success '--config wins over NEWSARC_CONFIG and -d over both' '
+    NEWSARC_CONFIG=$PWD/env.yaml run_prog "$index" -c my.yaml -d cli.db "$samples/2025-06-14-harbour-festival.txt" &&
+    test -d cli.db
+'
+test_expect_failure_code 2 'a bad configuration file is refused with exit 2' '
+    printf "database: x.db\nlanguage: [oops\n" >bad.yaml &&
+    run_prog "$index" -c bad.yaml "$samples"
+'
+test_expect_success '... naming file, line and column' '
+    run_prog "$index" -c bad.yaml "$samples" 2>err;
+    grep -q "bad.yaml:[0-9][0-9]*:[0-9][0-9]*: " err && test "$(wc -l <err)" -eq 1
+'
+test_expect_failure_code 2 'an unknown key is refused' '
+    printf "databse: typo.db\n" >typo.yaml &&
+    run_prog "$index" -c typo.yaml "$samples" 2>err
+'
+test_expect_failure_code 2 'an out-of-range value is refused' '
+    printf "compression_level: 12\n" >range.yaml &&
+    run_prog "$search" -c range.yaml -d db "" 2>err
+'
+test_expect_failure_code 2 'a --config file that does not exist is refused' '
+    run_prog "$index" -c no-such.yaml "$samples" 2>err
+'
+test_expect_success 'alias tables from the configuration normalise places' '
+    newsarc_search -d db --count "place:usa" >/dev/null &&
+    run_prog "$index" -c "$CONFIG" -d aliased "$samples" &&
+    a=$(newsarc_search -d aliased --count "place:usa") &&
+    b=$(newsarc_search -d aliased --count "place:US") &&
+    c=$(newsarc_search -d aliased --count "place:\"United States\"") &&
+    test "$a" -ge 1 && test "$a" = "$b" && test "$b" = "$c"
+'
+test_done
