@@ -20,7 +20,7 @@
 
 #include "status.h"
 #include "util.h"
-#include "xapian.h"
+#include "xapian-c.h"
 
 typedef struct {
     const char *meta;          /* borrowed from the data; NOT NUL-terminated */

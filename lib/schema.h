@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "xapian.h"
+#include "xapian-c.h"
 
 #define NA_PREFIX_ID      "Q"    /* Q<id>: one per article, unique */
 #define NA_PREFIX_TITLE   "S"    /* free text of the title */

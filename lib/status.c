@@ -35,20 +35,6 @@ na_status_t na_error_set(na_error_t *err, na_status_t code, const char *fmt, ...
     return code;
 }
 
-na_status_t na_error_prefix(na_error_t *err, const char *fmt, ...)
-{
-    if (!err)
-        return NA_OK;
-    char head[512], old[sizeof err->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(head, sizeof head, fmt, ap);
-    va_end(ap);
-    memcpy(old, err->message, sizeof old);
-    snprintf(err->message, sizeof err->message, "%s: %s", head, old);
-    return err->code;
-}
-
 void na_error_clear(na_error_t *err)
 {
     if (err) {

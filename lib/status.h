@@ -38,11 +38,6 @@ const char *na_status_str(na_status_t status);
 na_status_t na_error_set(na_error_t *err, na_status_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Like na_error_set() but keeps ERR's current message and prefixes it with
- * the formatted text and ": ".  Used to add context (a file name). */
-na_status_t na_error_prefix(na_error_t *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Clears ERR to NA_OK and an empty message; ERR may be NULL. */
 void na_error_clear(na_error_t *err);
 

@@ -1,6 +1,6 @@
-/* xapian.h - the C binding over libxapian: opaque handles, status codes.
+/* xapian-c.h - the C binding over libxapian: opaque handles, status codes.
  *
- * The only C++ in newsarc is xapian.cc, which implements this header.
+ * The only C++ in newsarc is xapian-c.cc, which implements this header.
  * Every exported function catches Xapian::Error, std::bad_alloc and any
  * other exception and turns it into an na_status_t plus a message in the
  * na_error_t (which may be NULL); no exception ever crosses into C.
@@ -17,8 +17,8 @@
  * (Xapian reports corruption); NA_ERR_DATABASE (any other Xapian error);
  * NA_ERR_NOMEM; NA_ERR_INTERNAL (an exception of unknown type).
  */
-#ifndef NA_XAPIAN_H
-#define NA_XAPIAN_H
+#ifndef NA_XAPIAN_C_H
+#define NA_XAPIAN_C_H
 
 #include <stdbool.h>
 #include <stddef.h>
