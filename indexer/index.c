@@ -17,7 +17,7 @@
 #include "schema.h"
 #include "store.h"
 #include "utf8.h"
-#include "xapian.h"
+#include "xapian-c.h"
 
 /* Articles sampled to train the compression dictionary of a new archive.
  * Smaller archives are stored with plain zlib until a later run has seen
@@ -170,8 +170,6 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     *out = ix;
     return NA_OK;
 }
-
-static na_status_t flush_held(na_indexer_t *ix, na_error_t *err);
 
 na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
 {
@@ -366,13 +364,13 @@ static na_status_t write_article(na_indexer_t *ix, na_article_t *a, const char *
         snprintf(year, sizeof year, "%04d", d.year);
         add_single_field(ix, NA_FIELD_YEAR, year);
         if (d.month) {
+            /* The month's value reads "1987-03"; its term follows Xapian's
+             * convention, M198703. */
             snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
-            add_single_field(ix, NA_FIELD_MONTH, month);
+            na_xdoc_add_value(doc, na_fields[NA_FIELD_MONTH].slot, month, strlen(month));
             snprintf(tbuf, sizeof tbuf, "%s%04d%02d", NA_PREFIX_MONTH, d.year, d.month);
             na_xdoc_add_boolean_term(doc, tbuf);
         }
-        snprintf(tbuf, sizeof tbuf, "%s%04d", NA_PREFIX_YEAR, d.year);
-        na_xdoc_add_boolean_term(doc, tbuf);
         if (d.day) {
             snprintf(tbuf, sizeof tbuf, "%s%04d%02d%02d", NA_PREFIX_DAY, d.year, d.month, d.day);
             na_xdoc_add_boolean_term(doc, tbuf);
