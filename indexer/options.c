@@ -2,11 +2,12 @@
 #include "options.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ac-config.h"
-#include "xapian.h"
+#include "xapian-c.h"
 
 enum { OPT_FORMAT = 256, OPT_INPUT_FORMAT, OPT_EXTRACT, OPT_STATS, OPT_FORCE };
 
@@ -53,10 +54,14 @@ static void usage(FILE *out)
           out);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("newsarc-index: error: ", stderr);
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\nTry 'newsarc-index --help' for more information.\n", stderr);
     return NA_EXIT_USAGE;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,10 +110,14 @@ typedef struct {
     na_error_t *err;
 } loader_t;
 
-static na_status_t fail_at(loader_t *l, yaml_node_t *node, const char *fmt, const char *arg)
+__attribute__((format(printf, 3, 4)))
+static na_status_t fail_at(loader_t *l, yaml_node_t *node, const char *fmt, ...)
 {
     char reason[512];
-    snprintf(reason, sizeof reason, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
     return na_error_set(l->err, NA_ERR_PARSE, "%s:%zu:%zu: %s", l->path, node->start_mark.line + 1,
                         node->start_mark.column + 1, reason);
 }

@@ -11,6 +11,10 @@
 
 #include <stdarg.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     NA_OK = 0,
     NA_ERR_NOMEM,     /* out of memory */
@@ -44,5 +48,9 @@ void na_error_clear(na_error_t *err);
 /* Aborts with file and line: for broken invariants, never for bad input. */
 #define NA_BUG(msg) na__bug(__FILE__, __LINE__, (msg))
 void na__bug(const char *file, int line, const char *msg) __attribute__((noreturn));
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -152,7 +152,7 @@ HEADER = """# newsarc alias table: {what}.
 {credits}"""
 
 GEONAMES = ("# Country names derived from GeoNames (geonames.org), CC BY 4.0, and from\n"
-            "# i18n-iso-countries (Copyright (c) 2016 Michael Wittig; MIT licence, see NOTICE).\n")
+            "# i18n-iso-countries (Copyright (c) 2016 widdix GmbH; MIT licence, see NOTICE).\n")
 REUTERS = "# Includes the category codes of Reuters-21578, Distribution 1.0 (codes only).\n"
 
 
