@@ -46,6 +46,8 @@ struct na_indexer {
     /* Compression: the dictionary in use (id 0 = none yet). */
     unsigned dict_id;
     na_buf_t dict;
+    na_zdict_t zdict;
+    na_store_packer_t *packer; /* for the current dictionary */
     bool training;        /* holding articles back to train a dictionary */
     na_article_t **held;
     char **held_ids;
@@ -190,6 +192,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
         na_xindexer_free(ix->stemmers[i].ix);
     }
     na_xdoc_free(ix->doc);
+    na_store_packer_free(ix->packer);
     na_buf_release(&ix->dict);
     na_buf_release(&ix->data);
     na_buf_release(&ix->blob);
@@ -383,9 +386,13 @@ static na_status_t write_article(na_indexer_t *ix, na_article_t *a, const char *
 
     /* Data: metadata and the compressed original. */
     na_buf_reset(&ix->blob);
-    na_zdict_t dict = { ix->dict_id, (const unsigned char *)ix->dict.data, ix->dict.len };
-    na_status_t st = na_store_pack(a->raw, a->raw_len, ix->dict_id ? &dict : NULL,
-                                   cfg->compression_level, &ix->blob, err);
+    if (!ix->packer) {
+        ix->zdict = (na_zdict_t){ ix->dict_id, (const unsigned char *)ix->dict.data, ix->dict.len };
+        ix->packer = na_store_packer_new(ix->dict_id ? &ix->zdict : NULL, cfg->compression_level);
+        if (!ix->packer)
+            return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start compressing");
+    }
+    na_status_t st = na_store_packer_pack(ix->packer, a->raw, a->raw_len, &ix->blob, err);
     if (st == NA_OK) {
         char *meta = metadata_json(a, id);
         na_buf_reset(&ix->data);
@@ -423,8 +430,11 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
     na_status_t st = na_xwdb_set_metadata(ix->db, key, ix->dict.data, ix->dict.len, err);
     if (st == NA_OK)
         st = write_meta_uint(ix->db, NA_META_ZDICT_LATEST, id, err);
-    if (st == NA_OK)
+    if (st == NA_OK) {
         ix->dict_id = id;
+        na_store_packer_free(ix->packer); /* the next article starts one with the new dictionary */
+        ix->packer = NULL;
+    }
     return st;
 }
 

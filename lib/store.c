@@ -35,39 +35,61 @@ static bool get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t
     return false;
 }
 
-na_status_t na_store_pack(const void *raw, size_t len, const na_zdict_t *dict, int level, na_buf_t *out,
-                          na_error_t *err)
+struct na_store_packer {
+    z_stream z;
+    const na_zdict_t *dict;
+    int level;
+};
+
+na_store_packer_t *na_store_packer_new(const na_zdict_t *dict, int level)
 {
     if (level < 1 || level > 9)
-        return na_error_set(err, NA_ERR_INVALID, "compression level %d is not between 1 and 9", level);
+        return NULL;
+    na_store_packer_t *p = na_xcalloc(1, sizeof *p);
+    p->dict = dict && dict->len ? dict : NULL;
+    p->level = level;
+    if (deflateInit2(&p->z, level, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void na_store_packer_free(na_store_packer_t *p)
+{
+    if (!p)
+        return;
+    deflateEnd(&p->z);
+    free(p);
+}
+
+na_status_t na_store_packer_pack(na_store_packer_t *p, const void *raw, size_t len, na_buf_t *out,
+                                 na_error_t *err)
+{
     size_t start = out->len;
-    bool use_dict = dict && dict->len > 0;
-    na_buf_addc(out, (char)(use_dict ? METHOD_ZLIB_DICT : METHOD_ZLIB));
+    na_buf_addc(out, (char)(p->dict ? METHOD_ZLIB_DICT : METHOD_ZLIB));
     put_varint(out, len);
-    if (use_dict)
-        put_varint(out, dict->id);
+    if (p->dict)
+        put_varint(out, p->dict->id);
     size_t header = out->len - start;
 
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, level, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    z_stream *z = &p->z;
+    if (deflateReset(z) != Z_OK || (p->dict && deflateSetDictionary(z, p->dict->data, (uInt)p->dict->len) != Z_OK)) {
+        out->len = start;
         return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start compressing");
-    if (use_dict && deflateSetDictionary(&z, dict->data, (uInt)dict->len) != Z_OK) {
-        deflateEnd(&z);
-        return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot set the dictionary");
     }
-    size_t bound = deflateBound(&z, (uLong)len);
+    size_t bound = deflateBound(z, (uLong)len);
     na_buf_grow(out, bound);
-    z.next_in = (Bytef *)(uintptr_t)raw;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)out->data + out->len;
-    z.avail_out = (uInt)bound;
-    int rc = deflate(&z, Z_FINISH);
-    size_t produced = bound - z.avail_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END)
+    z->next_in = (Bytef *)(uintptr_t)raw;
+    z->avail_in = (uInt)len;
+    z->next_out = (Bytef *)out->data + out->len;
+    z->avail_out = (uInt)bound;
+    int rc = deflate(z, Z_FINISH);
+    size_t produced = bound - z->avail_out;
+    if (rc != Z_STREAM_END) {
+        out->len = start;
         return na_error_set(err, NA_ERR_INTERNAL, "zlib: compression failed");
-
+    }
     if (header + produced >= 1 + 10 + len) {
         /* Compression did not pay: store the bytes as they are. */
         out->len = start;
@@ -79,6 +101,19 @@ na_status_t na_store_pack(const void *raw, size_t len, const na_zdict_t *dict, i
     out->len += produced;
     out->data[out->len] = '\0';
     return NA_OK;
+}
+
+na_status_t na_store_pack(const void *raw, size_t len, const na_zdict_t *dict, int level, na_buf_t *out,
+                          na_error_t *err)
+{
+    na_store_packer_t *p = na_store_packer_new(dict, level);
+    if (!p)
+        return level < 1 || level > 9
+                   ? na_error_set(err, NA_ERR_INVALID, "compression level %d is not between 1 and 9", level)
+                   : na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start compressing");
+    na_status_t st = na_store_packer_pack(p, raw, len, out, err);
+    na_store_packer_free(p);
+    return st;
 }
 
 static na_status_t read_header(const unsigned char *p, size_t len, int *method, size_t *raw_len, unsigned *dict_id,

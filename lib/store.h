@@ -38,6 +38,16 @@ typedef struct {
 na_status_t na_store_pack(const void *raw, size_t len, const na_zdict_t *dict, int level,
                           na_buf_t *out, na_error_t *err);
 
+/* A packer keeps one zlib stream for many articles, so that its memory is
+ * allocated once rather than per article: the same blobs as
+ * na_store_pack(), faster.  DICT is borrowed and must outlive the packer
+ * (NULL: no dictionary).  NULL on a bad level or when zlib cannot start. */
+typedef struct na_store_packer na_store_packer_t;
+na_store_packer_t *na_store_packer_new(const na_zdict_t *dict, int level);
+void na_store_packer_free(na_store_packer_t *packer);
+na_status_t na_store_packer_pack(na_store_packer_t *packer, const void *raw, size_t len, na_buf_t *out,
+                                 na_error_t *err);
+
 /* Reads a blob's header: the raw length and the dictionary id it needs (0
  * for none).  NA_ERR_CORRUPT for a malformed header. */
 na_status_t na_store_blob_info(const void *blob, size_t len, size_t *raw_len, unsigned *dict_id,

@@ -25,6 +25,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
     size_t sample_bytes = 2u << 20;
+    int level = getenv("LEVEL") ? atoi(getenv("LEVEL")) : 9;
     int first = 1;
     if (argc > 2 && strcmp(argv[1], "--sample") == 0) {
         sample_bytes = strtoul(argv[2], NULL, 10);
@@ -60,9 +61,10 @@ int main(int argc, char **argv)
 
     double t0 = now();
     na_buf_t dict_buf = NA_BUF_INIT;
-    na_store_train(arts, lens, train_count, NA_ZDICT_MAX, &dict_buf);
+    na_store_train(arts, lens, train_count, getenv("DICT") ? strtoul(getenv("DICT"), NULL, 10) : NA_ZDICT_MAX, &dict_buf);
     double t_train = now() - t0;
     na_zdict_t dict = { 1, (const unsigned char *)dict_buf.data, dict_buf.len };
+    na_store_packer_t *packer = na_store_packer_new(&dict, level);
 
     size_t stored = 0, plain = 0;
     na_buf_t blob = NA_BUF_INIT, back = NA_BUF_INIT;
@@ -74,7 +76,7 @@ int main(int argc, char **argv)
         plain += blob.len;
         na_buf_reset(&blob);
         t0 = now();
-        na_store_pack(arts[i], lens[i], &dict, 9, &blob, NULL);
+        na_store_packer_pack(packer, arts[i], lens[i], &blob, NULL);
         t_pack += now() - t0;
         stored += blob.len;
         na_buf_reset(&back);
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
     printf("zlib -9 per article      %zu (%.1f%% of raw)\n", plain, 100.0 * (double)plain / (double)raw);
     printf("pack                     %.1f MB/s\n", (double)raw / t_pack / 1e6);
     printf("unpack                   %.1f MB/s\n", (double)raw / t_unpack / 1e6);
+    na_store_packer_free(packer);
     na_buf_release(&blob);
     na_buf_release(&back);
     na_buf_release(&dict_buf);
