@@ -8,7 +8,7 @@
 #include "schema.h"
 #include "store.h"
 #include "unit.h"
-#include "xapian.h"
+#include "xapian-c.h"
 
 static void test_round_trip(void)
 {
