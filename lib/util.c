@@ -88,6 +88,7 @@ void na_buf_grow(na_buf_t *buf, size_t extra)
         cap *= 2;
     buf->data = na_xrealloc(buf->data, cap);
     buf->cap = cap;
+    buf->data[buf->len] = '\0';
 }
 
 void na_buf_add(na_buf_t *buf, const void *data, size_t len)
