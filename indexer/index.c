@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "date.h"
 #include "record.h"
@@ -424,7 +425,11 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
     if (ix->dict.len == 0)
         return NA_OK;
 
-    unsigned id = ix->dict_id + 1;
+    /* The id is the dictionary's checksum, so that shards indexed apart
+     * never give two dictionaries one id (search reads any shard's). */
+    unsigned id = (unsigned)crc32(0L, (const Bytef *)ix->dict.data, (uInt)ix->dict.len);
+    if (id == 0 || id == ix->dict_id)
+        id ^= 0x9e3779b9u;
     char key[64];
     snprintf(key, sizeof key, NA_META_ZDICT_FMT, id);
     na_status_t st = na_xwdb_set_metadata(ix->db, key, ix->dict.data, ix->dict.len, err);

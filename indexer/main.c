@@ -46,6 +46,7 @@ typedef struct {
     na_progress_t progress;
     const na_input_t *input;
     size_t record;        /* articles seen in the current input */
+    size_t input_rejects; /* records of the current input rejected */
     size_t articles;      /* articles seen in the run */
     size_t bytes_before;  /* input bytes of the files already done */
     bool rejected;        /* some input or record was rejected */
@@ -72,6 +73,7 @@ static void report_reject(run_t *run, size_t line, const char *reason)
     else
         fprintf(stderr, "newsarc-index: %s: error: %s\n", run->input->path, reason);
     run->rejected = true;
+    run->input_rejects++;
 }
 
 static void sink_reject(size_t line, const char *reason, void *ud)
@@ -121,6 +123,7 @@ static void index_input(run_t *run, const na_input_t *input)
 {
     run->input = input;
     run->record = 0;
+    run->input_rejects = 0;
     na_buf_t buf = NA_BUF_INIT;
     int e = 0;
     if (strcmp(input->path, "-") == 0)
@@ -148,7 +151,7 @@ static void index_input(run_t *run, const na_input_t *input)
     na_status_t st = na_parse_buffer(format, input->path, bytes, buf.len, &sink, &err);
     switch (st) {
     case NA_OK:
-        if (run->record == 0 && run->db_status == NA_OK && !interrupted)
+        if (run->record == 0 && run->input_rejects == 0 && run->db_status == NA_OK && !interrupted)
             report_reject(run, 0, "no articles found");
         break;
     case NA_ERR_PARSE:

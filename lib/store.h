@@ -24,7 +24,7 @@
 #include "util.h"
 
 typedef struct {
-    unsigned id;               /* >= 1 */
+    unsigned id;               /* >= 1; newsarc-index uses the dictionary's CRC-32 */
     const unsigned char *data; /* borrowed */
     size_t len;                /* at most NA_ZDICT_MAX */
 } na_zdict_t;

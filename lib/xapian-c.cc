@@ -17,7 +17,10 @@
 #include <unordered_map>
 #include <vector>
 
-struct na_xdb { Xapian::Database db; };
+struct na_xdb {
+    Xapian::Database db;                 /* all shards as one */
+    std::vector<Xapian::Database> shards; /* each, for metadata */
+};
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
 struct na_xquery { Xapian::Query q; };
@@ -110,6 +113,34 @@ Xapian::Stem make_stem(const char *language, bool cached)
     if (!cached || lang == "none")
         return stem;
     return Xapian::Stem(new CachingStem(stem, lang));
+}
+
+/* MSet::snippet escapes & < > for HTML; callers here print plain text
+ * (and JSON, which has its own escaping), so the entities go back. */
+std::string unescape_html(const std::string &s)
+{
+    static const struct { const char *entity; char c; } entities[] = {
+        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+    };
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        bool done = false;
+        if (s[i] == '&') {
+            for (const auto &e : entities) {
+                size_t n = std::strlen(e.entity);
+                if (s.compare(i, n, e.entity) == 0) {
+                    out += e.c;
+                    i += n;
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if (!done)
+            out += s[i++];
+    }
+    return out;
 }
 
 /* A stopper owned by the TermGenerator or QueryParser it is given to. */
@@ -270,10 +301,11 @@ na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, 
                                                        "' should be tcp:HOST:PORT");
                 std::string host = spec.substr(4, colon - 4);
                 unsigned port = static_cast<unsigned>(std::strtoul(spec.c_str() + colon + 1, nullptr, 10));
-                h->db.add_database(Xapian::Remote::open(host, port));
+                h->shards.push_back(Xapian::Remote::open(host, port));
             } else {
-                h->db.add_database(Xapian::Database(spec));
+                h->shards.push_back(Xapian::Database(spec));
             }
+            h->db.add_database(h->shards.back());
         }
         *out = h.release();
     });
@@ -313,7 +345,15 @@ na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, cha
 
 na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_t *len, na_error_t *err)
 {
-    return get_metadata(db->db, key, out, len, err);
+    /* A combined database answers from its first shard only; each shard
+     * may hold what the caller wants (a dictionary its articles use). */
+    na_status_t st = NA_ERR_NOT_FOUND;
+    for (Xapian::Database &shard : db->shards) {
+        st = get_metadata(shard, key, out, len, err);
+        if (st != NA_ERR_NOT_FOUND)
+            return st;
+    }
+    return st == NA_ERR_NOT_FOUND ? na_error_set(err, st, "no metadata '%s'", key) : st;
 }
 
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
@@ -730,7 +770,7 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
                                            Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
                                                Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                            hl_start, hl_end, omit);
-        *out = copy_string(s, nullptr);
+        *out = copy_string(unescape_html(s), nullptr);
     });
 }
 

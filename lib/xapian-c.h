@@ -87,7 +87,7 @@ unsigned na_xdb_doccount(na_xdb_t *db);
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err);
 na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err);
 na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err);
-/* With several shards, metadata is read from the first. */
+/* With several shards, the first shard that has KEY answers. */
 na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_t *len, na_error_t *err);
 /* Calls FN for every term starting with PREFIX and its document
  * frequency, in term order; stops early when FN returns false. */

@@ -22,7 +22,7 @@
 #include "xapian-c.h"
 
 /* Exit statuses, documented in newsarc-search(1) and README. */
-enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_DATABASE = 3 };
+enum { EXIT_OK = 0, EXIT_NO_ARTICLE = 1, EXIT_USAGE = 2, EXIT_DATABASE = 3 };
 
 enum { OPT_FORMAT = 256, OPT_FACET, OPT_FACET_SIZE, OPT_FILTER, OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_COUNT,
        OPT_SHOW, OPT_RAW };
@@ -97,8 +97,8 @@ static void usage(FILE *out)
           "  -h, --help             show this help and exit\n"
           "  -V, --version          show the version and exit\n"
           "\n"
-          "Exit status: 0 success (with or without matches), 2 usage or query error,\n"
-          "3 database error.\n",
+          "Exit status: 0 success (with or without matches), 1 no article with the\n"
+          "--show ID, 2 usage or query error, 3 database error.\n",
           out);
 }
 
@@ -160,8 +160,11 @@ static int parse_options(int argc, char **argv, options_t *o)
             char *name = eq ? strndup(optarg, (size_t)(eq - optarg)) : NULL;
             bool known = name && (na_field_by_name(name) || strcmp(name, "id") == 0 || strcmp(name, "date") == 0);
             free(name);
-            if (!eq || !known || !eq[1])
-                return usage_error("--filter takes NAME=VALUE with NAME a facet, id or date, not '%s'", optarg);
+            if (!eq || !eq[1])
+                return usage_error("--filter '%s': should be NAME=VALUE", optarg);
+            if (!known)
+                return usage_error("--filter '%s': unknown name (person, place, org, topic, source, year, "
+                                   "month, id, date)", optarg);
             na_strlist_add(&o->filters, optarg);
             break;
         }
@@ -192,6 +195,8 @@ static int parse_options(int argc, char **argv, options_t *o)
     }
     if (o->raw && !o->show)
         return usage_error("%s", "--raw goes with --show ID");
+    if (o->show && (optind < argc || o->count || o->facets.count || o->filters.count))
+        return usage_error("%s", "--show ID takes no QUERY, --count, --facet or --filter");
     na_buf_t q = NA_BUF_INIT;
     for (int i = optind; i < argc; i++) {
         if (q.len)
@@ -266,7 +271,7 @@ static int show_article(na_xdb_t *db, const options_t *o, na_printer_t *printer)
     free(term);
     if (st == NA_ERR_NOT_FOUND) {
         fprintf(stderr, "newsarc-search: error: no article with id '%s'\n", o->show);
-        return EXIT_USAGE;
+        return EXIT_NO_ARTICLE;
     }
     char *data = NULL;
     size_t len = 0;
@@ -368,7 +373,7 @@ static int run_search(na_xdb_t *db, const options_t *o, const na_config_t *cfg, 
         printer->count(printer, o->query, total);
         goto out;
     }
-    na_search_info_t info = { o->query, total, o->offset, o->limit };
+    na_search_info_t info = { o->query, total, o->offset, o->limit, o->quiet };
     printer->begin(printer, &info);
     reader = na_record_reader_new(db);
     for (size_t i = 0; i < na_xmset_size(mset); i++) {

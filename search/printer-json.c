@@ -54,7 +54,7 @@ static void json_facet(na_printer_t *p, const char *name, const na_xfacet_count_
 
 static void dump(na_printer_t *p)
 {
-    json_dumpf(p->doc, p->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_dumpf(p->doc, p->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     fputc('\n', p->out);
     json_decref(p->doc);
     p->doc = NULL;

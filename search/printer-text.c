@@ -8,7 +8,7 @@ static void print_list(FILE *out, const char *label, json_t *arr)
 {
     if (!json_array_size(arr))
         return;
-    fprintf(out, "    %s: ", label);
+    fprintf(out, "   %s: ", label);
     size_t i;
     json_t *v;
     json_array_foreach(arr, i, v) fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
@@ -17,13 +17,19 @@ static void print_list(FILE *out, const char *label, json_t *arr)
 
 static void text_begin(na_printer_t *p, const na_search_info_t *info)
 {
+    if (info->quiet)
+        return;
+    const char *noun = info->total == 1 ? "match" : "matches";
+    unsigned first = info->offset + 1;
+    unsigned last = info->offset + info->limit < info->total ? info->offset + info->limit : info->total;
     if (info->total == 0)
-        fprintf(p->out, "No articles match.\n");
-    else if (info->offset + 1 > info->total)
-        fprintf(p->out, "%u articles match; none from %u on.\n", info->total, info->offset + 1);
+        fprintf(p->out, "0 matches\n");
+    else if (first > last)
+        fprintf(p->out, "%u %s; none shown from %u on\n", info->total, noun, first);
+    else if (first == last)
+        fprintf(p->out, "%u %s; showing %u\n", info->total, noun, first);
     else
-        fprintf(p->out, "%u article%s match; showing %u-%u.\n", info->total, info->total == 1 ? "" : "s",
-                info->offset + 1, info->offset + info->limit < info->total ? info->offset + info->limit : info->total);
+        fprintf(p->out, "%u %s; showing %u-%u\n", info->total, noun, first, last);
 }
 
 static void text_hit(na_printer_t *p, const na_hit_t *h)
@@ -31,20 +37,17 @@ static void text_hit(na_printer_t *p, const na_hit_t *h)
     char day[11];
     na_meta_day(h->meta, day);
     const char *title = na_meta_str(h->meta, "title");
-    fprintf(p->out, "\n%u. %s%s%s%s\n", h->rank, day, *day ? "  " : "", *title ? title : "(no title)",
-            "");
-    fprintf(p->out, "    id: %s", na_meta_str(h->meta, "id"));
+    fprintf(p->out, "\n%u. %s%s%s\n", h->rank, day, *day ? "  " : "", *title ? title : "(no title)");
+    fprintf(p->out, "   id: %s\n", na_meta_str(h->meta, "id"));
     if (*na_meta_str(h->meta, "source"))
-        fprintf(p->out, "  source: %s", na_meta_str(h->meta, "source"));
-    fputc('\n', p->out);
+        fprintf(p->out, "   source: %s\n", na_meta_str(h->meta, "source"));
     print_list(p->out, "places", json_object_get(h->meta, "places"));
     print_list(p->out, "people", json_object_get(h->meta, "people"));
     print_list(p->out, "orgs", json_object_get(h->meta, "orgs"));
     if (h->snippet && *h->snippet) {
-        fputs("    ", p->out);
-        for (const char *s = h->snippet; *s; s++) {
+        fputs("   ", p->out);
+        for (const char *s = h->snippet; *s; s++)
             fputc(*s == '\n' ? ' ' : *s, p->out);
-        }
         fputc('\n', p->out);
     }
 }
@@ -55,7 +58,7 @@ static void text_facet(na_printer_t *p, const char *name, const na_xfacet_count_
     if (!n)
         fprintf(p->out, "  (none)\n");
     for (size_t i = 0; i < n; i++)
-        fprintf(p->out, "  %7u  %s\n", counts[i].count, counts[i].value);
+        fprintf(p->out, "  %u  %s\n", counts[i].count, counts[i].value);
 }
 
 static void text_end(na_printer_t *p, double elapsed_ms) { (void)p; (void)elapsed_ms; }
@@ -66,23 +69,31 @@ static void text_count(na_printer_t *p, const char *query, unsigned total)
     fprintf(p->out, "%u\n", total);
 }
 
+static void print_value(FILE *out, const char *key, json_t *v)
+{
+    if (json_is_string(v) && *json_string_value(v)) {
+        fprintf(out, "%s: %s\n", key, json_string_value(v));
+    } else if (json_is_array(v) && json_array_size(v)) {
+        fprintf(out, "%s: ", key);
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) fprintf(out, "%s%s", i ? ", " : "", json_string_value(item));
+        fputc('\n', out);
+    }
+}
+
+/* --show: "key: value" lines in a fixed order, then the source's other
+ * keys, a blank line and the text. */
 static void text_article(na_printer_t *p, json_t *meta, const char *body)
 {
-    const char *keys[] = { "id", "title", "date", "source", "url", "dateline", "language", "format" };
+    static const char *const keys[] = { "id", "title", "date", "source", "url", "authors", "people",
+                                         "places", "orgs", "topics", "exchanges", "dateline", "language",
+                                         "format" };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (*na_meta_str(meta, keys[i]))
-            fprintf(p->out, "%-9s %s\n", keys[i], na_meta_str(meta, keys[i]));
-    const char *lists[] = { "authors", "people", "places", "orgs", "topics", "exchanges" };
-    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
-        json_t *arr = json_object_get(meta, lists[i]);
-        if (!json_array_size(arr))
-            continue;
-        fprintf(p->out, "%-9s ", lists[i]);
-        size_t j;
-        json_t *v;
-        json_array_foreach(arr, j, v) fprintf(p->out, "%s%s", j ? "; " : "", json_string_value(v));
-        fputc('\n', p->out);
-    }
+        print_value(p->out, keys[i], json_object_get(meta, keys[i]));
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(meta, "extra"), key, v) print_value(p->out, key, v);
     if (body)
         fprintf(p->out, "\n%s\n", body);
 }

@@ -19,6 +19,7 @@ typedef struct {
     unsigned total; /* exact */
     unsigned offset;
     unsigned limit;
+    bool quiet;     /* no header line in text */
 } na_search_info_t;
 
 typedef struct {

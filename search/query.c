@@ -22,6 +22,7 @@ static const char *const boolean_fields[] = { "person", "place", "org", "topic",
 
 struct na_query_builder {
     const na_normaliser_t *norm;
+    char bad_field[256]; /* the field:value a handler refused, for the column */
     na_xqp_t *qp;
     field_ctx_t ctx[FIELD_COUNT];
 };
@@ -69,10 +70,16 @@ na_status_t na_query_field(na_query_builder_t *b, const char *field, const char 
         free(term);
         return NA_OK;
     }
+    if (strcmp(field, "year") == 0) {
+        int y;
+        char tail;
+        if (strlen(value) != 4 || sscanf(value, "%4d%c", &y, &tail) != 1)
+            return na_error_set(err, NA_ERR_QUERY, "year '%s' should be YYYY", value);
+    }
     if (strcmp(field, "month") == 0) {
         int y, m;
         char tail;
-        if (sscanf(value, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12)
+        if (strlen(value) != 7 || sscanf(value, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12)
             return na_error_set(err, NA_ERR_QUERY, "month '%s' should be YYYY-MM", value);
         char term[16];
         snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, y, m);
@@ -97,7 +104,64 @@ na_status_t na_query_field(na_query_builder_t *b, const char *field, const char 
 static na_status_t field_cb(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
 {
     field_ctx_t *ctx = ud;
-    return na_query_field(ctx->builder, ctx->name, value, out, err);
+    na_error_t inner;
+    na_status_t st = na_query_field(ctx->builder, ctx->name, value, out, &inner);
+    if (st) {
+        /* Say which field:value, so that the caller can point at it. */
+        snprintf(ctx->builder->bad_field, sizeof ctx->builder->bad_field, "%s:%s", ctx->name, value);
+        na_error_set(err, st, "%s: %s", ctx->builder->bad_field, inner.message);
+    }
+    return st;
+}
+
+/* The 1-based column where the trouble in QUERY is: the field:value a
+ * handler refused, else an unbalanced bracket or quote, else the last
+ * operator (Xapian's parser reports what is wrong, not where). */
+static size_t error_column(const char *query, const char *bad_field)
+{
+    if (*bad_field) {
+        const char *p = strstr(query, bad_field);
+        if (!p) { /* a quoted value: field:"value" */
+            const char *colon = strchr(bad_field, ':');
+            size_t n = (size_t)(colon - bad_field) + 1;
+            for (p = strstr(query, "\""); p; p = strstr(p + 1, "\"")) {
+                if ((size_t)(p - query) >= n && strncmp(p - n, bad_field, n) == 0) {
+                    p -= n;
+                    break;
+                }
+            }
+        }
+        if (p)
+            return (size_t)(p - query) + 1;
+    }
+    long open_paren = -1, open_quote = -1, last_op = -1;
+    int depth = 0;
+    for (size_t i = 0; query[i]; i++) {
+        char c = query[i];
+        if (c == '"') {
+            open_quote = open_quote < 0 ? (long)i : -1;
+        } else if (open_quote < 0 && c == '(') {
+            if (depth++ == 0)
+                open_paren = (long)i;
+        } else if (open_quote < 0 && c == ')') {
+            if (depth == 0)
+                return i + 1;
+            if (--depth == 0)
+                open_paren = -1;
+        } else if ((i == 0 || query[i - 1] == ' ' || query[i - 1] == '(')) {
+            static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR", "ADJ" };
+            for (size_t k = 0; k < sizeof ops / sizeof *ops; k++) {
+                size_t n = strlen(ops[k]);
+                if (strncmp(query + i, ops[k], n) == 0 && (!query[i + n] || query[i + n] == ' ' || query[i + n] == '('))
+                    last_op = (long)i;
+            }
+        }
+    }
+    if (open_quote >= 0)
+        return (size_t)open_quote + 1;
+    if (open_paren >= 0)
+        return (size_t)open_paren + 1;
+    return last_op >= 0 ? (size_t)last_op + 1 : 1;
 }
 
 na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, const na_normaliser_t *norm,
@@ -136,9 +200,17 @@ na_status_t na_query_build(na_query_builder_t *b, const char *text, char *const 
 {
     *out = NULL;
     na_xquery_t *q = NULL;
-    na_status_t st = na_xqp_parse(b->qp, text, &q, err);
-    if (st)
+    b->bad_field[0] = '\0';
+    na_error_t perr;
+    na_status_t st = na_xqp_parse(b->qp, text, &q, &perr);
+    if (st == NA_ERR_QUERY)
+        return na_error_set(err, st, "query '%s' at column %zu: %s", text, error_column(text, b->bad_field),
+                            perr.message);
+    if (st) {
+        if (err)
+            *err = perr;
         return st;
+    }
     /* Filters: OR within a field, AND across fields, never scoring. */
     bool *used = calloc(filter_count ? filter_count : 1, sizeof *used);
     na_xquery_t *all = NULL;
@@ -155,7 +227,10 @@ na_status_t na_query_build(na_query_builder_t *b, const char *text, char *const 
             used[j] = true;
             char *name = strndup(filters[j], name_len);
             na_xquery_t *one = NULL;
-            st = na_query_field(b, name, eq2 + 1, &one, err);
+            na_error_t ferr;
+            st = na_query_field(b, name, eq2 + 1, &one, &ferr);
+            if (st)
+                na_error_set(err, st, "--filter '%s': %s", filters[j], ferr.message);
             free(name);
             any = na_xquery_combine(NA_XQ_OR, any, one);
         }
