@@ -521,20 +521,25 @@ char *na_xquery_describe(const na_xquery_t *q)
     return quietly<char *>(nullptr, [&] { return copy_string(unwrap(q).get_description(), nullptr); });
 }
 
-/* A boolean field whose text a C function turns into a query. */
+/* A boolean field whose text a C function turns into a query.  A refusal
+ * is kept, not thrown: an exception thrown through Xapian's query parser
+ * leaks parser state, so na_xqp_parse reports it after parsing. */
 class CFieldProcessor : public Xapian::FieldProcessor {
     na_xfield_fn fn;
     void *ud;
+    std::string *refusal; /* owned by the na_xqp */
 
   public:
-    CFieldProcessor(na_xfield_fn f, void *u) : fn(f), ud(u) {}
+    CFieldProcessor(na_xfield_fn f, void *u, std::string *r) : fn(f), ud(u), refusal(r) {}
     Xapian::Query operator()(const std::string &str) override {
         na_xquery_t *q = nullptr;
         na_error_t err;
         na_error_clear(&err);
         if (fn(ud, str.c_str(), &q, &err) != NA_OK || !q) {
             delete q;
-            throw Xapian::QueryParserError(err.message[0] ? err.message : "bad field value '" + str + "'");
+            if (refusal->empty())
+                *refusal = err.message[0] ? err.message : "bad field value '" + str + "'";
+            return Xapian::Query::MatchNothing;
         }
         Xapian::Query r = q->q;
         delete q;
@@ -544,6 +549,7 @@ class CFieldProcessor : public Xapian::FieldProcessor {
 
 struct na_xqp {
     Xapian::QueryParser qp;
+    std::string refusal; /* the first field value refused while parsing */
 };
 
 na_status_t na_xqp_new(na_xdb_t *db, const char *language, na_xqp_t **out, na_error_t *err)
@@ -585,7 +591,7 @@ void na_xqp_add_field(na_xqp_t *qp, const char *field, na_xfield_fn fn, void *ud
 {
     /* The parser keeps a reference-counted pointer: release() hands over
      * ownership. */
-    qp->qp.add_boolean_prefix(field, (new CFieldProcessor(fn, ud))->release());
+    qp->qp.add_boolean_prefix(field, (new CFieldProcessor(fn, ud, &qp->refusal))->release());
 }
 
 na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_error_t *err)
@@ -603,7 +609,11 @@ na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_
                          Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
                          Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PURE_NOT |
                          Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
-        *out = new na_xquery_t{ qp->qp.parse_query(query, flags) };
+        qp->refusal.clear();
+        Xapian::Query parsed = qp->qp.parse_query(query, flags);
+        if (!qp->refusal.empty())
+            throw Xapian::QueryParserError(qp->refusal);
+        *out = new na_xquery_t{ parsed };
     });
 }
 
@@ -766,10 +776,10 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
     *out = nullptr;
     return guarded(err, [&] {
         Xapian::Stem stem = make_stem(language, false);
+        /* Not exhaustive: the first good passage will do, and a search
+         * page shows ten of these per query. */
         std::string s = mset->mset.snippet(std::string(text, len), length, stem,
-                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                               Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                           hl_start, hl_end, omit);
+                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL, hl_start, hl_end, omit);
         *out = copy_string(unescape_html(s), nullptr);
     });
 }

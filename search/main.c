@@ -12,7 +12,6 @@
 #include "ac-config.h"
 #include "article.h"
 #include "config.h"
-#include "normalise.h"
 #include "parse.h"
 #include "printer.h"
 #include "query.h"
@@ -321,8 +320,8 @@ static size_t facet_slots(na_xdb_t *db, const na_field_info_t *fi, na_slot_t *sl
     return n;
 }
 
-static int run_search(na_xdb_t *db, const options_t *o, const na_config_t *cfg, const na_normaliser_t *norm,
-                      na_printer_t *printer, double start)
+static int run_search(na_xdb_t *db, const options_t *o, const na_config_t *cfg, na_printer_t *printer,
+                      double start)
 {
     na_error_t err;
     na_query_builder_t *qb = NULL;
@@ -332,7 +331,7 @@ static int run_search(na_xdb_t *db, const options_t *o, const na_config_t *cfg, 
     na_record_reader_t *reader = NULL;
     int rc = EXIT_OK;
 
-    na_status_t st = na_query_builder_new(db, cfg, norm, &qb, &err);
+    na_status_t st = na_query_builder_new(db, cfg, &qb, &err);
     if (st == NA_OK)
         st = na_query_build(qb, o->query, o->filters.items, o->filters.count, &query, &err);
     if (st) {
@@ -436,16 +435,9 @@ int main(int argc, char **argv)
     if (!o.dbs.count)
         na_strlist_add(&o.dbs, cfg.database);
 
-    na_normaliser_t *norm = NULL;
     na_xdb_t *db = NULL;
     na_printer_t *printer = o.json ? na_printer_json_new(stdout) : na_printer_text_new(stdout, isatty(STDOUT_FILENO));
-    na_status_t st = na_normaliser_load(&cfg, &norm, &err);
-    if (st) {
-        fprintf(stderr, "newsarc-search: error: %s\n", err.message);
-        rc = EXIT_USAGE;
-        goto out;
-    }
-    st = na_xdb_open((const char *const *)o.dbs.items, o.dbs.count, &db, &err);
+    na_status_t st = na_xdb_open((const char *const *)o.dbs.items, o.dbs.count, &db, &err);
     if (st == NA_ERR_NOT_FOUND) {
         fprintf(stderr, "newsarc-search: error: no database at '%s': run 'newsarc-index -d %s PATH...' to create it\n",
                 o.dbs.items[0], o.dbs.items[0]);
@@ -455,13 +447,12 @@ int main(int argc, char **argv)
         rc = db_error(st, o.dbs.items[0], &err);
         goto out;
     }
-    rc = o.show ? show_article(db, &o, printer) : run_search(db, &o, &cfg, norm, printer, start);
+    rc = o.show ? show_article(db, &o, printer) : run_search(db, &o, &cfg, printer, start);
 out:
     if (fflush(stdout) != 0 && rc == EXIT_OK)
         rc = EXIT_DATABASE;
     na_xdb_close(db);
     printer->free(printer);
-    na_normaliser_free(norm);
     na_config_release(&cfg);
     options_release(&o);
     return rc;

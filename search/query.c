@@ -21,7 +21,8 @@ static const char *const boolean_fields[] = { "person", "place", "org", "topic",
 #define FIELD_COUNT (sizeof boolean_fields / sizeof *boolean_fields)
 
 struct na_query_builder {
-    const na_normaliser_t *norm;
+    const na_config_t *cfg;
+    na_normaliser_t *norm; /* loaded when a query first needs it */
     char bad_field[256]; /* the field:value a handler refused, for the column */
     na_xqp_t *qp;
     field_ctx_t ctx[FIELD_COUNT];
@@ -89,6 +90,13 @@ na_status_t na_query_field(na_query_builder_t *b, const char *field, const char 
     const na_field_info_t *fi = na_field_by_name(field);
     if (!fi)
         return na_error_set(err, NA_ERR_QUERY, "unknown field '%s'", field);
+    /* Most queries name no field: the alias tables are read only when one
+     * does, which keeps a plain search's start-up close to quest's. */
+    if (fi->aliased && !b->norm) {
+        na_status_t st = na_normaliser_load(b->cfg, &b->norm, err);
+        if (st)
+            return st;
+    }
     char *canonical = fi->aliased ? na_normalise(b->norm, (na_field_t)(fi - na_fields), value) : strdup(value);
     if (!canonical || !*canonical) {
         free(canonical);
@@ -164,8 +172,8 @@ static size_t error_column(const char *query, const char *bad_field)
     return last_op >= 0 ? (size_t)last_op + 1 : 1;
 }
 
-na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, const na_normaliser_t *norm,
-                                 na_query_builder_t **out, na_error_t *err)
+na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, na_query_builder_t **out,
+                                 na_error_t *err)
 {
     na_query_builder_t *b = calloc(1, sizeof *b);
     if (!b)
@@ -175,7 +183,7 @@ na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, const na_
         free(b);
         return st;
     }
-    b->norm = norm;
+    b->cfg = cfg;
     na_xqp_set_stopwords(b->qp, (const char *const *)cfg->stopwords.items, cfg->stopwords.count);
     na_xqp_add_prefix(b->qp, "title", NA_PREFIX_TITLE);
     for (size_t i = 0; i < FIELD_COUNT; i++) {
@@ -192,6 +200,7 @@ void na_query_builder_free(na_query_builder_t *b)
     if (!b)
         return;
     na_xqp_free(b->qp);
+    na_normaliser_free(b->norm);
     free(b);
 }
 

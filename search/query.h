@@ -9,9 +9,10 @@
 
 typedef struct na_query_builder na_query_builder_t;
 
-/* DB, CFG and NORM are borrowed and must outlive the builder. */
-na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, const na_normaliser_t *norm,
-                                 na_query_builder_t **out, na_error_t *err);
+/* DB and CFG are borrowed and must outlive the builder, which reads the
+ * alias tables CFG names when a query first needs them. */
+na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, na_query_builder_t **out,
+                                 na_error_t *err);
 void na_query_builder_free(na_query_builder_t *b);
 
 /* Parses TEXT (Xapian syntax plus title: person: place: org: topic:

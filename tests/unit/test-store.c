@@ -6,11 +6,12 @@
 #include "store.h"
 #include "unit.h"
 
+static const char binary[] = "Caf\xe9 \x00 binary \xff\xfe bytes";
 static const char *const texts[] = {
     "",
     "x",
     "<REUTERS NEWID=\"1\"><TITLE>COCOA</TITLE><BODY>Cocoa prices rose on Monday.</BODY></REUTERS>",
-    "Caf\xe9 \x00 binary \xff\xfe bytes",
+    binary,
 };
 
 static void round_trip(const char *what, const void *raw, size_t len, const na_zdict_t *dict, int level)
@@ -51,7 +52,7 @@ int main(void)
     na_zdict_t dict = { 3, (const unsigned char *)dict_buf.data, dict_buf.len };
 
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-        size_t len = i == 3 ? 26 : strlen(texts[i]);
+        size_t len = i == 3 ? sizeof binary - 1 : strlen(texts[i]);
         round_trip("packs without a dictionary", texts[i], len, NULL, 9);
         round_trip("packs with a dictionary", texts[i], len, &dict, 6);
     }
