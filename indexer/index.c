@@ -1,19 +1,24 @@
-/* index.c - building one Xapian document per article: free text with
- * positions, exact boolean terms for every metadata field, a sortable date
- * value, facet values, and the metadata plus the compressed original as
- * the document data (see lib/schema.h and lib/record.h for the layout). */
+/* index.c - the indexing session: one writable database for the run,
+ * unchanged articles skipped, the compression dictionary of a new archive
+ * trained from its first articles, and documents built on a worker thread
+ * (docbuild.c) while this thread writes the finished ones, in order.
+ *
+ * Two threads because the machine has two cores and the work splits
+ * cleanly: term generation and compression need no database, and Xapian's
+ * writes need no article text. */
 #include "index.h"
 
 #include <dirent.h>
 #include <inttypes.h>
-#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "date.h"
+#include "docbuild.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -29,17 +34,25 @@
  * reindexed by the next run. */
 #define INDEX_LAYOUT_VERSION "newsarc-layout-1"
 
+/* Articles between the two threads: enough to keep both busy. */
+#define QUEUE_SIZE 64
+
+typedef enum { JOB_FREE = 0, JOB_TODO, JOB_DONE } job_state_t;
+
 typedef struct {
-    char *language;
-    na_xindexer_t *ix;
-} stemmer_slot_t;
+    job_state_t state;
+    na_article_t *article; /* owned */
+    char *id;              /* owned */
+    char hash[17];
+    na_xdoc_t *doc;        /* built by the worker */
+    unsigned values[NA_FIELD_COUNT];
+    na_status_t status;
+    na_error_t err;
+} job_t;
 
 struct na_indexer {
     na_indexer_options_t opts;
     na_xwdb_t *db;
-    na_xdoc_t *doc;
-    stemmer_slot_t stemmers[8];
-    size_t stemmer_count;
 
     unsigned slots_used[NA_FIELD_COUNT]; /* value slots a multi-valued field uses */
     bool slots_dirty;
@@ -48,16 +61,23 @@ struct na_indexer {
     unsigned dict_id;
     na_buf_t dict;
     na_zdict_t zdict;
-    na_store_packer_t *packer; /* for the current dictionary */
     bool training;        /* holding articles back to train a dictionary */
-    na_article_t **held;
-    char **held_ids;
-    size_t held_count;
-    size_t held_bytes;
+    job_t *held;          /* articles held, in order */
+    size_t held_count, held_cap, held_bytes;
+
+    /* The worker and its queue: jobs[head..head+count) in order. */
+    na_docbuild_t *builder; /* used by the worker only, once it runs */
+    pthread_t worker;
+    bool worker_running;
+    pthread_mutex_t lock;
+    pthread_cond_t work_ready, job_done;
+    job_t jobs[QUEUE_SIZE];
+    size_t head, count, next_work;
+    bool stopping;
+    na_status_t failed; /* the first error: nothing more is written */
 
     size_t since_commit;
     na_index_counts_t counts;
-    na_buf_t data, blob, term;
 };
 
 /* ---- small helpers ---- */
@@ -105,24 +125,124 @@ static na_status_t write_meta_uint(na_xwdb_t *db, const char *key, unsigned v, n
     return na_xwdb_set_metadata(db, key, buf, (size_t)n, err);
 }
 
-static na_xindexer_t *stemmer_for(na_indexer_t *ix, const char *language)
+static void job_release(job_t *job)
 {
-    for (size_t i = 0; i < ix->stemmer_count; i++)
-        if (strcmp(ix->stemmers[i].language, language) == 0)
-            return ix->stemmers[i].ix;
-    na_xindexer_t *t = NULL;
-    if (na_xindexer_new(language, &t, NULL) != NA_OK)
-        return NULL; /* unknown language: the caller falls back */
-    if (ix->stemmer_count == sizeof ix->stemmers / sizeof *ix->stemmers) {
-        na_xindexer_free(t);
-        return NULL;
+    na_article_free(job->article);
+    free(job->id);
+    na_xdoc_free(job->doc);
+    memset(job, 0, sizeof *job);
+}
+
+/* ---- the worker ---- */
+
+static void *worker_main(void *arg)
+{
+    na_indexer_t *ix = arg;
+    pthread_mutex_lock(&ix->lock);
+    for (;;) {
+        job_t *job = &ix->jobs[ix->next_work];
+        while (!ix->stopping && job->state != JOB_TODO)
+            pthread_cond_wait(&ix->work_ready, &ix->lock);
+        if (job->state != JOB_TODO)
+            break; /* stopping, and nothing left to do */
+        ix->next_work = (ix->next_work + 1) % QUEUE_SIZE;
+        pthread_mutex_unlock(&ix->lock);
+        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->doc, job->values,
+                                      &job->err);
+        pthread_mutex_lock(&ix->lock);
+        job->state = JOB_DONE;
+        pthread_cond_signal(&ix->job_done);
     }
-    const na_config_t *cfg = ix->opts.config;
-    na_xindexer_set_stopwords(t, (const char *const *)cfg->stopwords.items, cfg->stopwords.count);
-    ix->stemmers[ix->stemmer_count].language = na_xstrdup(language);
-    ix->stemmers[ix->stemmer_count].ix = t;
-    ix->stemmer_count++;
-    return t;
+    pthread_mutex_unlock(&ix->lock);
+    return NULL;
+}
+
+static na_status_t start_worker(na_indexer_t *ix, na_error_t *err)
+{
+    /* Signals are for the main thread, which checks its flag between
+     * articles; the worker never sees them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int e = pthread_create(&ix->worker, NULL, worker_main, ix);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (e)
+        return na_error_set(err, NA_ERR_INTERNAL, "cannot start the indexing thread: %s", strerror(e));
+    ix->worker_running = true;
+    return NA_OK;
+}
+
+/* Writes the finished job at the head of the queue (called unlocked: the
+ * worker never touches a finished job or the database). */
+static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
+{
+    na_status_t st = job->status;
+    if (st) {
+        if (err)
+            *err = job->err;
+        return st;
+    }
+    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, job->id);
+    st = na_xwdb_replace(ix->db, id_term, job->doc, err);
+    free(id_term);
+    if (st)
+        return st;
+    for (int f = 0; f < NA_FIELD_COUNT; f++)
+        if (job->values[f] > ix->slots_used[f]) {
+            ix->slots_used[f] = job->values[f];
+            ix->slots_dirty = true;
+        }
+    ix->since_commit++;
+    return NA_OK;
+}
+
+/* Writes finished jobs from the head of the queue: all of them when
+ * ALL, else those already done plus, when the queue is full, the oldest. */
+static na_status_t drain(na_indexer_t *ix, bool all, na_error_t *err)
+{
+    pthread_mutex_lock(&ix->lock);
+    while (ix->count > 0) {
+        job_t *job = &ix->jobs[ix->head];
+        if (job->state != JOB_DONE) {
+            if (!all && ix->count < QUEUE_SIZE)
+                break;
+            pthread_cond_wait(&ix->job_done, &ix->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&ix->lock);
+        na_status_t st = ix->failed ? NA_OK : write_job(ix, job, err);
+        if (st)
+            ix->failed = st;
+        job_release(job);
+        pthread_mutex_lock(&ix->lock);
+        ix->head = (ix->head + 1) % QUEUE_SIZE;
+        ix->count--;
+    }
+    pthread_mutex_unlock(&ix->lock);
+    return ix->failed;
+}
+
+/* Hands JOB's contents to the worker; the queue takes ownership. */
+static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
+{
+    na_status_t st = drain(ix, false, err);
+    if (st) {
+        job_release(job);
+        return st;
+    }
+    if (!ix->worker_running && (st = start_worker(ix, err)) != NA_OK) {
+        job_release(job);
+        return st;
+    }
+    pthread_mutex_lock(&ix->lock);
+    size_t slot = (ix->head + ix->count) % QUEUE_SIZE;
+    ix->jobs[slot] = *job;
+    ix->jobs[slot].state = JOB_TODO;
+    ix->count++;
+    pthread_cond_signal(&ix->work_ready);
+    pthread_mutex_unlock(&ix->lock);
+    memset(job, 0, sizeof *job);
+    return NA_OK;
 }
 
 /* ---- open and close ---- */
@@ -132,18 +252,12 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     *out = NULL;
     na_indexer_t *ix = na_xcalloc(1, sizeof *ix);
     ix->opts = *opts;
-    na_status_t st = na_xwdb_open(opts->db_path, true, &ix->db, err);
-    if (st) {
-        free(ix);
-        return st;
-    }
-    if (!stemmer_for(ix, opts->config->language)) {
-        na_error_set(err, NA_ERR_INVALID, "no stemmer for language '%s'", opts->config->language);
-        na_indexer_close(ix, NULL);
-        return NA_ERR_INVALID;
-    }
-    ix->doc = na_xdoc_new();
-
+    pthread_mutex_init(&ix->lock, NULL);
+    pthread_cond_init(&ix->work_ready, NULL);
+    pthread_cond_init(&ix->job_done, NULL);
+    na_status_t st = na_docbuild_new(opts->config, &ix->builder, err);
+    if (st == NA_OK)
+        st = na_xwdb_open(opts->db_path, true, &ix->db, err);
     char key[64];
     for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {
         if (!na_fields[f].multi)
@@ -158,13 +272,15 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         size_t dlen = 0;
         snprintf(key, sizeof key, NA_META_ZDICT_FMT, ix->dict_id);
         st = na_xwdb_get_metadata(ix->db, key, &d, &dlen, err);
-        if (st == NA_OK)
+        if (st == NA_OK) {
             na_buf_add(&ix->dict, d, dlen);
+            ix->zdict = (na_zdict_t){ ix->dict_id, (const unsigned char *)ix->dict.data, ix->dict.len };
+            na_docbuild_set_dict(ix->builder, &ix->zdict);
+        }
         free(d);
     }
     if (st == NA_OK)
-        st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION,
-                                  strlen(NA_SCHEMA_VERSION), err);
+        st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
     if (st) {
         na_indexer_close(ix, NULL);
         return st;
@@ -179,25 +295,25 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     if (!ix)
         return NA_OK;
     na_status_t st = ix->db ? na_indexer_commit(ix, err) : NA_OK;
+    if (ix->worker_running) {
+        drain(ix, true, NULL); /* after an error: only to free the jobs */
+        pthread_mutex_lock(&ix->lock);
+        ix->stopping = true;
+        pthread_cond_signal(&ix->work_ready);
+        pthread_mutex_unlock(&ix->lock);
+        pthread_join(ix->worker, NULL);
+    }
     na_status_t st2 = na_xwdb_close(ix->db, st ? NULL : err);
     if (st == NA_OK)
         st = st2;
-    for (size_t i = 0; i < ix->held_count; i++) {
-        na_article_free(ix->held[i]);
-        free(ix->held_ids[i]);
-    }
+    for (size_t i = 0; i < ix->held_count; i++)
+        job_release(&ix->held[i]);
     free(ix->held);
-    free(ix->held_ids);
-    for (size_t i = 0; i < ix->stemmer_count; i++) {
-        free(ix->stemmers[i].language);
-        na_xindexer_free(ix->stemmers[i].ix);
-    }
-    na_xdoc_free(ix->doc);
-    na_store_packer_free(ix->packer);
+    na_docbuild_free(ix->builder);
     na_buf_release(&ix->dict);
-    na_buf_release(&ix->data);
-    na_buf_release(&ix->blob);
-    na_buf_release(&ix->term);
+    pthread_mutex_destroy(&ix->lock);
+    pthread_cond_destroy(&ix->work_ready);
+    pthread_cond_destroy(&ix->job_done);
     free(ix);
     return st;
 }
@@ -207,207 +323,6 @@ const na_index_counts_t *na_indexer_counts(const na_indexer_t *ix)
     return &ix->counts;
 }
 
-/* ---- building a document ---- */
-
-static void json_set_str(json_t *obj, const char *key, const char *value)
-{
-    if (value && *value)
-        json_object_set_new(obj, key, json_stringn_nocheck(value, strlen(value)));
-}
-
-static void json_set_list(json_t *obj, const char *key, const na_strlist_t *list)
-{
-    if (!list->count)
-        return;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < list->count; i++)
-        json_array_append_new(arr, json_stringn_nocheck(list->items[i], strlen(list->items[i])));
-    json_object_set_new(obj, key, arr);
-}
-
-/* Normalises VALUES in place for FIELD, dropping empties and duplicates. */
-static void normalise_list(const na_indexer_t *ix, na_field_t field, na_strlist_t *values)
-{
-    na_strlist_t out = NA_STRLIST_INIT;
-    for (size_t i = 0; i < values->count; i++) {
-        char *c = na_normalise(ix->opts.norm, field, values->items[i]);
-        if (c && !na_strlist_contains(&out, c))
-            na_strlist_take(&out, c);
-        else
-            free(c);
-    }
-    na_strlist_clear(values);
-    *values = out;
-}
-
-static void add_field_term(na_indexer_t *ix, na_field_t field, const char *value)
-{
-    char *term = na_schema_term(na_fields[field].prefix, value);
-    na_xdoc_add_boolean_term(ix->doc, term);
-    free(term);
-}
-
-static void add_multi_field(na_indexer_t *ix, na_field_t field, const na_strlist_t *values)
-{
-    const na_field_info_t *fi = &na_fields[field];
-    for (size_t i = 0; i < values->count; i++) {
-        add_field_term(ix, field, values->items[i]);
-        if (i < NA_MAX_FIELD_VALUES)
-            na_xdoc_add_value(ix->doc, fi->slot + (na_slot_t)i, values->items[i],
-                              strlen(values->items[i]));
-    }
-    unsigned used = values->count < NA_MAX_FIELD_VALUES ? (unsigned)values->count : NA_MAX_FIELD_VALUES;
-    if (used > ix->slots_used[field]) {
-        ix->slots_used[field] = used;
-        ix->slots_dirty = true;
-    }
-}
-
-static void add_single_field(na_indexer_t *ix, na_field_t field, const char *value)
-{
-    if (!value || !*value)
-        return;
-    add_field_term(ix, field, value);
-    na_xdoc_add_value(ix->doc, na_fields[field].slot, value, strlen(value));
-}
-
-static char *metadata_json(const na_article_t *a, const char *id)
-{
-    json_t *m = json_object();
-    json_set_str(m, "id", id);
-    json_set_str(m, "title", a->title);
-    json_set_str(m, "date", a->date);
-    json_set_str(m, "source", a->source);
-    json_set_str(m, "url", a->url);
-    json_set_str(m, "language", a->language);
-    json_set_str(m, "dateline", a->dateline);
-    json_set_str(m, "format", na_format_name(a->format));
-    json_set_list(m, "authors", &a->authors);
-    json_set_list(m, "people", &a->people);
-    json_set_list(m, "places", &a->places);
-    json_set_list(m, "orgs", &a->orgs);
-    json_set_list(m, "topics", &a->topics);
-    json_set_list(m, "exchanges", &a->exchanges);
-    if (a->extra_count) {
-        json_t *x = json_object();
-        for (size_t i = 0; i < a->extra_count; i++)
-            json_set_str(x, a->extra[i].key, a->extra[i].value);
-        json_object_set_new(m, "extra", x);
-    }
-    char *s = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(m);
-    return s;
-}
-
-/* Makes every text field valid UTF-8, whatever the parser left. */
-static void sanitize_strings(na_article_t *a)
-{
-    char **fields[] = { &a->id, &a->title, &a->body, &a->date, &a->source, &a->url,
-                        &a->language, &a->dateline };
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-        char *s = *fields[i];
-        if (s && !na_utf8_valid(s, strlen(s))) {
-            *fields[i] = na_utf8_sanitize(s, strlen(s));
-            free(s);
-        }
-    }
-    na_strlist_t *lists[] = { &a->authors, &a->people, &a->places, &a->orgs, &a->topics, &a->exchanges };
-    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
-        for (size_t i = 0; i < lists[l]->count; i++) {
-            char *s = lists[l]->items[i];
-            if (!na_utf8_valid(s, strlen(s))) {
-                lists[l]->items[i] = na_utf8_sanitize(s, strlen(s));
-                free(s);
-            }
-        }
-}
-
-static na_status_t write_article(na_indexer_t *ix, na_article_t *a, const char *id, na_error_t *err)
-{
-    const na_config_t *cfg = ix->opts.config;
-    na_xdoc_t *doc = ix->doc;
-    na_xdoc_clear(doc);
-
-    /* Free text: the title counts in both the title field and the text. */
-    const char *lang = a->language && *a->language ? a->language : cfg->language;
-    na_xindexer_t *tg = stemmer_for(ix, lang);
-    if (!tg)
-        tg = stemmer_for(ix, cfg->language);
-    na_xindexer_begin(tg, doc);
-    if (a->title) {
-        size_t n = strlen(a->title);
-        na_xindexer_index(tg, a->title, n, NA_PREFIX_TITLE, 1);
-        na_xindexer_gap(tg);
-        na_xindexer_index(tg, a->title, n, "", 1);
-        na_xindexer_gap(tg);
-    }
-    if (a->body)
-        na_xindexer_index(tg, a->body, strlen(a->body), "", 1);
-
-    /* Exact terms and facet values. */
-    na_buf_reset(&ix->term);
-    na_buf_addf(&ix->term, "%s%s", NA_PREFIX_ID, id);
-    char *id_term = na_buf_detach(&ix->term, NULL);
-    na_xdoc_add_boolean_term(doc, id_term);
-
-    add_multi_field(ix, NA_FIELD_PERSON, &a->people);
-    add_multi_field(ix, NA_FIELD_PLACE, &a->places);
-    add_multi_field(ix, NA_FIELD_ORG, &a->orgs);
-    add_multi_field(ix, NA_FIELD_TOPIC, &a->topics);
-    add_single_field(ix, NA_FIELD_SOURCE, a->source);
-
-    char tbuf[64];
-    snprintf(tbuf, sizeof tbuf, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));
-    na_xdoc_add_boolean_term(doc, tbuf);
-
-    na_date_t d;
-    if (a->date && na_date_parse_iso(a->date, &d)) {
-        char sortable[15], year[8], month[12];
-        na_date_format_sortable(&d, sortable);
-        na_xdoc_add_value(doc, NA_SLOT_DATE, sortable, 14);
-        snprintf(year, sizeof year, "%04d", d.year);
-        add_single_field(ix, NA_FIELD_YEAR, year);
-        if (d.month) {
-            /* The month's value reads "1987-03"; its term follows Xapian's
-             * convention, M198703. */
-            snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
-            na_xdoc_add_value(doc, na_fields[NA_FIELD_MONTH].slot, month, strlen(month));
-            snprintf(tbuf, sizeof tbuf, "%s%04d%02d", NA_PREFIX_MONTH, d.year, d.month);
-            na_xdoc_add_boolean_term(doc, tbuf);
-        }
-        if (d.day) {
-            snprintf(tbuf, sizeof tbuf, "%s%04d%02d%02d", NA_PREFIX_DAY, d.year, d.month, d.day);
-            na_xdoc_add_boolean_term(doc, tbuf);
-        }
-    }
-
-    char hash[17];
-    content_hash(a, hash);
-    na_xdoc_add_value(doc, NA_SLOT_HASH, hash, 16);
-
-    /* Data: metadata and the compressed original. */
-    na_buf_reset(&ix->blob);
-    if (!ix->packer) {
-        ix->zdict = (na_zdict_t){ ix->dict_id, (const unsigned char *)ix->dict.data, ix->dict.len };
-        ix->packer = na_store_packer_new(ix->dict_id ? &ix->zdict : NULL, cfg->compression_level);
-        if (!ix->packer)
-            return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start compressing");
-    }
-    na_status_t st = na_store_packer_pack(ix->packer, a->raw, a->raw_len, &ix->blob, err);
-    if (st == NA_OK) {
-        char *meta = metadata_json(a, id);
-        na_buf_reset(&ix->data);
-        na_record_encode(meta, strlen(meta), ix->blob.data, ix->blob.len, &ix->data);
-        free(meta);
-        na_xdoc_set_data(doc, ix->data.data, ix->data.len);
-        st = na_xwdb_replace(ix->db, id_term, doc, err);
-    }
-    free(id_term);
-    if (st == NA_OK)
-        ix->since_commit++;
-    return st;
-}
-
 /* ---- the dictionary of a new archive ---- */
 
 static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
@@ -415,8 +330,8 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
     const unsigned char **samples = na_xmalloc(ix->held_count * sizeof *samples);
     size_t *lens = na_xmalloc(ix->held_count * sizeof *lens);
     for (size_t i = 0; i < ix->held_count; i++) {
-        samples[i] = ix->held[i]->raw;
-        lens[i] = ix->held[i]->raw_len;
+        samples[i] = ix->held[i].article->raw;
+        lens[i] = ix->held[i].article->raw_len;
     }
     na_buf_reset(&ix->dict);
     na_store_train(samples, lens, ix->held_count, NA_ZDICT_MAX, &ix->dict);
@@ -437,13 +352,14 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
         st = write_meta_uint(ix->db, NA_META_ZDICT_LATEST, id, err);
     if (st == NA_OK) {
         ix->dict_id = id;
-        na_store_packer_free(ix->packer); /* the next article starts one with the new dictionary */
-        ix->packer = NULL;
+        ix->zdict = (na_zdict_t){ id, (const unsigned char *)ix->dict.data, ix->dict.len };
+        /* No job is queued yet: the worker has not started. */
+        na_docbuild_set_dict(ix->builder, &ix->zdict);
     }
     return st;
 }
 
-/* Writes the held articles, training a dictionary first when enough
+/* Sends the held articles on, training a dictionary first when enough
  * material was seen. */
 static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 {
@@ -451,15 +367,11 @@ static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
     if (ix->training && ix->held_bytes >= TRAIN_SAMPLE_BYTES)
         st = train_dictionary(ix, err);
     ix->training = false;
-    size_t i = 0;
-    for (; i < ix->held_count && st == NA_OK; i++) {
-        st = write_article(ix, ix->held[i], ix->held_ids[i], err);
-        na_article_free(ix->held[i]);
-        free(ix->held_ids[i]);
-    }
-    for (; i < ix->held_count; i++) {
-        na_article_free(ix->held[i]);
-        free(ix->held_ids[i]);
+    for (size_t i = 0; i < ix->held_count; i++) {
+        if (st == NA_OK)
+            st = submit(ix, &ix->held[i], err);
+        else
+            job_release(&ix->held[i]);
     }
     ix->held_count = 0;
     ix->held_bytes = 0;
@@ -468,10 +380,55 @@ static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 
 /* ---- the public calls ---- */
 
+/* Normalises VALUES in place for FIELD, dropping empties and duplicates. */
+static void normalise_list(const na_indexer_t *ix, na_field_t field, na_strlist_t *values)
+{
+    na_strlist_t out = NA_STRLIST_INIT;
+    for (size_t i = 0; i < values->count; i++) {
+        char *c = na_normalise(ix->opts.norm, field, values->items[i]);
+        if (c && !na_strlist_contains(&out, c))
+            na_strlist_take(&out, c);
+        else
+            free(c);
+    }
+    na_strlist_clear(values);
+    *values = out;
+}
+
+/* Makes every text field valid UTF-8, whatever the parser left. */
+static void sanitize_strings(na_article_t *a)
+{
+    char **fields[] = { &a->id, &a->title, &a->body, &a->date, &a->source, &a->url, &a->language, &a->dateline };
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        char *s = *fields[i];
+        if (s && !na_utf8_valid(s, strlen(s))) {
+            *fields[i] = na_utf8_sanitize(s, strlen(s));
+            free(s);
+        }
+    }
+    na_strlist_t *lists[] = { &a->authors, &a->people, &a->places, &a->orgs, &a->topics, &a->exchanges };
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            char *s = lists[l]->items[i];
+            if (!na_utf8_valid(s, strlen(s))) {
+                lists[l]->items[i] = na_utf8_sanitize(s, strlen(s));
+                free(s);
+            }
+        }
+}
+
 na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *default_id, na_error_t *err)
 {
+    if (ix->failed) {
+        na_article_free(a);
+        return ix->failed;
+    }
     sanitize_strings(a);
-    char *id = na_xstrdup(a->id && *a->id ? a->id : default_id);
+    job_t job;
+    memset(&job, 0, sizeof job);
+    job.article = a;
+    job.id = na_xstrdup(a->id && *a->id ? a->id : default_id);
+    content_hash(a, job.hash);
 
     normalise_list(ix, NA_FIELD_PERSON, &a->people);
     normalise_list(ix, NA_FIELD_PLACE, &a->places);
@@ -483,8 +440,10 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
         a->source = s;
     }
 
-    /* Skip an article whose stored bytes are what we would store again. */
-    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
+    /* Skip an article whose stored bytes are what we would store again.
+     * Articles still in the queue are not in the database yet: an id seen
+     * twice in one run is simply replaced. */
+    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, job.id);
     na_docid_t docid;
     na_status_t st = na_xwdb_find(ix->db, id_term, &docid, err);
     free(id_term);
@@ -496,21 +455,17 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     if (st == NA_OK && exists && !ix->opts.force) {
         char *old = NULL;
         size_t len = 0;
-        char hash[17];
-        content_hash(a, hash);
         st = na_xwdb_get_value(ix->db, docid, NA_SLOT_HASH, &old, &len, err);
-        bool same = st == NA_OK && len == 16 && memcmp(old, hash, 16) == 0;
+        bool same = st == NA_OK && len == 16 && memcmp(old, job.hash, 16) == 0;
         free(old);
         if (same) {
             ix->counts.unchanged++;
-            na_article_free(a);
-            free(id);
+            job_release(&job);
             return NA_OK;
         }
     }
     if (st) {
-        na_article_free(a);
-        free(id);
+        job_release(&job);
         return st;
     }
     if (exists)
@@ -519,19 +474,17 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
         ix->counts.added++;
 
     if (ix->training) {
-        ix->held = na_xrealloc(ix->held, (ix->held_count + 1) * sizeof *ix->held);
-        ix->held_ids = na_xrealloc(ix->held_ids, (ix->held_count + 1) * sizeof *ix->held_ids);
-        ix->held[ix->held_count] = a;
-        ix->held_ids[ix->held_count] = id;
-        ix->held_count++;
+        if (ix->held_count == ix->held_cap) {
+            ix->held_cap = ix->held_cap ? ix->held_cap * 2 : 256;
+            ix->held = na_xrealloc(ix->held, ix->held_cap * sizeof *ix->held);
+        }
+        ix->held[ix->held_count++] = job;
         ix->held_bytes += a->raw_len;
         if (ix->held_bytes < TRAIN_SAMPLE_BYTES)
             return NA_OK;
         st = flush_held(ix, err);
     } else {
-        st = write_article(ix, a, id, err);
-        na_article_free(a);
-        free(id);
+        st = submit(ix, &job, err);
     }
     if (st == NA_OK && ix->since_commit >= ix->opts.config->commit_every)
         st = na_indexer_commit(ix, err);
@@ -540,12 +493,9 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
 
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
 {
-    na_status_t st = NA_OK;
-    if (ix->held_count) {
-        /* Keep training across commits only while nothing is lost by
-         * waiting: a periodic commit inside the sample just writes. */
-        st = flush_held(ix, err);
-    }
+    na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
+    if (st == NA_OK && ix->worker_running)
+        st = drain(ix, true, err);
     if (st == NA_OK && ix->slots_dirty) {
         char key[64];
         for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {
@@ -560,6 +510,8 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     if (st == NA_OK)
         st = na_xwdb_commit(ix->db, err);
     ix->since_commit = 0;
+    if (st)
+        ix->failed = st;
     return st;
 }
 

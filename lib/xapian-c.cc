@@ -459,6 +459,16 @@ void na_xindexer_gap(na_xindexer_t *ix)
     ix->tg.increase_termpos(100);
 }
 
+void na_xindexer_end(na_xindexer_t *ix)
+{
+    /* The TermGenerator holds a reference to the document; dropping it
+     * here means no reference count is touched from two threads. */
+    quietly(0, [&] {
+        ix->tg.set_document(Xapian::Document());
+        return 0;
+    });
+}
+
 /* ---- queries ---- */
 
 na_xquery_t *na_xquery_match_all(void)

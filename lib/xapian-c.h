@@ -127,6 +127,8 @@ void na_xindexer_begin(na_xindexer_t *ix, na_xdoc_t *doc);
 void na_xindexer_index(na_xindexer_t *ix, const char *text, size_t len, const char *prefix, unsigned wdf_inc);
 /* Leaves a gap of 100 positions so phrases do not span fields. */
 void na_xindexer_gap(na_xindexer_t *ix);
+/* Lets go of the current document, so that another thread may take it. */
+void na_xindexer_end(na_xindexer_t *ix);
 
 /* ---- queries ---- */
 

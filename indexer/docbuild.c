@@ -1,0 +1,230 @@
+/* docbuild.c - building the Xapian document of one article (docbuild.h). */
+#include "docbuild.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "record.h"
+
+/* Articles in other languages get their own stemmer; a few suffice. */
+#define MAX_STEMMERS 8
+
+typedef struct {
+    char *language;
+    na_xindexer_t *ix;
+} stemmer_slot_t;
+
+struct na_docbuild {
+    const na_config_t *cfg;
+    stemmer_slot_t stemmers[MAX_STEMMERS];
+    size_t stemmer_count;
+    const na_zdict_t *dict;
+    na_store_packer_t *packer; /* for DICT; made when first needed */
+    na_xdoc_t *doc;            /* being built */
+    na_buf_t blob, data;
+};
+
+/* The indexer for LANGUAGE, or NULL when there is no such stemmer. */
+static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
+{
+    for (size_t i = 0; i < b->stemmer_count; i++)
+        if (strcmp(b->stemmers[i].language, language) == 0)
+            return b->stemmers[i].ix;
+    na_xindexer_t *t = NULL;
+    if (b->stemmer_count == MAX_STEMMERS || na_xindexer_new(language, &t, NULL) != NA_OK)
+        return NULL;
+    na_xindexer_set_stopwords(t, (const char *const *)b->cfg->stopwords.items, b->cfg->stopwords.count);
+    b->stemmers[b->stemmer_count].language = na_xstrdup(language);
+    b->stemmers[b->stemmer_count].ix = t;
+    b->stemmer_count++;
+    return t;
+}
+
+na_status_t na_docbuild_new(const na_config_t *cfg, na_docbuild_t **out, na_error_t *err)
+{
+    na_docbuild_t *b = na_xcalloc(1, sizeof *b);
+    b->cfg = cfg;
+    if (!stemmer_for(b, cfg->language)) {
+        na_docbuild_free(b);
+        *out = NULL;
+        return na_error_set(err, NA_ERR_INVALID, "no stemmer for language '%s'", cfg->language);
+    }
+    *out = b;
+    return NA_OK;
+}
+
+void na_docbuild_free(na_docbuild_t *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->stemmer_count; i++) {
+        free(b->stemmers[i].language);
+        na_xindexer_free(b->stemmers[i].ix);
+    }
+    na_store_packer_free(b->packer);
+    na_buf_release(&b->blob);
+    na_buf_release(&b->data);
+    free(b);
+}
+
+void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict)
+{
+    b->dict = dict;
+    na_store_packer_free(b->packer);
+    b->packer = NULL;
+}
+
+static void json_set_str(json_t *obj, const char *key, const char *value)
+{
+    if (value && *value)
+        json_object_set_new(obj, key, json_stringn_nocheck(value, strlen(value)));
+}
+
+static void json_set_list(json_t *obj, const char *key, const na_strlist_t *list)
+{
+    if (!list->count)
+        return;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < list->count; i++)
+        json_array_append_new(arr, json_stringn_nocheck(list->items[i], strlen(list->items[i])));
+    json_object_set_new(obj, key, arr);
+}
+
+static char *metadata_json(const na_article_t *a, const char *id)
+{
+    json_t *m = json_object();
+    json_set_str(m, "id", id);
+    json_set_str(m, "title", a->title);
+    json_set_str(m, "date", a->date);
+    json_set_str(m, "source", a->source);
+    json_set_str(m, "url", a->url);
+    json_set_str(m, "language", a->language);
+    json_set_str(m, "dateline", a->dateline);
+    json_set_str(m, "format", na_format_name(a->format));
+    json_set_list(m, "authors", &a->authors);
+    json_set_list(m, "people", &a->people);
+    json_set_list(m, "places", &a->places);
+    json_set_list(m, "orgs", &a->orgs);
+    json_set_list(m, "topics", &a->topics);
+    json_set_list(m, "exchanges", &a->exchanges);
+    if (a->extra_count) {
+        json_t *x = json_object();
+        for (size_t i = 0; i < a->extra_count; i++)
+            json_set_str(x, a->extra[i].key, a->extra[i].value);
+        json_object_set_new(m, "extra", x);
+    }
+    char *s = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(m);
+    return s;
+}
+
+static void add_field_term(na_xdoc_t *doc, na_field_t field, const char *value)
+{
+    char *term = na_schema_term(na_fields[field].prefix, value);
+    na_xdoc_add_boolean_term(doc, term);
+    free(term);
+}
+
+/* Value i of a multi-valued field goes in slot base+i, so that Xapian's
+ * stock value-count spies count each value once per article. */
+static unsigned add_multi_field(na_xdoc_t *doc, na_field_t field, const na_strlist_t *values)
+{
+    const na_field_info_t *fi = &na_fields[field];
+    for (size_t i = 0; i < values->count; i++) {
+        add_field_term(doc, field, values->items[i]);
+        if (i < NA_MAX_FIELD_VALUES)
+            na_xdoc_add_value(doc, fi->slot + (na_slot_t)i, values->items[i], strlen(values->items[i]));
+    }
+    return values->count < NA_MAX_FIELD_VALUES ? (unsigned)values->count : NA_MAX_FIELD_VALUES;
+}
+
+static void add_single_field(na_xdoc_t *doc, na_field_t field, const char *value)
+{
+    if (!value || !*value)
+        return;
+    add_field_term(doc, field, value);
+    na_xdoc_add_value(doc, na_fields[field].slot, value, strlen(value));
+}
+
+static void add_date(na_xdoc_t *doc, const char *iso)
+{
+    na_date_t d;
+    if (!iso || !na_date_parse_iso(iso, &d))
+        return;
+    char sortable[15], year[8], month[12], term[32];
+    na_date_format_sortable(&d, sortable);
+    na_xdoc_add_value(doc, NA_SLOT_DATE, sortable, 14);
+    snprintf(year, sizeof year, "%04d", d.year);
+    add_single_field(doc, NA_FIELD_YEAR, year);
+    if (d.month) {
+        /* The month's value reads "1987-03"; its term follows Xapian's
+         * convention, M198703. */
+        snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
+        na_xdoc_add_value(doc, na_fields[NA_FIELD_MONTH].slot, month, strlen(month));
+        snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, d.year, d.month);
+        na_xdoc_add_boolean_term(doc, term);
+    }
+    if (d.day) {
+        snprintf(term, sizeof term, "%s%04d%02d%02d", NA_PREFIX_DAY, d.year, d.month, d.day);
+        na_xdoc_add_boolean_term(doc, term);
+    }
+}
+
+na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
+                            na_xdoc_t **out, unsigned values[NA_FIELD_COUNT], na_error_t *err)
+{
+    *out = NULL;
+    memset(values, 0, NA_FIELD_COUNT * sizeof *values);
+    if (!b->packer) {
+        b->packer = na_store_packer_new(b->dict, b->cfg->compression_level);
+        if (!b->packer)
+            return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start compressing");
+    }
+    na_buf_reset(&b->blob);
+    na_status_t st = na_store_packer_pack(b->packer, a->raw, a->raw_len, &b->blob, err);
+    if (st)
+        return st;
+
+    na_xdoc_t *doc = na_xdoc_new();
+    /* Free text: the title counts in both the title field and the text. */
+    const char *lang = a->language && *a->language ? a->language : b->cfg->language;
+    na_xindexer_t *tg = stemmer_for(b, lang);
+    if (!tg)
+        tg = stemmer_for(b, b->cfg->language);
+    na_xindexer_begin(tg, doc);
+    if (a->title) {
+        size_t n = strlen(a->title);
+        na_xindexer_index(tg, a->title, n, NA_PREFIX_TITLE, 1);
+        na_xindexer_gap(tg);
+        na_xindexer_index(tg, a->title, n, "", 1);
+        na_xindexer_gap(tg);
+    }
+    if (a->body)
+        na_xindexer_index(tg, a->body, strlen(a->body), "", 1);
+    na_xindexer_end(tg);
+
+    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
+    na_xdoc_add_boolean_term(doc, id_term);
+    free(id_term);
+    values[NA_FIELD_PERSON] = add_multi_field(doc, NA_FIELD_PERSON, &a->people);
+    values[NA_FIELD_PLACE] = add_multi_field(doc, NA_FIELD_PLACE, &a->places);
+    values[NA_FIELD_ORG] = add_multi_field(doc, NA_FIELD_ORG, &a->orgs);
+    values[NA_FIELD_TOPIC] = add_multi_field(doc, NA_FIELD_TOPIC, &a->topics);
+    add_single_field(doc, NA_FIELD_SOURCE, a->source);
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));
+    na_xdoc_add_boolean_term(doc, term);
+    add_date(doc, a->date);
+    na_xdoc_add_value(doc, NA_SLOT_HASH, hash, 16);
+
+    char *meta = metadata_json(a, id);
+    na_buf_reset(&b->data);
+    na_record_encode(meta, strlen(meta), b->blob.data, b->blob.len, &b->data);
+    free(meta);
+    na_xdoc_set_data(doc, b->data.data, b->data.len);
+    *out = doc;
+    return NA_OK;
+}

@@ -1,0 +1,35 @@
+/* docbuild.h - one article to one Xapian document, with no database in
+ * sight: free text with positions, exact boolean terms, values for
+ * sorting and facets, and the metadata plus the compressed original as
+ * the document data (see lib/schema.h and lib/record.h).
+ *
+ * A builder is used by one thread at a time; the indexer runs it on a
+ * worker thread while the main thread writes finished documents. */
+#ifndef NA_INDEX_DOCBUILD_H
+#define NA_INDEX_DOCBUILD_H
+
+#include "article.h"
+#include "config.h"
+#include "schema.h"
+#include "store.h"
+#include "xapian-c.h"
+
+typedef struct na_docbuild na_docbuild_t;
+
+/* CFG is borrowed and must outlive the builder.  NA_ERR_INVALID when the
+ * configured language has no stemmer. */
+na_status_t na_docbuild_new(const na_config_t *cfg, na_docbuild_t **out, na_error_t *err);
+void na_docbuild_free(na_docbuild_t *b);
+
+/* Sets the compression dictionary (borrowed; NULL for none) for the
+ * documents built from now on. */
+void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict);
+
+/* Builds the document of A (already normalised, valid UTF-8) under ID,
+ * recording HASH (16 hex digits) to spot unchanged articles later.
+ * *DOC is the caller's (free with na_xdoc_free); VALUES[f] is how many
+ * values multi-valued field f has, for the slots in use. */
+na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
+                            na_xdoc_t **doc, unsigned values[NA_FIELD_COUNT], na_error_t *err);
+
+#endif
