@@ -1,10 +1,19 @@
-/* config.c - reading newsarc.yaml.  One table (config_keys) names every
- * key with its type, default, bounds and help; loading, defaults and
- * validation are driven from it. */
+/* config.c - newsarc.yaml: where it is found, what it may say, and what
+ * holds when it says nothing.
+ *
+ * One table, config_keys, lists every key with its type, default, bounds
+ * and help; filling in defaults, reading a file, checking values and
+ * releasing memory all walk that table, so a new key is one new row (as
+ * in redis' config.c and tmux's options-table.c).  config/newsarc.yaml is
+ * the same table written out for people, and a unit test keeps the two
+ * in step.
+ */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,84 +29,162 @@
 #define NA_DATADIR "/usr/local/share/newsarc"
 #endif
 
-typedef enum { T_PATH, T_STRING, T_STRINGS, T_FACETS, T_EXTRACT, T_INT, T_ALIASES, T_SOURCES } key_type_t;
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+#define OFF(field) offsetof(na_config_t, field)
+
+typedef enum {
+    KEY_STRING,  /* char *, non-empty */
+    KEY_PATH,    /* char *, relative to the file's directory */
+    KEY_LIST,    /* na_strlist_t of non-empty strings */
+    KEY_FACETS,  /* na_strlist_t of field names */
+    KEY_CHOICE,  /* an enum stored as int: the index of a name in CHOICES */
+    KEY_INT,     /* int within MIN..MAX */
+    KEY_COUNT,   /* size_t of at least MIN (MAX 0: no upper bound) */
+    KEY_ALIASES, /* mapping of table name to path: the alias_* fields */
+    KEY_SOURCES  /* list of paths or {path, format} mappings */
+} key_type_t;
 
 typedef struct {
     const char *name;
     key_type_t type;
-    size_t offset; /* into na_config_t */
-    long min, max; /* T_INT bounds */
+    size_t offset;
+    const char *def;             /* KEY_STRING, KEY_PATH */
+    const char *const *def_list; /* KEY_LIST, KEY_FACETS: NULL-terminated; NULL: empty */
+    const char *const *choices;  /* KEY_CHOICE: NULL-terminated, in enum order */
+    long long def_num, min, max; /* KEY_CHOICE (def_num only), KEY_INT, KEY_COUNT */
     const char *help;
 } config_key_t;
 
-#define OFF(f) offsetof(na_config_t, f)
-
-static const config_key_t config_keys[] = {
-    { "database", T_PATH, OFF(database), 0, 0, "the database path" },
-    { "language", T_STRING, OFF(language), 0, 0, "stemming language of text and queries" },
-    { "stopwords", T_STRINGS, OFF(stopwords), 0, 0, "words that are not stemmed or searched alone" },
-    { "facets", T_FACETS, OFF(facets), 0, 0, "facets shown when none are asked for" },
-    { "extract", T_EXTRACT, OFF(extract), 0, 0, "auto, always or never" },
-    { "compression_level", T_INT, OFF(compression_level), 1, 9, "zlib level of stored articles" },
-    { "commit_every", T_INT, OFF(commit_every), 1, 100000000, "articles per commit" },
-    { "aliases", T_ALIASES, 0, 0, 0, "alias tables by field" },
-    { "sources", T_SOURCES, 0, 0, 0, "paths to index when none are given" },
+/* Frequent English function words: they get no stemmed term and a query
+ * made only of them still matches (see newsarc.yaml). */
+static const char *const default_stopwords[] = {
+    "a", "about", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "he",
+    "in", "is", "it", "its", "of", "on", "or", "said", "that", "the", "this", "to", "was", "were",
+    "which", "will", "with", NULL,
 };
 
-/* Alias table keys, with the default file names under the data folder. */
+static const char *const extract_names[] = { "auto", "always", "never", NULL };
+
+static const config_key_t config_keys[] = {
+    { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = "newsarc.db",
+      .help = "the Xapian database newsarc-index writes and newsarc-search reads" },
+    { .name = "language", .type = KEY_STRING, .offset = OFF(language), .def = "english",
+      .help = "stemming language of article text and queries" },
+    { .name = "stopwords", .type = KEY_LIST, .offset = OFF(stopwords), .def_list = default_stopwords,
+      .help = "words that get no stemmed term and are dropped from queries" },
+    { .name = "facets", .type = KEY_FACETS, .offset = OFF(facets),
+      .help = "facets newsarc-search shows when none are asked for" },
+    { .name = "extract", .type = KEY_CHOICE, .offset = OFF(extract), .choices = extract_names,
+      .def_num = NA_EXTRACT_AUTO, .help = "find people, places and organisations in the text" },
+    { .name = "compression_level", .type = KEY_INT, .offset = OFF(compression_level), .def_num = 9,
+      .min = 1, .max = 9, .help = "zlib level of the stored original articles" },
+    { .name = "commit_every", .type = KEY_COUNT, .offset = OFF(commit_every), .def_num = 10000,
+      .min = 1, .help = "articles indexed between two commits" },
+    { .name = "aliases", .type = KEY_ALIASES,
+      .help = "alias table per field: places, people, orgs, topics, sources" },
+    { .name = "sources", .type = KEY_SOURCES, .help = "paths newsarc-index reads when given none" },
+};
+
+/* Alias tables by their key under "aliases"; the built-in default for
+ * each is NAME.tsv in the installed data folder. */
 static const struct {
-    const char *key;
+    const char *name;
     size_t offset;
 } alias_keys[] = {
     { "places", OFF(alias_places) }, { "people", OFF(alias_people) }, { "orgs", OFF(alias_orgs) },
     { "topics", OFF(alias_topics) }, { "sources", OFF(alias_sources) },
 };
 
-static const char *const default_stopwords[] = {
-    "a", "about", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "he",
-    "in", "is", "it", "its", "of", "on", "or", "said", "that", "the", "this", "to", "was", "were",
-    "which", "will", "with",
-};
+static char **str_field(na_config_t *cfg, size_t offset)
+{
+    return (char **)(void *)((char *)cfg + offset);
+}
 
-static char **str_at(na_config_t *cfg, size_t off) { return (char **)((char *)cfg + off); }
+static na_strlist_t *list_field(na_config_t *cfg, size_t offset)
+{
+    return (na_strlist_t *)(void *)((char *)cfg + offset);
+}
 
 static bool file_exists(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return stat(path, &st) == 0;
 }
+
+/* ---- defaults and release ---- */
 
 void na_config_defaults(na_config_t *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->database = na_xstrdup("newsarc.db");
-    cfg->language = na_xstrdup("english");
-    for (size_t i = 0; i < sizeof default_stopwords / sizeof *default_stopwords; i++)
-        na_strlist_add(&cfg->stopwords, default_stopwords[i]);
-    cfg->extract = NA_EXTRACT_AUTO;
-    cfg->compression_level = 9;
-    cfg->commit_every = 10000;
-    for (size_t i = 0; i < sizeof alias_keys / sizeof *alias_keys; i++) {
-        char *path = na_xasprintf("%s/aliases/%s.tsv", NA_DATADIR, alias_keys[i].key);
-        if (file_exists(path))
-            *str_at(cfg, alias_keys[i].offset) = path;
-        else
-            free(path);
+    for (size_t i = 0; i < COUNT(config_keys); i++) {
+        const config_key_t *k = &config_keys[i];
+        switch (k->type) {
+        case KEY_STRING:
+        case KEY_PATH:
+            *str_field(cfg, k->offset) = na_xstrdup(k->def);
+            break;
+        case KEY_LIST:
+        case KEY_FACETS:
+            for (const char *const *w = k->def_list; w && *w; w++)
+                na_strlist_add(list_field(cfg, k->offset), *w);
+            break;
+        case KEY_CHOICE:
+            *(int *)(void *)((char *)cfg + k->offset) = (int)k->def_num;
+            break;
+        case KEY_INT:
+            *(int *)(void *)((char *)cfg + k->offset) = (int)k->def_num;
+            break;
+        case KEY_COUNT:
+            *(size_t *)(void *)((char *)cfg + k->offset) = (size_t)k->def_num;
+            break;
+        case KEY_ALIASES:
+            /* Only tables that are installed: a missing default table
+             * means no aliases, not an error in every run. */
+            for (size_t a = 0; a < COUNT(alias_keys); a++) {
+                char *path = na_xasprintf("%s/aliases/%s.tsv", NA_DATADIR, alias_keys[a].name);
+                if (file_exists(path))
+                    *str_field(cfg, alias_keys[a].offset) = path;
+                else
+                    free(path);
+            }
+            break;
+        case KEY_SOURCES:
+            break;
+        }
     }
 }
 
 void na_config_release(na_config_t *cfg)
 {
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < COUNT(config_keys); i++) {
+        const config_key_t *k = &config_keys[i];
+        switch (k->type) {
+        case KEY_STRING:
+        case KEY_PATH:
+            free(*str_field(cfg, k->offset));
+            break;
+        case KEY_LIST:
+        case KEY_FACETS:
+            na_strlist_clear(list_field(cfg, k->offset));
+            break;
+        case KEY_ALIASES:
+            for (size_t a = 0; a < COUNT(alias_keys); a++)
+                free(*str_field(cfg, alias_keys[a].offset));
+            break;
+        case KEY_SOURCES:
+            for (size_t s = 0; s < cfg->source_count; s++)
+                free(cfg->sources[s].path);
+            free(cfg->sources);
+            break;
+        case KEY_CHOICE:
+        case KEY_INT:
+        case KEY_COUNT:
+            break;
+        }
+    }
     free(cfg->file);
-    free(cfg->database);
-    free(cfg->language);
-    na_strlist_clear(&cfg->stopwords);
-    na_strlist_clear(&cfg->facets);
-    for (size_t i = 0; i < sizeof alias_keys / sizeof *alias_keys; i++)
-        free(*str_at(cfg, alias_keys[i].offset));
-    for (size_t i = 0; i < cfg->source_count; i++)
-        free(cfg->sources[i].path);
-    free(cfg->sources);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -105,15 +192,15 @@ void na_config_release(na_config_t *cfg)
 
 typedef struct {
     const char *path;
-    char *dir; /* the file's directory, for relative paths */
-    yaml_document_t doc;
+    char *dir; /* the file's directory, or NULL for the current one */
+    yaml_document_t *doc;
     na_error_t *err;
 } loader_t;
 
 __attribute__((format(printf, 3, 4)))
-static na_status_t fail_at(loader_t *l, yaml_node_t *node, const char *fmt, ...)
+static na_status_t fail_at(const loader_t *l, const yaml_node_t *node, const char *fmt, ...)
 {
-    char reason[512];
+    char reason[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
@@ -122,19 +209,47 @@ static na_status_t fail_at(loader_t *l, yaml_node_t *node, const char *fmt, ...)
                         node->start_mark.column + 1, reason);
 }
 
-static const char *scalar(yaml_node_t *node)
+static yaml_node_t *node_at(const loader_t *l, int index)
+{
+    return yaml_document_get_node(l->doc, index);
+}
+
+/* A plain empty, "~" or "null" scalar: YAML's null, as in "key:". */
+static bool is_null(const yaml_node_t *node)
+{
+    if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *v = (const char *)node->data.scalar.value;
+    return !*v || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
+           strcmp(v, "NULL") == 0;
+}
+
+static const char *scalar(const yaml_node_t *node)
 {
     return node && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
+}
+
+/* What NODE is, for "should be a list, not a mapping". */
+static const char *kind(const yaml_node_t *node)
+{
+    if (is_null(node))
+        return "empty";
+    switch (node->type) {
+    case YAML_SEQUENCE_NODE: return "a list";
+    case YAML_MAPPING_NODE: return "a mapping";
+    default: return "a single value";
+    }
 }
 
 static char *resolve(const loader_t *l, const char *path)
 {
     if (path[0] == '/' || !l->dir)
         return na_xstrdup(path);
-    return na_xasprintf("%s/%s", l->dir, path);
+    return na_xasprintf("%s%s%s", l->dir, strcmp(l->dir, "/") == 0 ? "" : "/", path);
 }
 
-/* Data files: beside the configuration, else in the installed data dir. */
+/* Data files: beside the configuration, else in the installed data
+ * folder, so an installed newsarc.yaml can say "aliases/places.tsv". */
 static char *resolve_data(const loader_t *l, const char *path)
 {
     char *p = resolve(l, path);
@@ -146,176 +261,369 @@ static char *resolve_data(const loader_t *l, const char *path)
         return q;
     }
     free(q);
-    return p; /* reported, with the path the user would expect, when loaded */
+    return p; /* reported when loaded, under the name the user expects */
 }
 
-static na_status_t read_strings(loader_t *l, yaml_node_t *node, const char *key, na_strlist_t *out,
-                                bool facets)
+/* Finds NAME among at most COUNT names spaced SIZE bytes apart, which
+ * end early at a NULL name; -1 if absent. */
+static int find_name(const char *name, const void *table, size_t count, size_t size)
+{
+    for (size_t i = 0; name && i < count; i++) {
+        const char *entry = *(const char *const *)(const void *)((const char *)table + i * size);
+        if (!entry)
+            break;
+        if (strcmp(entry, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Levenshtein distance, capped: for "did you mean" on misspelt keys. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40)
+        return SIZE_MAX;
+    size_t row[41];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static na_status_t unknown_key(const loader_t *l, const yaml_node_t *k, const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* suggest only close misspellings */
+    for (size_t i = 0; i < COUNT(config_keys); i++) {
+        size_t d = distance(name, config_keys[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = config_keys[i].name;
+        }
+    }
+    if (best)
+        return fail_at(l, k, "unknown key '%s' (did you mean '%s'?)", name, best);
+    return fail_at(l, k, "unknown key '%s'", name);
+}
+
+/* Reads a list of non-empty plain values into OUT, replacing it. */
+static na_status_t read_list(const loader_t *l, const config_key_t *key, yaml_node_t *node,
+                             na_strlist_t *out)
 {
     if (node->type != YAML_SEQUENCE_NODE)
-        return fail_at(l, node, "'%s' should be a list", key);
-    na_strlist_clear(out);
+        return fail_at(l, node, "'%s' should be a list, not %s%s", key->name, kind(node),
+                       is_null(node) ? " (write [] for none)" : "");
+    na_strlist_t list = NA_STRLIST_INIT;
     for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(&l->doc, *it);
+        yaml_node_t *item = node_at(l, *it);
         const char *v = scalar(item);
-        if (!v)
-            return fail_at(l, item, "'%s' should list plain values", key);
-        if (facets && !na_field_by_name(v))
-            return fail_at(l, item, "unknown facet '%s' (person, place, org, topic, source, year, month)", v);
-        na_strlist_add(out, v);
+        na_status_t st = NA_OK;
+        if (!v || is_null(item) || !*v)
+            st = fail_at(l, item, "'%s' should list single values, not %s", key->name, kind(item));
+        else if (key->type == KEY_FACETS && !na_field_by_name(v))
+            st = fail_at(l, item, "unknown facet '%s' (person, place, org, topic, source, year, month)", v);
+        if (st) {
+            na_strlist_clear(&list);
+            return st;
+        }
+        na_strlist_add(&list, v);
     }
+    na_strlist_clear(out);
+    *out = list;
     return NA_OK;
 }
 
-static na_status_t read_aliases(loader_t *l, na_config_t *cfg, yaml_node_t *node)
+static na_status_t read_number(const loader_t *l, const config_key_t *key, yaml_node_t *node,
+                               long long *out)
+{
+    const char *s = scalar(node);
+    if (!s || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || is_null(node))
+        return fail_at(l, node, "'%s' should be a whole number, not %s", key->name,
+                       s && !is_null(node) ? "a quoted string" : kind(node));
+    char *end = NULL;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (end == s || *end)
+        return fail_at(l, node, "'%s' should be a whole number, not '%s'", key->name, s);
+    bool too_big = errno == ERANGE || (key->max && n > key->max);
+#if SIZE_MAX < LLONG_MAX
+    too_big = too_big || (key->type == KEY_COUNT && n > (long long)SIZE_MAX);
+#endif
+    if (n < key->min || too_big) {
+        if (key->max)
+            return fail_at(l, node, "'%s' should be between %lld and %lld, not %s", key->name, key->min,
+                           key->max, s);
+        return fail_at(l, node, "'%s' should be %lld or more%s, not %s", key->name, key->min,
+                       too_big ? " and fit in memory" : "", s);
+    }
+    *out = n;
+    return NA_OK;
+}
+
+/* The node of each key of a mapping, for "duplicate key" messages. */
+static na_status_t check_duplicate(const loader_t *l, yaml_node_t **seen, yaml_node_t *k, const char *name)
+{
+    if (*seen)
+        return fail_at(l, k, "duplicate key '%s' (first at line %zu)", name, (*seen)->start_mark.line + 1);
+    *seen = k;
+    return NA_OK;
+}
+
+static na_status_t read_aliases(const loader_t *l, na_config_t *cfg, yaml_node_t *node)
 {
     if (node->type != YAML_MAPPING_NODE)
-        return fail_at(l, node, "'%s' should be a mapping of field to file", "aliases");
+        return fail_at(l, node, "'aliases' should be a mapping of table name to file, not %s", kind(node));
+    yaml_node_t *seen[COUNT(alias_keys)] = { NULL };
     for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+        yaml_node_t *k = node_at(l, p->key), *v = node_at(l, p->value);
         const char *name = scalar(k);
-        size_t i = 0;
-        while (name && i < sizeof alias_keys / sizeof *alias_keys && strcmp(alias_keys[i].key, name) != 0)
-            i++;
-        if (!name || i == sizeof alias_keys / sizeof *alias_keys)
+        int i = find_name(name, alias_keys, COUNT(alias_keys), sizeof *alias_keys);
+        if (i < 0)
             return fail_at(l, k, "unknown alias table '%s' (places, people, orgs, topics, sources)",
-                           name ? name : "?");
+                           name ? name : "");
+        na_status_t st = check_duplicate(l, &seen[i], k, name);
+        if (st)
+            return st;
         const char *path = scalar(v);
         if (!path)
-            return fail_at(l, v, "alias table '%s' should be a file path", name);
-        char **slot = str_at(cfg, alias_keys[i].offset);
+            return fail_at(l, v, "alias table '%s' should be a file path, not %s", name, kind(v));
+        char **slot = str_field(cfg, alias_keys[i].offset);
         free(*slot);
-        *slot = *path ? resolve_data(l, path) : NULL; /* "" turns a table off */
+        /* Empty or null turns the table off. */
+        *slot = is_null(v) || !*path ? NULL : resolve_data(l, path);
     }
     return NA_OK;
 }
 
-static na_status_t read_sources(loader_t *l, na_config_t *cfg, yaml_node_t *node)
+static na_status_t read_source(const loader_t *l, yaml_node_t *item, na_config_source_t *out)
+{
+    const char *path = NULL;
+    yaml_node_t *path_node = item, *format_node = NULL;
+    if (item->type == YAML_MAPPING_NODE) {
+        yaml_node_t *seen[2] = { NULL, NULL };
+        for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = node_at(l, p->key), *v = node_at(l, p->value);
+            const char *name = scalar(k);
+            int i = name && strcmp(name, "path") == 0 ? 0 : name && strcmp(name, "format") == 0 ? 1 : -1;
+            if (i < 0)
+                return fail_at(l, k, "unknown source key '%s' (path, format)", name ? name : "");
+            na_status_t st = check_duplicate(l, &seen[i], k, name);
+            if (st)
+                return st;
+            if (!scalar(v) || is_null(v))
+                return fail_at(l, v, "source %s should be a single value, not %s", name, kind(v));
+            if (i == 0)
+                path_node = v;
+            else
+                format_node = v;
+        }
+        if (!seen[0])
+            return fail_at(l, item, "a source needs a 'path'");
+    } else if (is_null(item) || !scalar(item)) {
+        return fail_at(l, item, "a source should be a path or a {path, format} mapping, not %s", kind(item));
+    }
+    path = scalar(path_node);
+    if (!*path)
+        return fail_at(l, path_node, "a source path should not be empty");
+    na_format_t format = NA_FORMAT_AUTO;
+    if (format_node) {
+        const char *name = scalar(format_node);
+        format = na_format_from_name(name);
+        if (format == NA_FORMAT_AUTO && strcmp(name, "auto") != 0)
+            return fail_at(l, format_node, "unknown format '%s' (auto, text, markdown, yaml, jsonl, reuters)",
+                           name);
+    }
+    out->path = resolve(l, path);
+    out->format = format;
+    return NA_OK;
+}
+
+static na_status_t read_sources(const loader_t *l, na_config_t *cfg, yaml_node_t *node)
 {
     if (node->type != YAML_SEQUENCE_NODE)
-        return fail_at(l, node, "'%s' should be a list", "sources");
-    for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(&l->doc, *it);
-        const char *path = scalar(item), *format = "auto";
-        if (item->type == YAML_MAPPING_NODE) {
-            for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
-                yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
-                const char *name = scalar(k), *value = scalar(yaml_document_get_node(&l->doc, p->value));
-                if (name && value && strcmp(name, "path") == 0)
-                    path = value;
-                else if (name && value && strcmp(name, "format") == 0)
-                    format = value;
-                else
-                    return fail_at(l, k, "unknown source key '%s' (path, format)", name ? name : "?");
-            }
+        return fail_at(l, node, "'sources' should be a list, not %s%s", kind(node),
+                       is_null(node) ? " (write [] for none)" : "");
+    size_t count = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+    na_config_source_t *sources = na_xcalloc(count ? count : 1, sizeof *sources);
+    for (size_t i = 0; i < count; i++) {
+        na_status_t st = read_source(l, node_at(l, node->data.sequence.items.start[i]), &sources[i]);
+        if (st) {
+            for (size_t j = 0; j < i; j++)
+                free(sources[j].path);
+            free(sources);
+            return st;
         }
-        if (!path || !*path)
-            return fail_at(l, item, "a source needs a %s", "path");
-        na_format_t f = na_format_from_name(format);
-        if (f == NA_FORMAT_AUTO && strcmp(format, "auto") != 0)
-            return fail_at(l, item, "unknown format '%s' (auto, text, markdown, yaml, jsonl, reuters)", format);
-        cfg->sources = na_xrealloc(cfg->sources, (cfg->source_count + 1) * sizeof *cfg->sources);
-        cfg->sources[cfg->source_count].path = resolve(l, path);
-        cfg->sources[cfg->source_count].format = f;
-        cfg->source_count++;
+    }
+    for (size_t i = 0; i < cfg->source_count; i++)
+        free(cfg->sources[i].path);
+    free(cfg->sources);
+    cfg->sources = sources;
+    cfg->source_count = count;
+    return NA_OK;
+}
+
+static na_status_t read_key(const loader_t *l, na_config_t *cfg, const config_key_t *key, yaml_node_t *v)
+{
+    switch (key->type) {
+    case KEY_STRING:
+    case KEY_PATH: {
+        const char *s = scalar(v);
+        if (!s || is_null(v))
+            return fail_at(l, v, "'%s' should be a single value, not %s", key->name, kind(v));
+        if (!*s)
+            return fail_at(l, v, "'%s' should not be empty", key->name);
+        char **slot = str_field(cfg, key->offset);
+        free(*slot);
+        *slot = key->type == KEY_PATH ? resolve(l, s) : na_xstrdup(s);
+        return NA_OK;
+    }
+    case KEY_LIST:
+    case KEY_FACETS:
+        return read_list(l, key, v, list_field(cfg, key->offset));
+    case KEY_CHOICE: {
+        int i = find_name(scalar(v), key->choices, SIZE_MAX, sizeof *key->choices);
+        if (i < 0 || is_null(v)) {
+            char names[128] = "";
+            for (const char *const *c = key->choices; *c; c++)
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                         c == key->choices ? "" : c[1] ? ", " : " or ", *c);
+            return fail_at(l, v, "'%s' should be %s", key->name, names);
+        }
+        *(int *)(void *)((char *)cfg + key->offset) = i;
+        return NA_OK;
+    }
+    case KEY_INT:
+    case KEY_COUNT: {
+        long long n = 0;
+        na_status_t st = read_number(l, key, v, &n);
+        if (st)
+            return st;
+        if (key->type == KEY_INT)
+            *(int *)(void *)((char *)cfg + key->offset) = (int)n;
+        else
+            *(size_t *)(void *)((char *)cfg + key->offset) = (size_t)n;
+        return NA_OK;
+    }
+    case KEY_ALIASES:
+        return read_aliases(l, cfg, v);
+    case KEY_SOURCES:
+        return read_sources(l, cfg, v);
+    }
+    NA_BUG("unknown configuration key type");
+}
+
+static na_status_t read_root(const loader_t *l, na_config_t *cfg, yaml_node_t *root)
+{
+    if (!root || is_null(root))
+        return NA_OK; /* an empty file: every default holds */
+    if (root->type != YAML_MAPPING_NODE)
+        return fail_at(l, root, "the configuration should be a mapping of keys to values, not %s", kind(root));
+    yaml_node_t *seen[COUNT(config_keys)] = { NULL };
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(l, p->key), *v = node_at(l, p->value);
+        const char *name = scalar(k);
+        if (!name)
+            return fail_at(l, k, "a key should be a name, not %s", kind(k));
+        int i = find_name(name, config_keys, COUNT(config_keys), sizeof *config_keys);
+        if (i < 0)
+            return unknown_key(l, k, name);
+        na_status_t st = check_duplicate(l, &seen[i], k, name);
+        if (!st)
+            st = read_key(l, cfg, &config_keys[i], v);
+        if (st)
+            return st;
     }
     return NA_OK;
 }
 
-static na_status_t read_key(loader_t *l, na_config_t *cfg, const config_key_t *key, yaml_node_t *v)
+/* Reports libyaml's error with the place it happened.  Reader errors (bad
+ * encoding) carry only a byte offset, turned into a line and column here
+ * the way libyaml counts them: characters, from 1. */
+static na_status_t yaml_failure(const char *path, const yaml_parser_t *parser, const na_buf_t *text,
+                                na_error_t *err)
 {
-    const char *s = scalar(v);
-    switch (key->type) {
-    case T_PATH:
-    case T_STRING: {
-        if (!s || !*s)
-            return fail_at(l, v, "'%s' should be a non-empty value", key->name);
-        char **slot = str_at(cfg, key->offset);
-        free(*slot);
-        *slot = key->type == T_PATH ? resolve(l, s) : na_xstrdup(s);
-        return NA_OK;
-    }
-    case T_STRINGS:
-    case T_FACETS:
-        return read_strings(l, v, key->name, (na_strlist_t *)((char *)cfg + key->offset), key->type == T_FACETS);
-    case T_EXTRACT:
-        if (s && strcmp(s, "auto") == 0)
-            cfg->extract = NA_EXTRACT_AUTO;
-        else if (s && strcmp(s, "always") == 0)
-            cfg->extract = NA_EXTRACT_ALWAYS;
-        else if (s && strcmp(s, "never") == 0)
-            cfg->extract = NA_EXTRACT_NEVER;
-        else
-            return fail_at(l, v, "'%s' should be auto, always or never", key->name);
-        return NA_OK;
-    case T_INT: {
-        char *end = NULL;
-        errno = 0;
-        long n = s ? strtol(s, &end, 10) : 0;
-        if (!s || !*s || *end || errno)
-            return fail_at(l, v, "'%s' should be a whole number", key->name);
-        if (n < key->min || n > key->max) {
-            char range[96];
-            snprintf(range, sizeof range, "'%s' should be between %ld and %ld", key->name, key->min, key->max);
-            return fail_at(l, v, "%s", range);
+    if (parser->error == YAML_MEMORY_ERROR)
+        return na_error_set(err, NA_ERR_NOMEM, "%s: out of memory reading the configuration", path);
+    size_t line, column;
+    if (parser->error == YAML_READER_ERROR) {
+        line = column = 1;
+        for (size_t i = 0; i < parser->problem_offset && i < text->len; i++) {
+            unsigned char c = (unsigned char)text->data[i];
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else if ((c & 0xc0) != 0x80) {
+                column++;
+            }
         }
-        if (key->offset == OFF(compression_level))
-            cfg->compression_level = (int)n;
-        else
-            cfg->commit_every = (size_t)n;
-        return NA_OK;
+    } else {
+        line = parser->problem_mark.line + 1;
+        column = parser->problem_mark.column + 1;
     }
-    case T_ALIASES: return read_aliases(l, cfg, v);
-    case T_SOURCES: return read_sources(l, cfg, v);
-    }
-    return NA_OK;
+    const char *problem = parser->problem ? parser->problem : "not valid YAML";
+    if (parser->context)
+        return na_error_set(err, NA_ERR_PARSE, "%s:%zu:%zu: %s %s started at line %zu", path, line, column,
+                            problem, parser->context, parser->context_mark.line + 1);
+    return na_error_set(err, NA_ERR_PARSE, "%s:%zu:%zu: %s", path, line, column, problem);
 }
 
 na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err)
 {
-    na_config_defaults(cfg);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        na_status_t code = errno == ENOENT ? NA_ERR_NOT_FOUND : NA_ERR_IO;
-        na_error_set(err, code, "%s: %s", path, strerror(errno));
-        na_config_release(cfg);
-        return code;
+    na_buf_t text = NA_BUF_INIT;
+    int e = na_read_file(path, &text);
+    if (e) {
+        na_buf_release(&text);
+        memset(cfg, 0, sizeof *cfg);
+        return na_error_set(err, e == ENOENT ? NA_ERR_NOT_FOUND : NA_ERR_IO,
+                            "%s: cannot read the configuration: %s", path, strerror(e));
     }
-    loader_t l;
-    memset(&l, 0, sizeof l);
-    l.path = path;
-    l.err = err;
+    na_config_defaults(cfg);
+
+    loader_t l = { .path = path, .err = err };
     const char *slash = strrchr(path, '/');
-    l.dir = slash ? na_xstrndup(path, (size_t)(slash - path ? slash - path : 1)) : NULL;
+    if (slash)
+        l.dir = na_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 
     yaml_parser_t parser;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
+    yaml_document_t doc, next;
     na_status_t st = NA_OK;
-    if (!yaml_parser_load(&parser, &l.doc)) {
-        st = na_error_set(err, NA_ERR_PARSE, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
-                          parser.problem_mark.column + 1, parser.problem ? parser.problem : "bad YAML");
+    if (!yaml_parser_initialize(&parser))
+        NA_BUG("libyaml cannot initialise a parser");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""), text.len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        st = yaml_failure(path, &parser, &text, err);
     } else {
-        yaml_node_t *root = yaml_document_get_root_node(&l.doc);
-        if (root && root->type != YAML_MAPPING_NODE && !(root->type == YAML_SCALAR_NODE && !*scalar(root))) {
-            st = fail_at(&l, root, "%s", "the configuration should be a mapping of keys to values");
-        } else if (root && root->type == YAML_MAPPING_NODE) {
-            for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top && !st; p++) {
-                yaml_node_t *k = yaml_document_get_node(&l.doc, p->key);
-                yaml_node_t *v = yaml_document_get_node(&l.doc, p->value);
-                const char *name = scalar(k);
-                const config_key_t *key = NULL;
-                for (size_t i = 0; name && i < sizeof config_keys / sizeof *config_keys; i++)
-                    if (strcmp(config_keys[i].name, name) == 0)
-                        key = &config_keys[i];
-                st = key ? read_key(&l, cfg, key, v) : fail_at(&l, k, "unknown key '%s'", name ? name : "?");
-            }
+        l.doc = &doc;
+        st = read_root(&l, cfg, yaml_document_get_root_node(&doc));
+        yaml_document_delete(&doc);
+        /* A second document would be silently ignored: refuse it, unless
+         * it is empty (a stray "---" at the end). */
+        if (!st && !yaml_parser_load(&parser, &next)) {
+            st = yaml_failure(path, &parser, &text, err);
+        } else if (!st) {
+            yaml_node_t *root = yaml_document_get_root_node(&next);
+            if (root && !is_null(root))
+                st = na_error_set(err, NA_ERR_PARSE, "%s:%zu:%zu: a configuration is one YAML document, not several",
+                                  path, next.start_mark.line + 1, next.start_mark.column + 1);
+            yaml_document_delete(&next);
         }
-        yaml_document_delete(&l.doc);
     }
     yaml_parser_delete(&parser);
-    fclose(f);
+    na_buf_release(&text);
     free(l.dir);
     if (st) {
         na_config_release(cfg);

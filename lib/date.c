@@ -1,9 +1,18 @@
-/* date.c - parsing and writing the calendar forms of date.h. */
+/* date.c - parsing and writing the calendar forms of date.h.
+ *
+ * Only ASCII digits and letters are read, whatever the locale, so a
+ * date parses the same in every program and test run.
+ */
 #include "date.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+static int ascii_upper(int c)
+{
+    return c >= 'a' && c <= 'z' ? c - 32 : c;
+}
 
 static bool is_leap(int y)
 {
@@ -38,18 +47,42 @@ static bool digits(const char **p, int n, int *out)
     return true;
 }
 
+/* Reads one or two digits at *P; *WIDTH gets how many. */
+static bool digits12(const char **p, int *out, int *width)
+{
+    if (!isdigit((unsigned char)**p))
+        return false;
+    *width = isdigit((unsigned char)(*p)[1]) ? 2 : 1;
+    return digits(p, *width, out);
+}
+
+static const char *skip_blanks(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* ISO 8601 as date.h describes it, plus the looser forms of YAML's
+ * timestamp type (one-digit month, day and hour when a time follows,
+ * blanks between date and time or before the zone, a one-digit zone
+ * hour), since front matter writers produce both. */
 bool na_date_parse_iso(const char *s, na_date_t *out)
 {
     na_date_t d = { 0, 0, 0, -1, -1, -1 };
-    const char *p = s;
-    while (*p == ' ')
-        p++;
-    if (!digits(&p, 4, &d.year) || *p++ != '-' || !digits(&p, 2, &d.month) || *p++ != '-' ||
-        !digits(&p, 2, &d.day) || !na_date_valid(d.year, d.month, d.day))
+    int mw, dw, hw;
+    const char *p = skip_blanks(s);
+    if (!digits(&p, 4, &d.year) || *p++ != '-' || !digits12(&p, &d.month, &mw) || *p++ != '-' ||
+        !digits12(&p, &d.day, &dw) || !na_date_valid(d.year, d.month, d.day))
         return false;
-    if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
-        p++;
-        if (!digits(&p, 2, &d.hour) || *p++ != ':' || !digits(&p, 2, &d.minute))
+    const char *t = p;
+    if (*t == 'T' || *t == 't')
+        t++;
+    else
+        t = skip_blanks(t);
+    if (t != p && isdigit((unsigned char)*t)) {
+        p = t;
+        if (!digits12(&p, &d.hour, &hw) || *p++ != ':' || !digits(&p, 2, &d.minute))
             return false;
         d.second = 0;
         if (*p == ':') {
@@ -58,31 +91,36 @@ bool na_date_parse_iso(const char *s, na_date_t *out)
                 return false;
             if (*p == '.' || *p == ',') {
                 p++;
+                if (!isdigit((unsigned char)*p))
+                    return false;
                 while (isdigit((unsigned char)*p))
                     p++;
             }
         }
         if (d.hour > 23 || d.minute > 59 || d.second > 60)
             return false;
-        while (*p == ' ')
-            p++;
+        p = skip_blanks(p);
         if (*p == 'Z' || *p == 'z') {
             p++;
         } else if (*p == '+' || *p == '-') {
-            int zh, zm = 0;
+            int zh, zw, zm = 0;
             p++;
-            if (!digits(&p, 2, &zh))
+            if (!digits12(&p, &zh, &zw))
                 return false;
-            if (*p == ':')
+            if (*p == ':') {
                 p++;
-            if (isdigit((unsigned char)*p) && !digits(&p, 2, &zm))
+                if (!digits(&p, 2, &zm))
+                    return false;
+            } else if (zw == 2 && isdigit((unsigned char)*p) && !digits(&p, 2, &zm)) {
                 return false;
-            (void)zm;
+            }
+            if (zh > 14 || zm > 59)
+                return false;
         }
+    } else if (mw == 1 || dw == 1) {
+        return false; /* a date alone has two-digit month and day */
     }
-    while (*p == ' ')
-        p++;
-    if (*p)
+    if (*skip_blanks(p))
         return false;
     *out = d;
     return true;
@@ -90,39 +128,35 @@ bool na_date_parse_iso(const char *s, na_date_t *out)
 
 bool na_date_parse_reuters(const char *s, na_date_t *out)
 {
-    static const char *const months[] = { "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                          "JUL", "AUG", "SEP", "OCT", "NOV", "DEC" };
+    static const char months[] = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
     na_date_t d = { 0, 0, 0, -1, -1, -1 };
+    int w;
     const char *p = s;
-    while (*p == ' ' || *p == '\t' || *p == '\n')
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         p++;
-    int day = 0, n = 0;
-    while (isdigit((unsigned char)*p) && n < 2) {
-        day = day * 10 + (*p++ - '0');
-        n++;
-    }
-    if (!n || *p++ != '-')
+    if (!digits12(&p, &d.day, &w) || *p++ != '-')
         return false;
-    char mon[4] = { 0 };
-    for (int i = 0; i < 3; i++)
-        mon[i] = (char)toupper((unsigned char)p[i]);
+    char mon[3];
+    for (int i = 0; i < 3; i++) {
+        if (!p[i])
+            return false;
+        mon[i] = (char)ascii_upper((unsigned char)p[i]);
+    }
     for (int i = 0; i < 12; i++)
-        if (strncmp(mon, months[i], 3) == 0)
+        if (memcmp(mon, months + 3 * i, 3) == 0)
             d.month = i + 1;
     if (!d.month)
         return false;
     p += 3;
-    if (*p++ != '-' || !digits(&p, 4, &d.year))
+    if (*p++ != '-' || !digits(&p, 4, &d.year) || isdigit((unsigned char)*p) ||
+        !na_date_valid(d.year, d.month, d.day))
         return false;
-    d.day = day;
-    if (!na_date_valid(d.year, d.month, d.day))
-        return false;
-    while (*p == ' ')
-        p++;
+    /* The time is optional and taken only when it is a real one:
+     * "605:12:19.12" leaves the article with its day alone. */
     int h, m, sec;
-    const char *t = p;
-    if (digits(&t, 2, &h) && *t++ == ':' && digits(&t, 2, &m) && *t++ == ':' && digits(&t, 2, &sec) &&
-        h < 24 && m < 60 && sec < 61) {
+    const char *t = skip_blanks(p);
+    if (digits12(&t, &h, &w) && *t++ == ':' && digits(&t, 2, &m) && *t++ == ':' &&
+        digits(&t, 2, &sec) && !isdigit((unsigned char)*t) && h < 24 && m < 60 && sec < 61) {
         d.hour = h;
         d.minute = m;
         d.second = sec;

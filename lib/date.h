@@ -17,8 +17,10 @@ typedef struct {
 
 /* Parses an ISO 8601 date or date-time ("2025-06-09", "2025-06-09T14:03",
  * "2025-06-09 14:03:05", "2025-06-09T14:03:05Z", "...+02:00", fractions of
- * seconds).  A zone is accepted and ignored.  Returns false for anything
- * else, including impossible dates. */
+ * seconds), and YAML timestamps ("2025-6-9 9:03:05.1 -5": one-digit
+ * month, day and hour when a time follows, blanks before the zone).  A
+ * zone is accepted and ignored.  Returns false for anything else,
+ * including impossible dates. */
 bool na_date_parse_iso(const char *s, na_date_t *out);
 
 /* Parses a Reuters-21578 DATE ("26-FEB-1987 15:01:01.79"), tolerating

@@ -1,100 +1,289 @@
-/* normalise.c - alias tables: every way of writing a value maps to one
- * canonical name (see normalise.h).  One open-addressing hash table per
- * field, keyed by a folded form of the value. */
+/* normalise.c - metadata values to canonical names through alias tables.
+ *
+ * Each field has one open-addressing hash table from a folded lookup key
+ * to a canonical name.  The search program loads every table for each
+ * query it answers, so loading is built to touch little memory and make
+ * few calls: a table file is read whole with one read(), its canonical
+ * names are tidied and its aliases folded in place in that buffer, which
+ * the normaliser then keeps; the hash table is sized once from the file;
+ * and folding is one pass over the bytes, with no locale and no Unicode
+ * library.
+ */
 #include "normalise.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "utf8.h"
-#include "xapian-c.h"
+#include "util.h"
+
+/* Memory that lives as long as the normaliser: table files as read (then
+ * edited in place) and the keys of canonical names. */
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    char data[];
+} block_t;
+
+#define BLOCK_SIZE 8192
 
 typedef struct {
-    char *key;       /* folded alias */
-    char *canonical; /* shared with other entries of the same line: see names */
+    const char *key;       /* folded alias */
+    const char *canonical; /* shared by the entries of one line */
+    uint32_t hash;
+    bool is_name;          /* KEY is the canonical name's own key */
 } entry_t;
 
+/* Entries are kept dense, in the order added, and found through an index
+ * of 32-bit slots (entry number + 1; 0 is free), a power of two in size
+ * and at most 3/4 full: a sparse table of whole entries would touch
+ * several times the memory, which a program that loads the tables for
+ * each query pays for in page faults. */
 typedef struct {
-    entry_t *slots;
-    size_t cap, count;
+    entry_t *entries;
+    size_t count, room;
+    uint32_t *index;
+    size_t cap;
 } table_t;
 
 struct na_normaliser {
     table_t tables[NA_FIELD_COUNT];
-    na_strlist_t names; /* owns every canonical string */
+    block_t *blocks;
 };
 
-static uint64_t hash_str(const char *s)
+static block_t *block_new(na_normaliser_t *n, size_t cap)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
+    block_t *b = na_xmalloc(sizeof *b + cap);
+    b->used = 0;
+    b->cap = cap;
+    b->next = n->blocks;
+    n->blocks = b;
+    return b;
+}
+
+/* Returns room for LEN bytes that lives as long as N. */
+static char *block_alloc(na_normaliser_t *n, size_t len)
+{
+    block_t *b = n->blocks;
+    if (!b || b->cap - b->used < len)
+        b = block_new(n, len > BLOCK_SIZE ? len : BLOCK_SIZE);
+    char *p = b->data + b->used;
+    b->used += len;
+    return p;
+}
+
+/* ---- the lookup key ---- */
+
+/* Lower case for the letters of Latin-1, Latin Extended-A, Greek and
+ * Cyrillic: all two-byte UTF-8 sequences, so one small function covers
+ * the names news metadata carries without a Unicode table. */
+static unsigned lower_cp(unsigned cp)
+{
+    if (cp >= 'A' && cp <= 'Z')
+        return cp + 32;
+    if (cp < 0xc0)
+        return cp;
+    if (cp <= 0xde)
+        return cp == 0xd7 ? cp : cp + 32;
+    if (cp >= 0x100 && cp <= 0x137)
+        return cp == 0x130 ? 'i' : (cp & 1) ? cp : cp + 1;
+    if (cp >= 0x139 && cp <= 0x148)
+        return (cp & 1) ? cp + 1 : cp;
+    if (cp >= 0x14a && cp <= 0x177)
+        return (cp & 1) ? cp : cp + 1;
+    if (cp == 0x178)
+        return 0xff;
+    if (cp >= 0x179 && cp <= 0x17e)
+        return (cp & 1) ? cp + 1 : cp;
+    if (cp == 0x386)
+        return 0x3ac;
+    if (cp >= 0x388 && cp <= 0x38a)
+        return cp + 37;
+    if (cp == 0x38c)
+        return 0x3cc;
+    if (cp == 0x38e || cp == 0x38f)
+        return cp + 63;
+    if (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2)
+        return cp + 32;
+    if (cp >= 0x400 && cp <= 0x40f)
+        return cp + 80;
+    if (cp >= 0x410 && cp <= 0x42f)
+        return cp + 32;
+    return cp;
+}
+
+static bool is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Writes the lookup key of the LEN bytes at S to OUT (room for LEN + 1
+ * bytes: a key is never longer than its value; OUT may be S, as the
+ * key never gets ahead of the value it is made from) and returns its
+ * length.
+ * The key is lower-cased, has no dots, treats "-", "_", blanks and
+ * no-break spaces as one separator, keeps no separator at either end, and
+ * reads the typographic apostrophe as "'". */
+static size_t fold(const char *s, size_t len, char *out)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    size_t n = 0;
+    bool sep = false;
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            if (c == '.')
+                continue;
+            if (c == '-' || c == '_' || is_blank((unsigned char)c)) {
+                sep = n > 0;
+                continue;
+            }
+            if (sep)
+                out[n++] = ' ';
+            sep = false;
+            out[n++] = (char)lower_cp(c);
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf && end - p >= 2 && (p[1] & 0xc0) == 0x80) {
+            unsigned cp = ((c & 0x1f) << 6) | (p[1] & 0x3f);
+            p += 2;
+            if (cp == 0xa0) { /* no-break space */
+                sep = n > 0;
+                continue;
+            }
+            if (sep)
+                out[n++] = ' ';
+            sep = false;
+            cp = lower_cp(cp);
+            if (cp < 0x80) {
+                out[n++] = (char)cp;
+            } else {
+                out[n++] = (char)(0xc0 | (cp >> 6));
+                out[n++] = (char)(0x80 | (cp & 0x3f));
+            }
+            continue;
+        }
+        if (sep)
+            out[n++] = ' ';
+        sep = false;
+        if (c == 0xe2 && end - p >= 3 && p[1] == 0x80 && p[2] == 0x99) { /* U+2019 */
+            out[n++] = '\'';
+            p += 3;
+            continue;
+        }
+        out[n++] = (char)c;
+        p++;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static uint32_t hash_key(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
     }
     return h;
 }
 
-/* The lookup form: lower case, no dots, "-" "_" and blanks alike, one
- * space between words.  Caller frees. */
-static char *fold(const char *value)
+/* ---- the tables ---- */
+
+/* The index slot for KEY: the one holding its entry, or the free one
+ * where it would go. */
+static uint32_t *find_slot(const table_t *t, uint32_t hash, const char *key)
 {
-    char *lower = na_x_utf8_lower(value, strlen(value));
-    char *out = na_xmalloc(strlen(lower) + 1);
+    size_t mask = t->cap - 1, i = hash & mask;
+    for (;; i = (i + 1) & mask) {
+        uint32_t *slot = &t->index[i];
+        if (!*slot)
+            return slot;
+        const entry_t *e = &t->entries[*slot - 1];
+        if (e->hash == hash && strcmp(e->key, key) == 0)
+            return slot;
+    }
+}
+
+/* Makes room in T for WANT more entries, each array growing at most once. */
+static void table_reserve(table_t *t, size_t want)
+{
+    size_t need = t->count + want;
+    if (need > t->room) {
+        t->room = need > 2 * t->room ? need : 2 * t->room;
+        t->entries = na_xrealloc(t->entries, t->room * sizeof *t->entries);
+    }
+    size_t cap = t->cap ? t->cap : 16;
+    while (need * 4 > cap * 3)
+        cap *= 2;
+    if (cap == t->cap)
+        return;
+    free(t->index);
+    t->index = na_xcalloc(cap, sizeof *t->index);
+    t->cap = cap;
+    for (size_t i = 0; i < t->count; i++)
+        *find_slot(t, t->entries[i].hash, t->entries[i].key) = (uint32_t)(i + 1);
+}
+
+/* Maps KEY (already folded, KLEN bytes, living as long as the normaliser)
+ * to CANONICAL.  The first mapping of a key wins, except that a canonical
+ * name always maps to itself, so normalising a canonical name never
+ * changes it. */
+static void table_put(table_t *t, const char *key, size_t klen, const char *canonical, bool is_name)
+{
+    if (!klen)
+        return; /* nothing but dots and separators: would match anything empty */
+    if (t->count >= UINT32_MAX - 1)
+        NA_BUG("alias table too large");
+    table_reserve(t, 1);
+    uint32_t h = hash_key(key, klen);
+    uint32_t *slot = find_slot(t, h, key);
+    if (!*slot) {
+        t->entries[t->count] = (entry_t){ key, canonical, h, is_name };
+        *slot = (uint32_t)++t->count;
+        return;
+    }
+    entry_t *e = &t->entries[*slot - 1];
+    if (is_name && !e->is_name) {
+        e->canonical = canonical;
+        e->is_name = true;
+    }
+}
+
+/* Puts the key of the LEN bytes at S in a block and returns it. */
+static const char *block_key(na_normaliser_t *n, const char *s, size_t len, size_t *klen)
+{
+    char *key = block_alloc(n, len + 1);
+    *klen = fold(s, len, key);
+    n->blocks->used -= len - *klen; /* give back what folding saved */
+    return key;
+}
+
+/* Trims blanks at both ends of the LEN bytes at S and makes inner runs of
+ * blanks one space, writing to OUT (room for LEN + 1).  Returns the new
+ * length. */
+static size_t tidy(const char *s, size_t len, char *out)
+{
     size_t n = 0;
     bool space = false;
-    for (const char *p = lower; *p; p++) {
-        char c = *p;
-        if (c == '.')
-            continue;
-        if (c == '-' || c == '_' || c == ' ' || c == '\t') {
+    for (size_t i = 0; i < len; i++) {
+        if (is_blank((unsigned char)s[i])) {
             space = n > 0;
             continue;
         }
         if (space)
             out[n++] = ' ';
         space = false;
-        out[n++] = c;
+        out[n++] = s[i];
     }
     out[n] = '\0';
-    free(lower);
-    return out;
-}
-
-static entry_t *find_slot(table_t *t, const char *key)
-{
-    size_t mask = t->cap - 1, i = (size_t)hash_str(key) & mask;
-    while (t->slots[i].key && strcmp(t->slots[i].key, key) != 0)
-        i = (i + 1) & mask;
-    return &t->slots[i];
-}
-
-static void grow(table_t *t)
-{
-    table_t bigger = { na_xcalloc(t->cap ? t->cap * 2 : 256, sizeof(entry_t)), t->cap ? t->cap * 2 : 256, 0 };
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].key) {
-            *find_slot(&bigger, t->slots[i].key) = t->slots[i];
-            bigger.count++;
-        }
-    free(t->slots);
-    *t = bigger;
-}
-
-static void table_put(table_t *t, char *key, char *canonical)
-{
-    if ((t->count + 1) * 2 > t->cap)
-        grow(t);
-    entry_t *e = find_slot(t, key);
-    if (e->key) {
-        free(key); /* the first entry for an alias wins */
-        return;
-    }
-    e->key = key;
-    e->canonical = canonical;
-    t->count++;
+    return n;
 }
 
 na_normaliser_t *na_normaliser_new(void)
@@ -107,96 +296,166 @@ void na_normaliser_free(na_normaliser_t *n)
     if (!n)
         return;
     for (int f = 0; f < NA_FIELD_COUNT; f++) {
-        for (size_t i = 0; i < n->tables[f].cap; i++)
-            free(n->tables[f].slots[i].key);
-        free(n->tables[f].slots);
+        free(n->tables[f].entries);
+        free(n->tables[f].index);
     }
-    na_strlist_clear(&n->names);
+    for (block_t *b = n->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(n);
 }
 
-/* Trims VALUE and makes inner runs of blanks one space; NULL if empty. */
-static char *tidy(const char *value)
+static bool field_ok(na_field_t field)
 {
-    na_buf_t out = NA_BUF_INIT;
-    bool space = false;
-    for (const char *p = value; *p; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-            space = out.len > 0;
-            continue;
-        }
-        if (space)
-            na_buf_addc(&out, ' ');
-        space = false;
-        na_buf_addc(&out, *p);
-    }
-    if (!out.len) {
-        na_buf_release(&out);
-        return NULL;
-    }
-    return na_buf_detach(&out, NULL);
-}
-
-static char *keep_name(na_normaliser_t *n, const char *canonical)
-{
-    na_strlist_add(&n->names, canonical);
-    return n->names.items[n->names.count - 1];
+    return (unsigned)field < NA_FIELD_COUNT;
 }
 
 void na_normaliser_add(na_normaliser_t *n, na_field_t field, const char *alias, const char *canonical)
 {
-    char *c = tidy(canonical);
-    if (!c)
+    if (!field_ok(field))
+        NA_BUG("na_normaliser_add: no such field");
+    size_t len = strlen(canonical), klen;
+    char *name = block_alloc(n, len + 1);
+    len = tidy(canonical, len, name);
+    if (!len)
         return;
-    char *name = keep_name(n, c);
-    free(c);
-    table_put(&n->tables[field], fold(alias), name);
-    table_put(&n->tables[field], fold(name), name);
+    table_t *t = &n->tables[field];
+    const char *key = block_key(n, name, len, &klen);
+    table_put(t, key, klen, name, true);
+    key = block_key(n, alias, strlen(alias), &klen);
+    table_put(t, key, klen, name, false);
+}
+
+/* Adds one line of a table file: the canonical name, then aliases, all
+ * separated by tabs.  LINE is LEN bytes in a buffer N keeps; the name is
+ * tidied and the aliases folded where they are. */
+static bool add_line(na_normaliser_t *n, table_t *t, char *line, size_t len)
+{
+    char *tab = memchr(line, '\t', len);
+    size_t first = tab ? (size_t)(tab - line) : len, klen;
+    size_t name_len = tidy(line, first, line);
+    if (!name_len)
+        return false;
+    const char *key = block_key(n, line, name_len, &klen);
+    table_put(t, key, klen, line, true);
+    while (tab) {
+        char *alias = tab + 1;
+        size_t rest = len - (size_t)(alias - line);
+        tab = memchr(alias, '\t', rest);
+        size_t alias_len = tab ? (size_t)(tab - alias) : rest;
+        klen = fold(alias, alias_len, alias);
+        table_put(t, alias, klen, line, false);
+    }
+    return true;
+}
+
+/* Reads the whole file at PATH into a new block, NUL-terminated, with one
+ * read() for a table of ordinary size.  Returns 0 or an errno. */
+static int read_block(const char *path, block_t **out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        close(fd);
+        return e;
+    }
+    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
+    block_t *b = na_xmalloc(sizeof *b + cap);
+    for (;;) {
+        if (len + 1 == cap) /* the file grew, or has no size (a pipe) */
+            b = na_xrealloc(b, sizeof *b + (cap *= 2));
+        ssize_t r = read(fd, b->data + len, cap - 1 - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(b);
+            close(fd);
+            return e;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    b->data[len] = '\0';
+    b->used = b->cap = len; /* full: small allocations go elsewhere */
+    b->next = NULL;
+    *out = b;
+    return 0;
+}
+
+/* Line number (from 1) of the first line of the LEN bytes at TEXT that is
+ * not valid UTF-8 or holds a NUL byte; 0 when there is none. */
+static size_t bad_line(const char *text, size_t len)
+{
+    if (na_utf8_valid(text, len) && !memchr(text, '\0', len))
+        return 0;
+    size_t lineno = 1;
+    for (const char *p = text, *end = text + len; p < end; lineno++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (!na_utf8_valid(p, n) || memchr(p, '\0', n))
+            return lineno;
+        p += n + 1;
+    }
+    return 0;
 }
 
 na_status_t na_normaliser_add_file(na_normaliser_t *n, na_field_t field, const char *path, na_error_t *err)
 {
-    na_buf_t buf = NA_BUF_INIT;
-    int e = na_read_file(path, &buf);
-    if (e) {
-        na_buf_release(&buf);
-        return na_error_set(err, NA_ERR_IO, "alias table %s: %s", path, strerror(e));
+    if (!field_ok(field))
+        return na_error_set(err, NA_ERR_INVALID, "%s: no such field for an alias table", path);
+    block_t *b = NULL;
+    int e = read_block(path, &b);
+    if (e)
+        return na_error_set(err, NA_ERR_IO, "%s: cannot read alias table: %s", path, strerror(e));
+    char *text = b->data;
+    size_t len = b->used, lineno = bad_line(text, len);
+    if (lineno) {
+        free(b);
+        return na_error_set(err, NA_ERR_PARSE, "%s:%zu: not valid UTF-8 text", path, lineno);
     }
-    if (!na_utf8_valid(buf.data, buf.len)) {
-        na_buf_release(&buf);
-        return na_error_set(err, NA_ERR_PARSE, "alias table %s: not valid UTF-8", path);
+    /* The entries of the file live in its text: N owns it from here on,
+     * behind the current block so that small allocations keep going
+     * there. */
+    if (n->blocks) {
+        b->next = n->blocks->next;
+        n->blocks->next = b;
+    } else {
+        b->next = NULL;
+        n->blocks = b;
     }
-    size_t line = 0;
-    char *save = NULL;
-    for (char *l = strtok_r(buf.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        size_t len = strlen(l);
-        if (len && l[len - 1] == '\r')
-            l[--len] = '\0';
-        if (!len || l[0] == '#')
+
+    /* One entry per name or alias at most: size the table once. */
+    table_t *t = &n->tables[field];
+    size_t fields = 0;
+    for (const char *p = text; (p = strpbrk(p, "\t\n")); p++)
+        fields++;
+    table_reserve(t, fields + 1);
+
+    const char *end = text + len;
+    char *p = text;
+    for (lineno = 1; p < end; lineno++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n_line = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        char *line = p;
+        p = nl ? nl + 1 : (char *)end;
+        if (n_line && line[n_line - 1] == '\r')
+            n_line--;
+        size_t i = 0;
+        while (i < n_line && is_blank((unsigned char)line[i]))
+            i++;
+        if (i == n_line || line[0] == '#')
             continue;
-        char *tab = strchr(l, '\t');
-        if (tab)
-            *tab = '\0';
-        char *canonical = tidy(l);
-        if (!canonical) {
-            na_buf_release(&buf);
-            return na_error_set(err, NA_ERR_PARSE, "%s:%zu: line starts with a tab: the canonical name is missing",
-                                path, line);
-        }
-        char *name = keep_name(n, canonical);
-        free(canonical);
-        table_put(&n->tables[field], fold(name), name);
-        for (char *a = tab ? tab + 1 : NULL; a;) {
-            char *next = strchr(a, '\t');
-            if (next)
-                *next++ = '\0';
-            if (*a)
-                table_put(&n->tables[field], fold(a), name);
-            a = next;
-        }
+        if (!add_line(n, t, line, n_line))
+            return na_error_set(err, NA_ERR_PARSE, "%s:%zu: no canonical name before the first tab", path,
+                                lineno);
     }
-    na_buf_release(&buf);
     return NA_OK;
 }
 
@@ -225,7 +484,10 @@ na_status_t na_normaliser_load(const na_config_t *cfg, na_normaliser_t **out, na
     return NA_OK;
 }
 
-/* Reuters-style codes: lower-case letters, digits and separators only. */
+/* ---- lookups ---- */
+
+/* A code as Reuters writes them: lower-case ASCII letters, digits, "-",
+ * "_", blanks and dots only, with at least one letter. */
 static bool is_code(const char *s)
 {
     bool letter = false;
@@ -238,46 +500,54 @@ static bool is_code(const char *s)
     return letter;
 }
 
-/* "james-baker" -> "James Baker". */
-static char *code_to_name(const char *code)
+/* Turns the code S into a name in place: "james-baker" -> "James Baker",
+ * "u.s." -> "U.S.".  Separators become one space, none at the ends. */
+static void code_to_name(char *s)
 {
-    char *out = na_xstrdup(code);
-    bool start = true;
-    for (char *p = out; *p; p++) {
-        if (*p == '-' || *p == '_')
-            *p = ' ';
-        if (*p == ' ') {
+    size_t n = 0;
+    bool space = false, start = true;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (c == '-' || c == '_' || c == ' ') {
+            space = n > 0;
             start = true;
-        } else {
-            if (start && *p >= 'a' && *p <= 'z')
-                *p = (char)(*p - 32);
-            start = false;
+            continue;
         }
+        if (space)
+            s[n++] = ' ';
+        space = false;
+        s[n++] = (start && c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+        start = c == '.';
     }
-    char *tidied = tidy(out);
-    free(out);
-    return tidied;
+    s[n] = '\0';
 }
 
 char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value)
 {
-    char *tidied = tidy(value);
-    if (!tidied)
+    if (!value || !field_ok(field))
         return NULL;
-    const table_t *t = &n->tables[field];
-    if (t->count) {
-        char *key = fold(tidied);
-        const entry_t *e = find_slot((table_t *)t, key);
-        free(key);
-        if (e->key) {
+    size_t len = strlen(value);
+    char *tidied = na_xmalloc(len + 1);
+    len = tidy(value, len, tidied);
+    if (!len) {
+        free(tidied);
+        return NULL;
+    }
+    const table_t *t = n ? &n->tables[field] : NULL;
+    if (t && t->count) {
+        char small[256];
+        char *key = len < sizeof small ? small : na_xmalloc(len + 1);
+        size_t klen = fold(tidied, len, key);
+        const uint32_t *slot = klen ? find_slot(t, hash_key(key, klen), key) : NULL;
+        const char *canonical = slot && *slot ? t->entries[*slot - 1].canonical : NULL;
+        if (key != small)
+            free(key);
+        if (canonical) {
             free(tidied);
-            return na_xstrdup(e->canonical);
+            return na_xstrdup(canonical);
         }
     }
-    if ((field == NA_FIELD_PERSON || field == NA_FIELD_PLACE || field == NA_FIELD_ORG) && is_code(tidied)) {
-        char *name = code_to_name(tidied);
-        free(tidied);
-        return name;
-    }
+    if ((field == NA_FIELD_PERSON || field == NA_FIELD_PLACE || field == NA_FIELD_ORG) && is_code(tidied))
+        code_to_name(tidied); /* never empty: a code has a letter */
     return tidied;
 }

@@ -1,119 +1,131 @@
 /* parse-text.c - plain text ("Title\n\nBody") and text or Markdown with a
- * YAML front matter block.  One article per file. */
+ * YAML front matter block.  One article per file; its raw bytes are the
+ * whole file.
+ *
+ * Plain text: a first line followed by a blank line is the title, the
+ * rest the body; otherwise the whole text is the body.  Markdown: the
+ * front matter's keys (parse.c) and the text after the block as the body;
+ * without a "title" key the plain-text rule applies, and a first line
+ * that is an ATX heading ("# Title") is the title even without a blank
+ * line after it.
+ */
 #include "parse-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The end of the line starting at I (the index of its '\n', or LEN). */
+/* The end of the line starting at I: the index of its '\n', or LEN. */
 static size_t line_end(const unsigned char *buf, size_t len, size_t i)
 {
     const unsigned char *nl = memchr(buf + i, '\n', len - i);
     return nl ? (size_t)(nl - buf) : len;
 }
 
-static bool line_is(const unsigned char *buf, size_t start, size_t end, const char *what)
-{
-    size_t n = strlen(what);
-    while (end > start && (buf[end - 1] == '\r' || buf[end - 1] == ' ' || buf[end - 1] == '\t'))
-        end--;
-    return end - start == n && memcmp(buf + start, what, n) == 0;
-}
-
-static bool line_blank(const unsigned char *buf, size_t start, size_t end)
+static bool blank(const unsigned char *buf, size_t start, size_t end)
 {
     for (size_t i = start; i < end; i++)
-        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r')
+        if (!na_is_space(buf[i]))
             return false;
     return true;
 }
 
-/* Plain text: a first line followed by a blank line is the title. */
-static void split_title(na_article_t *a, const unsigned char *buf, size_t len, size_t start)
+/* The text of an ATX heading line ("## Title ##"), or false. */
+static bool heading(const unsigned char *buf, size_t start, size_t end, size_t *ts, size_t *te)
 {
-    while (start < len && (buf[start] == '\n' || buf[start] == '\r'))
-        start++;
-    size_t first_end = line_end(buf, len, start);
-    if (first_end < len) {
-        size_t second_end = line_end(buf, len, first_end + 1);
-        if (line_blank(buf, first_end + 1, second_end) && !line_blank(buf, start, first_end)) {
-            a->title = na__text_dup((const char *)buf + start, first_end - start);
-            start = second_end < len ? second_end + 1 : len;
+    size_t i = start;
+    while (i < end && i - start < 6 && buf[i] == '#')
+        i++;
+    if (i == start || (i < end && buf[i] != ' ' && buf[i] != '\t'))
+        return false;
+    while (end > i && na_is_space(buf[end - 1]))
+        end--;
+    size_t e = end;
+    while (e > i && buf[e - 1] == '#')
+        e--;
+    /* A closing run of '#' counts only after a blank ("# C#" keeps it). */
+    if (e < end && (e == i || buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+        end = e;
+    *ts = i;
+    *te = end;
+    return true;
+}
+
+/* Sets A's title (unless it has one) and body from the text at START. */
+static void title_and_body(na_article_t *a, const unsigned char *buf, size_t len, size_t start, bool markdown)
+{
+    /* Blank lines before the first line are not a title's business. */
+    for (;;) {
+        size_t e = line_end(buf, len, start);
+        if (e == len || !blank(buf, start, e))
+            break;
+        start = e + 1;
+    }
+    if (!a->title && start < len) {
+        size_t first_end = line_end(buf, len, start);
+        size_t ts, te;
+        if (markdown && heading(buf, start, first_end, &ts, &te) && !blank(buf, ts, te)) {
+            a->title = na__clean_text((const char *)buf + ts, te - ts, true);
+            start = first_end < len ? first_end + 1 : len;
+        } else if (first_end + 1 < len && !blank(buf, start, first_end)) {
+            size_t second_end = line_end(buf, len, first_end + 1);
+            if (blank(buf, first_end + 1, second_end)) {
+                a->title = na__clean_text((const char *)buf + start, first_end - start, true);
+                start = second_end < len ? second_end + 1 : len;
+            }
         }
     }
-    a->body = na__text_dup((const char *)buf + start, len - start);
+    a->body = na__clean_text((const char *)buf + start, len - start, false);
 }
 
 na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matter, const na_parse_sink_t *sink,
                            na_error_t *err)
 {
+    (void)err;
+    size_t start = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     na_article_t *a = na_article_new();
     a->format = front_matter ? NA_FORMAT_MARKDOWN : NA_FORMAT_TEXT;
     a->line = 1;
-    na_article_set_raw(a, buf, len);
 
-    size_t pos = 0;
-    if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-        pos = 3; /* a byte order mark */
-    if (front_matter && line_is(buf, pos, line_end(buf, len, pos), "---")) {
-        size_t yaml_start = line_end(buf, len, pos) + 1, i = yaml_start, end = len, line = 2;
-        bool closed = false;
-        while (i < len) {
-            size_t e = line_end(buf, len, i);
-            if (line_is(buf, i, e, "---") || line_is(buf, i, e, "...")) {
-                end = i;
-                i = e < len ? e + 1 : len;
-                closed = true;
-                break;
-            }
-            i = e < len ? e + 1 : len;
-            line++;
-        }
-        if (!closed) {
-            sink->reject(1, "front matter opened with '---' is never closed", sink->ud);
+    bool had_block = false;
+    if (front_matter) {
+        size_t ys = 0, ye = 0, bs = 0;
+        switch (na__front_matter(buf, len, &ys, &ye, &bs)) {
+        case NA__FM_NONE:
+            break;
+        case NA__FM_UNCLOSED:
+            na__reject(sink, 1, "front matter opened with '---' is never closed");
             na_article_free(a);
             return NA_OK;
-        }
-        json_t *meta = NULL;
-        size_t bad_line = 0;
-        char reason[256];
-        if (end > yaml_start) {
-            if (!na__yaml_load(buf + yaml_start, end - yaml_start, &meta, &bad_line, reason, sizeof reason)) {
-                char msg[300];
-                snprintf(msg, sizeof msg, "front matter: %s", reason);
-                sink->reject(bad_line + 1, msg, sink->ud);
+        case NA__FM_CLOSED: {
+            json_t *meta = NULL;
+            size_t line = 2;
+            char reason[256];
+            /* The YAML starts on line 2, after the opening "---". */
+            if (!na__yaml_load(buf + ys, ye - ys, 2, &meta, &line, reason, sizeof reason) ||
+                (meta && !na__article_from_json(meta, a, false, reason, sizeof reason))) {
+                na__reject(sink, line, "front matter: %s", reason);
+                json_decref(meta);
                 na_article_free(a);
                 return NA_OK;
             }
-        }
-        if (meta && !json_is_null(meta)) {
-            bool ok = na__article_from_json(meta, a, false, reason, sizeof reason);
             json_decref(meta);
-            if (!ok) {
-                char msg[300];
-                snprintf(msg, sizeof msg, "front matter: %s", reason);
-                sink->reject(2, msg, sink->ud);
-                na_article_free(a);
-                return NA_OK;
-            }
-        } else {
-            json_decref(meta);
+            had_block = true;
+            start = bs;
+            break;
         }
-        (void)line;
-        if (a->title)
-            a->body = na__text_dup((const char *)buf + i, len - i);
-        else
-            split_title(a, buf, len, i);
-    } else {
-        split_title(a, buf, len, pos);
+        }
     }
+    title_and_body(a, buf, len, start, front_matter);
     if (!a->title && !a->body) {
-        sink->reject(1, "no text", sink->ud);
+        /* A blank file holds no article, which the program reports; a
+         * block of metadata with no text is a record that failed. */
+        if (had_block)
+            na__reject(sink, 1, "article has neither a title nor a body");
         na_article_free(a);
         return NA_OK;
     }
-    (void)err;
-    sink->article(a, sink->ud);
+    na_article_set_raw(a, buf, len);
+    na__emit(sink, a);
     return NA_OK;
 }

@@ -1,35 +1,163 @@
-/* parse-yaml.c - YAML files with one article per document, and the YAML
- * loader that front matter uses too.  Every scalar is read as a string:
- * the article model decides what a value means (dates are parsed later),
- * so "id: 007" stays "007". */
+/* parse-yaml.c - YAML files with one article per document, and the loader
+ * that front matter uses too.
+ *
+ * libyaml's document API loads one document at a time, so a file is read
+ * as a stream: each document becomes a JSON object and then an article
+ * (parse.c).  Values of the top-level mapping stay strings exactly as
+ * written ("id: 007" is "007", a date is parsed by date.h, not by YAML's
+ * timestamp rules); deeper plain scalars get YAML's core-schema types so
+ * that a nested list or map is kept as faithful JSON.
+ *
+ * libyaml counts marks in characters, not bytes, and text that is not
+ * valid UTF-8 or holds control characters is repaired before libyaml sees
+ * it, so positions are mapped back to the file by line: repair never adds
+ * or removes a line break.
+ */
 #include "parse-internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-/* Nesting deeper than this is not an article; it also bounds recursion. */
-#define MAX_DEPTH 32
+#include "utf8.h"
 
-static json_t *node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
+/* Deeper nesting is not an article; the limit also bounds recursion. */
+#define MAX_DEPTH 64
+
+typedef struct {
+    yaml_document_t *doc;
+    size_t budget;     /* nodes left to convert: aliases can share nodes */
+    size_t first_line; /* file line of the loaded text's first line */
+    size_t bad_line;
+    char *reason;
+    size_t reason_size;
+} conv_t;
+
+static const char *node_kind(const yaml_node_t *node)
 {
-    if (!node || depth > MAX_DEPTH)
-        return NULL;
     switch (node->type) {
-    case YAML_SCALAR_NODE: {
-        const char *v = (const char *)node->data.scalar.value;
-        size_t n = node->data.scalar.length;
-        /* A plain "~" or "null" or empty scalar is YAML's null. */
-        if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-            (n == 0 || (n == 1 && v[0] == '~') || (n == 4 && memcmp(v, "null", 4) == 0)))
-            return json_null();
-        return json_stringn_nocheck(v, n);
+    case YAML_MAPPING_NODE: return "a mapping";
+    case YAML_SEQUENCE_NODE: return "a sequence";
+    case YAML_SCALAR_NODE: return "a scalar";
+    case YAML_NO_NODE: break;
     }
+    return "nothing";
+}
+
+static bool equals(const char *v, size_t n, const char *what)
+{
+    return strlen(what) == n && memcmp(v, what, n) == 0;
+}
+
+static bool is_plain_null(const yaml_node_t *node)
+{
+    if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *v = (const char *)node->data.scalar.value;
+    size_t n = node->data.scalar.length;
+    return n == 0 || equals(v, n, "~") || equals(v, n, "null") || equals(v, n, "Null") || equals(v, n, "NULL");
+}
+
+static bool all_digits(const char *v, size_t n)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+    return true;
+}
+
+/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+static bool is_float(const char *v, size_t n)
+{
+    size_t i = 0, mant = 0;
+    if (i < n && (v[i] == '-' || v[i] == '+'))
+        i++;
+    while (i < n && v[i] >= '0' && v[i] <= '9')
+        i++, mant++;
+    if (i < n && v[i] == '.') {
+        i++;
+        while (i < n && v[i] >= '0' && v[i] <= '9')
+            i++, mant++;
+    }
+    if (!mant)
+        return false;
+    if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+        i++;
+        if (i < n && (v[i] == '-' || v[i] == '+'))
+            i++;
+        size_t e = i;
+        while (i < n && v[i] >= '0' && v[i] <= '9')
+            i++;
+        if (i == e)
+            return false;
+    }
+    return i == n;
+}
+
+/* A scalar inside a list or map: a plain one typed as YAML's core schema
+ * says, anything not clearly a number, boolean or null a string. */
+static json_t *typed_scalar(const yaml_node_t *node)
+{
+    const char *v = (const char *)node->data.scalar.value;
+    size_t n = node->data.scalar.length;
+    if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return json_stringn(v, n); /* quoted or block: a string */
+    if (is_plain_null(node))
+        return json_null();
+    if (equals(v, n, "true") || equals(v, n, "True") || equals(v, n, "TRUE"))
+        return json_true();
+    if (equals(v, n, "false") || equals(v, n, "False") || equals(v, n, "FALSE"))
+        return json_false();
+    if (n < 64 && (is_float(v, n) || all_digits(v + (n && (v[0] == '-' || v[0] == '+')),
+                                                n - (n && (v[0] == '-' || v[0] == '+'))))) {
+        char tmp[64], *end;
+        memcpy(tmp, v, n);
+        tmp[n] = '\0';
+        bool integer = all_digits(tmp + (tmp[0] == '-' || tmp[0] == '+'), n - (tmp[0] == '-' || tmp[0] == '+'));
+        errno = 0;
+        if (integer) {
+            long long i = strtoll(tmp, &end, 10);
+            if (!errno && *end == '\0')
+                return json_integer(i);
+        } else {
+            double d = strtod(tmp, &end);
+            if (!errno && *end == '\0')
+                return json_real(d);
+        }
+    }
+    return json_stringn(v, n);
+}
+
+static json_t *fail(conv_t *c, const yaml_node_t *node, const char *reason)
+{
+    if (!c->bad_line) {
+        c->bad_line = c->first_line + node->start_mark.line;
+        snprintf(c->reason, c->reason_size, "%s", reason);
+    }
+    return NULL;
+}
+
+static json_t *to_json(conv_t *c, yaml_node_t *node, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return fail(c, node, "values nested too deeply");
+    if (c->budget-- == 0)
+        return fail(c, node, "aliases expand to too many values");
+    switch (node->type) {
+    case YAML_SCALAR_NODE:
+        /* Values of the article mapping stay as written. */
+        if (depth <= 1 && !is_plain_null(node))
+            return json_stringn((const char *)node->data.scalar.value, node->data.scalar.length);
+        return typed_scalar(node);
     case YAML_SEQUENCE_NODE: {
         json_t *arr = json_array();
         for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-            json_t *v = node_to_json(doc, yaml_document_get_node(doc, *it), depth + 1);
+            yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+            json_t *v = item ? to_json(c, item, depth + 1) : json_null();
             if (!v) {
                 json_decref(arr);
                 return NULL;
@@ -41,113 +169,248 @@ static json_t *node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
     case YAML_MAPPING_NODE: {
         json_t *obj = json_object();
         for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-            yaml_node_t *k = yaml_document_get_node(doc, p->key);
-            json_t *v = node_to_json(doc, yaml_document_get_node(doc, p->value), depth + 1);
-            if (!k || k->type != YAML_SCALAR_NODE || !v) {
-                json_decref(v);
+            yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+            yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+            if (!k || k->type != YAML_SCALAR_NODE) {
+                json_decref(obj);
+                return fail(c, k ? k : node, "a key must be a single value, not a list or mapping");
+            }
+            char *key = na_xstrndup((const char *)k->data.scalar.value, k->data.scalar.length);
+            if (json_object_get(obj, key)) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "duplicate key '%.100s'", key);
+                free(key);
+                json_decref(obj);
+                return fail(c, k, msg);
+            }
+            json_t *v = vn ? to_json(c, vn, depth + 1) : json_null();
+            if (!v) {
+                free(key);
                 json_decref(obj);
                 return NULL;
             }
-            char *key = na_xstrndup((const char *)k->data.scalar.value, k->data.scalar.length);
-            json_object_set_new_nocheck(obj, key, v);
+            json_object_set_new(obj, key, v);
             free(key);
         }
         return obj;
     }
     case YAML_NO_NODE: break;
     }
-    return NULL;
+    return fail(c, node, "empty node");
 }
 
-bool na__yaml_load(const unsigned char *buf, size_t len, json_t **out, size_t *line, char *reason,
-                   size_t reason_size)
+/* Converts the root of DOC, which must be a mapping, into *OUT; a root
+ * of another kind is reported at DOC_LINE (the document's first line). */
+static bool convert_root(yaml_document_t *doc, yaml_node_t *root, size_t first_line, size_t doc_line,
+                         json_t **out, size_t *line, char *reason, size_t reason_size)
 {
+    if (root->type != YAML_MAPPING_NODE) {
+        *line = doc_line;
+        snprintf(reason, reason_size, "expected an object (a mapping of article fields), found %s",
+                 node_kind(root));
+        return false;
+    }
+    size_t nodes = (size_t)(doc->nodes.top - doc->nodes.start);
+    conv_t c = { doc, 16 * nodes + 1024, first_line, 0, reason, reason_size };
+    *out = to_json(&c, root, 0);
+    if (!*out)
+        *line = c.bad_line ? c.bad_line : first_line + root->start_mark.line;
+    return *out != NULL;
+}
+
+/* libyaml's complaint as one line, and the line (0-based within the
+ * loaded TEXT, whose first line is file line FIRST_LINE) where it was
+ * found. */
+static size_t yaml_problem(const yaml_parser_t *p, const unsigned char *text, size_t len, size_t first_line,
+                           char *reason, size_t reason_size)
+{
+    const char *problem = p->problem ? p->problem : "invalid YAML";
+    if (p->error == YAML_MEMORY_ERROR) {
+        snprintf(reason, reason_size, "out of memory while reading YAML");
+        return 0;
+    }
+    if (p->error == YAML_READER_ERROR) {
+        if (p->problem_value != -1)
+            snprintf(reason, reason_size, "%s (#x%X)", problem, (unsigned)p->problem_value);
+        else
+            snprintf(reason, reason_size, "%s", problem);
+        return na__count_lines(text, p->problem_offset < len ? p->problem_offset : len);
+    }
+    size_t line = p->problem_mark.line;
+    if (p->context && p->context_mark.line != line)
+        snprintf(reason, reason_size, "%s %s started on line %zu", problem, p->context,
+                 first_line + p->context_mark.line);
+    else if (p->context)
+        snprintf(reason, reason_size, "%s %s", problem, p->context);
+    else
+        snprintf(reason, reason_size, "%s", problem);
+    return line;
+}
+
+bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json_t **out, size_t *line,
+                   char *reason, size_t reason_size)
+{
+    char *fixed = NULL;
+    if (na__needs_repair((const char *)buf, len)) {
+        fixed = na_utf8_sanitize((const char *)buf, len);
+        buf = (const unsigned char *)fixed;
+        len = strlen(fixed);
+    }
+    *out = NULL;
+    *line = first_line;
     yaml_parser_t parser;
     yaml_document_t doc;
-    *out = NULL;
-    *line = 1;
+    bool ok = false;
     if (!yaml_parser_initialize(&parser)) {
-        snprintf(reason, reason_size, "cannot start the YAML parser");
+        snprintf(reason, reason_size, "out of memory while reading YAML");
+        free(fixed);
         return false;
     }
     yaml_parser_set_input_string(&parser, buf, len);
-    bool ok = yaml_parser_load(&parser, &doc) != 0;
-    if (!ok) {
-        *line = parser.problem_mark.line + 1;
-        snprintf(reason, reason_size, "%s%s%s", parser.problem ? parser.problem : "bad YAML",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+    if (!yaml_parser_load(&parser, &doc)) {
+        *line = first_line + yaml_problem(&parser, buf, len, first_line, reason, reason_size);
     } else {
         yaml_node_t *root = yaml_document_get_root_node(&doc);
-        if (!root) {
-            *out = json_null();
-        } else {
-            *out = node_to_json(&doc, root, 0);
-            if (!*out) {
-                *line = root->start_mark.line + 1;
-                snprintf(reason, reason_size, "unsupported YAML (complex keys or nesting deeper than %d)",
-                         MAX_DEPTH);
-                ok = false;
-            }
-        }
+        if (!root || is_plain_null(root))
+            ok = true; /* an empty block: no metadata */
+        else
+            ok = convert_root(&doc, root, first_line, first_line + doc.start_mark.line, out, line, reason,
+                              reason_size);
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
+    free(fixed);
     return ok;
 }
 
-static bool is_marker(const unsigned char *buf, size_t len, size_t i, const char *m)
+/* Finds byte offsets of lines, moving forward only, so that mapping every
+ * document of a file costs one pass over it. */
+typedef struct {
+    const unsigned char *buf;
+    size_t len;
+    size_t line; /* 1-based line that starts at OFF */
+    size_t off;
+} line_cursor_t;
+
+/* The offset where LINE starts (LEN when the buffer ends first). */
+static size_t line_offset(line_cursor_t *c, size_t line)
 {
-    return len - i >= 3 && memcmp(buf + i, m, 3) == 0 &&
-           (len - i == 3 || buf[i + 3] == '\n' || buf[i + 3] == '\r' || buf[i + 3] == ' ' || buf[i + 3] == '\t');
+    while (c->line < line && c->off < c->len) {
+        const unsigned char *nl = memchr(c->buf + c->off, '\n', c->len - c->off);
+        c->off = nl ? (size_t)(nl - c->buf) + 1 : c->len;
+        c->line++;
+    }
+    return c->off;
 }
 
-/* One document: the bytes from its "---" line (or the file's start) up to
- * the next "---" line. */
-static void parse_document(const unsigned char *buf, size_t start, size_t end, size_t line,
-                           const na_parse_sink_t *sink, int *stop)
+/* The first line at or after line FROM that starts a document ("---"
+ * followed by a blank or the line's end), or 0 when there is none. */
+static size_t next_marker(line_cursor_t *c, size_t from)
 {
-    json_t *obj = NULL;
-    size_t bad = 0;
-    char reason[256];
-    if (!na__yaml_load(buf + start, end - start, &obj, &bad, reason, sizeof reason)) {
-        sink->reject(line + bad - 1, reason, sink->ud);
-        return;
+    size_t off = line_offset(c, from);
+    while (off < c->len) {
+        const unsigned char *s = c->buf + off;
+        size_t left = c->len - off;
+        if (left >= 3 && memcmp(s, "---", 3) == 0 &&
+            (left == 3 || s[3] == ' ' || s[3] == '\t' || s[3] == '\r' || s[3] == '\n'))
+            return c->line;
+        off = line_offset(c, c->line + 1);
     }
-    if (json_is_null(obj)) { /* an empty document, e.g. before the first "---" */
-        json_decref(obj);
-        return;
+    return 0;
+}
+
+/* Builds and hands on the article of one loaded document; returns the
+ * sink's "stop" answer. */
+static int take_document(yaml_document_t *doc, yaml_node_t *root, size_t line, const unsigned char *raw,
+                         size_t raw_len, size_t first_line, const na_parse_sink_t *sink)
+{
+    char reason[256];
+    size_t bad = line;
+    json_t *obj = NULL;
+    if (!convert_root(doc, root, first_line, line, &obj, &bad, reason, sizeof reason)) {
+        na__reject(sink, bad, "%s", reason);
+        return 0;
     }
     na_article_t *a = na_article_new();
     a->format = NA_FORMAT_YAML;
     a->line = line;
-    na_article_set_raw(a, buf + start, end - start);
+    na_article_set_raw(a, raw, raw_len);
     bool ok = na__article_from_json(obj, a, true, reason, sizeof reason);
     json_decref(obj);
     if (!ok) {
-        sink->reject(line, reason, sink->ud);
+        na__reject(sink, line, "%s", reason);
         na_article_free(a);
-        return;
+        return 0;
     }
-    *stop = sink->article(a, sink->ud);
+    return na__emit(sink, a);
 }
 
 na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_sink_t *sink, na_error_t *err)
 {
-    (void)err;
-    size_t start = 0, start_line = 1, line = 1, i = 0;
-    int stop = 0;
-    while (i < len && !stop) {
-        const unsigned char *nl = memchr(buf + i, '\n', len - i);
-        size_t next = nl ? (size_t)(nl - buf) + 1 : len;
-        if (i > start && is_marker(buf, len, i, "---")) {
-            parse_document(buf, start, i, start_line, sink, &stop);
-            start = i;
-            start_line = line;
-        }
-        i = next;
-        line++;
+    char *fixed = NULL;
+    const unsigned char *text = buf;
+    size_t text_len = len;
+    if (na__needs_repair((const char *)buf, len)) {
+        fixed = na_utf8_sanitize((const char *)buf, len);
+        text = (const unsigned char *)fixed;
+        text_len = strlen(fixed);
     }
-    if (!stop && start < len)
-        parse_document(buf, start, len, start_line, sink, &stop);
+    line_cursor_t in_buf = { buf, len, 1, 0 }, in_text = { text, text_len, 1, 0 };
+    size_t chunk_line = 1; /* the file line where the current parser starts */
+    size_t raw_from = 0;   /* offset in BUF where the next document's bytes start */
+    size_t reported = 0; /* line of the last syntax error reported */
+    int stop = 0;
+
+    while (!stop) {
+        size_t chunk = line_offset(&in_text, chunk_line);
+        yaml_parser_t parser;
+        if (!yaml_parser_initialize(&parser)) {
+            free(fixed);
+            return na_error_set(err, NA_ERR_NOMEM, "out of memory while reading YAML");
+        }
+        yaml_parser_set_input_string(&parser, text + chunk, text_len - chunk);
+        size_t resume = 0;
+        for (;;) {
+            yaml_document_t doc;
+            if (!yaml_parser_load(&parser, &doc)) {
+                char reason[256];
+                size_t rel = yaml_problem(&parser, text + chunk, text_len - chunk, chunk_line, reason,
+                                          sizeof reason);
+                /* Resuming at the "---" line where a problem showed can
+                 * meet the same problem again: report it once. */
+                if (chunk_line + rel != reported)
+                    na__reject(sink, chunk_line + rel, "%s", reason);
+                reported = chunk_line + rel;
+                /* Go on with the next document after the damage (which
+                 * may start on the problem's own line); a problem on the
+                 * parser's first line must not find that line again. */
+                resume = next_marker(&in_text, chunk_line + (rel ? rel : 1));
+                if (resume)
+                    raw_from = line_offset(&in_buf, resume);
+                break;
+            }
+            yaml_node_t *root = yaml_document_get_root_node(&doc);
+            if (!root) { /* the end of the stream */
+                yaml_document_delete(&doc);
+                break;
+            }
+            /* A document ends where the next "---" line starts, or after
+             * its "..." line, or at the end of the file. */
+            size_t end_line = chunk_line + doc.end_mark.line + (doc.end_mark.column ? 1 : 0);
+            size_t raw_to = line_offset(&in_buf, end_line);
+            if (!is_plain_null(root)) /* an empty document is no article */
+                stop = take_document(&doc, root, chunk_line + doc.start_mark.line, buf + raw_from,
+                                     raw_to - raw_from, chunk_line, sink);
+            raw_from = raw_to;
+            yaml_document_delete(&doc);
+            if (stop)
+                break;
+        }
+        yaml_parser_delete(&parser);
+        if (!resume)
+            break;
+        chunk_line = resume;
+    }
+    free(fixed);
     return NA_OK;
 }

@@ -1,7 +1,10 @@
-/* parse.c - choosing a format and the article-building helpers that the
- * front matter, YAML and JSON Lines readers share. */
+/* parse.c - choosing a format, running a reader, and the helpers the
+ * readers share: text clean-up, front matter location, and filling an
+ * article from the JSON object that front matter, YAML documents and JSON
+ * lines all become. */
 #include "parse-internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,51 +13,77 @@
 #include "date.h"
 #include "utf8.h"
 
+/* ---- detection ---- */
+
 static bool has_suffix(const char *name, const char *suffix)
 {
     size_t n = strlen(name), s = strlen(suffix);
     return n >= s && strcasecmp(name + n - s, suffix) == 0;
 }
 
-static bool starts_with_marker(const unsigned char *buf, size_t len)
+static bool has_prefix(const unsigned char *buf, size_t len, const char *prefix)
 {
-    if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf) {
-        buf += 3;
-        len -= 3;
-    }
-    return len >= 4 && memcmp(buf, "---", 3) == 0 && (buf[3] == '\n' || buf[3] == '\r');
+    size_t n = strlen(prefix);
+    return len >= n && memcmp(buf, prefix, n) == 0;
+}
+
+static bool only_blanks(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!na_is_space(s[i]))
+            return false;
+    return true;
 }
 
 na_format_t na_parse_detect(const char *name, const unsigned char *buf, size_t len)
 {
+    size_t ys, ye, bs;
+    if (!buf) {
+        buf = (const unsigned char *)"";
+        len = 0;
+    }
     if (name) {
-        if (has_suffix(name, ".sgm") || has_suffix(name, ".sgml"))
-            return NA_FORMAT_REUTERS;
-        if (has_suffix(name, ".jsonl") || has_suffix(name, ".ndjson"))
-            return NA_FORMAT_JSONL;
-        if (has_suffix(name, ".yaml") || has_suffix(name, ".yml"))
-            return NA_FORMAT_YAML;
+        if (has_suffix(name, ".txt") || has_suffix(name, ".text"))
+            return na__front_matter(buf, len, &ys, &ye, &bs) == NA__FM_CLOSED ? NA_FORMAT_MARKDOWN
+                                                                                : NA_FORMAT_TEXT;
         if (has_suffix(name, ".md") || has_suffix(name, ".markdown"))
             return NA_FORMAT_MARKDOWN;
-        if (has_suffix(name, ".txt") || has_suffix(name, ".text"))
-            return starts_with_marker(buf, len) ? NA_FORMAT_MARKDOWN : NA_FORMAT_TEXT;
+        if (has_suffix(name, ".yaml") || has_suffix(name, ".yml"))
+            return NA_FORMAT_YAML;
+        if (has_suffix(name, ".jsonl") || has_suffix(name, ".ndjson"))
+            return NA_FORMAT_JSONL;
+        if (has_suffix(name, ".sgm") || has_suffix(name, ".sgml"))
+            return NA_FORMAT_REUTERS;
     }
-    size_t i = 0;
-    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+    /* A "---" block with text after it is front matter; without, it is
+     * the first of a stream of YAML documents. */
+    na__fm_t fm = na__front_matter(buf, len, &ys, &ye, &bs);
+    if (fm == NA__FM_CLOSED)
+        return only_blanks(buf + bs, len - bs) ? NA_FORMAT_YAML : NA_FORMAT_MARKDOWN;
+    if (fm == NA__FM_UNCLOSED)
+        return NA_FORMAT_YAML;
+    size_t i = has_prefix(buf, len, "\xef\xbb\xbf") ? 3 : 0;
+    while (i < len && na_is_space(buf[i]))
         i++;
-    if (starts_with_marker(buf, len))
-        return NA_FORMAT_MARKDOWN;
-    if (len - i >= 8 && (memcmp(buf + i, "<REUTERS", 8) == 0 || memcmp(buf + i, "<!DOCTYPE lewis", 15 <= len - i ? 15 : 8) == 0))
+    if (has_prefix(buf + i, len - i, "<!DOCTYPE lewis") ||
+        (has_prefix(buf + i, len - i, "<REUTERS") &&
+         (len - i == 8 || buf[i + 8] == '>' || na_is_space(buf[i + 8]))))
         return NA_FORMAT_REUTERS;
     if (i < len && buf[i] == '{')
         return NA_FORMAT_JSONL;
     return NA_FORMAT_TEXT;
 }
 
+/* ---- running a reader ---- */
+
 na_status_t na_parse_buffer(na_format_t format, const char *name, const unsigned char *buf, size_t len,
                             const na_parse_sink_t *sink, na_error_t *err)
 {
     (void)name;
+    if (!buf && len)
+        return na_error_set(err, NA_ERR_INVALID, "no input buffer");
+    if (!buf)
+        buf = (const unsigned char *)"";
     switch (format) {
     case NA_FORMAT_TEXT: return na__parse_text(buf, len, false, sink, err);
     case NA_FORMAT_MARKDOWN: return na__parse_text(buf, len, true, sink, err);
@@ -68,8 +97,8 @@ na_status_t na_parse_buffer(na_format_t format, const char *name, const unsigned
 
 typedef struct {
     na_article_t *first;
-    char reason[256];
     size_t line;
+    char reason[256];
 } one_t;
 
 static int take_first(na_article_t *a, void *ud)
@@ -90,141 +119,346 @@ static void note_reject(size_t line, const char *reason, void *ud)
 na_status_t na_parse_one(na_format_t format, const unsigned char *raw, size_t len, na_article_t **out,
                          na_error_t *err)
 {
-    one_t one = { NULL, "", 0 };
+    one_t one = { NULL, 0, "" };
     na_parse_sink_t sink = { take_first, note_reject, &one };
     *out = NULL;
     na_status_t st = na_parse_buffer(format, NULL, raw, len, &sink, err);
-    if (st)
+    if (st != NA_OK) {
+        na_article_free(one.first);
         return st;
-    if (!one.first)
-        return na_error_set(err, NA_ERR_PARSE, "%zu: %s", one.line,
-                            one.reason[0] ? one.reason : "no article found");
+    }
+    if (!one.first) {
+        if (one.reason[0])
+            return na_error_set(err, NA_ERR_PARSE, "%zu: %s", one.line, one.reason);
+        return na_error_set(err, NA_ERR_PARSE, "no article found");
+    }
     *out = one.first;
     return NA_OK;
+}
+
+/* ---- helpers for the readers ---- */
+
+int na__emit(const na_parse_sink_t *sink, na_article_t *a)
+{
+    if (!sink->article) {
+        na_article_free(a);
+        return 0;
+    }
+    return sink->article(a, sink->ud);
+}
+
+void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
+{
+    if (!sink->reject)
+        return;
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    /* The reason goes on one line of a diagnostic, whatever a source
+     * message held. */
+    for (char *p = reason; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    sink->reject(line, reason, sink->ud);
 }
 
 size_t na__count_lines(const unsigned char *s, size_t len)
 {
     size_t n = 0;
     const unsigned char *end = s + len;
-    while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+    while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
         n++;
         s++;
     }
     return n;
 }
 
-char *na__text_dup(const char *s, size_t len)
+/* True when [START, END) is "---" (or "...") with nothing but blanks
+ * after it; END is the index of the line's '\n' or the buffer's end. */
+static bool is_marker_line(const unsigned char *buf, size_t start, size_t end, bool dots_too)
 {
-    while (len && (unsigned char)*s <= ' ') {
+    if (end - start < 3)
+        return false;
+    if (memcmp(buf + start, "---", 3) != 0 && !(dots_too && memcmp(buf + start, "...", 3) == 0))
+        return false;
+    for (size_t i = start + 3; i < end; i++)
+        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r')
+            return false;
+    return true;
+}
+
+static size_t line_end(const unsigned char *buf, size_t len, size_t i)
+{
+    const unsigned char *nl = memchr(buf + i, '\n', len - i);
+    return nl ? (size_t)(nl - buf) : len;
+}
+
+na__fm_t na__front_matter(const unsigned char *buf, size_t len, size_t *yaml_start, size_t *yaml_end,
+                          size_t *body_start)
+{
+    size_t i = has_prefix(buf, len, "\xef\xbb\xbf") ? 3 : 0;
+    size_t e = line_end(buf, len, i);
+    if (!is_marker_line(buf, i, e, false))
+        return NA__FM_NONE;
+    *yaml_start = i = e < len ? e + 1 : len;
+    while (i < len) {
+        e = line_end(buf, len, i);
+        if (is_marker_line(buf, i, e, true)) {
+            *yaml_end = i;
+            *body_start = e < len ? e + 1 : len;
+            return NA__FM_CLOSED;
+        }
+        i = e + 1;
+    }
+    return NA__FM_UNCLOSED;
+}
+
+bool na__needs_repair(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return true;
+    }
+    return !na_utf8_valid(s, len);
+}
+
+char *na__clean_text(const char *s, size_t len, bool one_line)
+{
+    char *fixed = NULL;
+    if (na__needs_repair(s, len)) {
+        fixed = na_utf8_sanitize(s, len);
+        s = fixed;
+        len = strlen(fixed);
+    }
+    while (len && na_is_space((unsigned char)*s)) {
         s++;
         len--;
     }
-    while (len && (unsigned char)s[len - 1] <= ' ')
+    while (len && na_is_space((unsigned char)s[len - 1]))
         len--;
-    if (!len)
-        return NULL;
-    return na_utf8_valid(s, len) ? na_xstrndup(s, len) : na_utf8_sanitize(s, len);
+    char *out = NULL;
+    if (len && !one_line) {
+        out = na_xstrndup(s, len);
+    } else if (len) {
+        out = na_xmalloc(len + 1);
+        size_t o = 0;
+        for (size_t i = 0; i < len;) {
+            if (!one_line || !na_is_space((unsigned char)s[i])) {
+                out[o++] = s[i++];
+                continue;
+            }
+            size_t j = i;
+            bool breaks = false;
+            while (j < len && na_is_space((unsigned char)s[j])) {
+                if (s[j] == '\n' || s[j] == '\r')
+                    breaks = true;
+                j++;
+            }
+            if (breaks) {
+                out[o++] = ' ';
+            } else {
+                memcpy(out + o, s + i, j - i);
+                o += j - i;
+            }
+            i = j;
+        }
+        out[o] = '\0';
+    }
+    free(fixed);
+    return out;
 }
 
-/* ---- JSON objects (from JSON Lines or converted YAML) to articles ---- */
+/* ---- JSON objects (JSON Lines, YAML documents, front matter) to articles ---- */
 
-static char *json_scalar_text(json_t *v)
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "a list";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "a value";
+}
+
+/* The text of a scalar as written (numbers as JSON writes them), or NULL
+ * for null, lists and objects.  Not trimmed; caller frees. */
+static char *scalar_text(const json_t *v)
 {
     if (json_is_string(v))
-        return na__text_dup(json_string_value(v), json_string_length(v));
+        return na_xstrndup(json_string_value(v), json_string_length(v));
     if (json_is_integer(v))
-        return na_xasprintf("%lld", (long long)json_integer_value(v));
-    if (json_is_real(v))
-        return na_xasprintf("%g", json_real_value(v));
+        return na_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
     if (json_is_boolean(v))
         return na_xstrdup(json_is_true(v) ? "true" : "false");
+    if (json_is_real(v)) {
+        /* 15 digits, so 0.1 reads "0.1" rather than its binary value. */
+        char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        char *copy = na_xstrdup(s ? s : "");
+        free(s);
+        return copy;
+    }
     return NULL;
 }
 
-/* A list field may be one string or an array of strings. */
-static bool add_list(na_strlist_t *list, json_t *v)
+/* A cleaned scalar for a model field; NULL when it is blank. */
+static char *field_text(const json_t *v, bool one_line)
+{
+    if (json_is_string(v))
+        return na__clean_text(json_string_value(v), json_string_length(v), one_line);
+    char *s = scalar_text(v);
+    char *clean = s ? na__clean_text(s, strlen(s), one_line) : NULL;
+    free(s);
+    return clean;
+}
+
+/* A list field holds one scalar or a list of scalars; nulls and blank
+ * items are skipped. */
+static bool add_list(na_strlist_t *list, const char *key, const json_t *v, char *reason, size_t reason_size)
 {
     if (json_is_array(v)) {
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item) {
-            char *s = json_scalar_text(item);
-            if (!s && !json_is_null(item))
+            if (json_is_null(item))
+                continue;
+            if (json_is_array(item) || json_is_object(item)) {
+                snprintf(reason, reason_size, "'%s' should be a list of single values, found %s in it", key,
+                         json_kind(item));
                 return false;
+            }
+            char *s = field_text(item, true);
             if (s)
                 na_strlist_take(list, s);
         }
         return true;
     }
-    if (json_is_null(v))
-        return true;
-    char *s = json_scalar_text(v);
-    if (!s)
+    if (json_is_object(v)) {
+        snprintf(reason, reason_size, "'%s' should be a value or a list of values, found an object", key);
         return false;
-    na_strlist_take(list, s);
+    }
+    char *s = field_text(v, true);
+    if (s)
+        na_strlist_take(list, s);
     return true;
 }
+
+static void set_date(na_article_t *a, const json_t *v)
+{
+    char *s = scalar_text(v);
+    na_date_t d;
+    if (s && na_date_parse_iso(s, &d)) {
+        char iso[20];
+        na_date_format_iso(&d, iso);
+        a->date = na_xstrdup(iso);
+    } else {
+        /* A date nobody can read costs the article its date, not the
+         * whole article; the original stays visible as metadata. */
+        char *raw = s ? s : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *clean = raw ? na__clean_text(raw, strlen(raw), true) : NULL;
+        if (clean)
+            na_article_add_extra(a, "date_raw", clean);
+        free(clean);
+        if (raw != s)
+            free(raw);
+    }
+    free(s);
+}
+
+static void add_extra(na_article_t *a, const char *key, const json_t *v)
+{
+    char *s = NULL;
+    if (json_is_string(v)) {
+        const char *str = json_string_value(v);
+        size_t n = json_string_length(v);
+        s = na_utf8_valid(str, n) ? na_xstrndup(str, n) : na_utf8_sanitize(str, n);
+    } else if (json_is_array(v) || json_is_object(v) || json_is_null(v)) {
+        s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    } else {
+        s = scalar_text(v);
+    }
+    na_article_add_extra(a, key, s ? s : "");
+    free(s);
+}
+
+typedef enum { K_SCALAR, K_LINE, K_LIST, K_DATE, K_BODY } key_kind_t;
+
+static const struct {
+    const char *key;
+    key_kind_t kind;
+    size_t offset; /* of the char * or na_strlist_t in na_article_t */
+} article_keys[] = {
+    { "id", K_LINE, offsetof(na_article_t, id) },
+    { "title", K_LINE, offsetof(na_article_t, title) },
+    { "date", K_DATE, 0 },
+    { "source", K_LINE, offsetof(na_article_t, source) },
+    { "url", K_LINE, offsetof(na_article_t, url) },
+    { "language", K_LINE, offsetof(na_article_t, language) },
+    { "dateline", K_LINE, offsetof(na_article_t, dateline) },
+    { "authors", K_LIST, offsetof(na_article_t, authors) },
+    { "people", K_LIST, offsetof(na_article_t, people) },
+    { "places", K_LIST, offsetof(na_article_t, places) },
+    { "orgs", K_LIST, offsetof(na_article_t, orgs) },
+    { "topics", K_LIST, offsetof(na_article_t, topics) },
+    { "exchanges", K_LIST, offsetof(na_article_t, exchanges) },
+    { "body", K_BODY, 0 },
+    { "text", K_BODY, 0 },
+};
 
 bool na__article_from_json(json_t *obj, na_article_t *a, bool want_body, char *reason, size_t reason_size)
 {
     if (!json_is_object(obj)) {
-        snprintf(reason, reason_size, "expected an object of article fields, found %s",
-                 json_is_array(obj) ? "a list" : "a single value");
+        snprintf(reason, reason_size, "expected an object, found %s", json_kind(obj));
         return false;
     }
+    /* "body" wins over "text" when a record has both; the other is kept
+     * as metadata like any unknown key. */
+    const char *body_key = NULL;
+    if (want_body)
+        body_key = json_object_get(obj, "body") && !json_is_null(json_object_get(obj, "body")) ? "body" : "text";
+
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        char **scalar = NULL;
-        na_strlist_t *list = NULL;
-        if (strcmp(key, "id") == 0) scalar = &a->id;
-        else if (strcmp(key, "title") == 0) scalar = &a->title;
-        else if (strcmp(key, "source") == 0) scalar = &a->source;
-        else if (strcmp(key, "url") == 0) scalar = &a->url;
-        else if (strcmp(key, "language") == 0) scalar = &a->language;
-        else if (strcmp(key, "dateline") == 0) scalar = &a->dateline;
-        else if (want_body && (strcmp(key, "body") == 0 || strcmp(key, "text") == 0)) scalar = &a->body;
-        else if (strcmp(key, "authors") == 0 || strcmp(key, "author") == 0) list = &a->authors;
-        else if (strcmp(key, "people") == 0) list = &a->people;
-        else if (strcmp(key, "places") == 0) list = &a->places;
-        else if (strcmp(key, "orgs") == 0) list = &a->orgs;
-        else if (strcmp(key, "topics") == 0) list = &a->topics;
-
-        if (scalar) {
-            if (json_is_null(v))
-                continue;
-            char *s = json_scalar_text(v);
-            if (!s && !json_is_string(v)) {
-                snprintf(reason, reason_size, "'%s' should be a single value", key);
+        size_t k = 0, nkeys = sizeof article_keys / sizeof *article_keys;
+        while (k < nkeys && strcmp(article_keys[k].key, key) != 0)
+            k++;
+        key_kind_t kind = k < nkeys ? article_keys[k].kind : K_SCALAR;
+        if (kind == K_BODY && (!body_key || strcmp(key, body_key) != 0))
+            kind = K_SCALAR;
+        if (k == nkeys || kind == K_SCALAR) {
+            add_extra(a, key, v);
+            continue;
+        }
+        if (json_is_null(v))
+            continue;
+        switch (kind) {
+        case K_LINE:
+        case K_BODY: {
+            if (json_is_array(v) || json_is_object(v)) {
+                snprintf(reason, reason_size, "'%s' should be a single value, found %s", key, json_kind(v));
                 return false;
             }
-            free(*scalar);
-            *scalar = s;
-        } else if (list) {
-            if (!add_list(list, v)) {
-                snprintf(reason, reason_size, "'%s' should be a value or a list of values", key);
+            char **field = kind == K_BODY ? &a->body : (char **)((char *)a + article_keys[k].offset);
+            free(*field);
+            *field = field_text(v, kind == K_LINE);
+            break;
+        }
+        case K_LIST:
+            if (!add_list((na_strlist_t *)((char *)a + article_keys[k].offset), key, v, reason, reason_size))
                 return false;
-            }
-        } else if (strcmp(key, "date") == 0) {
-            char *s = json_scalar_text(v);
-            na_date_t d;
-            if (s && na_date_parse_iso(s, &d)) {
-                char iso[20];
-                na_date_format_iso(&d, iso);
-                a->date = na_xstrdup(iso);
-            } else if (s) {
-                /* Keep the article: a date nobody can read is kept as
-                 * metadata rather than losing the whole story. */
-                na_article_add_extra(a, "date_unparsed", s);
-            }
-            free(s);
-        } else {
-            char *s = json_is_string(v) ? na__text_dup(json_string_value(v), json_string_length(v))
-                                        : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-            if (s)
-                na_article_add_extra(a, key, s);
-            free(s);
+            break;
+        case K_DATE:
+            set_date(a, v);
+            break;
+        case K_SCALAR: break;
         }
     }
     if (want_body && !a->title && !a->body) {

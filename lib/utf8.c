@@ -1,5 +1,15 @@
-/* utf8.c - validation and repair of UTF-8 text. */
+/* utf8.c - validation and repair of UTF-8 text.
+ *
+ * Repair reads every byte that does not start a valid sequence as a
+ * Windows-1252 character, since that is what stray high bytes in news
+ * text almost always are (Latin-1 text, or 1252 "smart quotes" pasted
+ * into UTF-8).  Valid runs are copied in bulk, so repairing mostly-valid
+ * text costs little more than copying it.
+ */
 #include "utf8.h"
+
+#include <stdint.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -15,6 +25,9 @@ size_t na_utf8_decode(const char *s, size_t len, unsigned *cp)
     }
     size_t n;
     unsigned min;
+    /* 0xc0, 0xc1 and 0xf5.. can only start overlong or out-of-range
+     * sequences, so they are rejected here and the minimum check below
+     * catches the remaining overlongs. */
     if (c >= 0xc2 && c <= 0xdf) {
         n = 2;
         c &= 0x1f;
@@ -61,7 +74,7 @@ size_t na_utf8_encode(unsigned cp, char *out)
         o[2] = (unsigned char)(0x80 | (cp & 0x3f));
         return 3;
     }
-    o[0] = (unsigned char)(0xf0 | (cp >> 18));
+    o[0] = (unsigned char)(0xf0 | ((cp >> 18) & 0x07));
     o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
     o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
     o[3] = (unsigned char)(0x80 | (cp & 0x3f));
@@ -72,6 +85,15 @@ bool na_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* Text is mostly ASCII: test eight bytes at a time. */
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & UINT64_C(0x8080808080808080))) {
+                i += 8;
+                continue;
+            }
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -85,9 +107,9 @@ bool na_utf8_valid(const char *s, size_t len)
     return true;
 }
 
-/* Windows-1252's characters for 0x80..0x9f; 0 where it defines none (those
- * bytes are then read as Latin-1, i.e. the C1 control of the same value,
- * which is dropped). */
+/* Windows-1252's characters for 0x80..0x9f.  The five bytes it leaves
+ * undefined would be C1 controls in Latin-1, which no text means to
+ * contain, so they are 0 here and dropped like C0 controls. */
 static const unsigned short cp1252_high[32] = {
     0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
     0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
@@ -95,32 +117,42 @@ static const unsigned short cp1252_high[32] = {
     0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 };
 
+static bool keep_ascii(unsigned char c)
+{
+    return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+}
+
 char *na_utf8_sanitize(const char *s, size_t len)
 {
     na_buf_t out = NA_BUF_INIT;
-    na_buf_grow(&out, len);
-    size_t i = 0;
+    na_buf_grow(&out, len + 1);
+    size_t i = 0, run = 0; /* s[run..i) is valid and not yet copied */
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-                na_buf_addc(&out, (char)c);
-            i++;
-            continue;
+            if (keep_ascii(c)) {
+                i++;
+                continue;
+            }
+        } else {
+            unsigned cp;
+            size_t n = na_utf8_decode(s + i, len - i, &cp);
+            if (n) {
+                i += n;
+                continue;
+            }
         }
-        unsigned cp;
-        size_t n = na_utf8_decode(s + i, len - i, &cp);
-        if (n) {
-            na_buf_add(&out, s + i, n);
-            i += n;
-            continue;
+        /* C is dropped or replaced: flush the valid run before it. */
+        na_buf_add(&out, s + run, i - run);
+        if (c >= 0x80) {
+            unsigned cp = c < 0xa0 ? cp1252_high[c - 0x80] : c;
+            if (cp) {
+                char enc[4];
+                na_buf_add(&out, enc, na_utf8_encode(cp, enc));
+            }
         }
-        cp = c < 0xa0 ? cp1252_high[c - 0x80] : c;
-        if (cp) {
-            char enc[4];
-            na_buf_add(&out, enc, na_utf8_encode(cp, enc));
-        }
-        i++;
+        run = ++i;
     }
+    na_buf_add(&out, s + run, i - run);
     return na_buf_detach(&out, NULL);
 }

@@ -3,7 +3,9 @@
  * Articles arrive in UTF-8, Latin-1 or a mixture.  The original bytes are
  * stored untouched; the text that is indexed and shown must be valid
  * UTF-8, so each byte that does not start a valid sequence is read as a
- * Windows-1252 character (Latin-1 for the bytes 1252 leaves undefined).
+ * Windows-1252 character.  The five bytes 1252 leaves undefined (0x81,
+ * 0x8d, 0x8f, 0x90, 0x9d) would be C1 controls in Latin-1 and are
+ * dropped, like C0 controls.
  */
 #ifndef NA_UTF8_H
 #define NA_UTF8_H

@@ -1,89 +1,142 @@
-/* test-date.c - ISO and Reuters dates, sortable forms, query bounds. */
+/* test-date.c - ISO 8601 and YAML dates, Reuters-21578 dates, the
+ * sortable form, query bounds and the calendar. */
 #include "date.h"
 #include "unit.h"
 
-static const struct {
+/* What a parser must make of IN: NULL when it must fail. */
+typedef struct {
     const char *in;
-    int ok;
     const char *iso;
-} iso_cases[] = {
-    { "2025-06-09", 1, "2025-06-09" },
-    { "2025-06-09T14:03", 1, "2025-06-09T14:03:00" },
-    { "2025-06-09 14:03:05", 1, "2025-06-09T14:03:05" },
-    { "2025-06-09T14:03:05Z", 1, "2025-06-09T14:03:05" },
-    { "2025-06-09T14:03:05.123+02:00", 1, "2025-06-09T14:03:05" },
-    { "2024-02-29", 1, "2024-02-29" },
-    { "2025-02-29", 0, NULL },
-    { "2025-13-01", 0, NULL },
-    { "2025-06-09T25:00", 0, NULL },
-    { "June 9, 2025", 0, NULL },
-    { "2025-06-09junk", 0, NULL },
-    { "", 0, NULL },
+} date_case_t;
+
+static const date_case_t iso_cases[] = {
+    { "2025-06-09", "2025-06-09" },
+    { "2025-06-09T14:03", "2025-06-09T14:03:00" },
+    { "2025-06-09 14:03:05", "2025-06-09T14:03:05" },
+    { "2025-06-09T14:03:05Z", "2025-06-09T14:03:05" },
+    { "2025-06-09T14:03:05.123+02:00", "2025-06-09T14:03:05" },
+    { "2025-06-09T14:03:05+0200", "2025-06-09T14:03:05" },
+    { "2025-06-09T14:03:05-05", "2025-06-09T14:03:05" },
+    { " 2025-06-09 ", "2025-06-09" },
+    { "2024-02-29", "2024-02-29" },
+    { "2000-02-29", "2000-02-29" },
+    { "2025-06-09T23:59:60", "2025-06-09T23:59:60" },
+    /* YAML timestamps */
+    { "2001-12-14t21:59:43.10-05:00", "2001-12-14T21:59:43" },
+    { "2001-12-14 21:59:43.10 -5", "2001-12-14T21:59:43" },
+    { "2001-12-15 2:59:43.10", "2001-12-15T02:59:43" },
+    { "2002-1-5 3:04:05", "2002-01-05T03:04:05" },
+    { "2001-12-14\t21:59:43 Z", "2001-12-14T21:59:43" },
+    /* not dates */
+    { "2002-1-5", NULL },
+    { "1900-02-29", NULL },
+    { "2025-02-29", NULL },
+    { "2025-13-01", NULL },
+    { "2025-00-10", NULL },
+    { "2025-04-31", NULL },
+    { "0000-01-01", NULL },
+    { "2025-06-09T25:00", NULL },
+    { "2025-06-09T12:60", NULL },
+    { "2025-06-09T12", NULL },
+    { "2025-06-09T", NULL },
+    { "2025-06-09T14:03:05.", NULL },
+    { "2025-06-09T14:03:05+25:00", NULL },
+    { "June 9, 2025", NULL },
+    { "2025-06-09junk", NULL },
+    { "2025-06-09 junk", NULL },
+    { "20250609", NULL },
+    { "", NULL },
+};
+
+static const date_case_t reuters_cases[] = {
+    { "26-FEB-1987 15:01:01.79", "1987-02-26T15:01:01" },
+    { " 1-MAR-1987 01:41:26.47", "1987-03-01T01:41:26" },
+    { "  5-MAR-1987 01:41:26.47", "1987-03-05T01:41:26" },
+    { "5-MAR-1987  09:12:03.11", "1987-03-05T09:12:03" },
+    { "27-MAR-1987 00:03:35.68\x05\x05\x05" "F", "1987-03-27T00:03:35" },
+    { "27-MAR-1987 14:02:56.54&#5;&#5;&#5;V RM", "1987-03-27T14:02:56" },
+    { "31-MAR-1987 605:12:19.12", "1987-03-31" },
+    { "9-APR-1987 00:00:00.00    # date added by hand", "1987-04-09T00:00:00" },
+    { "20-oct-1987 10:00:00.00", "1987-10-20T10:00:00" },
+    { "20-OCT-1987", "1987-10-20" },
+    { "20-OCT-1987 25:00:00.00", "1987-10-20" },
+    { "31-FEB-1987 10:00:00.00", NULL },
+    { "20-XYZ-1987 10:00:00.00", NULL },
+    { "20-OCT-87 10:00:00.00", NULL },
+    { "20-OCT-19870", NULL },
+    { "123-OCT-1987", NULL },
+    { "20-OC", NULL },
+    { "nonsense", NULL },
+    { "", NULL },
 };
 
 static const struct {
     const char *in;
-    int ok;
-    const char *iso;
-} reuters_cases[] = {
-    { "26-FEB-1987 15:01:01.79", 1, "1987-02-26T15:01:01" },
-    { " 1-MAR-1987 01:41:26.47", 1, "1987-03-01T01:41:26" },
-    { "27-MAR-1987 00:03:35.68\x05\x05\x05" "F", 1, "1987-03-27T00:03:35" },
-    { "31-MAR-1987 605:12:19.12", 1, "1987-03-31" },
-    { "9-APR-1987 00:00:00.00    # date added by hand", 1, "1987-04-09T00:00:00" },
-    { "5-MAR-1987  09:12:03.11", 1, "1987-03-05T09:12:03" },
-    { "31-FEB-1987 10:00:00.00", 0, NULL },
-    { "nonsense", 0, NULL },
-};
-
-static const struct {
-    const char *in;
-    int ok;
-    const char *lo, *hi;
+    const char *lo, *hi; /* NULL when IN is not a query date */
 } bounds[] = {
-    { "2025", 1, "20250101000000", "20251231235959" },
-    { "2025-02", 1, "20250201000000", "20250228235959" },
-    { "2024-02", 1, "20240201000000", "20240229235959" },
-    { "2025-05-17", 1, "20250517000000", "20250517235959" },
-    { "2025-13", 0, NULL, NULL },
-    { "25", 0, NULL, NULL },
-    { "2025-5", 0, NULL, NULL },
+    { "2025", "20250101000000", "20251231235959" },
+    { "2025-02", "20250201000000", "20250228235959" },
+    { "2024-02", "20240201000000", "20240229235959" },
+    { "2025-05-17", "20250517000000", "20250517235959" },
+    { "1987-03", "19870301000000", "19870331235959" },
+    { "2025-13", NULL, NULL },
+    { "2025-02-30", NULL, NULL },
+    { "25", NULL, NULL },
+    { "2025-5", NULL, NULL },
+    { "2025-05-17T10", NULL, NULL },
+    { "", NULL, NULL },
 };
+
+static const struct {
+    na_date_t d;
+    const char *iso, *sortable;
+} formats[] = {
+    { { 1987, 3, 5, -1, -1, -1 }, "1987-03-05", "19870305000000" },
+    { { 1987, 3, 5, 9, 4, 7 }, "1987-03-05T09:04:07", "19870305090407" },
+    { { 2025, 12, 31, 23, 59, 59 }, "2025-12-31T23:59:59", "20251231235959" },
+};
+
+static void run_parser(const date_case_t *cases, size_t n, bool (*parse)(const char *, na_date_t *))
+{
+    for (size_t i = 0; i < n; i++) {
+        na_date_t d;
+        char out[32];
+        bool ok = parse(cases[i].in, &d);
+        CHECK_INT(ok, cases[i].iso != NULL, cases[i].in);
+        if (ok && cases[i].iso) {
+            na_date_format_iso(&d, out);
+            CHECK_STR(out, cases[i].iso, cases[i].in);
+        }
+    }
+}
 
 int main(void)
 {
-    char out[32];
-    for (size_t i = 0; i < sizeof iso_cases / sizeof *iso_cases; i++) {
-        na_date_t d;
-        int ok = na_date_parse_iso(iso_cases[i].in, &d);
-        CHECK_INT(ok, iso_cases[i].ok, iso_cases[i].in);
-        if (ok) {
-            na_date_format_iso(&d, out);
-            CHECK_STR(out, iso_cases[i].iso, iso_cases[i].in);
-        }
-    }
-    for (size_t i = 0; i < sizeof reuters_cases / sizeof *reuters_cases; i++) {
-        na_date_t d;
-        int ok = na_date_parse_reuters(reuters_cases[i].in, &d);
-        CHECK_INT(ok, reuters_cases[i].ok, reuters_cases[i].in);
-        if (ok) {
-            na_date_format_iso(&d, out);
-            CHECK_STR(out, reuters_cases[i].iso, reuters_cases[i].in);
-        }
-    }
+    run_parser(iso_cases, sizeof iso_cases / sizeof *iso_cases, na_date_parse_iso);
+    run_parser(reuters_cases, sizeof reuters_cases / sizeof *reuters_cases, na_date_parse_reuters);
     for (size_t i = 0; i < sizeof bounds / sizeof *bounds; i++) {
         char lo[15], hi[15];
-        int ok = na_date_query_bounds(bounds[i].in, lo, hi);
-        CHECK_INT(ok, bounds[i].ok, bounds[i].in);
-        if (ok) {
+        bool ok = na_date_query_bounds(bounds[i].in, lo, hi);
+        CHECK_INT(ok, bounds[i].lo != NULL, bounds[i].in);
+        if (ok && bounds[i].lo) {
             CHECK_STR(lo, bounds[i].lo, "lower bound");
             CHECK_STR(hi, bounds[i].hi, "upper bound");
         }
     }
-    na_date_t d = { 1987, 3, 5, -1, -1, -1 };
-    na_date_format_sortable(&d, out);
-    CHECK_STR(out, "19870305000000", "sortable form without a time");
-    CHECK_INT(na_date_days_in_month(1900, 2), 28, "1900 is not a leap year");
-    CHECK_INT(na_date_days_in_month(2000, 2), 29, "2000 is");
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+        char out[32];
+        na_date_format_iso(&formats[i].d, out);
+        CHECK_STR(out, formats[i].iso, "ISO form");
+        na_date_format_sortable(&formats[i].d, out);
+        CHECK_STR(out, formats[i].sortable, "sortable form");
+    }
+    static const struct { int y, m, days; } months[] = {
+        { 1900, 2, 28 }, { 2000, 2, 29 }, { 2024, 2, 29 }, { 2025, 2, 28 }, { 2025, 4, 30 }, { 2025, 12, 31 },
+        { 2025, 13, 0 }, { 2025, 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof months / sizeof *months; i++)
+        CHECK_INT(na_date_days_in_month(months[i].y, months[i].m), months[i].days, "days in month");
+    CHECK(na_date_valid(1987, 10, 20) && !na_date_valid(1987, 10, 32) && !na_date_valid(0, 1, 1),
+          "valid calendar days");
     return unit_done();
 }

@@ -1,88 +1,432 @@
-/* test-normalise.c - alias tables and the fallback for codes, with the
- * shipped tables and with tables written here. */
+/* test-normalise.c - alias lookups and the code fallback, with the
+ * shipped tables (config/aliases/) and with tables made here; and a check
+ * that every shipped table says what the loader does with it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "normalise.h"
 #include "unit.h"
 
-static const struct {
+typedef struct {
     na_field_t field;
-    const char *in, *want;
-} shipped[] = {
+    const char *in, *want; /* want NULL: no value */
+} norm_case_t;
+
+/* The shipped tables: what queries and Reuters metadata rely on. */
+static const norm_case_t shipped[] = {
     { NA_FIELD_PLACE, "usa", "United States" },
     { NA_FIELD_PLACE, "US", "United States" },
     { NA_FIELD_PLACE, "U.S.", "United States" },
-    { NA_FIELD_PLACE, "United States of America", "United States" },
-    { NA_FIELD_PLACE, "  united   states ", "United States" },
+    { NA_FIELD_PLACE, "u.s.a.", "United States" },
+    { NA_FIELD_PLACE, "United States", "United States" },
+    { NA_FIELD_PLACE, "united  states", "United States" },
+    { NA_FIELD_PLACE, "  UNITED STATES OF AMERICA ", "United States" },
+    { NA_FIELD_PLACE, "America", "United States" },
     { NA_FIELD_PLACE, "uk", "United Kingdom" },
+    { NA_FIELD_PLACE, "UK", "United Kingdom" },
+    { NA_FIELD_PLACE, "U.K.", "United Kingdom" },
     { NA_FIELD_PLACE, "Britain", "United Kingdom" },
+    { NA_FIELD_PLACE, "great_britain", "United Kingdom" },
+    { NA_FIELD_PLACE, "ussr", "Soviet Union" },
+    { NA_FIELD_PLACE, "U.S.S.R.", "Soviet Union" },
     { NA_FIELD_PLACE, "west-germany", "West Germany" },
     { NA_FIELD_PLACE, "West Germany", "West Germany" },
-    { NA_FIELD_PLACE, "ussr", "Soviet Union" },
+    { NA_FIELD_PLACE, "east-germany", "East Germany" },
+    { NA_FIELD_PLACE, "germany", "Germany" },
+    { NA_FIELD_PLACE, "burma", "Myanmar" },
+    { NA_FIELD_PLACE, "zaire", "Democratic Republic of the Congo" },
+    { NA_FIELD_PLACE, "congo", "Republic of the Congo" },
     { NA_FIELD_PLACE, "ivory-coast", "Ivory Coast" },
-    { NA_FIELD_PLACE, "Z\xc3\xbcrich", "Z\xc3\xbcrich" },
+    { NA_FIELD_PLACE, "C\xc3\xb4te d'Ivoire", "Ivory Coast" },
+    { NA_FIELD_PLACE, "C\xc3\x94TE D\xe2\x80\x99IVOIRE", "Ivory Coast" },
+    { NA_FIELD_PLACE, "T\xc3\xbcrkiye", "Turkey" },
+    { NA_FIELD_PLACE, "yemen-demo-republic", "South Yemen" },
+    { NA_FIELD_PLACE, "uae", "United Arab Emirates" },
+    { NA_FIELD_PLACE, "hong-kong", "Hong Kong" },
     { NA_FIELD_PLACE, "el-salvador", "El Salvador" },
+    { NA_FIELD_PLACE, "us-virgin-islands", "U.S. Virgin Islands" },
+    { NA_FIELD_PLACE, "St. Lucia", "Saint Lucia" },
+    { NA_FIELD_PLACE, "Russian Federation", "Russia" },
+    { NA_FIELD_PLACE, "Korea, Republic of", "South Korea" },
+    { NA_FIELD_PLACE, "new-york", "New York" },
+    { NA_FIELD_PLACE, "Z\xc3\xbcrich", "Z\xc3\xbcrich" },
+    { NA_FIELD_PLACE, "  S\xc3\xa3o   Paulo ", "S\xc3\xa3o Paulo" },
+    { NA_FIELD_PLACE, "", NULL },
+    { NA_FIELD_PLACE, " \t\n ", NULL },
     { NA_FIELD_PERSON, "james-baker", "James Baker" },
     { NA_FIELD_PERSON, "reagan", "Ronald Reagan" },
+    { NA_FIELD_PERSON, "REAGAN", "Ronald Reagan" },
+    { NA_FIELD_PERSON, "Ronald Reagan", "Ronald Reagan" },
     { NA_FIELD_PERSON, "volcker", "Paul Volcker" },
+    { NA_FIELD_PERSON, "poehl", "Karl Otto Poehl" },
+    { NA_FIELD_PERSON, "Karl Otto P\xc3\xb6hl", "Karl Otto Poehl" },
+    { NA_FIELD_PERSON, "de-la-madrid", "Miguel de la Madrid" },
+    { NA_FIELD_PERSON, "lee-teng-hui", "Lee Teng-hui" },
+    { NA_FIELD_PERSON, "deng-xiaoping", "Deng Xiaoping" },
+    { NA_FIELD_PERSON, "hawke", "Bob Hawke" },
+    { NA_FIELD_PERSON, "king-fahd", "King Fahd" },
     { NA_FIELD_PERSON, "Tarc\xc3\xadsio de Freitas", "Tarc\xc3\xadsio de Freitas" },
+    { NA_FIELD_PERSON, "\xd0\x92\xd0\xbb\xd0\xb0\xd0\xb4\xd0\xb8\xd0\xbc\xd0\xb8\xd1\x80", "\xd0\x92\xd0\xbb\xd0\xb0\xd0\xb4\xd0\xb8\xd0\xbc\xd0\xb8\xd1\x80" },
     { NA_FIELD_ORG, "imf", "International Monetary Fund" },
     { NA_FIELD_ORG, "IMF", "International Monetary Fund" },
+    { NA_FIELD_ORG, "international monetary fund", "International Monetary Fund" },
     { NA_FIELD_ORG, "opec", "OPEC" },
+    { NA_FIELD_ORG, "Organization of the Petroleum Exporting Countries", "OPEC" },
+    { NA_FIELD_ORG, "gatt", "GATT" },
     { NA_FIELD_ORG, "ec", "European Community" },
+    { NA_FIELD_ORG, "EEC", "European Community" },
+    { NA_FIELD_ORG, "worldbank", "World Bank" },
+    { NA_FIELD_ORG, "ecafe", "ESCAP" },
+    { NA_FIELD_ORG, "acme-holdings", "Acme Holdings" },
     { NA_FIELD_TOPIC, "money-fx", "money-fx" },
     { NA_FIELD_TOPIC, "earn", "earn" },
+    { NA_FIELD_TOPIC, "Crude Oil", "crude" },
+    { NA_FIELD_TOPIC, "climate-change", "climate-change" },
+    { NA_FIELD_TOPIC, "  Local   politics ", "Local politics" },
     { NA_FIELD_SOURCE, "reuter", "Reuters" },
+    { NA_FIELD_SOURCE, "REUTERS", "Reuters" },
+    { NA_FIELD_SOURCE, "AP", "Associated Press" },
+    { NA_FIELD_SOURCE, "acme-wire", "acme-wire" },
+    { NA_FIELD_YEAR, "1987", "1987" },
 };
+
+/* IN as a test name: control characters would break the TAP line. */
+static char *shown(const char *in)
+{
+    na_buf_t b = NA_BUF_INIT;
+    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+        if (*p < 0x20)
+            na_buf_addf(&b, "\\x%02x", *p);
+        else
+            na_buf_addc(&b, (char)*p);
+    }
+    return na_buf_detach(&b, NULL);
+}
+
+static void run_cases(const na_normaliser_t *n, const norm_case_t *cases, size_t count, const char *what)
+{
+    for (size_t i = 0; i < count; i++) {
+        char *got = na_normalise(n, cases[i].field, cases[i].in);
+        char *in = shown(cases[i].in);
+        char *name = na_xasprintf("%s: %s \"%s\"", what, na_fields[cases[i].field].name, in);
+        free(in);
+        CHECK_STR(got, cases[i].want, name);
+        free(name);
+        free(got);
+    }
+}
+
+/* Every line of a shipped table must come back as written: the canonical
+ * name maps to itself and each alias to its own line's name.  A line that
+ * does not is one the generator let through by mistake. */
+static void check_table(const na_normaliser_t *n, na_field_t field, const char *path)
+{
+    na_buf_t buf = NA_BUF_INIT;
+    if (na_read_file(path, &buf) != 0) {
+        CHECK(0, path);
+        na_buf_release(&buf);
+        return;
+    }
+    size_t lines = 0, bad = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(buf.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#')
+            continue;
+        lines++;
+        char *tab = strchr(line, '\t');
+        char *canonical = tab ? na_xstrndup(line, (size_t)(tab - line)) : na_xstrdup(line);
+        for (char *item = line; item;) {
+            char *next = strchr(item, '\t');
+            if (next)
+                *next++ = '\0';
+            char *got = na_normalise(n, field, item);
+            if (!got || strcmp(got, canonical) != 0) {
+                if (bad++ < 5)
+                    printf("#   %s: \"%s\" gives \"%s\", not \"%s\"\n", path, item, got ? got : "(null)",
+                           canonical);
+            }
+            free(got);
+            item = next;
+        }
+        free(canonical);
+    }
+    char *what = na_xasprintf("every entry of %s (%zu lines) maps to its own line's name",
+                              strrchr(path, '/') + 1, lines);
+    CHECK(lines > 0 && bad == 0, what);
+    free(what);
+    na_buf_release(&buf);
+}
+
+static void test_shipped(void)
+{
+    char *path = unit_srcpath("config/newsarc.yaml");
+    na_config_t cfg;
+    na_error_t err;
+    if (na_config_load_file(&cfg, path, &err) != NA_OK) {
+        CHECK(0, err.message);
+        free(path);
+        return;
+    }
+    free(path);
+    na_normaliser_t *n = NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    na_status_t st = na_normaliser_load(&cfg, &n, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK_INT(st, NA_OK, "the shipped tables load");
+    if (st) {
+        printf("# %s\n", err.message);
+        na_config_release(&cfg);
+        return;
+    }
+    /* A figure for people reading the log, not a pass mark. */
+    printf("# loading the shipped tables took %.0f microseconds\n",
+           (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3);
+    run_cases(n, shipped, sizeof shipped / sizeof *shipped, "shipped");
+
+    const struct {
+        na_field_t field;
+        const char *path;
+    } tables[] = {
+        { NA_FIELD_PLACE, cfg.alias_places }, { NA_FIELD_PERSON, cfg.alias_people },
+        { NA_FIELD_ORG, cfg.alias_orgs },     { NA_FIELD_TOPIC, cfg.alias_topics },
+        { NA_FIELD_SOURCE, cfg.alias_sources },
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+        check_table(n, tables[i].field, tables[i].path);
+
+    /* Every Reuters-21578 place code has a proper name: one the tables
+     * know, not a code turned into words. */
+    static const char *const reuters_places[] = {
+        "usa", "uk", "ussr", "west-germany", "east-germany", "uae", "kampuchea", "zaire",
+        "yemen-arab-republic", "trinidad-tobago", "netherlands-antilles", "macao", "vatican",
+        "western-samoa", "swaziland", "antigua", "burma", "czechoslovakia", "yugoslavia", "ivory-coast",
+    };
+    size_t unknown = 0;
+    for (size_t i = 0; i < sizeof reuters_places / sizeof *reuters_places; i++) {
+        char *got = na_normalise(n, NA_FIELD_PLACE, reuters_places[i]);
+        char *again = na_normalise(n, NA_FIELD_PLACE, got);
+        if (!got || !again || strcmp(got, again) != 0 || strchr(got, '-') || got[0] < 'A' || got[0] > 'Z')
+            unknown++;
+        free(got);
+        free(again);
+    }
+    CHECK_INT(unknown, 0, "Reuters place codes map to canonical names that map to themselves");
+    na_normaliser_free(n);
+    na_config_release(&cfg);
+}
+
+/* Tables made here: the lookup rules one by one. */
+static const norm_case_t made[] = {
+    /* the key: case, dots, separators, runs of blanks */
+    { NA_FIELD_ORG, "NVIDIA CORP.", "Nvidia" },
+    { NA_FIELD_ORG, "nvidia-corp", "Nvidia" },
+    { NA_FIELD_ORG, "Nvidia_Corp", "Nvidia" },
+    { NA_FIELD_ORG, "  nvidia \t corp  ", "Nvidia" },
+    { NA_FIELD_ORG, "N.V.I.D.I.A. Corp", "Nvidia" },
+    { NA_FIELD_ORG, "Nvidia", "Nvidia" },
+    { NA_FIELD_ORG, "nvidiacorp", "Nvidiacorp" },
+    /* Latin, Greek and Cyrillic letters fold like ASCII ones */
+    { NA_FIELD_PLACE, "Z\xc3\x9cRICH", "Z\xc3\xbcrich" },
+    { NA_FIELD_PLACE, "\xc5\x81\xc3\x93" "D\xc5\xb9", "\xc5\x81\xc3\xb3" "d\xc5\xba" },
+    { NA_FIELD_PLACE, "\xce\x91\xce\x98\xce\x97\xce\x9d\xce\x91", "Athens" },
+    { NA_FIELD_PLACE, "\xd0\x9c\xd0\x9e\xd0\xa1\xd0\x9a\xd0\x92\xd0\x90", "Moscow" },
+    { NA_FIELD_PLACE, "Mos\xc2\xa0" "cow", "Mos\xc2\xa0" "cow" },
+    /* no entry: codes become names in person, place and org only */
+    { NA_FIELD_PERSON, "james-baker", "James Baker" },
+    { NA_FIELD_PERSON, "james_baker", "James Baker" },
+    { NA_FIELD_PERSON, "-james--baker-", "James Baker" },
+    { NA_FIELD_PERSON, "o'neill", "o'neill" },
+    { NA_FIELD_PERSON, "James baker", "James baker" },
+    { NA_FIELD_PERSON, "3m", "3m" },
+    { NA_FIELD_PLACE, "u.s.", "U.S." },
+    { NA_FIELD_PLACE, "g7", "G7" },
+    { NA_FIELD_PLACE, "1987", "1987" },
+    { NA_FIELD_ORG, "acme-holdings", "Acme Holdings" },
+    { NA_FIELD_TOPIC, "money-fx", "money-fx" },
+    { NA_FIELD_SOURCE, "acme-wire", "acme-wire" },
+    { NA_FIELD_MONTH, "1987-02", "1987-02" },
+    /* blanks only, or nothing */
+    { NA_FIELD_PERSON, "", NULL },
+    { NA_FIELD_PERSON, "   ", NULL },
+    { NA_FIELD_PERSON, "\r\n\t", NULL },
+    /* a key of nothing but dots and separators matches nothing */
+    { NA_FIELD_PERSON, "...", "..." },
+    { NA_FIELD_PERSON, " - ", "-" },
+};
+
+static char *write_table(const char *text)
+{
+    char path[] = "/tmp/newsarc-alias.XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    return na_xstrdup(path);
+}
+
+static void test_made(void)
+{
+    na_normaliser_t *n = na_normaliser_new();
+    na_normaliser_add(n, NA_FIELD_ORG, "Nvidia Corp", "Nvidia");
+    na_normaliser_add(n, NA_FIELD_PLACE, "Zurich", "Z\xc3\xbcrich");
+    na_normaliser_add(n, NA_FIELD_PLACE, "\xc5\x81\xc3\xb3" "d\xc5\xba", "\xc5\x81\xc3\xb3" "d\xc5\xba");
+    na_normaliser_add(n, NA_FIELD_PLACE, "\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1", "Athens");
+    na_normaliser_add(n, NA_FIELD_PLACE, "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", "Moscow");
+    na_normaliser_add(n, NA_FIELD_PERSON, "", "Nobody");
+    na_normaliser_add(n, NA_FIELD_PERSON, "Somebody", "  ");
+    run_cases(n, made, sizeof made / sizeof *made, "made");
+
+    /* The first line to claim an alias keeps it ... */
+    na_normaliser_add(n, NA_FIELD_ORG, "Big Co", "First");
+    na_normaliser_add(n, NA_FIELD_ORG, "big-co", "Second");
+    char *got = na_normalise(n, NA_FIELD_ORG, "BIG CO");
+    CHECK_STR(got, "First", "the first entry for an alias wins");
+    free(got);
+    /* ... except that a canonical name always maps to itself. */
+    na_normaliser_add(n, NA_FIELD_ORG, "Big Co", "Big Co");
+    got = na_normalise(n, NA_FIELD_ORG, "big co");
+    CHECK_STR(got, "Big Co", "a canonical name is never another name's alias");
+    free(got);
+    na_normaliser_add(n, NA_FIELD_ORG, "Nvidia", "Something Else");
+    got = na_normalise(n, NA_FIELD_ORG, "nvidia");
+    CHECK_STR(got, "Nvidia", "... nor can an alias take it over later");
+    free(got);
+    /* Fields are separate tables. */
+    got = na_normalise(n, NA_FIELD_PERSON, "Nvidia Corp");
+    CHECK_STR(got, "Nvidia Corp", "an alias of one field means nothing in another");
+    free(got);
+    got = na_normalise(NULL, NA_FIELD_PLACE, "west-germany");
+    CHECK_STR(got, "West Germany", "no normaliser: codes still become names");
+    free(got);
+    CHECK(na_normalise(n, NA_FIELD_PLACE, NULL) == NULL, "NULL is no value");
+    CHECK(na_normalise(n, NA_FIELD_COUNT, "x") == NULL, "no such field: no value");
+
+    /* A long value (past any fixed-size buffer). */
+    char long_value[1200];
+    memset(long_value, 'a', sizeof long_value - 1);
+    long_value[sizeof long_value - 1] = '\0';
+    long_value[3] = '-';
+    na_normaliser_add(n, NA_FIELD_TOPIC, long_value, "long");
+    long_value[3] = ' ';
+    got = na_normalise(n, NA_FIELD_TOPIC, long_value);
+    CHECK_STR(got, "long", "long values are looked up too");
+    free(got);
+
+    /* Many entries: the table grows and keeps every one. */
+    for (int i = 0; i < 5000; i++) {
+        char alias[32], name[32];
+        snprintf(alias, sizeof alias, "alias-%d", i);
+        snprintf(name, sizeof name, "Name %d", i);
+        na_normaliser_add(n, NA_FIELD_SOURCE, alias, name);
+    }
+    int wrong = 0;
+    for (int i = 0; i < 5000; i++) {
+        char alias[32], name[32];
+        snprintf(alias, sizeof alias, "ALIAS %d", i);
+        snprintf(name, sizeof name, "Name %d", i);
+        char *c = na_normalise(n, NA_FIELD_SOURCE, alias);
+        wrong += !c || strcmp(c, name) != 0;
+        free(c);
+    }
+    CHECK_INT(wrong, 0, "5000 entries are all found after the table grows");
+    na_normaliser_free(n);
+    na_normaliser_free(NULL);
+}
+
+static void test_files(void)
+{
+    na_normaliser_t *n = na_normaliser_new();
+    na_error_t err;
+    char *good = write_table("# places\r\n"
+                             "\n"
+                             "   \n"
+                             "Good Place\tgp\t\tgood_place_alias\r\n"
+                             "  Spaced   Name  \tsn\n"
+                             "Alone\n"
+                             "Last\tno newline at the end");
+    CHECK_INT(na_normaliser_add_file(n, NA_FIELD_PLACE, good, &err), NA_OK, "a table with comments, CRLF and blanks");
+    static const norm_case_t cases[] = {
+        { NA_FIELD_PLACE, "GP", "Good Place" },
+        { NA_FIELD_PLACE, "good place alias", "Good Place" },
+        { NA_FIELD_PLACE, "good-place", "Good Place" },
+        { NA_FIELD_PLACE, "sn", "Spaced Name" },
+        { NA_FIELD_PLACE, "alone", "Alone" },
+        { NA_FIELD_PLACE, "No Newline At The End", "Last" },
+        { NA_FIELD_PLACE, "# places", "# places" },
+    };
+    run_cases(n, cases, sizeof cases / sizeof *cases, "file");
+
+    CHECK_INT(na_normaliser_add_file(n, NA_FIELD_PLACE, "/nonexistent/t.tsv", &err), NA_ERR_IO, "a missing table");
+    CHECK(strstr(err.message, "/nonexistent/t.tsv: ") == err.message, "... names the file");
+    CHECK_INT(err.code, NA_ERR_IO, "... and sets the error code");
+
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *want; /* after "FILE:" */
+    } bad[] = {
+#define TEXT(s) s, sizeof s - 1
+        { TEXT("# comment\nGood\tgood alias\n\torphan alias\n"), "3: no canonical name before the first tab" },
+        { TEXT("Good\n  \tspaces then a tab\n"), "2: no canonical name before the first tab" },
+        { TEXT("Good\nBad \xff byte\n"), "2: not valid UTF-8 text" },
+        { TEXT("Good\nBad\0nul\n"), "2: not valid UTF-8 text" },
+#undef TEXT
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *path = write_table("");
+        FILE *f = fopen(path, "wb");
+        fwrite(bad[i].text, 1, bad[i].len, f);
+        fclose(f);
+        char *want = na_xasprintf("%s:%s", path, bad[i].want);
+        CHECK_INT(na_normaliser_add_file(n, NA_FIELD_PLACE, path, &err), NA_ERR_PARSE, bad[i].want);
+        CHECK_STR(err.message, want, "... with file and line");
+        free(want);
+        remove(path);
+        free(path);
+    }
+
+    /* na_normaliser_load stops at the first table it cannot read. */
+    na_config_t cfg;
+    na_config_defaults(&cfg);
+    free(cfg.alias_places);
+    cfg.alias_places = na_xstrdup(good);
+    free(cfg.alias_people);
+    cfg.alias_people = na_xstrdup("/nonexistent/people.tsv");
+    static char sentinel;
+    na_normaliser_t *loaded = (na_normaliser_t *)(void *)&sentinel; /* must be overwritten */
+    CHECK_INT(na_normaliser_load(&cfg, &loaded, &err), NA_ERR_IO, "load fails on a missing table");
+    CHECK(loaded == NULL, "... and returns no normaliser");
+    CHECK(strstr(err.message, "/nonexistent/people.tsv") != NULL, "... naming the table");
+    free(cfg.alias_people);
+    cfg.alias_people = NULL;
+    free(cfg.alias_orgs);
+    cfg.alias_orgs = NULL;
+    free(cfg.alias_topics);
+    cfg.alias_topics = NULL;
+    free(cfg.alias_sources);
+    cfg.alias_sources = NULL;
+    CHECK_INT(na_normaliser_load(&cfg, &loaded, &err), NA_OK, "load with one table and the rest off");
+    char *got = na_normalise(loaded, NA_FIELD_PLACE, "gp");
+    CHECK_STR(got, "Good Place", "... reads it");
+    free(got);
+    na_normaliser_free(loaded);
+    na_config_release(&cfg);
+
+    remove(good);
+    free(good);
+    na_normaliser_free(n);
+}
 
 int main(void)
 {
-    na_config_t cfg;
-    na_error_t err;
-    char *path = unit_srcpath("config/newsarc.yaml");
-    if (na_config_load_file(&cfg, path, &err) != NA_OK)
-        unit_skip_all(err.message);
-    free(path);
-    na_normaliser_t *n = NULL;
-    CHECK_INT(na_normaliser_load(&cfg, &n, &err), NA_OK, "the shipped tables load");
-    for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++) {
-        char *got = na_normalise(n, shipped[i].field, shipped[i].in);
-        CHECK_STR(got, shipped[i].want, shipped[i].in);
-        free(got);
-    }
-    CHECK(na_normalise(n, NA_FIELD_PLACE, "  ") == NULL, "blank is no value");
-    na_normaliser_free(n);
-    na_config_release(&cfg);
-
-    n = na_normaliser_new();
-    na_normaliser_add(n, NA_FIELD_ORG, "Nvidia Corp", "Nvidia");
-    char *got = na_normalise(n, NA_FIELD_ORG, "NVIDIA CORP.");
-    CHECK_STR(got, "Nvidia", "added entries ignore case and dots");
-    free(got);
-    got = na_normalise(n, NA_FIELD_ORG, "Nvidia");
-    CHECK_STR(got, "Nvidia", "the canonical name maps to itself");
-    free(got);
-    got = na_normalise(n, NA_FIELD_ORG, "acme-holdings");
-    CHECK_STR(got, "Acme Holdings", "codes become names without a table entry");
-    free(got);
-    got = na_normalise(n, NA_FIELD_SOURCE, "acme-wire");
-    CHECK_STR(got, "acme-wire", "sources are not treated as codes");
-    free(got);
-    CHECK_INT(na_normaliser_add_file(n, NA_FIELD_PLACE, "/nonexistent.tsv", &err), NA_ERR_IO, "a missing table");
-    CHECK(strstr(err.message, "/nonexistent.tsv") != NULL, "names the file");
-
-    char bad[] = "/tmp/newsarc-alias.XXXXXX";
-    int fd = mkstemp(bad);
-    FILE *f = fdopen(fd, "w");
-    fputs("# comment\nGood\tgood alias\n\torphan alias\n", f);
-    fclose(f);
-    CHECK_INT(na_normaliser_add_file(n, NA_FIELD_PLACE, bad, &err), NA_ERR_PARSE, "a line without a name");
-    char *want = na_xasprintf("%s:3: ", bad);
-    CHECK(strncmp(err.message, want, strlen(want)) == 0, "names file and line");
-    free(want);
-    remove(bad);
-    na_normaliser_free(n);
+    test_shipped();
+    test_made();
+    test_files();
     return unit_done();
 }

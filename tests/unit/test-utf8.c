@@ -1,10 +1,11 @@
-/* test-utf8.c - validation, decoding and repair of UTF-8. */
+/* test-utf8.c - validation, decoding, encoding and repair of UTF-8. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
 #include "utf8.h"
 
+/* Validity and repair of byte strings. */
 static const struct {
     const char *in;
     size_t len;
@@ -13,16 +14,65 @@ static const struct {
     const char *what;
 } cases[] = {
     { "plain ascii", 11, 1, "plain ascii", "ASCII" },
+    { "long enough to take the eight-byte path", 39, 1, "long enough to take the eight-byte path",
+      "ASCII in words" },
     { "Z\xc3\xbcrich", 7, 1, "Z\xc3\xbcrich", "two-byte sequence" },
     { "\xe2\x82\xac 5", 5, 1, "\xe2\x82\xac 5", "three-byte sequence" },
     { "\xf0\x9f\x93\xb0", 4, 1, "\xf0\x9f\x93\xb0", "four-byte sequence" },
+    { "\xed\x9f\xbf\xee\x80\x80", 6, 1, "\xed\x9f\xbf\xee\x80\x80", "U+D7FF and U+E000 around the surrogates" },
+    { "\xef\xbf\xbf\xf4\x8f\xbf\xbf", 7, 1, "\xef\xbf\xbf\xf4\x8f\xbf\xbf", "U+FFFF and U+10FFFF" },
     { "caf\xe9", 4, 0, "caf\xc3\xa9", "Latin-1 byte becomes its character" },
+    { "twelve bytes\xe9", 13, 0, "twelve bytes\xc3\xa9", "Latin-1 byte after a word of ASCII" },
     { "\x93quoted\x94", 8, 0, "\xe2\x80\x9cquoted\xe2\x80\x9d", "Windows-1252 quotes" },
-    { "\xc0\xaf", 2, 0, "\xc3\x80\xc2\xaf", "overlong encoding is not accepted" },
+    { "\x80\x85\x99", 3, 0, "\xe2\x82\xac\xe2\x80\xa6\xe2\x84\xa2", "Windows-1252 euro, ellipsis, trade mark" },
+    { "a\x81" "b\x8d\x8f\x90\x9d" "c", 8, 0, "abc", "bytes Windows-1252 leaves undefined are dropped" },
+    { "\xc0\xaf", 2, 0, "\xc3\x80\xc2\xaf", "overlong two-byte encoding is not accepted" },
+    { "\xe0\x80\xaf", 3, 0, "\xc3\xa0\xe2\x82\xac\xc2\xaf", "overlong three-byte encoding is not accepted" },
     { "\xed\xa0\x80", 3, 0, "\xc3\xad\xc2\xa0\xe2\x82\xac", "surrogate is not accepted" },
+    { "\xf4\x90\x80\x80", 4, 0, "\xc3\xb4\xe2\x82\xac\xe2\x82\xac", "above U+10FFFF is not accepted" },
+    { "\xf8\x88\x80\x80\x80", 5, 0, "\xc3\xb8\xcb\x86\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac",
+      "five-byte form is not accepted" },
     { "\xe2\x82", 2, 0, "\xc3\xa2\xe2\x80\x9a", "truncated sequence" },
-    { "a\0b\x01" "c\td\n", 8, 1, "abc\td\n", "NUL and controls dropped, tab and newline kept" },
+    { "\xc3\xa9\xe9\xc3\xa9", 5, 0, "\xc3\xa9\xc3\xa9\xc3\xa9", "mixed UTF-8 and Latin-1" },
+    { "a\0b\x01" "c\td\r\n\x7f", 10, 1, "abc\td\r\n\x7f", "NUL and C0 controls dropped; tab, CR, LF, DEL kept" },
     { "", 0, 1, "", "empty" },
+};
+
+/* Decoding one code point. */
+static const struct {
+    const char *in;
+    size_t len;
+    size_t want_len;
+    unsigned want_cp;
+} decode[] = {
+    { "A", 1, 1, 0x41 },
+    { "\xc3\xa9", 2, 2, 0xe9 },
+    { "\xe2\x82\xac", 3, 3, 0x20ac },
+    { "\xf0\x9f\x93\xb0", 4, 4, 0x1f4f0 },
+    { "\xc3\xa9", 1, 0, 0 },          /* cut short by LEN */
+    { "\xc0\x80", 2, 0, 0 },          /* overlong NUL */
+    { "\xed\xa0\x80", 3, 0, 0 },      /* surrogate */
+    { "\xf4\x90\x80\x80", 4, 0, 0 },  /* above U+10FFFF */
+    { "\x80", 1, 0, 0 },              /* continuation byte */
+    { "\xc3" "A", 2, 0, 0 },          /* lead byte without continuation */
+    { "", 0, 0, 0 },
+};
+
+/* Encoding, checked by decoding back. */
+static const struct {
+    unsigned cp;
+    const char *bytes;
+    size_t len;
+} encode[] = {
+    { 0x0, "\0", 1 },
+    { 0x7f, "\x7f", 1 },
+    { 0x80, "\xc2\x80", 2 },
+    { 0x7ff, "\xdf\xbf", 2 },
+    { 0x800, "\xe0\xa0\x80", 3 },
+    { 0xffff, "\xef\xbf\xbf", 3 },
+    { 0x10000, "\xf0\x90\x80\x80", 4 },
+    { 0x1f4f0, "\xf0\x9f\x93\xb0", 4 },
+    { 0x10ffff, "\xf4\x8f\xbf\xbf", 4 },
 };
 
 int main(void)
@@ -34,24 +84,35 @@ int main(void)
         CHECK(na_utf8_valid(s, strlen(s)), "sanitized text is valid");
         free(s);
     }
-    unsigned cp;
-    CHECK_INT(na_utf8_decode("\xc3\xa9", 2, &cp), 2, "decode length");
-    CHECK_INT(cp, 0xe9, "decode value");
-    char enc[4];
-    CHECK_INT(na_utf8_encode(0x1f4f0, enc), 4, "encode length");
-    CHECK(memcmp(enc, "\xf0\x9f\x93\xb0", 4) == 0, "encode bytes");
+    for (size_t i = 0; i < sizeof decode / sizeof *decode; i++) {
+        unsigned cp = 0xdead;
+        size_t n = na_utf8_decode(decode[i].in, decode[i].len, &cp);
+        CHECK_INT(n, decode[i].want_len, "decode length");
+        if (n)
+            CHECK_INT(cp, decode[i].want_cp, "decode value");
+    }
+    for (size_t i = 0; i < sizeof encode / sizeof *encode; i++) {
+        char out[4];
+        size_t n = na_utf8_encode(encode[i].cp, out);
+        CHECK(n == encode[i].len && memcmp(out, encode[i].bytes, n) == 0, "encode bytes");
+        unsigned cp;
+        CHECK(na_utf8_decode(out, n, &cp) == n && cp == encode[i].cp, "encode then decode");
+    }
     /* Every byte string of length 3 over a few tricky bytes sanitizes to
-     * valid UTF-8. */
-    const unsigned char bytes[] = { 0x00, 0x41, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xff };
-    int all_valid = 1;
+     * valid UTF-8, and valid input comes back unchanged. */
+    const unsigned char bytes[] = { 0x00, 0x0a, 0x41, 0x80, 0x81, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xff };
+    int all_valid = 1, unchanged = 1;
     for (size_t a = 0; a < sizeof bytes; a++)
         for (size_t b = 0; b < sizeof bytes; b++)
             for (size_t c = 0; c < sizeof bytes; c++) {
                 char in[3] = { (char)bytes[a], (char)bytes[b], (char)bytes[c] };
                 char *s = na_utf8_sanitize(in, 3);
                 all_valid &= na_utf8_valid(s, strlen(s));
+                if (na_utf8_valid(in, 3) && bytes[a] >= 0x20 && bytes[b] >= 0x20 && bytes[c] >= 0x20)
+                    unchanged &= strlen(s) == 3 && memcmp(s, in, 3) == 0;
                 free(s);
             }
     CHECK(all_valid, "any bytes sanitize to valid UTF-8");
+    CHECK(unchanged, "valid text without controls sanitizes to itself");
     return unit_done();
 }
