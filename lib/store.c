@@ -244,7 +244,7 @@ na_status_t na_store_pack(const void *raw, size_t len, const na_zdict_t *dict, i
 }
 
 struct na_store_packer {
-    pool_t pool;       /* first: the streams point at it */
+    pool_t pool;       /* memory of work's last copy, for the next */
     z_stream primed;   /* level set, dictionary loaded; only ever copied */
     z_stream work;     /* a copy of primed, spent by each article */
     bool work_live;    /* work holds memory to be freed */
@@ -439,7 +439,7 @@ na_status_t na_store_unpack(const void *blob, size_t len, const na_zdict_t *dict
  * (shorter distance codes; and the end stays inside the 32 KiB window
  * longest while a long article is compressed).  So:
  *
- * 1. Every D-byte string ("d-mer") of the samples is scored by the number
+ * 1. Every DMER-byte string ("d-mer") of the samples is scored by the number
  *    of samples it occurs in (hashed; a d-mer found in one sample only
  *    scores nothing, and d-mers spanning two samples are never counted,
  *    since articles are packed alone).
@@ -464,12 +464,12 @@ na_status_t na_store_unpack(const void *blob, size_t len, const na_zdict_t *dict
 #define DMER 6
 #define SEGMENT 128
 #define EPOCHS_PER_SEGMENT 4
+#define TABLE_BITS_MAX 19 /* 512 Ki counters: larger tables did no better */
+/* A segment must hold at least this much recurrence, e.g. a 37-byte
+ * string found in two samples: below that it would hardly pay its place,
+ * and on small samples it may be hash collisions only. */
+#define MIN_SCORE 64
 #define NO_DMER UINT32_MAX /* position whose d-mer spans two samples */
-
-typedef struct {
-    uint32_t count;       /* samples containing the d-mer */
-    uint32_t last_sample; /* 1 + the last sample counted */
-} dmer_slot_t;
 
 typedef struct {
     size_t start;
@@ -492,20 +492,20 @@ static uint32_t dmer_hash(const unsigned char *p, unsigned bits)
     return (uint32_t)((v * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
 }
 
-static uint64_t dmer_score(const dmer_slot_t *table, uint32_t h) { return h == NO_DMER ? 0 : table[h].count; }
+static uint64_t dmer_score(const uint32_t *counts, uint32_t h) { return h == NO_DMER ? 0 : counts[h]; }
 
 /* Finds the best segment of epoch E: the window of WIN d-mers whose
  * scores add up highest, the earliest on a tie. */
-static void epoch_best(epoch_t *e, const uint32_t *hashes, const dmer_slot_t *table, size_t win)
+static void epoch_best(epoch_t *e, const uint32_t *hashes, const uint32_t *counts, size_t win)
 {
     uint64_t score = 0;
     for (size_t i = e->lo; i < e->lo + win; i++)
-        score += dmer_score(table, hashes[i]);
+        score += dmer_score(counts, hashes[i]);
     e->best = score;
     e->best_start = e->lo;
     for (size_t i = e->lo + 1; i + win <= e->hi; i++) {
-        score += dmer_score(table, hashes[i + win - 1]);
-        score -= dmer_score(table, hashes[i - 1]);
+        score += dmer_score(counts, hashes[i + win - 1]);
+        score -= dmer_score(counts, hashes[i - 1]);
         if (score > e->best) {
             e->best = score;
             e->best_start = i;
@@ -531,17 +531,23 @@ void na_store_train(const unsigned char *const *samples, const size_t *lens, siz
         total += lens[i];
     /* Too little to choose from: no dictionary beats a poor one, which
      * would only cost its id in every blob. */
-    if (count < 2 || max_len < SEGMENT || total < 2 * SEGMENT)
+    if (count < 2 || max_len == 0 || total < SEGMENT)
         return;
 
     /* One text, so that a segment is a plain range of it. */
     unsigned char *text = na_xmalloc(total);
     size_t n = total - DMER + 1; /* d-mer positions */
     uint32_t *hashes = na_xmalloc(n * sizeof *hashes);
+    /* Room for four times the d-mers, up to TABLE_BITS_MAX, so that on
+     * small samples chance collisions do not pass for recurrences. */
     unsigned bits = 16;
-    while (bits < 22 && ((size_t)1 << bits) < n)
+    while (bits < TABLE_BITS_MAX && ((size_t)1 << bits) < 4 * n)
         bits++;
-    dmer_slot_t *table = na_xcalloc((size_t)1 << bits, sizeof *table);
+    /* counts[h]: samples containing the d-mers hashing to h; seen[h]: 1 +
+     * the last sample counted.  Apart, so that scoring, which reads
+     * counts only, touches half the memory. */
+    uint32_t *counts = na_xcalloc((size_t)1 << bits, sizeof *counts);
+    uint32_t *seen = na_xcalloc((size_t)1 << bits, sizeof *seen);
 
     size_t at = 0;
     for (size_t s = 0; s < count; s++) {
@@ -555,16 +561,16 @@ void na_store_train(const unsigned char *const *samples, const size_t *lens, siz
             }
             uint32_t h = dmer_hash(text + i, bits);
             hashes[i] = h;
-            if (table[h].last_sample != s + 1) {
-                table[h].last_sample = (uint32_t)(s + 1);
-                table[h].count++;
+            if (seen[h] != s + 1) {
+                seen[h] = (uint32_t)(s + 1);
+                counts[h]++;
             }
         }
         at = end;
     }
     for (size_t i = 0; i < ((size_t)1 << bits); i++)
-        if (table[i].count < 2)
-            table[i].count = 0;
+        if (counts[i] < 2)
+            counts[i] = 0;
 
     size_t win = SEGMENT - DMER + 1; /* d-mers in a segment */
     size_t wanted = (max_len + SEGMENT - 1) / SEGMENT;
@@ -576,7 +582,7 @@ void na_store_train(const unsigned char *const *samples, const size_t *lens, siz
     for (size_t e = 0; e < nepochs; e++) {
         epochs[e].lo = e * epoch_len;
         epochs[e].hi = e + 1 == nepochs ? n : (e + 1) * epoch_len;
-        epoch_best(&epochs[e], hashes, table, win);
+        epoch_best(&epochs[e], hashes, counts, win);
     }
 
     pick_t *picks = na_xmalloc(wanted * sizeof *picks);
@@ -584,27 +590,27 @@ void na_store_train(const unsigned char *const *samples, const size_t *lens, siz
     while (used < max_len) {
         epoch_t *top = NULL;
         for (size_t e = 0; e < nepochs; e++)
-            if (epochs[e].best > 0 && (!top || epochs[e].best > top->best))
+            if (epochs[e].best >= MIN_SCORE && (!top || epochs[e].best > top->best))
                 top = &epochs[e];
         if (!top)
             break; /* nothing left that recurs */
         uint64_t offered = top->best;
-        epoch_best(top, hashes, table, win);
+        epoch_best(top, hashes, counts, win);
         if (top->best < offered)
             continue; /* stale: look again with its true score */
         for (size_t i = top->best_start; i < top->best_start + win; i++)
             if (hashes[i] != NO_DMER)
-                table[hashes[i]].count = 0;
+                counts[hashes[i]] = 0;
         picks[picked].start = top->best_start;
         picks[picked].score = top->best;
         picked++;
         used += SEGMENT;
-        epoch_best(top, hashes, table, win);
+        epoch_best(top, hashes, counts, win);
     }
 
     qsort(picks, picked, sizeof *picks, by_score);
     /* When MAX_LEN is not a multiple of SEGMENT, the least useful
-     * segment, first, gives up its head. */
+     * segment, the first, gives up its head. */
     size_t skip = used > max_len ? used - max_len : 0;
     for (size_t i = 0; i < picked; i++) {
         na_buf_add(out, text + picks[i].start + skip, SEGMENT - skip);
@@ -613,7 +619,8 @@ void na_store_train(const unsigned char *const *samples, const size_t *lens, siz
 
     free(picks);
     free(epochs);
-    free(table);
+    free(seen);
+    free(counts);
     free(hashes);
     free(text);
 }
