@@ -39,7 +39,7 @@ void na_buf_add(na_buf_t *buf, const void *data, size_t len);
 void na_buf_adds(na_buf_t *buf, const char *s);
 void na_buf_addc(na_buf_t *buf, char c);
 void na_buf_addf(na_buf_t *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void na_buf_vaddf(na_buf_t *buf, const char *fmt, va_list ap);
+void na_buf_vaddf(na_buf_t *buf, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Returns the contents (never NULL; caller owns, free with free()) and
  * leaves BUF empty. */
 char *na_buf_detach(na_buf_t *buf, size_t *len);
