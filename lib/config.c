@@ -64,6 +64,7 @@ static const char *const default_stopwords[] = {
 };
 
 static const char *const extract_names[] = { "auto", "always", "never", NULL };
+_Static_assert(sizeof(na_extract_mode_t) == sizeof(int), "KEY_CHOICE fields are stored as int");
 
 static const config_key_t config_keys[] = {
     { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = "newsarc.db",
@@ -129,8 +130,6 @@ void na_config_defaults(na_config_t *cfg)
                 na_strlist_add(list_field(cfg, k->offset), *w);
             break;
         case KEY_CHOICE:
-            *(int *)(void *)((char *)cfg + k->offset) = (int)k->def_num;
-            break;
         case KEY_INT:
             *(int *)(void *)((char *)cfg + k->offset) = (int)k->def_num;
             break;

@@ -3,7 +3,7 @@
  * Each field has one open-addressing hash table from a folded lookup key
  * to a canonical name.  The search program loads every table for each
  * query it answers, so loading is built to touch little memory and make
- * few calls: a table file is read whole with one read(), its canonical
+ * few calls: a table file is read whole at once, its canonical
  * names are tidied and its aliases folded in place in that buffer, which
  * the normaliser then keeps; the hash table is sized once from the file;
  * and folding is one pass over the bytes, with no locale and no Unicode
@@ -238,7 +238,7 @@ static void table_reserve(table_t *t, size_t want)
 static void table_put(table_t *t, const char *key, size_t klen, const char *canonical, bool is_name)
 {
     if (!klen)
-        return; /* nothing but dots and separators: would match anything empty */
+        return; /* only dots and separators: no key to find it by */
     if (t->count >= UINT32_MAX - 1)
         NA_BUG("alias table too large");
     table_reserve(t, 1);
@@ -350,25 +350,32 @@ static bool add_line(na_normaliser_t *n, table_t *t, char *line, size_t len)
     return true;
 }
 
-/* Reads the whole file at PATH into a new block, NUL-terminated, with one
- * read() for a table of ordinary size.  Returns 0 or an errno. */
+/* Reads the whole file at PATH into a new block, NUL-terminated: for a
+ * regular file, one read() into a block of its size and one that finds
+ * the end.  Returns 0 or an errno. */
 static int read_block(const char *path, block_t **out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno;
     struct stat st;
-    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
         close(fd);
         return e;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return EISDIR;
     }
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
     block_t *b = na_xmalloc(sizeof *b + cap);
     for (;;) {
-        if (len + 1 == cap) /* the file grew, or has no size (a pipe) */
-            b = na_xrealloc(b, sizeof *b + (cap *= 2));
-        ssize_t r = read(fd, b->data + len, cap - 1 - len);
+        char one;
+        bool full = len + 1 == cap;
+        /* When the block is full, read one byte before growing it: a
+         * file of the size fstat() gave ends here. */
+        ssize_t r = full ? read(fd, &one, 1) : read(fd, b->data + len, cap - 1 - len);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -379,6 +386,10 @@ static int read_block(const char *path, block_t **out)
         }
         if (r == 0)
             break;
+        if (full) {
+            b = na_xrealloc(b, sizeof *b + (cap *= 2));
+            b->data[len] = one;
+        }
         len += (size_t)r;
     }
     close(fd);
