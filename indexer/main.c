@@ -141,7 +141,7 @@ static void index_input(run_t *run, const na_input_t *input)
         return;
     }
     const unsigned char *bytes = (const unsigned char *)buf.data;
-    na_format_t format = run->opts->input_format;
+    na_format_t format = run->opts->input_format ? run->opts->input_format : input->format;
     if (format == NA_FORMAT_AUTO)
         format = na_parse_detect(input->relpath, bytes, buf.len);
 
@@ -217,6 +217,12 @@ int main(int argc, char **argv)
         return NA_EXIT_USAGE;
     }
     const char *db = opts.db ? opts.db : cfg.database;
+    if (opts.path_count == 0 && cfg.source_count == 0 && !opts.stats) {
+        fprintf(stderr, "newsarc-index: error: no PATH given and no sources in the configuration\n"
+                        "Try 'newsarc-index --help' for more information.\n");
+        na_config_release(&cfg);
+        return NA_EXIT_USAGE;
+    }
     na_normaliser_t *norm = NULL;
     if (na_normaliser_load(&cfg, &norm, &err) != NA_OK) {
         fprintf(stderr, "newsarc-index: error: %s\n", err.message);
@@ -229,11 +235,13 @@ int main(int argc, char **argv)
     run.opts = &opts;
     rc = NA_EXIT_OK;
 
-    if (opts.path_count) {
+    if (opts.path_count || (cfg.source_count && !opts.stats)) {
         na_inputs_t inputs = { NULL, 0, 0 };
-        for (size_t i = 0; i < opts.path_count; i++) {
+        size_t n = opts.path_count ? opts.path_count : cfg.source_count;
+        for (size_t i = 0; i < n; i++) {
             const char *failed = NULL;
-            int e = na_inputs_add(&inputs, opts.paths[i], &failed);
+            int e = opts.path_count ? na_inputs_add(&inputs, opts.paths[i], NA_FORMAT_AUTO, &failed)
+                                    : na_inputs_add(&inputs, cfg.sources[i].path, cfg.sources[i].format, &failed);
             if (e) {
                 fprintf(stderr, "newsarc-index: %s: error: %s\n", failed, strerror(e));
                 run.rejected = true;

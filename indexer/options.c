@@ -33,6 +33,7 @@ static void usage(FILE *out)
           "Index news articles into a newsarc database.\n"
           "\n"
           "PATH is a file or a directory (read recursively); - reads standard input.\n"
+          "Without PATH, the sources listed in the configuration are read.\n"
           "Articles already indexed are replaced; unchanged ones are skipped.\n"
           "\n"
           "  -d, --db PATH            the database (default: from the configuration)\n"
@@ -114,7 +115,5 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
     }
     o->paths = argv + optind;
     o->path_count = (size_t)(argc - optind);
-    if (o->path_count == 0 && !o->stats)
-        return usage_error("%s", "no PATH given");
     return -1;
 }

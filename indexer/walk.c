@@ -9,12 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t size)
+static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t size, na_format_t format)
 {
     in->items = na_xrealloc(in->items, (in->count + 1) * sizeof *in->items);
     in->items[in->count].path = na_xstrdup(path);
     in->items[in->count].relpath = na_xstrdup(rel);
     in->items[in->count].size = size;
+    in->items[in->count].format = format;
     in->count++;
     in->total_bytes += size;
 }
@@ -36,7 +37,7 @@ static int fail(const char *path, int e, const char **failed)
 /* Depth of nested directories followed; guards against symlink loops. */
 #define MAX_DEPTH 64
 
-static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth,
+static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth, na_format_t format,
                     const char **failed)
 {
     if (depth > MAX_DEPTH)
@@ -60,9 +61,9 @@ static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth
         if (stat(path, &st) != 0)
             rc = fail(path, errno, failed);
         else if (S_ISDIR(st.st_mode))
-            rc = walk_dir(in, path, child_rel, depth + 1, failed);
+            rc = walk_dir(in, path, child_rel, depth + 1, format, failed);
         else if (S_ISREG(st.st_mode))
-            add_input(in, path, child_rel, (size_t)st.st_size);
+            add_input(in, path, child_rel, (size_t)st.st_size, format);
         free(path);
         free(child_rel);
     }
@@ -70,10 +71,10 @@ static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth
     return rc;
 }
 
-int na_inputs_add(na_inputs_t *in, const char *arg, const char **failed)
+int na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, const char **failed)
 {
     if (strcmp(arg, "-") == 0) {
-        add_input(in, "-", "stdin", 0);
+        add_input(in, "-", "stdin", 0, format);
         return 0;
     }
     struct stat st;
@@ -85,12 +86,12 @@ int na_inputs_add(na_inputs_t *in, const char *arg, const char **failed)
         while (n > 1 && arg[n - 1] == '/')
             n--;
         char *dir = na_xstrndup(arg, n);
-        int rc = walk_dir(in, dir, "", 0, failed);
+        int rc = walk_dir(in, dir, "", 0, format, failed);
         free(dir);
         return rc;
     }
     const char *base = strrchr(arg, '/');
-    add_input(in, arg, base ? base + 1 : arg, (size_t)st.st_size);
+    add_input(in, arg, base ? base + 1 : arg, (size_t)st.st_size, format);
     return 0;
 }
 

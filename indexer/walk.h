@@ -4,12 +4,14 @@
 
 #include <stddef.h>
 
+#include "article.h"
 #include "util.h"
 
 typedef struct {
     char *path;    /* as opened: the argument, or argument/child/... */
     char *relpath; /* relative to the argument: the default article id */
     size_t size;   /* bytes, for progress; 0 for standard input */
+    na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
 } na_input_t;
 
 typedef struct {
@@ -18,11 +20,12 @@ typedef struct {
     size_t total_bytes;
 } na_inputs_t;
 
-/* Adds ARG to INPUTS: "-" as standard input, a file as itself, a
- * directory as every regular file below it in name order, skipping names
- * that start with a dot.  Returns 0, or an errno value with *FAILED set
- * to the path that could not be read (borrowed until the next call). */
-int na_inputs_add(na_inputs_t *inputs, const char *arg, const char **failed);
+/* Adds ARG to INPUTS, each file to be read as FORMAT: "-" as standard
+ * input, a file as itself, a directory as every regular file below it in
+ * name order, skipping names that start with a dot.  Returns 0, or an
+ * errno value with *FAILED set to the path that could not be read
+ * (borrowed until the next call). */
+int na_inputs_add(na_inputs_t *inputs, const char *arg, na_format_t format, const char **failed);
 
 void na_inputs_release(na_inputs_t *inputs);
 

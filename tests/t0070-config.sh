@@ -56,4 +56,11 @@ test_expect_success 'alias tables from the configuration normalise places' '
     c=$(newsarc_search -d aliased --count "place:\"United States\"") &&
     test "$a" -ge 1 && test "$a" = "$b" && test "$b" = "$c"
 '
+test_expect_success 'without PATH the configured sources are read, each in its format' '
+    mkdir -p feeds &&
+    printf "{\"id\": \"cfg-1\", \"title\": \"From a source\", \"body\": \"configured feed\"}\n" >feeds/feed.txt &&
+    printf "database: src.db\nsources:\n  - {path: feeds, format: jsonl}\n" >src.yaml &&
+    run_prog "$index" -c src.yaml &&
+    test "$(run_prog "$search" -c src.yaml --count id:cfg-1)" = 1
+'
 test_done

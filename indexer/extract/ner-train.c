@@ -1,0 +1,451 @@
+/* ner-train.c - trains the named-entity model from CoNLL-2003 files.
+ *
+ *     ner-train --train eng.train --dev eng.testa --out config/ner.model
+ *               [--epochs N] [--bits B] [--prune W] [--seed S]
+ *               [--gazetteer DIR | --no-gazetteer] [-v]
+ *
+ * Reads CoNLL files (one "token POS chunk tag" line per token, a blank
+ * line after each sentence, "-DOCSTART-" before each article; IOB1 tags,
+ * where B-TYPE starts an entity right after another of the same type),
+ * trains the averaged perceptron for N epochs in a fixed, seeded order,
+ * prints the development span precision, recall and F1 per type after
+ * each epoch, and writes the model of the epoch with the best F1 over
+ * PER, LOC and ORG.  Training runs on the corpus tokens; each document's
+ * text is rebuilt by joining them with spaces, one sentence a line.
+ *
+ * Exit status: 0 success; 1 a file could not be read or written or
+ * training failed; 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ner.h"
+#include "tokenize.h"
+#include "util.h"
+
+#define PROG "ner-train"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    na_buf_t text;
+    na_tokens_t toks;
+    na_ner_spans_t gold;
+} doc_t;
+
+typedef struct {
+    doc_t *items;
+    size_t count, cap;
+    size_t ntokens;
+} corpus_t;
+
+static void corpus_release(corpus_t *c)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        na_buf_release(&c->items[i].text);
+        na_tokens_release(&c->items[i].toks);
+        na_ner_spans_release(&c->items[i].gold);
+    }
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+static doc_t *corpus_new_doc(corpus_t *c)
+{
+    if (c->count == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->items = na_xrealloc(c->items, c->cap * sizeof *c->items);
+    }
+    doc_t *d = &c->items[c->count++];
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
+static int type_of(const char *tag, size_t n)
+{
+    static const char *const names[] = { "PER", "LOC", "ORG", "MISC" };
+    if (n < 3 || tag[1] != '-')
+        return -1;
+    for (int t = 0; t < NA_NER_NTYPES; t++)
+        if (n - 2 == strlen(names[t]) && memcmp(tag + 2, names[t], n - 2) == 0)
+            return t;
+    return -1;
+}
+
+static void push_span(na_ner_spans_t *s, na_ner_span_t sp)
+{
+    if (s->count == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->items = na_xrealloc(s->items, s->cap * sizeof *s->items);
+    }
+    s->items[s->count++] = sp;
+}
+
+/* Reads a CoNLL file into C.  Returns 0 or prints a diagnostic and
+ * returns -1. */
+static int read_conll(const char *path, corpus_t *c)
+{
+    na_buf_t buf = NA_BUF_INIT;
+    int e = na_read_file(path, &buf);
+    if (e) {
+        fprintf(stderr, PROG ": %s: error: %s\n", path, strerror(e));
+        na_buf_release(&buf);
+        return -1;
+    }
+    doc_t *d = NULL;
+    bool new_sentence = true;
+    int open_type = -1; /* type of the entity the previous token is in */
+    size_t line = 0;
+    size_t i = 0;
+    while (i < buf.len) {
+        size_t eol = i;
+        while (eol < buf.len && buf.data[eol] != '\n')
+            eol++;
+        line++;
+        const char *l = buf.data + i;
+        size_t n = eol - i;
+        while (n && (l[n - 1] == '\r' || l[n - 1] == ' '))
+            n--;
+        i = eol + 1;
+        if (n == 0) {
+            new_sentence = true;
+            open_type = -1;
+            continue;
+        }
+        if (n >= 10 && memcmp(l, "-DOCSTART-", 10) == 0) {
+            d = corpus_new_doc(c);
+            new_sentence = true;
+            open_type = -1;
+            continue;
+        }
+        if (!d)
+            d = corpus_new_doc(c);
+        size_t tl = 0;
+        while (tl < n && l[tl] != ' ')
+            tl++;
+        size_t ts = n;
+        while (ts > 0 && l[ts - 1] != ' ')
+            ts--;
+        if (tl == 0 || ts <= tl) {
+            fprintf(stderr, PROG ": %s:%zu: error: expected 'token ... tag'\n", path, line);
+            na_buf_release(&buf);
+            return -1;
+        }
+        const char *tag = l + ts;
+        size_t tagn = n - ts;
+        int type = type_of(tag, tagn);
+        if (type < 0 && !(tagn == 1 && tag[0] == 'O')) {
+            fprintf(stderr, PROG ": %s:%zu: error: unknown tag '%.*s'\n", path, line, (int)tagn, tag);
+            na_buf_release(&buf);
+            return -1;
+        }
+        if (d->toks.count > 0)
+            na_buf_addc(&d->text, new_sentence ? '\n' : ' ');
+        size_t start = d->text.len;
+        na_buf_add(&d->text, l, tl);
+        if (d->toks.count == d->toks.cap) {
+            d->toks.cap = d->toks.cap ? d->toks.cap * 2 : 256;
+            d->toks.items = na_xrealloc(d->toks.items, d->toks.cap * sizeof *d->toks.items);
+        }
+        size_t k = d->toks.count++;
+        d->toks.items[k] = (na_token_t){ start, d->text.len, new_sentence ? NA_TOKEN_SENT_START : 0u };
+        c->ntokens++;
+        if (type >= 0) {
+            if (type == open_type && tag[0] == 'I') {
+                na_ner_span_t *sp = &d->gold.items[d->gold.count - 1];
+                sp->tok_end = k + 1;
+                sp->end = d->text.len;
+            } else {
+                push_span(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
+            }
+        }
+        open_type = type;
+        new_sentence = false;
+    }
+    na_buf_release(&buf);
+    return 0;
+}
+
+typedef struct {
+    size_t tp[NA_NER_NTYPES], npred[NA_NER_NTYPES], ngold[NA_NER_NTYPES];
+} score_t;
+
+static void score_doc(score_t *s, const na_ner_spans_t *gold, const na_ner_spans_t *pred)
+{
+    size_t i = 0, j = 0;
+    for (size_t k = 0; k < gold->count; k++)
+        s->ngold[gold->items[k].type]++;
+    for (size_t k = 0; k < pred->count; k++)
+        s->npred[pred->items[k].type]++;
+    while (i < gold->count && j < pred->count) {
+        const na_ner_span_t *g = &gold->items[i], *p = &pred->items[j];
+        if (g->tok_start == p->tok_start && g->tok_end == p->tok_end) {
+            if (g->type == p->type)
+                s->tp[g->type]++;
+            i++, j++;
+        } else if (g->tok_start < p->tok_start || (g->tok_start == p->tok_start && g->tok_end < p->tok_end)) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+}
+
+static double f1_of(size_t tp, size_t npred, size_t ngold, double *p, double *r)
+{
+    *p = npred ? (double)tp / (double)npred : 0;
+    *r = ngold ? (double)tp / (double)ngold : 0;
+    return *p + *r > 0 ? 2 * *p * *r / (*p + *r) : 0;
+}
+
+/* Tags the development corpus with M; returns the micro F1 over PER, LOC
+ * and ORG and writes per-type figures to SUMMARY. */
+static double evaluate(const na_ner_model_t *m, const na_gazetteer_t *gaz, const corpus_t *dev, char *summary,
+                       size_t summary_len)
+{
+    score_t s;
+    memset(&s, 0, sizeof s);
+    na_ner_spans_t pred = NA_NER_SPANS_INIT;
+    for (size_t i = 0; i < dev->count; i++) {
+        const doc_t *d = &dev->items[i];
+        na_ner_tag(m, gaz, d->text.data, d->text.len, d->toks.items, d->toks.count, &pred, NULL);
+        score_doc(&s, &d->gold, &pred);
+    }
+    na_ner_spans_release(&pred);
+    size_t len = 0;
+    summary[0] = '\0';
+    size_t tp = 0, np = 0, ng = 0;
+    for (int t = 0; t < NA_NER_NTYPES; t++) {
+        double p, r, f = f1_of(s.tp[t], s.npred[t], s.ngold[t], &p, &r);
+        if (len < summary_len)
+            len += (size_t)snprintf(summary + len, summary_len - len, "%s%s P %.4f R %.4f F1 %.4f",
+                                    t ? ", " : "", na_ner_type_name((na_ner_type_t)t), p, r, f);
+        if (t != NA_NER_MISC)
+            tp += s.tp[t], np += s.npred[t], ng += s.ngold[t];
+    }
+    double p, r;
+    return f1_of(tp, np, ng, &p, &r);
+}
+
+/* Writes LEN bytes to PATH through a temporary file and a rename. */
+static int write_file(const char *path, const char *data, size_t len)
+{
+    char *tmp = na_xasprintf("%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, PROG ": %s: error: %s\n", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    int e = off < len ? errno : 0;
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e) {
+        fprintf(stderr, PROG ": %s: error: %s\n", path, strerror(e ? e : EIO));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: " PROG " --train FILE --dev FILE --out MODEL [options]\n"
+            "  --train FILE       CoNLL-2003 training file (eng.train)\n"
+            "  --dev FILE         CoNLL-2003 development file (eng.testa)\n"
+            "  --out MODEL        where to write the model (config/ner.model)\n"
+            "  --epochs N         training passes (default 15); the best is kept\n"
+
+            "  --bits B           weight table of 2^B rows (default 20)\n"
+            "  --prune W          drop averaged weights smaller than W (default 0.05)\n"
+            "  --seed S           shuffling seed (default 1)\n"
+            "  --gazetteer DIR    gazetteer files (default config/gazetteer, if present)\n"
+            "  --no-gazetteer     train without gazetteer features\n"
+            "  -v, --verbose      print timings\n"
+            "  --help, --version\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
+    const char *gaz_dir = "config/gazetteer";
+    unsigned epochs = 15, bits = 20;
+    double prune = 0.05;
+    unsigned long long seed = 1;
+    bool use_gaz = true, verbose = false;
+    static const struct option opts[] = {
+        { "train", required_argument, NULL, 't' }, { "dev", required_argument, NULL, 'd' },
+        { "out", required_argument, NULL, 'o' },   { "epochs", required_argument, NULL, 'e' },
+        { "bits", required_argument, NULL, 'b' },  { "prune", required_argument, NULL, 'p' },
+        { "seed", required_argument, NULL, 's' },  { "gazetteer", required_argument, NULL, 'g' },
+        { "no-gazetteer", no_argument, NULL, 'G' }, { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (o) {
+        case 't': train_path = optarg; break;
+        case 'd': dev_path = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'e':
+            epochs = (unsigned)strtoul(optarg, &end, 10);
+            if (*end || epochs < 1 || epochs > 1000) {
+                fprintf(stderr, PROG ": error: bad --epochs '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'b':
+            bits = (unsigned)strtoul(optarg, &end, 10);
+            if (*end || bits < 8 || bits > 26) {
+                fprintf(stderr, PROG ": error: --bits must be 8..26\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'p':
+            prune = strtod(optarg, &end);
+            if (*end || prune < 0) {
+                fprintf(stderr, PROG ": error: bad --prune '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 's':
+            seed = strtoull(optarg, &end, 10);
+            if (*end) {
+                fprintf(stderr, PROG ": error: bad --seed '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'g': gaz_dir = optarg; use_gaz = true; break;
+        case 'G': use_gaz = false; break;
+        case 'v': verbose = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf(PROG " (newsarc) model format %d, features %d\n", NA_NER_FORMAT_VERSION,
+                         NA_NER_FEATURE_VERSION);
+            return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc || !train_path || !dev_path || !out_path) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    int rc = EXIT_FAIL;
+    corpus_t train = { 0 }, dev = { 0 };
+    na_gazetteer_t *gaz = NULL;
+    na_ner_trainer_t *tr = NULL;
+    na_error_t err;
+    if (read_conll(train_path, &train) || read_conll(dev_path, &dev))
+        goto out;
+    if (use_gaz) {
+        unsigned nfiles = 0;
+        gaz = na_gazetteer_create();
+        if (na_gazetteer_load_dir(gaz, gaz_dir, &nfiles, &err) != NA_OK) {
+            fprintf(stderr, PROG ": error: %s\n", err.message);
+            goto out;
+        }
+        if (nfiles == 0) {
+            na_gazetteer_free(gaz);
+            gaz = NULL;
+        }
+        printf("gazetteer: %u files from %s\n", nfiles, gaz_dir);
+    }
+    printf("train: %zu documents, %zu tokens; dev: %zu documents, %zu tokens\n", train.count, train.ntokens,
+           dev.count, dev.ntokens);
+    fflush(stdout);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    tr = na_ner_trainer_create(bits, gaz, seed);
+    for (size_t i = 0; i < train.count; i++) {
+        doc_t *d = &train.items[i];
+        if (na_ner_trainer_add(tr, d->text.data, d->text.len, d->toks.items, d->toks.count, d->gold.items,
+                               d->gold.count, &err) != NA_OK) {
+            fprintf(stderr, PROG ": %s: error: document %zu: %s\n", train_path, i + 1, err.message);
+            goto out;
+        }
+    }
+    double best_f = -1;
+    unsigned best_epoch = 0;
+    char summary[512], best_summary[512] = "";
+    na_ner_model_t *best = NULL;
+    for (unsigned ep = 1; ep <= epochs; ep++) {
+        size_t errors = na_ner_trainer_epoch(tr, ep);
+        na_ner_model_t *m = na_ner_trainer_model(tr, (float)prune, NULL);
+        double f = evaluate(m, gaz, &dev, summary, sizeof summary);
+        printf("epoch %2u: %6zu train errors; dev %s; PER+LOC+ORG F1 %.4f%s\n", ep, errors, summary, f,
+               f > best_f ? " *" : "");
+        if (verbose)
+            printf("  %.1f s elapsed\n", elapsed(&t0));
+        fflush(stdout);
+        if (f > best_f) {
+            best_f = f;
+            best_epoch = ep;
+            snprintf(best_summary, sizeof best_summary, "%s", summary);
+            na_ner_model_free(best);
+            best = m;
+        } else {
+            na_ner_model_free(m);
+        }
+    }
+    char gazlist[256] = "";
+    size_t gl = 0;
+    const char *const *names;
+    size_t ng = na_ner_model_gazetteer_classes(best, &names);
+    for (size_t i = 0; i < ng && gl < sizeof gazlist; i++)
+        gl += (size_t)snprintf(gazlist + gl, sizeof gazlist - gl, "%s%s", i ? " " : "", names[i]);
+    char *info = na_xasprintf("newsarc entity model: greedy averaged perceptron, %u hash bits, prune %g, "
+                              "seed %llu; trained on %zu documents (%zu tokens), epoch %u of %u; "
+                              "gazetteer classes: %s; dev span %s",
+                              bits, prune, seed, train.count, train.ntokens, best_epoch, epochs,
+                              ng ? gazlist : "none", best_summary);
+    na_ner_model_set_info(best, info);
+    free(info);
+    na_buf_t out = NA_BUF_INIT;
+    na_ner_model_serialize(best, &out);
+    int wr = write_file(out_path, out.data, out.len);
+    if (!wr)
+        printf("best: epoch %u: %s; PER+LOC+ORG F1 %.4f\nwrote %s (%zu bytes) in %.1f s\n", best_epoch,
+               best_summary, best_f, out_path, out.len, elapsed(&t0));
+    na_buf_release(&out);
+    na_ner_model_free(best);
+    if (wr)
+        goto out;
+    rc = EXIT_OK;
+out:
+    na_ner_trainer_free(tr);
+    na_gazetteer_free(gaz);
+    corpus_release(&train);
+    corpus_release(&dev);
+    return rc;
+}

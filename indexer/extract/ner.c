@@ -1,0 +1,1534 @@
+/* ner.c - the named-entity tagger: token analysis, gazetteer matching,
+ * hashed features, greedy averaged-perceptron decoding, training and the
+ * model file.
+ *
+ * A document is processed in chunks of whole sentences (all of it, unless
+ * it is very long).  A first pass over a chunk records how each word is
+ * capitalised where capitals are informative (not sentence-initial, not in
+ * an all-capitals line).  Then, one sentence at a time, every token is
+ * analysed once (lower-cased form, shape, affixes, class, gazetteer
+ * matches), the weights of its static features are summed, and the tags
+ * are chosen left to right adding the features that depend on earlier
+ * decisions: the two previous tags and the types this word was given
+ * earlier in the document.  An I- tag is only allowed after a B- or I- tag
+ * of the same type, so spans are always well formed.
+ */
+#include "ner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NLABELS 9         /* O, B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG, B-MISC, I-MISC */
+#define TAG_START NLABELS /* the "tag" before the first token of a sentence */
+#define MAX_SENT 1000     /* longer sentences are cut into pieces */
+#define MAX_CHUNK 20000   /* tokens of a document considered together */
+#define MAX_WORD 64       /* bytes of a token that are analysed */
+#define MAX_FEATS 96      /* features of one token, at most */
+#define PAD 2             /* context window either side */
+
+const char *na_ner_type_name(na_ner_type_t type)
+{
+    static const char *const names[] = { "PER", "LOC", "ORG", "MISC" };
+    return (unsigned)type < NA_NER_NTYPES ? names[type] : "?";
+}
+
+void na_ner_spans_release(na_ner_spans_t *spans)
+{
+    if (!spans)
+        return;
+    free(spans->items);
+    spans->items = NULL;
+    spans->count = spans->cap = 0;
+}
+
+/* ---- tags ---- */
+
+static inline int label_type(int label) { return label > 0 && label < NLABELS ? (label - 1) / 2 : -1; }
+static inline bool label_inside(int label) { return label > 0 && label < NLABELS && label % 2 == 0; }
+static inline int label_of(int type, bool inside) { return 1 + 2 * type + inside; }
+
+/* Whether tag CAND may follow tag PREV (TAG_START at a sentence start). */
+static inline bool tag_allowed(int prev, int cand)
+{
+    return !label_inside(cand) || (prev > 0 && prev < NLABELS && label_type(prev) == label_type(cand));
+}
+
+/* ---- hashing ---- */
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t fnv_byte(uint64_t h, unsigned char c) { return (h ^ c) * FNV_PRIME; }
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = FNV_OFFSET;
+    for (size_t i = 0; i < n; i++)
+        h = fnv_byte(h, s[i]);
+    return mix64(h);
+}
+
+/* A feature: a template number and one to three values, hashed. */
+static inline uint64_t f1(uint64_t tpl, uint64_t a) { return mix64(a + tpl * 0x9e3779b97f4a7c15ULL); }
+static inline uint64_t f2(uint64_t tpl, uint64_t a, uint64_t b)
+{
+    return mix64(f1(tpl, a) ^ (b + 0x632be59bd9b4e019ULL));
+}
+static inline uint64_t f3(uint64_t tpl, uint64_t a, uint64_t b, uint64_t c)
+{
+    return mix64(f2(tpl, a, b) + c * 0x94d049bb133111ebULL);
+}
+
+/* Feature templates.  Never renumber without raising
+ * NA_NER_FEATURE_VERSION. */
+enum {
+    T_BIAS = 1, T_W, T_WO, T_SHAPE, T_SHORT, T_PRE, T_SUF, T_CLS, T_WCAPS,
+    T_WM2, T_WM1, T_WP1, T_WP2, T_SM2, T_SM1, T_SP1, T_SP2, T_CLS3, T_BIM, T_BIP,
+    T_WM1C, T_WP1C, T_DOC, T_GAZ, T_GAZC, T_GAZM1, T_GAZP1,
+    T_T1, T_T2, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
+    T_RUNFIRST, T_RUNLAST, T_RUNPOS
+};
+
+static uint64_t ablate_mask;
+__attribute__((constructor)) static void ablate_init(void) { const char *e = getenv("NA_ABLATE"); if (e) { char *p = (char *)e; while (*p) { ablate_mask |= 1ULL << strtoul(p, &p, 10); if (*p) p++; } } }
+#define ABL(t) (ablate_mask >> (t) & 1)
+/* ---- token analysis ---- */
+
+static size_t encode_utf8(unsigned cp, char *o)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xc0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+enum {
+    K_PUNCT, K_LOWER, K_TITLE, K_CAPS, K_CAP1, K_DIGIT, K_ALNUM, K_CAMEL, K_MIXED, K_ABBR,
+    K_BOUND
+};
+
+enum { CB_LOWER = 1, CB_UPPER = 2, CB_DIGIT = 4, CB_ALPHA = 8 };
+
+/* Bits of the document case map: how a word is written where its case
+ * means something. */
+enum { DC_LOWER = 1, DC_TITLE = 2, DC_CAPS = 4 };
+
+typedef struct {
+    uint64_t hl;     /* lower-cased form, digits as 0 */
+    uint64_t ho;     /* original form, digits as 0 */
+    uint64_t hshape; /* shape, first 16 characters */
+    uint64_t hshort; /* shape with runs collapsed */
+    uint64_t hpre[4], hsuf[4];
+    uint8_t naffix;  /* prefixes/suffixes of 1..naffix bytes are set */
+    uint8_t cls;     /* K_* */
+    uint8_t caseb;   /* CB_* */
+    uint8_t initial; /* no word before it in the sentence */
+    uint8_t doccase; /* DC_* seen for this word in the document */
+    uint8_t runpos;  /* in a run of capitalised words: 1 B, 2 I, 3 L, 4 U */
+    uint16_t runfirst, runlast; /* offsets back to its first / on to its last word */
+    uint8_t gpos[NA_GAZETTEER_MAX_CLASSES]; /* 0, or 1 B, 2 I, 3 L, 4 U */
+} tinfo_t;
+
+static const uint64_t H_BOS = 0x5bd1e9955bd1e995ULL;
+static const uint64_t H_EOS = 0x27d4eb2f165667c5ULL;
+
+/* Analyses the N bytes at S into T; FULL adds shape and affix hashes. */
+static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
+{
+    unsigned char low[MAX_WORD];
+    size_t nl = 0;
+    if (n > MAX_WORD)
+        n = MAX_WORD;
+    uint64_t hl = FNV_OFFSET, ho = FNV_OFFSET, hsh = FNV_OFFSET, hss = FNV_OFFSET;
+    unsigned upper = 0, lower = 0, digit = 0, letters = 0, dots = 0, nshape = 0;
+    int last = -1;
+    bool first_upper = false;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        unsigned char sc;
+        size_t k = 1;
+        if (c < 0x80) {
+            unsigned char lc = c, oc = c;
+            if (c >= 'A' && c <= 'Z') {
+                upper++, letters++, sc = 'X', lc = (unsigned char)(c + 32);
+            } else if (c >= 'a' && c <= 'z') {
+                lower++, letters++, sc = 'x';
+            } else if (c >= '0' && c <= '9') {
+                digit++, sc = 'd', lc = oc = '0';
+            } else {
+                sc = c;
+                if (c == '.')
+                    dots++;
+            }
+            low[nl++] = lc;
+            hl = fnv_byte(hl, lc);
+            ho = fnv_byte(ho, oc);
+        } else {
+            unsigned cp;
+            k = na_tok_decode(s + i, n - i, &cp);
+            if (cp >= NA_TOK_RAW_BYTE) {
+                letters++, sc = 'u';
+                low[nl++] = c;
+                hl = fnv_byte(hl, c);
+                ho = fnv_byte(ho, c);
+            } else if (cp == 0x2019 || cp == 0x2018 || cp == 0x2bc) {
+                sc = '\'';
+                low[nl++] = '\'';
+                hl = fnv_byte(hl, '\'');
+                ho = fnv_byte(ho, '\'');
+            } else {
+                unsigned lcp = cp;
+                if (na_tok_is_upper(cp)) {
+                    upper++, sc = 'X';
+                    lcp = na_tok_lower(cp);
+                } else if (na_tok_is_lower(cp)) {
+                    lower++, sc = 'x';
+                } else {
+                    sc = 'u';
+                }
+                letters++;
+                char enc[4];
+                size_t m = encode_utf8(lcp, enc);
+                for (size_t j = 0; j < m && nl < MAX_WORD; j++) {
+                    low[nl++] = (unsigned char)enc[j];
+                    hl = fnv_byte(hl, (unsigned char)enc[j]);
+                }
+                for (size_t j = 0; j < k; j++)
+                    ho = fnv_byte(ho, s[i + j]);
+            }
+        }
+        if (i == 0)
+            first_upper = sc == 'X';
+        if (nshape < 16) {
+            hsh = fnv_byte(hsh, sc);
+            nshape++;
+        } else if (nshape == 16) {
+            hsh = fnv_byte(hsh, '+');
+            nshape++;
+        }
+        if (sc != last)
+            hss = fnv_byte(hss, sc);
+        last = sc;
+        i += k;
+    }
+    t->hl = mix64(hl);
+    t->ho = mix64(ho);
+    t->caseb = (uint8_t)((lower ? CB_LOWER : 0) | (upper ? CB_UPPER : 0) | (digit ? CB_DIGIT : 0) |
+                         (letters ? CB_ALPHA : 0));
+    if (letters == 0)
+        t->cls = digit ? K_DIGIT : K_PUNCT;
+    else if (digit)
+        t->cls = K_ALNUM;
+    else if (upper == 0)
+        t->cls = K_LOWER;
+    else if (lower == 0)
+        t->cls = dots ? K_ABBR : letters == 1 ? K_CAP1 : K_CAPS;
+    else if (first_upper)
+        t->cls = upper == 1 ? K_TITLE : K_CAMEL;
+    else
+        t->cls = K_MIXED;
+    if (!full)
+        return;
+    t->hshape = mix64(hsh);
+    t->hshort = mix64(hss);
+    unsigned na = 0;
+    while (na < 4 && nl > na + 1) {
+        t->hpre[na] = hash_bytes(low, na + 1);
+        t->hsuf[na] = hash_bytes(low + nl - (na + 1), na + 1);
+        na++;
+    }
+    t->naffix = (uint8_t)na;
+}
+
+/* ---- gazetteers ---- */
+
+typedef struct {
+    uint64_t key;
+    uint16_t match;  /* classes with a phrase ending here */
+    uint16_t prefix; /* classes with a longer phrase going on */
+} gent_t;
+
+/* Most words open no phrase; a small Bloom filter (two bits a word, in
+ * cache) answers for them without probing the table. */
+#define GAZ_FILTER_BITS (1u << 18)
+
+static inline bool gaz_filter_has(const uint64_t *filter, uint64_t key)
+{
+    uint32_t a = (uint32_t)key & (GAZ_FILTER_BITS - 1), b = (uint32_t)(key >> 40) & (GAZ_FILTER_BITS - 1);
+    return (filter[a >> 6] >> (a & 63) & 1) && (filter[b >> 6] >> (b & 63) & 1);
+}
+
+static inline void gaz_filter_add(uint64_t *filter, uint64_t key)
+{
+    uint32_t a = (uint32_t)key & (GAZ_FILTER_BITS - 1), b = (uint32_t)(key >> 40) & (GAZ_FILTER_BITS - 1);
+    filter[a >> 6] |= 1ULL << (a & 63);
+    filter[b >> 6] |= 1ULL << (b & 63);
+}
+
+struct na_gazetteer {
+    char *names[NA_GAZETTEER_MAX_CLASSES];
+    uint64_t name_hash[NA_GAZETTEER_MAX_CLASSES];
+    size_t counts[NA_GAZETTEER_MAX_CLASSES];
+    unsigned nclasses;
+    gent_t *e; /* open addressing; key 0 is empty */
+    size_t mask, used;
+    uint64_t first[GAZ_FILTER_BITS / 64]; /* Bloom filter of phrase-opening words */
+    na_tokens_t toks; /* scratch for adding */
+};
+
+na_gazetteer_t *na_gazetteer_create(void)
+{
+    na_gazetteer_t *g = na_xcalloc(1, sizeof *g);
+    g->mask = 1023;
+    g->e = na_xcalloc(g->mask + 1, sizeof *g->e);
+    return g;
+}
+
+void na_gazetteer_free(na_gazetteer_t *g)
+{
+    if (!g)
+        return;
+    for (unsigned i = 0; i < g->nclasses; i++)
+        free(g->names[i]);
+    free(g->e);
+    na_tokens_release(&g->toks);
+    free(g);
+}
+
+static gent_t *gaz_slot(gent_t *e, size_t mask, uint64_t key)
+{
+    size_t i = (size_t)key & mask;
+    while (e[i].key && e[i].key != key)
+        i = (i + 1) & mask;
+    return &e[i];
+}
+
+static const gent_t *gaz_find(const na_gazetteer_t *g, uint64_t key)
+{
+    const gent_t *s = gaz_slot(g->e, g->mask, key);
+    return s->key ? s : NULL;
+}
+
+static gent_t *gaz_insert(na_gazetteer_t *g, uint64_t key)
+{
+    if ((g->used + 1) * 2 > g->mask + 1) {
+        size_t nmask = g->mask * 2 + 1;
+        gent_t *ne = na_xcalloc(nmask + 1, sizeof *ne);
+        for (size_t i = 0; i <= g->mask; i++)
+            if (g->e[i].key)
+                *gaz_slot(ne, nmask, g->e[i].key) = g->e[i];
+        free(g->e);
+        g->e = ne;
+        g->mask = nmask;
+    }
+    gent_t *s = gaz_slot(g->e, g->mask, key);
+    if (!s->key) {
+        s->key = key;
+        g->used++;
+    }
+    return s;
+}
+
+static inline uint64_t gaz_key(uint64_t prev, uint64_t hl)
+{
+    uint64_t k = f2(T_GAZKEY, prev, hl);
+    return k ? k : 1;
+}
+
+static int gaz_class(na_gazetteer_t *g, const char *cls, na_error_t *err)
+{
+    size_t n = cls ? strlen(cls) : 0;
+    if (n == 0 || n > 64) {
+        na_error_set(err, NA_ERR_INVALID, "bad gazetteer class name");
+        return -1;
+    }
+    for (unsigned i = 0; i < g->nclasses; i++)
+        if (strcmp(g->names[i], cls) == 0)
+            return (int)i;
+    if (g->nclasses == NA_GAZETTEER_MAX_CLASSES) {
+        na_error_set(err, NA_ERR_INVALID, "too many gazetteer classes at '%s'", cls);
+        return -1;
+    }
+    g->names[g->nclasses] = na_xstrdup(cls);
+    g->name_hash[g->nclasses] = hash_bytes(cls, n);
+    return (int)g->nclasses++;
+}
+
+static void gaz_add_phrase(na_gazetteer_t *g, int c, const char *phrase, size_t len)
+{
+    if (na_tokenize(phrase, len, NA_TOKENIZE_LINES, &g->toks, NULL) != NA_OK)
+        return;
+    size_t n = g->toks.count;
+    if (n == 0 || n > NA_GAZETTEER_MAX_WORDS)
+        return;
+    uint64_t key = 0;
+    for (size_t i = 0; i < n; i++) {
+        tinfo_t t;
+        const na_token_t *tk = &g->toks.items[i];
+        analyse((const unsigned char *)phrase + tk->start, tk->end - tk->start, &t, false);
+        key = gaz_key(key, t.hl);
+        if (i == 0)
+            gaz_filter_add(g->first, key);
+        gent_t *s = gaz_insert(g, key);
+        if (i + 1 < n)
+            s->prefix |= (uint16_t)(1u << c);
+        else
+            s->match |= (uint16_t)(1u << c);
+    }
+    g->counts[c]++;
+}
+
+na_status_t na_gazetteer_add(na_gazetteer_t *g, const char *cls, const char *phrase, size_t len,
+                             na_error_t *err)
+{
+    if (!g || (!phrase && len))
+        return na_error_set(err, NA_ERR_INVALID, "no gazetteer or phrase given");
+    int c = gaz_class(g, cls, err);
+    if (c < 0)
+        return NA_ERR_INVALID;
+    gaz_add_phrase(g, c, phrase, len);
+    return NA_OK;
+}
+
+na_status_t na_gazetteer_add_lines(na_gazetteer_t *g, const char *cls, const char *data, size_t len,
+                                   uint32_t columns, unsigned aliases_from, na_error_t *err)
+{
+    if (!g || (!data && len))
+        return na_error_set(err, NA_ERR_INVALID, "no gazetteer or data given");
+    int c = gaz_class(g, cls, err);
+    if (c < 0)
+        return NA_ERR_INVALID;
+    if (!columns && !aliases_from)
+        columns = 1;
+    size_t i = 0;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && data[e] != '\n')
+            e++;
+        if (data[i] == '#') {
+            i = e + 1;
+            continue;
+        }
+        unsigned col = 1;
+        size_t f = i;
+        while (f <= e) {
+            size_t fe = f;
+            while (fe < e && data[fe] != '\t')
+                fe++;
+            size_t a = f, b = fe;
+            while (a < b && data[a] == ' ')
+                a++;
+            while (b > a && (data[b - 1] == '\r' || data[b - 1] == ' '))
+                b--;
+            bool wanted = (col <= 32 && (columns & (1u << (col - 1)))) || (aliases_from && col >= aliases_from);
+            if (wanted && b > a && !(b - a == 1 && data[a] == '-'))
+                gaz_add_phrase(g, c, data + a, b - a);
+            col++;
+            f = fe + 1;
+        }
+        i = e + 1;
+    }
+    return NA_OK;
+}
+
+na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *nfiles, na_error_t *err)
+{
+    /* The files of config/gazetteer/ and which of their columns are names
+     * (see config/gazetteer/README.md). */
+    static const struct {
+        const char *file;
+        uint32_t columns;
+        unsigned aliases_from;
+    } files[] = {
+        { "countries.tsv", 1u << 0, 3 },
+        { "demonyms.tsv", 1u << 0, 0 },
+        { "regions.tsv", 1u << 0, 5 },
+        { "cities.tsv", 1u << 0, 6 },
+        { "leaders.tsv", 1u << 0 | 1u << 4, 6 },
+        { "first-names.tsv", 1u << 0, 0 },
+        { "titles.txt", 1u << 0, 0 },
+        { "org-suffixes.txt", 1u << 0, 0 },
+        { "org-words.txt", 1u << 0, 0 },
+    };
+    if (nfiles)
+        *nfiles = 0;
+    if (!g || !dir)
+        return na_error_set(err, NA_ERR_INVALID, "no gazetteer or directory given");
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *path = na_xasprintf("%s/%s", dir, files[i].file);
+        na_buf_t buf = NA_BUF_INIT;
+        int e = na_read_file(path, &buf);
+        if (e == ENOENT) {
+            free(path);
+            na_buf_release(&buf);
+            continue;
+        }
+        if (e) {
+            na_error_set(err, NA_ERR_IO, "%s: %s", path, strerror(e));
+            free(path);
+            na_buf_release(&buf);
+            return NA_ERR_IO;
+        }
+        char cls[64];
+        snprintf(cls, sizeof cls, "%s", files[i].file);
+        *strrchr(cls, '.') = '\0';
+        na_status_t st = na_gazetteer_add_lines(g, cls, buf.data, buf.len, files[i].columns, files[i].aliases_from, err);
+        free(path);
+        na_buf_release(&buf);
+        if (st != NA_OK)
+            return st;
+        if (nfiles)
+            (*nfiles)++;
+    }
+    return NA_OK;
+}
+
+size_t na_gazetteer_count(const na_gazetteer_t *g, const char *cls)
+{
+    if (!g || !cls)
+        return 0;
+    for (unsigned i = 0; i < g->nclasses; i++)
+        if (strcmp(g->names[i], cls) == 0)
+            return g->counts[i];
+    return 0;
+}
+
+/* Marks gazetteer positions on the N tokens at T (longest match from the
+ * earliest start wins for each class). */
+static void gaz_mark(const na_gazetteer_t *g, tinfo_t *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        memset(t[i].gpos, 0, sizeof t[i].gpos);
+    if (!g || g->nclasses == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (!(t[i].caseb & (CB_ALPHA | CB_DIGIT)))
+            continue;
+        size_t best[NA_GAZETTEER_MAX_CLASSES] = { 0 };
+        uint16_t any = 0;
+        uint64_t key = 0;
+        for (size_t j = i; j < n && j - i < NA_GAZETTEER_MAX_WORDS; j++) {
+            key = gaz_key(key, t[j].hl);
+            if (j == i && !gaz_filter_has(g->first, key))
+                break;
+            const gent_t *s = gaz_find(g, key);
+            if (!s)
+                break;
+            if (s->match) {
+                any |= s->match;
+                for (unsigned c = 0; c < g->nclasses; c++)
+                    if (s->match & (1u << c))
+                        best[c] = j - i + 1;
+            }
+            if (!s->prefix)
+                break;
+        }
+        if (!any)
+            continue;
+        for (unsigned c = 0; c < g->nclasses; c++) {
+            size_t m = best[c];
+            if (!m || t[i].gpos[c])
+                continue;
+            if (m == 1) {
+                t[i].gpos[c] = 4;
+                continue;
+            }
+            for (size_t k = 0; k < m; k++)
+                if (!t[i + k].gpos[c])
+                    t[i + k].gpos[c] = (uint8_t)(k == 0 ? 1 : k + 1 == m ? 3 : 2);
+        }
+    }
+}
+
+/* ---- the document map: case evidence and tag history per word ---- */
+
+typedef struct {
+    uint64_t key;      /* hl; 0 is empty */
+    uint16_t hist[NA_NER_NTYPES + 1]; /* times tagged O, PER, LOC, ORG, MISC */
+    uint8_t dcase;     /* DC_* */
+} dent_t;
+
+typedef struct {
+    dent_t *e;
+    size_t mask, used;
+} docmap_t;
+
+static void docmap_reset(docmap_t *m)
+{
+    if (!m->e || m->mask > 4095) {
+        free(m->e);
+        m->mask = 1023;
+        m->e = na_xcalloc(m->mask + 1, sizeof *m->e);
+    } else {
+        memset(m->e, 0, (m->mask + 1) * sizeof *m->e);
+    }
+    m->used = 0;
+}
+
+static dent_t *docmap_slot(dent_t *e, size_t mask, uint64_t key)
+{
+    size_t i = (size_t)key & mask;
+    while (e[i].key && e[i].key != key)
+        i = (i + 1) & mask;
+    return &e[i];
+}
+
+static const dent_t *docmap_find(const docmap_t *m, uint64_t key)
+{
+    key = key ? key : 1;
+    const dent_t *s = docmap_slot(m->e, m->mask, key);
+    return s->key ? s : NULL;
+}
+
+static dent_t *docmap_get(docmap_t *m, uint64_t key)
+{
+    key = key ? key : 1;
+    if ((m->used + 1) * 2 > m->mask + 1) {
+        size_t nmask = m->mask * 2 + 1;
+        dent_t *ne = na_xcalloc(nmask + 1, sizeof *ne);
+        for (size_t i = 0; i <= m->mask; i++)
+            if (m->e[i].key)
+                *docmap_slot(ne, nmask, m->e[i].key) = m->e[i];
+        free(m->e);
+        m->e = ne;
+        m->mask = nmask;
+    }
+    dent_t *s = docmap_slot(m->e, m->mask, key);
+    if (!s->key) {
+        s->key = key;
+        m->used++;
+    }
+    return s;
+}
+
+/* History value for a word: 0 no evidence, 1 only ever O, 2 + type of the
+ * most frequent type. */
+static unsigned hist_value(const docmap_t *m, const tinfo_t *t)
+{
+    if (!(t->caseb & CB_UPPER))
+        return 0;
+    const dent_t *d = docmap_find(m, t->hl);
+    if (!d)
+        return 0;
+    unsigned best = 0, bc = 0;
+    for (unsigned k = 1; k <= NA_NER_NTYPES; k++)
+        if (d->hist[k] > bc)
+            bc = d->hist[k], best = k;
+    if (bc)
+        return 1 + best;
+    return d->hist[0] ? 1 : 0;
+}
+
+static void hist_record(docmap_t *m, const tinfo_t *t, int label)
+{
+    if (!(t->caseb & CB_UPPER))
+        return;
+    dent_t *d = docmap_get(m, t->hl);
+    unsigned k = (unsigned)(label_type(label) + 1);
+    if (d->hist[k] < 65535)
+        d->hist[k]++;
+}
+
+/* ---- sentences and features ---- */
+
+typedef struct {
+    const na_gazetteer_t *gaz;
+    docmap_t map;
+    tinfo_t *ti; /* PAD + MAX_SENT + PAD entries; ti[PAD] is the first token */
+    bool caps;   /* the current sentence is in capitals */
+} ctx_t;
+
+static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz)
+{
+    memset(c, 0, sizeof *c);
+    c->gaz = gaz;
+    c->ti = na_xcalloc(MAX_SENT + 2 * PAD, sizeof *c->ti);
+    for (size_t i = 0; i < PAD; i++) {
+        c->ti[i].hl = c->ti[i].hshort = H_BOS;
+        c->ti[i].cls = K_BOUND;
+    }
+}
+
+static void ctx_release(ctx_t *c)
+{
+    free(c->ti);
+    free(c->map.e);
+}
+
+/* End of the sentence piece that starts at token A. */
+static size_t sentence_end(const na_token_t *toks, size_t ntoks, size_t a)
+{
+    size_t b = a + 1;
+    while (b < ntoks && !(toks[b].flags & NA_TOKEN_SENT_START) && b - a < MAX_SENT)
+        b++;
+    return b;
+}
+
+static bool sentence_in_caps(const tinfo_t *t, size_t n)
+{
+    unsigned up = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].caseb & CB_LOWER)
+            return false;
+        if (t[i].caseb & CB_UPPER)
+            up++;
+    }
+    return up > 0;
+}
+
+/* First pass over a document: how each word is written where case is
+ * informative. */
+static void doc_prepass(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t ntoks)
+{
+    docmap_reset(&c->map);
+    tinfo_t *t = c->ti + PAD;
+    for (size_t a = 0; a < ntoks;) {
+        size_t b = sentence_end(toks, ntoks, a);
+        for (size_t i = a; i < b; i++)
+            analyse(text + toks[i].start, toks[i].end - toks[i].start, &t[i - a], false);
+        if (!sentence_in_caps(t, b - a)) {
+            bool initial = true;
+            for (size_t i = 0; i < b - a; i++) {
+                const tinfo_t *p = &t[i];
+                if (!(p->caseb & CB_ALPHA)) {
+                    if (p->caseb & CB_DIGIT)
+                        initial = false;
+                    continue;
+                }
+                if (!initial) {
+                    uint8_t bit = p->cls == K_LOWER ? DC_LOWER
+                                : (p->cls == K_TITLE || p->cls == K_CAMEL) ? DC_TITLE
+                                : (p->cls == K_CAPS || p->cls == K_ABBR) ? DC_CAPS : 0;
+                    if (bit)
+                        docmap_get(&c->map, p->hl)->dcase |= bit;
+                }
+                initial = false;
+            }
+        }
+        a = b;
+    }
+}
+
+/* Analyses the tokens [A, B) of a sentence into c->ti. */
+static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t a, size_t b)
+{
+    size_t n = b - a;
+    tinfo_t *t = c->ti + PAD;
+    bool initial = true;
+    for (size_t i = 0; i < n; i++) {
+        tinfo_t *p = &t[i];
+        analyse(text + toks[a + i].start, toks[a + i].end - toks[a + i].start, p, true);
+        p->initial = initial && (p->caseb & CB_ALPHA);
+        if (p->caseb & (CB_ALPHA | CB_DIGIT))
+            initial = false;
+        const dent_t *d = (p->caseb & CB_ALPHA) ? docmap_find(&c->map, p->hl) : NULL;
+        p->doccase = d ? d->dcase : 0;
+    }
+    for (size_t i = n; i < n + PAD; i++) {
+        memset(&t[i], 0, sizeof t[i]);
+        t[i].hl = t[i].hshort = H_EOS;
+        t[i].cls = K_BOUND;
+    }
+    c->caps = sentence_in_caps(t, n);
+    gaz_mark(c->gaz, t, n);
+    /* Runs of capitalised words ("Kansai Electric Power"): every word of a
+     * run sees the run's first and last word. */
+    for (size_t i = 0; i < n;) {
+        if (c->caps || !(t[i].caseb & CB_UPPER) || t[i].cls == K_ALNUM) {
+            t[i].runpos = 0;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && (t[j].caseb & CB_UPPER) && t[j].cls != K_ALNUM)
+            j++;
+        for (size_t k = i; k < j; k++) {
+            t[k].runpos = (uint8_t)(j - i == 1 ? 4 : k == i ? 1 : k + 1 == j ? 3 : 2);
+            t[k].runfirst = (uint16_t)(k - i);
+            t[k].runlast = (uint16_t)(j - 1 - k);
+        }
+        i = j;
+    }
+}
+
+/* Static features of token I of the prepared sentence, as hashes. */
+static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f)
+{
+    const tinfo_t *t = c->ti + PAD + i;
+    const tinfo_t *m1 = t - 1, *m2 = t - 2, *p1 = t + 1, *p2 = t + 2;
+    size_t n = 0;
+    if (!ABL(T_BIAS)) f[n++] = f1(T_BIAS, 0);
+    if (!ABL(T_W)) f[n++] = f1(T_W, t->hl);
+    if (!ABL(T_WO)) f[n++] = f1(T_WO, t->ho);
+    if (!ABL(T_SHAPE)) f[n++] = f1(T_SHAPE, t->hshape);
+    if (!ABL(T_SHORT)) f[n++] = f1(T_SHORT, t->hshort);
+    for (unsigned k = 0; k < t->naffix; k++) {
+        if (!ABL(T_PRE)) f[n++] = f2(T_PRE, k, t->hpre[k]);
+        if (!ABL(T_SUF)) f[n++] = f2(T_SUF, k, t->hsuf[k]);
+    }
+    if (!ABL(T_CLS)) f[n++] = f3(T_CLS, t->cls, t->initial, c->caps);
+    if (c->caps)
+        if (!ABL(T_WCAPS)) f[n++] = f1(T_WCAPS, t->hl);
+    if (!ABL(T_WM2)) f[n++] = f1(T_WM2, m2->hl);
+    if (!ABL(T_WM1)) f[n++] = f1(T_WM1, m1->hl);
+    if (!ABL(T_WP1)) f[n++] = f1(T_WP1, p1->hl);
+    if (!ABL(T_WP2)) f[n++] = f1(T_WP2, p2->hl);
+    if (!ABL(T_SM2)) f[n++] = f1(T_SM2, m2->hshort);
+    if (!ABL(T_SM1)) f[n++] = f1(T_SM1, m1->hshort);
+    if (!ABL(T_SP1)) f[n++] = f1(T_SP1, p1->hshort);
+    if (!ABL(T_SP2)) f[n++] = f1(T_SP2, p2->hshort);
+    if (!ABL(T_CLS3)) f[n++] = f3(T_CLS3, m1->cls, t->cls, p1->cls);
+    if (!ABL(T_BIM)) f[n++] = f2(T_BIM, m1->hl, t->hl);
+    if (!ABL(T_BIP)) f[n++] = f2(T_BIP, t->hl, p1->hl);
+    if (!ABL(T_WM1C)) f[n++] = f2(T_WM1C, m1->hl, t->cls);
+    if (!ABL(T_WP1C)) f[n++] = f2(T_WP1C, p1->hl, t->cls);
+    if (t->caseb & CB_ALPHA)
+        if (!ABL(T_DOC)) f[n++] = f3(T_DOC, t->doccase, t->cls, c->caps + 2u * t->initial);
+    if (t->runpos) {
+        if (!ABL(T_RUNPOS)) f[n++] = f2(T_RUNPOS, t->runpos, t->cls);
+        if (t->runpos != 4) {
+            if (!ABL(T_RUNFIRST)) f[n++] = f2(T_RUNFIRST, (t - t->runfirst)->hl, t->runpos);
+            if (!ABL(T_RUNLAST)) f[n++] = f2(T_RUNLAST, (t + t->runlast)->hl, t->runpos);
+        }
+    }
+    const na_gazetteer_t *g = c->gaz;
+    if (g) {
+        for (unsigned k = 0; k < g->nclasses; k++) {
+            uint64_t h = g->name_hash[k];
+            if (t->gpos[k]) {
+                if (!ABL(T_GAZ)) f[n++] = f2(T_GAZ, h, t->gpos[k]);
+                if (!ABL(T_GAZC)) f[n++] = f3(T_GAZC, h, t->gpos[k], t->cls);
+            }
+            if (m1->cls != K_BOUND && m1->gpos[k])
+                if (!ABL(T_GAZM1)) f[n++] = f2(T_GAZM1, h, m1->gpos[k]);
+            if (p1->cls != K_BOUND && p1->gpos[k])
+                if (!ABL(T_GAZP1)) f[n++] = f2(T_GAZP1, h, p1->gpos[k]);
+        }
+    }
+    return n;
+}
+
+/* Features of token I that depend on the tags before it. */
+static size_t dynamic_feats(const tinfo_t *t, int t1, int t2, unsigned hist, uint64_t *f)
+{
+    size_t n = 0;
+    if (!ABL(T_T1)) f[n++] = f1(T_T1, (uint64_t)t1);
+    if (!ABL(T_T2)) f[n++] = f2(T_T2, (uint64_t)t2, (uint64_t)t1);
+    if (!ABL(T_T1W)) f[n++] = f2(T_T1W, (uint64_t)t1, t->hl);
+    if (!ABL(T_T1S)) f[n++] = f2(T_T1S, (uint64_t)t1, t->hshort);
+    if (hist) {
+        if (!ABL(T_HIST)) f[n++] = f1(T_HIST, hist);
+        if (!ABL(T_HISTC)) f[n++] = f2(T_HISTC, hist, t->cls);
+    }
+    return n;
+}
+
+static inline uint32_t bucket(uint64_t h, unsigned bits) { return (uint32_t)(h >> (64 - bits)); }
+
+/* ---- the weight table and models ---- */
+
+/* The weight table is sparse: a bitmap over the 2^bits rows says which
+ * rows are stored, and the stored rows sit packed in row order.  A lookup
+ * of an absent row touches only the bitmap (2^bits / 8 bytes, which stays
+ * in cache); a present row is found by counting bits. */
+typedef struct {
+    uint64_t present; /* bit r: row 64 * k + r is stored */
+    uint32_t rank;    /* stored rows before this block */
+    uint32_t pad;
+} block_t;
+
+struct na_ner_model {
+    unsigned bits;
+    float scale;         /* weight = stored value * scale */
+    block_t *blocks;     /* 2^bits / 64 */
+    int16_t *w;          /* nonzero_rows rows of NLABELS */
+    size_t nonzero_rows;
+    char **gnames;       /* gazetteer classes seen in training */
+    size_t ngnames;
+    char *info;
+};
+
+static inline unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+static inline const int16_t *model_row(const na_ner_model_t *m, uint32_t r)
+{
+    const block_t *b = &m->blocks[r >> 6];
+    uint64_t bit = 1ULL << (r & 63);
+    if (!(b->present & bit))
+        return NULL;
+    return m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS;
+}
+
+void na_ner_model_free(na_ner_model_t *m)
+{
+    if (!m)
+        return;
+    free(m->blocks);
+    free(m->w);
+    for (size_t i = 0; i < m->ngnames; i++)
+        free(m->gnames[i]);
+    free(m->gnames);
+    free(m->info);
+    free(m);
+}
+
+const char *na_ner_model_info(const na_ner_model_t *m)
+{
+    return m && m->info ? m->info : "";
+}
+
+void na_ner_model_set_info(na_ner_model_t *m, const char *info)
+{
+    if (!m)
+        return;
+    free(m->info);
+    m->info = na_xstrdup(info ? info : "");
+}
+
+size_t na_ner_model_gazetteer_classes(const na_ner_model_t *m, const char *const **names)
+{
+    if (names)
+        *names = m ? (const char *const *)m->gnames : NULL;
+    return m ? m->ngnames : 0;
+}
+
+size_t na_ner_model_rows(const na_ner_model_t *m, size_t *table_rows)
+{
+    if (table_rows)
+        *table_rows = m ? (size_t)1 << m->bits : 0;
+    return m ? m->nonzero_rows : 0;
+}
+
+/* CRC-32 as in zlib (reflected polynomial 0xedb88320), four bits a step. */
+static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+{
+    static const uint32_t t[16] = {
+        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+        0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+    };
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        crc = (crc >> 4) ^ t[crc & 15];
+        crc = (crc >> 4) ^ t[crc & 15];
+    }
+    return ~crc;
+}
+
+static void put_u32(na_buf_t *b, uint32_t v)
+{
+    unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                           (unsigned char)(v >> 24) };
+    na_buf_add(b, x, 4);
+}
+
+static void put_varint(na_buf_t *b, uint64_t v)
+{
+    unsigned char x[10];
+    size_t n = 0;
+    do {
+        x[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            x[n] |= 0x80;
+        n++;
+    } while (v);
+    na_buf_add(b, x, n);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Reads a varint at *POS (< END); false on overrun or overflow. */
+static bool get_varint(const unsigned char *p, size_t end, size_t *pos, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*pos >= end)
+            return false;
+        unsigned char c = p[(*pos)++];
+        r |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *v = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+void na_ner_model_serialize(const na_ner_model_t *m, na_buf_t *b)
+{
+    size_t base = b->len;
+    na_buf_add(b, "NANERMDL", 8);
+    put_u32(b, NA_NER_FORMAT_VERSION);
+    put_u32(b, NA_NER_FEATURE_VERSION);
+    put_u32(b, NLABELS);
+    put_u32(b, m->bits);
+    uint32_t sc;
+    memcpy(&sc, &m->scale, 4);
+    put_u32(b, sc);
+    put_u32(b, (uint32_t)m->ngnames);
+    size_t ilen = m->info ? strlen(m->info) : 0;
+    put_u32(b, (uint32_t)ilen);
+    put_u32(b, (uint32_t)m->nonzero_rows);
+    for (size_t i = 0; i < m->ngnames; i++) {
+        size_t l = strlen(m->gnames[i]);
+        na_buf_addc(b, (char)l);
+        na_buf_add(b, m->gnames[i], l);
+    }
+    na_buf_add(b, m->info ? m->info : "", ilen);
+    size_t rows = (size_t)1 << m->bits, prev = 0;
+    bool first = true;
+    for (size_t r = 0; r < rows; r++) {
+        const int16_t *w = model_row(m, (uint32_t)r);
+        if (!w)
+            continue;
+        unsigned mask = 0;
+        for (unsigned l = 0; l < NLABELS; l++)
+            if (w[l])
+                mask |= 1u << l;
+        put_varint(b, first ? r : r - prev - 1);
+        first = false;
+        prev = r;
+        put_varint(b, mask);
+        for (unsigned l = 0; l < NLABELS; l++)
+            if (w[l]) {
+                int v = w[l];
+                put_varint(b, v < 0 ? ((uint64_t)(-(int64_t)v) << 1) - 1 : (uint64_t)v << 1);
+            }
+    }
+    put_u32(b, crc32_update(0, (const unsigned char *)b->data + base, b->len - base));
+}
+
+na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t **out, na_error_t *err)
+{
+    if (!out)
+        return na_error_set(err, NA_ERR_INVALID, "no model pointer given");
+    *out = NULL;
+    const unsigned char *p = data;
+    if (!p || len < 44 || memcmp(p, "NANERMDL", 8) != 0)
+        return na_error_set(err, NA_ERR_PARSE, "not a newsarc entity model");
+    uint32_t version = get_u32(p + 8), fversion = get_u32(p + 12);
+    if (version != NA_NER_FORMAT_VERSION)
+        return na_error_set(err, NA_ERR_PARSE, "model format version %u is not supported (this build reads %u)",
+                            version, NA_NER_FORMAT_VERSION);
+    if (crc32_update(0, p, len - 4) != get_u32(p + len - 4))
+        return na_error_set(err, NA_ERR_CORRUPT, "model checksum mismatch");
+    if (fversion != NA_NER_FEATURE_VERSION)
+        return na_error_set(err, NA_ERR_PARSE,
+                            "model has feature version %u but this build computes version %u: retrain it",
+                            fversion, NA_NER_FEATURE_VERSION);
+    uint32_t nlabels = get_u32(p + 16), bits = get_u32(p + 20), sc = get_u32(p + 24);
+    uint32_t ng = get_u32(p + 28), ilen = get_u32(p + 32), nrows = get_u32(p + 36);
+    float scale;
+    memcpy(&scale, &sc, 4);
+    size_t rows = (size_t)1 << (bits <= 26 ? bits : 0);
+    if (nlabels != NLABELS || bits < 8 || bits > 26 || ng > NA_GAZETTEER_MAX_CLASSES || !isfinite(scale) ||
+        scale <= 0 || nrows > rows)
+        return na_error_set(err, NA_ERR_CORRUPT, "model header is inconsistent");
+    size_t end = len - 4, pos = 40;
+    na_ner_model_t *m = na_xcalloc(1, sizeof *m);
+    m->bits = bits;
+    m->scale = scale;
+    m->gnames = na_xcalloc(ng ? ng : 1, sizeof *m->gnames);
+    for (uint32_t i = 0; i < ng; i++) {
+        if (pos >= end || p[pos] == 0 || end - pos - 1 < p[pos])
+            goto corrupt;
+        m->gnames[i] = na_xstrndup((const char *)p + pos + 1, p[pos]);
+        m->ngnames++;
+        pos += 1 + (size_t)p[pos];
+    }
+    if (end - pos < ilen)
+        goto corrupt;
+    m->info = na_xstrndup((const char *)p + pos, ilen);
+    pos += ilen;
+    size_t nblocks = rows / 64;
+    m->blocks = na_xcalloc(nblocks, sizeof *m->blocks);
+    m->w = na_xcalloc((nrows ? nrows : 1) * NLABELS, sizeof *m->w);
+    size_t r = 0, next_block = 0;
+    for (uint32_t i = 0; i < nrows; i++) {
+        uint64_t delta, mask;
+        if (!get_varint(p, end, &pos, &delta) || delta >= rows)
+            goto corrupt;
+        r = i == 0 ? delta : r + 1 + delta;
+        if (r >= rows || !get_varint(p, end, &pos, &mask) || mask == 0 || mask >= (1u << NLABELS))
+            goto corrupt;
+        while (next_block <= (r >> 6))
+            m->blocks[next_block++].rank = i;
+        m->blocks[r >> 6].present |= 1ULL << (r & 63);
+        for (unsigned l = 0; l < NLABELS; l++) {
+            if (!(mask & (1u << l)))
+                continue;
+            uint64_t z;
+            if (!get_varint(p, end, &pos, &z) || z > 65533)
+                goto corrupt;
+            m->w[(size_t)i * NLABELS + l] = (int16_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
+        }
+    }
+    while (next_block < nblocks)
+        m->blocks[next_block++].rank = nrows;
+    if (pos != end)
+        goto corrupt;
+    m->nonzero_rows = nrows;
+    *out = m;
+    na_error_clear(err);
+    return NA_OK;
+corrupt:
+    na_ner_model_free(m);
+    return na_error_set(err, NA_ERR_CORRUPT, "model data is truncated or inconsistent");
+}
+
+na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return na_error_set(err, NA_ERR_INVALID, "no model path given");
+    na_buf_t buf = NA_BUF_INIT;
+    int e = na_read_file(path, &buf);
+    if (e) {
+        na_buf_release(&buf);
+        return na_error_set(err, NA_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    na_status_t st = na_ner_model_load_mem(buf.data, buf.len, out, err);
+    na_buf_release(&buf);
+    if (st != NA_OK && err) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        na_error_set(err, st, "%s: %s", path, msg);
+    }
+    return st;
+}
+
+/* ---- tagging ---- */
+
+static void spans_push(na_ner_spans_t *out, na_ner_span_t s)
+{
+    if (out->count == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 16;
+        out->items = na_xrealloc(out->items, out->cap * sizeof *out->items);
+    }
+    out->items[out->count++] = s;
+}
+
+/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B). */
+static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint8_t *lab, const float *margin,
+                          na_ner_spans_t *out)
+{
+    size_t i = a;
+    while (i < b) {
+        int l = lab[i - a];
+        if (l == 0) {
+            i++;
+            continue;
+        }
+        int type = label_type(l);
+        size_t j = i + 1;
+        float sum = margin[i - a];
+        while (j < b && label_inside(lab[j - a]) && label_type(lab[j - a]) == type)
+            sum += margin[j++ - a];
+        na_ner_span_t s = { (na_ner_type_t)type, i, j, toks[i].start, toks[j - 1].end, sum / (float)(j - i) };
+        spans_push(out, s);
+        i = j;
+    }
+}
+
+/* Picks the best tag allowed after PREV; stores its margin over the next
+ * best in *MARGIN. */
+static int pick(const int32_t *score, int prev, int32_t *margin)
+{
+    int best = 0;
+    int32_t bs = score[0], second = INT32_MIN;
+    for (int l = 1; l < NLABELS; l++) {
+        if (!tag_allowed(prev, l))
+            continue;
+        if (score[l] > bs) {
+            second = bs;
+            best = l, bs = score[l];
+        } else if (score[l] > second) {
+            second = score[l];
+        }
+    }
+    *margin = bs - second;
+    return best;
+}
+
+/* Adds the rows of the N features F to ACC. */
+static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
+{
+    /* Nine named accumulators stay in registers. */
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
+            a7 = acc[7], a8 = acc[8];
+    for (size_t k = 0; k < n; k++) {
+        const int16_t *r = model_row(m, bucket(f[k], m->bits));
+        if (!r)
+            continue;
+        a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4], a5 += r[5], a6 += r[6], a7 += r[7],
+            a8 += r[8];
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7,
+    acc[8] = a8;
+}
+
+/* End of the chunk of whole sentence pieces that starts at token A. */
+static size_t chunk_end(const na_token_t *toks, size_t ntoks, size_t a)
+{
+    size_t b = a;
+    while (b < ntoks && b - a < MAX_CHUNK)
+        b = sentence_end(toks, ntoks, b);
+    return b;
+}
+
+na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, const char *text,
+                       size_t len, const na_token_t *toks, size_t ntoks, na_ner_spans_t *out,
+                       na_error_t *err)
+{
+    if (!model || !out)
+        return na_error_set(err, NA_ERR_INVALID, "no model or span array given");
+    out->count = 0;
+    if (ntoks && (!toks || !text))
+        return na_error_set(err, NA_ERR_INVALID, "no text or tokens given");
+    for (size_t i = 0; i < ntoks; i++)
+        if (toks[i].start >= toks[i].end || toks[i].end > len)
+            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
+    if (ntoks == 0) {
+        na_error_clear(err);
+        return NA_OK;
+    }
+    const unsigned char *s = (const unsigned char *)text;
+    ctx_t c;
+    ctx_init(&c, gaz);
+    size_t cap = ntoks < MAX_SENT ? ntoks : MAX_SENT;
+    uint8_t *lab = na_xmalloc(cap);
+    float *margin = na_xmalloc(cap * sizeof *margin);
+    int32_t (*sscore)[NLABELS] = na_xmalloc(cap * sizeof *sscore);
+    uint64_t f[MAX_FEATS];
+    for (size_t ca = 0; ca < ntoks;) {
+        size_t cb = chunk_end(toks, ntoks, ca);
+        doc_prepass(&c, s, toks + ca, cb - ca);
+        for (size_t a = ca; a < cb;) {
+            size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
+            size_t n = b - a;
+            sentence_prepare(&c, s, toks, a, b);
+            for (size_t i = 0; i < n; i++) {
+                memset(sscore[i], 0, sizeof sscore[i]);
+                add_rows(model, f, static_feats(&c, i, f), sscore[i]);
+            }
+            int t1 = TAG_START, t2 = TAG_START;
+            for (size_t i = 0; i < n; i++) {
+                const tinfo_t *t = c.ti + PAD + i;
+                add_rows(model, f, dynamic_feats(t, t1, t2, hist_value(&c.map, t), f), sscore[i]);
+                int32_t mg;
+                int l = pick(sscore[i], t1, &mg);
+                lab[i] = (uint8_t)l;
+                margin[i] = (float)mg * model->scale;
+                hist_record(&c.map, t, l);
+                t2 = t1;
+                t1 = l;
+            }
+            collect_spans(toks, a, b, lab, margin, out);
+            a = b;
+        }
+        ca = cb;
+    }
+    free(lab);
+    free(margin);
+    free(sscore);
+    ctx_release(&c);
+    na_error_clear(err);
+    return NA_OK;
+}
+
+/* ---- training ---- */
+
+/* A training document, digested: the static feature rows of each token
+ * and what the dynamic features need. */
+typedef struct {
+    size_t ntok;
+    uint32_t *foff;  /* ntok + 1 offsets into feats */
+    uint32_t *feats; /* static feature rows */
+    tinfo_t *ti;     /* token analysis (hl, hshort, cls and caseb are used) */
+    uint8_t *start;  /* the token starts a sentence piece */
+    uint8_t *gold;   /* gold tags */
+} tdoc_t;
+
+struct na_ner_trainer {
+    unsigned bits;
+    const na_gazetteer_t *gaz;
+    uint64_t seed;
+    float *w;  /* current weights, 2^bits rows of NLABELS */
+    double *u; /* sum of c * update of each weight, for averaging */
+    uint64_t c; /* updates so far, plus one */
+    tdoc_t *docs;
+    size_t ndocs, cap;
+};
+
+na_ner_trainer_t *na_ner_trainer_create(unsigned hash_bits, const na_gazetteer_t *gaz, uint64_t seed)
+{
+    if (hash_bits < 8 || hash_bits > 26)
+        return NULL;
+    na_ner_trainer_t *tr = na_xcalloc(1, sizeof *tr);
+    tr->bits = hash_bits;
+    tr->gaz = gaz;
+    tr->seed = seed;
+    size_t n = ((size_t)1 << hash_bits) * NLABELS;
+    tr->w = na_xcalloc(n, sizeof *tr->w);
+    tr->u = na_xcalloc(n, sizeof *tr->u);
+    tr->c = 1;
+    return tr;
+}
+
+void na_ner_trainer_free(na_ner_trainer_t *tr)
+{
+    if (!tr)
+        return;
+    for (size_t i = 0; i < tr->ndocs; i++) {
+        tdoc_t *d = &tr->docs[i];
+        free(d->foff);
+        free(d->feats);
+        free(d->ti);
+        free(d->start);
+        free(d->gold);
+    }
+    free(tr->docs);
+    free(tr->w);
+    free(tr->u);
+    free(tr);
+}
+
+na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t len, const na_token_t *toks,
+                               size_t ntoks, const na_ner_span_t *gold, size_t ngold, na_error_t *err)
+{
+    if (!tr || (ntoks && (!toks || !text)) || (ngold && !gold))
+        return na_error_set(err, NA_ERR_INVALID, "no trainer, text, tokens or spans given");
+    if (ntoks > MAX_CHUNK)
+        return na_error_set(err, NA_ERR_INVALID, "a training document has more than %d tokens", MAX_CHUNK);
+    for (size_t i = 0; i < ntoks; i++)
+        if (toks[i].start >= toks[i].end || toks[i].end > len)
+            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
+    size_t prev_end = 0;
+    for (size_t i = 0; i < ngold; i++) {
+        const na_ner_span_t *g = &gold[i];
+        if (g->tok_start < prev_end || g->tok_start >= g->tok_end || g->tok_end > ntoks ||
+            (unsigned)g->type >= NA_NER_NTYPES)
+            return na_error_set(err, NA_ERR_INVALID, "gold span %zu is out of range or order", i);
+        prev_end = g->tok_end;
+    }
+    if (tr->ndocs == tr->cap) {
+        tr->cap = tr->cap ? tr->cap * 2 : 64;
+        tr->docs = na_xrealloc(tr->docs, tr->cap * sizeof *tr->docs);
+    }
+    tdoc_t *d = &tr->docs[tr->ndocs++];
+    size_t nt = ntoks ? ntoks : 1;
+    d->ntok = ntoks;
+    d->foff = na_xmalloc((ntoks + 1) * sizeof *d->foff);
+    d->ti = na_xcalloc(nt, sizeof *d->ti);
+    d->start = na_xcalloc(nt, 1);
+    d->gold = na_xcalloc(nt, 1);
+    for (size_t i = 0; i < ngold; i++)
+        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
+            d->gold[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+    na_buf_t feats = NA_BUF_INIT;
+    const unsigned char *s = (const unsigned char *)text;
+    ctx_t c;
+    ctx_init(&c, tr->gaz);
+    doc_prepass(&c, s, toks, ntoks);
+    uint64_t f[MAX_FEATS];
+    size_t nf_total = 0;
+    for (size_t a = 0; a < ntoks;) {
+        size_t b = sentence_end(toks, ntoks, a);
+        sentence_prepare(&c, s, toks, a, b);
+        d->start[a] = 1;
+        for (size_t i = 0; i < b - a; i++) {
+            d->ti[a + i] = c.ti[PAD + i];
+            d->foff[a + i] = (uint32_t)nf_total;
+            size_t nf = static_feats(&c, i, f);
+            for (size_t k = 0; k < nf; k++) {
+                uint32_t r = bucket(f[k], tr->bits);
+                na_buf_add(&feats, &r, sizeof r);
+            }
+            nf_total += nf;
+        }
+        a = b;
+    }
+    d->foff[ntoks] = (uint32_t)nf_total;
+    d->feats = (uint32_t *)na_buf_detach(&feats, NULL);
+    ctx_release(&c);
+    return NA_OK;
+}
+
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 0x2545f4914f6cdd1dULL;
+}
+
+static inline void score_rows(const na_ner_trainer_t *tr, const uint32_t *rows, size_t n, float *score)
+{
+    for (size_t k = 0; k < n; k++) {
+        const float *r = tr->w + (size_t)rows[k] * NLABELS;
+        for (int l = 0; l < NLABELS; l++)
+            score[l] += r[l];
+    }
+}
+
+/* The perceptron update: the rows of the features move towards GOLD and
+ * away from PRED; U remembers when, for averaging. */
+static void update(na_ner_trainer_t *tr, const uint32_t *rows, size_t n, int gold, int pred)
+{
+    const double c = (double)tr->c;
+    for (size_t k = 0; k < n; k++) {
+        size_t base = (size_t)rows[k] * NLABELS;
+        tr->w[base + gold] += 1.0f;
+        tr->u[base + gold] += c;
+        tr->w[base + pred] -= 1.0f;
+        tr->u[base + pred] -= c;
+    }
+}
+
+size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
+{
+    if (!tr)
+        return 0;
+    /* The order depends on the seed and the epoch only. */
+    size_t *order = na_xmalloc((tr->ndocs ? tr->ndocs : 1) * sizeof *order);
+    for (size_t i = 0; i < tr->ndocs; i++)
+        order[i] = i;
+    uint64_t rng = mix64(tr->seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
+    for (size_t i = tr->ndocs; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&rng) % i);
+        size_t x = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = x;
+    }
+    docmap_t map = { NULL, 0, 0 };
+    size_t errors = 0;
+    uint64_t f[MAX_FEATS];
+    uint32_t dyn[MAX_FEATS];
+    for (size_t di = 0; di < tr->ndocs; di++) {
+        const tdoc_t *d = &tr->docs[order[di]];
+        docmap_reset(&map);
+        int t1 = TAG_START, t2 = TAG_START;
+        for (size_t i = 0; i < d->ntok; i++) {
+            if (d->start[i])
+                t1 = t2 = TAG_START;
+            const tinfo_t *t = &d->ti[i];
+            float score[NLABELS] = { 0 };
+            const uint32_t *rows = d->feats + d->foff[i];
+            size_t nr = d->foff[i + 1] - d->foff[i];
+            score_rows(tr, rows, nr, score);
+            size_t nd = dynamic_feats(t, t1, t2, hist_value(&map, t), f);
+            for (size_t k = 0; k < nd; k++)
+                dyn[k] = bucket(f[k], tr->bits);
+            score_rows(tr, dyn, nd, score);
+            int best = 0;
+            for (int l = 1; l < NLABELS; l++)
+                if (tag_allowed(t1, l) && score[l] > score[best])
+                    best = l;
+            int gold = d->gold[i];
+            if (best != gold) {
+                errors++;
+                update(tr, rows, nr, gold, best);
+                update(tr, dyn, nd, gold, best);
+            }
+            tr->c++;
+            hist_record(&map, t, best);
+            t2 = t1;
+            t1 = best;
+        }
+    }
+    free(map.e);
+    free(order);
+    return errors;
+}
+
+na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, const char *info)
+{
+    if (!tr)
+        return NULL;
+    size_t rows = (size_t)1 << tr->bits, n = rows * NLABELS;
+    /* Average, drop small weights, quantise to 16 bits with one scale. */
+    double maxabs = 0;
+    for (size_t i = 0; i < n; i++) {
+        double a = fabs((double)tr->w[i] - tr->u[i] / (double)tr->c);
+        if (a >= prune && a > maxabs)
+            maxabs = a;
+    }
+    na_ner_model_t *m = na_xcalloc(1, sizeof *m);
+    m->bits = tr->bits;
+    m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
+    m->blocks = na_xcalloc(rows / 64, sizeof *m->blocks);
+    size_t cap = 1024, nr = 0;
+    m->w = na_xmalloc(cap * NLABELS * sizeof *m->w);
+    for (size_t r = 0; r < rows; r++) {
+        if ((r & 63) == 0)
+            m->blocks[r >> 6].rank = (uint32_t)nr;
+        int16_t q[NLABELS];
+        bool any = false;
+        for (int l = 0; l < NLABELS; l++) {
+            double a = (double)tr->w[r * NLABELS + l] - tr->u[r * NLABELS + l] / (double)tr->c;
+            long v = fabs(a) < prune ? 0 : lrint(a / m->scale);
+            v = v > 32767 ? 32767 : v < -32767 ? -32767 : v;
+            q[l] = (int16_t)v;
+            any |= v != 0;
+        }
+        if (!any)
+            continue;
+        if (nr == cap) {
+            cap *= 2;
+            m->w = na_xrealloc(m->w, cap * NLABELS * sizeof *m->w);
+        }
+        memcpy(m->w + nr * NLABELS, q, sizeof q);
+        m->blocks[r >> 6].present |= 1ULL << (r & 63);
+        nr++;
+    }
+    m->nonzero_rows = nr;
+    const na_gazetteer_t *g = tr->gaz;
+    m->ngnames = g ? g->nclasses : 0;
+    m->gnames = na_xcalloc(m->ngnames ? m->ngnames : 1, sizeof *m->gnames);
+    for (size_t i = 0; i < m->ngnames; i++)
+        m->gnames[i] = na_xstrdup(g->names[i]);
+    m->info = na_xstrdup(info ? info : "");
+    return m;
+}

@@ -1,0 +1,234 @@
+/* ner.h - a statistical named-entity tagger: people, places,
+ * organisations and other names (PER, LOC, ORG, MISC as in CoNLL-2003).
+ *
+ * The tagger is a greedy left-to-right averaged perceptron over BIO tags.
+ * Each token is described by hashed features: its lower-cased form and
+ * original form, word shape, prefixes and suffixes, capitalisation and
+ * sentence position, the words and shapes two tokens either side, whether
+ * the sentence is all capitals (a headline), gazetteer matches, how the
+ * same word is capitalised elsewhere in the document, the two previous
+ * tags and the tags already given to the same word in the document.
+ * Features are hashed into a fixed table of 2^bits rows of one weight per
+ * tag, so a lookup is one hash and one row; tagging allocates only
+ * per-document scratch memory and is deterministic.
+ *
+ * Typical use:
+ *     na_ner_model_t *model;
+ *     na_ner_model_load("config/ner.model", &model, &err);
+ *     na_gazetteer_t *gaz = na_gazetteer_create();
+ *     na_gazetteer_load_dir(gaz, "config/gazetteer", NULL, &err);
+ *     na_tokenize(text, len, NA_TOKENIZE_LINES, &toks, &err);
+ *     na_ner_tag(model, gaz, text, len, toks.items, toks.count, &spans, &err);
+ * A model and a gazetteer are never changed by tagging, so one of each may
+ * be shared by any number of threads.
+ *
+ * Model file format (version 1; every integer little-endian):
+ *     offset  size  field
+ *     0       8     magic "NANERMDL"
+ *     8       4     format version (1)
+ *     12      4     feature version (NA_NER_FEATURE_VERSION of the build
+ *                   that trained it; tagging needs the same features)
+ *     16      4     number of tags L (9: O, B-PER, I-PER, B-LOC, I-LOC,
+ *                   B-ORG, I-ORG, B-MISC, I-MISC)
+ *     20      4     hash bits b (rows = 2^b), 8..26
+ *     24      4     weight scale, IEEE-754 single: weight = q * scale
+ *     28      4     number G of gazetteer classes the model was trained with
+ *     32      4     length I of the info text
+ *     36      4     number R of stored (non-zero) rows
+ *     40      ...   G class names, each one length byte and the bytes
+ *             I     info text (UTF-8, not NUL-terminated)
+ *             ...   R rows in increasing row order: varint (row - previous
+ *                   row - 1, or the row itself for the first), varint
+ *                   bitmask of tags with a non-zero weight, then each such
+ *                   weight q as a zigzag varint (-32767..32767)
+ *     end-4   4     CRC-32 (IEEE 802.3, as in zlib) of all earlier bytes
+ * Varints are LEB128: 7 bits a byte, low bits first.
+ */
+#ifndef NA_NER_H
+#define NA_NER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "tokenize.h"
+#include "util.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Changes whenever feature extraction changes; models record it. */
+#define NA_NER_FEATURE_VERSION 1
+#define NA_NER_FORMAT_VERSION 1
+
+typedef enum {
+    NA_NER_PER = 0, /* person */
+    NA_NER_LOC,     /* location: country, region, city, geographic name */
+    NA_NER_ORG,     /* organisation: company, institution, team, party */
+    NA_NER_MISC,    /* other names: nationalities, events, products */
+    NA_NER_NTYPES
+} na_ner_type_t;
+
+/* Returns "PER", "LOC", "ORG" or "MISC" (static; "?" for other values). */
+const char *na_ner_type_name(na_ner_type_t type);
+
+/* One entity mention. */
+typedef struct {
+    na_ner_type_t type;
+    size_t tok_start, tok_end; /* token range [tok_start, tok_end) */
+    size_t start, end;         /* byte range [start, end) of the text */
+    float score;               /* mean margin of the tags over the next best;
+                                * higher is surer, below about 1 is doubtful */
+} na_ner_span_t;
+
+/* A growable array of spans.  Initialise with NA_NER_SPANS_INIT;
+ * na_ner_spans_release() frees it and leaves it empty and reusable. */
+typedef struct {
+    na_ner_span_t *items;
+    size_t count;
+    size_t cap;
+} na_ner_spans_t;
+
+#define NA_NER_SPANS_INIT { NULL, 0, 0 }
+
+void na_ner_spans_release(na_ner_spans_t *spans);
+
+/* ---- gazetteers ----
+ * Named lists of words and phrases ("countries", "first-names", ...) whose
+ * matches become features.  Phrases are tokenized with na_tokenize() and
+ * matched case-insensitively on whole tokens within a sentence, longest
+ * match first; at most NA_GAZETTEER_MAX_CLASSES classes and phrases of at
+ * most NA_GAZETTEER_MAX_WORDS tokens (longer ones are ignored).  A model
+ * refers to classes by name: a class it was not trained with is ignored,
+ * and one it was trained with but is missing just gives no features. */
+typedef struct na_gazetteer na_gazetteer_t;
+
+#define NA_GAZETTEER_MAX_CLASSES 16
+#define NA_GAZETTEER_MAX_WORDS 8
+
+/* Returns a new empty gazetteer; caller owns, free with
+ * na_gazetteer_free(). */
+na_gazetteer_t *na_gazetteer_create(void);
+
+/* Frees GAZ; NULL is accepted. */
+void na_gazetteer_free(na_gazetteer_t *gaz);
+
+/* Adds the LEN bytes at PHRASE to class CLS (a NUL-terminated name of
+ * 1..64 bytes, copied).  Returns NA_OK (also for a phrase of no tokens or
+ * too many, which is skipped), or NA_ERR_INVALID for a bad class name or
+ * when a new class would exceed NA_GAZETTEER_MAX_CLASSES. */
+na_status_t na_gazetteer_add(na_gazetteer_t *gaz, const char *cls, const char *phrase, size_t len,
+                             na_error_t *err);
+
+/* Adds names from the tab-separated lines of the LEN bytes at DATA to
+ * class CLS: field N (from 1) of a line is a name when bit N-1 of COLUMNS
+ * is set or when ALIASES_FROM is not 0 and N >= ALIASES_FROM; COLUMNS 0
+ * and ALIASES_FROM 0 mean the first field.  Lines starting with '#', empty
+ * fields and fields that are just "-" are skipped.  Returns as
+ * na_gazetteer_add(). */
+na_status_t na_gazetteer_add_lines(na_gazetteer_t *gaz, const char *cls, const char *data, size_t len,
+                                   uint32_t columns, unsigned aliases_from, na_error_t *err);
+
+/* Loads the gazetteer files that exist in DIR (config/gazetteer/, format
+ * in its README.md), each as the class named by the file name without its
+ * extension, taking the name and alias columns: countries.tsv (name,
+ * aliases from field 3), demonyms.tsv, regions.tsv (aliases from 5),
+ * cities.tsv (aliases from 6), leaders.tsv (full name, family name,
+ * aliases from 6), first-names.tsv, titles.txt, org-suffixes.txt and
+ * org-words.txt.  Missing files are skipped; *NFILES (may be NULL)
+ * receives how many were read.  Returns NA_OK, or NA_ERR_IO when an
+ * existing file cannot be read (ERR names it). */
+na_status_t na_gazetteer_load_dir(na_gazetteer_t *gaz, const char *dir, unsigned *nfiles,
+                                  na_error_t *err);
+
+/* Number of phrases in class CLS (0 when there is no such class). */
+size_t na_gazetteer_count(const na_gazetteer_t *gaz, const char *cls);
+
+/* ---- models ---- */
+typedef struct na_ner_model na_ner_model_t;
+
+/* Reads and checks the model file at PATH and stores a new model in *OUT
+ * (caller owns; free with na_ner_model_free()).  Returns NA_OK;
+ * NA_ERR_IO when the file cannot be read; NA_ERR_PARSE when it is not a
+ * model or has a format or feature version this build does not support
+ * (retrain it); NA_ERR_CORRUPT when its checksum or structure is wrong.
+ * *OUT is NULL on failure. */
+na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t *err);
+
+/* As na_ner_model_load(), from the LEN bytes at DATA (borrowed for the
+ * duration of the call only). */
+na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t **out, na_error_t *err);
+
+/* Appends the file form of MODEL to OUT. */
+void na_ner_model_serialize(const na_ner_model_t *model, na_buf_t *out);
+
+/* Frees MODEL; NULL is accepted. */
+void na_ner_model_free(na_ner_model_t *model);
+
+/* The info text recorded at training (borrowed; valid until the model is
+ * freed; never NULL). */
+const char *na_ner_model_info(const na_ner_model_t *model);
+
+/* Replaces the info text of MODEL with a copy of INFO (NULL: empty). */
+void na_ner_model_set_info(na_ner_model_t *model, const char *info);
+
+/* Number of gazetteer classes the model was trained with; *NAMES (may be
+ * NULL) receives their names (borrowed; valid until the model is freed). */
+size_t na_ner_model_gazetteer_classes(const na_ner_model_t *model, const char *const **names);
+
+/* Number of non-zero rows and of rows in the weight table. */
+size_t na_ner_model_rows(const na_ner_model_t *model, size_t *table_rows);
+
+/* ---- tagging ---- */
+
+/* Finds the entities in one document.  TEXT (LEN bytes, borrowed for the
+ * call) is the text that the NTOKS tokens at TOKS index, as produced by
+ * na_tokenize(); sentences start at tokens flagged NA_TOKEN_SENT_START
+ * (sentences over 1000 tokens are cut into pieces).  Pass the whole
+ * article in one call: how a word is written and tagged elsewhere in the
+ * document is part of the evidence.  GAZ may be NULL.  OUT is emptied
+ * first and receives the spans in text order, not overlapping.  Returns
+ * NA_OK, or NA_ERR_INVALID when MODEL or OUT is NULL, or a token lies
+ * outside TEXT. */
+na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, const char *text,
+                       size_t len, const na_token_t *toks, size_t ntoks, na_ner_spans_t *out,
+                       na_error_t *err);
+
+/* ---- training (used by ner-train) ----
+ * Documents are added once with their gold spans; each call to
+ * na_ner_trainer_epoch() makes one pass over them in a shuffled order that
+ * depends only on the seed and the epoch number. */
+typedef struct na_ner_trainer na_ner_trainer_t;
+
+/* Returns a new trainer with a table of 2^HASH_BITS rows (8..26) that
+ * computes gazetteer features from GAZ (may be NULL; borrowed until the
+ * trainer is freed).  Caller owns; free with na_ner_trainer_free(). */
+na_ner_trainer_t *na_ner_trainer_create(unsigned hash_bits, const na_gazetteer_t *gaz, uint64_t seed);
+
+/* Frees TR; NULL is accepted. */
+void na_ner_trainer_free(na_ner_trainer_t *tr);
+
+/* Adds one document: TEXT, LEN, TOKS and NTOKS as for na_ner_tag(), and
+ * its NGOLD entities GOLD (type and token range are used; they must be in
+ * order and not overlap).  Everything is copied or digested.  Returns
+ * NA_OK or NA_ERR_INVALID for spans out of range, out of order or
+ * overlapping. */
+na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t len,
+                               const na_token_t *toks, size_t ntoks, const na_ner_span_t *gold,
+                               size_t ngold, na_error_t *err);
+
+/* Makes training pass number EPOCH (from 1) and returns the number of
+ * tokens tagged wrongly during it. */
+size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch);
+
+/* Returns the averaged weights so far as a model (caller owns; free with
+ * na_ner_model_free()).  Weights whose magnitude is below PRUNE are
+ * dropped; INFO (may be NULL) is recorded in the model. */
+na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, const char *info);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
