@@ -1,30 +1,87 @@
-/* main.c - newsarc-search: keyword and faceted queries over a newsarc
- * database, as text for a terminal or JSON for scripts. */
+/* main.c - newsarc-search: keyword and faceted search over a newsarc
+ * database, and showing one stored article.
+ *
+ * A run does only what its query needs: the alias tables are read only
+ * when a field value must be normalised, facet slots are looked up only
+ * for the facets asked for, and only the articles on the page shown are
+ * decompressed (for their snippets), so start-up stays close to Xapian's
+ * own quest.  Everything printed goes through one printer (printer.h),
+ * whatever the format. */
+#include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ac-config.h"
-#include "article.h"
 #include "config.h"
 #include "parse.h"
 #include "printer.h"
 #include "query.h"
 #include "record.h"
 #include "schema.h"
+#include "utf8.h"
 #include "util.h"
 #include "xapian-c.h"
 
-/* Exit statuses, documented in newsarc-search(1) and README. */
-enum { EXIT_OK = 0, EXIT_NO_ARTICLE = 1, EXIT_USAGE = 2, EXIT_DATABASE = 3 };
+#define PROG "newsarc-search"
+#define SNIPPET_BYTES 200
+/* Text handed to Xapian for one snippet (see snippet_window()). */
+#define SNIPPET_WINDOW 280
+#define SNIPPET_LEAD 40
 
-enum { OPT_FORMAT = 256, OPT_FACET, OPT_FACET_SIZE, OPT_FILTER, OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_COUNT,
-       OPT_SHOW, OPT_RAW };
+/* Exit statuses, documented in newsarc-search(1) and README; every exit
+ * goes through status_to_exit() or names one of these. */
+enum {
+    SEARCH_EXIT_OK = 0,         /* the search ran, with or without matches */
+    SEARCH_EXIT_NO_ARTICLE = 1, /* --show: no article has that id */
+    SEARCH_EXIT_USAGE = 2,      /* usage, configuration or query syntax error */
+    SEARCH_EXIT_DATABASE = 3,   /* no database, or it cannot be read */
+    SEARCH_EXIT_OUTPUT = 74     /* standard output could not be written */
+};
+
+static int status_to_exit(na_status_t st)
+{
+    switch (st) {
+    case NA_OK: return SEARCH_EXIT_OK;
+    case NA_ERR_NOT_FOUND: return SEARCH_EXIT_NO_ARTICLE;
+    case NA_ERR_INVALID:
+    case NA_ERR_PARSE:
+    case NA_ERR_QUERY: return SEARCH_EXIT_USAGE;
+    case NA_ERR_IO: return SEARCH_EXIT_OUTPUT;
+    default: return SEARCH_EXIT_DATABASE;
+    }
+}
+
+typedef enum { SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST } sort_t;
+
+typedef struct {
+    na_strlist_t dbs;         /* -d, repeatable: shards searched as one */
+    const char *config;       /* -c */
+    bool quiet;               /* -q: no warnings, no header line */
+    int verbose;              /* -v: the parsed query and timings on stderr */
+    na_print_format_t format; /* --format */
+    na_strlist_t facets;      /* --facet, checked, without repeats */
+    unsigned facet_size;      /* --facet-size; 0: all values */
+    na_strlist_t filters;     /* --filter NAME=VALUE, checked */
+    sort_t sort;              /* --sort */
+    unsigned limit, offset;   /* --limit, --offset */
+    bool count;               /* --count */
+    const char *show;         /* --show ID */
+    bool raw;                 /* --raw */
+    char *query;              /* the QUERY words joined with spaces */
+} options_t;
+
+enum {
+    OPT_FORMAT = 256, OPT_FACET, OPT_FACET_SIZE, OPT_FILTER, OPT_SORT, OPT_LIMIT, OPT_OFFSET,
+    OPT_COUNT, OPT_SHOW, OPT_RAW
+};
 
 static const struct option long_options[] = {
     { "db", required_argument, NULL, 'd' },
@@ -46,84 +103,103 @@ static const struct option long_options[] = {
     { NULL, 0, NULL, 0 },
 };
 
-typedef enum { SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST } sort_t;
-
-typedef struct {
-    na_strlist_t dbs;
-    const char *config;
-    bool quiet;
-    int verbose;
-    bool json;
-    na_strlist_t facets;
-    unsigned facet_size;
-    na_strlist_t filters;
-    sort_t sort;
-    unsigned limit, offset;
-    bool count;
-    const char *show;
-    bool raw;
-    char *query;
-} options_t;
-
 static void usage(FILE *out)
 {
-    fputs("Usage: newsarc-search [OPTION]... [QUERY]...\n"
-          "       newsarc-search [OPTION]... --show ID\n"
-          "Search a newsarc database.\n"
+    fputs("Usage: " PROG " [OPTION]... [QUERY]...\n"
+          "       " PROG " [OPTION]... --show ID [--raw]\n"
+          "Search a newsarc database.  The QUERY words are joined with spaces; no QUERY\n"
+          "matches every article.\n"
           "\n"
-          "QUERY uses Xapian's syntax (AND OR NOT, +word -word, \"phrases\", wild*) with\n"
-          "the fields title: person: place: org: topic: source: id: and date:, which\n"
-          "takes YYYY, YYYY-MM, YYYY-MM-DD or a range A..B (either end may be empty).\n"
-          "An empty query matches every article.\n"
+          "Query syntax: words (stemmed), \"phrases\", AND OR NOT, +word -word, wild*,\n"
+          "and fields: title:WORD, person:NAME, place:NAME, org:NAME, topic:NAME,\n"
+          "source:NAME, year:YYYY, month:YYYY-MM, id:ID, date:D or date:A..B (D, A, B as\n"
+          "YYYY, YYYY-MM or YYYY-MM-DD; either end of a range may be empty).  Quote\n"
+          "names with blanks: place:\"United States\".\n"
           "\n"
-          "  -d, --db PATH          the database; repeat to search shards as one;\n"
-          "                         tcp:HOST:PORT for a remote xapian-tcpsrv\n"
-          "  -c, --config FILE      read this configuration file\n"
-          "      --format FMT       text (default) or json\n"
-          "      --facet NAME       count values among all matches: person, place, org,\n"
-          "                         topic, source, year, month (repeatable)\n"
-          "      --facet-size N     values shown per facet (default 10)\n"
-          "      --filter NAME=VAL  keep matches with this value (repeatable; values of\n"
-          "                         one facet are ORed, facets ANDed)\n"
-          "      --sort ORDER       relevance (default), newest or oldest\n"
-          "      --limit N          results to show (default 10)\n"
-          "      --offset N         results to skip (default 0)\n"
-          "      --count            print only the exact number of matches\n"
-          "      --show ID          print one article: metadata, then text\n"
-          "      --raw              with --show, the original bytes exactly as stored\n"
-          "  -q, --quiet            no warnings\n"
-          "  -v, --verbose          print the parsed query on standard error\n"
-          "  -h, --help             show this help and exit\n"
-          "  -V, --version          show the version and exit\n"
+          "  -d, --db PATH           the database (default: from the configuration);\n"
+          "                          repeat to search several as one; tcp:HOST:PORT for\n"
+          "                          one served by xapian-tcpsrv\n"
+          "  -c, --config FILE       read this configuration file\n"
+          "  -q, --quiet             no header line, no warnings\n"
+          "  -v, --verbose           print the parsed query and timings on stderr\n"
+          "      --format FMT        text (default) or json\n"
+          "      --facet NAME        count the values of NAME among all matches:\n"
+          "                          person, place, org, topic, source, year, month\n"
+          "                          (repeatable)\n"
+          "      --facet-size N      show the N most frequent values (default 10; 0: all)\n"
+          "      --filter NAME=VALUE keep only matches with this value (repeatable;\n"
+          "                          values of one NAME are ORed, names ANDed)\n"
+          "      --sort ORDER        relevance (default), newest or oldest\n"
+          "      --limit N           show N results (default 10)\n"
+          "      --offset N          skip the first N results\n"
+          "      --count             print only the exact number of matches\n"
+          "      --show ID           print the article ID: metadata, then text\n"
+          "      --raw               with --show: the original bytes exactly as stored\n"
+          "  -h, --help              show this help and exit\n"
+          "  -V, --version           show the version and exit\n"
           "\n"
-          "Exit status: 0 success (with or without matches), 1 no article with the\n"
-          "--show ID, 2 usage or query error, 3 database error.\n",
+          "Exit status: 0 the search ran (with or without matches), 1 --show found no\n"
+          "such article, 2 usage, configuration or query error, 3 database error,\n"
+          "74 output could not be written.\n",
           out);
 }
 
-__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("newsarc-search: error: ", stderr);
+    fputs(PROG ": error: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'newsarc-search --help' for more information.\n", stderr);
-    return EXIT_USAGE;
+    fputs("\nTry '" PROG " --help' for more information.\n", stderr);
+    return SEARCH_EXIT_USAGE;
 }
 
-static bool parse_uint(const char *s, unsigned max, unsigned *out)
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(PROG ": error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static bool parse_uint(const char *s, unsigned *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
     char *end;
     unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || *s == '-' || v > max)
+    if (errno || *end || v > UINT_MAX)
         return false;
     *out = (unsigned)v;
     return true;
 }
 
-/* Returns -1 to go on, or the exit status. */
+/* Checks a facet NAME and adds it to LIST once. */
+static bool add_facet(na_strlist_t *list, const char *name)
+{
+    if (!na_field_by_name(name))
+        return false;
+    na_strlist_add_unique(list, name);
+    return true;
+}
+
+static void options_release(options_t *o)
+{
+    na_strlist_clear(&o->dbs);
+    na_strlist_clear(&o->facets);
+    na_strlist_clear(&o->filters);
+    free(o->query);
+}
+
+/* Parses ARGV into O.  Returns -1 to go on, or the exit status when the
+ * program should stop now (after --help, --version or a usage error,
+ * already reported). */
 static int parse_options(int argc, char **argv, options_t *o)
 {
     memset(o, 0, sizeof *o);
@@ -131,42 +207,37 @@ static int parse_options(int argc, char **argv, options_t *o)
     o->limit = 10;
     opterr = 0;
     int c;
+    na_error_t err;
+    const na_field_info_t *field;
+    const char *value;
     while ((c = getopt_long(argc, argv, ":d:c:qvhV", long_options, NULL)) != -1) {
         switch (c) {
         case 'd': na_strlist_add(&o->dbs, optarg); break;
         case 'c': o->config = optarg; break;
         case 'q': o->quiet = true; break;
         case 'v': o->verbose++; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("newsarc-search %s (xapian %s)\n", PACKAGE_VERSION, na_x_version()); return EXIT_OK;
+        case 'h': usage(stdout); return SEARCH_EXIT_OK;
+        case 'V':
+            printf(PROG " %s (xapian %s)\n", PACKAGE_VERSION, na_x_version());
+            return SEARCH_EXIT_OK;
         case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                o->json = true;
-            else if (strcmp(optarg, "text") != 0)
+            if (!na_printer_format_from_name(optarg, &o->format))
                 return usage_error("unknown output format '%s' (text or json)", optarg);
             break;
         case OPT_FACET:
-            if (!na_field_by_name(optarg))
-                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month)", optarg);
-            na_strlist_add_unique(&o->facets, optarg);
+            if (!add_facet(&o->facets, optarg))
+                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month)",
+                                   optarg);
             break;
         case OPT_FACET_SIZE:
-            if (!parse_uint(optarg, 100000, &o->facet_size))
+            if (!parse_uint(optarg, &o->facet_size))
                 return usage_error("--facet-size takes a number, not '%s'", optarg);
             break;
-        case OPT_FILTER: {
-            const char *eq = strchr(optarg, '=');
-            char *name = eq ? strndup(optarg, (size_t)(eq - optarg)) : NULL;
-            bool known = name && (na_field_by_name(name) || strcmp(name, "id") == 0 || strcmp(name, "date") == 0);
-            free(name);
-            if (!eq || !eq[1])
-                return usage_error("--filter '%s': should be NAME=VALUE", optarg);
-            if (!known)
-                return usage_error("--filter '%s': unknown name (person, place, org, topic, source, year, "
-                                   "month, id, date)", optarg);
+        case OPT_FILTER:
+            if (na_query_filter_split(optarg, &field, &value, &err) != NA_OK)
+                return usage_error("%s", err.message);
             na_strlist_add(&o->filters, optarg);
             break;
-        }
         case OPT_SORT:
             if (strcmp(optarg, "relevance") == 0)
                 o->sort = SORT_RELEVANCE;
@@ -178,27 +249,31 @@ static int parse_options(int argc, char **argv, options_t *o)
                 return usage_error("unknown sort order '%s' (relevance, newest, oldest)", optarg);
             break;
         case OPT_LIMIT:
-            if (!parse_uint(optarg, 100000, &o->limit))
+            if (!parse_uint(optarg, &o->limit))
                 return usage_error("--limit takes a number, not '%s'", optarg);
             break;
         case OPT_OFFSET:
-            if (!parse_uint(optarg, 1000000000, &o->offset))
+            if (!parse_uint(optarg, &o->offset))
                 return usage_error("--offset takes a number, not '%s'", optarg);
             break;
         case OPT_COUNT: o->count = true; break;
-        case OPT_SHOW: o->show = optarg; break;
+        case OPT_SHOW:
+            if (!*optarg)
+                return usage_error("%s", "--show needs an article id");
+            o->show = optarg;
+            break;
         case OPT_RAW: o->raw = true; break;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (o->raw && !o->show)
-        return usage_error("%s", "--raw goes with --show ID");
-    if (o->show && (optind < argc || o->count || o->facets.count || o->filters.count))
-        return usage_error("%s", "--show ID takes no QUERY, --count, --facet or --filter");
+        return usage_error("%s", "--raw needs --show ID");
+    if (o->show && (optind < argc || o->count || o->filters.count))
+        return usage_error("%s", "--show ID takes no QUERY, --count or --filter");
     na_buf_t q = NA_BUF_INIT;
     for (int i = optind; i < argc; i++) {
-        if (q.len)
+        if (i > optind)
             na_buf_addc(&q, ' ');
         na_buf_adds(&q, argv[i]);
     }
@@ -206,254 +281,649 @@ static int parse_options(int argc, char **argv, options_t *o)
     return -1;
 }
 
-static void options_release(options_t *o)
+/* ---- the database ---- */
+
+/* One database of the -d list.  Blobs name compression dictionaries by an
+ * id that is only meaningful in their own database, and per-field slot
+ * counts differ between databases, so both are read shard by shard. */
+typedef struct {
+    const char *spec;
+    na_xdb_t *db;              /* the shard alone; for a single shard the search db */
+    bool own_db;
+    na_record_reader_t *reader;
+} shard_t;
+
+typedef struct {
+    const options_t *opts;
+    const na_config_t *cfg;
+    const char *const *specs;
+    size_t shard_count;
+    bool specs_from_config;
+    na_xdb_t *db;              /* all shards as one */
+    shard_t *shards;
+    na_printer_t *printer;
+    na_strlist_t words;        /* the query's words, for snippet windows */
+    struct timespec start;
+} search_t;
+
+static double ms_since(const struct timespec *t0)
 {
-    na_strlist_clear(&o->dbs);
-    na_strlist_clear(&o->facets);
-    na_strlist_clear(&o->filters);
-    free(o->query);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static double now_ms(void)
+static na_status_t open_database(search_t *s)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int db_error(na_status_t st, const char *what, const na_error_t *err)
-{
-    if (st == NA_ERR_QUERY || st == NA_ERR_INVALID) {
-        fprintf(stderr, "newsarc-search: error: %s\n", err->message);
-        return EXIT_USAGE;
+    na_error_t err;
+    for (size_t i = 0; i < s->shard_count; i++) {
+        const char *spec = s->specs[i];
+        struct stat sb;
+        if (strncmp(spec, "tcp:", 4) == 0 || stat(spec, &sb) == 0)
+            continue;
+        if (s->specs_from_config)
+            report("no database at '%s': run 'newsarc-index PATH...' to create it", spec);
+        else
+            report("no database at '%s': run 'newsarc-index -d %s PATH...' to create it", spec, spec);
+        return NA_ERR_DATABASE;
     }
-    fprintf(stderr, "newsarc-search: error: %s: %s\n", what, err->message);
-    return EXIT_DATABASE;
+    na_status_t st = na_xdb_open(s->specs, s->shard_count, &s->db, &err);
+    if (st) {
+        if (s->shard_count == 1)
+            report("cannot open database '%s': %s", s->specs[0], err.message);
+        else
+            report("cannot open the databases: %s", err.message);
+        return NA_ERR_DATABASE;
+    }
+    /* A database written by a newer layout would be misread: refuse it. */
+    char *version = NULL;
+    size_t len = 0;
+    st = na_xdb_get_metadata(s->db, NA_META_SCHEMA, &version, &len, &err);
+    if (st == NA_OK && len && (len != strlen(NA_SCHEMA_VERSION) ||
+                               memcmp(version, NA_SCHEMA_VERSION, len) != 0)) {
+        report("database '%s' has layout %.*s; this " PROG " reads layout %s", s->specs[0],
+               (int)len, version, NA_SCHEMA_VERSION);
+        st = NA_ERR_DATABASE;
+    } else if (st && st != NA_ERR_NOT_FOUND) {
+        report("cannot read database '%s': %s", s->specs[0], err.message);
+    } else {
+        st = NA_OK;
+    }
+    free(version);
+    if (st)
+        return NA_ERR_DATABASE;
+    s->shards = na_xcalloc(s->shard_count, sizeof *s->shards);
+    for (size_t i = 0; i < s->shard_count; i++)
+        s->shards[i].spec = s->specs[i];
+    if (s->shard_count == 1)
+        s->shards[0].db = s->db;
+    return NA_OK;
 }
 
-/* The body of a stored article, parsed again from its original bytes. */
-static char *stored_body(json_t *meta, const na_buf_t *raw)
+static void close_database(search_t *s)
 {
-    na_format_t format = na_format_from_name(na_meta_str(meta, "format"));
-    if (format == NA_FORMAT_AUTO)
-        return NULL;
+    for (size_t i = 0; s->shards && i < s->shard_count; i++) {
+        na_record_reader_free(s->shards[i].reader);
+        if (s->shards[i].own_db)
+            na_xdb_close(s->shards[i].db);
+    }
+    free(s->shards);
+    na_xdb_close(s->db);
+}
+
+/* Shard I on its own, opened on first use. */
+static na_status_t shard_db(search_t *s, size_t i, na_xdb_t **out, na_error_t *err)
+{
+    shard_t *sh = &s->shards[i];
+    if (!sh->db) {
+        na_status_t st = na_xdb_open(&sh->spec, 1, &sh->db, err);
+        if (st) {
+            char reason[sizeof err->message];
+            snprintf(reason, sizeof reason, "%s", err->message);
+            return na_error_set(err, st, "%s: %s", sh->spec, reason);
+        }
+        sh->own_db = true;
+    }
+    *out = sh->db;
+    return NA_OK;
+}
+
+/* Appends the original bytes of the article whose document data is VIEW
+ * and whose docid in the combined database is DOCID. */
+static na_status_t read_raw(search_t *s, na_docid_t docid, const na_record_view_t *view,
+                            na_buf_t *out, na_error_t *err)
+{
+    /* Xapian interleaves the docids of several databases: the shard of
+     * docid d is (d - 1) mod n. */
+    size_t i = s->shard_count > 1 ? (size_t)(docid - 1) % s->shard_count : 0;
+    shard_t *sh = &s->shards[i];
+    if (!sh->reader) {
+        na_xdb_t *db;
+        na_status_t st = shard_db(s, i, &db, err);
+        if (st)
+            return st;
+        sh->reader = na_record_reader_new(db);
+    }
+    return na_record_reader_raw(sh->reader, view, out, err);
+}
+
+/* ---- metadata ---- */
+
+/* An article's metadata JSON, held while the printer borrows from it. */
+typedef struct {
+    json_t *json;
+    na_pr_meta_t meta;
+    const char **lists[6];
+    na_pr_pair_t *extra;
+    na_strlist_t owned; /* extra values that were not strings, as JSON */
+} meta_t;
+
+static const char *meta_str(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static void meta_list(meta_t *m, int n, const char *key, na_pr_list_t *out)
+{
+    json_t *a = json_object_get(m->json, key);
+    size_t count = json_is_array(a) ? json_array_size(a) : 0;
+    const char **items = na_xcalloc(count ? count : 1, sizeof *items);
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *v = json_string_value(json_array_get(a, i));
+        if (v)
+            items[k++] = v;
+    }
+    m->lists[n] = items;
+    out->items = items;
+    out->count = k;
+}
+
+/* Reads the LEN bytes of metadata JSON at DATA into M; false when they
+ * are not a JSON object (M is then empty but usable). */
+static bool meta_load(meta_t *m, const char *data, size_t len)
+{
+    memset(m, 0, sizeof *m);
+    m->json = json_loadb(data, len, 0, NULL);
+    bool ok = json_is_object(m->json);
+    if (!ok) {
+        json_decref(m->json);
+        m->json = json_object();
+    }
+    na_pr_meta_t *p = &m->meta;
+    p->id = meta_str(m->json, "id");
+    p->title = meta_str(m->json, "title");
+    p->date = meta_str(m->json, "date");
+    p->source = meta_str(m->json, "source");
+    p->url = meta_str(m->json, "url");
+    p->language = meta_str(m->json, "language");
+    p->dateline = meta_str(m->json, "dateline");
+    p->format = meta_str(m->json, "format");
+    p->file = meta_str(m->json, "file");
+    meta_list(m, 0, "authors", &p->authors);
+    meta_list(m, 1, "people", &p->people);
+    meta_list(m, 2, "places", &p->places);
+    meta_list(m, 3, "orgs", &p->orgs);
+    meta_list(m, 4, "topics", &p->topics);
+    meta_list(m, 5, "exchanges", &p->exchanges);
+    json_t *extra = json_object_get(m->json, "extra");
+    if (json_is_object(extra) && json_object_size(extra)) {
+        m->extra = na_xcalloc(json_object_size(extra), sizeof *m->extra);
+        const char *key;
+        json_t *v;
+        json_object_foreach(extra, key, v) {
+            const char *text = json_string_value(v);
+            if (!text) {
+                char *dumped = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+                if (!dumped)
+                    continue;
+                na_strlist_take(&m->owned, dumped);
+                text = dumped;
+            }
+            m->extra[p->extra_count].key = key;
+            m->extra[p->extra_count].value = text;
+            p->extra_count++;
+        }
+        p->extra = m->extra;
+    }
+    return ok;
+}
+
+static void meta_release(meta_t *m)
+{
+    for (size_t i = 0; i < sizeof m->lists / sizeof *m->lists; i++)
+        free(m->lists[i]);
+    free(m->extra);
+    na_strlist_clear(&m->owned);
+    json_decref(m->json);
+    memset(m, 0, sizeof *m);
+}
+
+/* Parses RAW again as the format it was indexed as and returns its text
+ * (caller frees), or NULL. */
+static char *article_body(const char *format, const na_buf_t *raw, size_t *len)
+{
+    na_format_t f = format ? na_format_from_name(format) : NA_FORMAT_AUTO;
+    const unsigned char *bytes = (const unsigned char *)raw->data;
+    if (f == NA_FORMAT_AUTO)
+        f = na_parse_detect("", bytes, raw->len);
     na_article_t *a = NULL;
-    if (na_parse_one(format, (const unsigned char *)raw->data, raw->len, &a, NULL) != NA_OK)
-        return NULL;
-    char *body = a->body;
-    a->body = NULL;
+    char *body = NULL;
+    if (na_parse_one(f, bytes, raw->len, &a, NULL) == NA_OK && a->body) {
+        body = a->body;
+        a->body = NULL;
+        *len = strlen(body);
+    }
     na_article_free(a);
     return body;
 }
 
-/* Decodes document data into its metadata and, when wanted, raw bytes. */
-static na_status_t open_record(na_record_reader_t *reader, const char *data, size_t len, json_t **meta,
-                               na_buf_t *raw, na_error_t *err)
+static void warning(const search_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warning(const search_t *s, const char *fmt, ...)
 {
-    na_record_view_t view;
-    na_status_t st = na_record_decode(data, len, &view, err);
-    if (st)
-        return st;
-    json_error_t jerr;
-    *meta = json_loadb(view.meta, view.meta_len, 0, &jerr);
-    if (!*meta)
-        return na_error_set(err, NA_ERR_CORRUPT, "stored metadata is not JSON: %s", jerr.text);
-    return raw ? na_record_reader_raw(reader, &view, raw, err) : NA_OK;
+    if (s->opts->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(PROG ": warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
 }
 
-static int show_article(na_xdb_t *db, const options_t *o, na_printer_t *printer)
+/* ---- snippets ---- */
+
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Does the word at TEXT look like a form of the query word W?  A stem
+ * shares most of its word's start ("prices", "priced": "pric"); this only
+ * chooses where to look, Xapian decides what matches. */
+static bool looks_like(const char *text, size_t avail, const char *w)
+{
+    size_t len = strlen(w);
+    size_t k = len <= 4 ? len : (len - 3 > 4 ? len - 3 : 4);
+    if (k > avail)
+        return false;
+    for (size_t i = 0; i < k; i++)
+        if (na_ascii_lower((unsigned char)text[i]) != (unsigned char)w[i])
+            return false;
+    return true;
+}
+
+/* Chooses the part of BODY to make a snippet from.  Xapian's snippet
+ * stems every word of the text it is given and weighs each against the
+ * database, which for a whole article costs more than the search itself;
+ * so it is given about SNIPPET_WINDOW bytes around the stretch where most
+ * of the query's words appear, and picks and highlights within that. */
+static void snippet_window(const search_t *s, const char *body, size_t len, size_t *start,
+                           size_t *wlen)
+{
+    *start = 0;
+    *wlen = len;
+    if (len <= SNIPPET_WINDOW)
+        return;
+    enum { MAX_HITS = 64 };
+    size_t pos[MAX_HITS];
+    unsigned which[MAX_HITS];
+    size_t hits = 0;
+    size_t nwords = s->words.count < 32 ? s->words.count : 32;
+    for (size_t i = 0; i < len && hits < MAX_HITS && nwords; i++) {
+        if (!is_word_byte((unsigned char)body[i]) || (i && is_word_byte((unsigned char)body[i - 1])))
+            continue;
+        for (size_t w = 0; w < nwords; w++)
+            if (looks_like(body + i, len - i, s->words.items[w])) {
+                pos[hits] = i;
+                which[hits++] = 1u << w;
+                break;
+            }
+    }
+    /* The hit whose window holds the most different words, first on ties. */
+    size_t best = 0;
+    int best_n = 0;
+    for (size_t i = 0; i < hits; i++) {
+        unsigned seen = 0;
+        for (size_t j = i; j < hits && pos[j] < pos[i] + SNIPPET_WINDOW - SNIPPET_LEAD; j++)
+            seen |= which[j];
+        int n = __builtin_popcount(seen);
+        if (n > best_n) {
+            best_n = n;
+            best = pos[i];
+        }
+    }
+    size_t a = best > SNIPPET_LEAD ? best - SNIPPET_LEAD : 0;
+    if (a) { /* start after a blank, never inside a word or a character */
+        while (a < best && !na_is_space((unsigned char)body[a]))
+            a++;
+        while (a < best && na_is_space((unsigned char)body[a]))
+            a++;
+    }
+    size_t b = a + SNIPPET_WINDOW;
+    if (b >= len) {
+        b = len;
+    } else {
+        while (b > a && !na_is_space((unsigned char)body[b]))
+            b--;
+        if (b == a)
+            b = a + SNIPPET_WINDOW < len ? a + SNIPPET_WINDOW : len;
+    }
+    *start = a;
+    *wlen = b - a;
+}
+
+/* Xapian's snippet of BODY for the query, as plain text with the
+ * printer's highlighting; NULL when there is no text. */
+static char *make_snippet(search_t *s, na_xmset_t *mset, const char *body, size_t len,
+                          na_error_t *err)
+{
+    size_t a, n;
+    snippet_window(s, body, len, &a, &n);
+    char *hl = NULL;
+    if (na_xmset_snippet(mset, body + a, n, SNIPPET_BYTES, s->cfg->language, s->printer->hl_start,
+                         s->printer->hl_end, "...", &hl, err) != NA_OK)
+        return NULL;
+    char *plain = na_printer_plain_snippet(hl);
+    free(hl);
+    if (!*plain)
+        return plain;
+    /* Xapian marks cuts within what it was given; mark the window's own. */
+    bool cut_start = a > 0 && strncmp(plain, "...", 3) != 0;
+    size_t plen = strlen(plain);
+    bool cut_end = a + n < len && (plen < 3 || strcmp(plain + plen - 3, "...") != 0);
+    if (!cut_start && !cut_end)
+        return plain;
+    char *marked = na_xasprintf("%s%s%s", cut_start ? "..." : "", plain, cut_end ? "..." : "");
+    free(plain);
+    return marked;
+}
+
+/* ---- searching ---- */
+
+/* The value slots holding FIELD's values.  A multi-valued field uses as
+ * many slots as its most-tagged article had, which the indexer records
+ * per database; the most any shard uses is counted. */
+static na_status_t facet_slots(search_t *s, const na_field_info_t *f, na_slot_t *slots,
+                               size_t *count, na_error_t *err)
+{
+    *count = 0;
+    if (!f->multi) {
+        slots[0] = f->slot;
+        *count = 1;
+        return NA_OK;
+    }
+    char key[64];
+    snprintf(key, sizeof key, NA_META_SLOTS_FMT, f->name);
+    size_t used = 0;
+    for (size_t i = 0; i < s->shard_count; i++) {
+        na_xdb_t *db;
+        na_status_t st = shard_db(s, i, &db, err);
+        char *v = NULL;
+        size_t len = 0;
+        if (st == NA_OK)
+            st = na_xdb_get_metadata(db, key, &v, &len, err);
+        if (st == NA_ERR_NOT_FOUND)
+            st = NA_OK;
+        size_t n = v ? strtoul(v, NULL, 10) : 0;
+        free(v);
+        if (st)
+            return st;
+        if (n > used)
+            used = n;
+    }
+    if (used > NA_MAX_FIELD_VALUES)
+        used = NA_MAX_FIELD_VALUES;
+    for (size_t i = 0; i < used; i++)
+        slots[i] = f->slot + (na_slot_t)i;
+    *count = used;
+    return NA_OK;
+}
+
+static na_status_t print_result(search_t *s, na_xmset_t *mset, size_t i, na_error_t *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    na_status_t st = na_xmset_data(mset, i, &data, &len, err);
+    if (st)
+        return st;
+    na_docid_t docid = na_xmset_docid(mset, i);
+    na_record_view_t view;
+    meta_t meta;
+    bool readable = na_record_decode(data, len, &view, err) == NA_OK;
+    if (!meta_load(&meta, readable ? view.meta : "", readable ? view.meta_len : 0))
+        warning(s, "document %u: unreadable metadata", docid);
+
+    /* The snippet comes from the article's text, which is not in the
+     * index: decompress the stored original and parse it again. */
+    char *snippet = NULL;
+    na_buf_t raw = NA_BUF_INIT;
+    na_error_t why;
+    if (readable && read_raw(s, docid, &view, &raw, &why) == NA_OK) {
+        size_t blen = 0;
+        char *body = article_body(meta.meta.format, &raw, &blen);
+        if (body)
+            snippet = make_snippet(s, mset, body, blen, &why);
+        free(body);
+    } else if (readable) {
+        warning(s, "'%s': no snippet: %s", meta.meta.id ? meta.meta.id : "?", why.message);
+    }
+    na_buf_release(&raw);
+
+    na_pr_result_t r = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &meta.meta, snippet };
+    s->printer->result(s->printer, &r);
+    free(snippet);
+    meta_release(&meta);
+    free(data);
+    return NA_OK;
+}
+
+static na_status_t print_facet(search_t *s, na_xenquire_t *enq, const char *name, int index,
+                               na_error_t *err)
+{
+    na_xfacet_count_t *values = NULL;
+    size_t n = 0;
+    if (index >= 0) {
+        na_status_t st = na_xenquire_facet(enq, index, s->opts->facet_size, &values, &n, err);
+        if (st)
+            return st;
+    }
+    s->printer->facet_begin(s->printer, name);
+    for (size_t i = 0; i < n; i++)
+        s->printer->facet_value(s->printer, values[i].value, values[i].count);
+    s->printer->facet_end(s->printer);
+    na_xfacet_free(values, n);
+    return NA_OK;
+}
+
+static na_status_t run_search(search_t *s, const na_strlist_t *facets)
+{
+    const options_t *o = s->opts;
+    na_error_t err;
+    na_error_clear(&err);
+    na_xquery_t *q = NULL;
+    na_status_t st = na_query_build(s->db, s->cfg, o->query, (const char *const *)o->filters.items,
+                                    o->filters.count, &q, &err);
+    if (st) {
+        report("%s", err.message);
+        /* An alias table that cannot be read is a configuration error. */
+        return st == NA_ERR_IO ? NA_ERR_PARSE : st;
+    }
+    na_query_words(o->query, &s->words);
+    if (o->verbose) {
+        char *d = na_xquery_describe(q);
+        fprintf(stderr, PROG ": query: %s\n", d ? d : "?");
+        free(d);
+    }
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    int *facet_index = na_xcalloc(facets->count + 1, sizeof *facet_index);
+    st = na_xenquire_new(s->db, &enq, &err);
+    if (st == NA_OK) {
+        na_xenquire_set_query(enq, q);
+        if (o->sort != SORT_RELEVANCE)
+            na_xenquire_set_sort(enq, NA_SLOT_DATE, o->sort == SORT_NEWEST);
+    }
+    for (size_t i = 0; st == NA_OK && !o->count && i < facets->count; i++) {
+        na_slot_t slots[NA_MAX_FIELD_VALUES];
+        size_t n = 0;
+        st = facet_slots(s, na_field_by_name(facets->items[i]), slots, &n, &err);
+        facet_index[i] = n ? na_xenquire_add_facet(enq, slots, n) : -1;
+    }
+    /* EXACT: every match is visited, so the total and facets are exact. */
+    if (st == NA_OK)
+        st = na_xenquire_run(enq, o->count ? 0 : o->offset, o->count ? 0 : o->limit, true, &mset, &err);
+    if (st == NA_OK && o->count) {
+        if (o->verbose)
+            fprintf(stderr, PROG ": %u matches in %.2f ms\n", na_xmset_total(mset), ms_since(&s->start));
+        s->printer->count(s->printer, o->query, na_xmset_total(mset));
+    } else if (st == NA_OK) {
+        na_pr_search_t summary = { o->query, na_xmset_total(mset), o->offset, o->limit };
+        s->printer->search_begin(s->printer, &summary);
+        for (size_t i = 0; st == NA_OK && i < na_xmset_size(mset); i++)
+            st = print_result(s, mset, i, &err);
+        for (size_t i = 0; st == NA_OK && i < facets->count; i++)
+            st = print_facet(s, enq, facets->items[i], facet_index[i], &err);
+        if (st == NA_OK) {
+            double ms = ms_since(&s->start);
+            if (o->verbose)
+                fprintf(stderr, PROG ": %u matches in %.2f ms\n", summary.total, ms);
+            s->printer->search_end(s->printer, ms);
+        }
+    }
+    if (st)
+        report("%s", err.message);
+    free(facet_index);
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    na_xquery_free(q);
+    return st ? NA_ERR_DATABASE : NA_OK;
+}
+
+/* ---- --show ---- */
+
+static na_status_t show_article(search_t *s, const char *id)
 {
     na_error_t err;
-    char *term = na_xasprintf("%s%s", NA_PREFIX_ID, o->show);
-    na_docid_t docid;
-    na_status_t st = na_xdb_find(db, term, &docid, &err);
+    na_error_clear(&err);
+    char *term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
+    na_docid_t docid = 0;
+    na_status_t st = na_xdb_find(s->db, term, &docid, &err);
     free(term);
     if (st == NA_ERR_NOT_FOUND) {
-        fprintf(stderr, "newsarc-search: error: no article with id '%s'\n", o->show);
-        return EXIT_NO_ARTICLE;
+        report("no article with id '%s'", id);
+        return NA_ERR_NOT_FOUND;
     }
     char *data = NULL;
     size_t len = 0;
-    if (st == NA_OK)
-        st = na_xdb_get_data(db, docid, &data, &len, &err);
-    json_t *meta = NULL;
+    na_record_view_t view;
     na_buf_t raw = NA_BUF_INIT;
-    na_record_reader_t *reader = na_record_reader_new(db);
     if (st == NA_OK)
-        st = open_record(reader, data, len, &meta, &raw, &err);
-    int rc = EXIT_OK;
-    if (st) {
-        rc = db_error(st, o->show, &err);
-    } else if (o->raw) {
-        if (fwrite(raw.data, 1, raw.len, stdout) != raw.len)
-            rc = EXIT_DATABASE;
-    } else {
-        char *body = stored_body(meta, &raw);
-        printer->article(printer, meta, body);
-        free(body);
-    }
-    json_decref(meta);
-    na_buf_release(&raw);
-    na_record_reader_free(reader);
-    free(data);
-    return rc;
-}
-
-/* The slots a facet's values are kept in: a multi-valued field uses as
- * many consecutive slots as its longest list (recorded in metadata). */
-static size_t facet_slots(na_xdb_t *db, const na_field_info_t *fi, na_slot_t *slots)
-{
-    if (!fi->multi) {
-        slots[0] = fi->slot;
-        return 1;
-    }
-    char key[64], *val = NULL;
-    size_t len = 0, n = 0;
-    snprintf(key, sizeof key, NA_META_SLOTS_FMT, fi->name);
-    if (na_xdb_get_metadata(db, key, &val, &len, NULL) == NA_OK)
-        n = strtoul(val, NULL, 10);
-    free(val);
-    if (n > NA_MAX_FIELD_VALUES)
-        n = NA_MAX_FIELD_VALUES;
-    for (size_t i = 0; i < n; i++)
-        slots[i] = fi->slot + (na_slot_t)i;
-    return n;
-}
-
-static int run_search(na_xdb_t *db, const options_t *o, const na_config_t *cfg, na_printer_t *printer,
-                      double start)
-{
-    na_error_t err;
-    na_query_builder_t *qb = NULL;
-    na_xquery_t *query = NULL;
-    na_xenquire_t *enq = NULL;
-    na_xmset_t *mset = NULL;
-    na_record_reader_t *reader = NULL;
-    int rc = EXIT_OK;
-
-    na_status_t st = na_query_builder_new(db, cfg, &qb, &err);
+        st = na_xdb_get_data(s->db, docid, &data, &len, &err);
     if (st == NA_OK)
-        st = na_query_build(qb, o->query, o->filters.items, o->filters.count, &query, &err);
+        st = na_record_decode(data, len, &view, &err);
+    if (st == NA_OK)
+        st = read_raw(s, docid, &view, &raw, &err);
     if (st) {
-        rc = db_error(st, "query", &err);
-        goto out;
-    }
-    if (o->verbose) {
-        char *d = na_xquery_describe(query);
-        fprintf(stderr, "newsarc-search: %s\n", d ? d : "?");
-        free(d);
-    }
-    st = na_xenquire_new(db, &enq, &err);
-    if (st) {
-        rc = db_error(st, "search", &err);
-        goto out;
-    }
-    na_xenquire_set_query(enq, query);
-    if (o->sort != SORT_RELEVANCE)
-        na_xenquire_set_sort(enq, NA_SLOT_DATE, o->sort == SORT_NEWEST);
-
-    const na_strlist_t *facets = o->facets.count ? &o->facets : &cfg->facets;
-    int facet_ids[NA_FIELD_COUNT];
-    size_t facet_count = 0;
-    if (!o->count) {
-        for (size_t i = 0; i < facets->count && facet_count < NA_FIELD_COUNT; i++) {
-            na_slot_t slots[NA_MAX_FIELD_VALUES];
-            size_t n = facet_slots(db, na_field_by_name(facets->items[i]), slots);
-            facet_ids[facet_count++] = na_xenquire_add_facet(enq, slots, n);
-        }
-    }
-    st = na_xenquire_run(enq, o->count ? 0 : o->offset, o->count ? 0 : o->limit, true, &mset, &err);
-    if (st) {
-        rc = db_error(st, "search", &err);
-        goto out;
-    }
-    unsigned total = na_xmset_total(mset);
-    if (o->count) {
-        printer->count(printer, o->query, total);
-        goto out;
-    }
-    na_search_info_t info = { o->query, total, o->offset, o->limit, o->quiet };
-    printer->begin(printer, &info);
-    reader = na_record_reader_new(db);
-    for (size_t i = 0; i < na_xmset_size(mset); i++) {
-        char *data = NULL, *snippet = NULL, *body = NULL;
-        size_t len = 0;
-        json_t *meta = NULL;
-        na_buf_t raw = NA_BUF_INIT;
-        st = na_xmset_data(mset, i, &data, &len, &err);
-        if (st == NA_OK)
-            st = open_record(reader, data, len, &meta, &raw, &err);
-        if (st == NA_OK) {
-            body = stored_body(meta, &raw);
-            if (body)
-                na_xmset_snippet(mset, body, strlen(body), 200, cfg->language, printer->hl_start,
-                                 printer->hl_end, "...", &snippet, NULL);
-            na_hit_t hit = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), meta, snippet };
-            printer->hit(printer, &hit);
-        } else if (!o->quiet) {
-            fprintf(stderr, "newsarc-search: warning: result %zu: %s\n", i + 1, err.message);
-        }
-        json_decref(meta);
-        na_buf_release(&raw);
-        free(body);
-        free(snippet);
+        report("article '%s': %s", id, err.message);
         free(data);
+        na_buf_release(&raw);
+        return NA_ERR_DATABASE;
     }
-    for (size_t f = 0; f < facet_count; f++) {
-        na_xfacet_count_t *counts = NULL;
-        size_t n = 0;
-        if (na_xenquire_facet(enq, facet_ids[f], o->facet_size, &counts, &n, &err) == NA_OK)
-            printer->facet(printer, facets->items[f], counts, n);
-        na_xfacet_free(counts, n);
+    if (s->opts->raw) {
+        /* Byte-exact: fwrite, never a string function, so NULs and
+         * invalid UTF-8 pass through. */
+        fwrite(raw.data, 1, raw.len, s->printer->out);
+    } else {
+        meta_t meta;
+        if (!meta_load(&meta, view.meta, view.meta_len))
+            warning(s, "article '%s': unreadable metadata", id);
+        if (!meta.meta.id)
+            meta.meta.id = id;
+        size_t blen = 0;
+        char *body = article_body(meta.meta.format, &raw, &blen);
+        if (!body) { /* show what was stored rather than nothing */
+            body = na_utf8_sanitize(raw.data, raw.len);
+            blen = strlen(body);
+        }
+        s->printer->article(s->printer, &meta.meta, body, blen);
+        free(body);
+        meta_release(&meta);
     }
-    printer->end(printer, now_ms() - start);
-out:
-    na_record_reader_free(reader);
-    na_xmset_free(mset);
-    na_xenquire_free(enq);
-    na_xquery_free(query);
-    na_query_builder_free(qb);
-    return rc;
+    free(data);
+    na_buf_release(&raw);
+    return NA_OK;
+}
+
+/* ---- main ---- */
+
+/* Bold on a terminal unless the user opted out (https://no-color.org). */
+static bool want_highlight(const options_t *o)
+{
+    const char *no_color = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    return o->format == NA_PRINT_TEXT && isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+           !(term && strcmp(term, "dumb") == 0);
 }
 
 int main(int argc, char **argv)
 {
-    double start = now_ms();
-    options_t o;
-    int rc = parse_options(argc, argv, &o);
+    search_t s;
+    memset(&s, 0, sizeof s);
+    clock_gettime(CLOCK_MONOTONIC, &s.start);
+
+    options_t opts;
+    int rc = parse_options(argc, argv, &opts);
     if (rc >= 0) {
-        options_release(&o);
+        options_release(&opts);
         return rc;
     }
     na_config_t cfg;
     na_error_t err;
-    if (na_config_load(&cfg, o.config, &err) != NA_OK) {
-        fprintf(stderr, "newsarc-search: error: %s\n", err.message);
-        options_release(&o);
-        return EXIT_USAGE;
+    if (na_config_load(&cfg, opts.config, &err) != NA_OK) {
+        report("%s", err.message);
+        options_release(&opts);
+        return status_to_exit(NA_ERR_PARSE); /* any configuration failure */
     }
-    if (!o.dbs.count)
-        na_strlist_add(&o.dbs, cfg.database);
+    na_status_t st = NA_OK;
+    /* Facets asked for on the command line, else the configuration's. */
+    na_strlist_t facets = NA_STRLIST_INIT;
+    const na_strlist_t *want = opts.facets.count ? &opts.facets : &cfg.facets;
+    for (size_t i = 0; i < want->count && st == NA_OK; i++)
+        if (!add_facet(&facets, want->items[i])) {
+            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month)",
+                   cfg.file ? cfg.file : "configuration", want->items[i]);
+            st = NA_ERR_PARSE;
+        }
 
-    na_xdb_t *db = NULL;
-    na_printer_t *printer = o.json ? na_printer_json_new(stdout) : na_printer_text_new(stdout, isatty(STDOUT_FILENO));
-    na_status_t st = na_xdb_open((const char *const *)o.dbs.items, o.dbs.count, &db, &err);
-    if (st == NA_ERR_NOT_FOUND) {
-        fprintf(stderr, "newsarc-search: error: no database at '%s': run 'newsarc-index -d %s PATH...' to create it\n",
-                o.dbs.items[0], o.dbs.items[0]);
-        rc = EXIT_DATABASE;
-        goto out;
-    } else if (st) {
-        rc = db_error(st, o.dbs.items[0], &err);
-        goto out;
+    s.opts = &opts;
+    s.cfg = &cfg;
+    if (opts.dbs.count) {
+        s.specs = (const char *const *)opts.dbs.items;
+        s.shard_count = opts.dbs.count;
+    } else {
+        s.specs = (const char *const *)&cfg.database;
+        s.shard_count = 1;
+        s.specs_from_config = true;
     }
-    rc = o.show ? show_article(db, &o, printer) : run_search(db, &o, &cfg, printer, start);
-out:
-    if (fflush(stdout) != 0 && rc == EXIT_OK)
-        rc = EXIT_DATABASE;
-    na_xdb_close(db);
-    printer->free(printer);
+    if (st == NA_OK)
+        st = open_database(&s);
+    if (st == NA_OK) {
+        na_printer_options_t popts = { want_highlight(&opts), opts.quiet };
+        s.printer = na_printer_new(opts.format, stdout, &popts);
+        st = opts.show ? show_article(&s, opts.show) : run_search(&s, &facets);
+        int e = na_printer_flush(s.printer);
+        if (e) {
+            report("cannot write the output: %s", strerror(e));
+            if (st == NA_OK)
+                st = NA_ERR_IO;
+        }
+    }
+    na_printer_free(s.printer);
+    close_database(&s);
+    na_strlist_clear(&s.words);
+    na_strlist_clear(&facets);
     na_config_release(&cfg);
-    options_release(&o);
-    return rc;
+    options_release(&opts);
+    return status_to_exit(st);
 }

@@ -1,105 +1,185 @@
-/* printer-json.c - results as one JSON object, for scripts and search
- * pages.  Written with jansson, so escaping is never done by hand. */
-#include <string.h>
-
+/* printer-json.c - newsarc-search's output for programs: one JSON object
+ * per run, built with jansson and written at the end (shapes in
+ * printer.h).  Every key is always present, so a consumer need not test
+ * for it: absent strings are null, absent lists []. */
 #include "printer.h"
 
-static json_t *list_or_empty(json_t *meta, const char *key)
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "util.h"
+
+typedef struct {
+    na_printer_t base;
+    json_t *root;   /* the search object being built */
+    json_t *facet;  /* the facet list being filled */
+} json_printer_t;
+
+/* A JSON string of the LEN bytes at S, or null for NULL.  jansson refuses
+ * invalid UTF-8; stored text is valid, but a damaged record must not lose
+ * the key, so such bytes are converted rather than dropped. */
+static json_t *jstrn(const char *s, size_t len)
 {
-    json_t *v = json_object_get(meta, key);
-    return json_is_array(v) ? json_incref(v) : json_array();
+    if (!s)
+        return json_null();
+    json_t *j = json_stringn(s, len);
+    if (!j) {
+        char *clean = na_utf8_sanitize(s, len);
+        j = json_string(clean);
+        free(clean);
+    }
+    return j ? j : json_null();
 }
 
-static void json_begin(na_printer_t *p, const na_search_info_t *info)
+static json_t *jstr(const char *s)
 {
-    p->doc = json_pack("{s:i, s:s, s:I, s:I, s:I, s:[], s:{}}", "format_version", NA_JSON_FORMAT_VERSION,
-                       "query", info->query, "total", (json_int_t)info->total, "offset", (json_int_t)info->offset,
-                       "limit", (json_int_t)info->limit, "results", "facets");
+    return jstrn(s, s ? strlen(s) : 0);
 }
 
-static json_t *str_or_null(json_t *meta, const char *key)
+static json_t *jlist(const na_pr_list_t *list)
 {
-    const char *s = na_meta_str(meta, key);
-    return *s ? json_string(s) : json_null();
+    json_t *a = json_array();
+    for (size_t i = 0; i < list->count; i++)
+        json_array_append_new(a, jstr(list->items[i]));
+    return a;
 }
 
-static void json_hit(na_printer_t *p, const na_hit_t *h)
+static json_t *new_root(void)
 {
-    char day[11];
-    na_meta_day(h->meta, day);
-    json_t *r = json_object();
-    json_object_set_new(r, "id", str_or_null(h->meta, "id"));
-    json_object_set_new(r, "rank", json_integer(h->rank));
-    json_object_set_new(r, "score", json_real(h->score));
-    json_object_set_new(r, "date", *day ? json_string(day) : json_null());
-    json_object_set_new(r, "title", str_or_null(h->meta, "title"));
-    json_object_set_new(r, "source", str_or_null(h->meta, "source"));
-    json_object_set_new(r, "url", str_or_null(h->meta, "url"));
-    json_object_set_new(r, "people", list_or_empty(h->meta, "people"));
-    json_object_set_new(r, "places", list_or_empty(h->meta, "places"));
-    json_object_set_new(r, "orgs", list_or_empty(h->meta, "orgs"));
-    json_object_set_new(r, "topics", list_or_empty(h->meta, "topics"));
-    json_object_set_new(r, "snippet", h->snippet ? json_string(h->snippet) : json_null());
-    json_array_append_new(json_object_get(p->doc, "results"), r);
+    json_t *o = json_object();
+    json_object_set_new(o, "format_version", json_integer(NA_PRINTER_FORMAT_VERSION));
+    return o;
 }
 
-static void json_facet(na_printer_t *p, const char *name, const na_xfacet_count_t *counts, size_t n)
+static void dump(na_printer_t *p, json_t *o)
 {
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:I}", "value", counts[i].value, "count",
-                                             (json_int_t)counts[i].count));
-    json_object_set_new(json_object_get(p->doc, "facets"), name, arr);
-}
-
-static void dump(na_printer_t *p)
-{
-    json_dumpf(p->doc, p->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_dumpf(o, p->out, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     fputc('\n', p->out);
-    json_decref(p->doc);
-    p->doc = NULL;
-}
-
-static void json_end(na_printer_t *p, double elapsed_ms)
-{
-    json_object_set_new(p->doc, "elapsed_ms", json_real(elapsed_ms));
-    dump(p);
 }
 
 static void json_count(na_printer_t *p, const char *query, unsigned total)
 {
-    p->doc = json_pack("{s:i, s:s, s:I}", "format_version", NA_JSON_FORMAT_VERSION, "query", query, "total",
-                       (json_int_t)total);
-    dump(p);
+    json_t *o = new_root();
+    json_object_set_new(o, "query", jstr(query));
+    json_object_set_new(o, "total", json_integer(total));
+    dump(p, o);
+    json_decref(o);
 }
 
-static void json_article(na_printer_t *p, json_t *meta, const char *body)
+static void json_search_begin(na_printer_t *p, const na_pr_search_t *s)
 {
-    p->doc = json_deep_copy(meta);
-    json_object_set_new(p->doc, "format_version", json_integer(NA_JSON_FORMAT_VERSION));
-    json_object_set_new(p->doc, "body", body ? json_string(body) : json_null());
-    dump(p);
+    json_printer_t *j = (json_printer_t *)p;
+    json_decref(j->root);
+    j->root = new_root();
+    json_object_set_new(j->root, "query", jstr(s->query));
+    json_object_set_new(j->root, "total", json_integer(s->total));
+    json_object_set_new(j->root, "offset", json_integer(s->offset));
+    json_object_set_new(j->root, "limit", json_integer(s->limit));
+    json_object_set_new(j->root, "results", json_array());
+    json_object_set_new(j->root, "facets", json_object());
 }
 
-static void json_free(na_printer_t *p)
+static void json_result(na_printer_t *p, const na_pr_result_t *r)
 {
-    json_decref(p->doc);
-    free(p);
+    json_printer_t *j = (json_printer_t *)p;
+    const na_pr_meta_t *m = r->meta;
+    char day[11];
+    json_t *o = json_object();
+    json_object_set_new(o, "id", jstr(m->id));
+    json_object_set_new(o, "rank", json_integer(r->rank));
+    json_object_set_new(o, "score", json_real(r->score));
+    json_object_set_new(o, "date", jstr(na_printer_day(m->date, day)));
+    json_object_set_new(o, "title", jstr(m->title));
+    json_object_set_new(o, "source", jstr(m->source));
+    json_object_set_new(o, "url", jstr(m->url));
+    json_object_set_new(o, "people", jlist(&m->people));
+    json_object_set_new(o, "places", jlist(&m->places));
+    json_object_set_new(o, "orgs", jlist(&m->orgs));
+    json_object_set_new(o, "topics", jlist(&m->topics));
+    json_object_set_new(o, "snippet", jstr(r->snippet));
+    json_array_append_new(json_object_get(j->root, "results"), o);
+}
+
+static void json_facet_begin(na_printer_t *p, const char *name)
+{
+    json_printer_t *j = (json_printer_t *)p;
+    j->facet = json_array();
+    json_object_set_new(json_object_get(j->root, "facets"), name, j->facet);
+}
+
+static void json_facet_value(na_printer_t *p, const char *value, unsigned count)
+{
+    json_printer_t *j = (json_printer_t *)p;
+    json_t *o = json_object();
+    json_object_set_new(o, "value", jstr(value));
+    json_object_set_new(o, "count", json_integer(count));
+    json_array_append_new(j->facet, o);
+}
+
+static void json_facet_end(na_printer_t *p)
+{
+    ((json_printer_t *)p)->facet = NULL;
+}
+
+static void json_search_end(na_printer_t *p, double elapsed_ms)
+{
+    json_printer_t *j = (json_printer_t *)p;
+    json_object_set_new(j->root, "elapsed_ms", json_real(elapsed_ms));
+    dump(p, j->root);
+    json_decref(j->root);
+    j->root = NULL;
+}
+
+static void json_article(na_printer_t *p, const na_pr_meta_t *m, const char *body, size_t body_len)
+{
+    json_t *o = new_root();
+    json_object_set_new(o, "id", jstr(m->id));
+    json_object_set_new(o, "title", jstr(m->title));
+    json_object_set_new(o, "date", jstr(m->date));
+    json_object_set_new(o, "source", jstr(m->source));
+    json_object_set_new(o, "url", jstr(m->url));
+    json_object_set_new(o, "language", jstr(m->language));
+    json_object_set_new(o, "dateline", jstr(m->dateline));
+    json_object_set_new(o, "format", jstr(m->format));
+    json_object_set_new(o, "file", jstr(m->file));
+    json_object_set_new(o, "authors", jlist(&m->authors));
+    json_object_set_new(o, "people", jlist(&m->people));
+    json_object_set_new(o, "places", jlist(&m->places));
+    json_object_set_new(o, "orgs", jlist(&m->orgs));
+    json_object_set_new(o, "topics", jlist(&m->topics));
+    json_object_set_new(o, "exchanges", jlist(&m->exchanges));
+    json_t *extra = json_object();
+    for (size_t i = 0; i < m->extra_count; i++)
+        json_object_set_new(extra, m->extra[i].key, jstr(m->extra[i].value));
+    json_object_set_new(o, "extra", extra);
+    json_object_set_new(o, "body", body ? jstrn(body, body_len) : json_null());
+    dump(p, o);
+    json_decref(o);
+}
+
+static void json_destroy(na_printer_t *p)
+{
+    json_printer_t *j = (json_printer_t *)p;
+    json_decref(j->root);
+    free(j);
 }
 
 na_printer_t *na_printer_json_new(FILE *out)
 {
-    na_printer_t *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->begin = json_begin;
-    p->hit = json_hit;
-    p->facet = json_facet;
-    p->end = json_end;
-    p->count = json_count;
-    p->article = json_article;
-    p->free = json_free;
-    p->out = out;
-    p->hl_start = p->hl_end = "";
-    return p;
+    json_printer_t *j = na_xcalloc(1, sizeof *j);
+    j->base.out = out;
+    j->base.hl_start = "";
+    j->base.hl_end = "";
+    j->base.count = json_count;
+    j->base.search_begin = json_search_begin;
+    j->base.result = json_result;
+    j->base.facet_begin = json_facet_begin;
+    j->base.facet_value = json_facet_value;
+    j->base.facet_end = json_facet_end;
+    j->base.search_end = json_search_end;
+    j->base.article = json_article;
+    j->base.destroy = json_destroy;
+    return &j->base;
 }

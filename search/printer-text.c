@@ -1,119 +1,228 @@
-/* printer-text.c - results for a person at a terminal: one block per
- * article with date, title, places and people and a snippet. */
-#include <string.h>
-
+/* printer-text.c - newsarc-search's output for a person at a terminal.
+ *
+ *   3 matches; showing 1-3
+ *
+ *   1. 2025-06-09  European Central Bank holds rates as inflation cools
+ *      id: sample-ecb-rates
+ *      places: Frankfurt, Germany, Euro area
+ *      people: Christine Lagarde
+ *      FRANKFURT, June 9 - The European Central Bank kept its deposit
+ *      rate unchanged ...
+ *
+ *   place:
+ *     2  Germany
+ *
+ * Results are written as they come, so the first appears at once.
+ * Snippets are wrapped to 78 columns; the ANSI bold markers a terminal
+ * gets take no room. */
 #include "printer.h"
 
-static void print_list(FILE *out, const char *label, json_t *arr)
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define WRAP_COLUMNS 78
+#define INDENT "   "
+
+typedef struct {
+    na_printer_t base;
+    bool quiet;
+    bool started;       /* something was printed: blocks need a blank line first */
+    int count_width;    /* digits of the current facet's largest count */
+    size_t facet_values;
+} text_printer_t;
+
+static void separate(text_printer_t *t)
 {
-    if (!json_array_size(arr))
+    if (t->started)
+        fputc('\n', t->base.out);
+    t->started = true;
+}
+
+/* Columns S takes on a terminal: UTF-8 continuation bytes and ANSI escape
+ * sequences take none. */
+static size_t visible_width(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0x1b) {
+            while (i + 1 < n && !((s[i + 1] >= 'A' && s[i + 1] <= 'Z') || (s[i + 1] >= 'a' && s[i + 1] <= 'z')))
+                i++;
+            i++; /* the final letter */
+            continue;
+        }
+        if ((c & 0xC0) != 0x80)
+            w++;
+    }
+    return w;
+}
+
+/* Writes TEXT (words separated by single spaces) in lines of at most
+ * WRAP_COLUMNS, each starting with INDENT. */
+static void print_wrapped(FILE *out, const char *text)
+{
+    size_t col = 0;
+    const char *p = text;
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        if (!end)
+            end = p + strlen(p);
+        size_t n = (size_t)(end - p), w = visible_width(p, n);
+        if (col && col + 1 + w > WRAP_COLUMNS) {
+            fputc('\n', out);
+            col = 0;
+        }
+        if (col == 0) {
+            fputs(INDENT, out);
+            col = strlen(INDENT);
+        } else {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(p, 1, n, out);
+        col += w;
+        p = *end ? end + 1 : end;
+    }
+    if (col)
+        fputc('\n', out);
+}
+
+static void print_list(FILE *out, const char *label, const na_pr_list_t *list)
+{
+    if (!list->count)
         return;
-    fprintf(out, "   %s: ", label);
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v) fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
+    fputs(label, out);
+    for (size_t i = 0; i < list->count; i++)
+        fprintf(out, "%s%s", i ? ", " : " ", list->items[i]);
     fputc('\n', out);
 }
 
-static void text_begin(na_printer_t *p, const na_search_info_t *info)
-{
-    if (info->quiet)
-        return;
-    const char *noun = info->total == 1 ? "match" : "matches";
-    unsigned first = info->offset + 1;
-    unsigned last = info->offset + info->limit < info->total ? info->offset + info->limit : info->total;
-    if (info->total == 0)
-        fprintf(p->out, "0 matches\n");
-    else if (first > last)
-        fprintf(p->out, "%u %s; none shown from %u on\n", info->total, noun, first);
-    else if (first == last)
-        fprintf(p->out, "%u %s; showing %u\n", info->total, noun, first);
-    else
-        fprintf(p->out, "%u %s; showing %u-%u\n", info->total, noun, first, last);
-}
-
-static void text_hit(na_printer_t *p, const na_hit_t *h)
-{
-    char day[11];
-    na_meta_day(h->meta, day);
-    const char *title = na_meta_str(h->meta, "title");
-    fprintf(p->out, "\n%u. %s%s%s\n", h->rank, day, *day ? "  " : "", *title ? title : "(no title)");
-    fprintf(p->out, "   id: %s\n", na_meta_str(h->meta, "id"));
-    if (*na_meta_str(h->meta, "source"))
-        fprintf(p->out, "   source: %s\n", na_meta_str(h->meta, "source"));
-    print_list(p->out, "places", json_object_get(h->meta, "places"));
-    print_list(p->out, "people", json_object_get(h->meta, "people"));
-    print_list(p->out, "orgs", json_object_get(h->meta, "orgs"));
-    if (h->snippet && *h->snippet) {
-        fputs("   ", p->out);
-        for (const char *s = h->snippet; *s; s++)
-            fputc(*s == '\n' ? ' ' : *s, p->out);
-        fputc('\n', p->out);
-    }
-}
-
-static void text_facet(na_printer_t *p, const char *name, const na_xfacet_count_t *counts, size_t n)
-{
-    fprintf(p->out, "\n%s:\n", name);
-    if (!n)
-        fprintf(p->out, "  (none)\n");
-    for (size_t i = 0; i < n; i++)
-        fprintf(p->out, "  %u  %s\n", counts[i].count, counts[i].value);
-}
-
-static void text_end(na_printer_t *p, double elapsed_ms) { (void)p; (void)elapsed_ms; }
-
 static void text_count(na_printer_t *p, const char *query, unsigned total)
 {
-    (void)query;
     fprintf(p->out, "%u\n", total);
 }
 
-static void print_value(FILE *out, const char *key, json_t *v)
+static void text_search_begin(na_printer_t *p, const na_pr_search_t *s)
 {
-    if (json_is_string(v) && *json_string_value(v)) {
-        fprintf(out, "%s: %s\n", key, json_string_value(v));
-    } else if (json_is_array(v) && json_array_size(v)) {
-        fprintf(out, "%s: ", key);
-        size_t i;
-        json_t *item;
-        json_array_foreach(v, i, item) fprintf(out, "%s%s", i ? ", " : "", json_string_value(item));
+    text_printer_t *t = (text_printer_t *)p;
+    if (t->quiet)
+        return;
+    fprintf(p->out, "%u match%s", s->total, s->total == 1 ? "" : "es");
+    unsigned shown = s->offset < s->total ? s->total - s->offset : 0;
+    if (shown > s->limit)
+        shown = s->limit;
+    if (shown == 1)
+        fprintf(p->out, "; showing %u", s->offset + 1);
+    else if (shown)
+        fprintf(p->out, "; showing %u-%u", s->offset + 1, s->offset + shown);
+    else if (s->total && s->limit)
+        fprintf(p->out, "; none after %u", s->offset);
+    fputc('\n', p->out);
+    t->started = true;
+}
+
+static void text_result(na_printer_t *p, const na_pr_result_t *r)
+{
+    text_printer_t *t = (text_printer_t *)p;
+    const na_pr_meta_t *m = r->meta;
+    char day[11];
+    separate(t);
+    const char *d = na_printer_day(m->date, day);
+    fprintf(p->out, "%u. %s  %s\n", r->rank, d ? d : "(undated) ",
+            m->title && *m->title ? m->title : "(no title)");
+    fprintf(p->out, INDENT "id: %s\n", m->id ? m->id : "?");
+    print_list(p->out, INDENT "places:", &m->places);
+    print_list(p->out, INDENT "people:", &m->people);
+    if (r->snippet && *r->snippet)
+        print_wrapped(p->out, r->snippet);
+}
+
+static void text_facet_begin(na_printer_t *p, const char *name)
+{
+    text_printer_t *t = (text_printer_t *)p;
+    separate(t);
+    fprintf(p->out, "%s:\n", name);
+    t->count_width = 0;
+    t->facet_values = 0;
+}
+
+static void text_facet_value(na_printer_t *p, const char *value, unsigned count)
+{
+    text_printer_t *t = (text_printer_t *)p;
+    /* Counts come most frequent first, so the first is the widest. */
+    if (t->count_width == 0)
+        t->count_width = snprintf(NULL, 0, "%u", count);
+    fprintf(p->out, "  %*u  %s\n", t->count_width, count, value);
+    t->facet_values++;
+}
+
+static void text_facet_end(na_printer_t *p)
+{
+    text_printer_t *t = (text_printer_t *)p;
+    if (!t->facet_values)
+        fputs("  (none)\n", p->out);
+}
+
+static void text_search_end(na_printer_t *p, double elapsed_ms)
+{
+}
+
+static void print_field(FILE *out, const char *key, const char *value)
+{
+    if (value && *value)
+        fprintf(out, "%s: %s\n", key, value);
+}
+
+static void text_article(na_printer_t *p, const na_pr_meta_t *m, const char *body, size_t body_len)
+{
+    FILE *out = p->out;
+    print_field(out, "id", m->id);
+    print_field(out, "title", m->title);
+    print_field(out, "date", m->date);
+    print_field(out, "source", m->source);
+    print_field(out, "url", m->url);
+    print_field(out, "dateline", m->dateline);
+    print_list(out, "authors:", &m->authors);
+    print_list(out, "people:", &m->people);
+    print_list(out, "places:", &m->places);
+    print_list(out, "orgs:", &m->orgs);
+    print_list(out, "topics:", &m->topics);
+    print_list(out, "exchanges:", &m->exchanges);
+    for (size_t i = 0; i < m->extra_count; i++)
+        print_field(out, m->extra[i].key, m->extra[i].value);
+    print_field(out, "language", m->language);
+    print_field(out, "format", m->format);
+    print_field(out, "file", m->file);
+    if (body && body_len) {
         fputc('\n', out);
+        fwrite(body, 1, body_len, out);
+        if (body[body_len - 1] != '\n')
+            fputc('\n', out);
     }
 }
 
-/* --show: "key: value" lines in a fixed order, then the source's other
- * keys, a blank line and the text. */
-static void text_article(na_printer_t *p, json_t *meta, const char *body)
+static void text_destroy(na_printer_t *p)
 {
-    static const char *const keys[] = { "id", "title", "date", "source", "url", "authors", "people",
-                                         "places", "orgs", "topics", "exchanges", "dateline", "language",
-                                         "format" };
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        print_value(p->out, keys[i], json_object_get(meta, keys[i]));
-    const char *key;
-    json_t *v;
-    json_object_foreach(json_object_get(meta, "extra"), key, v) print_value(p->out, key, v);
-    if (body)
-        fprintf(p->out, "\n%s\n", body);
+    free(p);
 }
 
-static void text_free(na_printer_t *p) { free(p); }
-
-na_printer_t *na_printer_text_new(FILE *out, bool terminal)
+na_printer_t *na_printer_text_new(FILE *out, const na_printer_options_t *opts)
 {
-    na_printer_t *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->begin = text_begin;
-    p->hit = text_hit;
-    p->facet = text_facet;
-    p->end = text_end;
-    p->count = text_count;
-    p->article = text_article;
-    p->free = text_free;
-    p->out = out;
-    p->hl_start = terminal ? "\033[1m" : "";
-    p->hl_end = terminal ? "\033[0m" : "";
-    return p;
+    text_printer_t *t = na_xcalloc(1, sizeof *t);
+    t->base.out = out;
+    t->base.hl_start = opts && opts->highlight ? "\033[1m" : "";
+    t->base.hl_end = opts && opts->highlight ? "\033[0m" : "";
+    t->base.count = text_count;
+    t->base.search_begin = text_search_begin;
+    t->base.result = text_result;
+    t->base.facet_begin = text_facet_begin;
+    t->base.facet_value = text_facet_value;
+    t->base.facet_end = text_facet_end;
+    t->base.search_end = text_search_end;
+    t->base.article = text_article;
+    t->base.destroy = text_destroy;
+    t->quiet = opts && opts->quiet;
+    return &t->base;
 }

@@ -1,18 +1,71 @@
-/* printer.c - helpers both printers use. */
+/* printer.c - what every printer shares: choosing one by name, freeing,
+ * flushing, and laying out snippets. */
 #include "printer.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-const char *na_meta_str(json_t *meta, const char *key)
+#include "status.h"
+#include "util.h"
+
+na_printer_t *na_printer_new(na_print_format_t format, FILE *out, const na_printer_options_t *opts)
 {
-    const char *s = json_string_value(json_object_get(meta, key));
-    return s ? s : "";
+    switch (format) {
+    case NA_PRINT_TEXT: return na_printer_text_new(out, opts);
+    case NA_PRINT_JSON: return na_printer_json_new(out);
+    }
+    NA_BUG("unknown output format");
 }
 
-void na_meta_day(json_t *meta, char out[11])
+void na_printer_free(na_printer_t *p)
 {
-    const char *d = na_meta_str(meta, "date");
-    size_t n = strlen(d) < 10 ? strlen(d) : 10;
-    memcpy(out, d, n);
-    out[n] = '\0';
+    if (p)
+        p->destroy(p);
+}
+
+bool na_printer_format_from_name(const char *name, na_print_format_t *format)
+{
+    if (strcmp(name, "text") == 0)
+        *format = NA_PRINT_TEXT;
+    else if (strcmp(name, "json") == 0)
+        *format = NA_PRINT_JSON;
+    else
+        return false;
+    return true;
+}
+
+int na_printer_flush(na_printer_t *p)
+{
+    errno = 0;
+    if (fflush(p->out) != 0 || ferror(p->out))
+        return errno ? errno : EIO;
+    return 0;
+}
+
+char *na_printer_plain_snippet(const char *s)
+{
+    na_buf_t out = NA_BUF_INIT;
+    na_buf_grow(&out, strlen(s));
+    bool space = false;
+    for (const char *p = s; *p; p++) {
+        if (na_is_space((unsigned char)*p)) {
+            space = true;
+            continue;
+        }
+        if (space && out.len)
+            na_buf_addc(&out, ' ');
+        space = false;
+        na_buf_addc(&out, *p);
+    }
+    return na_buf_detach(&out, NULL);
+}
+
+const char *na_printer_day(const char *iso, char out[11])
+{
+    if (!iso || strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-')
+        return NULL;
+    memcpy(out, iso, 10);
+    out[10] = '\0';
+    return out;
 }

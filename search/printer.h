@@ -1,58 +1,125 @@
-/* printer.h - one output interface for text and JSON (as notmuch's
- * sprinter): the search code says what to print, a printer decides how.
+/* printer.h - one output interface for every format newsarc-search
+ * writes (after notmuch's sprinter.h).
  *
- * JSON output is one object per run; its shape is versioned by the
- * "format_version" key (see README, "JSON output"). */
+ * main.c says what to print, in the same calls for every format; a
+ * printer decides how.  The text printer writes blocks for a person at a
+ * terminal as it goes; the JSON printer builds one object (with jansson)
+ * and writes it at the end.  A new format (HTML for a search page) is a
+ * new printer-*.c file and one line in na_printer_new().
+ *
+ * Calls come in one of these orders:
+ *   count
+ *   search_begin, result..., then per facet facet_begin, facet_value...,
+ *     facet_end, then search_end
+ *   article
+ * Strings passed in are borrowed for the call only.
+ *
+ * JSON shapes (format_version 1; any incompatible change bumps it):
+ *   search:  {"format_version", "query", "total", "offset", "limit",
+ *             "results": [{"id", "rank", "score", "date", "title",
+ *                          "source", "url", "people", "places", "orgs",
+ *                          "topics", "snippet"}],
+ *             "facets": {NAME: [{"value", "count"}]}, "elapsed_ms"}
+ *   count:   {"format_version", "query", "total"}
+ *   article: {"format_version", "id", "title", "date", "source", "url",
+ *             "language", "dateline", "format", "file", "authors",
+ *             "people", "places", "orgs", "topics", "exchanges", "extra",
+ *             "body"}
+ * Absent strings are null, absent lists [].
+ */
 #ifndef NA_SEARCH_PRINTER_H
 #define NA_SEARCH_PRINTER_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
-#include "xapian-c.h"
+#define NA_PRINTER_FORMAT_VERSION 1
 
-#define NA_JSON_FORMAT_VERSION 1
+typedef enum { NA_PRINT_TEXT = 0, NA_PRINT_JSON } na_print_format_t;
+
+/* A list of borrowed strings. */
+typedef struct {
+    const char *const *items;
+    size_t count;
+} na_pr_list_t;
 
 typedef struct {
-    const char *query;
-    unsigned total; /* exact */
-    unsigned offset;
-    unsigned limit;
-    bool quiet;     /* no header line in text */
-} na_search_info_t;
+    const char *key;
+    const char *value;
+} na_pr_pair_t;
+
+/* One article's stored metadata (record.h); NULL for what it lacks. */
+typedef struct {
+    const char *id, *title, *date, *source, *url, *language, *dateline, *format, *file;
+    na_pr_list_t authors, people, places, orgs, topics, exchanges;
+    const na_pr_pair_t *extra; /* other keys the source gave, in order */
+    size_t extra_count;
+} na_pr_meta_t;
 
 typedef struct {
-    unsigned rank;       /* 1-based */
-    double score;
-    json_t *meta;        /* borrowed: the stored metadata object */
-    const char *snippet; /* borrowed; may be NULL */
-} na_hit_t;
+    const char *query;   /* the query as given (words joined with spaces) */
+    unsigned total;      /* exact number of matching articles */
+    unsigned offset;     /* matches skipped before the first result */
+    unsigned limit;      /* results asked for */
+} na_pr_search_t;
+
+typedef struct {
+    unsigned rank;       /* 1-based position among all matches */
+    double score;        /* Xapian's weight; 0 when sorting by date */
+    const na_pr_meta_t *meta;
+    const char *snippet; /* matched terms wrapped in the printer's hl_start and
+                          * hl_end, whitespace collapsed; NULL when unknown */
+} na_pr_result_t;
 
 typedef struct na_printer na_printer_t;
 
 struct na_printer {
-    void (*begin)(na_printer_t *p, const na_search_info_t *info);
-    void (*hit)(na_printer_t *p, const na_hit_t *hit);
-    void (*facet)(na_printer_t *p, const char *name, const na_xfacet_count_t *counts, size_t count);
-    void (*end)(na_printer_t *p, double elapsed_ms);
-    void (*count)(na_printer_t *p, const char *query, unsigned total);
-    /* One article for --show: META borrowed, BODY may be NULL. */
-    void (*article)(na_printer_t *p, json_t *meta, const char *body);
-    void (*free)(na_printer_t *p);
-
     FILE *out;
-    const char *hl_start, *hl_end; /* snippet highlighting */
-    json_t *doc;                   /* JSON printer state */
+    /* What a snippet should put around matched terms for this printer
+     * (never NULL; "" for none). */
+    const char *hl_start, *hl_end;
+
+    void (*count)(na_printer_t *p, const char *query, unsigned total);
+    void (*search_begin)(na_printer_t *p, const na_pr_search_t *search);
+    void (*result)(na_printer_t *p, const na_pr_result_t *result);
+    void (*facet_begin)(na_printer_t *p, const char *name);
+    void (*facet_value)(na_printer_t *p, const char *value, unsigned count);
+    void (*facet_end)(na_printer_t *p);
+    void (*search_end)(na_printer_t *p, double elapsed_ms);
+    /* One whole article: metadata, then BODY_LEN bytes of text (may be NULL). */
+    void (*article)(na_printer_t *p, const na_pr_meta_t *meta, const char *body, size_t body_len);
+    void (*destroy)(na_printer_t *p);
 };
 
-/* TERMINAL: highlight matches in bold. */
-na_printer_t *na_printer_text_new(FILE *out, bool terminal);
+typedef struct {
+    bool highlight; /* text: bold matched terms (ANSI), for a terminal */
+    bool quiet;     /* text: no header line above the results */
+} na_printer_options_t;
+
+/* Returns a printer of FORMAT writing to OUT (borrowed; must outlive the
+ * printer).  Caller owns it; free with na_printer_free(). */
+na_printer_t *na_printer_new(na_print_format_t format, FILE *out, const na_printer_options_t *opts);
+na_printer_t *na_printer_text_new(FILE *out, const na_printer_options_t *opts);
 na_printer_t *na_printer_json_new(FILE *out);
 
-/* Helpers for printers. */
-const char *na_meta_str(json_t *meta, const char *key);
-/* "YYYY-MM-DD" of the metadata's date into OUT (11 bytes), "" if none. */
-void na_meta_day(json_t *meta, char out[11]);
+/* Frees P; NULL is ignored. */
+void na_printer_free(na_printer_t *p);
+
+/* Sets *FORMAT from NAME ("text", "json"); false for an unknown name. */
+bool na_printer_format_from_name(const char *name, na_print_format_t *format);
+
+/* Flushes P's output.  Returns 0, or the errno of a failed write. */
+int na_printer_flush(na_printer_t *p);
+
+/* Returns a malloc()ed copy of the snippet S (plain text: the binding
+ * undoes the HTML escapes of Xapian's snippets) with every run of
+ * whitespace made one space, trimmed, so that line breaks of the article
+ * do not break the layout.  Caller frees. */
+char *na_printer_plain_snippet(const char *s);
+
+/* Copies the "YYYY-MM-DD" that the ISO date ISO starts with into OUT and
+ * returns OUT; returns NULL when ISO is NULL or starts otherwise. */
+const char *na_printer_day(const char *iso, char out[11]);
 
 #endif

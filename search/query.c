@@ -1,256 +1,506 @@
-/* query.c - newsarc's query language on top of Xapian's QueryParser:
- * boolean fields normalised through the alias tables, ids, and dates in
- * the forms people type (1987, 1987-03, 1987-03-01, A..B). */
+/* query.c - building newsarc-search's Xapian query (see query.h).
+ *
+ * Free text goes through Xapian's QueryParser so that the syntax is
+ * Xapian's own, with the same stemming the indexer used.  Every exact
+ * field is a boolean prefix whose value a handler here turns into a term:
+ * the handler, not Xapian, normalises the value, because the indexer
+ * stored canonical names ("place:usa" must find "XPLACEunited states").
+ *
+ * Xapian reports a syntax error without saying where it is; when it names
+ * an operator ("Syntax: <expression> AND <expression>") the operator that
+ * lacks an operand is found here, so the message can give its column. */
 #include "query.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
-#include "schema.h"
+#include "normalise.h"
+#include "util.h"
 
 typedef struct {
-    na_query_builder_t *builder;
-    const char *name;
-} field_ctx_t;
-
-/* The fields the parser knows, in the order of na_fields plus id and date. */
-static const char *const boolean_fields[] = { "person", "place", "org", "topic", "source", "year", "month",
-                                              "id", "date" };
-#define FIELD_COUNT (sizeof boolean_fields / sizeof *boolean_fields)
-
-struct na_query_builder {
     const na_config_t *cfg;
-    na_normaliser_t *norm; /* loaded when a query first needs it */
-    char bad_field[256]; /* the field:value a handler refused, for the column */
-    na_xqp_t *qp;
-    field_ctx_t ctx[FIELD_COUNT];
-};
+    na_normaliser_t *norm;    /* loaded on first use: most queries need none */
+    na_status_t norm_status;  /* why loading failed, reported instead of a query error */
+    na_error_t norm_err;
+    char *bad_field;          /* the first field:value a handler refused */
+    char *bad_value;
+    char *bad_reason;
+} qctx_t;
 
-static na_status_t date_query(const char *value, na_xquery_t **out, na_error_t *err)
+typedef struct {
+    qctx_t *ctx;
+    na_field_t field;
+} field_ud_t;
+
+static bool is_blank(const char *s)
 {
-    char lo[15], hi[15], lo2[15], hi2[15];
+    while (*s && na_is_space((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* Checks a year ("1987") or month ("1987-03") value; returns NULL when it
+ * is well formed, else the reason. */
+static const char *check_date_value(na_field_t field, const char *value)
+{
+    if (field == NA_FIELD_YEAR) {
+        if (strlen(value) != 4 || !all_digits(value, 4))
+            return "a year is written YYYY";
+    } else if (field == NA_FIELD_MONTH) {
+        if (strlen(value) != 7 || !all_digits(value, 4) || value[4] != '-' ||
+            !all_digits(value + 5, 2))
+            return "a month is written YYYY-MM";
+        int m = (value[5] - '0') * 10 + (value[6] - '0');
+        if (m < 1 || m > 12)
+            return "a month is written YYYY-MM, with MM from 01 to 12";
+    }
+    return NULL;
+}
+
+static const na_normaliser_t *get_normaliser(qctx_t *ctx)
+{
+    if (!ctx->norm && ctx->norm_status == NA_OK)
+        ctx->norm_status = na_normaliser_load(ctx->cfg, &ctx->norm, &ctx->norm_err);
+    return ctx->norm;
+}
+
+/* The query for VALUE in the exact FIELD: one term.  On failure ERR gets
+ * the bare reason (callers add where the value came from). */
+static na_status_t field_query(qctx_t *ctx, na_field_t field, const char *value,
+                               na_xquery_t **out, na_error_t *err)
+{
+    const char *reason = check_date_value(field, value);
+    if (reason)
+        return na_error_set(err, NA_ERR_INVALID, "%s", reason);
+    char *term;
+    if (field == NA_FIELD_YEAR) {
+        term = na_xasprintf("%s%s", NA_PREFIX_YEAR, value);
+    } else if (field == NA_FIELD_MONTH) {
+        term = na_xasprintf("%s%.4s%.2s", NA_PREFIX_MONTH, value, value + 5);
+    } else {
+        const na_normaliser_t *norm = get_normaliser(ctx);
+        if (!norm)
+            return na_error_set(err, ctx->norm_status, "%s", ctx->norm_err.message);
+        char *canonical = na_normalise(norm, field, value);
+        if (!canonical)
+            return na_error_set(err, NA_ERR_INVALID, "no value given");
+        term = na_schema_term(na_fields[field].prefix, canonical);
+        free(canonical);
+    }
+    *out = na_xquery_term(term);
+    free(term);
+    return NA_OK;
+}
+
+/* Records the first field:value that is refused and answers a query that
+ * matches nothing, so that the parse goes on; parse_text() reports the
+ * refusal afterwards.  Failing inside the handler would also stop the
+ * parse, but an exception thrown through Xapian 1.4's query parser leaks
+ * its parse state. */
+static na_status_t refuse(qctx_t *ctx, const char *field, const char *value, const char *reason,
+                          na_xquery_t **out)
+{
+    if (!ctx->bad_field) {
+        ctx->bad_field = na_xstrdup(field);
+        ctx->bad_value = na_xstrdup(value);
+        ctx->bad_reason = na_xstrdup(reason);
+    }
+    *out = na_xquery_match_nothing();
+    return NA_OK;
+}
+
+/* ---- field handlers (na_xfield_fn) ---- */
+
+static na_status_t on_field(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
+{
+    field_ud_t *f = ud;
+    na_error_t why;
+    na_error_clear(&why);
+    if (field_query(f->ctx, f->field, value, out, &why) == NA_OK)
+        return NA_OK;
+    return refuse(f->ctx, na_fields[f->field].name, value, why.message, out);
+}
+
+/* id:ID is the unique term as the indexer wrote it: ids are not
+ * lower-cased, since "Q" terms are matched exactly. */
+static na_status_t on_id(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
+{
+    if (!*value)
+        return refuse(ud, "id", value, "no id given", out);
+    char *term = na_xasprintf("%s%s", NA_PREFIX_ID, value);
+    *out = na_xquery_term(term);
+    free(term);
+    return NA_OK;
+}
+
+#define DATE_FORMS "YYYY, YYYY-MM, YYYY-MM-DD or a range A..B"
+
+/* date:D matches the whole of D; date:A..B from the start of A to the end
+ * of B, either end open when empty.  The value slot holds sortable dates,
+ * so a byte-order range is a date range. */
+static na_status_t on_date(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
+{
+    char lo[15], hi[15], ignore[15];
     const char *dots = strstr(value, "..");
     if (!dots) {
         if (!na_date_query_bounds(value, lo, hi))
-            return na_error_set(err, NA_ERR_QUERY, "date '%s' should be YYYY, YYYY-MM, YYYY-MM-DD or A..B", value);
+            return refuse(ud, "date", value, "not a date (" DATE_FORMS ")", out);
         *out = na_xquery_value_range(NA_SLOT_DATE, lo, hi);
         return NA_OK;
     }
-    char *a = strndup(value, (size_t)(dots - value));
-    const char *b = dots + 2;
-    bool ok = (!*a || na_date_query_bounds(a, lo, hi2)) && (!*b || na_date_query_bounds(b, lo2, hi));
-    if (ok && !*a && !*b)
-        ok = false;
-    free(a);
-    if (!ok)
-        return na_error_set(err, NA_ERR_QUERY,
-                            "date range '%s' should be A..B with A and B as YYYY, YYYY-MM or YYYY-MM-DD", value);
-    const char *low = value[0] == '.' ? NULL : lo;
-    const char *high = *b ? hi : NULL;
-    if (low && high && strcmp(low, high) > 0)
-        return na_error_set(err, NA_ERR_QUERY, "date range '%s' ends before it starts", value);
-    *out = na_xquery_value_range(NA_SLOT_DATE, low, high);
+    char *from = na_xstrndup(value, (size_t)(dots - value));
+    const char *to = dots + 2;
+    const char *reason = NULL;
+    if (!*from && !*to)
+        reason = "a range needs at least one end (" DATE_FORMS ")";
+    else if (*from && !na_date_query_bounds(from, lo, ignore))
+        reason = "the start is not a date (" DATE_FORMS ")";
+    else if (*to && !na_date_query_bounds(to, ignore, hi))
+        reason = "the end is not a date (" DATE_FORMS ")";
+    else if (*from && *to && strcmp(lo, hi) > 0)
+        reason = "the range ends before it starts";
+    bool open_start = !*from;
+    free(from);
+    if (reason)
+        return refuse(ud, "date", value, reason, out);
+    *out = na_xquery_value_range(NA_SLOT_DATE, open_start ? NULL : lo, *to ? hi : NULL);
     return NA_OK;
 }
 
-na_status_t na_query_field(na_query_builder_t *b, const char *field, const char *value, na_xquery_t **out,
+/* ---- saying where a query went wrong ---- */
+
+/* The 1-based column, in characters, of byte offset POS of TEXT. */
+static size_t column_of(const char *text, size_t pos)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < pos; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+/* Finds "FIELD:VALUE" (or FIELD:"VALUE") in TEXT, at the start of a word;
+ * returns its byte offset or -1. */
+static long locate_field(const char *text, const char *field, const char *value)
+{
+    size_t flen = strlen(field), vlen = strlen(value);
+    for (const char *p = strstr(text, field); p; p = strstr(p + 1, field)) {
+        if (p > text && !na_is_space((unsigned char)p[-1]) && !strchr("(+-", p[-1]))
+            continue;
+        const char *v = p + flen;
+        if (*v++ != ':')
+            continue;
+        if (*v == '"')
+            v++;
+        if (strncmp(v, value, vlen) == 0)
+            return (long)(p - text);
+    }
+    return -1;
+}
+
+typedef struct {
+    size_t pos, len;
+} token_t;
+
+static bool token_is(const char *text, const token_t *t, const char *word)
+{
+    size_t n = strlen(word);
+    if (t->len != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (na_ascii_lower((unsigned char)text[t->pos + i]) != na_ascii_lower((unsigned char)word[i]))
+            return false;
+    return true;
+}
+
+static bool token_is_operator(const char *text, const token_t *t)
+{
+    static const char *const ops[] = { "AND", "OR", "NOT", "XOR" };
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (token_is(text, t, ops[i]))
+            return true;
+    return false;
+}
+
+/* Splits TEXT into words and brackets, skipping quoted phrases. */
+static size_t tokenise(const char *text, token_t **out)
+{
+    size_t n = 0, cap = 0;
+    token_t *toks = NULL;
+    const char *p = text;
+    while (*p) {
+        if (na_is_space((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        if (*p == '(' || *p == ')') {
+            p++;
+        } else if (*p == '"') {
+            p = strchr(p + 1, '"');
+            p = p ? p + 1 : start + strlen(start);
+        } else {
+            while (*p && !na_is_space((unsigned char)*p) && *p != '(' && *p != ')')
+                p++;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            toks = na_xrealloc(toks, cap * sizeof *toks);
+        }
+        toks[n].pos = (size_t)(start - text);
+        toks[n].len = (size_t)(p - start);
+        n++;
+    }
+    *out = toks;
+    return n;
+}
+
+/* For Xapian's "Syntax: <expression> OP <expression>", finds the OP in
+ * TEXT that lacks an operand; returns its byte offset or -1. */
+static long locate_operator(const char *text, const char *op)
+{
+    char first[8];
+    size_t i = 0;
+    while (op[i] && op[i] != ' ' && i < sizeof first - 1) {
+        first[i] = op[i];
+        i++;
+    }
+    first[i] = '\0';
+    bool two_words = op[i] == ' '; /* AND NOT */
+    token_t *t;
+    size_t n = tokenise(text, &t);
+    long found = -1, fallback = -1;
+    for (size_t k = 0; k < n && found < 0; k++) {
+        if (!token_is(text, &t[k], first))
+            continue;
+        size_t last = k + (two_words ? 1 : 0);
+        if (last >= n)
+            last = n - 1;
+        if (fallback < 0)
+            fallback = (long)t[k].pos;
+        bool no_left = k == 0 || token_is_operator(text, &t[k - 1]) || token_is(text, &t[k - 1], "(");
+        bool no_right = last + 1 >= n || token_is_operator(text, &t[last + 1]) ||
+                        token_is(text, &t[last + 1], ")");
+        if (strcmp(op, "NOT") == 0 && k == 0)
+            no_left = false; /* a leading NOT is a pure NOT, which is allowed */
+        if (no_left || no_right)
+            found = (long)t[k].pos;
+    }
+    free(t);
+    return found >= 0 ? found : fallback;
+}
+
+/* Sets ERR to "query 'TEXT' at column N: reason" for the field value a
+ * handler refused, or for the error Xapian's parser reported in ERR. */
+static void explain_query_error(const qctx_t *ctx, const char *text, na_error_t *err)
+{
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    long pos = -1;
+    const char *reason = msg;
+    char buf[sizeof msg + 64];
+    static const char syntax[] = "Syntax: <expression> ";
+    static const char tail[] = " <expression>";
+    size_t mlen = strlen(msg);
+    if (ctx->bad_field) {
+        pos = locate_field(text, ctx->bad_field, ctx->bad_value);
+        snprintf(buf, sizeof buf, "%s:%s: %s", ctx->bad_field, ctx->bad_value, ctx->bad_reason);
+        reason = buf;
+    } else if (strncmp(msg, syntax, sizeof syntax - 1) == 0 && mlen > sizeof syntax - 1 + sizeof tail - 1 &&
+               strcmp(msg + mlen - (sizeof tail - 1), tail) == 0) {
+        char op[32];
+        size_t oplen = mlen - (sizeof syntax - 1) - (sizeof tail - 1);
+        snprintf(op, sizeof op, "%.*s", (int)oplen, msg + sizeof syntax - 1);
+        pos = locate_operator(text, op);
+        snprintf(buf, sizeof buf, "%s needs an expression on each side", op);
+        if (strcmp(op, "NOT") == 0)
+            snprintf(buf, sizeof buf, "NOT needs an expression after it");
+        reason = buf;
+    }
+    if (pos >= 0)
+        na_error_set(err, NA_ERR_QUERY, "query '%s' at column %zu: %s", text,
+                     column_of(text, (size_t)pos), reason);
+    else
+        na_error_set(err, NA_ERR_QUERY, "query '%s': %s", text, reason);
+}
+
+/* ---- words for snippets ---- */
+
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+void na_query_words(const char *text, na_strlist_t *words)
+{
+    token_t *t;
+    size_t n = tokenise(text, &t);
+    for (size_t k = 0; k < n; k++) {
+        const char *p = text + t[k].pos, *end = p + t[k].len;
+        if (token_is_operator(text, &t[k]) || *p == '(' || *p == ')')
+            continue;
+        if (*p == '-')
+            continue; /* excluded: never in a matching article's snippet */
+        if (*p == '+')
+            p++;
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        if (colon) {
+            if ((size_t)(colon - p) != 5 || strncmp(p, "title", 5) != 0)
+                continue; /* an exact field: its value need not be in the text */
+            p = colon + 1;
+        }
+        /* What is left may hold several words ("a phrase", data-driven). */
+        while (p < end) {
+            while (p < end && !is_word_byte((unsigned char)*p))
+                p++;
+            const char *w = p;
+            while (p < end && is_word_byte((unsigned char)*p))
+                p++;
+            if (p - w < 2)
+                continue;
+            char *word = na_xstrndup(w, (size_t)(p - w));
+            for (char *c = word; *c; c++)
+                *c = (char)na_ascii_lower((unsigned char)*c);
+            if (!na_strlist_contains(words, word))
+                na_strlist_take(words, word);
+            else
+                free(word);
+        }
+    }
+    free(t);
+}
+
+/* ---- building ---- */
+
+static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xquery_t **out,
+                              na_error_t *err)
+{
+    na_xqp_t *qp = NULL;
+    na_status_t st = na_xqp_new(db, ctx->cfg->language, &qp, err);
+    if (st)
+        return st;
+    na_xqp_set_stopwords(qp, (const char *const *)ctx->cfg->stopwords.items,
+                         ctx->cfg->stopwords.count);
+    na_xqp_add_prefix(qp, "title", NA_PREFIX_TITLE);
+    field_ud_t uds[NA_FIELD_COUNT];
+    for (int f = 0; f < NA_FIELD_COUNT; f++) {
+        uds[f].ctx = ctx;
+        uds[f].field = (na_field_t)f;
+        na_xqp_add_field(qp, na_fields[f].name, on_field, &uds[f]);
+    }
+    na_xqp_add_field(qp, "id", on_id, ctx);
+    na_xqp_add_field(qp, "date", on_date, ctx);
+    st = na_xqp_parse(qp, text, out, err);
+    na_xqp_free(qp);
+    if (st == NA_OK && !ctx->bad_field)
+        return NA_OK;
+    if (st != NA_OK && st != NA_ERR_QUERY)
+        return st;
+    na_xquery_free(*out);
+    *out = NULL;
+    if (ctx->norm_status) /* not the query's fault: an alias table is bad */
+        return na_error_set(err, ctx->norm_status, "%s", ctx->norm_err.message);
+    explain_query_error(ctx, text, err);
+    return NA_ERR_QUERY;
+}
+
+na_status_t na_query_filter_split(const char *spec, const na_field_info_t **field,
+                                  const char **value, na_error_t *err)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq)
+        return na_error_set(err, NA_ERR_INVALID, "--filter '%s': expected NAME=VALUE", spec);
+    char *name = na_xstrndup(spec, (size_t)(eq - spec));
+    const na_field_info_t *f = na_field_by_name(name);
+    free(name);
+    if (!f)
+        return na_error_set(err, NA_ERR_INVALID,
+                            "--filter '%s': unknown name (person, place, org, topic, source, year, month)",
+                            spec);
+    if (is_blank(eq + 1))
+        return na_error_set(err, NA_ERR_INVALID, "--filter '%s': no value given", spec);
+    const char *reason = check_date_value((na_field_t)(f - na_fields), eq + 1);
+    if (reason)
+        return na_error_set(err, NA_ERR_INVALID, "--filter '%s': %s", spec, reason);
+    *field = f;
+    *value = eq + 1;
+    return NA_OK;
+}
+
+/* ORs the filters on one field and ANDs the fields. */
+static na_status_t build_filters(qctx_t *ctx, const char *const *filters, size_t count,
+                                 na_xquery_t **out, na_error_t *err)
+{
+    na_xquery_t *all = NULL;
+    for (int f = 0; f < NA_FIELD_COUNT; f++) {
+        na_xquery_t *any = NULL;
+        for (size_t i = 0; i < count; i++) {
+            const na_field_info_t *field;
+            const char *value;
+            na_xquery_t *q = NULL;
+            na_status_t st = na_query_filter_split(filters[i], &field, &value, err);
+            if (st == NA_OK && field != &na_fields[f])
+                continue;
+            if (st == NA_OK) {
+                st = field_query(ctx, (na_field_t)f, value, &q, err);
+                if (st && !ctx->norm_status && err) {
+                    char reason[sizeof err->message];
+                    snprintf(reason, sizeof reason, "%s", err->message);
+                    na_error_set(err, st, "--filter '%s': %s", filters[i], reason);
+                }
+            }
+            if (st) {
+                na_xquery_free(any);
+                na_xquery_free(all);
+                return st;
+            }
+            any = na_xquery_combine(NA_XQ_OR, any, q);
+        }
+        if (any)
+            all = na_xquery_combine(NA_XQ_AND, all, any);
+    }
+    *out = all;
+    return NA_OK;
+}
+
+na_status_t na_query_build(na_xdb_t *db, const na_config_t *cfg, const char *text,
+                           const char *const *filters, size_t filter_count, na_xquery_t **out,
                            na_error_t *err)
 {
     *out = NULL;
-    if (strcmp(field, "date") == 0)
-        return date_query(value, out, err);
-    if (strcmp(field, "id") == 0) {
-        char *term = malloc(strlen(value) + 2);
-        if (!term)
-            return na_error_set(err, NA_ERR_NOMEM, "out of memory");
-        strcpy(term, NA_PREFIX_ID);
-        strcat(term, value);
-        *out = na_xquery_term(term);
-        free(term);
-        return NA_OK;
-    }
-    if (strcmp(field, "year") == 0) {
-        int y;
-        char tail;
-        if (strlen(value) != 4 || sscanf(value, "%4d%c", &y, &tail) != 1)
-            return na_error_set(err, NA_ERR_QUERY, "year '%s' should be YYYY", value);
-    }
-    if (strcmp(field, "month") == 0) {
-        int y, m;
-        char tail;
-        if (strlen(value) != 7 || sscanf(value, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12)
-            return na_error_set(err, NA_ERR_QUERY, "month '%s' should be YYYY-MM", value);
-        char term[16];
-        snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, y, m);
-        *out = na_xquery_term(term);
-        return NA_OK;
-    }
-    const na_field_info_t *fi = na_field_by_name(field);
-    if (!fi)
-        return na_error_set(err, NA_ERR_QUERY, "unknown field '%s'", field);
-    /* Most queries name no field: the alias tables are read only when one
-     * does, which keeps a plain search's start-up close to quest's. */
-    if (fi->aliased && !b->norm) {
-        na_status_t st = na_normaliser_load(b->cfg, &b->norm, err);
-        if (st)
-            return st;
-    }
-    char *canonical = fi->aliased ? na_normalise(b->norm, (na_field_t)(fi - na_fields), value) : strdup(value);
-    if (!canonical || !*canonical) {
-        free(canonical);
-        return na_error_set(err, NA_ERR_QUERY, "%s: needs a value", field);
-    }
-    char *term = na_schema_term(fi->prefix, canonical);
-    *out = na_xquery_term(term);
-    free(term);
-    free(canonical);
-    return NA_OK;
-}
-
-static na_status_t field_cb(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
-{
-    field_ctx_t *ctx = ud;
-    na_error_t inner;
-    na_status_t st = na_query_field(ctx->builder, ctx->name, value, out, &inner);
-    if (st) {
-        /* Say which field:value, so that the caller can point at it. */
-        snprintf(ctx->builder->bad_field, sizeof ctx->builder->bad_field, "%s:%s", ctx->name, value);
-        na_error_set(err, st, "%s: %s", ctx->builder->bad_field, inner.message);
-    }
-    return st;
-}
-
-/* The 1-based column where the trouble in QUERY is: the field:value a
- * handler refused, else an unbalanced bracket or quote, else the last
- * operator (Xapian's parser reports what is wrong, not where). */
-static size_t error_column(const char *query, const char *bad_field)
-{
-    if (*bad_field) {
-        const char *p = strstr(query, bad_field);
-        if (!p) { /* a quoted value: field:"value" */
-            const char *colon = strchr(bad_field, ':');
-            size_t n = (size_t)(colon - bad_field) + 1;
-            for (p = strstr(query, "\""); p; p = strstr(p + 1, "\"")) {
-                if ((size_t)(p - query) >= n && strncmp(p - n, bad_field, n) == 0) {
-                    p -= n;
-                    break;
-                }
-            }
-        }
-        if (p)
-            return (size_t)(p - query) + 1;
-    }
-    long open_paren = -1, open_quote = -1, last_op = -1;
-    int depth = 0;
-    for (size_t i = 0; query[i]; i++) {
-        char c = query[i];
-        if (c == '"') {
-            open_quote = open_quote < 0 ? (long)i : -1;
-        } else if (open_quote < 0 && c == '(') {
-            if (depth++ == 0)
-                open_paren = (long)i;
-        } else if (open_quote < 0 && c == ')') {
-            if (depth == 0)
-                return i + 1;
-            if (--depth == 0)
-                open_paren = -1;
-        } else if ((i == 0 || query[i - 1] == ' ' || query[i - 1] == '(')) {
-            static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR", "ADJ" };
-            for (size_t k = 0; k < sizeof ops / sizeof *ops; k++) {
-                size_t n = strlen(ops[k]);
-                if (strncmp(query + i, ops[k], n) == 0 && (!query[i + n] || query[i + n] == ' ' || query[i + n] == '('))
-                    last_op = (long)i;
-            }
-        }
-    }
-    if (open_quote >= 0)
-        return (size_t)open_quote + 1;
-    if (open_paren >= 0)
-        return (size_t)open_paren + 1;
-    return last_op >= 0 ? (size_t)last_op + 1 : 1;
-}
-
-na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, na_query_builder_t **out,
-                                 na_error_t *err)
-{
-    na_query_builder_t *b = calloc(1, sizeof *b);
-    if (!b)
-        return na_error_set(err, NA_ERR_NOMEM, "out of memory");
-    na_status_t st = na_xqp_new(db, cfg->language, &b->qp, err);
-    if (st) {
-        free(b);
-        return st;
-    }
-    b->cfg = cfg;
-    na_xqp_set_stopwords(b->qp, (const char *const *)cfg->stopwords.items, cfg->stopwords.count);
-    na_xqp_add_prefix(b->qp, "title", NA_PREFIX_TITLE);
-    for (size_t i = 0; i < FIELD_COUNT; i++) {
-        b->ctx[i].builder = b;
-        b->ctx[i].name = boolean_fields[i];
-        na_xqp_add_field(b->qp, boolean_fields[i], field_cb, &b->ctx[i]);
-    }
-    *out = b;
-    return NA_OK;
-}
-
-void na_query_builder_free(na_query_builder_t *b)
-{
-    if (!b)
-        return;
-    na_xqp_free(b->qp);
-    na_normaliser_free(b->norm);
-    free(b);
-}
-
-na_status_t na_query_build(na_query_builder_t *b, const char *text, char *const *filters, size_t filter_count,
-                           na_xquery_t **out, na_error_t *err)
-{
-    *out = NULL;
+    qctx_t ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cfg = cfg;
     na_xquery_t *q = NULL;
-    b->bad_field[0] = '\0';
-    na_error_t perr;
-    na_status_t st = na_xqp_parse(b->qp, text, &q, &perr);
-    if (st == NA_ERR_QUERY)
-        return na_error_set(err, st, "query '%s' at column %zu: %s", text, error_column(text, b->bad_field),
-                            perr.message);
-    if (st) {
-        if (err)
-            *err = perr;
-        return st;
+    na_status_t st = NA_OK;
+    if (!text || is_blank(text))
+        q = na_xquery_match_all();
+    else
+        st = parse_text(&ctx, db, text, &q, err);
+    if (st == NA_OK && filter_count) {
+        na_xquery_t *fq = NULL;
+        st = build_filters(&ctx, filters, filter_count, &fq, err);
+        if (st == NA_OK)
+            q = na_xquery_combine(NA_XQ_FILTER, q, fq);
     }
-    /* Filters: OR within a field, AND across fields, never scoring. */
-    bool *used = calloc(filter_count ? filter_count : 1, sizeof *used);
-    na_xquery_t *all = NULL;
-    for (size_t i = 0; i < filter_count && st == NA_OK; i++) {
-        if (used[i])
-            continue;
-        const char *eq = strchr(filters[i], '=');
-        size_t name_len = (size_t)(eq - filters[i]);
-        na_xquery_t *any = NULL;
-        for (size_t j = i; j < filter_count && st == NA_OK; j++) {
-            const char *eq2 = strchr(filters[j], '=');
-            if ((size_t)(eq2 - filters[j]) != name_len || strncmp(filters[i], filters[j], name_len) != 0)
-                continue;
-            used[j] = true;
-            char *name = strndup(filters[j], name_len);
-            na_xquery_t *one = NULL;
-            na_error_t ferr;
-            st = na_query_field(b, name, eq2 + 1, &one, &ferr);
-            if (st)
-                na_error_set(err, st, "--filter '%s': %s", filters[j], ferr.message);
-            free(name);
-            any = na_xquery_combine(NA_XQ_OR, any, one);
-        }
-        all = na_xquery_combine(NA_XQ_AND, all, any);
-    }
-    free(used);
-    if (st) {
+    if (st == NA_OK)
+        *out = q;
+    else
         na_xquery_free(q);
-        na_xquery_free(all);
-        return st;
-    }
-    *out = all ? na_xquery_combine(NA_XQ_FILTER, q, all) : q;
-    return NA_OK;
+    na_normaliser_free(ctx.norm);
+    free(ctx.bad_field);
+    free(ctx.bad_value);
+    free(ctx.bad_reason);
+    return st;
 }

@@ -1,30 +1,55 @@
-/* query.h - turning a query string and --filter options into a Xapian
- * query, with newsarc's fields and normalisation. */
+/* query.h - newsarc-search's query text and --filter options as one
+ * Xapian query.
+ *
+ * The query text is Xapian's syntax (AND OR NOT, +/-, "phrases",
+ * wildcards) with these fields:
+ *   title:WORDS              free text of titles (prefix S)
+ *   person: place: org:      exact values, normalised to canonical names
+ *   topic: source:           through the alias tables, so place:usa,
+ *                            place:US and place:"United States" agree
+ *   year:YYYY month:YYYY-MM  exact dates (terms Y and M)
+ *   id:ID                    the article with that id, as written
+ *   date:D  date:A..B        D, A and B each YYYY, YYYY-MM or YYYY-MM-DD;
+ *                            either end of a range may be empty
+ * Filters ("NAME=VALUE", NAME a facetable field of schema.h) restrict the
+ * query without changing its ranking: values of one field are ORed,
+ * fields are ANDed.
+ */
 #ifndef NA_SEARCH_QUERY_H
 #define NA_SEARCH_QUERY_H
 
+#include <stddef.h>
+
 #include "config.h"
-#include "normalise.h"
+#include "schema.h"
+#include "status.h"
+#include "util.h"
 #include "xapian-c.h"
 
-typedef struct na_query_builder na_query_builder_t;
+/* Splits the filter SPEC "NAME=VALUE" and checks it: *FIELD gets NAME's
+ * field, *VALUE points into SPEC after the '='.  NA_ERR_INVALID, with a
+ * message naming SPEC, for a missing '=', an unknown name, an empty
+ * value, or a year or month not written YYYY or YYYY-MM. */
+na_status_t na_query_filter_split(const char *spec, const na_field_info_t **field,
+                                  const char **value, na_error_t *err);
 
-/* DB and CFG are borrowed and must outlive the builder, which reads the
- * alias tables CFG names when a query first needs them. */
-na_status_t na_query_builder_new(na_xdb_t *db, const na_config_t *cfg, na_query_builder_t **out,
-                                 na_error_t *err);
-void na_query_builder_free(na_query_builder_t *b);
-
-/* Parses TEXT (Xapian syntax plus title: person: place: org: topic:
- * source: id: date:) and applies FILTERS ("name=value" strings: values of
- * one name are ORed, names ANDed).  NA_ERR_QUERY with a message saying
- * what is wrong. */
-na_status_t na_query_build(na_query_builder_t *b, const char *text, char *const *filters, size_t filter_count,
-                           na_xquery_t **out, na_error_t *err);
-
-/* The query for one value of a field: exact term, normalised; for "date"
- * a day, month, year or A..B range.  Used by the parser and the filters. */
-na_status_t na_query_field(na_query_builder_t *b, const char *field, const char *value, na_xquery_t **out,
+/* Builds the query for TEXT (may be empty: every article) restricted by
+ * the FILTER_COUNT filter specs in FILTERS, searching DB with CFG's
+ * language and stopwords.  Alias tables are loaded from CFG only when a
+ * field needs them.  On success *OUT is caller-owned; free with
+ * na_xquery_free().
+ * Errors: NA_ERR_QUERY when TEXT does not parse or a field value is bad,
+ * the message quoting TEXT and saying at which column; NA_ERR_INVALID for
+ * a bad filter or an unknown language; NA_ERR_PARSE or NA_ERR_IO when an
+ * alias table cannot be read; any status of the Xapian binding. */
+na_status_t na_query_build(na_xdb_t *db, const na_config_t *cfg, const char *text,
+                           const char *const *filters, size_t filter_count, na_xquery_t **out,
                            na_error_t *err);
+
+/* Appends to WORDS the free-text words of the query TEXT, lower-cased
+ * (ASCII) and without operators, field values other than title:, excluded
+ * (-word) words, quotes and wildcard stars: what a snippet should be
+ * looked for around.  Each word appears once. */
+void na_query_words(const char *text, na_strlist_t *words);
 
 #endif
