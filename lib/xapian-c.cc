@@ -1,208 +1,771 @@
-/* xapian-c.cc - the C binding over libxapian (see xapian-c.h).
+/* xapian-c.cc - the C binding over libxapian (see xapian-c.h) and newsarc's
+ * free-text indexer.
  *
- * The only C++ in newsarc.  Every exported function runs its body through
- * guarded(), which turns each exception into an na_status_t and a message,
- * so no C++ exception ever unwinds into C frames. */
+ * The only C++ in newsarc.  Exported functions that return a status run
+ * their body through guarded(), which maps every exception to an
+ * na_status_t and a message, and the few without a status go through
+ * quietly() or must(); so no C++ exception ever unwinds into C frames.
+ *
+ * The indexer splits text into words by the rules of Xapian 1.4's
+ * TermGenerator (queryparser/termgenerator_internal.cc) and must keep
+ * producing the same terms, or Xapian's QueryParser, quest and omega stop
+ * finding what newsarc indexed; tests/unit/test-xapian.c checks it against
+ * a real TermGenerator.  It differs only in speed: stems are cached across
+ * documents and terms are built in reused buffers.
+ */
 #include "xapian-c.h"
 
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <map>
+#include <exception>
 #include <memory>
 #include <new>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 struct na_xdb {
-    Xapian::Database db;                 /* all shards as one */
+    Xapian::Database db;                  /* all shards as one */
     std::vector<Xapian::Database> shards; /* each, for metadata */
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
 struct na_xquery { Xapian::Query q; };
+struct na_xmset { Xapian::MSet mset; };
 
 namespace {
 
-/* Runs FN, mapping every exception to a status and ERR's message. */
+/* ---- errors ---- */
+
+/* Thrown inside a guarded() body for failures that are not Xapian's. */
+struct na__failure {
+    na_status_t code;
+    std::string message;
+};
+
+[[noreturn]] void na__fail(na_status_t code, std::string message)
+{
+    throw na__failure{ code, std::move(message) };
+}
+
+[[noreturn]] void na__die_nomem()
+{
+    /* As util.c: a program cannot go on without memory, and the functions
+     * that get here have no status to return. */
+    std::fputs("newsarc: fatal: out of memory in the xapian binding\n", stderr);
+    std::abort();
+}
+
+/* Xapian's messages are sentences ("Unable to get write lock on ...");
+ * status.h wants one lower-case line without a full stop.  A first word
+ * that is an acronym or a CamelCase type name keeps its case. */
+void na__tidy_message(na_error_t *err)
+{
+    if (!err)
+        return;
+    char *m = err->message;
+    for (char *c = m; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    size_t n = std::strlen(m);
+    while (n && (m[n - 1] == '.' || m[n - 1] == ' '))
+        m[--n] = '\0';
+    if (m[0] >= 'A' && m[0] <= 'Z') {
+        bool lower_rest = true;
+        for (const char *c = m + 1; *c && *c != ' '; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                lower_rest = false;
+        if (lower_rest && m[1] >= 'a' && m[1] <= 'z')
+            m[0] = static_cast<char>(m[0] - 'A' + 'a');
+    }
+}
+
+/* Records E under CODE; WITH_TYPE puts Xapian's error type first, for the
+ * catch-all codes where the type is the useful part. */
+na_status_t na__xapian_error(na_error_t *err, na_status_t code, const Xapian::Error &e, bool with_type)
+{
+    const char *errstr = e.get_error_string();
+    na_error_set(err, code, "%s%s%s%s%s%s", with_type ? e.get_type() : "", with_type ? ": " : "",
+                 e.get_msg().c_str(), errstr ? " (" : "", errstr ? errstr : "", errstr ? ")" : "");
+    na__tidy_message(err);
+    return code;
+}
+
+/* Runs FN, mapping every exception to a status and ERR's message.  The
+ * order matters: Xapian's error classes form a hierarchy, and the more
+ * specific ones carry meaning callers act on (LOCKED: wait and retry;
+ * NOT_FOUND: create; QUERY: show the user). */
 template <typename Fn>
-na_status_t guarded(na_error_t *err, Fn fn)
+na_status_t guarded(na_error_t *err, Fn &&fn) noexcept
 {
     try {
         fn();
         return NA_OK;
+    } catch (const na__failure &f) {
+        return na_error_set(err, f.code, "%s", f.message.c_str());
     } catch (const Xapian::DatabaseLockError &e) {
-        return na_error_set(err, NA_ERR_LOCKED, "%s", e.get_msg().c_str());
+        return na__xapian_error(err, NA_ERR_LOCKED, e, false);
     } catch (const Xapian::DatabaseNotFoundError &e) {
-        return na_error_set(err, NA_ERR_NOT_FOUND, "%s", e.get_msg().c_str());
-    } catch (const Xapian::DocNotFoundError &e) {
-        return na_error_set(err, NA_ERR_NOT_FOUND, "%s", e.get_msg().c_str());
-    } catch (const Xapian::QueryParserError &e) {
-        return na_error_set(err, NA_ERR_QUERY, "%s", e.get_msg().c_str());
-    } catch (const Xapian::DatabaseCorruptError &e) {
-        return na_error_set(err, NA_ERR_CORRUPT, "%s: %s", e.get_type(), e.get_msg().c_str());
+        return na__xapian_error(err, NA_ERR_NOT_FOUND, e, false);
+    } catch (const Xapian::DatabaseVersionError &e) {
+        /* An opening error, but the database is there: a version newer
+         * or older than this libxapian reads. */
+        return na__xapian_error(err, NA_ERR_DATABASE, e, true);
     } catch (const Xapian::DatabaseOpeningError &e) {
-        return na_error_set(err, NA_ERR_NOT_FOUND, "%s", e.get_msg().c_str());
+        return na__xapian_error(err, NA_ERR_NOT_FOUND, e, false);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return na__xapian_error(err, NA_ERR_NOT_FOUND, e, false);
+    } catch (const Xapian::QueryParserError &e) {
+        return na__xapian_error(err, NA_ERR_QUERY, e, false);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return na__xapian_error(err, NA_ERR_CORRUPT, e, true);
     } catch (const Xapian::Error &e) {
-        return na_error_set(err, NA_ERR_DATABASE, "%s: %s", e.get_type(), e.get_msg().c_str());
+        return na__xapian_error(err, NA_ERR_DATABASE, e, true);
     } catch (const std::bad_alloc &) {
         return na_error_set(err, NA_ERR_NOMEM, "out of memory");
     } catch (const std::exception &e) {
-        return na_error_set(err, NA_ERR_INTERNAL, "%s", e.what());
+        return na_error_set(err, NA_ERR_INTERNAL, "unexpected exception: %s", e.what());
     } catch (...) {
-        return na_error_set(err, NA_ERR_INTERNAL, "unknown exception");
+        return na_error_set(err, NA_ERR_INTERNAL, "unexpected exception of unknown type");
     }
 }
 
-/* For functions whose contract has no status: failures become a fallback
- * value, never an exception. */
+/* For getters without a status: a Xapian failure gives FALLBACK (the
+ * header says so), running out of memory aborts. */
 template <typename T, typename Fn>
-T quietly(T fallback, Fn fn)
+T quietly(T fallback, Fn &&fn) noexcept
 {
     try {
         return fn();
+    } catch (const std::bad_alloc &) {
+        na__die_nomem();
     } catch (...) {
         return fallback;
     }
 }
 
-char *copy_string(const std::string &s, size_t *len)
+/* For setters without a status, which only fail on a caller's bug (such as
+ * an invalid value slot) or without memory: both abort, since silently
+ * dropping part of a document would corrupt the index unnoticed. */
+template <typename Fn>
+void must(Fn &&fn) noexcept
 {
-    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    try {
+        fn();
+    } catch (const std::bad_alloc &) {
+        na__die_nomem();
+    } catch (const Xapian::Error &e) {
+        char msg[512];
+        std::snprintf(msg, sizeof msg, "xapian: %s: %s", e.get_type(), e.get_msg().c_str());
+        na__bug(__FILE__, __LINE__, msg);
+    } catch (...) {
+        NA_BUG("unexpected exception in the xapian binding");
+    }
+}
+
+/* ---- small helpers ---- */
+
+char *copy_string(const char *data, size_t n, size_t *len)
+{
+    char *p = static_cast<char *>(std::malloc(n + 1));
     if (!p)
         throw std::bad_alloc();
-    std::memcpy(p, s.data(), s.size());
-    p[s.size()] = '\0';
+    if (n)
+        std::memcpy(p, data, n);
+    p[n] = '\0';
     if (len)
-        *len = s.size();
+        *len = n;
     return p;
 }
 
-/* A stemmer that remembers: news text repeats its vocabulary, and the
- * Snowball stemmer is where TermGenerator spends much of its time.  Being
- * a StemImplementation, it plugs into Xapian's own TermGenerator, so the
- * terms are exactly those TermGenerator makes. */
-class CachingStem : public Xapian::StemImplementation {
-    Xapian::Stem real;
-    std::unordered_map<std::string, std::string> cache;
-    std::string name;
-
-  public:
-    explicit CachingStem(const Xapian::Stem &stem, const std::string &lang) : real(stem), name(lang) {}
-    std::string operator()(const std::string &word) override {
-        auto it = cache.find(word);
-        if (it != cache.end())
-            return it->second;
-        /* Bound the memory a long run can spend on rare words. */
-        if (cache.size() > 200000)
-            cache.clear();
-        std::string stem = real(word);
-        cache.emplace(word, stem);
-        return stem;
-    }
-    std::string get_description() const override { return "CachingStem(" + name + ")"; }
-};
-
-Xapian::Stem make_stem(const char *language, bool cached)
+char *copy_string(const std::string &s, size_t *len)
 {
-    std::string lang = language ? language : "none";
-    Xapian::Stem stem(lang == "none" ? std::string() : lang);
-    if (!cached || lang == "none")
-        return stem;
-    return Xapian::Stem(new CachingStem(stem, lang));
+    return copy_string(s.data(), s.size(), len);
+}
+
+/* Resolves LANGUAGE ("english", "en", "none", NULL) to a stemmer. */
+Xapian::Stem make_stem(const char *language)
+{
+    if (!language || !*language || std::strcmp(language, "none") == 0)
+        return Xapian::Stem();
+    try {
+        return Xapian::Stem(language);
+    } catch (const Xapian::InvalidArgumentError &) {
+        na__fail(NA_ERR_INVALID, std::string("unknown language '") + language + "'");
+    }
+}
+
+/* A stopper owned by the TermGenerator or QueryParser it is given to. */
+const Xapian::Stopper *make_stopper(const char *const *words, size_t count)
+{
+    std::unique_ptr<Xapian::SimpleStopper> s(new Xapian::SimpleStopper);
+    for (size_t i = 0; i < count; i++)
+        s->add(words[i]);
+    return s.release()->release();
 }
 
 /* MSet::snippet escapes & < > for HTML; callers here print plain text
  * (and JSON, which has its own escaping), so the entities go back. */
 std::string unescape_html(const std::string &s)
 {
-    static const struct { const char *entity; char c; } entities[] = {
-        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+    static const struct {
+        const char *entity;
+        size_t len;
+        char c;
+    } entities[] = {
+        { "&amp;", 5, '&' }, { "&lt;", 4, '<' }, { "&gt;", 4, '>' }, { "&quot;", 6, '"' }, { "&#39;", 5, '\'' },
     };
     std::string out;
     out.reserve(s.size());
     for (size_t i = 0; i < s.size();) {
         bool done = false;
-        if (s[i] == '&') {
-            for (const auto &e : entities) {
-                size_t n = std::strlen(e.entity);
-                if (s.compare(i, n, e.entity) == 0) {
+        if (s[i] == '&')
+            for (const auto &e : entities)
+                if (s.compare(i, e.len, e.entity) == 0) {
                     out += e.c;
-                    i += n;
+                    i += e.len;
                     done = true;
                     break;
                 }
-            }
-        }
         if (!done)
             out += s[i++];
     }
     return out;
 }
 
-/* A stopper owned by the TermGenerator or QueryParser it is given to. */
-const Xapian::Stopper *make_stopper(const char *const *words, size_t count)
+na_xquery_t *wrap(Xapian::Query q)
 {
-    Xapian::SimpleStopper *s = new Xapian::SimpleStopper;
-    for (size_t i = 0; i < count; i++)
-        s->add(words[i]);
-    return s->release();
+    return new na_xquery_t{ std::move(q) };
 }
 
-na_xquery_t *wrap(const Xapian::Query &q)
+/* The body of the *_find functions, for either kind of database. */
+template <typename DB>
+na_docid_t find_term(DB &db, const char *term)
 {
-    return quietly<na_xquery_t *>(nullptr, [&] { return new na_xquery_t{ q }; });
-}
-
-Xapian::Query unwrap(const na_xquery_t *q)
-{
-    return q ? q->q : Xapian::Query::MatchAll;
+    Xapian::PostingIterator it = db.postlist_begin(term);
+    if (it == db.postlist_end(term))
+        na__fail(NA_ERR_NOT_FOUND, std::string("no document has the term '") + term + "'");
+    return *it;
 }
 
 template <typename DB>
-na_status_t find_term(DB &db, const char *term, na_docid_t *docid, na_error_t *err)
+std::string get_metadata(DB &db, const char *key)
 {
-    bool found = false;
-    na_status_t st = guarded(err, [&] {
-        Xapian::PostingIterator it = db.postlist_begin(term);
-        if (it != db.postlist_end(term)) {
-            *docid = *it;
-            found = true;
+    if (!key || !*key)
+        na__fail(NA_ERR_INVALID, "empty metadata key");
+    std::string v = db.get_metadata(key);
+    if (v.empty())
+        na__fail(NA_ERR_NOT_FOUND, std::string("no metadata '") + key + "'");
+    return v;
+}
+
+/* ---- words, the way TermGenerator sees them ---- */
+
+/* What Xapian::Unicode says about the ASCII range, looked up once: most
+ * news text is ASCII, and a table beats two calls per character.  Built
+ * from Xapian's own functions so it cannot disagree with them. */
+struct na__ascii_table {
+    unsigned char word[128]; /* lower-cased word character, or 0 */
+    na__ascii_table()
+    {
+        for (unsigned c = 0; c < 128; c++)
+            word[c] = Xapian::Unicode::is_wordchar(c) ? static_cast<unsigned char>(Xapian::Unicode::tolower(c)) : 0;
+    }
+};
+const na__ascii_table na__ascii;
+
+/* "Ignore this character" from the infix checks: zero-width characters
+ * inside a word, which neither end it nor appear in the term. */
+const unsigned NA__IGNORE = 0xffffffffu;
+
+/* TermGenerator's maximum word length in bytes (its default); longer
+ * words are dropped without using up a position. */
+const size_t NA__MAX_WORD = 64;
+
+inline bool na__continuation(unsigned char b)
+{
+    return (b & 0xc0) == 0x80;
+}
+
+/* Decodes the character at P (P < END) as Xapian's Utf8Iterator does,
+ * storing its length in *N.  Invalid, overlong and truncated sequences
+ * read as one ISO-8859-1 byte each, which TermGenerator then treats as the
+ * Latin-1 letter it encodes; the same terms need the same reading. */
+inline unsigned na__decode(const unsigned char *p, const unsigned char *end, unsigned *n)
+{
+    unsigned c = p[0];
+    *n = 1;
+    if (c < 0xc2)
+        return c;
+    size_t avail = static_cast<size_t>(end - p);
+    if (c < 0xe0) {
+        if (avail < 2 || !na__continuation(p[1]))
+            return c;
+        *n = 2;
+        return ((c & 0x1f) << 6) | (p[1] & 0x3f);
+    }
+    if (c < 0xf0) {
+        if (avail < 3 || !na__continuation(p[1]) || !na__continuation(p[2]) || (c == 0xe0 && p[1] < 0xa0))
+            return c;
+        *n = 3;
+        return ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+    }
+    if (c >= 0xf5 || avail < 4 || !na__continuation(p[1]) || !na__continuation(p[2]) ||
+        !na__continuation(p[3]) || (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+        return c;
+    *n = 4;
+    return ((c & 0x07) << 18) | ((p[1] & 0x3f) << 12) | ((p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+}
+
+/* The character at P and its length; ASCII without a function call. */
+inline unsigned na__char_at(const unsigned char *p, const unsigned char *end, unsigned *n)
+{
+    if (*p < 0x80) {
+        *n = 1;
+        return *p;
+    }
+    return na__decode(p, end, n);
+}
+
+/* The lower-cased form of C when it is a word character, else 0. */
+inline unsigned na__word_lower(unsigned c)
+{
+    if (c < 128)
+        return na__ascii.word[c];
+    return Xapian::Unicode::is_wordchar(c) ? Xapian::Unicode::tolower(c) : 0;
+}
+
+inline bool na__is_digit(unsigned c)
+{
+    if (c < 128)
+        return c >= '0' && c <= '9';
+    return Xapian::Unicode::get_category(c) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
+}
+
+inline bool na__is_zero_width(unsigned c)
+{
+    return (c >= 0x200b && c <= 0x200d) || c == 0x2060 || c == 0xfeff;
+}
+
+/* A character that joins two word characters into one word, as in
+ * "AT&T" or "don't" (what goes into the term), 0 if it separates them, or
+ * NA__IGNORE to join without a trace. */
+inline unsigned na__infix(unsigned c)
+{
+    switch (c) {
+    case '\'': case '&': case 0xb7: case 0x5f4: case 0x2027:
+        return c;
+    case 0x2019: case 0x201b: /* typographic apostrophes: index as ' */
+        return '\'';
+    }
+    return na__is_zero_width(c) ? NA__IGNORE : 0;
+}
+
+/* The same between two digits, as in "1,000.5": Unicode's numeric
+ * separators (and only those, so "1'000" splits). */
+inline unsigned na__infix_digit(unsigned c)
+{
+    switch (c) {
+    case ',': case '.': case ';':
+    case 0x037e: case 0x0589: case 0x060d: case 0x07f8:
+    case 0x2044: case 0xfe10: case 0xfe13: case 0xfe14:
+        return c;
+    }
+    return na__is_zero_width(c) ? NA__IGNORE : 0;
+}
+
+/* Up to three of these end a word as in "C++" or "C#". */
+inline bool na__is_suffix(unsigned c)
+{
+    return c == '+' || c == '#';
+}
+
+inline void na__append(std::string &s, unsigned c)
+{
+    if (c < 128)
+        s += static_cast<char>(c);
+    else
+        Xapian::Unicode::append_utf8(s, c);
+}
+
+/* TermGenerator stems only words that start with a letter, not digits
+ * or symbols ("1980s" stays as it is). */
+bool na__should_stem(const std::string &word)
+{
+    const unsigned mask = (1u << Xapian::Unicode::LOWERCASE_LETTER) | (1u << Xapian::Unicode::TITLECASE_LETTER) |
+                          (1u << Xapian::Unicode::MODIFIER_LETTER) | (1u << Xapian::Unicode::OTHER_LETTER);
+    Xapian::Utf8Iterator u(word);
+    return (mask >> Xapian::Unicode::get_category(*u)) & 1;
+}
+
+/* The stem cache: word -> stem, or "" when the word gets no stemmed term
+ * (a stopword, a word starting with a digit), so that one lookup answers
+ * both questions.  Most words of a news article are looked up here, so it
+ * is built for few cache misses, which is what a node-based
+ * std::unordered_map costs (its lookups took a third of the indexer's time
+ * on Reuters-21578): an open-addressing table of 8-byte slots, each a hash
+ * and an offset into one arena where the word and its stem sit side by
+ * side.  Frequent words come first in news text, so they also share the
+ * arena's first cache lines.  Words are at most NA__MAX_WORD bytes. */
+class na__stem_cache {
+    /* (hash << 32) | (arena offset + 1); 0 is an empty slot. */
+    std::vector<uint64_t> slots = std::vector<uint64_t>(1u << 12);
+    /* Records: key length, stem length (2 bytes each), key, stem. */
+    std::vector<unsigned char> arena;
+    size_t count = 0;
+
+    static uint32_t hash(const char *s, size_t n)
+    {
+        uint32_t h = 2166136261u; /* FNV-1a, then a mix for the low bits */
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ static_cast<unsigned char>(s[i])) * 16777619u;
+        h ^= h >> 15;
+        h *= 0x2c1b3c6du;
+        return h ^ (h >> 12);
+    }
+
+    void grow()
+    {
+        std::vector<uint64_t> old(slots.size() * 2);
+        old.swap(slots);
+        size_t mask = slots.size() - 1;
+        for (uint64_t s : old)
+            if (s) {
+                size_t i = (s >> 32) & mask;
+                while (slots[i])
+                    i = (i + 1) & mask;
+                slots[i] = s;
+            }
+    }
+
+  public:
+    size_t limit = 200000; /* words; about 25 MB at most */
+
+    /* Finds WORD; on a hit sets *STEM and *LEN (borrowed until the next
+     * insert or clear) and returns true.  *H receives the hash for
+     * insert. */
+    bool find(const std::string &word, uint32_t *h, const char **stem, size_t *len) const
+    {
+        *h = hash(word.data(), word.size());
+        size_t mask = slots.size() - 1;
+        for (size_t i = *h & mask; slots[i]; i = (i + 1) & mask) {
+            uint64_t s = slots[i];
+            if (static_cast<uint32_t>(s >> 32) != *h)
+                continue;
+            const unsigned char *r = arena.data() + (static_cast<uint32_t>(s) - 1);
+            size_t klen = r[0] | (r[1] << 8);
+            if (klen == word.size() && std::memcmp(r + 4, word.data(), klen) == 0) {
+                *stem = reinterpret_cast<const char *>(r + 4 + klen);
+                *len = r[2] | (r[3] << 8);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /* Adds WORD (not in the cache, hash H) with STEM; returns the stored
+     * stem as find does.  When full, it starts again rather than track
+     * use: the vocabulary that matters is back within a few documents. */
+    const char *insert(const std::string &word, uint32_t h, const std::string &stem)
+    {
+        if (count >= limit)
+            clear();
+        if ((count + 1) * 2 > slots.size())
+            grow();
+        size_t off = arena.size();
+        if (off + 4 + word.size() + stem.size() >= 0xffffffffu)
+            throw std::bad_alloc(); /* unreachable below limit */
+        const unsigned char head[4] = { static_cast<unsigned char>(word.size()),
+                                        static_cast<unsigned char>(word.size() >> 8),
+                                        static_cast<unsigned char>(stem.size()),
+                                        static_cast<unsigned char>(stem.size() >> 8) };
+        arena.insert(arena.end(), head, head + 4);
+        arena.insert(arena.end(), word.begin(), word.end());
+        arena.insert(arena.end(), stem.begin(), stem.end());
+        size_t mask = slots.size() - 1;
+        size_t i = h & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = (static_cast<uint64_t>(h) << 32) | (off + 1);
+        count++;
+        return reinterpret_cast<const char *>(arena.data() + off + 4 + word.size());
+    }
+
+    void clear()
+    {
+        std::fill(slots.begin(), slots.end(), 0);
+        arena.clear();
+        count = 0;
+    }
+};
+
+/* A boolean field whose value a C function turns into a query.  A
+ * rejected value is recorded in the parser's field_error and stands in as
+ * MatchNothing; na_xqp_parse then reports it as NA_ERR_QUERY.  Throwing
+ * QueryParserError from here would be simpler, but Xapian 1.4's parser
+ * leaks its pending term objects when a field processor throws. */
+class na__field_processor : public Xapian::FieldProcessor {
+    na_xfield_fn fn;
+    void *ud;
+    std::string *error; /* the owning na_xqp's field_error */
+
+  public:
+    na__field_processor(na_xfield_fn f, void *u, std::string *e) : fn(f), ud(u), error(e) {}
+
+    Xapian::Query operator()(const std::string &value) override
+    {
+        na_xquery_t *q = nullptr;
+        na_error_t err;
+        na_error_clear(&err);
+        na_status_t st = fn(ud, value.c_str(), &q, &err);
+        std::unique_ptr<na_xquery_t> owned(q);
+        if (st == NA_OK && q)
+            return q->q;
+        if (error->empty()) {
+            if (st != NA_OK)
+                *error = err.message[0] ? err.message : "bad field value '" + value + "'";
+            else
+                *error = "no query for the field value '" + value + "'";
+        }
+        return Xapian::Query::MatchNothing;
+    }
+};
+
+} // namespace
+
+/* ---- the handles with more than a Xapian object ---- */
+
+struct na_xindexer {
+    Xapian::Stem stemmer;
+    bool stemming = false;
+    std::unordered_set<std::string> stopwords;
+    na__stem_cache stems;
+    na_xdoc_t *doc = nullptr; /* borrowed; see na_xindexer_begin */
+    Xapian::termpos pos = 0;
+    std::string word, term; /* reused, so that most words allocate nothing */
+    /* Set when the text goes to Xapian's TermGenerator instead: for the
+     * tests' reference, and for CJK n-grams, which are not reimplemented. */
+    std::unique_ptr<Xapian::TermGenerator> tg;
+};
+
+struct na_xqp {
+    Xapian::QueryParser qp;
+    /* The first field registration Xapian refused; the setters cannot
+     * report it, so na_xqp_parse does. */
+    std::string pending_error;
+    /* The first value a field handler rejected during the current parse. */
+    std::string field_error;
+};
+
+struct na_xenquire {
+    Xapian::Database db;
+    Xapian::Enquire enquire;
+    /* Facet counting uses Xapian's stock ValueCountMatchSpy, one per value
+     * slot, summed afterwards.  Why not one spy per facet: a multi-valued
+     * field (an article's several places) keeps value i in slot base+i,
+     * and a custom spy reading them all would be unknown to xapian-tcpsrv,
+     * which only rebuilds the stock spies for remote shards.  A document
+     * holds a value in at most one of a field's slots, so the sum counts
+     * each article once per value: exact, locally and remotely. */
+    std::vector<std::vector<Xapian::valueno>> facet_slots;
+    /* The spies of the last run, owned by the enquire; new spies each run
+     * because a spy's counts only ever grow. */
+    std::vector<std::vector<Xapian::ValueCountMatchSpy *>> spies;
+
+    explicit na_xenquire(const Xapian::Database &d) : db(d), enquire(d)
+    {
+        enquire.set_query(Xapian::Query::MatchAll);
+    }
+};
+
+namespace {
+
+/* ---- the indexer ---- */
+
+/* The stem of WORD for a "Z" term (length 0: none), through the cache: a
+ * miss runs the stopper and the stemmer once per distinct word. */
+const char *na__stem(na_xindexer_t *ix, const std::string &word, size_t *len)
+{
+    uint32_t h;
+    const char *stem;
+    if (ix->stems.find(word, &h, &stem, len))
+        return stem;
+    std::string s;
+    if (!ix->stopwords.count(word) && na__should_stem(word))
+        s = ix->stemmer(word);
+    *len = s.size();
+    return ix->stems.insert(word, h, s);
+}
+
+/* Adds ix->word to the document, as TermGenerator's STEM_SOME with
+ * STOP_STEMMED: the word with the next position, then Z + prefix + stem. */
+void na__add_word(na_xindexer_t *ix, const char *prefix, size_t plen, unsigned wdf_inc)
+{
+    const std::string &word = ix->word;
+    if (word.size() > NA__MAX_WORD)
+        return;
+    Xapian::Document &doc = ix->doc->doc;
+    std::string &term = ix->term;
+    term.assign(prefix, plen);
+    term += word;
+    doc.add_posting(term, ++ix->pos, wdf_inc);
+    if (!ix->stemming)
+        return;
+    size_t slen;
+    const char *stem = na__stem(ix, word, &slen);
+    if (slen == 0)
+        return;
+    term.assign(1, 'Z');
+    term.append(prefix, plen);
+    term.append(stem, slen);
+    doc.add_term(term, wdf_inc);
+}
+
+/* Splits TEXT into words and adds each.  A word starts at a word character
+ * (letters, marks, numbers, '_'), lower-cased as it goes, and is either:
+ * - an acronym: single ASCII capitals separated by dots ("U.S.A." gives
+ *   "usa"), at least two, not followed by a word character;
+ * - a run of word characters, joined across one infix character with a
+ *   word character on both sides ("AT&T", "don't", "1,000.5"), then up to
+ *   three '+' or '#' unless a word character follows ("c++", "c#"). */
+void na__split(na_xindexer_t *ix, const unsigned char *p, const unsigned char *end, const char *prefix,
+               size_t plen, unsigned wdf_inc)
+{
+    std::string &word = ix->word;
+    unsigned n = 0; /* length in bytes of the character at p */
+    for (;;) {
+        unsigned ch; /* the lower-cased character at p */
+        for (;;) {
+            if (p == end)
+                return;
+            ch = na__word_lower(na__char_at(p, end, &n));
+            if (ch)
+                break;
+            p += n;
+        }
+        word.clear();
+
+        if (*p >= 'A' && *p <= 'Z') {
+            const unsigned char *q = p;
+            do {
+                word += static_cast<char>(*q++ - 'A' + 'a');
+            } while (q != end && *q == '.' && ++q != end && *q >= 'A' && *q <= 'Z');
+            /* One capital is no acronym: "M&S" must reach the infix rule. */
+            unsigned qn;
+            if (word.size() > 1 && (q == end || !na__word_lower(na__char_at(q, end, &qn)))) {
+                p = q;
+                goto end_of_word;
+            }
+            word.clear();
+        }
+
+        for (;;) {
+            unsigned prev;
+            do {
+                na__append(word, ch);
+                prev = ch;
+                p += n;
+                if (p == end)
+                    goto end_of_word;
+                ch = na__word_lower(na__char_at(p, end, &n));
+            } while (ch);
+
+            /* p is at a character that is not a word character: an infix
+             * if a word character follows it. */
+            unsigned raw = na__char_at(p, end, &n);
+            const unsigned char *next = p + n;
+            if (next == end)
+                break;
+            unsigned next_n;
+            unsigned next_raw = na__char_at(next, end, &next_n);
+            unsigned next_ch = na__word_lower(next_raw);
+            if (!next_ch)
+                break;
+            unsigned infix = na__is_digit(prev) && na__is_digit(next_raw) ? na__infix_digit(raw) : na__infix(raw);
+            if (!infix)
+                break;
+            if (infix != NA__IGNORE)
+                na__append(word, infix);
+            ch = next_ch;
+            p = next;
+            n = next_n;
+        }
+
+        {
+            /* p is at the character that ended the word, inside TEXT. */
+            size_t len = word.size();
+            unsigned count = 0;
+            while (na__is_suffix(*p)) {
+                if (++count > 3) {
+                    word.resize(len);
+                    break;
+                }
+                word += static_cast<char>(*p);
+                if (++p == end)
+                    goto end_of_word;
+            }
+            /* "fish+chips" is two words, not "fish+" and "chips". */
+            if (na__word_lower(na__char_at(p, end, &n)))
+                word.resize(len);
+        }
+
+    end_of_word:
+        na__add_word(ix, prefix, plen, wdf_inc);
+    }
+}
+
+na_status_t na__indexer_new(const char *language, bool reference, na_xindexer_t **out, na_error_t *err)
+{
+    *out = nullptr;
+    return guarded(err, [&] {
+        std::unique_ptr<na_xindexer_t> ix(new na_xindexer_t);
+        ix->stemmer = make_stem(language);
+        ix->stemming = !ix->stemmer.is_none();
+        /* TermGenerator reads this variable too (CJK::is_cjk_enabled). */
+        const char *cjk = std::getenv("XAPIAN_CJK_NGRAM");
+        if (reference || (cjk && *cjk)) {
+            ix->tg.reset(new Xapian::TermGenerator);
+            ix->tg->set_stemmer(ix->stemmer);
+            ix->tg->set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+            ix->tg->set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+        }
+        *out = ix.release();
+    });
+}
+
+/* Runs a QueryParser registration, keeping the first error it raises. */
+template <typename Fn>
+void na__register(na_xqp_t *qp, const char *field, Fn &&fn)
+{
+    must([&] {
+        try {
+            fn();
+        } catch (const Xapian::InvalidOperationError &e) {
+            if (qp->pending_error.empty())
+                qp->pending_error = std::string("field '") + field + "': " + e.get_msg();
         }
     });
-    if (st == NA_OK && !found)
-        return na_error_set(err, NA_ERR_NOT_FOUND, "no document has the term '%s'", term);
-    return st;
 }
 
-template <typename DB>
-na_status_t get_value(DB &db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err)
+/* The hit I of MSET, which must exist: MSet's operator[] checks nothing. */
+Xapian::MSetIterator na__hit(const na_xmset_t *mset, size_t i)
 {
-    *out = nullptr;
-    return guarded(err, [&] { *out = copy_string(db.get_document(docid).get_value(slot), len); });
-}
-
-template <typename DB>
-na_status_t get_metadata(DB &db, const char *key, char **out, size_t *len, na_error_t *err)
-{
-    *out = nullptr;
-    bool found = true;
-    na_status_t st = guarded(err, [&] {
-        std::string v = db.get_metadata(key);
-        if (v.empty())
-            found = false;
-        else
-            *out = copy_string(v, len);
-    });
-    if (st == NA_OK && !found)
-        return na_error_set(err, NA_ERR_NOT_FOUND, "no metadata '%s'", key);
-    return st;
+    if (i >= mset->mset.size())
+        na__fail(NA_ERR_INVALID, "no hit " + std::to_string(i) + " in a page of " +
+                                     std::to_string(mset->mset.size()));
+    return mset->mset[static_cast<Xapian::doccount>(i)];
 }
 
 } // namespace
+
+/* ---- everything C sees ---- */
 
 extern "C" {
 
@@ -213,13 +776,22 @@ const char *na_x_version(void)
 
 char *na_x_utf8_lower(const char *s, size_t len)
 {
-    std::string out;
-    try {
-        out = Xapian::Unicode::tolower(std::string(s, len));
-    } catch (...) {
-        out.assign(s, len);
-    }
-    return copy_string(out, nullptr);
+    return quietly<char *>(nullptr, [&] {
+        std::string out;
+        out.reserve(len);
+        const unsigned char *p = reinterpret_cast<const unsigned char *>(s), *end = p + len;
+        while (p < end) {
+            unsigned n;
+            unsigned c = na__char_at(p, end, &n);
+            /* A byte na__decode read as Latin-1 is not UTF-8: copy it. */
+            if (c >= 0x80 && n == 1)
+                out += static_cast<char>(*p);
+            else
+                na__append(out, Xapian::Unicode::tolower(c));
+            p += n;
+        }
+        return copy_string(out, nullptr);
+    });
 }
 
 /* ---- writable database ---- */
@@ -237,8 +809,10 @@ na_status_t na_xwdb_close(na_xwdb_t *db, na_error_t *err)
 {
     if (!db)
         return NA_OK;
+    /* close() commits unless a transaction is open, and reports a failed
+     * commit, which the destructor would swallow. */
     na_status_t st = guarded(err, [&] { db->db.close(); });
-    quietly(0, [&] { delete db; return 0; });
+    delete db;
     return st;
 }
 
@@ -259,23 +833,27 @@ na_status_t na_xwdb_delete(na_xwdb_t *db, const char *unique_term, na_error_t *e
 
 na_status_t na_xwdb_find(na_xwdb_t *db, const char *term, na_docid_t *docid, na_error_t *err)
 {
-    return find_term(db->db, term, docid, err);
+    return guarded(err, [&] { *docid = find_term(db->db, term); });
 }
 
 na_status_t na_xwdb_get_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len,
                               na_error_t *err)
 {
-    return get_value(db->db, docid, slot, out, len, err);
+    *out = nullptr;
+    return guarded(err, [&] { *out = copy_string(db->db.get_document(docid).get_value(slot), len); });
 }
 
 na_status_t na_xwdb_get_metadata(na_xwdb_t *db, const char *key, char **out, size_t *len, na_error_t *err)
 {
-    return get_metadata(db->db, key, out, len, err);
+    *out = nullptr;
+    return guarded(err, [&] { *out = copy_string(get_metadata(db->db, key), len); });
 }
 
 na_status_t na_xwdb_set_metadata(na_xwdb_t *db, const char *key, const void *value, size_t len, na_error_t *err)
 {
     return guarded(err, [&] {
+        if (!key || !*key)
+            na__fail(NA_ERR_INVALID, "empty metadata key");
         db->db.set_metadata(key, std::string(static_cast<const char *>(value), len));
     });
 }
@@ -291,20 +869,26 @@ na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, 
 {
     *out = nullptr;
     return guarded(err, [&] {
+        if (count == 0)
+            na__fail(NA_ERR_INVALID, "no database to open");
         std::unique_ptr<na_xdb_t> h(new na_xdb_t);
         for (size_t i = 0; i < count; i++) {
-            std::string spec = specs[i];
-            if (spec.compare(0, 4, "tcp:") == 0) {
-                size_t colon = spec.rfind(':');
-                if (colon <= 4)
-                    throw Xapian::InvalidArgumentError("remote database '" + spec +
-                                                       "' should be tcp:HOST:PORT");
-                std::string host = spec.substr(4, colon - 4);
-                unsigned port = static_cast<unsigned>(std::strtoul(spec.c_str() + colon + 1, nullptr, 10));
-                h->shards.push_back(Xapian::Remote::open(host, port));
-            } else {
+            const char *spec = specs[i];
+            if (std::strncmp(spec, "tcp:", 4) != 0) {
                 h->shards.push_back(Xapian::Database(spec));
+                h->db.add_database(h->shards.back());
+                continue;
             }
+            /* tcp:HOST:PORT; the last colon, so that HOST may hold some. */
+            const char *colon = std::strrchr(spec + 4, ':');
+            const char *digits = colon ? colon + 1 : "";
+            char *stop = nullptr;
+            unsigned long port = std::strtoul(digits, &stop, 10);
+            if (!colon || colon == spec + 4 || *digits < '0' || *digits > '9' || *stop || port == 0 ||
+                port > 65535)
+                na__fail(NA_ERR_INVALID, std::string("remote database '") + spec + "' is not tcp:HOST:PORT");
+            std::string host(spec + 4, static_cast<size_t>(colon - (spec + 4)));
+            h->shards.push_back(Xapian::Remote::open(host, static_cast<unsigned>(port)));
             h->db.add_database(h->shards.back());
         }
         *out = h.release();
@@ -313,7 +897,9 @@ na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, 
 
 void na_xdb_close(na_xdb_t *db)
 {
-    quietly(0, [&] { delete db; return 0; });
+    /* Only the handle: result sets and parsers hold their own references
+     * to the shards, which close with the last of them. */
+    delete db;
 }
 
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
@@ -328,7 +914,7 @@ unsigned na_xdb_doccount(na_xdb_t *db)
 
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err)
 {
-    return find_term(db->db, term, docid, err);
+    return guarded(err, [&] { *docid = find_term(db->db, term); });
 }
 
 na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err)
@@ -340,20 +926,28 @@ na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *
 na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len,
                              na_error_t *err)
 {
-    return get_value(db->db, docid, slot, out, len, err);
+    *out = nullptr;
+    return guarded(err, [&] { *out = copy_string(db->db.get_document(docid).get_value(slot), len); });
 }
 
 na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_t *len, na_error_t *err)
 {
-    /* A combined database answers from its first shard only; each shard
-     * may hold what the caller wants (a dictionary its articles use). */
-    na_status_t st = NA_ERR_NOT_FOUND;
-    for (Xapian::Database &shard : db->shards) {
-        st = get_metadata(shard, key, out, len, err);
-        if (st != NA_ERR_NOT_FOUND)
-            return st;
-    }
-    return st == NA_ERR_NOT_FOUND ? na_error_set(err, st, "no metadata '%s'", key) : st;
+    *out = nullptr;
+    return guarded(err, [&] {
+        /* A combined database answers from its first shard only, but each
+         * shard may hold what the caller wants (the dictionary its own
+         * articles were compressed with). */
+        for (Xapian::Database &shard : db->shards) {
+            try {
+                *out = copy_string(get_metadata(shard, key), len);
+                return;
+            } catch (const na__failure &f) {
+                if (f.code != NA_ERR_NOT_FOUND)
+                    throw;
+            }
+        }
+        na__fail(NA_ERR_NOT_FOUND, std::string("no metadata '") + key + "'");
+    });
 }
 
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
@@ -361,9 +955,10 @@ na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
                              na_error_t *err)
 {
     return guarded(err, [&] {
-        for (Xapian::TermIterator t = db->db.allterms_begin(prefix); t != db->db.allterms_end(prefix); ++t) {
-            std::string term = *t;
-            if (!fn(term.data(), term.size(), t.get_termfreq(), ud))
+        const std::string pfx = prefix ? prefix : "";
+        for (Xapian::TermIterator t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
+            const std::string term = *t;
+            if (!fn(term.c_str(), term.size(), t.get_termfreq(), ud))
                 break;
         }
     });
@@ -373,7 +968,9 @@ na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
 
 na_xdoc_t *na_xdoc_new(void)
 {
-    return quietly<na_xdoc_t *>(nullptr, [] { return new na_xdoc_t; });
+    na_xdoc_t *doc = nullptr;
+    must([&] { doc = new na_xdoc_t; });
+    return doc;
 }
 
 void na_xdoc_free(na_xdoc_t *doc)
@@ -383,45 +980,34 @@ void na_xdoc_free(na_xdoc_t *doc)
 
 void na_xdoc_clear(na_xdoc_t *doc)
 {
-    doc->doc = Xapian::Document();
+    must([&] { doc->doc = Xapian::Document(); });
 }
 
 void na_xdoc_set_data(na_xdoc_t *doc, const void *data, size_t len)
 {
-    doc->doc.set_data(std::string(static_cast<const char *>(data), len));
+    must([&] { doc->doc.set_data(std::string(static_cast<const char *>(data), len)); });
 }
 
 void na_xdoc_add_boolean_term(na_xdoc_t *doc, const char *term)
 {
-    /* Xapian rejects terms over 245 bytes at commit; such a term cannot be
-     * matched by a user anyway, so it is dropped here. */
-    if (*term && std::strlen(term) <= 245)
-        doc->doc.add_boolean_term(term);
+    /* Glass refuses terms over 245 bytes, but only at commit, failing the
+     * whole batch; such a term cannot be typed into a query anyway. */
+    size_t n = std::strlen(term);
+    if (n == 0 || n > 245)
+        return;
+    must([&] { doc->doc.add_boolean_term(std::string(term, n)); });
 }
 
 void na_xdoc_add_value(na_xdoc_t *doc, na_slot_t slot, const void *value, size_t len)
 {
-    doc->doc.add_value(slot, std::string(static_cast<const char *>(value), len));
+    must([&] { doc->doc.add_value(slot, std::string(static_cast<const char *>(value), len)); });
 }
 
 /* ---- free-text indexing ---- */
 
-struct na_xindexer {
-    Xapian::TermGenerator tg;
-};
-
 na_status_t na_xindexer_new(const char *language, na_xindexer_t **out, na_error_t *err)
 {
-    *out = nullptr;
-    na_status_t st = guarded(err, [&] {
-        std::unique_ptr<na_xindexer_t> ix(new na_xindexer_t);
-        ix->tg.set_stemmer(make_stem(language, true));
-        ix->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-        *out = ix.release();
-    });
-    if (st == NA_ERR_DATABASE) /* InvalidArgumentError: no such stemmer */
-        return na_error_set(err, NA_ERR_INVALID, "no stemmer for language '%s'", language);
-    return st;
+    return na__indexer_new(language, false, out, err);
 }
 
 void na_xindexer_free(na_xindexer_t *ix)
@@ -431,70 +1017,95 @@ void na_xindexer_free(na_xindexer_t *ix)
 
 void na_xindexer_set_stopwords(na_xindexer_t *ix, const char *const *words, size_t count)
 {
-    quietly(0, [&] {
-        ix->tg.set_stopper(count ? make_stopper(words, count) : nullptr);
-        ix->tg.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
-        return 0;
+    must([&] {
+        ix->stopwords.clear();
+        for (size_t i = 0; i < count; i++)
+            ix->stopwords.insert(words[i]);
+        /* Cached entries record whether their word was a stopword. */
+        ix->stems.clear();
+        if (ix->tg)
+            ix->tg->set_stopper(count ? make_stopper(words, count) : nullptr);
     });
 }
 
 void na_xindexer_begin(na_xindexer_t *ix, na_xdoc_t *doc)
 {
-    ix->tg.set_document(doc->doc);
-    ix->tg.set_termpos(0);
+    ix->doc = doc;
+    ix->pos = 0;
 }
 
 void na_xindexer_index(na_xindexer_t *ix, const char *text, size_t len, const char *prefix, unsigned wdf_inc)
 {
-    /* TermGenerator writes into its own copy of the document handle, which
-     * shares the document with the caller's handle. */
-    quietly(0, [&] {
-        ix->tg.index_text(Xapian::Utf8Iterator(text, len), wdf_inc, prefix);
-        return 0;
+    if (!ix->doc)
+        NA_BUG("na_xindexer_index without na_xindexer_begin");
+    if (!prefix)
+        prefix = "";
+    must([&] {
+        if (ix->tg) {
+            ix->tg->set_document(ix->doc->doc);
+            ix->tg->set_termpos(ix->pos);
+            ix->tg->index_text(Xapian::Utf8Iterator(text, len), wdf_inc, prefix);
+            ix->pos = ix->tg->get_termpos();
+            return;
+        }
+        const unsigned char *p = reinterpret_cast<const unsigned char *>(text);
+        na__split(ix, p, p + len, prefix, std::strlen(prefix), wdf_inc);
     });
 }
 
 void na_xindexer_gap(na_xindexer_t *ix)
 {
-    ix->tg.increase_termpos(100);
+    /* As TermGenerator::increase_termpos(100). */
+    ix->pos += 100;
 }
 
 void na_xindexer_end(na_xindexer_t *ix)
 {
-    /* The TermGenerator holds a reference to the document; dropping it
-     * here means no reference count is touched from two threads. */
-    quietly(0, [&] {
-        ix->tg.set_document(Xapian::Document());
-        return 0;
-    });
+    ix->doc = nullptr;
+    /* A TermGenerator holds a counted reference to the document: drop it
+     * here, so that no reference count is touched from two threads once
+     * the document moves on.  (The indexer itself holds none.) */
+    if (ix->tg)
+        must([&] { ix->tg->set_document(Xapian::Document()); });
 }
 
 /* ---- queries ---- */
 
 na_xquery_t *na_xquery_match_all(void)
 {
-    return wrap(Xapian::Query::MatchAll);
+    na_xquery_t *q = nullptr;
+    must([&] { q = wrap(Xapian::Query::MatchAll); });
+    return q;
 }
 
 na_xquery_t *na_xquery_match_nothing(void)
 {
-    return wrap(Xapian::Query::MatchNothing);
+    na_xquery_t *q = nullptr;
+    must([&] { q = wrap(Xapian::Query::MatchNothing); });
+    return q;
 }
 
 na_xquery_t *na_xquery_term(const char *term)
 {
-    return wrap(Xapian::Query(term));
+    na_xquery_t *q = nullptr;
+    must([&] { q = wrap(Xapian::Query(term)); });
+    return q;
 }
 
 na_xquery_t *na_xquery_value_range(na_slot_t slot, const char *lo, const char *hi)
 {
-    if (lo && hi)
-        return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
-    if (lo)
-        return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
-    if (hi)
-        return wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
-    return na_xquery_match_all();
+    na_xquery_t *q = nullptr;
+    must([&] {
+        if (lo && hi)
+            q = wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+        else if (lo)
+            q = wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
+        else if (hi)
+            q = wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+        else
+            q = wrap(Xapian::Query::MatchAll);
+    });
+    return q;
 }
 
 na_xquery_t *na_xquery_combine(enum na_xquery_op op, na_xquery_t *a, na_xquery_t *b)
@@ -510,15 +1121,18 @@ na_xquery_t *na_xquery_combine(enum na_xquery_op op, na_xquery_t *a, na_xquery_t
     case NA_XQ_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
     case NA_XQ_FILTER: xop = Xapian::Query::OP_FILTER; break;
     }
-    na_xquery_t *r = quietly<na_xquery_t *>(nullptr, [&] { return new na_xquery_t{ Xapian::Query(xop, a->q, b->q) }; });
-    delete a;
+    /* The result reuses A's handle. */
+    must([&] { a->q = Xapian::Query(xop, a->q, b->q); });
     delete b;
-    return r;
+    return a;
 }
 
 na_xquery_t *na_xquery_copy(const na_xquery_t *q)
 {
-    return q ? wrap(q->q) : nullptr;
+    na_xquery_t *c = nullptr;
+    if (q)
+        must([&] { c = wrap(q->q); });
+    return c;
 }
 
 void na_xquery_free(na_xquery_t *q)
@@ -528,55 +1142,25 @@ void na_xquery_free(na_xquery_t *q)
 
 char *na_xquery_describe(const na_xquery_t *q)
 {
-    return quietly<char *>(nullptr, [&] { return copy_string(unwrap(q).get_description(), nullptr); });
+    return quietly<char *>(nullptr, [&] {
+        return copy_string(q ? q->q.get_description() : Xapian::Query::MatchAll.get_description(), nullptr);
+    });
 }
 
-/* A boolean field whose text a C function turns into a query.  A refusal
- * is kept, not thrown: an exception thrown through Xapian's query parser
- * leaks parser state, so na_xqp_parse reports it after parsing. */
-class CFieldProcessor : public Xapian::FieldProcessor {
-    na_xfield_fn fn;
-    void *ud;
-    std::string *refusal; /* owned by the na_xqp */
-
-  public:
-    CFieldProcessor(na_xfield_fn f, void *u, std::string *r) : fn(f), ud(u), refusal(r) {}
-    Xapian::Query operator()(const std::string &str) override {
-        na_xquery_t *q = nullptr;
-        na_error_t err;
-        na_error_clear(&err);
-        if (fn(ud, str.c_str(), &q, &err) != NA_OK || !q) {
-            delete q;
-            if (refusal->empty())
-                *refusal = err.message[0] ? err.message : "bad field value '" + str + "'";
-            return Xapian::Query::MatchNothing;
-        }
-        Xapian::Query r = q->q;
-        delete q;
-        return r;
-    }
-};
-
-struct na_xqp {
-    Xapian::QueryParser qp;
-    std::string refusal; /* the first field value refused while parsing */
-};
+/* ---- query parser ---- */
 
 na_status_t na_xqp_new(na_xdb_t *db, const char *language, na_xqp_t **out, na_error_t *err)
 {
     *out = nullptr;
-    na_status_t st = guarded(err, [&] {
+    return guarded(err, [&] {
         std::unique_ptr<na_xqp_t> p(new na_xqp_t);
         if (db)
             p->qp.set_database(db->db);
-        p->qp.set_stemmer(make_stem(language, false));
+        p->qp.set_stemmer(make_stem(language));
         p->qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
         p->qp.set_default_op(Xapian::Query::OP_AND);
         *out = p.release();
     });
-    if (st == NA_ERR_DATABASE)
-        return na_error_set(err, NA_ERR_INVALID, "no stemmer for language '%s'", language);
-    return st;
 }
 
 void na_xqp_free(na_xqp_t *qp)
@@ -586,60 +1170,56 @@ void na_xqp_free(na_xqp_t *qp)
 
 void na_xqp_set_stopwords(na_xqp_t *qp, const char *const *words, size_t count)
 {
-    quietly(0, [&] {
-        qp->qp.set_stopper(count ? make_stopper(words, count) : nullptr);
-        return 0;
-    });
+    must([&] { qp->qp.set_stopper(count ? make_stopper(words, count) : nullptr); });
 }
 
 void na_xqp_add_prefix(na_xqp_t *qp, const char *field, const char *prefix)
 {
-    qp->qp.add_prefix(field, prefix);
+    na__register(qp, field, [&] { qp->qp.add_prefix(field, prefix); });
 }
 
 void na_xqp_add_field(na_xqp_t *qp, const char *field, na_xfield_fn fn, void *ud)
 {
-    /* The parser keeps a reference-counted pointer: release() hands over
-     * ownership. */
-    qp->qp.add_boolean_prefix(field, (new CFieldProcessor(fn, ud, &qp->refusal))->release());
+    /* release() hands the processor to the parser's reference count. */
+    na__register(qp, field, [&] {
+        std::unique_ptr<na__field_processor> proc(new na__field_processor(fn, ud, &qp->field_error));
+        qp->qp.add_boolean_prefix(field, proc.release()->release());
+    });
 }
 
 na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_error_t *err)
 {
     *out = nullptr;
     return guarded(err, [&] {
-        const char *p = query;
-        while (*p == ' ' || *p == '\t' || *p == '\n')
+        if (!qp->pending_error.empty())
+            na__fail(NA_ERR_INVALID, qp->pending_error);
+        const char *p = query ? query : "";
+        while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
             p++;
         if (!*p) {
-            *out = new na_xquery_t{ Xapian::Query::MatchAll };
+            *out = wrap(Xapian::Query::MatchAll);
             return;
         }
-        unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_BOOLEAN |
-                         Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
-                         Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PURE_NOT |
-                         Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
-        qp->refusal.clear();
-        Xapian::Query parsed = qp->qp.parse_query(query, flags);
-        if (!qp->refusal.empty())
-            throw Xapian::QueryParserError(qp->refusal);
-        *out = new na_xquery_t{ parsed };
+        const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_BOOLEAN |
+                               Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
+                               Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PURE_NOT |
+                               Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
+        qp->field_error.clear();
+        Xapian::Query q;
+        try {
+            q = qp->qp.parse_query(query, flags);
+        } catch (const Xapian::QueryParserError &) {
+            /* A rejected value may be why the rest failed to parse. */
+            if (qp->field_error.empty())
+                throw;
+        }
+        if (!qp->field_error.empty())
+            na__fail(NA_ERR_QUERY, qp->field_error);
+        *out = wrap(std::move(q));
     });
 }
 
 /* ---- searching ---- */
-
-struct na_xenquire {
-    Xapian::Database db;
-    Xapian::Enquire enquire;
-    /* Multi-valued fields keep value i in slot base+i.  Xapian's stock
-     * ValueCountMatchSpy counts one slot, once per document, so one spy per
-     * slot summed gives each value once per matching article: exact, and
-     * made of spies that xapian-tcpsrv can run on a remote shard (it knows
-     * only the stock ones), where a custom spy would fail. */
-    std::vector<std::vector<Xapian::ValueCountMatchSpy *>> facets;
-    explicit na_xenquire(const Xapian::Database &d) : db(d), enquire(d) {}
-};
 
 na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
 {
@@ -649,45 +1229,53 @@ na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
 
 void na_xenquire_free(na_xenquire_t *enq)
 {
-    quietly(0, [&] { delete enq; return 0; });
+    delete enq;
 }
 
 void na_xenquire_set_query(na_xenquire_t *enq, const na_xquery_t *q)
 {
-    enq->enquire.set_query(unwrap(q));
+    must([&] { enq->enquire.set_query(q ? q->q : Xapian::Query::MatchAll); });
 }
 
 void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending)
 {
-    if (slot < 0)
-        enq->enquire.set_sort_by_relevance();
-    else
-        enq->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), descending);
+    must([&] {
+        if (slot < 0)
+            enq->enquire.set_sort_by_relevance();
+        else
+            enq->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), descending);
+    });
 }
 
 int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count)
 {
-    return quietly(-1, [&] {
-        std::vector<Xapian::ValueCountMatchSpy *> spies;
-        for (size_t i = 0; i < count; i++) {
-            Xapian::ValueCountMatchSpy *spy = new Xapian::ValueCountMatchSpy(slots[i]);
-            enq->enquire.add_matchspy(spy->release());
-            spies.push_back(spy);
-        }
-        enq->facets.push_back(spies);
-        return static_cast<int>(enq->facets.size() - 1);
+    int index = -1;
+    must([&] {
+        enq->facet_slots.emplace_back(slots, slots + count);
+        index = static_cast<int>(enq->facet_slots.size() - 1);
     });
+    return index;
 }
-
-struct na_xmset {
-    Xapian::MSet mset;
-};
 
 na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit, bool exact, na_xmset_t **out,
                             na_error_t *err)
 {
     *out = nullptr;
     return guarded(err, [&] {
+        enq->enquire.clear_matchspies();
+        enq->spies.clear();
+        for (const std::vector<Xapian::valueno> &slots : enq->facet_slots) {
+            enq->spies.emplace_back();
+            for (Xapian::valueno slot : slots) {
+                std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
+                Xapian::ValueCountMatchSpy *raw = spy.get();
+                /* Owned by the enquire from here, even if this throws. */
+                enq->enquire.add_matchspy(spy.release()->release());
+                enq->spies.back().push_back(raw);
+            }
+        }
+        /* Asking to check at least every document makes the matcher visit
+         * all matches: exact totals and facet counts. */
         Xapian::doccount check = exact ? enq->db.get_doccount() : 0;
         *out = new na_xmset_t{ enq->enquire.get_mset(offset, limit, check) };
     });
@@ -698,25 +1286,31 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
 {
     *out = nullptr;
     *count = 0;
-    if (index < 0 || static_cast<size_t>(index) >= enq->facets.size())
-        return na_error_set(err, NA_ERR_INVALID, "no facet %d", index);
     return guarded(err, [&] {
-        std::map<std::string, unsigned> sums;
-        for (Xapian::ValueCountMatchSpy *spy : enq->facets[index])
-            for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v)
-                sums[*v] += v.get_termfreq();
+        if (index < 0 || static_cast<size_t>(index) >= enq->facet_slots.size())
+            na__fail(NA_ERR_INVALID, "no facet " + std::to_string(index));
+        std::unordered_map<std::string, unsigned> sums;
+        if (static_cast<size_t>(index) < enq->spies.size())
+            for (Xapian::ValueCountMatchSpy *spy : enq->spies[static_cast<size_t>(index)])
+                for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v)
+                    sums[*v] += v.get_termfreq();
         std::vector<std::pair<std::string, unsigned>> sorted(sums.begin(), sums.end());
-        std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const std::pair<std::string, unsigned> &a, const std::pair<std::string, unsigned> &b) {
-                             return a.second > b.second;
-                         });
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const std::pair<std::string, unsigned> &a, const std::pair<std::string, unsigned> &b) {
+                      return a.second != b.second ? a.second > b.second : a.first < b.first;
+                  });
         size_t n = max && max < sorted.size() ? max : sorted.size();
         na_xfacet_count_t *arr = static_cast<na_xfacet_count_t *>(std::calloc(n ? n : 1, sizeof *arr));
         if (!arr)
             throw std::bad_alloc();
-        for (size_t i = 0; i < n; i++) {
-            arr[i].value = copy_string(sorted[i].first, nullptr);
-            arr[i].count = sorted[i].second;
+        try {
+            for (size_t i = 0; i < n; i++) {
+                arr[i].value = copy_string(sorted[i].first, nullptr);
+                arr[i].count = sorted[i].second;
+            }
+        } catch (...) {
+            na_xfacet_free(arr, n); /* calloc left the rest NULL */
+            throw;
         }
         *out = arr;
         *count = n;
@@ -749,34 +1343,30 @@ size_t na_xmset_size(const na_xmset_t *mset)
 
 na_docid_t na_xmset_docid(const na_xmset_t *mset, size_t i)
 {
-    return quietly(0u, [&] { return *(mset->mset[static_cast<Xapian::doccount>(i)]); });
+    return quietly(0u, [&] { return *na__hit(mset, i); });
 }
 
 double na_xmset_weight(const na_xmset_t *mset, size_t i)
 {
-    return quietly(0.0, [&] { return mset->mset[static_cast<Xapian::doccount>(i)].get_weight(); });
+    return quietly(0.0, [&] { return na__hit(mset, i).get_weight(); });
 }
 
 unsigned na_xmset_rank(const na_xmset_t *mset, size_t i)
 {
-    return quietly(0u, [&] { return mset->mset[static_cast<Xapian::doccount>(i)].get_rank(); });
+    return quietly(0u, [&] { return na__hit(mset, i).get_rank(); });
 }
 
 na_status_t na_xmset_data(const na_xmset_t *mset, size_t i, char **out, size_t *len, na_error_t *err)
 {
     *out = nullptr;
-    return guarded(err, [&] {
-        *out = copy_string(mset->mset[static_cast<Xapian::doccount>(i)].get_document().get_data(), len);
-    });
+    return guarded(err, [&] { *out = copy_string(na__hit(mset, i).get_document().get_data(), len); });
 }
 
 na_status_t na_xmset_value(const na_xmset_t *mset, size_t i, na_slot_t slot, char **out, size_t *len,
                            na_error_t *err)
 {
     *out = nullptr;
-    return guarded(err, [&] {
-        *out = copy_string(mset->mset[static_cast<Xapian::doccount>(i)].get_document().get_value(slot), len);
-    });
+    return guarded(err, [&] { *out = copy_string(na__hit(mset, i).get_document().get_value(slot), len); });
 }
 
 na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t len, size_t length,
@@ -785,12 +1375,50 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
 {
     *out = nullptr;
     return guarded(err, [&] {
-        Xapian::Stem stem = make_stem(language, false);
         /* Not exhaustive: the first good passage will do, and a search
          * page shows ten of these per query. */
-        std::string s = mset->mset.snippet(std::string(text, len), length, stem,
-                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL, hl_start, hl_end, omit);
+        std::string s = mset->mset.snippet(std::string(text, len), length, make_stem(language),
+                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL, hl_start ? hl_start : "",
+                                           hl_end ? hl_end : "", omit ? omit : "");
         *out = copy_string(unescape_html(s), nullptr);
+    });
+}
+
+/* ---- for tests only ---- */
+
+na_status_t na_x__indexer_new_reference(const char *language, na_xindexer_t **out, na_error_t *err)
+{
+    return na__indexer_new(language, true, out, err);
+}
+
+void na_x__indexer_set_cache_limit(na_xindexer_t *ix, size_t limit)
+{
+    ix->stems.limit = limit ? limit : 1;
+    ix->stems.clear();
+}
+
+char *na_x__doc_dump(const na_xdoc_t *doc)
+{
+    return quietly<char *>(nullptr, [&] {
+        std::string out;
+        const Xapian::Document &d = doc->doc;
+        for (Xapian::TermIterator t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+            out += *t;
+            out += ' ';
+            out += std::to_string(t.get_wdf());
+            out += ' ';
+            bool first = true;
+            for (Xapian::PositionIterator p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
+                if (!first)
+                    out += ',';
+                out += std::to_string(*p);
+                first = false;
+            }
+            if (first)
+                out += '-';
+            out += '\n';
+        }
+        return copy_string(out, nullptr);
     });
 }
 

@@ -4,6 +4,9 @@
  * Every exported function catches Xapian::Error, std::bad_alloc and any
  * other exception and turns it into an na_status_t plus a message in the
  * na_error_t (which may be NULL); no exception ever crosses into C.
+ * Functions without a status have no error to report except running out
+ * of memory, on which they abort as util.h's allocators do; getters that
+ * meet a Xapian error there (say, a remote shard gone) return 0.
  *
  * Memory: handles returned through an out parameter are owned by the
  * caller and freed with the matching _free or _close function, all of which
@@ -13,9 +16,13 @@
  *
  * Status codes used here: NA_OK; NA_ERR_NOT_FOUND (no such database, term,
  * document or metadata key); NA_ERR_LOCKED (another writer holds the
- * database); NA_ERR_QUERY (the query string does not parse); NA_ERR_CORRUPT
- * (Xapian reports corruption); NA_ERR_DATABASE (any other Xapian error);
- * NA_ERR_NOMEM; NA_ERR_INTERNAL (an exception of unknown type).
+ * database); NA_ERR_QUERY (the query string does not parse, or a field
+ * handler rejected its value); NA_ERR_CORRUPT (Xapian reports corruption);
+ * NA_ERR_INVALID (an unknown language, a malformed database spec, an empty
+ * metadata key, an index out of range); NA_ERR_DATABASE (any other Xapian
+ * error, including network errors from remote shards; the message starts
+ * with Xapian's error type); NA_ERR_NOMEM; NA_ERR_INTERNAL (an exception of
+ * unknown type).
  */
 #ifndef NA_XAPIAN_C_H
 #define NA_XAPIAN_C_H
@@ -45,14 +52,16 @@ typedef struct na_xmset na_xmset_t;
 const char *na_x_version(void);
 
 /* Returns a malloc()ed copy of the LEN bytes of UTF-8 at S, lower-cased
- * with Xapian's Unicode tables.  Invalid sequences are kept as they are. */
+ * with Xapian's Unicode tables (caller frees; never NULL).  Bytes that are
+ * not valid UTF-8 are copied as they are. */
 char *na_x_utf8_lower(const char *s, size_t len);
 
 /* ---- writable database ---- */
 
-/* Opens the database at PATH for writing, creating it (and its directory)
- * when CREATE is true.  NA_ERR_LOCKED when another process writes to it;
- * NA_ERR_NOT_FOUND when it does not exist and CREATE is false. */
+/* Opens the database at PATH for writing, creating it (and its directory,
+ * but not missing parents) as a glass database when CREATE is true.
+ * NA_ERR_LOCKED when another writer, in this process or another, has it
+ * open; NA_ERR_NOT_FOUND when it does not exist and CREATE is false. */
 na_status_t na_xwdb_open(const char *path, bool create, na_xwdb_t **out, na_error_t *err);
 /* Commits pending changes and closes; NULL is ignored.  A failed final
  * commit is reported through ERR (may be NULL). */
@@ -69,16 +78,20 @@ na_status_t na_xwdb_find(na_xwdb_t *db, const char *term, na_docid_t *docid, na_
 /* Copies the value in SLOT of document DOCID to *OUT (caller frees; an
  * empty value gives "" with *LEN 0). */
 na_status_t na_xwdb_get_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err);
-/* Metadata: a missing key reads as NA_ERR_NOT_FOUND; LEN 0 deletes. */
+/* Metadata: a missing key reads as NA_ERR_NOT_FOUND (Xapian does not
+ * tell an empty value from a missing one); LEN 0 deletes.  An empty KEY is
+ * NA_ERR_INVALID.  *OUT as for na_xwdb_get_value. */
 na_status_t na_xwdb_get_metadata(na_xwdb_t *db, const char *key, char **out, size_t *len, na_error_t *err);
 na_status_t na_xwdb_set_metadata(na_xwdb_t *db, const char *key, const void *value, size_t len, na_error_t *err);
 unsigned na_xwdb_doccount(na_xwdb_t *db);
 
 /* ---- read-only database ---- */
 
-/* Opens COUNT databases and searches them as one.  Each spec is a path to
- * a database directory or stub file, or "tcp:HOST:PORT" for a database
- * served by xapian-tcpsrv. */
+/* Opens COUNT (at least one) databases and searches them as one.  Each
+ * spec is a path to a database directory or stub file, or "tcp:HOST:PORT"
+ * for a database served by xapian-tcpsrv.  NA_ERR_INVALID for COUNT 0 or
+ * a malformed tcp: spec; NA_ERR_NOT_FOUND when a path holds no database;
+ * NA_ERR_DATABASE when a server cannot be reached. */
 na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, na_error_t *err);
 void na_xdb_close(na_xdb_t *db);
 /* Reloads to the latest committed revision. */
@@ -97,45 +110,64 @@ na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
 
 /* ---- documents ---- */
 
+/* Caller owns the document; free with na_xdoc_free (NULL is ignored). */
 na_xdoc_t *na_xdoc_new(void);
 void na_xdoc_free(na_xdoc_t *doc);
 /* Empties DOC so that it can be reused for the next article. */
 void na_xdoc_clear(na_xdoc_t *doc);
 void na_xdoc_set_data(na_xdoc_t *doc, const void *data, size_t len);
-/* A term with no position and wdf 0 (an exact filter term). */
+/* A term with no position and wdf 0 (an exact filter term).  Empty terms
+ * and terms over 245 bytes (Xapian's limit) are dropped. */
 void na_xdoc_add_boolean_term(na_xdoc_t *doc, const char *term);
 void na_xdoc_add_value(na_xdoc_t *doc, na_slot_t slot, const void *value, size_t len);
 
 /* ---- free-text indexing ----
- * Produces the terms Xapian's TermGenerator with STEM_SOME would produce,
- * so that Xapian's QueryParser, quest and omega find them: each word
- * lower-cased with its position ("Zword" stems without positions), a
- * prefix applied to both.  Stems are cached across documents, which is
- * where TermGenerator spends much of its time. */
+ * Produces exactly the terms Xapian's TermGenerator would produce with its
+ * default settings, STEM_SOME and a stopper with STOP_STEMMED, so that
+ * Xapian's QueryParser, quest and omega find them: each word of at most 64
+ * bytes lower-cased with its position, and for words starting with a
+ * letter "Z" + prefix + stem without positions (stopwords get no stem).
+ * It is faster than TermGenerator: stems are cached across documents (the
+ * Snowball stemmer is where TermGenerator spends much of its time) and
+ * terms go straight into the document.  When the environment sets
+ * XAPIAN_CJK_NGRAM, as TermGenerator then splits CJK text into n-grams,
+ * the indexer hands its text to TermGenerator itself. */
 
-/* LANGUAGE is a Snowball name or ISO code ("english", "en"), or "none" for
- * no stemming.  NA_ERR_INVALID for an unknown language. */
+/* LANGUAGE is a Snowball name or ISO code ("english", "en"), or "none"
+ * (or NULL or "") for no stemming.  NA_ERR_INVALID for an unknown
+ * language.  Caller owns *OUT; free with na_xindexer_free (NULL is
+ * ignored). */
 na_status_t na_xindexer_new(const char *language, na_xindexer_t **out, na_error_t *err);
 void na_xindexer_free(na_xindexer_t *ix);
 /* Words in STOPWORDS get no stemmed term (they still get their positional
- * term, so phrases with them match), as TermGenerator's STOP_STEMMED. */
+ * term, so phrases with them match), as TermGenerator's STOP_STEMMED.
+ * Replaces any earlier list; the words are copied.  Stopwords match the
+ * lower-cased word exactly, so give them in lower case. */
 void na_xindexer_set_stopwords(na_xindexer_t *ix, const char *const *words, size_t count);
-/* Starts a new document: positions restart at 1. */
+/* Starts a new document: positions restart at 1.  DOC is borrowed until
+ * the next na_xindexer_begin or na_xindexer_free; clearing it with
+ * na_xdoc_clear needs a new na_xindexer_begin. */
 void na_xindexer_begin(na_xindexer_t *ix, na_xdoc_t *doc);
 /* Indexes LEN bytes of UTF-8 TEXT into the current document, each term
- * with PREFIX ("" for none) and WDF_INC added to its wdf. */
+ * with PREFIX ("" for none) and WDF_INC added to its wdf.  Invalid UTF-8
+ * is read as ISO-8859-1, byte by byte, as Xapian does.  Calling it
+ * without a current document is a bug (NA_BUG). */
 void na_xindexer_index(na_xindexer_t *ix, const char *text, size_t len, const char *prefix, unsigned wdf_inc);
 /* Leaves a gap of 100 positions so phrases do not span fields. */
 void na_xindexer_gap(na_xindexer_t *ix);
-/* Lets go of the current document, so that another thread may take it. */
+/* Lets go of the current document, so that another thread may take it;
+ * the next na_xindexer_index needs a new na_xindexer_begin. */
 void na_xindexer_end(na_xindexer_t *ix);
 
 /* ---- queries ---- */
 
 enum na_xquery_op { NA_XQ_AND, NA_XQ_OR, NA_XQ_AND_NOT, NA_XQ_FILTER };
 
+/* Each constructor returns a query the caller owns; free it with
+ * na_xquery_free (NULL is ignored). */
 na_xquery_t *na_xquery_match_all(void);
 na_xquery_t *na_xquery_match_nothing(void);
+/* An empty TERM matches every document, as in Xapian. */
 na_xquery_t *na_xquery_term(const char *term);
 /* Matches documents whose value in SLOT lies in [LO, HI] by byte order;
  * a NULL bound is open. */
@@ -150,23 +182,33 @@ char *na_xquery_describe(const na_xquery_t *q);
 
 /* A field handler turns the text after "field:" into a query.  It returns
  * NA_OK and a query the parser takes ownership of, or an error whose
- * message becomes the query error. */
+ * message becomes the query error.  VALUE is the whole value: the text up
+ * to the next blank or ')' (so a range "2025-05..2025-06" arrives whole),
+ * or the text between double quotes for field:"two words".  The parser
+ * may call it more than once for the same value (it retries a query that
+ * fails to parse with fewer features), so it must not keep state. */
 typedef na_status_t (*na_xfield_fn)(void *ud, const char *value, na_xquery_t **out, na_error_t *err);
 
-/* DB gives the parser term frequencies for wildcards; it is borrowed and
- * must outlive the parser.  LANGUAGE as for na_xindexer_new. */
+/* DB (may be NULL) gives the parser term frequencies for wildcards; it is
+ * borrowed and must outlive the parser.  LANGUAGE as for na_xindexer_new
+ * (NA_ERR_INVALID when unknown).  Caller owns *OUT; free with na_xqp_free
+ * (NULL is ignored). */
 na_status_t na_xqp_new(na_xdb_t *db, const char *language, na_xqp_t **out, na_error_t *err);
 void na_xqp_free(na_xqp_t *qp);
 void na_xqp_set_stopwords(na_xqp_t *qp, const char *const *words, size_t count);
-/* FIELD: searches free text indexed with PREFIX. */
+/* FIELD: searches free text indexed with PREFIX.  A field registered both
+ * here and with na_xqp_add_field is a mistake Xapian refuses; the next
+ * na_xqp_parse reports it as NA_ERR_INVALID. */
 void na_xqp_add_prefix(na_xqp_t *qp, const char *field, const char *prefix);
 /* FIELD: is a boolean filter whose value FN turns into a query; UD is
  * borrowed and must outlive the parser. */
 void na_xqp_add_field(na_xqp_t *qp, const char *field, na_xfield_fn fn, void *ud);
 /* Parses QUERY with AND as the default operator, phrases, boolean
- * operators, love/hate, wildcards and pure NOT.  An empty or all-blank
- * QUERY gives a query that matches every document.  NA_ERR_QUERY with
- * Xapian's message on a syntax error. */
+ * operators (in any case), love/hate, wildcards and pure NOT, stemming
+ * words as na_xindexer_index does.  An empty, NULL or all-blank QUERY
+ * gives a query that matches every document.  NA_ERR_QUERY with Xapian's
+ * message on a syntax error, or a field handler's message.  Caller owns
+ * *OUT. */
 na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_error_t *err);
 
 /* ---- searching ---- */
@@ -176,9 +218,12 @@ typedef struct {
     unsigned count;
 } na_xfacet_count_t;
 
+/* DB is borrowed and must outlive the enquire.  Caller owns *OUT; free
+ * with na_xenquire_free (NULL is ignored).  Without a query, every
+ * document matches. */
 na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err);
 void na_xenquire_free(na_xenquire_t *enq);
-/* Copies Q (queries are reference counted inside). */
+/* Copies Q (queries are reference counted inside); NULL matches all. */
 void na_xenquire_set_query(na_xenquire_t *enq, const na_xquery_t *q);
 /* SLOT < 0: by relevance.  Otherwise by the value in SLOT, newest first
  * when DESCENDING, ties broken by relevance. */
@@ -189,11 +234,16 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending);
  * once per document.  Returns the facet's index for na_xenquire_facet. */
 int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count);
 /* Runs the search.  With EXACT, every match is visited so that the total
- * and the facet counts are exact. */
+ * and the facet counts are exact (also with LIMIT 0, for counting only).
+ * Each run counts facets afresh.  Caller owns *OUT; free with
+ * na_xmset_free (NULL is ignored), before closing the database; it may
+ * outlive the enquire. */
 na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit, bool exact,
                             na_xmset_t **out, na_error_t *err);
 /* The counts of facet INDEX after the last run, most frequent first, ties
- * by value; at most MAX entries (0: all).  Free with na_xfacet_free. */
+ * by value in byte order; at most MAX entries (0: all).  Empty before the
+ * first run.  NA_ERR_INVALID for an unknown INDEX.  Caller owns *OUT;
+ * free with na_xfacet_free(*OUT, *COUNT). */
 na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max,
                               na_xfacet_count_t **out, size_t *count, na_error_t *err);
 void na_xfacet_free(na_xfacet_count_t *counts, size_t count);
@@ -201,17 +251,35 @@ void na_xfacet_free(na_xfacet_count_t *counts, size_t count);
 void na_xmset_free(na_xmset_t *mset);
 /* The number of matches: exact when the search ran with EXACT. */
 unsigned na_xmset_total(const na_xmset_t *mset);
+/* The number of hits in this page.  For I out of range, the getters below
+ * return 0 and the others NA_ERR_INVALID. */
 size_t na_xmset_size(const na_xmset_t *mset);
 na_docid_t na_xmset_docid(const na_xmset_t *mset, size_t i);
 double na_xmset_weight(const na_xmset_t *mset, size_t i);
 unsigned na_xmset_rank(const na_xmset_t *mset, size_t i);
 na_status_t na_xmset_data(const na_xmset_t *mset, size_t i, char **out, size_t *len, na_error_t *err);
 na_status_t na_xmset_value(const na_xmset_t *mset, size_t i, na_slot_t slot, char **out, size_t *len, na_error_t *err);
-/* Xapian's snippet of TEXT for the query: about LENGTH bytes, matched
- * terms wrapped in HL_START/HL_END, OMIT where text was cut. */
+/* Xapian's snippet of TEXT for the query: about LENGTH bytes of plain
+ * text (Xapian's HTML escapes undone), matched terms (stemmed with
+ * LANGUAGE, as na_xindexer_new) wrapped in HL_START/HL_END, OMIT where
+ * text was cut; NULL strings count as "".  Caller frees *OUT. */
 na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t len, size_t length,
                              const char *language, const char *hl_start, const char *hl_end,
                              const char *omit, char **out, na_error_t *err);
+
+/* ---- for tests only: not part of the interface ----
+ * They let tests/unit/test-xapian.c compare the indexer with Xapian's own
+ * TermGenerator term for term, from C. */
+
+/* Like na_xindexer_new, but the indexer hands every text to a real
+ * Xapian::TermGenerator set up as the contract above says. */
+na_status_t na_x__indexer_new_reference(const char *language, na_xindexer_t **out, na_error_t *err);
+/* Bounds the stem cache at LIMIT words (at least 1), so that a test can
+ * make it fill and start again. */
+void na_x__indexer_set_cache_limit(na_xindexer_t *ix, size_t limit);
+/* Lists DOC's terms in byte order, one line each: "term wdf pos,pos,...\n"
+ * (the positions list is "-" when empty).  Caller frees. */
+char *na_x__doc_dump(const na_xdoc_t *doc);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "date.h"
 #include "normalise.h"
@@ -317,7 +318,7 @@ static void explain_query_error(const qctx_t *ctx, const char *text, na_error_t 
         pos = locate_field(text, ctx->bad_field, ctx->bad_value);
         snprintf(buf, sizeof buf, "%s:%s: %s", ctx->bad_field, ctx->bad_value, ctx->bad_reason);
         reason = buf;
-    } else if (strncmp(msg, syntax, sizeof syntax - 1) == 0 && mlen > sizeof syntax - 1 + sizeof tail - 1 &&
+    } else if (strncasecmp(msg, syntax, sizeof syntax - 1) == 0 && mlen > sizeof syntax - 1 + sizeof tail - 1 &&
                strcmp(msg + mlen - (sizeof tail - 1), tail) == 0) {
         char op[32];
         size_t oplen = mlen - (sizeof syntax - 1) - (sizeof tail - 1);
