@@ -274,7 +274,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         st = na_xwdb_get_metadata(ix->db, key, &d, &dlen, err);
         if (st == NA_OK) {
             na_buf_add(&ix->dict, d, dlen);
-            ix->zdict = (na_zdict_t){ ix->dict_id, (const unsigned char *)ix->dict.data, ix->dict.len };
+            ix->zdict = (na_zdict_t){ ix->dict_id, (const unsigned char *)ix->dict.data, ix->dict.len, 0 };
             na_docbuild_set_dict(ix->builder, &ix->zdict);
         }
         free(d);
@@ -352,7 +352,7 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
         st = write_meta_uint(ix->db, NA_META_ZDICT_LATEST, id, err);
     if (st == NA_OK) {
         ix->dict_id = id;
-        ix->zdict = (na_zdict_t){ id, (const unsigned char *)ix->dict.data, ix->dict.len };
+        ix->zdict = (na_zdict_t){ id, (const unsigned char *)ix->dict.data, ix->dict.len, 0 };
         /* No job is queued yet: the worker has not started. */
         na_docbuild_set_dict(ix->builder, &ix->zdict);
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "schema.h"
 #include "store.h"
@@ -54,6 +55,7 @@ struct na_record_reader {
     unsigned dict_id; /* the one cached dictionary: blobs of one archive share it */
     char *dict;
     size_t dict_len;
+    unsigned long dict_adler; /* computed once per dictionary, not per article */
 };
 
 na_record_reader_t *na_record_reader_new(na_xdb_t *db)
@@ -79,7 +81,7 @@ na_status_t na_record_reader_raw(na_record_reader_t *r, const na_record_view_t *
     na_status_t st = na_store_blob_info(view->blob, view->blob_len, &raw_len, &id, err);
     if (st)
         return st;
-    na_zdict_t dict = { 0, NULL, 0 };
+    na_zdict_t dict = { 0, NULL, 0, 0 };
     if (id) {
         if (r->dict_id != id) {
             char key[64];
@@ -94,10 +96,12 @@ na_status_t na_record_reader_raw(na_record_reader_t *r, const na_record_view_t *
             if (st)
                 return st;
             r->dict_id = id;
+            r->dict_adler = adler32(adler32(0L, Z_NULL, 0), (const Bytef *)r->dict, (uInt)r->dict_len);
         }
         dict.id = id;
         dict.data = (const unsigned char *)r->dict;
         dict.len = r->dict_len;
+        dict.adler = r->dict_adler;
     }
     return na_store_unpack(view->blob, view->blob_len, id ? &dict : NULL, out, err);
 }

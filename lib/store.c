@@ -342,15 +342,19 @@ static na_status_t inflate_into(const unsigned char *in, size_t in_len, const he
     /* With a dictionary, the zlib wrapper (RFC 1950) is read here and the
      * deflate data inflated raw: zlib would otherwise sum the whole 32 KiB
      * dictionary for every article to check it against the header, which
-     * is most of the cost of reading one back.  The caller has matched
-     * the dictionary by id (its checksum) already; the data's own Adler-32
-     * in the trailer is still checked below. */
+     * is most of the cost of reading one back.  The dictionary's sum comes
+     * from DICT when its owner computed it once; the data's own Adler-32
+     * in the trailer is checked below. */
     bool raw = h->method == METHOD_ZLIB_DICT;
     uint32_t want_adler = 0;
     if (raw) {
         if (in_len < 10 || (in[0] & 0x0f) != 8 || (in[0] >> 4) > 7 || ((in[0] << 8) | in[1]) % 31 != 0 ||
             !(in[1] & 0x20))
             return na_error_set(err, NA_ERR_CORRUPT, "stored article is damaged (bad zlib header)");
+        uint32_t dictid = ((uint32_t)in[2] << 24) | ((uint32_t)in[3] << 16) | ((uint32_t)in[4] << 8) | in[5];
+        unsigned long expect = dict->adler ? dict->adler : adler32(adler32(0L, Z_NULL, 0), dict->data, (uInt)dict->len);
+        if (dictid != expect)
+            return na_error_set(err, NA_ERR_CORRUPT, "stored article was packed with a different dictionary");
         const unsigned char *t = in + in_len - 4;
         want_adler = ((uint32_t)t[0] << 24) | ((uint32_t)t[1] << 16) | ((uint32_t)t[2] << 8) | t[3];
         in += 6;

@@ -27,6 +27,9 @@ typedef struct {
     unsigned id;               /* >= 1; newsarc-index uses the dictionary's CRC-32 */
     const unsigned char *data; /* borrowed */
     size_t len;                /* at most NA_ZDICT_MAX */
+    unsigned long adler;       /* Adler-32 of DATA, or 0 to have it computed when
+                                * needed: readers that unpack many articles with
+                                * one dictionary compute it once */
 } na_zdict_t;
 
 /* zlib uses at most the last 32 KiB of a preset dictionary, and its

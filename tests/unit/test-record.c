@@ -74,7 +74,7 @@ static void test_reader(void)
     snprintf(key, sizeof key, NA_META_ZDICT_FMT, 7u);
     na_xwdb_set_metadata(w, key, dict_text, strlen(dict_text), &err);
 
-    na_zdict_t dict = { 7, (const unsigned char *)dict_text, strlen(dict_text) };
+    na_zdict_t dict = { 7, (const unsigned char *)dict_text, strlen(dict_text), 0 };
     na_buf_t blob = NA_BUF_INIT, data = NA_BUF_INIT, with_missing = NA_BUF_INIT;
     na_store_pack(article, strlen(article), &dict, 9, &blob, &err);
     na_record_encode("{}", 2, blob.data, blob.len, &data);

@@ -155,7 +155,7 @@ static void test_arguments(void)
         { "an empty dictionary counts as none, whatever its id", 0, 0, NA_OK },
     };
     for (size_t i = 0; i < sizeof dicts / sizeof *dicts; i++) {
-        na_zdict_t d = { dicts[i].id, bytes, dicts[i].len };
+        na_zdict_t d = { dicts[i].id, bytes, dicts[i].len, 0 };
         na_buf_t out = NA_BUF_INIT;
         CHECK_INT(na_store_pack("text text text text text", 24, &d, 9, &out, NULL), dicts[i].want, dicts[i].what);
         na_store_packer_t *p = na_store_packer_new(&d, 9);
