@@ -196,7 +196,7 @@ int main(int argc, char **argv)
     na_buf_t dict_buf = NA_BUF_INIT;
     na_store_train(arts.data, arts.lens, train_count, NA_ZDICT_MAX, &dict_buf);
     add_since(&t_train, t0);
-    na_zdict_t dict = { 1, (const unsigned char *)dict_buf.data, dict_buf.len };
+    na_zdict_t dict = { 1, (const unsigned char *)dict_buf.data, dict_buf.len, 0 };
 
     /* Pack and unpack with the trained dictionary, checking every byte. */
     na_store_packer_t *packer = na_store_packer_new(&dict, level);
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
     for (size_t i = first; i < train_count; i++)
         na_buf_add(&tail_buf, arts.data[i], arts.lens[i]);
     size_t cut = tail_buf.len > NA_ZDICT_MAX ? tail_buf.len - NA_ZDICT_MAX : 0;
-    na_zdict_t tail = { 1, (const unsigned char *)tail_buf.data + cut, tail_buf.len - cut };
+    na_zdict_t tail = { 1, (const unsigned char *)tail_buf.data + cut, tail_buf.len - cut, 0 };
     size_t tail_stored = 0, tail_stored_new = 0;
     packer = na_store_packer_new(&tail, level);
     pack_all(packer, &arts, train_count, &tail_stored, &tail_stored_new);
