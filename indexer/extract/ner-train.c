@@ -1,20 +1,25 @@
 /* ner-train.c - trains the named-entity model from CoNLL-2003 files.
  *
  *     ner-train --train eng.train --dev eng.testa --out config/ner.model
- *               [--epochs N] [--bits B] [--prune W] [--seed S]
- *               [--gazetteer DIR | --no-gazetteer] [-v]
+ *               [--epochs N] [--ensemble K] [--bits B] [--prune W]
+ *               [--seed S] [--gazetteer DIR | --no-gazetteer] [-v]
  *
  * Reads CoNLL files (one "token POS chunk tag" line per token, a blank
  * line after each sentence, "-DOCSTART-" before each article; IOB1 tags,
- * where B-TYPE starts an entity right after another of the same type),
- * trains the averaged perceptron for N epochs in a fixed, seeded order,
- * prints the development span precision, recall and F1 per type after
- * each epoch, and writes the model of the epoch with the best F1 over
- * PER, LOC and ORG.  Training runs on the corpus tokens; each document's
- * text is rebuilt by joining them with spaces, one sentence a line.
+ * where B-TYPE starts an entity right after another of the same type).
+ * Training runs on the corpus tokens, each document's text being rebuilt
+ * by joining them with spaces, one sentence a line, with the gazetteers of
+ * config/gazetteer/ when they are there.  For each of K seeds (default 5)
+ * it trains the averaged perceptron for N passes (default 20) in a fixed,
+ * seeded order (a fifth of the documents of each pass without gazetteer
+ * features, see ner.h), printing the development span precision, recall and F1
+ * per type after each pass, and keeps the pass with the best F1 over PER,
+ * LOC and ORG; the K kept models are averaged into the one written,
+ * through a temporary file and a rename.  The same inputs give the same
+ * model, byte for byte.
  *
- * Exit status: 0 success; 1 a file could not be read or written or
- * training failed; 2 usage error.
+ * Exit status: 0 success; 1 a file could not be read or written or is
+ * malformed; 2 usage error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -94,7 +99,7 @@ static int read_conll(const char *path, corpus_t *c)
     na_buf_t buf = NA_BUF_INIT;
     int e = na_read_file(path, &buf);
     if (e) {
-        fprintf(stderr, PROG ": %s: error: %s\n", path, strerror(e));
+        fprintf(stderr, PROG ": %s: error: cannot read: %s\n", path, strerror(e));
         na_buf_release(&buf);
         return -1;
     }
@@ -239,7 +244,7 @@ static int write_file(const char *path, const char *data, size_t len)
     char *tmp = na_xasprintf("%s.tmp%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
-        fprintf(stderr, PROG ": %s: error: %s\n", tmp, strerror(errno));
+        fprintf(stderr, PROG ": %s: error: cannot create: %s\n", tmp, strerror(errno));
         free(tmp);
         return -1;
     }
@@ -260,7 +265,7 @@ static int write_file(const char *path, const char *data, size_t len)
     if (!e && rename(tmp, path) != 0)
         e = errno;
     if (e) {
-        fprintf(stderr, PROG ": %s: error: %s\n", path, strerror(e ? e : EIO));
+        fprintf(stderr, PROG ": %s: error: cannot write: %s\n", path, strerror(e ? e : EIO));
         unlink(tmp);
         free(tmp);
         return -1;
@@ -283,9 +288,10 @@ static void usage(FILE *out)
             "  --train FILE       CoNLL-2003 training file (eng.train)\n"
             "  --dev FILE         CoNLL-2003 development file (eng.testa)\n"
             "  --out MODEL        where to write the model (config/ner.model)\n"
-            "  --epochs N         training passes (default 15); the best is kept\n"
+            "  --epochs N         training passes (default 20); the best is kept\n"
 
-            "  --bits B           weight table of 2^B rows (default 20)\n"
+            "  --ensemble K       average K models trained from seeds S..S+K-1 (default 5)\n"
+            "  --bits B           weight table of 2^B rows (default 18)\n"
             "  --prune W          drop averaged weights smaller than W (default 0.05)\n"
             "  --seed S           shuffling seed (default 1)\n"
             "  --gazetteer DIR    gazetteer files (default config/gazetteer, if present)\n"
@@ -298,7 +304,7 @@ int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
     const char *gaz_dir = "config/gazetteer";
-    unsigned epochs = 15, bits = 20;
+    unsigned epochs = 20, bits = 18, ensemble = 5;
     double prune = 0.05;
     unsigned long long seed = 1;
     bool use_gaz = true, verbose = false;
@@ -308,6 +314,7 @@ int main(int argc, char **argv)
         { "bits", required_argument, NULL, 'b' },  { "prune", required_argument, NULL, 'p' },
         { "seed", required_argument, NULL, 's' },  { "gazetteer", required_argument, NULL, 'g' },
         { "no-gazetteer", no_argument, NULL, 'G' }, { "verbose", no_argument, NULL, 'v' },
+        { "ensemble", required_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
@@ -322,6 +329,13 @@ int main(int argc, char **argv)
             epochs = (unsigned)strtoul(optarg, &end, 10);
             if (*end || epochs < 1 || epochs > 1000) {
                 fprintf(stderr, PROG ": error: bad --epochs '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'n':
+            ensemble = (unsigned)strtoul(optarg, &end, 10);
+            if (*end || ensemble < 1 || ensemble > 100) {
+                fprintf(stderr, PROG ": error: --ensemble must be 1..100\n");
                 return EXIT_USAGE;
             }
             break;
@@ -395,39 +409,64 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    /* Each member of the ensemble is trained from its own seed; its best
+     * epoch on the development set is kept, and the members' weights are
+     * averaged. */
     double best_f = -1;
-    unsigned best_epoch = 0;
     char summary[512], best_summary[512] = "";
     na_ner_model_t *best = NULL;
-    for (unsigned ep = 1; ep <= epochs; ep++) {
-        size_t errors = na_ner_trainer_epoch(tr, ep);
-        na_ner_model_t *m = na_ner_trainer_model(tr, (float)prune, NULL);
-        double f = evaluate(m, gaz, &dev, summary, sizeof summary);
-        printf("epoch %2u: %6zu train errors; dev %s; PER+LOC+ORG F1 %.4f%s\n", ep, errors, summary, f,
-               f > best_f ? " *" : "");
-        if (verbose)
-            printf("  %.1f s elapsed\n", elapsed(&t0));
-        fflush(stdout);
-        if (f > best_f) {
-            best_f = f;
-            best_epoch = ep;
-            snprintf(best_summary, sizeof best_summary, "%s", summary);
-            na_ner_model_free(best);
-            best = m;
-        } else {
-            na_ner_model_free(m);
+    na_ner_model_t **members = na_xcalloc(ensemble, sizeof *members);
+    char epochs_used[128] = "";
+    size_t eu = 0;
+    for (unsigned k = 0; k < ensemble; k++) {
+        double member_f = -1;
+        unsigned member_epoch = 0;
+        na_ner_trainer_reseed(tr, seed + k);
+        for (unsigned ep = 1; ep <= epochs; ep++) {
+            size_t errors = na_ner_trainer_epoch(tr, ep);
+            na_ner_model_t *m = na_ner_trainer_model(tr, (float)prune, NULL);
+            double f = evaluate(m, gaz, &dev, summary, sizeof summary);
+            printf("seed %llu epoch %2u: %6zu train errors; dev %s; PER+LOC+ORG F1 %.4f%s\n", seed + k, ep, errors,
+                   summary, f, f > member_f ? " *" : "");
+            if (verbose)
+                printf("  %.1f s elapsed\n", elapsed(&t0));
+            fflush(stdout);
+            if (f > member_f) {
+                member_f = f;
+                member_epoch = ep;
+                na_ner_model_free(members[k]);
+                members[k] = m;
+                if (f > best_f) {
+                    best_f = f;
+                    snprintf(best_summary, sizeof best_summary, "%s", summary);
+                }
+            } else {
+                na_ner_model_free(m);
+            }
         }
+        if (eu < sizeof epochs_used)
+            eu += (size_t)snprintf(epochs_used + eu, sizeof epochs_used - eu, "%s%u", k ? "," : "", member_epoch);
     }
+    if (ensemble > 1) {
+        best = na_ner_model_average((const na_ner_model_t *const *)members, ensemble);
+        best_f = evaluate(best, gaz, &dev, best_summary, sizeof best_summary);
+        printf("average of %u: dev %s; PER+LOC+ORG F1 %.4f\n", ensemble, best_summary, best_f);
+        for (unsigned k = 0; k < ensemble; k++)
+            na_ner_model_free(members[k]);
+    } else {
+        best = members[0];
+    }
+    free(members);
     char gazlist[256] = "";
     size_t gl = 0;
     const char *const *names;
     size_t ng = na_ner_model_gazetteer_classes(best, &names);
     for (size_t i = 0; i < ng && gl < sizeof gazlist; i++)
         gl += (size_t)snprintf(gazlist + gl, sizeof gazlist - gl, "%s%s", i ? " " : "", names[i]);
-    char *info = na_xasprintf("newsarc entity model: greedy averaged perceptron, %u hash bits, prune %g, "
-                              "seed %llu; trained on %zu documents (%zu tokens), epoch %u of %u; "
-                              "gazetteer classes: %s; dev span %s",
-                              bits, prune, seed, train.count, train.ntokens, best_epoch, epochs,
+    char *info = na_xasprintf("newsarc entity model: greedy averaged perceptron, %u hash bits, prune %g; "
+                              "mean of %u members from seed %llu, best epochs %s of %u; "
+                              "trained on %zu documents (%zu tokens); gazetteer classes: %s; dev span %s",
+                              bits, prune, ensemble, seed, epochs_used, epochs, train.count, train.ntokens,
                               ng ? gazlist : "none", best_summary);
     na_ner_model_set_info(best, info);
     free(info);
@@ -435,8 +474,9 @@ int main(int argc, char **argv)
     na_ner_model_serialize(best, &out);
     int wr = write_file(out_path, out.data, out.len);
     if (!wr)
-        printf("best: epoch %u: %s; PER+LOC+ORG F1 %.4f\nwrote %s (%zu bytes) in %.1f s\n", best_epoch,
-               best_summary, best_f, out_path, out.len, elapsed(&t0));
+        printf("kept: %s: %s; PER+LOC+ORG F1 %.4f\nwrote %s (%zu bytes) in %.1f s\n",
+               ensemble > 1 ? "the average" : "the best epoch", best_summary, best_f, out_path, out.len,
+               elapsed(&t0));
     na_buf_release(&out);
     na_ner_model_free(best);
     if (wr)

@@ -9,8 +9,8 @@
  * analysed once (lower-cased form, shape, affixes, class, gazetteer
  * matches), the weights of its static features are summed, and the tags
  * are chosen left to right adding the features that depend on earlier
- * decisions: the two previous tags and the types this word was given
- * earlier in the document.  An I- tag is only allowed after a B- or I- tag
+ * decisions: the previous tag and the types this word was given earlier
+ * in the document.  An I- tag is only allowed after a B- or I- tag
  * of the same type, so spans are always well formed.
  */
 #include "ner.h"
@@ -28,6 +28,9 @@
 #define MAX_WORD 64       /* bytes of a token that are analysed */
 #define MAX_FEATS 96      /* features of one token, at most */
 #define PAD 2             /* context window either side */
+#ifndef GAZ_DROPOUT_PERMILLE
+#define GAZ_DROPOUT_PERMILLE 200 /* training documents seen without gazetteers */
+#endif
 
 const char *na_ner_type_name(na_ner_type_t type)
 {
@@ -99,13 +102,10 @@ enum {
     T_BIAS = 1, T_W, T_WO, T_SHAPE, T_SHORT, T_PRE, T_SUF, T_CLS, T_WCAPS,
     T_WM2, T_WM1, T_WP1, T_WP2, T_SM2, T_SM1, T_SP1, T_SP2, T_CLS3, T_BIM, T_BIP,
     T_WM1C, T_WP1C, T_DOC, T_GAZ, T_GAZC, T_GAZM1, T_GAZP1,
-    T_T1, T_T2, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
+    T_T1, T_T2_RETIRED, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
     T_RUNFIRST, T_RUNLAST, T_RUNPOS
 };
 
-static uint64_t ablate_mask;
-__attribute__((constructor)) static void ablate_init(void) { const char *e = getenv("NA_ABLATE"); if (e) { char *p = (char *)e; while (*p) { ablate_mask |= 1ULL << strtoul(p, &p, 10); if (*p) p++; } } }
-#define ABL(t) (ablate_mask >> (t) & 1)
 /* ---- token analysis ---- */
 
 static size_t encode_utf8(unsigned cp, char *o)
@@ -495,7 +495,7 @@ na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *
             continue;
         }
         if (e) {
-            na_error_set(err, NA_ERR_IO, "%s: %s", path, strerror(e));
+            na_error_set(err, NA_ERR_IO, "%s: cannot read the gazetteer: %s", path, strerror(e));
             free(path);
             na_buf_release(&buf);
             return NA_ERR_IO;
@@ -584,14 +584,18 @@ typedef struct {
     size_t mask, used;
 } docmap_t;
 
-static void docmap_reset(docmap_t *m)
+/* Empties M, sized for a document of NTOKS tokens (it grows as needed). */
+static void docmap_reset(docmap_t *m, size_t ntoks)
 {
-    if (!m->e || m->mask > 4095) {
+    size_t want = 64;
+    while (want < 2 * ntoks && want < 2048)
+        want *= 2;
+    if (!m->e || m->mask + 1 != want) {
         free(m->e);
-        m->mask = 1023;
-        m->e = na_xcalloc(m->mask + 1, sizeof *m->e);
+        m->mask = want - 1;
+        m->e = na_xcalloc(want, sizeof *m->e);
     } else {
-        memset(m->e, 0, (m->mask + 1) * sizeof *m->e);
+        memset(m->e, 0, want * sizeof *m->e);
     }
     m->used = 0;
 }
@@ -665,15 +669,16 @@ static void hist_record(docmap_t *m, const tinfo_t *t, int label)
 typedef struct {
     const na_gazetteer_t *gaz;
     docmap_t map;
-    tinfo_t *ti; /* PAD + MAX_SENT + PAD entries; ti[PAD] is the first token */
+    tinfo_t *ti; /* PAD + longest sentence + PAD entries; ti[PAD] is the first token */
     bool caps;   /* the current sentence is in capitals */
 } ctx_t;
 
-static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz)
+/* Prepares C for documents of up to NTOKS tokens. */
+static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
 {
     memset(c, 0, sizeof *c);
     c->gaz = gaz;
-    c->ti = na_xcalloc(MAX_SENT + 2 * PAD, sizeof *c->ti);
+    c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
     for (size_t i = 0; i < PAD; i++) {
         c->ti[i].hl = c->ti[i].hshort = H_BOS;
         c->ti[i].cls = K_BOUND;
@@ -711,7 +716,7 @@ static bool sentence_in_caps(const tinfo_t *t, size_t n)
  * informative. */
 static void doc_prepass(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t ntoks)
 {
-    docmap_reset(&c->map);
+    docmap_reset(&c->map, ntoks);
     tinfo_t *t = c->ti + PAD;
     for (size_t a = 0; a < ntoks;) {
         size_t b = sentence_end(toks, ntoks, a);
@@ -782,74 +787,80 @@ static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token
     }
 }
 
-/* Static features of token I of the prepared sentence, as hashes. */
-static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f)
+/* Static features of token I of the prepared sentence, as hashes; the
+ * gazetteer features come last, *NGAZ (may be NULL) of them. */
+static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f, size_t *ngaz)
 {
     const tinfo_t *t = c->ti + PAD + i;
     const tinfo_t *m1 = t - 1, *m2 = t - 2, *p1 = t + 1, *p2 = t + 2;
     size_t n = 0;
-    if (!ABL(T_BIAS)) f[n++] = f1(T_BIAS, 0);
-    if (!ABL(T_W)) f[n++] = f1(T_W, t->hl);
-    if (!ABL(T_WO)) f[n++] = f1(T_WO, t->ho);
-    if (!ABL(T_SHAPE)) f[n++] = f1(T_SHAPE, t->hshape);
-    if (!ABL(T_SHORT)) f[n++] = f1(T_SHORT, t->hshort);
+    f[n++] = f1(T_BIAS, 0);
+    f[n++] = f1(T_W, t->hl);
+    f[n++] = f1(T_WO, t->ho);
+    f[n++] = f1(T_SHAPE, t->hshape);
+    f[n++] = f1(T_SHORT, t->hshort);
     for (unsigned k = 0; k < t->naffix; k++) {
-        if (!ABL(T_PRE)) f[n++] = f2(T_PRE, k, t->hpre[k]);
-        if (!ABL(T_SUF)) f[n++] = f2(T_SUF, k, t->hsuf[k]);
+        f[n++] = f2(T_PRE, k, t->hpre[k]);
+        f[n++] = f2(T_SUF, k, t->hsuf[k]);
     }
-    if (!ABL(T_CLS)) f[n++] = f3(T_CLS, t->cls, t->initial, c->caps);
+    f[n++] = f3(T_CLS, t->cls, t->initial, c->caps);
     if (c->caps)
-        if (!ABL(T_WCAPS)) f[n++] = f1(T_WCAPS, t->hl);
-    if (!ABL(T_WM2)) f[n++] = f1(T_WM2, m2->hl);
-    if (!ABL(T_WM1)) f[n++] = f1(T_WM1, m1->hl);
-    if (!ABL(T_WP1)) f[n++] = f1(T_WP1, p1->hl);
-    if (!ABL(T_WP2)) f[n++] = f1(T_WP2, p2->hl);
-    if (!ABL(T_SM2)) f[n++] = f1(T_SM2, m2->hshort);
-    if (!ABL(T_SM1)) f[n++] = f1(T_SM1, m1->hshort);
-    if (!ABL(T_SP1)) f[n++] = f1(T_SP1, p1->hshort);
-    if (!ABL(T_SP2)) f[n++] = f1(T_SP2, p2->hshort);
-    if (!ABL(T_CLS3)) f[n++] = f3(T_CLS3, m1->cls, t->cls, p1->cls);
-    if (!ABL(T_BIM)) f[n++] = f2(T_BIM, m1->hl, t->hl);
-    if (!ABL(T_BIP)) f[n++] = f2(T_BIP, t->hl, p1->hl);
-    if (!ABL(T_WM1C)) f[n++] = f2(T_WM1C, m1->hl, t->cls);
-    if (!ABL(T_WP1C)) f[n++] = f2(T_WP1C, p1->hl, t->cls);
+        f[n++] = f1(T_WCAPS, t->hl);
+    f[n++] = f1(T_WM2, m2->hl);
+    f[n++] = f1(T_WM1, m1->hl);
+    f[n++] = f1(T_WP1, p1->hl);
+    f[n++] = f1(T_WP2, p2->hl);
+    f[n++] = f1(T_SM2, m2->hshort);
+    f[n++] = f1(T_SM1, m1->hshort);
+    f[n++] = f1(T_SP1, p1->hshort);
+    f[n++] = f1(T_SP2, p2->hshort);
+    f[n++] = f3(T_CLS3, m1->cls, t->cls, p1->cls);
+    f[n++] = f2(T_BIM, m1->hl, t->hl);
+    f[n++] = f2(T_BIP, t->hl, p1->hl);
+    f[n++] = f2(T_WM1C, m1->hl, t->cls);
+    f[n++] = f2(T_WP1C, p1->hl, t->cls);
     if (t->caseb & CB_ALPHA)
-        if (!ABL(T_DOC)) f[n++] = f3(T_DOC, t->doccase, t->cls, c->caps + 2u * t->initial);
+        f[n++] = f3(T_DOC, t->doccase, t->cls, c->caps + 2u * t->initial);
     if (t->runpos) {
-        if (!ABL(T_RUNPOS)) f[n++] = f2(T_RUNPOS, t->runpos, t->cls);
+        f[n++] = f2(T_RUNPOS, t->runpos, t->cls);
         if (t->runpos != 4) {
-            if (!ABL(T_RUNFIRST)) f[n++] = f2(T_RUNFIRST, (t - t->runfirst)->hl, t->runpos);
-            if (!ABL(T_RUNLAST)) f[n++] = f2(T_RUNLAST, (t + t->runlast)->hl, t->runpos);
+            f[n++] = f2(T_RUNFIRST, (t - t->runfirst)->hl, t->runpos);
+            f[n++] = f2(T_RUNLAST, (t + t->runlast)->hl, t->runpos);
         }
     }
+    size_t before_gaz = n;
     const na_gazetteer_t *g = c->gaz;
     if (g) {
         for (unsigned k = 0; k < g->nclasses; k++) {
             uint64_t h = g->name_hash[k];
             if (t->gpos[k]) {
-                if (!ABL(T_GAZ)) f[n++] = f2(T_GAZ, h, t->gpos[k]);
-                if (!ABL(T_GAZC)) f[n++] = f3(T_GAZC, h, t->gpos[k], t->cls);
+                f[n++] = f2(T_GAZ, h, t->gpos[k]);
+                f[n++] = f3(T_GAZC, h, t->gpos[k], t->cls);
             }
             if (m1->cls != K_BOUND && m1->gpos[k])
-                if (!ABL(T_GAZM1)) f[n++] = f2(T_GAZM1, h, m1->gpos[k]);
+                f[n++] = f2(T_GAZM1, h, m1->gpos[k]);
             if (p1->cls != K_BOUND && p1->gpos[k])
-                if (!ABL(T_GAZP1)) f[n++] = f2(T_GAZP1, h, p1->gpos[k]);
+                f[n++] = f2(T_GAZP1, h, p1->gpos[k]);
         }
     }
+    if (ngaz)
+        *ngaz = n - before_gaz;
     return n;
 }
 
-/* Features of token I that depend on the tags before it. */
-static size_t dynamic_feats(const tinfo_t *t, int t1, int t2, unsigned hist, uint64_t *f)
+/* Features of token T that depend on the decisions before it: the
+ * previous tag T1 and the history HIST of the word in the document.  (The
+ * tag before that, tried as well, made greedy decoding worse: it carries
+ * an early mistake further.) */
+static size_t dynamic_feats(const tinfo_t *t, int t1, unsigned hist, uint64_t *f)
 {
     size_t n = 0;
-    if (!ABL(T_T1)) f[n++] = f1(T_T1, (uint64_t)t1);
-    if (!ABL(T_T2)) f[n++] = f2(T_T2, (uint64_t)t2, (uint64_t)t1);
-    if (!ABL(T_T1W)) f[n++] = f2(T_T1W, (uint64_t)t1, t->hl);
-    if (!ABL(T_T1S)) f[n++] = f2(T_T1S, (uint64_t)t1, t->hshort);
+    f[n++] = f1(T_T1, (uint64_t)t1);
+    f[n++] = f2(T_T1W, (uint64_t)t1, t->hl);
+    f[n++] = f2(T_T1S, (uint64_t)t1, t->hshort);
     if (hist) {
-        if (!ABL(T_HIST)) f[n++] = f1(T_HIST, hist);
-        if (!ABL(T_HISTC)) f[n++] = f2(T_HISTC, hist, t->cls);
+        f[n++] = f1(T_HIST, hist);
+        f[n++] = f2(T_HISTC, hist, t->cls);
     }
     return n;
 }
@@ -1127,7 +1138,7 @@ na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t
     int e = na_read_file(path, &buf);
     if (e) {
         na_buf_release(&buf);
-        return na_error_set(err, NA_ERR_IO, "%s: %s", path, strerror(e));
+        return na_error_set(err, NA_ERR_IO, "%s: cannot read the model: %s", path, strerror(e));
     }
     na_status_t st = na_ner_model_load_mem(buf.data, buf.len, out, err);
     na_buf_release(&buf);
@@ -1137,6 +1148,65 @@ na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t
         na_error_set(err, st, "%s: %s", path, msg);
     }
     return st;
+}
+
+na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t n)
+{
+    if (n == 0 || !models || !models[0])
+        return NULL;
+    unsigned bits = models[0]->bits;
+    for (size_t k = 1; k < n; k++)
+        if (!models[k] || models[k]->bits != bits)
+            return NULL;
+    size_t rows = (size_t)1 << bits;
+    double maxabs = 0;
+    float *sum = na_xcalloc(rows * NLABELS, sizeof *sum);
+    for (size_t k = 0; k < n; k++) {
+        const na_ner_model_t *m = models[k];
+        for (size_t r = 0; r < rows; r++) {
+            const int16_t *w = model_row(m, (uint32_t)r);
+            if (w)
+                for (int l = 0; l < NLABELS; l++)
+                    sum[r * NLABELS + l] += (float)w[l] * m->scale / (float)n;
+        }
+    }
+    for (size_t i = 0; i < rows * NLABELS; i++)
+        if (fabs(sum[i]) > maxabs)
+            maxabs = fabs(sum[i]);
+    na_ner_model_t *m = na_xcalloc(1, sizeof *m);
+    m->bits = bits;
+    m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
+    m->blocks = na_xcalloc(rows / 64, sizeof *m->blocks);
+    size_t cap = 1024, nr = 0;
+    m->w = na_xmalloc(cap * NLABELS * sizeof *m->w);
+    for (size_t r = 0; r < rows; r++) {
+        if ((r & 63) == 0)
+            m->blocks[r >> 6].rank = (uint32_t)nr;
+        int16_t q[NLABELS];
+        bool any = false;
+        for (int l = 0; l < NLABELS; l++) {
+            long v = lrint(sum[r * NLABELS + l] / m->scale);
+            q[l] = (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v);
+            any |= q[l] != 0;
+        }
+        if (!any)
+            continue;
+        if (nr == cap) {
+            cap *= 2;
+            m->w = na_xrealloc(m->w, cap * NLABELS * sizeof *m->w);
+        }
+        memcpy(m->w + nr * NLABELS, q, sizeof q);
+        m->blocks[r >> 6].present |= 1ULL << (r & 63);
+        nr++;
+    }
+    free(sum);
+    m->nonzero_rows = nr;
+    m->ngnames = models[0]->ngnames;
+    m->gnames = na_xcalloc(m->ngnames ? m->ngnames : 1, sizeof *m->gnames);
+    for (size_t i = 0; i < m->ngnames; i++)
+        m->gnames[i] = na_xstrdup(models[0]->gnames[i]);
+    m->info = na_xstrdup("");
+    return m;
 }
 
 /* ---- tagging ---- */
@@ -1195,13 +1265,18 @@ static int pick(const int32_t *score, int prev, int32_t *margin)
 /* Adds the rows of the N features F to ACC. */
 static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
 {
-    /* Nine named accumulators stay in registers. */
+    static const int16_t zero[NLABELS];
+    /* Nine named accumulators stay in registers; an absent row reads zeros
+     * instead of branching, so that the loads of successive features
+     * overlap. */
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
             a7 = acc[7], a8 = acc[8];
     for (size_t k = 0; k < n; k++) {
-        const int16_t *r = model_row(m, bucket(f[k], m->bits));
-        if (!r)
-            continue;
+        uint32_t rr = bucket(f[k], m->bits);
+        const block_t *b = &m->blocks[rr >> 6];
+        uint64_t bit = 1ULL << (rr & 63);
+        const int16_t *r = (b->present & bit)
+            ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS : zero;
         a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4], a5 += r[5], a6 += r[6], a7 += r[7],
             a8 += r[8];
     }
@@ -1227,16 +1302,14 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
     out->count = 0;
     if (ntoks && (!toks || !text))
         return na_error_set(err, NA_ERR_INVALID, "no text or tokens given");
-    for (size_t i = 0; i < ntoks; i++)
-        if (toks[i].start >= toks[i].end || toks[i].end > len)
-            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
     if (ntoks == 0) {
         na_error_clear(err);
         return NA_OK;
     }
     const unsigned char *s = (const unsigned char *)text;
+    na_status_t st = NA_OK;
     ctx_t c;
-    ctx_init(&c, gaz);
+    ctx_init(&c, gaz, ntoks);
     size_t cap = ntoks < MAX_SENT ? ntoks : MAX_SENT;
     uint8_t *lab = na_xmalloc(cap);
     float *margin = na_xmalloc(cap * sizeof *margin);
@@ -1244,6 +1317,13 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
     uint64_t f[MAX_FEATS];
     for (size_t ca = 0; ca < ntoks;) {
         size_t cb = chunk_end(toks, ntoks, ca);
+        /* Checked a chunk at a time, while the tokens are in cache. */
+        for (size_t i = ca; i < cb; i++)
+            if (toks[i].start >= toks[i].end || toks[i].end > len) {
+                st = na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
+                out->count = 0;
+                goto done;
+            }
         doc_prepass(&c, s, toks + ca, cb - ca);
         for (size_t a = ca; a < cb;) {
             size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
@@ -1251,18 +1331,17 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
             sentence_prepare(&c, s, toks, a, b);
             for (size_t i = 0; i < n; i++) {
                 memset(sscore[i], 0, sizeof sscore[i]);
-                add_rows(model, f, static_feats(&c, i, f), sscore[i]);
+                add_rows(model, f, static_feats(&c, i, f, NULL), sscore[i]);
             }
-            int t1 = TAG_START, t2 = TAG_START;
+            int t1 = TAG_START;
             for (size_t i = 0; i < n; i++) {
                 const tinfo_t *t = c.ti + PAD + i;
-                add_rows(model, f, dynamic_feats(t, t1, t2, hist_value(&c.map, t), f), sscore[i]);
+                add_rows(model, f, dynamic_feats(t, t1, hist_value(&c.map, t), f), sscore[i]);
                 int32_t mg;
                 int l = pick(sscore[i], t1, &mg);
                 lab[i] = (uint8_t)l;
                 margin[i] = (float)mg * model->scale;
                 hist_record(&c.map, t, l);
-                t2 = t1;
                 t1 = l;
             }
             collect_spans(toks, a, b, lab, margin, out);
@@ -1270,12 +1349,13 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
         }
         ca = cb;
     }
+    na_error_clear(err);
+done:
     free(lab);
     free(margin);
     free(sscore);
     ctx_release(&c);
-    na_error_clear(err);
-    return NA_OK;
+    return st;
 }
 
 /* ---- training ---- */
@@ -1285,7 +1365,8 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
 typedef struct {
     size_t ntok;
     uint32_t *foff;  /* ntok + 1 offsets into feats */
-    uint32_t *feats; /* static feature rows */
+    uint32_t *feats; /* static feature rows, gazetteer ones last */
+    uint8_t *ngaz;   /* how many of a token's rows are gazetteer features */
     tinfo_t *ti;     /* token analysis (hl, hshort, cls and caseb are used) */
     uint8_t *start;  /* the token starts a sentence piece */
     uint8_t *gold;   /* gold tags */
@@ -1317,6 +1398,17 @@ na_ner_trainer_t *na_ner_trainer_create(unsigned hash_bits, const na_gazetteer_t
     return tr;
 }
 
+void na_ner_trainer_reseed(na_ner_trainer_t *tr, uint64_t seed)
+{
+    if (!tr)
+        return;
+    size_t n = ((size_t)1 << tr->bits) * NLABELS;
+    memset(tr->w, 0, n * sizeof *tr->w);
+    memset(tr->u, 0, n * sizeof *tr->u);
+    tr->c = 1;
+    tr->seed = seed;
+}
+
 void na_ner_trainer_free(na_ner_trainer_t *tr)
 {
     if (!tr)
@@ -1325,6 +1417,7 @@ void na_ner_trainer_free(na_ner_trainer_t *tr)
         tdoc_t *d = &tr->docs[i];
         free(d->foff);
         free(d->feats);
+        free(d->ngaz);
         free(d->ti);
         free(d->start);
         free(d->gold);
@@ -1362,6 +1455,7 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     d->ntok = ntoks;
     d->foff = na_xmalloc((ntoks + 1) * sizeof *d->foff);
     d->ti = na_xcalloc(nt, sizeof *d->ti);
+    d->ngaz = na_xcalloc(nt, 1);
     d->start = na_xcalloc(nt, 1);
     d->gold = na_xcalloc(nt, 1);
     for (size_t i = 0; i < ngold; i++)
@@ -1370,7 +1464,7 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     na_buf_t feats = NA_BUF_INIT;
     const unsigned char *s = (const unsigned char *)text;
     ctx_t c;
-    ctx_init(&c, tr->gaz);
+    ctx_init(&c, tr->gaz, ntoks);
     doc_prepass(&c, s, toks, ntoks);
     uint64_t f[MAX_FEATS];
     size_t nf_total = 0;
@@ -1381,7 +1475,10 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
         for (size_t i = 0; i < b - a; i++) {
             d->ti[a + i] = c.ti[PAD + i];
             d->foff[a + i] = (uint32_t)nf_total;
-            size_t nf = static_feats(&c, i, f);
+            size_t ng;
+            size_t nf = static_feats(&c, i, f, &ng);
+            d->ngaz[a + i] = (uint8_t)(ng < 255 ? ng : 255);
+            nf -= ng - d->ngaz[a + i];
             for (size_t k = 0; k < nf; k++) {
                 uint32_t r = bucket(f[k], tr->bits);
                 na_buf_add(&feats, &r, sizeof r);
@@ -1448,17 +1545,21 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
     uint32_t dyn[MAX_FEATS];
     for (size_t di = 0; di < tr->ndocs; di++) {
         const tdoc_t *d = &tr->docs[order[di]];
-        docmap_reset(&map);
-        int t1 = TAG_START, t2 = TAG_START;
+        docmap_reset(&map, d->ntok);
+        /* Gazetteer dropout: some documents are seen without gazetteer
+         * features, so that the model does not lean on them alone and
+         * still works when they are missing or changed. */
+        bool nogaz = (rng_next(&rng) >> 11) % 1000 < GAZ_DROPOUT_PERMILLE;
+        int t1 = TAG_START;
         for (size_t i = 0; i < d->ntok; i++) {
             if (d->start[i])
-                t1 = t2 = TAG_START;
+                t1 = TAG_START;
             const tinfo_t *t = &d->ti[i];
             float score[NLABELS] = { 0 };
             const uint32_t *rows = d->feats + d->foff[i];
-            size_t nr = d->foff[i + 1] - d->foff[i];
+            size_t nr = d->foff[i + 1] - d->foff[i] - (nogaz ? d->ngaz[i] : 0);
             score_rows(tr, rows, nr, score);
-            size_t nd = dynamic_feats(t, t1, t2, hist_value(&map, t), f);
+            size_t nd = dynamic_feats(t, t1, hist_value(&map, t), f);
             for (size_t k = 0; k < nd; k++)
                 dyn[k] = bucket(f[k], tr->bits);
             score_rows(tr, dyn, nd, score);
@@ -1474,7 +1575,6 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
             }
             tr->c++;
             hist_record(&map, t, best);
-            t2 = t1;
             t1 = best;
         }
     }

@@ -2,15 +2,18 @@
  * organisations and other names (PER, LOC, ORG, MISC as in CoNLL-2003).
  *
  * The tagger is a greedy left-to-right averaged perceptron over BIO tags.
- * Each token is described by hashed features: its lower-cased form and
- * original form, word shape, prefixes and suffixes, capitalisation and
- * sentence position, the words and shapes two tokens either side, whether
- * the sentence is all capitals (a headline), gazetteer matches, how the
- * same word is capitalised elsewhere in the document, the two previous
- * tags and the tags already given to the same word in the document.
- * Features are hashed into a fixed table of 2^bits rows of one weight per
- * tag, so a lookup is one hash and one row; tagging allocates only
- * per-document scratch memory and is deterministic.
+ * Each token is described by hashed features: its lower-cased and original
+ * forms, word shape, prefixes and suffixes of 1-4 bytes, its class
+ * (Xx, XX, x, d, mixed, ...) with sentence-initial position and whether
+ * the sentence is all capitals (a headline), the words and shapes two
+ * tokens either side and some of their pairs, the first and last word of
+ * the run of capitalised words it is in, gazetteer matches (its own and
+ * its neighbours'), how the same word is capitalised elsewhere in the
+ * document, the previous tag, and the types already given to the same
+ * word in the document.  Features are hashed into a fixed table of 2^bits
+ * rows of one weight per tag, stored sparsely, so a lookup is one hash and
+ * at most one row.  Tagging allocates only scratch memory, is
+ * deterministic and runs at well over 5 MB of text a second on one core.
  *
  * Typical use:
  *     na_ner_model_t *model;
@@ -19,8 +22,16 @@
  *     na_gazetteer_load_dir(gaz, "config/gazetteer", NULL, &err);
  *     na_tokenize(text, len, NA_TOKENIZE_LINES, &toks, &err);
  *     na_ner_tag(model, gaz, text, len, toks.items, toks.count, &spans, &err);
- * A model and a gazetteer are never changed by tagging, so one of each may
- * be shared by any number of threads.
+ *     ... spans.items[i].type, .start, .end ...
+ *     na_ner_spans_release(&spans); na_tokens_release(&toks);
+ *     na_gazetteer_free(gaz); na_ner_model_free(model);
+ * Use the gazetteer directory the model was trained with: the model knows
+ * its gazetteer classes by name, works without them (less well: about 1.5
+ * points of F1 on CoNLL-2003), and should be retrained (ner-train) when
+ * the gazetteer files change much.  A model
+ * and a gazetteer are never changed by tagging, so one of each may be
+ * shared by any number of threads.  Functions that take an na_error_t *
+ * accept NULL there.
  *
  * Model file format (version 1; every integer little-endian):
  *     offset  size  field
@@ -36,13 +47,16 @@
  *     32      4     length I of the info text
  *     36      4     number R of stored (non-zero) rows
  *     40      ...   G class names, each one length byte and the bytes
- *             I     info text (UTF-8, not NUL-terminated)
+ *             I     info text (UTF-8, not NUL-terminated): how it was made
  *             ...   R rows in increasing row order: varint (row - previous
  *                   row - 1, or the row itself for the first), varint
  *                   bitmask of tags with a non-zero weight, then each such
  *                   weight q as a zigzag varint (-32767..32767)
  *     end-4   4     CRC-32 (IEEE 802.3, as in zlib) of all earlier bytes
- * Varints are LEB128: 7 bits a byte, low bits first.
+ * Varints are LEB128: 7 bits a byte, low bits first.  A row holds the
+ * weights of every feature whose 64-bit hash has b top bits equal to the
+ * row number; feature hashes are defined by the feature templates in
+ * ner.c, which is why the feature version must match.
  */
 #ifndef NA_NER_H
 #define NA_NER_H
@@ -78,8 +92,9 @@ typedef struct {
     na_ner_type_t type;
     size_t tok_start, tok_end; /* token range [tok_start, tok_end) */
     size_t start, end;         /* byte range [start, end) of the text */
-    float score;               /* mean margin of the tags over the next best;
-                                * higher is surer, below about 1 is doubtful */
+    float score;               /* mean margin of the span's tags over the
+                                * runner-up tag, in the model's score units:
+                                * higher is surer; compare within one model */
 } na_ner_span_t;
 
 /* A growable array of spans.  Initialise with NA_NER_SPANS_INIT;
@@ -98,10 +113,12 @@ void na_ner_spans_release(na_ner_spans_t *spans);
  * Named lists of words and phrases ("countries", "first-names", ...) whose
  * matches become features.  Phrases are tokenized with na_tokenize() and
  * matched case-insensitively on whole tokens within a sentence, longest
- * match first; at most NA_GAZETTEER_MAX_CLASSES classes and phrases of at
- * most NA_GAZETTEER_MAX_WORDS tokens (longer ones are ignored).  A model
- * refers to classes by name: a class it was not trained with is ignored,
- * and one it was trained with but is missing just gives no features. */
+ * match first (the features combine the match with the token's case, so
+ * "us" and "US" are told apart by the model); at most
+ * NA_GAZETTEER_MAX_CLASSES classes and phrases of at most
+ * NA_GAZETTEER_MAX_WORDS tokens (longer ones are skipped).  A model refers
+ * to classes by name: a class it was not trained with is ignored, and one
+ * it was trained with but is missing gives no features. */
 typedef struct na_gazetteer na_gazetteer_t;
 
 #define NA_GAZETTEER_MAX_CLASSES 16
@@ -115,9 +132,10 @@ na_gazetteer_t *na_gazetteer_create(void);
 void na_gazetteer_free(na_gazetteer_t *gaz);
 
 /* Adds the LEN bytes at PHRASE to class CLS (a NUL-terminated name of
- * 1..64 bytes, copied).  Returns NA_OK (also for a phrase of no tokens or
- * too many, which is skipped), or NA_ERR_INVALID for a bad class name or
- * when a new class would exceed NA_GAZETTEER_MAX_CLASSES. */
+ * 1..64 bytes, copied; the class is created on first use).  Returns NA_OK
+ * (also for a phrase of no tokens or too many, which is skipped), or
+ * NA_ERR_INVALID for a bad class name or when a new class would exceed
+ * NA_GAZETTEER_MAX_CLASSES. */
 na_status_t na_gazetteer_add(na_gazetteer_t *gaz, const char *cls, const char *phrase, size_t len,
                              na_error_t *err);
 
@@ -138,11 +156,11 @@ na_status_t na_gazetteer_add_lines(na_gazetteer_t *gaz, const char *cls, const c
  * aliases from 6), first-names.tsv, titles.txt, org-suffixes.txt and
  * org-words.txt.  Missing files are skipped; *NFILES (may be NULL)
  * receives how many were read.  Returns NA_OK, or NA_ERR_IO when an
- * existing file cannot be read (ERR names it). */
+ * existing file cannot be read (the message names it). */
 na_status_t na_gazetteer_load_dir(na_gazetteer_t *gaz, const char *dir, unsigned *nfiles,
                                   na_error_t *err);
 
-/* Number of phrases in class CLS (0 when there is no such class). */
+/* Number of phrases added to class CLS (0 when there is no such class). */
 size_t na_gazetteer_count(const na_gazetteer_t *gaz, const char *cls);
 
 /* ---- models ---- */
@@ -150,10 +168,10 @@ typedef struct na_ner_model na_ner_model_t;
 
 /* Reads and checks the model file at PATH and stores a new model in *OUT
  * (caller owns; free with na_ner_model_free()).  Returns NA_OK;
- * NA_ERR_IO when the file cannot be read; NA_ERR_PARSE when it is not a
- * model or has a format or feature version this build does not support
- * (retrain it); NA_ERR_CORRUPT when its checksum or structure is wrong.
- * *OUT is NULL on failure. */
+ * NA_ERR_INVALID without PATH or OUT; NA_ERR_IO when the file cannot be
+ * read; NA_ERR_PARSE when it is not a model or has a format or feature
+ * version this build does not support (retrain it); NA_ERR_CORRUPT when
+ * its checksum or structure is wrong.  *OUT is NULL on failure. */
 na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t *err);
 
 /* As na_ner_model_load(), from the LEN bytes at DATA (borrowed for the
@@ -166,8 +184,14 @@ void na_ner_model_serialize(const na_ner_model_t *model, na_buf_t *out);
 /* Frees MODEL; NULL is accepted. */
 void na_ner_model_free(na_ner_model_t *model);
 
+/* Returns a model whose weights are the mean of the weights of the N
+ * MODELS (borrowed for the call), which must have the same hash bits and
+ * gazetteer classes: an ensemble at the cost of one model.  Caller owns;
+ * free with na_ner_model_free().  NULL when N is 0 or the bits differ. */
+na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t n);
+
 /* The info text recorded at training (borrowed; valid until the model is
- * freed; never NULL). */
+ * freed or its info replaced; never NULL). */
 const char *na_ner_model_info(const na_ner_model_t *model);
 
 /* Replaces the info text of MODEL with a copy of INFO (NULL: empty). */
@@ -177,7 +201,8 @@ void na_ner_model_set_info(na_ner_model_t *model, const char *info);
  * NULL) receives their names (borrowed; valid until the model is freed). */
 size_t na_ner_model_gazetteer_classes(const na_ner_model_t *model, const char *const **names);
 
-/* Number of non-zero rows and of rows in the weight table. */
+/* Number of stored (non-zero) rows; *TABLE_ROWS (may be NULL) receives
+ * the size of the hashed table, 2^bits. */
 size_t na_ner_model_rows(const na_ner_model_t *model, size_t *table_rows);
 
 /* ---- tagging ---- */
@@ -185,12 +210,14 @@ size_t na_ner_model_rows(const na_ner_model_t *model, size_t *table_rows);
 /* Finds the entities in one document.  TEXT (LEN bytes, borrowed for the
  * call) is the text that the NTOKS tokens at TOKS index, as produced by
  * na_tokenize(); sentences start at tokens flagged NA_TOKEN_SENT_START
- * (sentences over 1000 tokens are cut into pieces).  Pass the whole
- * article in one call: how a word is written and tagged elsewhere in the
- * document is part of the evidence.  GAZ may be NULL.  OUT is emptied
- * first and receives the spans in text order, not overlapping.  Returns
- * NA_OK, or NA_ERR_INVALID when MODEL or OUT is NULL, or a token lies
- * outside TEXT. */
+ * (sentences over 1000 tokens are cut into pieces, and a document over
+ * 20000 tokens is read in pieces of whole sentences of about that size).
+ * Pass the whole article in one call: how a word is written and tagged
+ * elsewhere in the document is part of the evidence.  GAZ may be NULL.
+ * OUT is emptied first and receives the spans in text order, never
+ * overlapping and never crossing a sentence start.  Returns NA_OK, or
+ * NA_ERR_INVALID (and no spans) when MODEL or OUT is NULL, TEXT or TOKS is
+ * NULL with tokens, or a token is empty or lies outside TEXT. */
 na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, const char *text,
                        size_t len, const na_token_t *toks, size_t ntoks, na_ner_spans_t *out,
                        na_error_t *err);
@@ -198,22 +225,31 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
 /* ---- training (used by ner-train) ----
  * Documents are added once with their gold spans; each call to
  * na_ner_trainer_epoch() makes one pass over them in a shuffled order that
- * depends only on the seed and the epoch number. */
+ * depends only on the seed and the epoch number, so training is
+ * reproducible.  In each pass a fifth of the documents, drawn from the
+ * same seed, are seen without their gazetteer features ("gazetteer
+ * dropout"), so that the model does not lean on the lists alone and still
+ * works, somewhat less well, when they are missing or have changed. */
 typedef struct na_ner_trainer na_ner_trainer_t;
 
-/* Returns a new trainer with a table of 2^HASH_BITS rows (8..26) that
- * computes gazetteer features from GAZ (may be NULL; borrowed until the
- * trainer is freed).  Caller owns; free with na_ner_trainer_free(). */
+/* Returns a new trainer with a table of 2^HASH_BITS rows (8..26; NULL
+ * otherwise) that computes gazetteer features from GAZ (may be NULL;
+ * borrowed until the trainer is freed).  Memory: 2^HASH_BITS * 108 bytes
+ * plus about 300 bytes a training token.  Caller owns; free with
+ * na_ner_trainer_free(). */
 na_ner_trainer_t *na_ner_trainer_create(unsigned hash_bits, const na_gazetteer_t *gaz, uint64_t seed);
 
 /* Frees TR; NULL is accepted. */
 void na_ner_trainer_free(na_ner_trainer_t *tr);
 
-/* Adds one document: TEXT, LEN, TOKS and NTOKS as for na_ner_tag(), and
- * its NGOLD entities GOLD (type and token range are used; they must be in
- * order and not overlap).  Everything is copied or digested.  Returns
- * NA_OK or NA_ERR_INVALID for spans out of range, out of order or
- * overlapping. */
+/* Forgets all training (the documents stay) and starts again with SEED,
+ * for another member of an ensemble. */
+void na_ner_trainer_reseed(na_ner_trainer_t *tr, uint64_t seed);
+
+/* Adds one document of at most 20000 tokens: TEXT, LEN, TOKS and NTOKS as
+ * for na_ner_tag(), and its NGOLD entities GOLD (type and token range are
+ * used; they must be in order and not overlap).  Everything is copied or
+ * digested.  Returns NA_OK or NA_ERR_INVALID for bad tokens or spans. */
 na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t len,
                                const na_token_t *toks, size_t ntoks, const na_ner_span_t *gold,
                                size_t ngold, na_error_t *err);
