@@ -83,15 +83,6 @@ static int type_of(const char *tag, size_t n)
     return -1;
 }
 
-static void push_span(na_ner_spans_t *s, na_ner_span_t sp)
-{
-    if (s->count == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->items = na_xrealloc(s->items, s->cap * sizeof *s->items);
-    }
-    s->items[s->count++] = sp;
-}
-
 /* Reads a CoNLL file into C.  Returns 0 or prints a diagnostic and
  * returns -1. */
 static int read_conll(const char *path, corpus_t *c)
@@ -167,7 +158,7 @@ static int read_conll(const char *path, corpus_t *c)
                 sp->tok_end = k + 1;
                 sp->end = d->text.len;
             } else {
-                push_span(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
+                na_ner_spans_push(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
             }
         }
         open_type = type;

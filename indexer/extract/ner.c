@@ -38,6 +38,15 @@ const char *na_ner_type_name(na_ner_type_t type)
     return (unsigned)type < NA_NER_NTYPES ? names[type] : "?";
 }
 
+void na_ner_spans_push(na_ner_spans_t *out, na_ner_span_t span)
+{
+    if (out->count == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 16;
+        out->items = na_xrealloc(out->items, out->cap * sizeof *out->items);
+    }
+    out->items[out->count++] = span;
+}
+
 void na_ner_spans_release(na_ner_spans_t *spans)
 {
     if (!spans)
@@ -1211,15 +1220,6 @@ na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t
 
 /* ---- tagging ---- */
 
-static void spans_push(na_ner_spans_t *out, na_ner_span_t s)
-{
-    if (out->count == out->cap) {
-        out->cap = out->cap ? out->cap * 2 : 16;
-        out->items = na_xrealloc(out->items, out->cap * sizeof *out->items);
-    }
-    out->items[out->count++] = s;
-}
-
 /* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B). */
 static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint8_t *lab, const float *margin,
                           na_ner_spans_t *out)
@@ -1237,7 +1237,7 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
         while (j < b && label_inside(lab[j - a]) && label_type(lab[j - a]) == type)
             sum += margin[j++ - a];
         na_ner_span_t s = { (na_ner_type_t)type, i, j, toks[i].start, toks[j - 1].end, sum / (float)(j - i) };
-        spans_push(out, s);
+        na_ner_spans_push(out, s);
         i = j;
     }
 }

@@ -107,6 +107,8 @@ typedef struct {
 
 #define NA_NER_SPANS_INIT { NULL, 0, 0 }
 
+/* Appends SPAN to OUT, growing it as needed. */
+void na_ner_spans_push(na_ner_spans_t *out, na_ner_span_t span);
 void na_ner_spans_release(na_ner_spans_t *spans);
 
 /* ---- gazetteers ----

@@ -96,15 +96,6 @@ static void push_tok(na_tokens_t *tk, na_token_t t)
     tk->items[tk->count++] = t;
 }
 
-static void push_span(na_ner_spans_t *s, na_ner_span_t sp)
-{
-    if (s->count == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->items = na_xrealloc(s->items, s->cap * sizeof *s->items);
-    }
-    s->items[s->count++] = sp;
-}
-
 static int read_corpus(const char *path, corpus_t *c)
 {
     na_buf_t buf = NA_BUF_INIT;
@@ -178,7 +169,7 @@ static int read_corpus(const char *path, corpus_t *c)
                 sp->tok_end = k + 1;
                 sp->end = d->text.len;
             } else {
-                push_span(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
+                na_ner_spans_push(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
             }
         }
         open_type = type;
