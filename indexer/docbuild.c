@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "extraction.h"
 #include "record.h"
 
 /* Articles in other languages get their own stemmer; a few suffice. */
@@ -19,6 +20,10 @@ typedef struct {
 
 struct na_docbuild {
     const na_config_t *cfg;
+    const na_extractor_t *extractor;            /* NULL: no extraction */
+    na_extract_mode_t modes[NA_EXTRACT_KINDS];
+    na_extraction_t ex;                         /* the current article's findings */
+    na_strlist_t merged[3];                     /* people, places, orgs: supplied then extracted */
     stemmer_slot_t stemmers[MAX_STEMMERS];
     size_t stemmer_count;
     const na_zdict_t *dict;
@@ -43,10 +48,15 @@ static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
     return t;
 }
 
-na_status_t na_docbuild_new(const na_config_t *cfg, na_docbuild_t **out, na_error_t *err)
+na_status_t na_docbuild_new(const na_config_t *cfg, const na_extractor_t *extractor,
+                            const na_extract_mode_t modes[NA_EXTRACT_KINDS], na_docbuild_t **out,
+                            na_error_t *err)
 {
     na_docbuild_t *b = na_xcalloc(1, sizeof *b);
     b->cfg = cfg;
+    b->extractor = extractor;
+    memcpy(b->modes, modes, sizeof b->modes);
+    na_extraction_init(&b->ex);
     if (!stemmer_for(b, cfg->language)) {
         na_docbuild_free(b);
         *out = NULL;
@@ -65,6 +75,9 @@ void na_docbuild_free(na_docbuild_t *b)
         na_xindexer_free(b->stemmers[i].ix);
     }
     na_store_packer_free(b->packer);
+    na_extraction_release(&b->ex);
+    for (int i = 0; i < 3; i++)
+        na_strlist_clear(&b->merged[i]);
     na_buf_release(&b->blob);
     na_buf_release(&b->data);
     free(b);
@@ -93,12 +106,20 @@ static void json_set_list(json_t *obj, const char *key, const na_strlist_t *list
     json_object_set_new(obj, key, arr);
 }
 
-static char *metadata_json(const na_article_t *a, const char *id)
+/* What extraction added to an article, for its metadata. */
+typedef struct {
+    const char *date;             /* the publication date in use, or NULL */
+    const char *date_source;      /* where it came from, or NULL */
+    const na_strlist_t *lists[4]; /* people, places, orgs, mentioned extracted; NULL: none */
+} found_t;
+
+static char *metadata_json(const na_article_t *a, const char *id, const found_t *found)
 {
     json_t *m = json_object();
     json_set_str(m, "id", id);
     json_set_str(m, "title", a->title);
-    json_set_str(m, "date", a->date);
+    json_set_str(m, "date", found->date);
+    json_set_str(m, "date_source", found->date_source);
     json_set_str(m, "source", a->source);
     json_set_str(m, "url", a->url);
     json_set_str(m, "language", a->language);
@@ -110,6 +131,15 @@ static char *metadata_json(const na_article_t *a, const char *id)
     json_set_list(m, "orgs", &a->orgs);
     json_set_list(m, "topics", &a->topics);
     json_set_list(m, "exchanges", &a->exchanges);
+    static const char *const found_keys[4] = { "people", "places", "orgs", "mentioned" };
+    json_t *extracted = json_object();
+    for (int i = 0; i < 4; i++)
+        if (found->lists[i])
+            json_set_list(extracted, found_keys[i], found->lists[i]);
+    if (json_object_size(extracted))
+        json_object_set_new(m, "extracted", extracted);
+    else
+        json_decref(extracted);
     if (a->extra_count) {
         json_t *x = json_object();
         for (size_t i = 0; i < a->extra_count; i++)
@@ -147,6 +177,47 @@ static void add_single_field(na_xdoc_t *doc, na_field_t field, const char *value
         return;
     add_field_term(doc, field, value);
     na_xdoc_add_value(doc, na_fields[field].slot, value, strlen(value));
+}
+
+/* A mentioned period is a term for itself and for each period that holds
+ * it, so that mentioned:2025-05 finds an article that names 9 May 2025;
+ * its value, for counting, is the period as written. */
+static unsigned add_mentioned(na_xdoc_t *doc, const na_strlist_t *values)
+{
+    const na_field_info_t *fi = &na_fields[NA_FIELD_MENTIONED];
+    unsigned slots = 0;
+    for (size_t i = 0; i < values->count; i++) {
+        na_period_t p;
+        if (!na_period_parse(values->items[i], &p))
+            continue;
+        char forms[4][12];
+        size_t n = na_period_enclosing(&p, forms);
+        for (size_t k = 0; k < n; k++)
+            add_field_term(doc, NA_FIELD_MENTIONED, forms[k]);
+        if (slots < NA_MAX_FIELD_VALUES) {
+            na_xdoc_add_value(doc, fi->slot + slots, forms[0], strlen(forms[0]));
+            slots++;
+        }
+    }
+    return slots;
+}
+
+/* Whether extraction should fill KIND for an article whose source gave
+ * SUPPLIED values of it. */
+static bool wanted(const na_docbuild_t *b, na_extract_kind_t kind, size_t supplied)
+{
+    return b->extractor && (b->modes[kind] == NA_EXTRACT_ALWAYS ||
+                            (b->modes[kind] == NA_EXTRACT_AUTO && supplied == 0));
+}
+
+static const na_strlist_t *merge(na_strlist_t *out, const na_strlist_t *supplied, const na_strlist_t *found)
+{
+    na_strlist_clear(out);
+    for (size_t i = 0; i < supplied->count; i++)
+        na_strlist_add_unique(out, supplied->items[i]);
+    for (size_t i = 0; found && i < found->count; i++)
+        na_strlist_add_unique(out, found->items[i]);
+    return out;
 }
 
 static void add_date(na_xdoc_t *doc, const char *iso)
@@ -188,6 +259,28 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     if (st)
         return st;
 
+    /* Extraction first: it may give the date and more metadata. */
+    found_t found = { a->date, a->date ? "source" : NULL, { NULL, NULL, NULL, NULL } };
+    bool want_people = wanted(b, NA_EXTRACT_PEOPLE, a->people.count);
+    bool want_places = wanted(b, NA_EXTRACT_PLACES, a->places.count);
+    bool want_orgs = wanted(b, NA_EXTRACT_ORGS, a->orgs.count);
+    bool want_dates = wanted(b, NA_EXTRACT_DATES, 0);
+    char date[20];
+    if (want_people || want_places || want_orgs || want_dates) {
+        st = na_extraction_run(b->extractor, a, &b->ex, err);
+        if (st)
+            return st;
+        found.lists[0] = want_people ? &b->ex.people : NULL;
+        found.lists[1] = want_places ? &b->ex.places : NULL;
+        found.lists[2] = want_orgs ? &b->ex.orgs : NULL;
+        found.lists[3] = want_dates ? &b->ex.mentioned : NULL;
+        if (want_dates && !a->date && b->ex.date.year) {
+            na_date_format_iso(&b->ex.date, date);
+            found.date = date;
+            found.date_source = na_date_source_name(b->ex.date_source);
+        }
+    }
+
     na_xdoc_t *doc = na_xdoc_new();
     /* Free text: the title counts in both the title field and the text. */
     const char *lang = a->language && *a->language ? a->language : b->cfg->language;
@@ -209,18 +302,20 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
     na_xdoc_add_boolean_term(doc, id_term);
     free(id_term);
-    values[NA_FIELD_PERSON] = add_multi_field(doc, NA_FIELD_PERSON, &a->people);
-    values[NA_FIELD_PLACE] = add_multi_field(doc, NA_FIELD_PLACE, &a->places);
-    values[NA_FIELD_ORG] = add_multi_field(doc, NA_FIELD_ORG, &a->orgs);
+    values[NA_FIELD_PERSON] = add_multi_field(doc, NA_FIELD_PERSON, merge(&b->merged[0], &a->people, found.lists[0]));
+    values[NA_FIELD_PLACE] = add_multi_field(doc, NA_FIELD_PLACE, merge(&b->merged[1], &a->places, found.lists[1]));
+    values[NA_FIELD_ORG] = add_multi_field(doc, NA_FIELD_ORG, merge(&b->merged[2], &a->orgs, found.lists[2]));
+    if (found.lists[3])
+        values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
     values[NA_FIELD_TOPIC] = add_multi_field(doc, NA_FIELD_TOPIC, &a->topics);
     add_single_field(doc, NA_FIELD_SOURCE, a->source);
     char term[64];
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));
     na_xdoc_add_boolean_term(doc, term);
-    add_date(doc, a->date);
+    add_date(doc, found.date);
     na_xdoc_add_value(doc, NA_SLOT_HASH, hash, 16);
 
-    char *meta = metadata_json(a, id);
+    char *meta = metadata_json(a, id, &found);
     na_buf_reset(&b->data);
     na_record_encode(meta, strlen(meta), b->blob.data, b->blob.len, &b->data);
     free(meta);

@@ -10,15 +10,20 @@
 
 #include "article.h"
 #include "config.h"
+#include "extract.h"
 #include "schema.h"
 #include "store.h"
 #include "xapian-c.h"
 
 typedef struct na_docbuild na_docbuild_t;
 
-/* CFG is borrowed and must outlive the builder.  NA_ERR_INVALID when the
- * configured language has no stemmer. */
-na_status_t na_docbuild_new(const na_config_t *cfg, na_docbuild_t **out, na_error_t *err);
+/* CFG and EXTRACTOR (NULL: no extraction) are borrowed and must outlive
+ * the builder; MODES says per kind when extraction adds to what the
+ * source supplied (copied).  NA_ERR_INVALID when the configured language
+ * has no stemmer. */
+na_status_t na_docbuild_new(const na_config_t *cfg, const na_extractor_t *extractor,
+                            const na_extract_mode_t modes[NA_EXTRACT_KINDS], na_docbuild_t **out,
+                            na_error_t *err);
 void na_docbuild_free(na_docbuild_t *b);
 
 /* Sets the compression dictionary (borrowed; NULL for none) for the
@@ -26,6 +31,8 @@ void na_docbuild_free(na_docbuild_t *b);
 void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict);
 
 /* Builds the document of A (already normalised, valid UTF-8) under ID,
+ * with what extraction finds in it merged into its people, places and
+ * organisations (and kept apart in the metadata's "extracted" object),
  * recording HASH (16 hex digits) to spot unchanged articles later.
  * *DOC is the caller's (free with na_xdoc_free); VALUES[f] is how many
  * values multi-valued field f has, for the slots in use. */

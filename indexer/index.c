@@ -32,7 +32,7 @@
 
 /* Bump when the document layout changes, so unchanged articles are
  * reindexed by the next run. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-1"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-2"
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
@@ -92,10 +92,14 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-static void content_hash(const na_article_t *a, char out[17])
+/* What decides an article's document: its bytes, its format, the layout
+ * and what extraction may add to it. */
+static void content_hash(const na_indexer_options_t *opts, const na_article_t *a, char out[17])
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     h = fnv1a(h, INDEX_LAYOUT_VERSION, sizeof INDEX_LAYOUT_VERSION);
+    if (opts->extractor)
+        h = fnv1a(h, opts->extract, sizeof opts->extract);
     const char *fmt = na_format_name(a->format);
     h = fnv1a(h, fmt, strlen(fmt) + 1);
     h = fnv1a(h, a->raw, a->raw_len);
@@ -255,7 +259,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work_ready, NULL);
     pthread_cond_init(&ix->job_done, NULL);
-    na_status_t st = na_docbuild_new(opts->config, &ix->builder, err);
+    na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
     if (st == NA_OK)
         st = na_xwdb_open(opts->db_path, true, &ix->db, err);
     char key[64];
@@ -428,7 +432,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     memset(&job, 0, sizeof job);
     job.article = a;
     job.id = na_xstrdup(a->id && *a->id ? a->id : default_id);
-    content_hash(a, job.hash);
+    content_hash(&ix->opts, a, job.hash);
 
     normalise_list(ix, NA_FIELD_PERSON, &a->people);
     normalise_list(ix, NA_FIELD_PLACE, &a->places);

@@ -14,6 +14,7 @@
 
 #include "article.h"
 #include "config.h"
+#include "extract.h"
 #include "normalise.h"
 #include "status.h"
 
@@ -24,7 +25,8 @@ typedef struct {
     const na_config_t *config;     /* borrowed; must outlive the indexer */
     const na_normaliser_t *norm;   /* borrowed; must outlive the indexer */
     bool force;                    /* reindex unchanged articles */
-    na_extract_mode_t extract;
+    const na_extractor_t *extractor;  /* borrowed; NULL: no extraction */
+    na_extract_mode_t extract[NA_EXTRACT_KINDS];
 } na_indexer_options_t;
 
 typedef struct {

@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "extraction.h"
 #include "index.h"
 #include "normalise.h"
 #include "options.h"
 #include "parse.h"
 #include "progress.h"
+#include "utf8.h"
 #include "walk.h"
 
 static volatile sig_atomic_t interrupted;
@@ -52,6 +54,8 @@ typedef struct {
     bool rejected;        /* some input or record was rejected */
     na_status_t db_status;/* first database error: stops the run */
     na_error_t db_error;
+    const na_extractor_t *extractor; /* --extract-only: print, do not index */
+    na_extraction_t found;
 } run_t;
 
 static int status_to_exit(na_status_t st)
@@ -81,11 +85,75 @@ static void sink_reject(size_t line, const char *reason, void *ud)
     report_reject(ud, line, reason);
 }
 
+/* A JSON string of the LEN bytes at S, made valid UTF-8. */
+static json_t *json_text(const char *s, size_t len)
+{
+    if (!s)
+        return json_null();
+    if (na_utf8_valid(s, len))
+        return json_stringn_nocheck(s, len);
+    char *clean = na_utf8_sanitize(s, len);
+    json_t *j = json_string_nocheck(clean);
+    free(clean);
+    return j;
+}
+
+static json_t *json_list(const na_strlist_t *list)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < list->count; i++)
+        json_array_append_new(a, json_text(list->items[i], strlen(list->items[i])));
+    return a;
+}
+
+/* --extract-only: one line of JSON for the article, on standard output. */
+static void print_extraction(run_t *run, const na_article_t *a, const char *id)
+{
+    na_error_t err;
+    if (na_extraction_run(run->extractor, a, &run->found, &err) != NA_OK) {
+        report_reject(run, a->line, err.message);
+        return;
+    }
+    const na_extraction_t *ex = &run->found;
+    char date[20];
+    if (ex->date.year)
+        na_date_format_iso(&ex->date, date);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_text(id, strlen(id)));
+    json_object_set_new(o, "title", a->title ? json_text(a->title, strlen(a->title)) : json_null());
+    json_object_set_new(o, "date", ex->date.year ? json_string(date) : json_null());
+    json_object_set_new(o, "date_source", json_string(na_date_source_name(ex->date_source)));
+    json_object_set_new(o, "people", json_list(&ex->people));
+    json_object_set_new(o, "places", json_list(&ex->places));
+    json_object_set_new(o, "orgs", json_list(&ex->orgs));
+    json_object_set_new(o, "mentioned", json_list(&ex->mentioned));
+    json_t *spans = json_array();
+    for (size_t i = 0; i < ex->span_count; i++) {
+        const na_extract_span_t *sp = &ex->spans[i];
+        bool placed = sp->start != NA_EXTRACTION_NO_OFFSET;
+        json_t *j = json_object();
+        json_object_set_new(j, "type", json_string(na_entity_name(sp->type)));
+        json_object_set_new(j, "start", placed ? json_integer((json_int_t)sp->start) : json_null());
+        json_object_set_new(j, "end", placed ? json_integer((json_int_t)sp->end) : json_null());
+        json_object_set_new(j, "text", placed ? json_text((const char *)a->raw + sp->start, sp->end - sp->start)
+                                              : json_null());
+        json_object_set_new(j, "value", json_text(sp->value, strlen(sp->value)));
+        if (sp->demonym)
+            json_object_set_new(j, "demonym", json_true());
+        json_array_append_new(spans, j);
+    }
+    json_object_set_new(o, "spans", spans);
+    json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(o);
+}
+
 static int sink_article(na_article_t *article, void *ud)
 {
     run_t *run = ud;
     run->record++;
     run->articles++;
+    article->mtime = run->input->mtime;
     /* One article per file takes the file's relative path as its id;
      * records of a many-article file without ids are numbered. */
     char *default_id;
@@ -93,6 +161,12 @@ static int sink_article(na_article_t *article, void *ud)
         default_id = na_xstrdup(run->input->relpath);
     else
         default_id = na_xasprintf("%s#%zu", run->input->relpath, run->record);
+    if (run->extractor) {
+        print_extraction(run, article, article->id && *article->id ? article->id : default_id);
+        free(default_id);
+        na_article_free(article);
+        return interrupted ? 1 : 0;
+    }
     na_status_t st = na_indexer_add(run->indexer, article, default_id, &run->db_error);
     free(default_id);
     if (st != NA_OK) {
@@ -171,6 +245,21 @@ static void index_input(run_t *run, const na_input_t *input)
     run->bytes_before += input->size;
 }
 
+/* The files to read: the PATH arguments, else the configured sources. */
+static void add_inputs(run_t *run, const na_index_options_t *opts, const na_config_t *cfg, na_inputs_t *inputs)
+{
+    size_t n = opts->path_count ? opts->path_count : cfg->source_count;
+    for (size_t i = 0; i < n; i++) {
+        const char *failed = NULL;
+        int e = opts->path_count ? na_inputs_add(inputs, opts->paths[i], NA_FORMAT_AUTO, &failed)
+                                 : na_inputs_add(inputs, cfg->sources[i].path, cfg->sources[i].format, &failed);
+        if (e) {
+            fprintf(stderr, "newsarc-index: %s: error: %s\n", failed, strerror(e));
+            run->rejected = true;
+        }
+    }
+}
+
 static int print_stats(const char *db, na_out_format_t format)
 {
     na_index_stats_t s;
@@ -230,25 +319,51 @@ int main(int argc, char **argv)
         return NA_EXIT_USAGE;
     }
 
+    /* --extract overrides the configuration for every kind. */
+    na_extract_mode_t modes[NA_EXTRACT_KINDS];
+    bool extracting = opts.extract_only;
+    for (int k = 0; k < NA_EXTRACT_KINDS; k++) {
+        modes[k] = opts.extract_set ? opts.extract : cfg.extract[k];
+        extracting |= modes[k] != NA_EXTRACT_NEVER;
+    }
+    bool reading = opts.path_count || (cfg.source_count && !opts.stats);
+    na_extractor_t *extractor = NULL;
+    if (reading && extracting && na_extraction_load(&cfg, norm, &extractor, &err) != NA_OK) {
+        fprintf(stderr, "newsarc-index: error: %s (to index without extraction, use --extract never)\n",
+                err.message);
+        na_normaliser_free(norm);
+        na_config_release(&cfg);
+        return NA_EXIT_USAGE;
+    }
+
     run_t run;
     memset(&run, 0, sizeof run);
     run.opts = &opts;
     rc = NA_EXIT_OK;
 
-    if (opts.path_count || (cfg.source_count && !opts.stats)) {
+    if (reading && opts.extract_only) {
         na_inputs_t inputs = { NULL, 0, 0 };
-        size_t n = opts.path_count ? opts.path_count : cfg.source_count;
-        for (size_t i = 0; i < n; i++) {
-            const char *failed = NULL;
-            int e = opts.path_count ? na_inputs_add(&inputs, opts.paths[i], NA_FORMAT_AUTO, &failed)
-                                    : na_inputs_add(&inputs, cfg.sources[i].path, cfg.sources[i].format, &failed);
-            if (e) {
-                fprintf(stderr, "newsarc-index: %s: error: %s\n", failed, strerror(e));
-                run.rejected = true;
-            }
+        run.extractor = extractor;
+        na_extraction_init(&run.found);
+        install_signal_handlers();
+        add_inputs(&run, &opts, &cfg, &inputs);
+        for (size_t i = 0; i < inputs.count && !interrupted; i++)
+            index_input(&run, &inputs.items[i]);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "newsarc-index: error: cannot write the output: %s\n", strerror(errno));
+            rc = NA_EXIT_DATABASE;
+        } else if (interrupted) {
+            rc = NA_EXIT_INTERRUPTED;
+        } else if (run.rejected) {
+            rc = NA_EXIT_REJECTED;
         }
-        na_indexer_options_t io = { db, &cfg, norm, opts.force,
-                                    opts.extract_set ? opts.extract : cfg.extract };
+        na_extraction_release(&run.found);
+        na_inputs_release(&inputs);
+    } else if (reading) {
+        na_inputs_t inputs = { NULL, 0, 0 };
+        add_inputs(&run, &opts, &cfg, &inputs);
+        na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER } };
+        memcpy(io.extract, modes, sizeof modes);
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
             if (st == NA_ERR_LOCKED)
@@ -256,6 +371,7 @@ int main(int argc, char **argv)
             else
                 fprintf(stderr, "newsarc-index: error: %s: %s\n", db, err.message);
             na_inputs_release(&inputs);
+            na_extractor_free(extractor);
             na_normaliser_free(norm);
             na_config_release(&cfg);
             return status_to_exit(st);
@@ -291,6 +407,7 @@ int main(int argc, char **argv)
         if (src)
             rc = src;
     }
+    na_extractor_free(extractor);
     na_normaliser_free(norm);
     na_config_release(&cfg);
     return rc;

@@ -9,7 +9,7 @@
 #include "ac-config.h"
 #include "xapian-c.h"
 
-enum { OPT_FORMAT = 256, OPT_INPUT_FORMAT, OPT_EXTRACT, OPT_STATS, OPT_FORCE };
+enum { OPT_FORMAT = 256, OPT_INPUT_FORMAT, OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_STATS, OPT_FORCE };
 
 static const struct option long_options[] = {
     { "db", required_argument, NULL, 'd' },
@@ -21,6 +21,7 @@ static const struct option long_options[] = {
     { "format", required_argument, NULL, OPT_FORMAT },
     { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
     { "extract", required_argument, NULL, OPT_EXTRACT },
+    { "extract-only", no_argument, NULL, OPT_EXTRACT_ONLY },
     { "stats", no_argument, NULL, OPT_STATS },
     { "force", no_argument, NULL, OPT_FORCE },
     { NULL, 0, NULL, 0 },
@@ -30,6 +31,7 @@ static void usage(FILE *out)
 {
     fputs("Usage: newsarc-index [OPTION]... PATH...\n"
           "       newsarc-index [OPTION]... --stats\n"
+          "       newsarc-index [OPTION]... --extract-only PATH...\n"
           "Index news articles into a newsarc database.\n"
           "\n"
           "PATH is a file or a directory (read recursively); - reads standard input.\n"
@@ -44,6 +46,8 @@ static void usage(FILE *out)
           "                           jsonl or reuters (default: by extension or content)\n"
           "      --extract MODE       find people, places, organisations and dates in the\n"
           "                           text: auto (when the source gives none), always, never\n"
+          "      --extract-only       print what extraction finds in each article, one JSON\n"
+          "                           object a line, and index nothing\n"
           "      --force              reindex articles even when unchanged\n"
           "      --stats              print the database's figures\n"
           "      --format FMT         output format for --stats: text or json\n"
@@ -107,12 +111,17 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
             else
                 return usage_error("unknown extraction mode '%s' (auto, always, never)", optarg);
             break;
+        case OPT_EXTRACT_ONLY: o->extract_only = true; break;
         case OPT_STATS: o->stats = true; break;
         case OPT_FORCE: o->force = true; break;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (o->extract_only && o->stats)
+        return usage_error("--extract-only and --stats do not go together");
+    if (o->extract_only && o->extract_set && o->extract == NA_EXTRACT_NEVER)
+        return usage_error("--extract-only and --extract never do not go together");
     o->paths = argv + optind;
     o->path_count = (size_t)(argc - optind);
     return -1;

@@ -19,6 +19,7 @@ typedef struct {
     na_format_t input_format;/* --input-format; AUTO: by extension or content */
     bool extract_set;        /* --extract given */
     na_extract_mode_t extract;
+    bool extract_only;       /* --extract-only: print what extraction finds, index nothing */
     bool stats;              /* --stats */
     bool force;              /* --force: reindex unchanged articles too */
     char **paths;            /* borrowed from argv */

@@ -9,12 +9,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t size, na_format_t format)
+static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t size, long long mtime,
+                      na_format_t format)
 {
     in->items = na_xrealloc(in->items, (in->count + 1) * sizeof *in->items);
     in->items[in->count].path = na_xstrdup(path);
     in->items[in->count].relpath = na_xstrdup(rel);
     in->items[in->count].size = size;
+    in->items[in->count].mtime = mtime;
     in->items[in->count].format = format;
     in->count++;
     in->total_bytes += size;
@@ -63,7 +65,7 @@ static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth
         else if (S_ISDIR(st.st_mode))
             rc = walk_dir(in, path, child_rel, depth + 1, format, failed);
         else if (S_ISREG(st.st_mode))
-            add_input(in, path, child_rel, (size_t)st.st_size, format);
+            add_input(in, path, child_rel, (size_t)st.st_size, (long long)st.st_mtime, format);
         free(path);
         free(child_rel);
     }
@@ -74,7 +76,7 @@ static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth
 int na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, const char **failed)
 {
     if (strcmp(arg, "-") == 0) {
-        add_input(in, "-", "stdin", 0, format);
+        add_input(in, "-", "stdin", 0, 0, format);
         return 0;
     }
     struct stat st;
@@ -91,7 +93,7 @@ int na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, const ch
         return rc;
     }
     const char *base = strrchr(arg, '/');
-    add_input(in, arg, base ? base + 1 : arg, (size_t)st.st_size, format);
+    add_input(in, arg, base ? base + 1 : arg, (size_t)st.st_size, (long long)st.st_mtime, format);
     return 0;
 }
 

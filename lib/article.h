@@ -60,6 +60,8 @@ typedef struct na_article {
     unsigned char *raw; /* the article's original bytes, byte-exact */
     size_t raw_len;
     size_t line;        /* 1-based line in the file where the article starts */
+    long long mtime;    /* the file's modification time (seconds since the
+                         * epoch, UTC), 0 when unknown: a date of last resort */
 } na_article_t;
 
 /* Returns a zeroed article; caller owns it, free with na_article_free(). */

@@ -40,6 +40,8 @@ typedef enum {
     KEY_CHOICE,  /* an enum stored as int: the index of a name in CHOICES */
     KEY_INT,     /* int within MIN..MAX */
     KEY_COUNT,   /* size_t of at least MIN (MAX 0: no upper bound) */
+    KEY_BOOL,    /* bool: true or false */
+    KEY_EXTRACT, /* extract modes: one for all, or a mapping per kind */
     KEY_ALIASES, /* mapping of table name to path: the alias_* fields */
     KEY_SOURCES  /* list of paths or {path, format} mappings */
 } key_type_t;
@@ -51,7 +53,8 @@ typedef struct {
     const char *def;             /* KEY_STRING, KEY_PATH */
     const char *const *def_list; /* KEY_LIST, KEY_FACETS: NULL-terminated; NULL: empty */
     const char *const *choices;  /* KEY_CHOICE: NULL-terminated, in enum order */
-    long long def_num, min, max; /* KEY_CHOICE (def_num only), KEY_INT, KEY_COUNT */
+    long long def_num, min, max; /* KEY_CHOICE, KEY_BOOL, KEY_EXTRACT (def_num only), KEY_INT, KEY_COUNT */
+    bool data;                   /* KEY_PATH: a data file, also looked for in the data folder */
     const char *help;
 } config_key_t;
 
@@ -64,7 +67,12 @@ static const char *const default_stopwords[] = {
 };
 
 static const char *const extract_names[] = { "auto", "always", "never", NULL };
-_Static_assert(sizeof(na_extract_mode_t) == sizeof(int), "KEY_CHOICE fields are stored as int");
+static const char *const extract_kinds[] = { "people", "places", "orgs", "dates", NULL };
+
+const char *na_extract_kind_name(na_extract_kind_t kind)
+{
+    return kind < NA_EXTRACT_KINDS ? extract_kinds[kind] : "?";
+}
 
 static const config_key_t config_keys[] = {
     { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = "newsarc.db",
@@ -75,8 +83,14 @@ static const config_key_t config_keys[] = {
       .help = "words that get no stemmed term and are dropped from queries" },
     { .name = "facets", .type = KEY_FACETS, .offset = OFF(facets),
       .help = "facets newsarc-search shows when none are asked for" },
-    { .name = "extract", .type = KEY_CHOICE, .offset = OFF(extract), .choices = extract_names,
-      .def_num = NA_EXTRACT_AUTO, .help = "find people, places and organisations in the text" },
+    { .name = "extract", .type = KEY_EXTRACT, .offset = OFF(extract), .choices = extract_names,
+      .def_num = NA_EXTRACT_AUTO, .help = "find people, places, organisations and dates in the text" },
+    { .name = "extract_city_countries", .type = KEY_BOOL, .offset = OFF(extract_city_countries),
+      .def_num = 1, .help = "a city or region found in the text also counts its country" },
+    { .name = "ner_model", .type = KEY_PATH, .offset = OFF(ner_model), .def = NA_DATADIR "/ner.model",
+      .data = true, .help = "the entity tagger's model" },
+    { .name = "gazetteer", .type = KEY_PATH, .offset = OFF(gazetteer), .def = NA_DATADIR "/gazetteer",
+      .data = true, .help = "the folder of gazetteers: places, names, titles" },
     { .name = "compression_level", .type = KEY_INT, .offset = OFF(compression_level), .def_num = 9,
       .min = 1, .max = 9, .help = "zlib level of the stored original articles" },
     { .name = "commit_every", .type = KEY_COUNT, .offset = OFF(commit_every), .def_num = 10000,
@@ -133,6 +147,13 @@ void na_config_defaults(na_config_t *cfg)
         case KEY_INT:
             *(int *)(void *)((char *)cfg + k->offset) = (int)k->def_num;
             break;
+        case KEY_BOOL:
+            *(bool *)(void *)((char *)cfg + k->offset) = k->def_num != 0;
+            break;
+        case KEY_EXTRACT:
+            for (int kind = 0; kind < NA_EXTRACT_KINDS; kind++)
+                cfg->extract[kind] = (na_extract_mode_t)k->def_num;
+            break;
         case KEY_COUNT:
             *(size_t *)(void *)((char *)cfg + k->offset) = (size_t)k->def_num;
             break;
@@ -178,6 +199,8 @@ void na_config_release(na_config_t *cfg)
             free(cfg->sources);
             break;
         case KEY_CHOICE:
+        case KEY_BOOL:
+        case KEY_EXTRACT:
         case KEY_INT:
         case KEY_COUNT:
             break;
@@ -382,6 +405,46 @@ static na_status_t check_duplicate(const loader_t *l, yaml_node_t **seen, yaml_n
     return NA_OK;
 }
 
+static na_status_t read_extract_mode(const loader_t *l, const char *name, yaml_node_t *v,
+                                     na_extract_mode_t *out)
+{
+    int i = find_name(scalar(v), extract_names, SIZE_MAX, sizeof *extract_names);
+    if (i < 0 || is_null(v))
+        return fail_at(l, v, "'%s' should be auto, always or never", name);
+    *out = (na_extract_mode_t)i;
+    return NA_OK;
+}
+
+/* "extract: never" sets every kind; "extract: {places: always}" those it
+ * names, the others keeping their default. */
+static na_status_t read_extract(const loader_t *l, na_config_t *cfg, const config_key_t *key, yaml_node_t *node)
+{
+    if (node->type != YAML_MAPPING_NODE) {
+        na_extract_mode_t mode;
+        na_status_t st = read_extract_mode(l, key->name, node, &mode);
+        for (int kind = 0; st == NA_OK && kind < NA_EXTRACT_KINDS; kind++)
+            cfg->extract[kind] = mode;
+        return st;
+    }
+    yaml_node_t *seen[NA_EXTRACT_KINDS] = { NULL };
+    for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(l, p->key), *v = node_at(l, p->value);
+        const char *name = scalar(k);
+        int i = find_name(name, extract_kinds, SIZE_MAX, sizeof *extract_kinds);
+        if (i < 0)
+            return fail_at(l, k, "unknown extraction '%s' (people, places, orgs, dates)", name ? name : "");
+        na_status_t st = check_duplicate(l, &seen[i], k, name);
+        if (!st) {
+            char full[32];
+            snprintf(full, sizeof full, "extract.%s", name);
+            st = read_extract_mode(l, full, v, &cfg->extract[i]);
+        }
+        if (st)
+            return st;
+    }
+    return NA_OK;
+}
+
 static na_status_t read_aliases(const loader_t *l, na_config_t *cfg, yaml_node_t *node)
 {
     if (node->type != YAML_MAPPING_NODE)
@@ -487,7 +550,7 @@ static na_status_t read_key(const loader_t *l, na_config_t *cfg, const config_ke
             return fail_at(l, v, "'%s' should not be empty", key->name);
         char **slot = str_field(cfg, key->offset);
         free(*slot);
-        *slot = key->type == KEY_PATH ? resolve(l, s) : na_xstrdup(s);
+        *slot = key->type == KEY_STRING ? na_xstrdup(s) : key->data ? resolve_data(l, s) : resolve(l, s);
         return NA_OK;
     }
     case KEY_LIST:
@@ -517,6 +580,19 @@ static na_status_t read_key(const loader_t *l, na_config_t *cfg, const config_ke
             *(size_t *)(void *)((char *)cfg + key->offset) = (size_t)n;
         return NA_OK;
     }
+    case KEY_BOOL: {
+        const char *s = scalar(v);
+        static const char *const yes[] = { "true", "yes", "on", NULL }, *const no[] = { "false", "no", "off", NULL };
+        if (s && find_name(s, yes, SIZE_MAX, sizeof *yes) >= 0)
+            *(bool *)(void *)((char *)cfg + key->offset) = true;
+        else if (s && find_name(s, no, SIZE_MAX, sizeof *no) >= 0)
+            *(bool *)(void *)((char *)cfg + key->offset) = false;
+        else
+            return fail_at(l, v, "'%s' should be true or false", key->name);
+        return NA_OK;
+    }
+    case KEY_EXTRACT:
+        return read_extract(l, cfg, key, v);
     case KEY_ALIASES:
         return read_aliases(l, cfg, v);
     case KEY_SOURCES:

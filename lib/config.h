@@ -13,6 +13,7 @@
 #ifndef NA_CONFIG_H
 #define NA_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "article.h"
@@ -20,6 +21,18 @@
 #include "util.h"
 
 typedef enum { NA_EXTRACT_AUTO = 0, NA_EXTRACT_ALWAYS, NA_EXTRACT_NEVER } na_extract_mode_t;
+
+/* What extraction can find, each with its own mode. */
+typedef enum {
+    NA_EXTRACT_PEOPLE = 0,
+    NA_EXTRACT_PLACES,
+    NA_EXTRACT_ORGS,
+    NA_EXTRACT_DATES, /* publication date fallbacks and mentioned dates */
+    NA_EXTRACT_KINDS
+} na_extract_kind_t;
+
+/* "people", "places", "orgs", "dates". */
+const char *na_extract_kind_name(na_extract_kind_t kind);
 
 typedef struct {
     char *path;
@@ -32,7 +45,10 @@ typedef struct {
     char *language;        /* default "english" */
     na_strlist_t stopwords;/* default: a short English list */
     na_strlist_t facets;   /* facets shown when none asked for: default none */
-    na_extract_mode_t extract; /* default auto */
+    na_extract_mode_t extract[NA_EXTRACT_KINDS]; /* default auto */
+    bool extract_city_countries; /* a city also counts its country: default true */
+    char *ner_model;       /* the tagger's model; default in the data folder */
+    char *gazetteer;       /* gazetteer folder; default in the data folder */
     int compression_level; /* 1..9, default 9 */
     size_t commit_every;   /* articles per commit, default 10000 */
     char *alias_places;    /* alias table paths, resolved; NULL: none */

@@ -192,26 +192,119 @@ void na_date_format_sortable(const na_date_t *d, char *out)
     copy_out(out, tmp, 15);
 }
 
-bool na_date_query_bounds(const char *s, char lo[15], char hi[15])
+bool na_period_parse(const char *s, na_period_t *out)
 {
     const char *p = s;
-    int y, m = 0, d = 0;
-    if (!digits(&p, 4, &y) || y < 1)
+    na_period_t r = { NA_GRAIN_YEAR, 0, 0, 0, 0 };
+    if (!digits(&p, 4, &r.year) || r.year < 1)
         return false;
+    if (*p == '-' && (p[1] == 'Q' || p[1] == 'q')) {
+        if (p[2] < '1' || p[2] > '4' || p[3])
+            return false;
+        r.grain = NA_GRAIN_QUARTER;
+        r.quarter = p[2] - '0';
+        r.month = 3 * r.quarter - 2;
+        *out = r;
+        return true;
+    }
     if (*p == '-') {
         p++;
-        if (!digits(&p, 2, &m) || m < 1 || m > 12)
+        if (!digits(&p, 2, &r.month) || r.month < 1 || r.month > 12)
             return false;
+        r.grain = NA_GRAIN_MONTH;
+        r.quarter = (r.month + 2) / 3;
         if (*p == '-') {
             p++;
-            if (!digits(&p, 2, &d) || !na_date_valid(y, m, d))
+            if (!digits(&p, 2, &r.day) || !na_date_valid(r.year, r.month, r.day))
                 return false;
+            r.grain = NA_GRAIN_DAY;
         }
     }
     if (*p)
         return false;
-    na_date_t first = { y, m ? m : 1, d ? d : 1, 0, 0, 0 };
-    na_date_t last = { y, m ? m : 12, d ? d : na_date_days_in_month(y, m ? m : 12), 23, 59, 59 };
+    *out = r;
+    return true;
+}
+
+void na_period_format(const na_period_t *p, char out[12])
+{
+    unsigned y = (unsigned)p->year % 10000u, q = (unsigned)p->quarter % 10u;
+    unsigned m = (unsigned)p->month % 100u, d = (unsigned)p->day % 100u;
+    switch (p->grain) {
+    case NA_GRAIN_YEAR:
+        snprintf(out, 12, "%04u", y);
+        break;
+    case NA_GRAIN_QUARTER:
+        snprintf(out, 12, "%04u-Q%u", y, q);
+        break;
+    case NA_GRAIN_MONTH:
+        snprintf(out, 12, "%04u-%02u", y, m);
+        break;
+    case NA_GRAIN_DAY:
+        snprintf(out, 12, "%04u-%02u-%02u", y, m, d);
+        break;
+    }
+}
+
+void na_period_next(na_period_t *p)
+{
+    switch (p->grain) {
+    case NA_GRAIN_YEAR:
+        p->year++;
+        break;
+    case NA_GRAIN_QUARTER:
+        if (++p->quarter > 4) {
+            p->quarter = 1;
+            p->year++;
+        }
+        p->month = 3 * p->quarter - 2;
+        break;
+    case NA_GRAIN_DAY:
+    case NA_GRAIN_MONTH:
+        if (p->grain == NA_GRAIN_DAY && ++p->day <= na_date_days_in_month(p->year, p->month))
+            break;
+        if (p->grain == NA_GRAIN_DAY)
+            p->day = 1;
+        if (++p->month > 12) {
+            p->month = 1;
+            p->year++;
+        }
+        p->quarter = (p->month + 2) / 3;
+        break;
+    }
+}
+
+int na_period_cmp(const na_period_t *a, const na_period_t *b)
+{
+    long x = ((long)a->year * 100 + a->month) * 100 + a->day;
+    long y = ((long)b->year * 100 + b->month) * 100 + b->day;
+    return x < y ? -1 : x > y;
+}
+
+size_t na_period_enclosing(const na_period_t *p, char out[4][12])
+{
+    na_period_t q = *p;
+    size_t n = 0;
+    for (int g = (int)p->grain; g >= (int)NA_GRAIN_YEAR; g--) {
+        q.grain = (na_grain_t)g;
+        if (g < NA_GRAIN_DAY)
+            q.day = 0;
+        if (g < NA_GRAIN_MONTH)
+            q.month = g == NA_GRAIN_QUARTER ? 3 * q.quarter - 2 : 0;
+        na_period_format(&q, out[n++]);
+    }
+    return n;
+}
+
+bool na_date_query_bounds(const char *s, char lo[15], char hi[15])
+{
+    na_period_t p;
+    if (!na_period_parse(s, &p))
+        return false;
+    int m1 = p.grain == NA_GRAIN_YEAR ? 1 : p.month;
+    int m2 = p.grain == NA_GRAIN_YEAR ? 12 : p.grain == NA_GRAIN_QUARTER ? p.month + 2 : p.month;
+    na_date_t first = { p.year, m1, p.day ? p.day : 1, 0, 0, 0 };
+    na_date_t last = { p.year, m2, p.day ? p.day : na_date_days_in_month(p.year, m2), 23, 59, 59 };
     na_date_format_sortable(&first, lo);
     na_date_format_sortable(&last, hi);
     return true;

@@ -33,7 +33,30 @@ void na_date_format_iso(const na_date_t *d, char *out);
 /* Writes the 14-character sortable form into OUT (>= 15 bytes). */
 void na_date_format_sortable(const na_date_t *d, char *out);
 
-/* A query date: "YYYY", "YYYY-MM" or "YYYY-MM-DD".  On success sets the
+/* A period of the calendar as queries and the "mentioned" field write
+ * it: "YYYY", "YYYY-Qn", "YYYY-MM" or "YYYY-MM-DD". */
+typedef enum { NA_GRAIN_YEAR, NA_GRAIN_QUARTER, NA_GRAIN_MONTH, NA_GRAIN_DAY } na_grain_t;
+
+typedef struct {
+    na_grain_t grain;
+    int year, quarter, month, day; /* quarter and month also set for finer grains;
+                                    * a quarter's month is its first */
+} na_period_t;
+
+/* Parses one of the four forms (a quarter's Q in either case); false for
+ * anything else, including impossible days. */
+bool na_period_parse(const char *s, na_period_t *out);
+/* Writes P in its form into OUT. */
+void na_period_format(const na_period_t *p, char out[12]);
+/* Moves P on to the next period of its grain. */
+void na_period_next(na_period_t *p);
+/* Orders periods of one grain by their start. */
+int na_period_cmp(const na_period_t *a, const na_period_t *b);
+/* Writes P and each period that contains it, finest first ("2025-05-09",
+ * "2025-05", "2025-Q2", "2025"), into OUT; returns how many (1 to 4). */
+size_t na_period_enclosing(const na_period_t *p, char out[4][12]);
+
+/* A query date: "YYYY", "YYYY-Qn", "YYYY-MM" or "YYYY-MM-DD".  On success sets the
  * inclusive bounds as sortable prefixes: LO is the first instant and HI
  * the last ("2025-05" gives "20250501000000" and "20250531235959"). */
 bool na_date_query_bounds(const char *s, char lo[15], char hi[15]);

@@ -129,7 +129,7 @@ static bool is_blank(unsigned char c)
  * The key is lower-cased, has no dots, treats "-", "_", blanks and
  * no-break spaces as one separator, keeps no separator at either end, and
  * reads the typographic apostrophe as "'". */
-static size_t fold(const char *s, size_t len, char *out)
+size_t na_normalise_key(const char *s, size_t len, char *out)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     size_t n = 0;
@@ -260,7 +260,7 @@ static void table_put(table_t *t, const char *key, size_t klen, const char *cano
 static const char *block_key(na_normaliser_t *n, const char *s, size_t len, size_t *klen)
 {
     char *key = block_alloc(n, len + 1);
-    *klen = fold(s, len, key);
+    *klen = na_normalise_key(s, len, key);
     n->blocks->used -= len - *klen; /* give back what folding saved */
     return key;
 }
@@ -344,7 +344,7 @@ static bool add_line(na_normaliser_t *n, table_t *t, char *line, size_t len)
         size_t rest = len - (size_t)(alias - line);
         tab = memchr(alias, '\t', rest);
         size_t alias_len = tab ? (size_t)(tab - alias) : rest;
-        klen = fold(alias, alias_len, alias);
+        klen = na_normalise_key(alias, alias_len, alias);
         table_put(t, alias, klen, line, false);
     }
     return true;
@@ -548,7 +548,7 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
     if (t && t->count) {
         char small[256];
         char *key = len < sizeof small ? small : na_xmalloc(len + 1);
-        size_t klen = fold(tidied, len, key);
+        size_t klen = na_normalise_key(tidied, len, key);
         const uint32_t *slot = klen ? find_slot(t, hash_key(key, klen), key) : NULL;
         const char *canonical = slot && *slot ? t->entries[*slot - 1].canonical : NULL;
         if (key != small)
@@ -561,4 +561,21 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
     if ((field == NA_FIELD_PERSON || field == NA_FIELD_PLACE || field == NA_FIELD_ORG) && is_code(tidied))
         code_to_name(tidied); /* never empty: a code has a letter */
     return tidied;
+}
+
+const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+{
+    if (!n || !field_ok(field) || !len)
+        return NULL;
+    const table_t *t = &n->tables[field];
+    if (!t->count)
+        return NULL;
+    char small[256];
+    char *key = len < sizeof small ? small : na_xmalloc(len + 1);
+    size_t klen = na_normalise_key(value, len, key);
+    const uint32_t *slot = klen ? find_slot(t, hash_key(key, klen), key) : NULL;
+    const char *canonical = slot && *slot ? t->entries[*slot - 1].canonical : NULL;
+    if (key != small)
+        free(key);
+    return canonical;
 }

@@ -44,4 +44,16 @@ void na_normaliser_free(na_normaliser_t *n);
  * one space; NULL when VALUE is empty after trimming. */
 char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value);
 
+/* Returns the canonical name the table of FIELD gives the LEN bytes at
+ * VALUE, or NULL when it has no entry (borrowed: valid while N lives).
+ * No tidying and no code-to-name conversion, unlike na_normalise(). */
+const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value,
+                              size_t len);
+
+/* Writes the lookup key of the LEN bytes at S to OUT (room for LEN + 1
+ * bytes; OUT may be S) and returns its length: lower case, no dots,
+ * "-", "_" and blanks one separator, none at either end.  Two spellings
+ * with the same key are one name to the alias tables. */
+size_t na_normalise_key(const char *s, size_t len, char *out);
+
 #endif

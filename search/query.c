@@ -36,6 +36,8 @@ typedef struct {
     na_field_t field;
 } field_ud_t;
 
+#define MENTIONED_FORMS "YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or a range A..B"
+
 static bool is_blank(const char *s)
 {
     while (*s && na_is_space((unsigned char)*s))
@@ -65,8 +67,56 @@ static const char *check_date_value(na_field_t field, const char *value)
         int m = (value[5] - '0') * 10 + (value[6] - '0');
         if (m < 1 || m > 12)
             return "a month is written YYYY-MM, with MM from 01 to 12";
+    } else if (field == NA_FIELD_MENTIONED) {
+        na_period_t a, b;
+        const char *dots = strstr(value, "..");
+        if (!dots)
+            return na_period_parse(value, &a) ? NULL : "not a date (" MENTIONED_FORMS ")";
+        char *from = na_xstrndup(value, (size_t)(dots - value));
+        bool ok = na_period_parse(from, &a) && na_period_parse(dots + 2, &b);
+        free(from);
+        if (!ok)
+            return "a range is two dates (" MENTIONED_FORMS ")";
+        if (a.grain != b.grain)
+            return "both ends of a range should be written the same way";
+        if (na_period_cmp(&a, &b) > 0)
+            return "the range ends before it starts";
     }
     return NULL;
+}
+
+/* Periods one mentioned:A..B query may list: a range of years of days
+ * is better asked by months. */
+#define MAX_MENTIONED_TERMS 1000
+
+/* mentioned:P is the term of P, which an article has when it mentions P
+ * or any day, month or quarter within it; mentioned:A..B is every period
+ * from A to B at their grain.  The value was checked already. */
+static na_status_t mentioned_query(const char *value, na_xquery_t **out, na_error_t *err)
+{
+    na_period_t p, last;
+    const char *dots = strstr(value, "..");
+    char *from = dots ? na_xstrndup(value, (size_t)(dots - value)) : na_xstrdup(value);
+    na_period_parse(from, &p);
+    free(from);
+    last = p;
+    if (dots)
+        na_period_parse(dots + 2, &last);
+    na_xquery_t *any = NULL;
+    for (size_t n = 0; na_period_cmp(&p, &last) <= 0; n++, na_period_next(&p)) {
+        if (n == MAX_MENTIONED_TERMS) {
+            na_xquery_free(any);
+            return na_error_set(err, NA_ERR_INVALID, "the range spans over %d periods; write its ends as months or years",
+                                MAX_MENTIONED_TERMS);
+        }
+        char text[12];
+        na_period_format(&p, text);
+        char *term = na_schema_term(na_fields[NA_FIELD_MENTIONED].prefix, text);
+        any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(term));
+        free(term);
+    }
+    *out = any;
+    return NA_OK;
 }
 
 static const na_normaliser_t *get_normaliser(qctx_t *ctx)
@@ -84,6 +134,8 @@ static na_status_t field_query(qctx_t *ctx, na_field_t field, const char *value,
     const char *reason = check_date_value(field, value);
     if (reason)
         return na_error_set(err, NA_ERR_INVALID, "%s", reason);
+    if (field == NA_FIELD_MENTIONED)
+        return mentioned_query(value, out, err);
     char *term;
     if (field == NA_FIELD_YEAR) {
         term = na_xasprintf("%s%s", NA_PREFIX_YEAR, value);
@@ -145,7 +197,7 @@ static na_status_t on_id(void *ud, const char *value, na_xquery_t **out, na_erro
     return NA_OK;
 }
 
-#define DATE_FORMS "YYYY, YYYY-MM, YYYY-MM-DD or a range A..B"
+#define DATE_FORMS "YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or a range A..B"
 
 /* date:D matches the whole of D; date:A..B from the start of A to the end
  * of B, either end open when empty.  The value slot holds sortable dates,
@@ -427,7 +479,7 @@ na_status_t na_query_filter_split(const char *spec, const na_field_info_t **fiel
     free(name);
     if (!f)
         return na_error_set(err, NA_ERR_INVALID,
-                            "--filter '%s': unknown name (person, place, org, topic, source, year, month)",
+                            "--filter '%s': unknown name (person, place, org, topic, source, year, month, mentioned)",
                             spec);
     if (is_blank(eq + 1))
         return na_error_set(err, NA_ERR_INVALID, "--filter '%s': no value given", spec);

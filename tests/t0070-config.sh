@@ -10,18 +10,18 @@ test_expect_success 'the shipped configuration loads' '
     run_prog "$index" -c "$CONFIG" -d db "$samples/2025-06-14-harbour-festival.txt"
 '
 test_expect_success 'the database path comes from --config when -d is not given' '
-    printf "database: fromfile.db\n" >my.yaml &&
+    printf "database: fromfile.db\nextract: never\n" >my.yaml &&
     run_prog "$index" -c my.yaml "$samples/2025-06-14-harbour-festival.txt" &&
     test -d fromfile.db
 '
 test_expect_success 'NEWSARC_CONFIG is read when --config is not given' '
-    printf "database: fromenv.db\n" >env.yaml &&
+    printf "database: fromenv.db\nextract: never\n" >env.yaml &&
     NEWSARC_CONFIG=$PWD/env.yaml run_prog "$index" "$samples/2025-06-14-harbour-festival.txt" &&
     test -d fromenv.db
 '
 test_expect_success './newsarc.yaml is read when nothing else is named' '
     mkdir here && cd here &&
-    printf "database: local.db\n" >newsarc.yaml &&
+    printf "database: local.db\nextract: never\n" >newsarc.yaml &&
     run_prog "$index" "$samples/2025-06-14-harbour-festival.txt" &&
     test -d local.db
 '
@@ -59,7 +59,7 @@ test_expect_success 'alias tables from the configuration normalise places' '
 test_expect_success 'without PATH the configured sources are read, each in its format' '
     mkdir -p feeds &&
     printf "{\"id\": \"cfg-1\", \"title\": \"From a source\", \"body\": \"configured feed\"}\n" >feeds/feed.txt &&
-    printf "database: src.db\nsources:\n  - {path: feeds, format: jsonl}\n" >src.yaml &&
+    printf "database: src.db\nextract: never\nsources:\n  - {path: feeds, format: jsonl}\n" >src.yaml &&
     run_prog "$index" -c src.yaml &&
     test "$(run_prog "$search" -c src.yaml --count id:cfg-1)" = 1
 '

@@ -59,7 +59,11 @@ static void test_defaults(void)
     CHECK_STR(cfg.language, "english", "defaults: language");
     CHECK(cfg.stopwords.count > 20 && na_strlist_contains(&cfg.stopwords, "the"), "defaults: English stopwords");
     CHECK_INT(cfg.facets.count, 0, "defaults: no facets");
-    CHECK_INT(cfg.extract, NA_EXTRACT_AUTO, "defaults: extract auto");
+    for (int k = 0; k < NA_EXTRACT_KINDS; k++)
+        CHECK_INT(cfg.extract[k], NA_EXTRACT_AUTO, "defaults: extract auto");
+    CHECK(cfg.extract_city_countries, "defaults: a city counts its country");
+    CHECK(strstr(cfg.ner_model, "/ner.model") && strstr(cfg.gazetteer, "/gazetteer"),
+          "defaults: model and gazetteers in the data folder");
     CHECK_INT(cfg.compression_level, 9, "defaults: compression level 9");
     CHECK_INT(cfg.commit_every, 10000, "defaults: commit every 10000");
     CHECK_INT(cfg.source_count, 0, "defaults: no sources");
@@ -119,7 +123,7 @@ static void test_keys(void)
     CHECK(cfg.stopwords.count == 3 && strcmp(cfg.stopwords.items[2], "das") == 0, "stopwords replace the default list");
     CHECK(cfg.facets.count == 3 && strcmp(cfg.facets.items[0], "place") == 0 &&
               strcmp(cfg.facets.items[2], "year") == 0, "facets, in order");
-    CHECK_INT(cfg.extract, NA_EXTRACT_NEVER, "extract");
+    CHECK_INT(cfg.extract[NA_EXTRACT_PLACES], NA_EXTRACT_NEVER, "extract");
     CHECK_INT(cfg.compression_level, 6, "compression_level");
     CHECK_INT(cfg.commit_every, 500, "commit_every");
     CHECK_STR(cfg.alias_places, places, "alias table found beside the file");
@@ -162,10 +166,20 @@ static void test_keys(void)
                     { "extract: \"never\"", NA_EXTRACT_NEVER } };
     for (size_t i = 0; i < sizeof extract / sizeof *extract; i++) {
         char *p = write_file("extract.yaml", extract[i].text);
-        CHECK(na_config_load_file(&cfg, p, &err) == NA_OK && cfg.extract == extract[i].want, extract[i].text);
+        CHECK(na_config_load_file(&cfg, p, &err) == NA_OK && cfg.extract[NA_EXTRACT_PEOPLE] == extract[i].want &&
+                  cfg.extract[NA_EXTRACT_DATES] == extract[i].want,
+              extract[i].text);
         na_config_release(&cfg);
         free(p);
     }
+    char *per_kind = write_file("per-kind.yaml", "extract:\n  places: always\n  dates: never\n"
+                                                 "extract_city_countries: false\n");
+    CHECK(na_config_load_file(&cfg, per_kind, &err) == NA_OK && cfg.extract[NA_EXTRACT_PLACES] == NA_EXTRACT_ALWAYS &&
+              cfg.extract[NA_EXTRACT_DATES] == NA_EXTRACT_NEVER && cfg.extract[NA_EXTRACT_PEOPLE] == NA_EXTRACT_AUTO &&
+              !cfg.extract_city_countries,
+          "extract per kind; unnamed kinds keep the default");
+    na_config_release(&cfg);
+    free(per_kind);
     char *empty_lists = write_file("lists.yaml", "stopwords: []\nfacets: []\nsources: []\n");
     CHECK(na_config_load_file(&cfg, empty_lists, &err) == NA_OK && cfg.stopwords.count == 0 &&
               cfg.facets.count == 0 && cfg.source_count == 0, "[] empties a list");
@@ -246,6 +260,9 @@ static const struct {
     { "facets: [place, weather]\n", "1:17: unknown facet 'weather' (person, place, org, topic, source, year, month)" },
     { "extract: sometimes\n", "1:10: 'extract' should be auto, always or never" },
     { "extract: [auto]\n", "1:10: 'extract' should be auto, always or never" },
+    { "extract:\n  people: maybe\n", "2:11: 'extract.people' should be auto, always or never" },
+    { "extract:\n  names: auto\n", "2:3: unknown extraction 'names' (people, places, orgs, dates)" },
+    { "extract_city_countries: 2\n", "1:25: 'extract_city_countries' should be true or false" },
     { "compression_level: high\n", "1:20: 'compression_level' should be a whole number, not 'high'" },
     { "compression_level: \"9\"\n", "1:20: 'compression_level' should be a whole number, not a quoted string" },
     { "compression_level: 4.5\n", "1:20: 'compression_level' should be a whole number, not '4.5'" },
@@ -401,7 +418,11 @@ static void test_shipped(void)
         same = strcmp(shipped.stopwords.items[i], builtin.stopwords.items[i]) == 0;
     CHECK(same, "shipped stopwords are the default list");
     CHECK_INT(shipped.facets.count, builtin.facets.count, "shipped facets are the default");
-    CHECK_INT(shipped.extract, builtin.extract, "shipped extract is the default");
+    CHECK(memcmp(shipped.extract, builtin.extract, sizeof shipped.extract) == 0, "shipped extract is the default");
+    CHECK_INT(shipped.extract_city_countries, builtin.extract_city_countries,
+              "shipped extract_city_countries is the default");
+    CHECK(exists(shipped.ner_model), "shipped ner_model exists");
+    CHECK(exists(shipped.gazetteer), "shipped gazetteer exists");
     CHECK_INT(shipped.compression_level, builtin.compression_level, "shipped compression_level is the default");
     CHECK_INT(shipped.commit_every, builtin.commit_every, "shipped commit_every is the default");
     CHECK_INT(shipped.source_count, builtin.source_count, "shipped sources are the default");

@@ -1,0 +1,1253 @@
+/* extract.c - from tagged mentions to canonical values (extract.h).
+ *
+ * The work for one article is in passes, each over the mentions the
+ * tagger and the date finder made: tidy each mention's words (titles,
+ * suffixes, possessives, headline capitals), resolve the places that have
+ * one reading, use them as the context for those with several, tie
+ * surnames to full names, then rank and collect.  Everything an article
+ * needs is in na_extraction_t and its scratch memory, so the extractor
+ * itself stays read-only and shared between threads.
+ */
+#include "extract.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dates.h"
+#include "ner.h"
+#include "tokenize.h"
+#include "utf8.h"
+
+/* ---- a string-keyed hash map of int32 values ---- */
+
+typedef struct {
+    char *key; /* owned */
+    uint32_t hash;
+    int32_t value;
+} map_slot_t;
+
+typedef struct {
+    map_slot_t *slots;
+    size_t cap, count;
+} map_t;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static map_slot_t *map_find(const map_t *m, const char *key, size_t n)
+{
+    if (!m->cap)
+        return NULL;
+    uint32_t h = hash_bytes(key, n);
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        map_slot_t *s = &m->slots[i];
+        if (!s->key)
+            return NULL;
+        if (s->hash == h && strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
+            return s;
+    }
+}
+
+/* Returns the slot for KEY, created with VALUE -1 when new. */
+static map_slot_t *map_put(map_t *m, const char *key, size_t n)
+{
+    if ((m->count + 1) * 4 > m->cap * 3) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        map_slot_t *slots = na_xcalloc(cap, sizeof *slots);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->slots[i].key)
+                continue;
+            size_t j = m->slots[i].hash & (cap - 1);
+            while (slots[j].key)
+                j = (j + 1) & (cap - 1);
+            slots[j] = m->slots[i];
+        }
+        free(m->slots);
+        m->slots = slots;
+        m->cap = cap;
+    }
+    uint32_t h = hash_bytes(key, n);
+    size_t i = h & (m->cap - 1);
+    for (; m->slots[i].key; i = (i + 1) & (m->cap - 1))
+        if (m->slots[i].hash == h && strncmp(m->slots[i].key, key, n) == 0 && m->slots[i].key[n] == '\0')
+            return &m->slots[i];
+    m->slots[i].key = na_xstrndup(key, n);
+    m->slots[i].hash = h;
+    m->slots[i].value = -1;
+    m->count++;
+    return &m->slots[i];
+}
+
+static void map_free(map_t *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].key);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+/* Empties M but keeps its table for the next article. */
+static void map_clear(map_t *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->slots[i].key);
+        m->slots[i].key = NULL;
+    }
+    m->count = 0;
+}
+
+/* The folded key of the LEN bytes at S in BUF (see na_normalise_key). */
+static const char *fold_into(na_buf_t *buf, const char *s, size_t len, size_t *klen)
+{
+    na_buf_reset(buf);
+    na_buf_grow(buf, len + 1);
+    *klen = na_normalise_key(s, len, buf->data);
+    return buf->data;
+}
+
+/* ---- the extractor ---- */
+
+typedef enum { PLACE_COUNTRY, PLACE_REGION, PLACE_CITY, PLACE_DEMONYM } place_kind_t;
+
+typedef struct {
+    const char *name;    /* canonical name (a country's for a demonym) */
+    const char *country; /* its country; a country's is itself */
+    const char *region;  /* a city's first-level region, or NULL */
+    uint32_t population;
+    place_kind_t kind;
+    int32_t next;        /* next reading of the same key, or -1 */
+} place_t;
+
+struct na_extractor {
+    na_ner_model_t *model;
+    na_gazetteer_t *gaz;
+    const na_normaliser_t *norm;
+    bool city_countries;
+    na_strlist_t files;  /* gazetteer files as read, cut in place */
+    place_t *places;
+    size_t place_count, place_cap;
+    map_t place_keys;    /* folded name -> first place index */
+    map_t country_names; /* folded country name -> 1 */
+    map_t titles;        /* folded title -> 1 */
+    map_t org_suffixes;  /* folded suffix -> 1 */
+};
+
+const char *na_entity_name(na_entity_t type)
+{
+    static const char *const names[] = { "person", "place", "org", "date" };
+    return type <= NA_ENTITY_DATE ? names[type] : "?";
+}
+
+const char *na_date_source_name(na_date_source_t source)
+{
+    static const char *const names[] = { "none", "source", "dateline", "mtime" };
+    return source <= NA_DATE_SOURCE_MTIME ? names[source] : "?";
+}
+
+static void add_place_key(na_extractor_t *x, const char *name, size_t idx, na_buf_t *tmp)
+{
+    size_t klen;
+    const char *key = fold_into(tmp, name, strlen(name), &klen);
+    if (!klen)
+        return;
+    map_slot_t *s = map_put(&x->place_keys, key, klen);
+    /* Several readings of one key keep their file order: countries,
+     * then regions, then cities by population. */
+    int32_t *link = &s->value;
+    while (*link >= 0) {
+        if ((size_t)*link == idx)
+            return;
+        link = &x->places[*link].next;
+    }
+    *link = (int32_t)idx;
+}
+
+static size_t new_place(na_extractor_t *x, place_kind_t kind, const char *name, const char *country,
+                        const char *region, uint32_t population)
+{
+    if (x->place_count == x->place_cap) {
+        x->place_cap = x->place_cap ? x->place_cap * 2 : 4096;
+        x->places = na_xrealloc(x->places, x->place_cap * sizeof *x->places);
+    }
+    place_t *p = &x->places[x->place_count];
+    *p = (place_t){ name, country, region, population, kind, -1 };
+    return x->place_count++;
+}
+
+/* Splits the line at LINE (NUL-terminated, cut in place) at tabs into at
+ * most MAX fields; returns how many. */
+static size_t split_tabs(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        fields[n++] = line;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            break;
+        *tab = '\0';
+        line = tab + 1;
+    }
+    return n;
+}
+
+/* Calls EACH for every line of the file DIR/NAME that is not a comment,
+ * cut at tabs.  A missing file is no error: the extractor works with
+ * whatever gazetteers there are. */
+typedef void line_fn(na_extractor_t *x, char **fields, size_t n, na_buf_t *tmp);
+
+static na_status_t read_table(na_extractor_t *x, const char *dir, const char *name, line_fn *each,
+                              na_error_t *err)
+{
+    char *path = na_xasprintf("%s/%s", dir, name);
+    na_buf_t buf = NA_BUF_INIT, tmp = NA_BUF_INIT;
+    int rc = na_read_file(path, &buf);
+    if (rc != 0) {
+        na_buf_release(&buf);
+        na_status_t st = NA_OK;
+        if (rc != ENOENT)
+            st = na_error_set(err, NA_ERR_IO, "%s: %s", path, strerror(rc));
+        free(path);
+        return st;
+    }
+    free(path);
+    na_buf_addc(&buf, '\0');
+    char *data = na_buf_detach(&buf, NULL);
+    na_strlist_take(&x->files, data);
+    char *line = data;
+    while (*line) {
+        char *nl = strchr(line, '\n');
+        char *next = nl ? nl + 1 : line + strlen(line);
+        if (nl)
+            *nl = '\0';
+        if (*line && *line != '#') {
+            char *fields[64];
+            size_t n = split_tabs(line, fields, 64);
+            each(x, fields, n, &tmp);
+        }
+        line = next;
+    }
+    na_buf_release(&tmp);
+    return NA_OK;
+}
+
+static bool field_set(const char *f)
+{
+    return *f && strcmp(f, "-") != 0;
+}
+
+static void country_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    size_t idx = new_place(x, PLACE_COUNTRY, f[0], f[0], NULL, 0);
+    size_t klen;
+    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
+    map_put(&x->country_names, key, klen)->value = (int32_t)idx;
+    add_place_key(x, f[0], idx, tmp);
+    for (size_t i = 2; i < n; i++)
+        if (field_set(f[i]))
+            add_place_key(x, f[i], idx, tmp);
+}
+
+static void region_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    if (n < 2)
+        return;
+    size_t idx = new_place(x, PLACE_REGION, f[0], f[1], NULL, 0);
+    add_place_key(x, f[0], idx, tmp);
+    for (size_t i = 4; i < n; i++)
+        if (field_set(f[i]))
+            add_place_key(x, f[i], idx, tmp);
+}
+
+static void city_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    if (n < 4)
+        return;
+    size_t idx = new_place(x, PLACE_CITY, f[0], f[1], field_set(f[2]) ? f[2] : NULL,
+                           (uint32_t)strtoul(f[3], NULL, 10));
+    add_place_key(x, f[0], idx, tmp);
+    for (size_t i = 5; i < n; i++)
+        if (field_set(f[i]))
+            add_place_key(x, f[i], idx, tmp);
+}
+
+static void demonym_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    if (n < 2)
+        return;
+    add_place_key(x, f[0], new_place(x, PLACE_DEMONYM, f[1], f[1], NULL, 0), tmp);
+}
+
+static void title_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    (void)n;
+    size_t klen;
+    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
+    if (klen)
+        map_put(&x->titles, key, klen)->value = 1;
+}
+
+static void suffix_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    (void)n;
+    size_t klen;
+    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
+    if (klen)
+        map_put(&x->org_suffixes, key, klen)->value = 1;
+}
+
+na_status_t na_extractor_new(const na_extractor_options_t *opts, na_extractor_t **out,
+                             na_error_t *err)
+{
+    *out = NULL;
+    na_extractor_t *x = na_xcalloc(1, sizeof *x);
+    x->norm = opts->norm;
+    x->city_countries = opts->city_countries;
+    na_status_t st = na_ner_model_load(opts->model_path, &x->model, err);
+    if (st == NA_OK && opts->gazetteer_dir) {
+        x->gaz = na_gazetteer_create();
+        st = na_gazetteer_load_dir(x->gaz, opts->gazetteer_dir, NULL, err);
+        static const struct {
+            const char *file;
+            line_fn *fn;
+        } tables[] = {
+            { "countries.tsv", country_line }, { "regions.tsv", region_line },
+            { "cities.tsv", city_line },       { "demonyms.tsv", demonym_line },
+            { "titles.txt", title_line },      { "org-suffixes.txt", suffix_line },
+        };
+        for (size_t i = 0; st == NA_OK && i < sizeof tables / sizeof *tables; i++)
+            st = read_table(x, opts->gazetteer_dir, tables[i].file, tables[i].fn, err);
+    }
+    if (st != NA_OK) {
+        na_extractor_free(x);
+        return st;
+    }
+    *out = x;
+    return NA_OK;
+}
+
+void na_extractor_free(na_extractor_t *x)
+{
+    if (!x)
+        return;
+    na_ner_model_free(x->model);
+    na_gazetteer_free(x->gaz);
+    map_free(&x->place_keys);
+    map_free(&x->country_names);
+    map_free(&x->titles);
+    map_free(&x->org_suffixes);
+    free(x->places);
+    na_strlist_clear(&x->files);
+    free(x);
+}
+
+/* ---- per-article working memory ---- */
+
+/* How often and where an article names one value. */
+typedef struct {
+    const char *value;
+    unsigned count;
+    size_t first;
+    bool headline, lead, dateline;
+} tally_t;
+
+/* One name mention on its way to a value. */
+typedef struct {
+    na_entity_t type;
+    size_t start, end;  /* in the text */
+    char *text;         /* tidied words (owned) */
+    const char *value;  /* resolved value: borrowed from TEXT, the tables or another mention */
+    const char *country;/* a place's country, or NULL */
+    int32_t place;      /* chosen reading in the extractor's places, or -1 */
+    bool headline;      /* in the title or first sentence */
+    bool lead;          /* in the first paragraph or so */
+    bool dateline;
+} mention_t;
+
+typedef struct {
+    na_tokens_t toks;
+    na_ner_spans_t ner;
+    na_date_mentions_t dates;
+    mention_t *mentions;
+    size_t count, cap;
+    na_buf_t tmp;
+    map_t names;   /* per-article lookups, emptied before each use */
+    tally_t *tally;
+    size_t tally_cap;
+} scratch_t;
+
+void na_extraction_init(na_extraction_t *ex)
+{
+    memset(ex, 0, sizeof *ex);
+}
+
+static void clear_mentions(scratch_t *s)
+{
+    for (size_t i = 0; i < s->count; i++)
+        free(s->mentions[i].text);
+    s->count = 0;
+}
+
+static void reset_result(na_extraction_t *ex)
+{
+    na_strlist_clear(&ex->people);
+    na_strlist_clear(&ex->places);
+    na_strlist_clear(&ex->orgs);
+    na_strlist_clear(&ex->mentioned);
+    for (size_t i = 0; i < ex->span_count; i++)
+        free(ex->spans[i].value);
+    ex->span_count = 0;
+    memset(&ex->date, 0, sizeof ex->date);
+    ex->date_source = NA_DATE_SOURCE_NONE;
+}
+
+void na_extraction_release(na_extraction_t *ex)
+{
+    if (!ex)
+        return;
+    reset_result(ex);
+    free(ex->spans);
+    scratch_t *s = ex->scratch;
+    if (s) {
+        clear_mentions(s);
+        free(s->mentions);
+        na_tokens_release(&s->toks);
+        na_ner_spans_release(&s->ner);
+        na_date_mentions_release(&s->dates);
+        na_buf_release(&s->tmp);
+        map_free(&s->names);
+        free(s->tally);
+        free(s);
+    }
+    memset(ex, 0, sizeof *ex);
+}
+
+static mention_t *add_mention(scratch_t *s, na_entity_t type, size_t start, size_t end, char *text)
+{
+    if (s->count == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->mentions = na_xrealloc(s->mentions, s->cap * sizeof *s->mentions);
+    }
+    mention_t *m = &s->mentions[s->count++];
+    *m = (mention_t){ .type = type, .start = start, .end = end, .text = text, .place = -1 };
+    return m;
+}
+
+/* ---- words ---- */
+
+/* Hard-wrapped text breaks lines inside sentences: a full-width line that
+ * ends in a lower-case letter or a comma is followed by more of the
+ * paragraph.  Such text is read by paragraph; other text by line, where
+ * a line break ends a headline, a sentence or a row of a table. */
+static bool hard_wrapped(const char *text, size_t len)
+{
+    size_t breaks = 0, inside = 0, line_start = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != '\n')
+            continue;
+        size_t j = i;
+        while (j > line_start && (text[j - 1] == ' ' || text[j - 1] == '\t' || text[j - 1] == '\r'))
+            j--;
+        size_t width = j - line_start;
+        line_start = i + 1;
+        if (width == 0 || i + 1 >= len || text[i + 1] == '\n' || text[i + 1] == '\r')
+            continue;
+        unsigned char c = (unsigned char)text[j - 1];
+        breaks++;
+        if (width >= 40 && width <= 100 && ((c >= 'a' && c <= 'z') || c == ','))
+            inside++;
+    }
+    return inside >= 2 && inside * 10 >= breaks * 3;
+}
+
+/* The words of TEXT[start..end) with every run of blanks one space:
+ * names wrap across lines in hard-wrapped text.  Bytes that are not UTF-8
+ * become U+FFFD, as in the indexed text. */
+static char *tidy_words(const char *text, size_t start, size_t end)
+{
+    na_buf_t b = NA_BUF_INIT;
+    bool space = false;
+    for (size_t i = start; i < end; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (na_is_space(c)) {
+            space = b.len > 0;
+            continue;
+        }
+        if (space)
+            na_buf_addc(&b, ' ');
+        space = false;
+        na_buf_addc(&b, (char)c);
+    }
+    na_buf_addc(&b, '\0');
+    char *s = na_buf_detach(&b, NULL);
+    if (!na_utf8_valid(s, strlen(s))) {
+        char *clean = na_utf8_sanitize(s, strlen(s));
+        free(s);
+        s = clean;
+    }
+    return s;
+}
+
+static bool has_lower(const char *s)
+{
+    for (size_t i = 0; s[i];) {
+        unsigned cp;
+        i += na_tok_decode((const unsigned char *)s + i, strlen(s + i), &cp);
+        if (na_tok_is_lower(cp))
+            return true;
+    }
+    return false;
+}
+
+/* Particles that stay lower case inside a name written in capitals. */
+static bool is_particle(const char *w, size_t n)
+{
+    static const char *const particles[] = { "of", "and", "the", "for", "de", "da", "do", "dos",
+                                             "das", "del", "della", "di", "du", "la", "le", "van",
+                                             "von", "der", "den", "bin", "al", "y", "e", NULL };
+    for (const char *const *p = particles; *p; p++)
+        if (strlen(*p) == n && strncasecmp(*p, w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Rewrites S, a name in capitals ("JAMES BAKER", "BANK OF AMERICA"), as a
+ * name is written ("James Baker", "Bank of America"), in place: simple
+ * case mapping keeps every character's length in bytes here. */
+static void title_case(char *s)
+{
+    size_t len = strlen(s);
+    size_t word = 0;
+    bool first_word = true;
+    while (word < len) {
+        size_t e = word;
+        while (e < len && s[e] != ' ' && s[e] != '-')
+            e++;
+        bool keep_lower = !first_word && is_particle(s + word, e - word);
+        bool initial = true;
+        for (size_t i = word; i < e;) {
+            unsigned cp;
+            size_t n = na_tok_decode((const unsigned char *)s + i, e - i, &cp);
+            unsigned lower = na_tok_lower(cp);
+            if ((!initial || keep_lower) && lower != cp && cp < NA_TOK_RAW_BYTE) {
+                char enc[4];
+                if (na_utf8_encode(lower, enc) == n)
+                    memcpy(s + i, enc, n);
+            }
+            /* After an apostrophe a capital may follow (O'NEILL -> O'Neill). */
+            initial = s[i] == '\'' || s[i] == '.';
+            i += n;
+        }
+        first_word = false;
+        word = e + 1;
+    }
+}
+
+/* True when the mention is in capitals only because its sentence is:
+ * a headline or a dateline.  An acronym in running text (IBM, OPEC)
+ * keeps its capitals. */
+static bool shouted(const char *text, size_t len, const char *words, size_t start, size_t end)
+{
+    if (has_lower(words))
+        return false;
+    size_t letters = 0;
+    for (const char *p = words; *p; p++)
+        letters += (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80;
+    if (letters < 2)
+        return false;
+    /* Look at up to 40 bytes either side on the same line. */
+    size_t a = start > 40 ? start - 40 : 0, b = end + 40 < len ? end + 40 : len;
+    size_t upper = 0, lower = 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' && i < start)
+            upper = lower = 0;
+        else if (c == '\n' && i >= end)
+            break;
+        else if (i >= start && i < end)
+            continue;
+        else if (c >= 'A' && c <= 'Z')
+            upper++;
+        else if (c >= 'a' && c <= 'z')
+            lower++;
+    }
+    return upper >= 4 && lower == 0;
+}
+
+static const char *last_word(const char *s)
+{
+    const char *sp = strrchr(s, ' ');
+    return sp ? sp + 1 : s;
+}
+
+static bool one_word(const char *s)
+{
+    return !strchr(s, ' ');
+}
+
+/* Word boundaries: the number of words of S and where each starts. */
+static size_t split_words(const char *s, size_t *starts, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; s[i] && n < max;) {
+        starts[n++] = i;
+        while (s[i] && s[i] != ' ')
+            i++;
+        while (s[i] == ' ')
+            i++;
+    }
+    return n;
+}
+
+static bool in_set(const map_t *set, na_buf_t *tmp, const char *s, size_t len)
+{
+    size_t klen;
+    const char *key = fold_into(tmp, s, len, &klen);
+    return klen && map_find(set, key, klen);
+}
+
+/* Drops titles and honorifics from the front of the person name S, in
+ * place ("Treasury Secretary Scott Bessent" keeps "Scott Bessent" when
+ * "Treasury Secretary" or "Secretary" is a title... the tagger seldom
+ * includes them, but headline and all-caps text does). */
+static void strip_titles(const na_extractor_t *x, na_buf_t *tmp, char *s)
+{
+    for (;;) {
+        size_t starts[16];
+        size_t n = split_words(s, starts, 16);
+        if (n < 2)
+            return;
+        size_t drop = 0;
+        for (size_t k = n - 1 < 4 ? n - 1 : 4; k >= 1 && !drop; k--) {
+            size_t end = starts[k];
+            while (end > 0 && s[end - 1] == ' ')
+                end--;
+            if (in_set(&x->titles, tmp, s, end))
+                drop = starts[k];
+        }
+        if (!drop)
+            return;
+        memmove(s, s + drop, strlen(s + drop) + 1);
+    }
+}
+
+/* Drops a possessive ending ("Trump's", "Jones'"), in place. */
+static void strip_possessive(char *s)
+{
+    size_t n = strlen(s);
+    if (n > 2 && (s[n - 1] == 's' || s[n - 1] == 'S') && s[n - 2] == '\'')
+        s[n - 2] = '\0';
+    else if (n > 4 && (s[n - 1] == 's' || s[n - 1] == 'S') && memcmp(s + n - 4, "\xe2\x80\x99", 3) == 0)
+        s[n - 4] = '\0';
+    else if (n > 1 && s[n - 1] == '\'')
+        s[n - 1] = '\0';
+}
+
+/* Drops legal-form suffixes and a leading "the" from the organisation S,
+ * in place ("Samsung Electronics Co Ltd" -> "Samsung Electronics"). */
+static void strip_org(const na_extractor_t *x, na_buf_t *tmp, char *s)
+{
+    size_t len = strlen(s);
+    if (len > 4 && strncasecmp(s, "the ", 4) == 0)
+        memmove(s, s + 4, len - 3);
+    for (;;) {
+        size_t starts[16];
+        size_t n = split_words(s, starts, 16);
+        if (n < 2)
+            break;
+        size_t cut = 0;
+        for (size_t k = 1; k <= 4 && k < n && !cut; k++) {
+            size_t from = starts[n - k];
+            if (in_set(&x->org_suffixes, tmp, s + from, strlen(s + from)))
+                cut = from;
+        }
+        if (!cut)
+            break;
+        s[cut] = '\0';
+        len = strlen(s);
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ','))
+            s[--len] = '\0';
+    }
+}
+
+/* ---- places ---- */
+
+static const place_t *place_at(const na_extractor_t *x, int32_t i)
+{
+    return i >= 0 ? &x->places[i] : NULL;
+}
+
+static int32_t place_readings(const na_extractor_t *x, na_buf_t *tmp, const char *s)
+{
+    size_t klen;
+    const char *key = fold_into(tmp, s, strlen(s), &klen);
+    const map_slot_t *slot = klen ? map_find(&x->place_keys, key, klen) : NULL;
+    return slot ? slot->value : -1;
+}
+
+/* Context for reading ambiguous place names: the countries and regions
+ * that the article's unambiguous places lie in. */
+typedef struct {
+    const char *countries[64];
+    size_t ncountries;
+    const char *regions[64];
+    size_t nregions;
+} context_t;
+
+static void context_add(const char **list, size_t *n, const char *name)
+{
+    if (!name)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(list[i], name) == 0)
+            return;
+    if (*n < 64)
+        list[(*n)++] = name;
+}
+
+static bool context_has(const char *const *list, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (strcmp(list[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* How well reading P fits the context, and the default preference when
+ * nothing does: a country, then a big city, a region, a small city. */
+static long reading_score(const place_t *p, const context_t *ctx, bool dateline)
+{
+    long score = 0;
+    if (p->kind == PLACE_COUNTRY || p->kind == PLACE_DEMONYM) {
+        if (context_has(ctx->countries, ctx->ncountries, p->name))
+            score += 2000;
+        score += 300;
+    } else {
+        if (context_has(ctx->countries, ctx->ncountries, p->country))
+            score += 1000;
+        if (p->kind == PLACE_REGION && context_has(ctx->regions, ctx->nregions, p->name))
+            score += 2000;
+        if (p->kind == PLACE_CITY && p->region && context_has(ctx->regions, ctx->nregions, p->region))
+            score += 500;
+        if (p->kind == PLACE_CITY)
+            score += dateline ? 400 : p->population >= 1000000 ? 250 : p->population >= 100000 ? 150 : 50;
+        else
+            score += 200;
+    }
+    return score;
+}
+
+static int32_t choose_reading(const na_extractor_t *x, int32_t first, const context_t *ctx, bool dateline)
+{
+    int32_t best = first;
+    long best_score = -1;
+    for (int32_t i = first; i >= 0; i = x->places[i].next) {
+        long s = reading_score(&x->places[i], ctx, dateline);
+        /* Between equals, the bigger place: London, England before
+         * London, Ontario. */
+        if (s > best_score || (s == best_score && x->places[i].population > x->places[best].population)) {
+            best = i;
+            best_score = s;
+        }
+    }
+    return best;
+}
+
+static size_t count_readings(const na_extractor_t *x, int32_t first)
+{
+    size_t n = 0;
+    for (int32_t i = first; i >= 0; i = x->places[i].next)
+        n++;
+    return n;
+}
+
+/* The value of a place reading: its name, except that a region or city
+ * named like a country says which it is ("Georgia, United States"). */
+static const char *reading_value(const na_extractor_t *x, na_buf_t *tmp, const place_t *p,
+                                 char **owned)
+{
+    *owned = NULL;
+    if (p->kind == PLACE_COUNTRY || p->kind == PLACE_DEMONYM)
+        return p->name;
+    size_t klen;
+    const char *key = fold_into(tmp, p->name, strlen(p->name), &klen);
+    const map_slot_t *c = map_find(&x->country_names, key, klen);
+    if (c && strcmp(x->places[c->value].name, p->country) != 0) {
+        *owned = na_xasprintf("%s, %s", p->name, p->country);
+        return *owned;
+    }
+    return p->name;
+}
+
+/* Words that end the name of a place, not a person ("Fulton County"). */
+static bool ends_in_place_word(const char *name)
+{
+    static const char *const words[] = { "County", "City", "Province", "State", "River", "Island",
+                                         "Islands", "Valley", "Bay", "Mountains", "Street", "Avenue",
+                                         "Square", "Sea", "Ocean", "Lake", "Strait", NULL };
+    const char *w = last_word(name);
+    for (const char *const *p = words; *p; p++)
+        if (strcmp(w, *p) == 0)
+            return w != name;
+    return false;
+}
+
+/* One name is one kind of thing throughout an article: the tagger may
+ * call "Nvidia" a place in a headline and an organisation in the text.
+ * Each name takes the type most of its mentions have, mentions in running
+ * text counting twice those in the headline.  Demonyms and the dateline
+ * keep theirs. */
+static void agree_types(scratch_t *s)
+{
+    unsigned (*votes)[3] = na_xcalloc(s->count + 1, sizeof *votes);
+    map_clear(&s->names);
+    size_t names = 0;
+    int32_t *name_of = na_xmalloc((s->count + 1) * sizeof *name_of);
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type == NA_ENTITY_PERSON && ends_in_place_word(m->text))
+            m->type = NA_ENTITY_PLACE;
+        size_t klen;
+        const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+        map_slot_t *slot = map_put(&s->names, key, klen);
+        if (slot->value < 0)
+            slot->value = (int32_t)names++;
+        name_of[i] = slot->value;
+        votes[slot->value][m->type] += m->headline ? 1 : 2;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->place >= 0 || m->dateline)
+            continue;
+        const unsigned *v = votes[name_of[i]];
+        for (int t = 0; t < 3; t++)
+            if (v[t] > v[m->type])
+                m->type = (na_entity_t)t;
+    }
+    free(name_of);
+    free(votes);
+}
+
+/* The demonym reading of S, or -1: "German" is also a parish of the Isle
+ * of Man, but as a name of no type it is the adjective. */
+static int32_t demonym_of(const na_extractor_t *x, na_buf_t *tmp, const char *s)
+{
+    for (int32_t i = place_readings(x, tmp, s); i >= 0; i = x->places[i].next)
+        if (x->places[i].kind == PLACE_DEMONYM)
+            return i;
+    return -1;
+}
+
+static void resolve_places(const na_extractor_t *x, scratch_t *s)
+{
+    context_t ctx = { .ncountries = 0 };
+    /* Pass 1: the alias table and names with one reading. */
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_PLACE)
+            continue;
+        if (m->place >= 0) { /* a demonym */
+            context_add(ctx.countries, &ctx.ncountries, x->places[m->place].country);
+            continue;
+        }
+        const char *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, m->text, strlen(m->text));
+        int32_t first = place_readings(x, &s->tmp, alias ? alias : m->text);
+        if (alias && first < 0) {
+            m->value = alias;
+            continue;
+        }
+        if (first >= 0 && count_readings(x, first) == 1) {
+            m->place = first;
+            const place_t *p = place_at(x, first);
+            context_add(ctx.countries, &ctx.ncountries, p->country);
+            context_add(ctx.regions, &ctx.nregions, p->kind == PLACE_REGION ? p->name : p->region);
+        }
+    }
+    /* Pass 2: the others in the light of pass 1. */
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_PLACE || m->value || m->place >= 0)
+            continue;
+        const char *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, m->text, strlen(m->text));
+        int32_t first = place_readings(x, &s->tmp, alias ? alias : m->text);
+        if (first >= 0)
+            m->place = choose_reading(x, first, &ctx, m->dateline);
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_PLACE || m->value)
+            continue;
+        const place_t *p = place_at(x, m->place);
+        if (!p) {
+            m->value = m->text;
+            continue;
+        }
+        char *owned;
+        m->value = reading_value(x, &s->tmp, p, &owned);
+        if (owned) {
+            free(m->text);
+            m->text = owned;
+            m->value = owned;
+        }
+        if (p->kind != PLACE_COUNTRY && p->kind != PLACE_DEMONYM)
+            m->country = p->country;
+    }
+}
+
+/* ---- people ---- */
+
+/* Records that KEY names mention I, or -2 when it names several. */
+static void link_name(scratch_t *s, const char *key, size_t klen, size_t i)
+{
+    map_slot_t *slot = map_put(&s->names, key, klen);
+    if (slot->value == -1)
+        slot->value = (int32_t)i;
+    else if (slot->value >= 0 && strcmp(s->mentions[slot->value].text, s->mentions[i].text) != 0)
+        slot->value = -2;
+}
+
+/* A surname alone is the full name of the article that ends with it, when
+ * exactly one does ("Trump" after "Donald Trump"); otherwise it is kept
+ * as written. */
+static void resolve_people(const na_extractor_t *x, scratch_t *s)
+{
+    /* Folded last word -> the full name's mention, or -2 when several;
+     * also, marked by a leading tab, the folded first word of a name whose
+     * given names are hyphenated, family name first ("Lee" of "Lee
+     * Jae-yong"). */
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_PERSON)
+            continue;
+        m->value = m->text;
+        if (one_word(m->text))
+            continue;
+        size_t klen;
+        const char *w = last_word(m->text);
+        const char *key = fold_into(&s->tmp, w, strlen(w), &klen);
+        link_name(s, key, klen, i);
+        if (strchr(w, '-') && w != m->text) {
+            na_buf_t *b = &s->tmp;
+            size_t first = (size_t)(strchr(m->text, ' ') - m->text);
+            na_buf_reset(b);
+            na_buf_grow(b, first + 2);
+            b->data[0] = '\t';
+            klen = na_normalise_key(m->text, first, b->data + 1) + 1;
+            link_name(s, b->data, klen, i);
+        }
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_PERSON)
+            continue;
+        if (one_word(m->text)) {
+            size_t klen;
+            const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+            const map_slot_t *slot = map_find(&s->names, key, klen);
+            if (!slot) {
+                na_buf_grow(&s->tmp, klen + 2);
+                memmove(s->tmp.data + 1, s->tmp.data, klen + 1);
+                s->tmp.data[0] = '\t';
+                slot = map_find(&s->names, s->tmp.data, klen + 1);
+            }
+            if (slot && slot->value >= 0)
+                m->value = s->mentions[slot->value].text;
+        }
+        const char *alias = na_normalise_find(x->norm, NA_FIELD_PERSON, m->value, strlen(m->value));
+        if (alias)
+            m->value = alias;
+    }
+}
+
+/* Organisations: the alias table, and a one-word name that begins exactly
+ * one longer name of the article is that name ("Samsung" beside "Samsung
+ * Electronics"). */
+static void resolve_orgs(const na_extractor_t *x, scratch_t *s)
+{
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_ORG)
+            continue;
+        const char *alias = na_normalise_find(x->norm, NA_FIELD_ORG, m->text, strlen(m->text));
+        m->value = alias ? alias : m->text;
+        const char *sp = strchr(m->text, ' ');
+        if (sp && !alias) {
+            size_t klen;
+            const char *key = fold_into(&s->tmp, m->text, (size_t)(sp - m->text), &klen);
+            link_name(s, key, klen, i);
+        }
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_ORG || m->value != m->text || !one_word(m->text))
+            continue;
+        size_t klen;
+        const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+        const map_slot_t *slot = map_find(&s->names, key, klen);
+        if (slot && slot->value >= 0)
+            m->value = s->mentions[slot->value].value;
+    }
+}
+
+/* Several spellings of one name in an article ("BANK OF AMERICA" in the
+ * headline, "Bank of America" below) take the first one that is not all
+ * capitals. */
+static void unify_spellings(scratch_t *s)
+{
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->type == NA_ENTITY_DATE || !has_lower(m->text))
+            continue;
+        size_t klen;
+        const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+        map_slot_t *slot = map_put(&s->names, key, klen);
+        if (slot->value < 0)
+            slot->value = (int32_t)i;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type == NA_ENTITY_DATE || m->value != m->text || has_lower(m->text))
+            continue;
+        size_t klen;
+        const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+        const map_slot_t *slot = map_find(&s->names, key, klen);
+        if (slot && s->mentions[slot->value].type == m->type)
+            m->value = s->mentions[slot->value].value;
+    }
+}
+
+/* ---- collecting ---- */
+
+static void push_span(na_extraction_t *ex, na_entity_t type, size_t start, size_t end, const char *value,
+                      bool demonym)
+{
+    if (ex->span_count == ex->span_cap) {
+        ex->span_cap = ex->span_cap ? ex->span_cap * 2 : 32;
+        ex->spans = na_xrealloc(ex->spans, ex->span_cap * sizeof *ex->spans);
+    }
+    ex->spans[ex->span_count++] = (na_extract_span_t){ type, start, end, na_xstrdup(value), demonym };
+}
+
+static int tally_cmp(const void *a, const void *b)
+{
+    const tally_t *x = a, *y = b;
+    if (x->dateline != y->dateline)
+        return x->dateline ? -1 : 1;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Adds the values of mentions of TYPE to LIST, most salient first; for
+ * places only those the article is about. */
+static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_strlist_t *list)
+{
+    if (s->tally_cap < s->count * 2 + 1) {
+        s->tally_cap = s->count * 2 + 1;
+        s->tally = na_xrealloc(s->tally, s->tally_cap * sizeof *s->tally);
+    }
+    tally_t *t = s->tally;
+    size_t n = 0;
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->type != type || !m->value || !*m->value)
+            continue;
+        for (int pass = 0; pass < 2; pass++) {
+            const char *v = pass == 0 ? m->value : x->city_countries ? m->country : NULL;
+            if (!v)
+                continue;
+            map_slot_t *slot = map_put(&s->names, v, strlen(v));
+            if (slot->value < 0) {
+                slot->value = (int32_t)n;
+                t[n++] = (tally_t){ .value = v, .first = m->start };
+            }
+            tally_t *e = &t[slot->value];
+            e->count++;
+            e->headline |= m->headline;
+            e->lead |= m->lead;
+            e->dateline |= m->dateline;
+        }
+    }
+    qsort(t, n, sizeof *t, tally_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (type == NA_ENTITY_PLACE && !(t[i].dateline || t[i].headline || t[i].lead || t[i].count >= 2))
+            continue;
+        na_strlist_add(list, t[i].value);
+    }
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const na_extract_span_t *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* ---- the article ---- */
+
+static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const na_dateline_t *dl)
+{
+    scratch_t *s = ex->scratch;
+    if (in->source_date && in->source_date->year) {
+        ex->date = *in->source_date;
+        ex->date_source = NA_DATE_SOURCE_SOURCE;
+    } else if (dl->found && dl->month && in->file_time && na_dateline_date(dl, in->file_time, &ex->date)) {
+        ex->date_source = NA_DATE_SOURCE_DATELINE;
+    } else if (in->file_time && in->file_time->year) {
+        ex->date = *in->file_time;
+        ex->date_source = NA_DATE_SOURCE_MTIME;
+    }
+    if (!ex->date.year)
+        return;
+    na_dates_find(in->text, in->len, &ex->date, &s->dates);
+    for (size_t i = 0; i < s->dates.count; i++) {
+        const na_date_mention_t *d = &s->dates.items[i];
+        /* The dateline's own date is the publication date, not a mention. */
+        if (dl->found && d->start < dl->end)
+            continue;
+        push_span(ex, NA_ENTITY_DATE, d->start, d->end, d->value, false);
+        na_strlist_add_unique(&ex->mentioned, d->value);
+    }
+}
+
+/* True when the LEN bytes at NAME are a place the tables know. */
+static bool known_place(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len)
+{
+    if (na_normalise_find(x->norm, NA_FIELD_PLACE, name, len))
+        return true;
+    size_t klen;
+    const char *key = fold_into(tmp, name, len, &klen);
+    return klen && map_find(&x->place_keys, key, klen);
+}
+
+/* End of the lead: the first paragraph after the title, or its first 400
+ * bytes in text with no paragraphs. */
+static size_t lead_end(const char *text, size_t len, size_t body)
+{
+    size_t limit = body + 400 < len ? body + 400 : len;
+    for (size_t i = body; i + 1 < limit; i++)
+        if (text[i] == '\n' && (text[i + 1] == '\n' || (text[i + 1] == '\r' && i + 2 < len && text[i + 2] == '\n')))
+            return i > body + 80 ? i : limit;
+    return limit;
+}
+
+na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
+                       na_error_t *err)
+{
+    if (!x || !in || !ex || (!in->text && in->len))
+        return na_error_set(err, NA_ERR_INVALID, "extract: no extractor, input or output");
+    reset_result(ex);
+    if (!ex->scratch)
+        ex->scratch = na_xcalloc(1, sizeof(scratch_t));
+    scratch_t *s = ex->scratch;
+    clear_mentions(s);
+    const char *text = in->text;
+    size_t len = in->len;
+
+    na_dateline_t dl;
+    if (na_dateline_find(text, len, &dl) && !dl.month && !dl.region_end &&
+        !known_place(x, &s->tmp, text + dl.city_start, dl.city_end - dl.city_start))
+        memset(&dl, 0, sizeof dl); /* "SOCCER - JAPAN WIN": a headline's topic, not a city */
+    find_dates(ex, in, &dl);
+
+    na_status_t st = na_tokenize(text, len, hard_wrapped(text, len) ? NA_TOKENIZE_PARAGRAPHS : NA_TOKENIZE_LINES,
+                                 &s->toks, err);
+    if (st == NA_OK)
+        st = na_ner_tag(x->model, x->gaz, text, len, s->toks.items, s->toks.count, &s->ner, err);
+    if (st != NA_OK)
+        return st;
+
+    /* The headline is the first sentence; the lead runs to the end of the
+     * first paragraph after it. */
+    size_t headline_end = len;
+    for (size_t i = 1; i < s->toks.count; i++)
+        if (s->toks.items[i].flags & NA_TOKEN_SENT_START) {
+            headline_end = s->toks.items[i].start;
+            break;
+        }
+    size_t lead = lead_end(text, len, dl.found ? dl.end : headline_end);
+
+    bool dateline_covered = false;
+    for (size_t i = 0; i < s->ner.count; i++) {
+        const na_ner_span_t *sp = &s->ner.items[i];
+        na_entity_t type;
+        if (sp->type == NA_NER_PER)
+            type = NA_ENTITY_PERSON;
+        else if (sp->type == NA_NER_LOC)
+            type = NA_ENTITY_PLACE;
+        else if (sp->type == NA_NER_ORG)
+            type = NA_ENTITY_ORG;
+        else
+            type = NA_ENTITY_PLACE; /* MISC: kept only when a demonym */
+        /* In a dateline only the city and region are names of the
+         * article: "(Reuters)" is the agency, not a subject. */
+        bool in_city = dl.found && sp->start >= dl.city_start && sp->start < dl.city_end;
+        bool in_region = dl.found && dl.region_end && sp->start >= dl.region_start && sp->start < dl.region_end;
+        if (dl.found && sp->start < dl.end && sp->start >= dl.city_start && !in_city && !in_region)
+            continue;
+        if (in_city || in_region)
+            type = NA_ENTITY_PLACE;
+        char *words = tidy_words(text, sp->start, sp->end);
+        int32_t demonym = sp->type == NA_NER_MISC && !in_city ? demonym_of(x, &s->tmp, words) : -1;
+        if (sp->type == NA_NER_MISC && !in_city && demonym < 0) {
+            free(words);
+            continue;
+        }
+        if (shouted(text, len, words, sp->start, sp->end))
+            title_case(words);
+        strip_possessive(words);
+        if (type == NA_ENTITY_PERSON)
+            strip_titles(x, &s->tmp, words);
+        else if (type == NA_ENTITY_ORG)
+            strip_org(x, &s->tmp, words);
+        if (!*words) {
+            free(words);
+            continue;
+        }
+        mention_t *m = add_mention(s, type, sp->start, sp->end, words);
+        m->place = demonym;
+        m->headline = sp->start < headline_end;
+        m->lead = sp->start < lead;
+        if (in_city || in_region) {
+            m->dateline = true;
+            dateline_covered |= in_city;
+        }
+    }
+    if (dl.found && !dateline_covered && dl.city_end > dl.city_start) {
+        char *words = tidy_words(text, dl.city_start, dl.city_end);
+        if (!has_lower(words))
+            title_case(words);
+        mention_t *m = add_mention(s, NA_ENTITY_PLACE, dl.city_start, dl.city_end, words);
+        m->dateline = m->headline = m->lead = true;
+    }
+
+    agree_types(s);
+    resolve_places(x, s);
+    resolve_people(x, s);
+    resolve_orgs(x, s);
+    unify_spellings(s);
+
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->value && *m->value)
+            push_span(ex, m->type, m->start, m->end, m->value,
+                      m->place >= 0 && x->places[m->place].kind == PLACE_DEMONYM);
+    }
+    qsort(ex->spans, ex->span_count, sizeof *ex->spans, span_cmp);
+    collect(x, s, NA_ENTITY_PERSON, &ex->people);
+    collect(x, s, NA_ENTITY_PLACE, &ex->places);
+    collect(x, s, NA_ENTITY_ORG, &ex->orgs);
+    return NA_OK;
+}

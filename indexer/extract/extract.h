@@ -1,0 +1,113 @@
+/* extract.h - people, places, organisations and dates found in the text of
+ * one article, normalised to canonical names.
+ *
+ * The statistical tagger (ner.h) marks the names; the rules here turn each
+ * mention into a value a facet can count:
+ *   - people: titles and honorifics dropped ("Treasury Secretary Scott
+ *     Bessent" -> Scott Bessent), a surname alone or after "Mr" tied to the
+ *     one full name of the article that ends with it ("Trump" after
+ *     "Donald Trump"), headline capitals written as a name, then the people
+ *     alias table;
+ *   - places: the place alias table ("U.S.", "America" -> United States),
+ *     then the gazetteers of countries, regions, cities and demonyms
+ *     ("Chinese" -> China); a name several places share ("Georgia") is read
+ *     in the light of the article's other places (Tbilisi or Atlanta); the
+ *     dateline city of a wire story is a place of the article; a city or
+ *     region also counts its country when the extractor is set so;
+ *   - organisations: legal-form suffixes dropped ("Samsung Electronics Co
+ *     Ltd" -> Samsung Electronics), a leading "the" too, then the
+ *     organisation alias table;
+ *   - dates: the publication date (from the source, else the dateline
+ *     with the year of the file's time, else the file's time), and the
+ *     dates the text mentions resolved against it (dates.h).
+ * An article's places list holds the places it is about: the dateline's,
+ * those of the title and the lead, and those named more than once; a
+ * place named once in passing is a span but not a value (Reuters tags
+ * stories that way, and a facet of every place mentioned is mostly
+ * noise).
+ *
+ * An extractor is read-only once made, so one may serve any number of
+ * threads, each with its own na_extraction_t.
+ */
+#ifndef NA_EXTRACT_H
+#define NA_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+#include "normalise.h"
+#include "status.h"
+#include "util.h"
+
+typedef struct na_extractor na_extractor_t;
+
+typedef struct {
+    const char *model_path;      /* the tagger's model (ner.model) */
+    const char *gazetteer_dir;   /* config/gazetteer; NULL: none */
+    const na_normaliser_t *norm; /* alias tables (borrowed; NULL: none) */
+    bool city_countries;         /* a city or region also counts its country */
+} na_extractor_options_t;
+
+/* Loads the model and gazetteers.  *OUT is the caller's (free with
+ * na_extractor_free()).  NA_ERR_IO, NA_ERR_PARSE or NA_ERR_CORRUPT with a
+ * message naming the file when one cannot be used. */
+na_status_t na_extractor_new(const na_extractor_options_t *opts, na_extractor_t **out,
+                             na_error_t *err);
+void na_extractor_free(na_extractor_t *x);
+
+typedef enum { NA_ENTITY_PERSON, NA_ENTITY_PLACE, NA_ENTITY_ORG, NA_ENTITY_DATE } na_entity_t;
+
+/* "person", "place", "org" or "date". */
+const char *na_entity_name(na_entity_t type);
+
+typedef struct {
+    na_entity_t type;
+    size_t start, end; /* bytes [start, end) of the text given */
+    char *value;       /* canonical value, valid UTF-8 (owned by the extraction) */
+    bool demonym;      /* a place named by its people's word ("German") */
+} na_extract_span_t;
+
+/* Where the publication date came from. */
+typedef enum {
+    NA_DATE_SOURCE_NONE = 0, /* no date at all */
+    NA_DATE_SOURCE_SOURCE,   /* the source said (front matter, Reuters DATE, ...) */
+    NA_DATE_SOURCE_DATELINE, /* the dateline, year from the file's time */
+    NA_DATE_SOURCE_MTIME     /* the file's modification time */
+} na_date_source_t;
+
+/* "none", "source", "dateline" or "mtime". */
+const char *na_date_source_name(na_date_source_t source);
+
+/* The result for one article; reusable.  Initialise with
+ * na_extraction_init(), free with na_extraction_release().  Lists hold
+ * each value once, most salient first. */
+typedef struct {
+    na_strlist_t people, places, orgs;
+    na_strlist_t mentioned;      /* "YYYY", "YYYY-Qn", "YYYY-MM", "YYYY-MM-DD" */
+    na_extract_span_t *spans;    /* in text order */
+    size_t span_count, span_cap;
+    na_date_t date;              /* publication date (year 0: none) */
+    na_date_source_t date_source;
+    void *scratch;               /* reused working memory */
+} na_extraction_t;
+
+void na_extraction_init(na_extraction_t *ex);
+void na_extraction_release(na_extraction_t *ex);
+
+/* What na_extract() reads. */
+typedef struct {
+    const char *text;            /* the article's text: any bytes */
+    size_t len;
+    const na_date_t *source_date;/* the source's publication date, or NULL */
+    const na_date_t *file_time;  /* the file's modification time, or NULL */
+} na_extract_input_t;
+
+/* Finds the entities and dates of one article.  Hard-wrapped text (Reuters
+ * bodies, e-mail) is recognised and read by paragraph.  OUT is emptied
+ * first.  Never fails on any input: NA_ERR_INVALID only for NULL
+ * arguments. */
+na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *out,
+                       na_error_t *err);
+
+#endif

@@ -1,0 +1,265 @@
+/* test-extract.c - the rules that turn tagged mentions into canonical
+ * people, places, organisations and dates (indexer/extract/extract.c),
+ * with the shipped model, gazetteers and alias tables. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "extract.h"
+#include "normalise.h"
+#include "unit.h"
+
+static na_extractor_t *x;
+static na_extraction_t ex;
+
+static const na_date_t pub_2025_06_16 = { 2025, 6, 16, -1, -1, -1 }; /* a Monday */
+
+static void run(const char *text, const na_date_t *pub)
+{
+    na_extract_input_t in = { text, strlen(text), pub, NULL };
+    na_error_t err;
+    if (na_extract(x, &in, &ex, &err) != NA_OK)
+        printf("# na_extract: %s\n", err.message);
+}
+
+static bool has(const na_strlist_t *list, const char *value)
+{
+    return na_strlist_contains(list, value);
+}
+
+static void show(const char *what, const na_strlist_t *list)
+{
+    printf("#   %s:", what);
+    for (size_t i = 0; i < list->count; i++)
+        printf(" [%s]", list->items[i]);
+    printf("\n");
+}
+
+#define CHECK_HAS(list, value, what) do {                                      \
+        bool ok_ = has(&ex.list, (value));                                     \
+        CHECK(ok_, what);                                                      \
+        if (!ok_)                                                              \
+            show(#list, &ex.list);                                             \
+    } while (0)
+
+#define CHECK_NOT(list, value, what) do {                                      \
+        bool ok_ = !has(&ex.list, (value));                                    \
+        CHECK(ok_, what);                                                      \
+        if (!ok_)                                                              \
+            show(#list, &ex.list);                                             \
+    } while (0)
+
+static void test_people(void)
+{
+    run("US Treasury Secretary Scott Bessent said on Monday that talks would go on.\n", &pub_2025_06_16);
+    CHECK_HAS(people, "Scott Bessent", "titles: Treasury Secretary Scott Bessent -> Scott Bessent");
+    CHECK_NOT(people, "Treasury Secretary Scott Bessent", "... the title is not part of the name");
+
+    run("Donald Trump met the press on Friday.\n"
+        "Mr Trump said the deal was close. Trump's aides agreed.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(people, "Donald Trump", "coreference: full name");
+    CHECK_NOT(people, "Trump", "coreference: Mr Trump and Trump's are Donald Trump");
+    CHECK_INT(ex.people.count, 1, "... one person");
+    size_t trump_spans = 0;
+    for (size_t i = 0; i < ex.span_count; i++)
+        trump_spans += ex.spans[i].type == NA_ENTITY_PERSON && strcmp(ex.spans[i].value, "Donald Trump") == 0;
+    CHECK_INT(trump_spans, 3, "... every mention is a span with the full name");
+
+    run("Officials said Smith would resign. Smith declined to comment.\n", &pub_2025_06_16);
+    CHECK_HAS(people, "Smith", "a surname with no full name is kept as it is");
+
+    run("Dr. Jane Goodall spoke in London.\n", &pub_2025_06_16);
+    CHECK_HAS(people, "Jane Goodall", "honorific Dr. dropped");
+
+    run("Sao Paulo governor Tarcísio de Freitas met Samsung chairman Lee Jae-yong in Seoul on Tuesday.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(people, "Tarcísio de Freitas", "particles and non-ASCII letters");
+    CHECK_HAS(people, "Lee Jae-yong", "hyphenated given names");
+
+    run("BAKER SAYS U.S. WILL ACT\n\nTreasury Secretary James Baker said on Tuesday the U.S. would act.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(people, "James Baker", "a headline surname in capitals is the full name below");
+    CHECK_NOT(people, "BAKER", "... not kept in capitals");
+}
+
+static void test_places(void)
+{
+    run("The U.S. and America's allies met. US officials and the United States envoy agreed.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(places, "United States", "aliases: U.S., America, US -> United States");
+    CHECK_INT(ex.places.count, 1, "... one place");
+
+    run("Britain and the UK government spoke for the United Kingdom.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "United Kingdom", "aliases: Britain, UK -> United Kingdom");
+
+    run("Chinese exporters and German carmakers said trade would grow.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "China", "demonyms: Chinese -> China");
+    CHECK_HAS(places, "Germany", "demonyms: German -> Germany");
+
+    run("Beijing said on Monday it would reply.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "Beijing", "a city stays itself");
+    CHECK_HAS(places, "China", "... and counts its country");
+
+    run("LONDON, June 9 (Reuters) - Shares fell on Monday as investors waited for news.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "London", "datelines: LONDON, June 9 (Reuters) -");
+    CHECK_HAS(places, "United Kingdom", "... and its country");
+    CHECK(ex.places.count && strcmp(ex.places.items[0], "London") == 0, "... the dateline comes first");
+
+    run("FRANKFURT, Oct 16 - The bank kept rates on hold.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "Frankfurt", "datelines: FRANKFURT, Oct 16 -");
+
+    run("Protesters gathered in Tbilisi as Georgia prepared for the vote. Georgia's president spoke.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(places, "Georgia", "Georgia beside Tbilisi is the country");
+    CHECK_NOT(places, "Georgia, United States", "... not the US state");
+
+    run("Voters in Atlanta lined up as Georgia counted ballots. Georgia's governor spoke.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "Georgia, United States", "Georgia beside Atlanta is the US state");
+    CHECK_NOT(places, "Georgia", "... not the country");
+
+    run("The company, which has offices in many places including a small one in Lyon, said sales rose.\n"
+        "Sales rose in the second half.\n\n"
+        "Analysts in Paris welcomed the figures. Paris-based traders agreed, and Paris shares rose.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(places, "Paris", "a place named more than once is the article's");
+}
+
+static void test_orgs(void)
+{
+    run("Samsung Electronics Co Ltd said profit rose, and Nvidia Corp agreed.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Samsung Electronics", "legal suffixes: Co Ltd dropped");
+    CHECK_HAS(orgs, "Nvidia", "legal suffixes: Corp dropped");
+
+    run("Shares of Apple Inc. rose after the European Commission approved the deal.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Apple", "legal suffixes: Inc. dropped");
+    CHECK_HAS(orgs, "European Commission", "institutions");
+}
+
+static void test_dates(void)
+{
+    run("The central bank met on Friday and will meet again in July. Prices rose in May.\n", &pub_2025_06_16);
+    CHECK_INT(ex.date_source, NA_DATE_SOURCE_SOURCE, "the source's date is used");
+    CHECK_HAS(mentioned, "2025-06-13", "on Friday: the Friday before publication");
+    CHECK_HAS(mentioned, "2025-05", "in May: this year's May");
+    CHECK_HAS(mentioned, "2025-07", "in July, written in June: the coming July");
+
+    static const na_date_t jan3 = { 2026, 1, 3, -1, -1, -1 };
+    run("Sales fell in December, the company said.\n", &jan3);
+    CHECK_HAS(mentioned, "2025-12", "in December, in an article of 3 January: the previous December");
+
+    /* No source date: the dateline with the year of the file's time. */
+    static const na_date_t file_time = { 2025, 6, 20, -1, -1, -1 };
+    const char *wire = "PARIS, June 9 (Reuters) - Talks resumed on Monday.\n";
+    na_extract_input_t in = { wire, strlen(wire), NULL, &file_time };
+    na_extract(x, &in, &ex, NULL);
+    CHECK_INT(ex.date_source, NA_DATE_SOURCE_DATELINE, "no source date: the dateline's");
+    CHECK(ex.date.year == 2025 && ex.date.month == 6 && ex.date.day == 9, "... June 9 of the file's year");
+    CHECK_HAS(mentioned, "2025-06-09", "on Monday, against the dateline's date");
+
+    const char *plain = "Talks resumed.\n";
+    na_extract_input_t in2 = { plain, strlen(plain), NULL, &file_time };
+    na_extract(x, &in2, &ex, NULL);
+    CHECK_INT(ex.date_source, NA_DATE_SOURCE_MTIME, "no source date, no dateline: the file's time");
+    CHECK(ex.date.year == 2025 && ex.date.day == 20, "... is the date");
+
+    na_extract_input_t in3 = { plain, strlen(plain), NULL, NULL };
+    na_extract(x, &in3, &ex, NULL);
+    CHECK_INT(ex.date_source, NA_DATE_SOURCE_NONE, "no date at all");
+    CHECK_INT(ex.mentioned.count, 0, "... and no mentioned dates");
+}
+
+static void test_spans(void)
+{
+    const char *text = "Angela Merkel visited Paris with Siemens AG executives.\n";
+    run(text, &pub_2025_06_16);
+    bool ok = ex.span_count >= 3;
+    for (size_t i = 0; ok && i < ex.span_count; i++)
+        ok = ex.spans[i].end <= strlen(text) && ex.spans[i].start < ex.spans[i].end &&
+             (i == 0 || ex.spans[i - 1].start <= ex.spans[i].start);
+    CHECK(ok, "spans are in order and inside the text");
+    bool merkel = false;
+    for (size_t i = 0; i < ex.span_count; i++)
+        merkel |= ex.spans[i].start == 0 && ex.spans[i].end == 13 && ex.spans[i].type == NA_ENTITY_PERSON;
+    CHECK(merkel, "the span of Angela Merkel is bytes 0..13");
+}
+
+static void test_bad_input(void)
+{
+    run("", &pub_2025_06_16);
+    CHECK(ex.people.count + ex.places.count + ex.orgs.count + ex.span_count == 0, "empty text: nothing");
+    run("there are no capital letters in this text at all, said the man from the bank.\n", &pub_2025_06_16);
+    CHECK_INT(ex.people.count + ex.orgs.count, 0, "no capitals: no people or organisations");
+    run("PRESIDENT REAGAN TOLD CONGRESS IN WASHINGTON THAT JAPAN MUST OPEN ITS MARKETS\n", &pub_2025_06_16);
+    CHECK(ex.span_count < 20, "all-caps text finishes");
+    CHECK_NOT(people, "PRESIDENT REAGAN", "... names are not kept in capitals");
+
+    size_t n = 10u << 20;
+    char *big = malloc(n + 1);
+    static const char para[] = "Chancellor Olaf Scholz met Emmanuel Macron in Berlin on Monday; "
+                               "\xff\xfe invalid bytes \xc3 and Siemens AG shares rose in May. ";
+    for (size_t i = 0; i < n; i++)
+        big[i] = para[i % (sizeof para - 1)];
+    big[n] = '\0';
+    /* A line of 10 MB with no line break. */
+    clock_t t0 = clock();
+    na_extract_input_t in = { big, n, &pub_2025_06_16, NULL };
+    na_status_t st = na_extract(x, &in, &ex, NULL);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK_INT(st, NA_OK, "a 10 MB article of one line with invalid UTF-8 finishes");
+    CHECK_HAS(people, "Olaf Scholz", "... and finds its people");
+    for (size_t i = 0; i < ex.people.count; i++)
+        if (!strchr(ex.people.items[i], '\xff'))
+            continue;
+        else
+            CHECK(0, "... values are valid UTF-8");
+    printf("# 10 MB article: %.2f s CPU, %.1f MB/s\n", secs, secs > 0 ? 10.0 / secs : 0.0);
+    free(big);
+}
+
+int main(void)
+{
+    char *model = unit_srcpath("config/ner.model");
+    char *gaz = unit_srcpath("config/gazetteer");
+    char *cfg_path = unit_srcpath("config/newsarc.yaml");
+    na_config_t cfg;
+    na_error_t err;
+    if (na_config_load_file(&cfg, cfg_path, &err) != NA_OK) {
+        printf("# %s\n", err.message);
+        return 1;
+    }
+    na_normaliser_t *norm = NULL;
+    if (na_normaliser_load(&cfg, &norm, &err) != NA_OK) {
+        printf("# %s\n", err.message);
+        return 1;
+    }
+    na_extractor_options_t opts = { model, gaz, norm, true };
+    if (na_extractor_new(&opts, &x, &err) != NA_OK) {
+        printf("# %s\n", err.message);
+        return 1;
+    }
+    na_extraction_init(&ex);
+
+    test_people();
+    test_places();
+    test_orgs();
+    test_dates();
+    test_spans();
+    test_bad_input();
+
+    na_extractor_options_t missing = { "/nonexistent/ner.model", gaz, norm, true };
+    na_extractor_t *none = NULL;
+    CHECK(na_extractor_new(&missing, &none, &err) != NA_OK && none == NULL && strstr(err.message, "/nonexistent/ner.model"),
+          "a missing model is an error naming the file");
+
+    na_extraction_release(&ex);
+    na_extractor_free(x);
+    na_normaliser_free(norm);
+    na_config_release(&cfg);
+    free(model);
+    free(gaz);
+    free(cfg_path);
+    return unit_done();
+}
