@@ -1122,6 +1122,19 @@ static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const 
     }
 }
 
+/* True for a name alone on the last line of the text: a wire story's
+ * sign-off ("Reuter"), not a person or organisation of the story. */
+static bool sign_off(const char *text, size_t len, size_t start, size_t end)
+{
+    for (size_t i = end; i < len; i++)
+        if ((unsigned char)text[i] > ' ')
+            return false;
+    for (size_t i = start; i > 0 && text[i - 1] != '\n'; i--)
+        if ((unsigned char)text[i - 1] > ' ')
+            return false;
+    return true;
+}
+
 /* True when the LEN bytes at NAME are a place the tables know. */
 static bool known_place(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len)
 {
@@ -1199,6 +1212,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
             continue;
         if (in_city || in_region)
             type = NA_ENTITY_PLACE;
+        else if (sign_off(text, len, sp->start, sp->end))
+            continue;
         char *words = tidy_words(text, sp->start, sp->end);
         int32_t demonym = sp->type == NA_NER_MISC && !in_city ? demonym_of(x, &s->tmp, words) : -1;
         if (sp->type == NA_NER_MISC && !in_city && demonym < 0) {

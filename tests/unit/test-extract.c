@@ -79,6 +79,10 @@ static void test_people(void)
     CHECK_HAS(people, "Tarcísio de Freitas", "particles and non-ASCII letters");
     CHECK_HAS(people, "Lee Jae-yong", "hyphenated given names");
 
+    run("Shares of Nvidia Corp rose sharply on Monday, traders said.\n Reuter\n\x03", &pub_2025_06_16);
+    CHECK_INT(ex.people.count, 0, "a wire story's sign-off is not a person");
+    CHECK_NOT(orgs, "Reuter", "... nor an organisation");
+
     run("BAKER SAYS U.S. WILL ACT\n\nTreasury Secretary James Baker said on Tuesday the U.S. would act.\n",
         &pub_2025_06_16);
     CHECK_HAS(people, "James Baker", "a headline surname in capitals is the full name below");
