@@ -1122,17 +1122,32 @@ static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const 
     }
 }
 
-/* True for a name alone on the last line of the text: a wire story's
- * sign-off ("Reuter"), not a person or organisation of the story. */
+/* True for a name that ends the text, alone on its line or set apart by
+ * a run of blanks: a wire story's sign-off ("Reuter"), not a person or
+ * organisation of the story. */
 static bool sign_off(const char *text, size_t len, size_t start, size_t end)
 {
     for (size_t i = end; i < len; i++)
         if ((unsigned char)text[i] > ' ')
             return false;
-    for (size_t i = start; i > 0 && text[i - 1] != '\n'; i--)
+    size_t blanks = 0;
+    for (size_t i = start; i > 0 && text[i - 1] != '\n'; i--, blanks++)
         if ((unsigned char)text[i - 1] > ' ')
-            return false;
+            return blanks >= 3;
     return true;
+}
+
+/* False for what cannot be a name on its own: no two letters, or only a
+ * title or legal suffix ("Corp", "Mr") left of a tagging slip. */
+static bool worth_a_name(const na_extractor_t *x, na_buf_t *tmp, const char *words)
+{
+    size_t letters = 0;
+    for (const unsigned char *p = (const unsigned char *)words; *p && letters < 2; p++)
+        letters += ((*p | 32) >= 'a' && (*p | 32) <= 'z') || *p >= 0xc0;
+    if (letters < 2)
+        return false;
+    size_t n = strlen(words);
+    return !in_set(&x->org_suffixes, tmp, words, n) && !in_set(&x->titles, tmp, words, n);
 }
 
 /* True when the LEN bytes at NAME are a place the tables know. */
@@ -1227,7 +1242,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
             strip_titles(x, &s->tmp, words);
         else if (type == NA_ENTITY_ORG)
             strip_org(x, &s->tmp, words);
-        if (!*words) {
+        if (!worth_a_name(x, &s->tmp, words)) {
             free(words);
             continue;
         }
