@@ -14,7 +14,9 @@
  * - Unpacking trusts nothing in the blob: the header is checked against
  *   the blob's size before any memory is set aside, the output never grows
  *   past the recorded length, and zlib checks the dictionary's Adler-32
- *   and the article's Adler-32.
+ *   and the article's Adler-32.  An unpacker resets one inflate stream for
+ *   each blob instead of starting a new one, which keeps zlib's 32 KiB
+ *   window from being allocated (and its pages faulted in) per article.
  *
  * - Training (at the end of the file) picks the substrings that recur in
  *   the most sample articles.
@@ -334,10 +336,24 @@ na_status_t na_store_blob_info(const void *blob, size_t len, size_t *raw_len, un
     return NA_OK;
 }
 
+/* Starts Z (zeroed) for inflate_into(), in either mode: a reset picks the
+ * mode, and both use the same window size, so zlib keeps the window. */
+static int inflate_start(z_stream *z)
+{
+    return inflateInit2(z, -WINDOW_BITS);
+}
+
+static na_status_t inflate_start_error(int rc, na_error_t *err)
+{
+    return rc == Z_MEM_ERROR ? na_error_set(err, NA_ERR_NOMEM, "zlib: out of memory")
+                             : na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start decompressing");
+}
+
 /* Inflates the payload of a method 1 or 2 blob into DST, which has room
- * for exactly RAW_LEN bytes; all of both must be used. */
-static na_status_t inflate_into(const unsigned char *in, size_t in_len, const header_t *h, const na_zdict_t *dict,
-                                unsigned char *dst, size_t raw_len, na_error_t *err)
+ * for exactly RAW_LEN bytes; all of both must be used.  Z is a stream
+ * from inflate_start(), reset here; it is left for the next blob. */
+static na_status_t inflate_into(z_stream *z, const unsigned char *in, size_t in_len, const header_t *h,
+                                const na_zdict_t *dict, unsigned char *dst, size_t raw_len, na_error_t *err)
 {
     /* With a dictionary, the zlib wrapper (RFC 1950) is read here and the
      * deflate data inflated raw: zlib would otherwise sum the whole 32 KiB
@@ -361,34 +377,32 @@ static na_status_t inflate_into(const unsigned char *in, size_t in_len, const he
         in_len -= 10;
     }
     unsigned char *out_start = dst;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    int rc = inflateInit2(&z, raw ? -WINDOW_BITS : WINDOW_BITS);
-    if (rc == Z_OK && raw && inflateSetDictionary(&z, dict->data, (uInt)dict->len) != Z_OK) {
-        inflateEnd(&z);
-        return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot set the dictionary");
-    }
+    int rc = inflateReset2(z, raw ? -WINDOW_BITS : WINDOW_BITS);
     if (rc != Z_OK)
-        return rc == Z_MEM_ERROR ? na_error_set(err, NA_ERR_NOMEM, "zlib: out of memory")
-                                 : na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start decompressing");
+        return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot start decompressing");
+    if (raw && inflateSetDictionary(z, dict->data, (uInt)dict->len) != Z_OK)
+        return na_error_set(err, NA_ERR_INTERNAL, "zlib: cannot set the dictionary");
     size_t in_left = in_len, out_left = raw_len;
     bool dict_used = raw;
     const char *why = NULL;
-    z.next_out = dst;
+    z->next_in = NULL;
+    z->avail_in = 0;
+    z->next_out = dst;
+    z->avail_out = 0;
     for (;;) {
-        if (z.avail_in == 0 && in_left > 0) {
+        if (z->avail_in == 0 && in_left > 0) {
             uInt n = in_left > UINT_MAX ? UINT_MAX : (uInt)in_left;
-            z.next_in = (Bytef *)(uintptr_t)in;
-            z.avail_in = n;
+            z->next_in = (Bytef *)(uintptr_t)in;
+            z->avail_in = n;
             in += n;
             in_left -= n;
         }
-        if (z.avail_out == 0 && out_left > 0) {
+        if (z->avail_out == 0 && out_left > 0) {
             uInt n = out_left > UINT_MAX ? UINT_MAX : (uInt)out_left;
-            z.avail_out = n;
+            z->avail_out = n;
             out_left -= n;
         }
-        rc = inflate(&z, Z_NO_FLUSH);
+        rc = inflate(z, Z_NO_FLUSH);
         if (rc == Z_OK)
             continue;
         if (rc == Z_STREAM_END)
@@ -400,17 +414,15 @@ static na_status_t inflate_into(const unsigned char *in, size_t in_len, const he
             }
             /* zlib compares the dictionary's Adler-32 with the one the
              * stream recorded. */
-            if (inflateSetDictionary(&z, dict->data, (uInt)dict->len) != Z_OK) {
+            if (inflateSetDictionary(z, dict->data, (uInt)dict->len) != Z_OK) {
                 why = "was packed with a different dictionary";
                 break;
             }
             dict_used = true;
             continue;
         }
-        if (rc == Z_MEM_ERROR) {
-            inflateEnd(&z);
+        if (rc == Z_MEM_ERROR)
             return na_error_set(err, NA_ERR_NOMEM, "zlib: out of memory");
-        }
         /* Z_DATA_ERROR: bad data or checksum; Z_BUF_ERROR: the payload
          * ended early or holds more than the header says. */
         why = rc == Z_DATA_ERROR ? "is damaged (bad data or checksum)" : "is truncated or has the wrong length";
@@ -419,18 +431,26 @@ static na_status_t inflate_into(const unsigned char *in, size_t in_len, const he
     if (!why) {
         if (h->method == METHOD_ZLIB_DICT && !dict_used)
             why = "was not packed with the dictionary its header names";
-        else if (out_left > 0 || z.avail_out > 0)
+        else if (out_left > 0 || z->avail_out > 0)
             why = "is shorter than its header says";
-        else if (in_left > 0 || z.avail_in > 0)
+        else if (in_left > 0 || z->avail_in > 0)
             why = "has bytes after its end";
         else if (raw && adler32(adler32(0L, Z_NULL, 0), out_start, (uInt)raw_len) != want_adler)
             why = "is damaged (bad data or checksum)";
     }
-    inflateEnd(&z);
+    /* Nothing of this blob may be left for the next: the stream is reset
+     * before each, but not its pointers into memory the caller frees. */
+    z->next_in = NULL;
+    z->avail_in = 0;
+    z->next_out = NULL;
+    z->avail_out = 0;
     return why ? na_error_set(err, NA_ERR_CORRUPT, "stored article %s", why) : NA_OK;
 }
 
-na_status_t na_store_unpack(const void *blob, size_t len, const na_zdict_t *dict, na_buf_t *out, na_error_t *err)
+/* na_store_unpack() with the stream *Z, started on first need (*LIVE
+ * says whether it was). */
+static na_status_t unpack_with(z_stream *z, bool *live, const void *blob, size_t len, const na_zdict_t *dict,
+                               na_buf_t *out, na_error_t *err)
 {
     const unsigned char *p = blob;
     header_t h;
@@ -452,12 +472,61 @@ na_status_t na_store_unpack(const void *blob, size_t len, const na_zdict_t *dict
             return na_error_set(err, NA_ERR_INVALID, "dictionary of %zu bytes is longer than %d", dict->len,
                                 NA_ZDICT_MAX);
     }
+    if (!*live) {
+        int rc = inflate_start(z);
+        if (rc != Z_OK)
+            return inflate_start_error(rc, err);
+        *live = true;
+    }
     size_t start = out->len;
     na_buf_grow(out, raw_len);
-    st = inflate_into(p + h.payload, len - h.payload, &h, dict, (unsigned char *)out->data + start, raw_len, err);
+    st = inflate_into(z, p + h.payload, len - h.payload, &h, dict, (unsigned char *)out->data + start, raw_len,
+                      err);
     out->len = st ? start : start + raw_len;
     out->data[out->len] = '\0';
     return st;
+}
+
+na_status_t na_store_unpack(const void *blob, size_t len, const na_zdict_t *dict, na_buf_t *out, na_error_t *err)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    bool live = false;
+    na_status_t st = unpack_with(&z, &live, blob, len, dict, out, err);
+    if (live)
+        inflateEnd(&z);
+    return st;
+}
+
+struct na_store_unpacker {
+    z_stream z;
+    bool live; /* z is started: deferred to the first compressed blob */
+};
+
+na_store_unpacker_t *na_store_unpacker_new(void)
+{
+    na_store_unpacker_t *u = na_xcalloc(1, sizeof *u);
+    if (inflate_start(&u->z) != Z_OK) {
+        free(u);
+        return NULL;
+    }
+    u->live = true;
+    return u;
+}
+
+void na_store_unpacker_free(na_store_unpacker_t *u)
+{
+    if (!u)
+        return;
+    if (u->live)
+        inflateEnd(&u->z);
+    free(u);
+}
+
+na_status_t na_store_unpacker_unpack(na_store_unpacker_t *u, const void *blob, size_t len, const na_zdict_t *dict,
+                                     na_buf_t *out, na_error_t *err)
+{
+    return unpack_with(&u->z, &u->live, blob, len, dict, out, err);
 }
 
 /* ---- dictionary training ----

@@ -38,7 +38,15 @@ struct na_xdb {
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
 struct na_xquery { Xapian::Query q; };
-struct na_xmset { Xapian::MSet mset; };
+struct na_xmset {
+    explicit na_xmset(Xapian::MSet m) : mset(std::move(m)) {}
+    Xapian::MSet mset;
+    /* The stemmer of the last snippet, kept for the next: a page of
+     * results asks for one per hit, all in one language. */
+    mutable Xapian::Stem stem;
+    mutable std::string stem_language;
+    mutable bool has_stem = false;
+};
 
 namespace {
 
@@ -563,6 +571,21 @@ struct na_xqp {
     /* The first value a field handler rejected during the current parse. */
     std::string field_error;
 };
+
+/* Does Q match the documents of one term, or every document, so that
+ * Xapian counts its matches from the index alone? */
+static bool na__counted_by_index(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::LEAF_MATCH_ALL:
+        return true;
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_num_subqueries() == 1 && na__counted_by_index(q.get_subquery(0));
+    default:
+        return false;
+    }
+}
 
 struct na_xenquire {
     Xapian::Database db;
@@ -1274,10 +1297,22 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                 enq->spies.back().push_back(raw);
             }
         }
+        /* A query of one term (a word, a field value, or every document)
+         * matches as many documents as the term indexes, which Xapian
+         * knows without visiting them: it then reports equal bounds, an
+         * exact total, and only the page asked for needs ranking.  Facets
+         * need every match shown to their spies. */
+        if (exact && enq->facet_slots.empty() && na__counted_by_index(enq->enquire.get_query())) {
+            Xapian::MSet m = enq->enquire.get_mset(offset, limit, Xapian::doccount(0));
+            if (m.get_matches_lower_bound() == m.get_matches_upper_bound()) {
+                *out = new na_xmset_t(std::move(m));
+                return;
+            }
+        }
         /* Asking to check at least every document makes the matcher visit
          * all matches: exact totals and facet counts. */
         Xapian::doccount check = exact ? enq->db.get_doccount() : 0;
-        *out = new na_xmset_t{ enq->enquire.get_mset(offset, limit, check) };
+        *out = new na_xmset_t(enq->enquire.get_mset(offset, limit, check));
     });
 }
 
@@ -1375,11 +1410,24 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
 {
     *out = nullptr;
     return guarded(err, [&] {
-        /* Not exhaustive: the first good passage will do, and a search
-         * page shows ten of these per query. */
-        std::string s = mset->mset.snippet(std::string(text, len), length, make_stem(language),
-                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL, hl_start ? hl_start : "",
-                                           hl_end ? hl_end : "", omit ? omit : "");
+        const char *lang = language ? language : "";
+        if (!mset->has_stem || mset->stem_language != lang) {
+            mset->stem = make_stem(lang);
+            mset->stem_language = lang;
+            mset->has_stem = true;
+        }
+        const std::string start = hl_start ? hl_start : "", end = hl_end ? hl_end : "";
+        /* Xapian returns such a text as it is, without escaping it for
+         * HTML, so there is nothing to undo (nor to ask Xapian). */
+        if (start.empty() && end.empty() && len <= length) {
+            *out = copy_string(text, len, nullptr);
+            return;
+        }
+        /* Not exhaustive: the first good passage will do.  No background
+         * model: it would look every word of TEXT up in the database,
+         * one B-tree search per distinct word, for every hit shown. */
+        std::string s = mset->mset.snippet(std::string(text, len), length, mset->stem, 0, start, end,
+                                           omit ? omit : "");
         *out = copy_string(unescape_html(s), nullptr);
     });
 }

@@ -262,7 +262,14 @@ na_status_t na_xmset_value(const na_xmset_t *mset, size_t i, na_slot_t slot, cha
 /* Xapian's snippet of TEXT for the query: about LENGTH bytes of plain
  * text (Xapian's HTML escapes undone), matched terms (stemmed with
  * LANGUAGE, as na_xindexer_new) wrapped in HL_START/HL_END, OMIT where
- * text was cut; NULL strings count as "".  Caller frees *OUT. */
+ * text was cut; NULL strings count as "".  Xapian picks the passage by
+ * the query's terms alone, not by how rare the other words are (its
+ * background model would look each distinct word of TEXT up in the
+ * database): a caller that knows where to look passes that part of its
+ * text, about LENGTH bytes.  With no highlighting and a TEXT of at most
+ * LENGTH bytes, the snippet is TEXT unchanged.  The stemmer is made once
+ * per MSET and language.  NA_ERR_INVALID for an unknown language.  Caller
+ * frees *OUT. */
 na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t len, size_t length,
                              const char *language, const char *hl_start, const char *hl_end,
                              const char *omit, char **out, na_error_t *err);

@@ -2,7 +2,8 @@
  * without a dictionary, the choice of method, the packer giving the same
  * blobs as na_store_pack(), hand-made headers, dictionaries that are
  * missing or wrong, damaged blobs (every truncation, every flipped byte,
- * and a loop of random damage) that must be reported and never crash, and
+ * and a loop of random damage) that must be reported and never crash, one
+ * unpacker reading all of these in turn as na_store_unpack() does, and
  * dictionary training.  Needs no corpus: the articles are made up here. */
 #include <limits.h>
 #include <stdint.h>
@@ -113,6 +114,28 @@ static bool same(const na_buf_t *b, const void *p, size_t len)
 /* The dictionary most tests use, trained once. */
 static na_buf_t dict_bytes;
 static na_zdict_t dict;
+
+/* One unpacker for the whole run: every blob any test unpacks, good or
+ * damaged, with or without a dictionary, goes through it as well, and must
+ * give what na_store_unpack() gives. */
+static na_store_unpacker_t *unpacker;
+
+/* Unpacks BLOB with na_store_unpack() into OUT and with the shared
+ * unpacker into a copy of OUT's old contents; returns the status, and
+ * clears *SAME when the two calls differ in status or output. */
+static na_status_t unpack_both(const void *blob, size_t len, const na_zdict_t *d, na_buf_t *out, int *same_out)
+{
+    na_buf_t other = NA_BUF_INIT;
+    na_buf_add(&other, out->data ? out->data : "", out->len);
+    na_error_t e1, e2;
+    na_status_t st = na_store_unpack(blob, len, d, out, &e1);
+    na_status_t st2 = na_store_unpacker_unpack(unpacker, blob, len, d, &other, &e2);
+    if (st != st2 || out->len != other.len || (out->len && memcmp(out->data, other.data, out->len) != 0) ||
+        other.data[other.len] != '\0' || (st && strcmp(e1.message, e2.message) != 0))
+        *same_out = 0;
+    na_buf_release(&other);
+    return st;
+}
 
 /* ---- levels and arguments ---- */
 
@@ -236,6 +259,13 @@ static void test_round_trips(void)
         CHECK(memcmp(back.data, "before", 6) == 0 && back.len == 6 + cases[i].len &&
                   memcmp(back.data + 6, cases[i].data, cases[i].len) == 0 && back.data[back.len] == '\0',
               "... byte-exact, appended");
+        na_buf_reset(&back);
+        na_buf_adds(&back, "before");
+        CHECK_INT(na_store_unpacker_unpack(unpacker, b, blen, d, &back, &err), NA_OK,
+                  "... the unpacker that unpacked the cases before it unpacks it");
+        CHECK(memcmp(back.data, "before", 6) == 0 && back.len == 6 + cases[i].len &&
+                  memcmp(back.data + 6, cases[i].data, cases[i].len) == 0 && back.data[back.len] == '\0',
+              "... byte-exact, appended");
         na_store_packer_t *p = na_store_packer_new(d, cases[i].level);
         CHECK_INT(na_store_packer_pack(p, cases[i].data, cases[i].len, &again, &err), NA_OK, "... the packer packs it");
         CHECK(same(&again, b, blen), "... into the same blob");
@@ -275,9 +305,12 @@ static void test_packer(void)
                 all_same = 0;
             if (na_store_unpack(a.data, a.len, d, &back, NULL) != NA_OK || !same(&back, raw, len))
                 all_back = 0;
+            na_buf_reset(&back);
+            if (na_store_unpacker_unpack(unpacker, a.data, a.len, d, &back, NULL) != NA_OK || !same(&back, raw, len))
+                all_back = 0;
         }
         CHECK(all_same, "... and packs 60 mixed articles as na_store_pack() does");
-        CHECK(all_back, "... all of which unpack");
+        CHECK(all_back, "... all of which unpack, also through one unpacker");
         na_store_packer_free(p);
         na_buf_release(&a);
         na_buf_release(&b);
@@ -361,10 +394,10 @@ static void test_wrong_dictionary(void)
     na_buf_add(&other_bytes, dict.data, dict.len);
     other_bytes.data[other_bytes.len - 1] ^= 1; /* one bit off, at the end */
     unsigned char long_bytes[NA_ZDICT_MAX + 1] = { 0 };
-    const na_zdict_t renamed = { dict.id + 1, dict.data, dict.len };
-    const na_zdict_t altered = { dict.id, (const unsigned char *)other_bytes.data, other_bytes.len };
-    const na_zdict_t empty = { dict.id, dict.data, 0 };
-    const na_zdict_t too_long = { dict.id, long_bytes, sizeof long_bytes };
+    const na_zdict_t renamed = { dict.id + 1, dict.data, dict.len, 0 };
+    const na_zdict_t altered = { dict.id, (const unsigned char *)other_bytes.data, other_bytes.len, 0 };
+    const na_zdict_t empty = { dict.id, dict.data, 0, 0 };
+    const na_zdict_t too_long = { dict.id, long_bytes, sizeof long_bytes, 0 };
     const struct {
         const char *what;
         const na_buf_t *blob;
@@ -379,10 +412,14 @@ static void test_wrong_dictionary(void)
         { "the right dictionary", &with, &dict, NA_OK },
         { "a dictionary given for a blob that needs none", &without, &renamed, NA_OK },
     };
+    int agree = 1;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         na_buf_t out = NA_BUF_INIT;
         na_buf_adds(&out, "keep");
         na_error_t err;
+        unpack_both(cases[i].blob->data, cases[i].blob->len, cases[i].dict, &out, &agree);
+        na_buf_reset(&out);
+        na_buf_adds(&out, "keep");
         na_status_t st = na_store_unpack(cases[i].blob->data, cases[i].blob->len, cases[i].dict, &out, &err);
         CHECK_INT(st, cases[i].want, cases[i].what);
         if (st == NA_OK)
@@ -403,8 +440,9 @@ static void test_wrong_dictionary(void)
     pos++;
     memmove(forged.data + pos, forged.data + pos + 1, forged.len - pos - 1); /* drop the one-byte id */
     forged.len--;
+    CHECK(agree, "... the unpacker agreeing on each");
     na_buf_t out = NA_BUF_INIT;
-    CHECK_INT(na_store_unpack(forged.data, forged.len, &dict, &out, NULL), NA_ERR_CORRUPT,
+    CHECK_INT(unpack_both(forged.data, forged.len, &dict, &out, &agree), NA_ERR_CORRUPT,
               "a dictionary stream under a method 1 header is corrupt");
     na_buf_reset(&forged);
     na_buf_addc(&forged, 2);
@@ -418,8 +456,9 @@ static void test_wrong_dictionary(void)
     memmove(forged.data + pos + 1, forged.data + pos, forged.len - pos - 1);
     forged.data[pos] = (char)dict.id;
     na_buf_reset(&out);
-    CHECK_INT(na_store_unpack(forged.data, forged.len, &dict, &out, NULL), NA_ERR_CORRUPT,
+    CHECK_INT(unpack_both(forged.data, forged.len, &dict, &out, &agree), NA_ERR_CORRUPT,
               "a plain stream under a method 2 header is corrupt");
+    CHECK(agree, "... the unpacker agreeing on both");
 
     na_buf_release(&forged);
     na_buf_release(&out);
@@ -439,7 +478,8 @@ static bool damage_handled(const void *blob, size_t len, const na_zdict_t *d, co
 {
     na_buf_t out = NA_BUF_INIT;
     na_buf_adds(&out, "keep");
-    na_status_t st = na_store_unpack(blob, len, d, &out, NULL);
+    int agree = 1;
+    na_status_t st = unpack_both(blob, len, d, &out, &agree);
     bool ok;
     if (st == NA_ERR_CORRUPT) {
         ok = same(&out, "keep", 4);
@@ -447,7 +487,7 @@ static bool damage_handled(const void *blob, size_t len, const na_zdict_t *d, co
     } else
         ok = st == NA_OK && out.len == 4 + want_len && memcmp(out.data + 4, want, want_len) == 0;
     na_buf_release(&out);
-    return ok;
+    return ok && agree;
 }
 
 static void test_damage(void)
@@ -538,7 +578,7 @@ static void test_damage(void)
         na_buf_t out = NA_BUF_INIT;
         size_t raw_len = 0;
         na_status_t info = na_store_blob_info(b, len, &raw_len, NULL, NULL);
-        na_status_t st = na_store_unpack(b, len, &dict, &out, NULL);
+        na_status_t st = unpack_both(b, len, &dict, &out, &consistent);
         if (st == NA_OK && (info != NA_OK || out.len != raw_len))
             consistent = 0;
         if (st != NA_OK && (st != NA_ERR_CORRUPT || out.len != 0))
@@ -546,7 +586,8 @@ static void test_damage(void)
         na_buf_release(&out);
         free(b);
     }
-    CHECK(consistent, "3000 random blobs are reported or unpack to the length they claim");
+    CHECK(consistent, "3000 random blobs are reported or unpack to the length they claim, "
+                      "the unpacker agreeing");
     samples_release(&s);
 }
 
@@ -631,8 +672,12 @@ int main(void)
     samples_make(&s, 300, 1);
     na_store_train(s.ptrs, s.lens, s.count, NA_ZDICT_MAX, &dict_bytes);
     samples_release(&s);
-    dict = (na_zdict_t){ 3, (const unsigned char *)dict_bytes.data, dict_bytes.len };
+    dict = (na_zdict_t){ 3, (const unsigned char *)dict_bytes.data, dict_bytes.len, 0 };
     CHECK(dict.len > NA_ZDICT_MAX / 2 && dict.len <= NA_ZDICT_MAX, "a dictionary is trained from 300 articles");
+    unpacker = na_store_unpacker_new();
+    CHECK(unpacker != NULL, "an unpacker starts");
+    if (!unpacker)
+        return unit_done();
 
     test_arguments();
     test_round_trips();
@@ -642,6 +687,8 @@ int main(void)
     test_damage();
     test_train();
 
+    na_store_unpacker_free(unpacker);
+    na_store_unpacker_free(NULL);
     na_buf_release(&dict_bytes);
     return unit_done();
 }

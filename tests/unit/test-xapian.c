@@ -869,6 +869,45 @@ static char *sorted_ids(na_xdb_t *db, int slot, bool descending)
     return na_buf_detach(&out, NULL);
 }
 
+/* Exact totals whatever the page: a query of one term is counted from
+ * the index (na_xenquire_run() then ranks only the page), any other by
+ * visiting every match; both must agree with the hits of a page that
+ * holds them all, for every page size and offset. */
+static void test_exact_counts(na_xdb_t *db)
+{
+    field_ctx_t place = { "", 0 }, date = { "", 0 };
+    na_xqp_t *qp = make_parser(db, &place, &date);
+    static const char *const queries[] = { "oil", "prices", "place:usa", "", "oil OR coffee", "oil prices",
+                                           "united states", "\"united states\"", "nothinglikethis" };
+    for (size_t i = 0; qp && i < sizeof queries / sizeof *queries; i++) {
+        na_xquery_t *q = NULL;
+        na_xqp_parse(qp, queries[i], &q, NULL);
+        na_xenquire_t *enq = NULL;
+        na_xenquire_new(db, &enq, NULL);
+        na_xenquire_set_query(enq, q);
+        na_xmset_t *all = NULL;
+        bool ok = na_xenquire_run(enq, 0, 100, true, &all, NULL) == NA_OK &&
+                  na_xmset_total(all) == na_xmset_size(all);
+        static const unsigned pages[][2] = { { 0, 0 }, { 0, 1 }, { 1, 1 }, { 2, 10 }, { 50, 10 } };
+        for (size_t k = 0; ok && k < sizeof pages / sizeof *pages; k++) {
+            na_xmset_t *m = NULL;
+            ok = na_xenquire_run(enq, pages[k][0], pages[k][1], true, &m, NULL) == NA_OK &&
+                 na_xmset_total(m) == na_xmset_total(all);
+            for (size_t j = 0; ok && j < na_xmset_size(m); j++)
+                ok = na_xmset_docid(m, j) == na_xmset_docid(all, pages[k][0] + j) &&
+                     na_xmset_weight(m, j) == na_xmset_weight(all, pages[k][0] + j);
+            na_xmset_free(m);
+        }
+        char what[128];
+        snprintf(what, sizeof what, "exact total and the same hits on every page: '%s'", queries[i]);
+        CHECK(ok, what);
+        na_xmset_free(all);
+        na_xenquire_free(enq);
+        na_xquery_free(q);
+    }
+    na_xqp_free(qp);
+}
+
 static void test_sort_and_hits(na_xdb_t *db)
 {
     char *s = sorted_ids(db, SLOT_DATE, false);
@@ -910,8 +949,37 @@ static void test_sort_and_hits(na_xdb_t *db)
               "snippet of text with & < > \" '");
     CHECK_STR(snip, "[Crude] [oil] & gas <prices> \"rose\" at O'Hare.", "  is plain text, not HTML");
     free(snip);
+    /* Without highlighting a text that fits is the snippet as it is:
+     * nothing was escaped, so nothing may be unescaped. */
+    const char *entities = "Crude oil &amp; gas &lt;prices&gt; rose.";
+    CHECK_INT(na_xmset_snippet(mset, entities, strlen(entities), 200, "english", "", NULL, "...", &snip, &err),
+              NA_OK, "snippet without highlighting of text that fits");
+    CHECK_STR(snip, entities, "  is the text unchanged, entities and all");
+    free(snip);
+    CHECK_INT(na_xmset_snippet(mset, entities, strlen(entities), 200, "english", "[", "]", "...", &snip, &err),
+              NA_OK, "the same text with highlighting");
+    CHECK_STR(snip, "[Crude] [oil] &amp; gas &lt;prices&gt; rose.", "  keeps what it says as written");
+    free(snip);
+    /* A passage of a longer text: the query's terms choose it. */
+    const char *longer = "Wheat and barley sold well at the market in the morning. Later, traders said "
+                         "crude oil prices fell as the cartel met. Coffee was steady.";
+    CHECK_INT(na_xmset_snippet(mset, longer, strlen(longer), 40, "english", "[", "]", "...", &snip, &err),
+              NA_OK, "snippet of a passage of a longer text");
+    CHECK(snip && strstr(snip, "[crude] [oil]") != NULL, "  holds the query's terms");
+    if (snip && !strstr(snip, "[crude] [oil]"))
+        printf("#   snippet: %s\n", snip);
+    free(snip);
+    for (int k = 0; k < 3; k++) { /* the stemmer is kept between calls */
+        CHECK_INT(na_xmset_snippet(mset, html, strlen(html), 200, k == 1 ? "none" : "english", "[", "]", "...",
+                                   &snip, &err),
+                  NA_OK, k == 1 ? "a snippet in another language (none) after English" : "and in English again");
+        CHECK_STR(snip, "[Crude] [oil] & gas <prices> \"rose\" at O'Hare.", "  highlights the same words");
+        free(snip);
+    }
     CHECK_INT(na_xmset_snippet(mset, body, strlen(body), 60, "klingon", "[", "]", "...", &snip, &err),
               NA_ERR_INVALID, "snippet in an unknown language: NA_ERR_INVALID");
+    CHECK_INT(na_xmset_snippet(mset, "oil", 3, 60, "klingon", "", "", "...", &snip, &err), NA_ERR_INVALID,
+              "  also without highlighting");
     CHECK(na_xmset_docid(mset, 5) == 0 && na_xmset_rank(mset, 5) == 0 && na_xmset_weight(mset, 5) == 0.0,
           "hit out of range: getters give 0");
     CHECK_INT(na_xmset_data(mset, 5, &v, &len, &err), NA_ERR_INVALID, "  and data NA_ERR_INVALID");
@@ -955,6 +1023,7 @@ static void test_reader(const char *path)
     test_queries(db);
     test_facets(db);
     test_sort_and_hits(db);
+    test_exact_counts(db);
     na_xdb_close(db);
     na_xdb_close(NULL);
 }
@@ -983,6 +1052,7 @@ static void test_shards(const char *a, const char *b)
     free(m);
     CHECK_INT(na_xdb_get_metadata(db, "only-c", &m, &len, &err), NA_ERR_NOT_FOUND, "  metadata of none");
     check_facet(db, "", 10, 0, places_all_ab, N(places_all_ab), "  facet of everything");
+    test_exact_counts(db);
     na_xdb_close(db);
 }
 
