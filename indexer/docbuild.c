@@ -146,6 +146,10 @@ static char *metadata_json(const na_article_t *a, const char *id, const found_t 
             json_set_str(x, a->extra[i].key, a->extra[i].value);
         json_object_set_new(m, "extra", x);
     }
+    /* The start of the text, so that a result's snippet seldom needs the
+     * stored original. */
+    if (a->body)
+        na_record_meta_add_lead(m, a->body);
     char *s = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(m);
     return s;

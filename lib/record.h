@@ -10,12 +10,18 @@
  *   "id", "title", "date" (ISO, see date.h), "source", "url", "language",
  *   "dateline", "format" (input format name), "file" (path it came from),
  *   "authors", "people", "places", "orgs", "topics", "exchanges" (arrays
- *   of canonical names), "extra" (object of other source keys).  Keys with
- *   no value are left out.
+ *   of canonical names: supplied ones), "extracted" (object of arrays
+ *   "people", "places", "orgs" and "mentioned": what extraction found),
+ *   "date_source" (where "date" came from: "source", "dateline" or
+ *   "mtime"), "extra" (object of other source keys), "lead"
+ *   and "lead_cut" (the start of the text, see na_record_meta_add_lead();
+ *   records written before it lack them).  Keys with no value are left
+ *   out.
  */
 #ifndef NA_RECORD_H
 #define NA_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "status.h"
@@ -37,15 +43,81 @@ void na_record_encode(const char *meta, size_t meta_len, const void *blob, size_
  * the lengths do not fit. */
 na_status_t na_record_decode(const void *data, size_t len, na_record_view_t *view, na_error_t *err);
 
+/* ---- metadata ---- */
+
+/* A list of strings of a record's metadata; borrowed from the
+ * na_record_meta_t that holds it. */
+typedef struct {
+    const char *const *items;
+    size_t count;
+} na_record_list_t;
+
+/* The metadata fields a search result shows, read straight from the JSON
+ * text: a page of results reads ten records, and building a jansson tree
+ * for each costs more than the rest of showing it.  NULL, or an empty
+ * list, for a key that is missing or whose value has another type; a list
+ * keeps its strings only, in order; of a key given twice the last counts,
+ * all as jansson reads the same text.  The strings are NUL-terminated and
+ * borrowed until na_record_meta_release(). */
+typedef struct {
+    const char *id, *title, *date, *source, *url, *language, *dateline, *format, *file;
+    const char *date_source; /* "source", "dateline" or "mtime" */
+    na_record_list_t authors, people, places, orgs, topics, exchanges;
+    /* The "extracted" object: what extraction added to people, places
+     * and orgs, and the periods the text mentions. */
+    na_record_list_t extracted_people, extracted_places, extracted_orgs, mentioned;
+    const char *lead; /* see na_record_meta_add_lead() */
+    bool lead_cut;    /* "lead_cut" is true */
+    char *mem_;       /* private: the strings and list arrays */
+} na_record_meta_t;
+
+/* The most bytes of an article's text its lead holds. */
+#define NA_RECORD_LEAD_MAX 400
+
+/* The length of the lead of the LEN bytes of text at BODY (valid UTF-8):
+ * LEN when it is at most NA_RECORD_LEAD_MAX, else the first
+ * NA_RECORD_LEAD_MAX bytes cut back to the last blank, or, with no blank
+ * there, to the start of a character. */
+size_t na_record_lead_len(const char *body, size_t len);
+
+/* Adds the lead of the article text BODY (NUL-terminated valid UTF-8, as
+ * parse.h gives it; NULL or "" adds nothing) to the metadata object META
+ * (a jansson object): "lead", BODY's first na_record_lead_len() bytes,
+ * and "lead_cut": true when that is not all of BODY.  newsarc-search
+ * makes a result's snippet from the lead when the query's words are in
+ * it (or the query has none), without decompressing and parsing the
+ * stored article.  The indexer calls it while building the metadata. */
+struct json_t;
+void na_record_meta_add_lead(struct json_t *meta, const char *body);
+
+/* Fills META from the LEN bytes of metadata JSON at JSON, which need not
+ * be NUL-terminated.  Returns true when the text is a JSON object that
+ * this reader can vouch for: then META holds exactly what jansson would
+ * give.  Returns false, with META empty, for text that is not valid JSON
+ * or not an object, and also for valid JSON it leaves to a full parser
+ * (numbers, \u escapes, nesting deeper than 32); the caller then uses one.
+ * Other keys ("extra", "extracted") are checked but not kept.  Release
+ * META with na_record_meta_release() either way. */
+bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta);
+/* Frees what META holds and empties it; META may be NULL. */
+void na_record_meta_release(na_record_meta_t *meta);
+
+/* ---- stored articles ---- */
+
 /* Reads stored articles back: loads (and caches) the dictionaries that
- * blobs name from the database's metadata. */
+ * blobs name from the database's metadata, and keeps one inflate stream
+ * (store.h's unpacker) for all the articles it reads. */
 typedef struct na_record_reader na_record_reader_t;
 
-/* DB is borrowed and must outlive the reader. */
+/* DB is borrowed and must outlive the reader.  Caller owns the reader;
+ * free with na_record_reader_free(), which accepts NULL. */
 na_record_reader_t *na_record_reader_new(na_xdb_t *db);
 void na_record_reader_free(na_record_reader_t *reader);
 /* Appends the original bytes of the article in VIEW to OUT.
- * NA_ERR_CORRUPT if the blob is damaged or its dictionary is missing. */
+ * NA_ERR_CORRUPT if the blob is damaged or its dictionary is missing;
+ * NA_ERR_NOMEM if zlib runs out of memory; any status of
+ * na_xdb_get_metadata() while loading a dictionary.  On failure OUT is
+ * left as it was. */
 na_status_t na_record_reader_raw(na_record_reader_t *reader, const na_record_view_t *view,
                                  na_buf_t *out, na_error_t *err);
 

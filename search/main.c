@@ -3,10 +3,13 @@
  *
  * A run does only what its query needs: the alias tables are read only
  * when a field value must be normalised, facet slots are looked up only
- * for the facets asked for, and only the articles on the page shown are
- * decompressed (for their snippets), so start-up stays close to Xapian's
- * own quest.  Everything printed goes through one printer (printer.h),
- * whatever the format. */
+ * for the facets asked for, a query of one term is counted from the index
+ * rather than match by match, and a result's snippet comes from the start
+ * of its text kept in the record's metadata when that is enough, so that
+ * only the articles on the page whose snippet lies further in are
+ * decompressed and parsed again (and the compression dictionary is read
+ * only then), so start-up stays close to Xapian's own quest.  Everything
+ * printed goes through one printer (printer.h), whatever the format. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -31,10 +34,13 @@
 #include "xapian-c.h"
 
 #define PROG "newsarc-search"
+/* Snippets (see snippet_window()): their length, the text shown before
+ * the first query word at most, how many query words are looked for and
+ * how many of their places in an article. */
 #define SNIPPET_BYTES 200
-/* Text handed to Xapian for one snippet (see snippet_window()). */
-#define SNIPPET_WINDOW 280
 #define SNIPPET_LEAD 40
+#define SNIPPET_MAX_WORDS 32
+#define SNIPPET_MAX_HITS 256
 
 /* Exit statuses, documented in newsarc-search(1) and README; every exit
  * goes through status_to_exit() or names one of these. */
@@ -293,6 +299,13 @@ typedef struct {
     na_record_reader_t *reader;
 } shard_t;
 
+/* A query word as snippet_window() looks for it. */
+typedef struct {
+    const char *word; /* lower case; borrowed from search_t.words */
+    size_t len;
+    size_t k;         /* bytes a word of the text must start with */
+} qword_t;
+
 typedef struct {
     const options_t *opts;
     const na_config_t *cfg;
@@ -303,6 +316,9 @@ typedef struct {
     shard_t *shards;
     na_printer_t *printer;
     na_strlist_t words;        /* the query's words, for snippet windows */
+    qword_t qwords[SNIPPET_MAX_WORDS];
+    size_t nqwords;
+    na_buf_t raw;              /* the current result's original bytes */
     struct timespec start;
 } search_t;
 
@@ -409,11 +425,16 @@ static na_status_t read_raw(search_t *s, na_docid_t docid, const na_record_view_
 
 /* ---- metadata ---- */
 
-/* An article's metadata JSON, held while the printer borrows from it. */
+/* An article's metadata JSON, held while the printer borrows from it:
+ * read by record.h's reader for a result, or as a jansson tree when
+ * everything is shown (--show) or that reader leaves the text to jansson. */
 typedef struct {
-    json_t *json;
+    na_record_meta_t fields; /* the reader's, when it read them */
+    json_t *json;            /* otherwise */
     na_pr_meta_t meta;
-    const char **lists[6];
+    const char *lead;        /* the start of the text, if the record has it */
+    bool lead_cut;           /* ... and that is not all of it */
+    const char **lists[14];
     na_pr_pair_t *extra;
     na_strlist_t owned; /* extra values that were not strings, as JSON */
 } meta_t;
@@ -423,9 +444,37 @@ static const char *meta_str(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-static void meta_list(meta_t *m, int n, const char *key, na_pr_list_t *out)
+static na_pr_list_t pr_list(na_record_list_t l)
 {
-    json_t *a = json_object_get(m->json, key);
+    na_pr_list_t out = { l.items, l.count };
+    return out;
+}
+
+/* People, places and orgs show supplied and extracted values alike: list N
+ * of M becomes SUPPLIED followed by the EXTRACTED values it lacks. */
+static void merge_lists(meta_t *m, int n, na_pr_list_t *supplied, const na_pr_list_t *extracted)
+{
+    if (!extracted->count)
+        return;
+    const char **items = na_xcalloc(supplied->count + extracted->count, sizeof *items);
+    size_t k = 0;
+    for (size_t i = 0; i < supplied->count; i++)
+        items[k++] = supplied->items[i];
+    for (size_t i = 0; i < extracted->count; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < supplied->count && !seen; j++)
+            seen = strcmp(supplied->items[j], extracted->items[i]) == 0;
+        if (!seen)
+            items[k++] = extracted->items[i];
+    }
+    m->lists[n] = items;
+    supplied->items = items;
+    supplied->count = k;
+}
+
+static void meta_list_in(meta_t *m, int n, json_t *o, const char *key, na_pr_list_t *out)
+{
+    json_t *a = json_object_get(o, key);
     size_t count = json_is_array(a) ? json_array_size(a) : 0;
     const char **items = na_xcalloc(count ? count : 1, sizeof *items);
     size_t k = 0;
@@ -439,11 +488,42 @@ static void meta_list(meta_t *m, int n, const char *key, na_pr_list_t *out)
     out->count = k;
 }
 
-/* Reads the LEN bytes of metadata JSON at DATA into M; false when they
- * are not a JSON object (M is then empty but usable). */
-static bool meta_load(meta_t *m, const char *data, size_t len)
+/* Reads the LEN bytes of metadata JSON at DATA into M, with the extra
+ * keys only when FULL (results show none); false when they are not a
+ * JSON object (M is then empty but usable). */
+static bool meta_load(meta_t *m, const char *data, size_t len, bool full)
 {
     memset(m, 0, sizeof *m);
+    if (!full && na_record_meta_read(data, len, &m->fields)) {
+        const na_record_meta_t *f = &m->fields;
+        na_pr_meta_t *p = &m->meta;
+        p->id = f->id;
+        p->title = f->title;
+        p->date = f->date;
+        p->source = f->source;
+        p->url = f->url;
+        p->language = f->language;
+        p->dateline = f->dateline;
+        p->format = f->format;
+        p->file = f->file;
+        p->authors = pr_list(f->authors);
+        p->people = pr_list(f->people);
+        p->places = pr_list(f->places);
+        p->orgs = pr_list(f->orgs);
+        p->topics = pr_list(f->topics);
+        p->exchanges = pr_list(f->exchanges);
+        p->date_source = f->date_source;
+        p->extracted_people = pr_list(f->extracted_people);
+        p->extracted_places = pr_list(f->extracted_places);
+        p->extracted_orgs = pr_list(f->extracted_orgs);
+        p->mentioned = pr_list(f->mentioned);
+        merge_lists(m, 6, &p->people, &p->extracted_people);
+        merge_lists(m, 7, &p->places, &p->extracted_places);
+        merge_lists(m, 8, &p->orgs, &p->extracted_orgs);
+        m->lead = f->lead;
+        m->lead_cut = f->lead_cut;
+        return true;
+    }
     m->json = json_loadb(data, len, 0, NULL);
     bool ok = json_is_object(m->json);
     if (!ok) {
@@ -460,13 +540,24 @@ static bool meta_load(meta_t *m, const char *data, size_t len)
     p->dateline = meta_str(m->json, "dateline");
     p->format = meta_str(m->json, "format");
     p->file = meta_str(m->json, "file");
-    meta_list(m, 0, "authors", &p->authors);
-    meta_list(m, 1, "people", &p->people);
-    meta_list(m, 2, "places", &p->places);
-    meta_list(m, 3, "orgs", &p->orgs);
-    meta_list(m, 4, "topics", &p->topics);
-    meta_list(m, 5, "exchanges", &p->exchanges);
-    json_t *extra = json_object_get(m->json, "extra");
+    m->lead = meta_str(m->json, "lead");
+    m->lead_cut = json_is_true(json_object_get(m->json, "lead_cut"));
+    meta_list_in(m, 0, m->json, "authors", &p->authors);
+    meta_list_in(m, 1, m->json, "people", &p->people);
+    meta_list_in(m, 2, m->json, "places", &p->places);
+    meta_list_in(m, 3, m->json, "orgs", &p->orgs);
+    meta_list_in(m, 4, m->json, "topics", &p->topics);
+    meta_list_in(m, 5, m->json, "exchanges", &p->exchanges);
+    p->date_source = meta_str(m->json, "date_source");
+    json_t *found = json_object_get(m->json, "extracted");
+    meta_list_in(m, 9, found, "people", &p->extracted_people);
+    meta_list_in(m, 10, found, "places", &p->extracted_places);
+    meta_list_in(m, 11, found, "orgs", &p->extracted_orgs);
+    meta_list_in(m, 12, found, "mentioned", &p->mentioned);
+    merge_lists(m, 6, &p->people, &p->extracted_people);
+    merge_lists(m, 7, &p->places, &p->extracted_places);
+    merge_lists(m, 8, &p->orgs, &p->extracted_orgs);
+    json_t *extra = full ? json_object_get(m->json, "extra") : NULL;
     if (json_is_object(extra) && json_object_size(extra)) {
         m->extra = na_xcalloc(json_object_size(extra), sizeof *m->extra);
         const char *key;
@@ -496,6 +587,7 @@ static void meta_release(meta_t *m)
     free(m->extra);
     na_strlist_clear(&m->owned);
     json_decref(m->json);
+    na_record_meta_release(&m->fields);
     memset(m, 0, sizeof *m);
 }
 
@@ -531,112 +623,205 @@ static void warning(const search_t *s, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- snippets ---- */
+/* ---- snippets ----
+ *
+ * A snippet is SNIPPET_BYTES of the article's text around the stretch
+ * where most of the query's words appear.  newsarc chooses that window
+ * itself, from the words of the query as typed, and gives Xapian only the
+ * window, to highlight the terms that match (stemmed as the index is).
+ * Giving Xapian more, for it to choose, would make it weigh every word it
+ * reads by that word's frequency in the database, one B-tree lookup per
+ * distinct word, and that cost more than the search itself.  Without
+ * highlighting (JSON, or text that is not for a terminal) Xapian would
+ * return the window unchanged, so it is not called at all. */
 
 static bool is_word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
-/* Does the word at TEXT look like a form of the query word W?  A stem
- * shares most of its word's start ("prices", "priced": "pric"); this only
- * chooses where to look, Xapian decides what matches. */
-static bool looks_like(const char *text, size_t avail, const char *w)
+/* Sets up S->qwords from S->words.  A word of the text looks like a form
+ * of the query word W when it starts with W's first K bytes, case aside:
+ * a stem shares most of its word's start ("prices", "priced": "pric").
+ * This only chooses where to look; Xapian decides what is highlighted. */
+static void snippet_prepare(search_t *s)
 {
-    size_t len = strlen(w);
-    size_t k = len <= 4 ? len : (len - 3 > 4 ? len - 3 : 4);
-    if (k > avail)
-        return false;
-    for (size_t i = 0; i < k; i++)
-        if (na_ascii_lower((unsigned char)text[i]) != (unsigned char)w[i])
-            return false;
-    return true;
+    s->nqwords = s->words.count < SNIPPET_MAX_WORDS ? s->words.count : SNIPPET_MAX_WORDS;
+    for (size_t i = 0; i < s->nqwords; i++) {
+        qword_t *q = &s->qwords[i];
+        q->word = s->words.items[i];
+        q->len = strlen(q->word);
+        q->k = q->len <= 4 ? q->len : (q->len - 3 > 4 ? q->len - 3 : 4);
+    }
 }
 
-/* Chooses the part of BODY to make a snippet from.  Xapian's snippet
- * stems every word of the text it is given and weighs each against the
- * database, which for a whole article costs more than the search itself;
- * so it is given about SNIPPET_WINDOW bytes around the stretch where most
- * of the query's words appear, and picks and highlights within that. */
-static void snippet_window(const search_t *s, const char *body, size_t len, size_t *start,
-                           size_t *wlen)
+/* Does a sentence start at BODY[AT]: after a blank that follows the end
+ * of a sentence (Xapian's rule for its own snippets), or at the start? */
+static bool sentence_starts_at(const char *body, size_t at)
 {
-    *start = 0;
-    *wlen = len;
-    if (len <= SNIPPET_WINDOW)
-        return;
-    enum { MAX_HITS = 64 };
-    size_t pos[MAX_HITS];
-    unsigned which[MAX_HITS];
+    size_t i = at;
+    if (i == 0)
+        return true;
+    if (!na_is_space((unsigned char)body[i - 1]))
+        return false;
+    while (i > 0 && na_is_space((unsigned char)body[i - 1]))
+        i--;
+    return i == 0 || body[i - 1] == '.' || body[i - 1] == '?' || body[i - 1] == '!';
+}
+
+/* Where a snippet is cut from the article's text. */
+typedef struct {
+    size_t a, b;      /* the window [a, b) */
+    bool at_sentence; /* a starts a sentence: no "..." in front */
+    bool cut_end;     /* text other than blanks follows b: "..." after */
+} window_t;
+
+/* Chooses the part of the article's text to make a snippet from: at most
+ * SNIPPET_BYTES, starting up to SNIPPET_LEAD bytes before the first of
+ * the hits whose stretch holds the most query words (a word found whole,
+ * or with a short ending, counting twice: "rates" for "rate", where
+ * "international" for "interest" counts once), the first such stretch on
+ * ties; at a sentence start when one lies in the lead-in.  With no hits,
+ * the text's beginning.  TEXT holds LEN bytes of the text: all of it when
+ * WHOLE, else only its start (a record's lead), and then the function
+ * returns false, setting nothing, unless the window is bound to be the
+ * same as in the whole text: when the query has no words, or the stretch
+ * holds every word found whole and lies inside TEXT, and TEXT goes on
+ * past the window. */
+static bool snippet_window(const search_t *s, const char *text, size_t len, bool whole, window_t *w)
+{
+    size_t pos[SNIPPET_MAX_HITS];
+    unsigned which[SNIPPET_MAX_HITS], strong[SNIPPET_MAX_HITS];
     size_t hits = 0;
-    size_t nwords = s->words.count < 32 ? s->words.count : 32;
-    for (size_t i = 0; i < len && hits < MAX_HITS && nwords; i++) {
-        if (!is_word_byte((unsigned char)body[i]) || (i && is_word_byte((unsigned char)body[i - 1])))
+    size_t known = len; /* words before this are known whole */
+    for (size_t i = 0; s->nqwords && i < len && hits < SNIPPET_MAX_HITS; i++) {
+        if (!is_word_byte((unsigned char)text[i]))
             continue;
-        for (size_t w = 0; w < nwords; w++)
-            if (looks_like(body + i, len - i, s->words.items[w])) {
-                pos[hits] = i;
-                which[hits++] = 1u << w;
-                break;
-            }
+        size_t j = i + 1; /* the word is [i, j) */
+        while (j < len && is_word_byte((unsigned char)text[j]))
+            j++;
+        if (j == len && !whole) { /* it may go on past the start given */
+            known = i;
+            break;
+        }
+        unsigned char first = (unsigned char)na_ascii_lower((unsigned char)text[i]);
+        unsigned w_bits = 0, s_bits = 0;
+        for (size_t k = 0; k < s->nqwords; k++) {
+            const qword_t *q = &s->qwords[k];
+            if ((unsigned char)q->word[0] != first || j - i < q->k)
+                continue;
+            size_t n = 1;
+            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)text[i + n]) == (unsigned char)q->word[n])
+                n++;
+            if (n < q->k)
+                continue;
+            w_bits |= 1u << k;
+            if (j - i <= q->len + 3)
+                s_bits |= 1u << k;
+        }
+        if (w_bits) {
+            pos[hits] = i;
+            which[hits] = w_bits;
+            strong[hits++] = s_bits;
+        }
+        i = j; /* text[j] is not a word byte */
     }
-    /* The hit whose window holds the most different words, first on ties. */
     size_t best = 0;
-    int best_n = 0;
+    int best_score = 0;
     for (size_t i = 0; i < hits; i++) {
-        unsigned seen = 0;
-        for (size_t j = i; j < hits && pos[j] < pos[i] + SNIPPET_WINDOW - SNIPPET_LEAD; j++)
+        unsigned seen = 0, seen_strong = 0;
+        for (size_t j = i; j < hits && pos[j] < pos[i] + SNIPPET_BYTES - SNIPPET_LEAD; j++) {
             seen |= which[j];
-        int n = __builtin_popcount(seen);
-        if (n > best_n) {
-            best_n = n;
+            seen_strong |= strong[j];
+        }
+        int score = __builtin_popcount(seen) + __builtin_popcount(seen_strong);
+        if (score > best_score) {
+            best_score = score;
             best = pos[i];
         }
     }
+    /* Nothing later can beat a stretch with every word found whole, and
+     * the stretches before it are seen whole when it is. */
+    if (!whole && (best_score < 2 * (int)s->nqwords || best + SNIPPET_BYTES - SNIPPET_LEAD > known))
+        return false;
+
     size_t a = best > SNIPPET_LEAD ? best - SNIPPET_LEAD : 0;
-    if (a) { /* start after a blank, never inside a word or a character */
-        while (a < best && !na_is_space((unsigned char)body[a]))
+    bool sentence = a == 0;
+    for (size_t i = a; !sentence && i < best; i++)
+        if (!na_is_space((unsigned char)text[i]) && sentence_starts_at(text, i)) {
+            a = i;
+            sentence = true;
+        }
+    if (!sentence) { /* start after a blank, never inside a word or a character */
+        while (a < best && !na_is_space((unsigned char)text[a]))
             a++;
-        while (a < best && na_is_space((unsigned char)body[a]))
+        while (a < best && na_is_space((unsigned char)text[a]))
             a++;
+        sentence = sentence_starts_at(text, a);
     }
-    size_t b = a + SNIPPET_WINDOW;
+    size_t b = a + SNIPPET_BYTES;
     if (b >= len) {
+        if (!whole)
+            return false;
         b = len;
     } else {
-        while (b > a && !na_is_space((unsigned char)body[b]))
+        while (b > a && !na_is_space((unsigned char)text[b]))
             b--;
-        if (b == a)
-            b = a + SNIPPET_WINDOW < len ? a + SNIPPET_WINDOW : len;
+        if (b == a) { /* one long word: cut it, but not inside a character */
+            b = a + SNIPPET_BYTES;
+            while (b > a && ((unsigned char)text[b] & 0xC0) == 0x80)
+                b--;
+        }
     }
-    *start = a;
-    *wlen = b - a;
+    size_t rest = b;
+    while (rest < len && na_is_space((unsigned char)text[rest]))
+        rest++;
+    if (rest == len && !whole)
+        return false;
+    w->a = a;
+    w->b = b;
+    w->at_sentence = sentence;
+    w->cut_end = rest < len;
+    return true;
 }
 
-/* Xapian's snippet of BODY for the query, as plain text with the
- * printer's highlighting; NULL when there is no text. */
-static char *make_snippet(search_t *s, na_xmset_t *mset, const char *body, size_t len,
-                          na_error_t *err)
+/* Sets *OUT to the snippet of the query in the LEN bytes of TEXT, as
+ * plain text with the printer's highlighting, or to NULL when Xapian
+ * fails (ERR says why).  TEXT and WHOLE as for snippet_window(): returns
+ * false, setting nothing, when the start of the text given cannot tell. */
+static bool make_snippet(search_t *s, na_xmset_t *mset, const char *text, size_t len, bool whole, char **out,
+                         na_error_t *err)
 {
-    size_t a, n;
-    snippet_window(s, body, len, &a, &n);
-    char *hl = NULL;
-    if (na_xmset_snippet(mset, body + a, n, SNIPPET_BYTES, s->cfg->language, s->printer->hl_start,
-                         s->printer->hl_end, "...", &hl, err) != NA_OK)
-        return NULL;
-    char *plain = na_printer_plain_snippet(hl);
-    free(hl);
-    if (!*plain)
-        return plain;
-    /* Xapian marks cuts within what it was given; mark the window's own. */
-    bool cut_start = a > 0 && strncmp(plain, "...", 3) != 0;
+    window_t w;
+    if (!snippet_window(s, text, len, whole, &w))
+        return false;
+    *out = NULL;
+    const na_printer_t *p = s->printer;
+    char *plain;
+    if (*p->hl_start || *p->hl_end) {
+        char *hl = NULL;
+        if (na_xmset_snippet(mset, text + w.a, w.b - w.a, SNIPPET_BYTES, s->cfg->language, p->hl_start,
+                             p->hl_end, "...", &hl, err) != NA_OK)
+            return true;
+        plain = na_printer_plain_snippet(hl, strlen(hl));
+        free(hl);
+    } else {
+        plain = na_printer_plain_snippet(text + w.a, w.b - w.a);
+    }
     size_t plen = strlen(plain);
-    bool cut_end = a + n < len && (plen < 3 || strcmp(plain + plen - 3, "...") != 0);
-    if (!cut_start && !cut_end)
-        return plain;
-    char *marked = na_xasprintf("%s%s%s", cut_start ? "..." : "", plain, cut_end ? "..." : "");
-    free(plain);
-    return marked;
+    /* Mark where the window cut the text, unless Xapian did. */
+    bool cut_start = plen && !w.at_sentence && strncmp(plain, "...", 3) != 0;
+    bool cut_end = plen && w.cut_end && (plen < 3 || strcmp(plain + plen - 3, "...") != 0);
+    if (cut_end) /* as Xapian does: "said, the" cut after "said" is "said..." */
+        while (plen > 1 && (plain[plen - 1] == ',' || plain[plen - 1] == ';' || plain[plen - 1] == ':'))
+            plain[--plen] = '\0';
+    if (cut_start || cut_end) {
+        char *marked = na_xasprintf("%s%s%s", cut_start ? "..." : "", plain, cut_end ? "..." : "");
+        free(plain);
+        plain = marked;
+    }
+    *out = plain;
+    return true;
 }
 
 /* ---- searching ---- */
@@ -691,24 +876,27 @@ static na_status_t print_result(search_t *s, na_xmset_t *mset, size_t i, na_erro
     na_record_view_t view;
     meta_t meta;
     bool readable = na_record_decode(data, len, &view, err) == NA_OK;
-    if (!meta_load(&meta, readable ? view.meta : "", readable ? view.meta_len : 0))
+    if (!meta_load(&meta, readable ? view.meta : "", readable ? view.meta_len : 0, false))
         warning(s, "document %u: unreadable metadata", docid);
 
     /* The snippet comes from the article's text, which is not in the
-     * index: decompress the stored original and parse it again. */
+     * index: from the start of it kept in the metadata when that is
+     * enough, else decompress the stored original and parse it again. */
     char *snippet = NULL;
-    na_buf_t raw = NA_BUF_INIT;
     na_error_t why;
-    if (readable && read_raw(s, docid, &view, &raw, &why) == NA_OK) {
+    bool done = meta.lead && make_snippet(s, mset, meta.lead, strlen(meta.lead), !meta.lead_cut, &snippet, &why);
+    na_buf_reset(&s->raw);
+    if (done) {
+        /* from the lead */
+    } else if (readable && read_raw(s, docid, &view, &s->raw, &why) == NA_OK) {
         size_t blen = 0;
-        char *body = article_body(meta.meta.format, &raw, &blen);
+        char *body = article_body(meta.meta.format, &s->raw, &blen);
         if (body)
-            snippet = make_snippet(s, mset, body, blen, &why);
+            make_snippet(s, mset, body, blen, true, &snippet, &why);
         free(body);
     } else if (readable) {
         warning(s, "'%s': no snippet: %s", meta.meta.id ? meta.meta.id : "?", why.message);
     }
-    na_buf_release(&raw);
 
     na_pr_result_t r = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &meta.meta, snippet };
     s->printer->result(s->printer, &r);
@@ -750,6 +938,7 @@ static na_status_t run_search(search_t *s, const na_strlist_t *facets)
         return st == NA_ERR_IO ? NA_ERR_PARSE : st;
     }
     na_query_words(o->query, &s->words);
+    snippet_prepare(s);
     if (o->verbose) {
         char *d = na_xquery_describe(q);
         fprintf(stderr, PROG ": query: %s\n", d ? d : "?");
@@ -836,7 +1025,7 @@ static na_status_t show_article(search_t *s, const char *id)
         fwrite(raw.data, 1, raw.len, s->printer->out);
     } else {
         meta_t meta;
-        if (!meta_load(&meta, view.meta, view.meta_len))
+        if (!meta_load(&meta, view.meta, view.meta_len, true))
             warning(s, "article '%s': unreadable metadata", id);
         if (!meta.meta.id)
             meta.meta.id = id;
@@ -922,6 +1111,7 @@ int main(int argc, char **argv)
     na_printer_free(s.printer);
     close_database(&s);
     na_strlist_clear(&s.words);
+    na_buf_release(&s.raw);
     na_strlist_clear(&facets);
     na_config_release(&cfg);
     options_release(&opts);

@@ -81,6 +81,17 @@ static void json_search_begin(na_printer_t *p, const na_pr_search_t *s)
     json_object_set_new(j->root, "facets", json_object());
 }
 
+/* What extraction found, apart from what the source supplied. */
+static json_t *jextracted(const na_pr_meta_t *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "people", jlist(&m->extracted_people));
+    json_object_set_new(o, "places", jlist(&m->extracted_places));
+    json_object_set_new(o, "orgs", jlist(&m->extracted_orgs));
+    json_object_set_new(o, "mentioned", jlist(&m->mentioned));
+    return o;
+}
+
 static void json_result(na_printer_t *p, const na_pr_result_t *r)
 {
     json_printer_t *j = (json_printer_t *)p;
@@ -99,6 +110,8 @@ static void json_result(na_printer_t *p, const na_pr_result_t *r)
     json_object_set_new(o, "orgs", jlist(&m->orgs));
     json_object_set_new(o, "topics", jlist(&m->topics));
     json_object_set_new(o, "snippet", jstr(r->snippet));
+    json_object_set_new(o, "date_source", jstr(m->date_source));
+    json_object_set_new(o, "extracted", jextracted(m));
     json_array_append_new(json_object_get(j->root, "results"), o);
 }
 
@@ -150,6 +163,8 @@ static void json_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
     json_object_set_new(o, "orgs", jlist(&m->orgs));
     json_object_set_new(o, "topics", jlist(&m->topics));
     json_object_set_new(o, "exchanges", jlist(&m->exchanges));
+    json_object_set_new(o, "date_source", jstr(m->date_source));
+    json_object_set_new(o, "extracted", jextracted(m));
     json_t *extra = json_object();
     for (size_t i = 0; i < m->extra_count; i++)
         json_object_set_new(extra, m->extra[i].key, jstr(m->extra[i].value));

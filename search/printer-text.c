@@ -181,6 +181,7 @@ static void text_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
     print_field(out, "id", m->id);
     print_field(out, "title", m->title);
     print_field(out, "date", m->date);
+    print_field(out, "date source", m->date_source);
     print_field(out, "source", m->source);
     print_field(out, "url", m->url);
     print_field(out, "dateline", m->dateline);
@@ -190,6 +191,11 @@ static void text_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
     print_list(out, "orgs:", &m->orgs);
     print_list(out, "topics:", &m->topics);
     print_list(out, "exchanges:", &m->exchanges);
+    print_list(out, "mentioned:", &m->mentioned);
+    /* Which of the names above extraction found in the text. */
+    print_list(out, "extracted people:", &m->extracted_people);
+    print_list(out, "extracted places:", &m->extracted_places);
+    print_list(out, "extracted orgs:", &m->extracted_orgs);
     for (size_t i = 0; i < m->extra_count; i++)
         print_field(out, m->extra[i].key, m->extra[i].value);
     print_field(out, "language", m->language);

@@ -43,22 +43,23 @@ int na_printer_flush(na_printer_t *p)
     return 0;
 }
 
-char *na_printer_plain_snippet(const char *s)
+char *na_printer_plain_snippet(const char *s, size_t len)
 {
-    na_buf_t out = NA_BUF_INIT;
-    na_buf_grow(&out, strlen(s));
+    char *out = na_xmalloc(len + 1);
+    size_t n = 0;
     bool space = false;
-    for (const char *p = s; *p; p++) {
-        if (na_is_space((unsigned char)*p)) {
+    for (size_t i = 0; i < len && s[i]; i++) {
+        if (na_is_space((unsigned char)s[i])) {
             space = true;
             continue;
         }
-        if (space && out.len)
-            na_buf_addc(&out, ' ');
+        if (space && n)
+            out[n++] = ' ';
         space = false;
-        na_buf_addc(&out, *p);
+        out[n++] = s[i];
     }
-    return na_buf_detach(&out, NULL);
+    out[n] = '\0';
+    return out;
 }
 
 const char *na_printer_day(const char *iso, char out[11])

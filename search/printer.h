@@ -52,7 +52,10 @@ typedef struct {
 /* One article's stored metadata (record.h); NULL for what it lacks. */
 typedef struct {
     const char *id, *title, *date, *source, *url, *language, *dateline, *format, *file;
-    na_pr_list_t authors, people, places, orgs, topics, exchanges;
+    const char *date_source;   /* "source", "dateline", "mtime" or NULL */
+    na_pr_list_t authors, people, places, orgs, topics, exchanges; /* supplied and extracted */
+    na_pr_list_t extracted_people, extracted_places, extracted_orgs; /* extracted only */
+    na_pr_list_t mentioned;    /* periods the text mentions */
     const na_pr_pair_t *extra; /* other keys the source gave, in order */
     size_t extra_count;
 } na_pr_meta_t;
@@ -112,11 +115,12 @@ bool na_printer_format_from_name(const char *name, na_print_format_t *format);
 /* Flushes P's output.  Returns 0, or the errno of a failed write. */
 int na_printer_flush(na_printer_t *p);
 
-/* Returns a malloc()ed copy of the snippet S (plain text: the binding
- * undoes the HTML escapes of Xapian's snippets) with every run of
- * whitespace made one space, trimmed, so that line breaks of the article
- * do not break the layout.  Caller frees. */
-char *na_printer_plain_snippet(const char *s);
+/* Returns a malloc()ed copy of the LEN bytes of the snippet S (plain
+ * text: the binding undoes the HTML escapes of Xapian's snippets; a NUL
+ * ends it early) with every run of whitespace made one space, trimmed, so
+ * that line breaks of the article do not break the layout.  Caller
+ * frees. */
+char *na_printer_plain_snippet(const char *s, size_t len);
 
 /* Copies the "YYYY-MM-DD" that the ISO date ISO starts with into OUT and
  * returns OUT; returns NULL when ISO is NULL or starts otherwise. */

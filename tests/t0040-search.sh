@@ -189,7 +189,7 @@ test_expect_success '--format json prints one object of the documented shape' '
     newsarc_search -d db --format json --limit 3 "copper OR wheat OR rates" >out.json &&
     test "$(wc -l <out.json)" -eq 1 &&
     json_check "d[\"format_version\"] == 1 and d[\"query\"] == \"copper OR wheat OR rates\" and d[\"total\"] == 3 and d[\"offset\"] == 0 and d[\"limit\"] == 3 and d[\"facets\"] == {} and isinstance(d[\"elapsed_ms\"], float)" <out.json &&
-    json_check "all(sorted(r) == sorted([\"id\", \"rank\", \"score\", \"date\", \"title\", \"source\", \"url\", \"people\", \"places\", \"orgs\", \"topics\", \"snippet\"]) for r in d[\"results\"])" <out.json &&
+    json_check "all(sorted(r) == sorted([\"id\", \"rank\", \"score\", \"date\", \"title\", \"source\", \"url\", \"people\", \"places\", \"orgs\", \"topics\", \"snippet\", \"date_source\", \"extracted\"]) for r in d[\"results\"])" <out.json &&
     json_check "[r[\"rank\"] for r in d[\"results\"]] == [1, 2, 3]" <out.json
 '
 test_expect_success 'JSON results carry the metadata, dates as YYYY-MM-DD' '

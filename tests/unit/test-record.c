@@ -1,5 +1,9 @@
-/* test-record.c - document data layout and reading stored articles back
- * through a real database with a dictionary in its metadata. */
+/* test-record.c - document data layout, the metadata reader (checked
+ * against jansson on written, hand-made and randomly damaged records),
+ * the lead kept in the metadata, and reading stored articles back through
+ * a real database with a dictionary in its metadata. */
+#include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,6 +58,229 @@ static void test_corrupt(void)
         na_error_t err;
         CHECK_INT(na_record_decode(cases[i].data, cases[i].len, &v, &err), NA_ERR_CORRUPT, cases[i].what);
     }
+}
+
+/* ---- the metadata reader ---- */
+
+static const char *const str_keys[10] = { "id", "title", "date", "source", "url", "language", "dateline",
+                                          "format", "file", "date_source" };
+/* The last four are the lists of the "extracted" object. */
+static const char *const list_keys[10] = { "authors", "people", "places", "orgs", "topics", "exchanges",
+                                           "people", "places", "orgs", "mentioned" };
+
+static const char *meta_str_field(const na_record_meta_t *m, int i)
+{
+    const char *const v[10] = { m->id,       m->title,    m->date,   m->source, m->url,
+                                m->language, m->dateline, m->format, m->file,   m->date_source };
+    return v[i];
+}
+
+static na_record_list_t meta_list_field(const na_record_meta_t *m, int i)
+{
+    const na_record_list_t v[10] = { m->authors,          m->people,           m->places,         m->orgs,
+                                     m->topics,           m->exchanges,        m->extracted_people,
+                                     m->extracted_places, m->extracted_orgs,   m->mentioned };
+    return v[i];
+}
+
+/* Does M hold what jansson reads from the LEN bytes at JSON, as
+ * newsarc-search used to take it: strings, and the strings of lists? */
+static bool same_as_jansson(const char *json, size_t len, const na_record_meta_t *m)
+{
+    json_t *o = json_loadb(json, len, 0, NULL);
+    bool same = json_is_object(o);
+    for (int i = 0; same && i < 10; i++) {
+        const char *want = json_string_value(json_object_get(o, str_keys[i]));
+        const char *got = meta_str_field(m, i);
+        same = want && got ? strcmp(want, got) == 0 : want == got;
+    }
+    for (int i = 0; same && i < 10; i++) {
+        json_t *a = json_object_get(i < 6 ? o : json_object_get(o, "extracted"), list_keys[i]);
+        na_record_list_t l = meta_list_field(m, i);
+        size_t k = 0;
+        for (size_t j = 0; same && json_is_array(a) && j < json_array_size(a); j++) {
+            const char *v = json_string_value(json_array_get(a, j));
+            if (v)
+                same = k < l.count && strcmp(l.items[k++], v) == 0;
+        }
+        same = same && k == l.count;
+    }
+    if (same) {
+        const char *lead = json_string_value(json_object_get(o, "lead"));
+        same = (lead && m->lead ? strcmp(lead, m->lead) == 0 : lead == m->lead) &&
+               json_is_true(json_object_get(o, "lead_cut")) == m->lead_cut;
+    }
+    json_decref(o);
+    return same;
+}
+
+static void test_meta(void)
+{
+    static const struct {
+        const char *json;
+        int handled; /* 1: read here; 0: left to jansson (or not JSON) */
+        const char *what;
+    } cases[] = {
+        { "{\"id\":\"reuters-313\",\"title\":\"DUTCH OILSEEDS/FATS IMPORTS\",\"date\":\"1987-03-02T05:43:35\","
+          "\"source\":\"Reuters\",\"dateline\":\"THE HAGUE, March 2\",\"format\":\"reuters\","
+          "\"places\":[\"Netherlands\"],\"topics\":[\"oilseed\",\"sunseed\"],"
+          "\"extracted\":{\"people\":[\"Ruud Lubbers\"],\"mentioned\":[]},\"date_source\":\"source\","
+          "\"extra\":{\"topics_status\":\"YES\",\"oldid\":\"12496\"}}",
+          1, "a record as the indexer writes it" },
+        { "{}", 1, "an empty object" },
+        { " \t\r\n{ \"id\" : \"a\" , \"places\" : [ \"x\" , \"y\" ] }\n ", 1, "blanks around every token" },
+        { "{\"title\":\"Q\\\"A \\\\ \\/ \\b\\f\\n\\r\\t end\"}", 1, "every short escape" },
+        { "{\"title\":\"Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xb0\"}", 1, "UTF-8 of two, three and four bytes" },
+        { "{\"id\":\"a\",\"id\":\"b\"}", 1, "a key given twice: the last counts" },
+        { "{\"places\":[\"a\"],\"places\":[\"b\",\"c\"]}", 1, "a list given twice" },
+        { "{\"id\":\"a\",\"id\":null}", 1, "a string key last given null" },
+        { "{\"title\":[\"a\"],\"url\":{\"x\":\"y\"},\"date\":true,\"file\":false}", 1,
+          "string keys with other values" },
+        { "{\"places\":\"usa\",\"people\":{},\"orgs\":null}", 1, "list keys with other values" },
+        { "{\"topics\":[null,\"a\",true,[\"b\"],{\"c\":\"d\"},\"e\",false]}", 1, "lists keep their strings" },
+        { "{\"topics\":[],\"people\":[ ]}", 1, "empty lists" },
+        { "{\"extra\":{\"a\":{\"b\":[[[{}]]]}},\"\":\"\"}", 1, "nesting and an empty key" },
+        { "{\"lead\":\"Oil rose.\\nThen\",\"lead_cut\":true}", 1, "a lead, cut" },
+        { "{\"lead\":\"Oil rose.\",\"lead_cut\":false}", 1, "a lead, whole" },
+        { "{\"extracted\":{\"places\":[\"Oslo\"],\"orgs\":[\"Nvidia\",null],\"mentioned\":[\"2025-Q2\"],"
+          "\"other\":[\"x\"]},\"date_source\":\"dateline\"}", 1, "the extracted lists and the date source" },
+        { "{\"extracted\":[\"Oslo\"],\"people\":[\"A\"]}", 1, "extracted that is not an object" },
+        { "{\"lead\":[\"x\"],\"lead_cut\":\"yes\"}", 1, "a lead of the wrong types" },
+        { "{\"lead_cut\":true,\"lead_cut\":null}", 1, "lead_cut given twice" },
+        { "{\"id\":\"a\",\"n\":12}", 0, "a number: left to jansson" },
+        { "{\"id\":\"a\",\"x\":-1.5e3}", 0, "a real: left to jansson" },
+        { "{\"id\":\"\\u00e9\"}", 0, "a \\u escape: left to jansson" },
+        { "{\"id\":\"\\ud800\"}", 0, "a lone surrogate escape" },
+        { "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", 0,
+          "nesting deeper than 32" },
+        { "", 0, "nothing" },
+        { "   ", 0, "blanks only" },
+        { "[\"a\"]", 0, "an array" },
+        { "\"a\"", 0, "a string" },
+        { "{\"id\":\"a\"", 0, "an object not closed" },
+        { "{\"id\":\"a\"}}", 0, "a brace too many" },
+        { "{\"id\":\"a\"} x", 0, "text after the object" },
+        { "{\"id\" \"a\"}", 0, "no colon" },
+        { "{\"id\":\"a\",}", 0, "a comma before the brace" },
+        { "{\"places\":[\"a\",]}", 0, "a comma before the bracket" },
+        { "{\"places\":[\"a\" \"b\"]}", 0, "no comma between items" },
+        { "{id:\"a\"}", 0, "a key without quotes" },
+        { "{'id':'a'}", 0, "single quotes" },
+        { "{\"id\":\"a\\x\"}", 0, "an unknown escape" },
+        { "{\"id\":\"a\tb\"}", 0, "a raw tab in a string" },
+        { "{\"id\":\"caf\xe9\"}", 0, "Latin-1, not UTF-8" },
+        { "{\"id\":\"\xed\xa0\x80\"}", 0, "an encoded surrogate" },
+        { "{\"id\":\"\xc0\xaf\"}", 0, "an overlong sequence" },
+        { "\xef\xbb\xbf{}", 0, "a byte order mark" },
+        { "{\"a\":tru}", 0, "a literal cut short" },
+        { "{\"a\":truex}", 0, "a literal run on" },
+        { "{\"a\":nul}", 0, "null cut short" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        na_record_meta_t m;
+        bool handled = na_record_meta_read(cases[i].json, strlen(cases[i].json), &m);
+        CHECK_INT(handled, cases[i].handled, cases[i].what);
+        if (handled)
+            CHECK(same_as_jansson(cases[i].json, strlen(cases[i].json), &m), "... as jansson reads it");
+        else
+            CHECK(m.id == NULL && m.places.count == 0 && m.mem_ == NULL, "... leaving the fields empty");
+        na_record_meta_release(&m);
+    }
+
+    /* The hand-made record field by field, and a length that stops early:
+     * the text need not end with a NUL. */
+    na_record_meta_t m;
+    const char *json = cases[0].json;
+    CHECK(na_record_meta_read(json, strlen(json), &m), "the record is read");
+    CHECK_STR(m.id, "reuters-313", "... its id");
+    CHECK_STR(m.format, "reuters", "... its format");
+    CHECK(m.url == NULL && m.people.count == 0, "... nothing for what it lacks, extracted people not taken");
+    CHECK(m.topics.count == 2 && strcmp(m.topics.items[1], "sunseed") == 0, "... its topics");
+    na_record_meta_release(&m);
+    const char *two = "{\"id\":\"a\"}{\"id\":\"b\"}";
+    CHECK(na_record_meta_read(two, 10, &m) && strcmp(m.id, "a") == 0, "only LEN bytes are read");
+    na_record_meta_release(&m);
+    na_record_meta_release(NULL);
+
+    /* Damage: any byte changed, any length cut.  Whatever the reader
+     * takes, jansson must read the same. */
+    uint32_t x = 2463534242u;
+    int wrong = 0, taken = 0;
+    for (int round = 0; round < 20000; round++) {
+        const char *src = cases[round % 13].json;
+        size_t len = strlen(src);
+        char *copy = malloc(len + 1);
+        memcpy(copy, src, len + 1);
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        if (x % 4 == 0) {
+            len = x % (len + 1);
+        } else {
+            for (int k = 0; k <= (int)(x % 3); k++) {
+                x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+                static const char pick[] = "{}[]\",:\\ntu0\x80\xc3\xff a";
+                copy[x % len] = x & 1 ? pick[(x >> 8) % (sizeof pick - 1)] : (char)(x >> 16);
+            }
+        }
+        na_record_meta_t d;
+        if (na_record_meta_read(copy, len, &d)) {
+            taken++;
+            if (!same_as_jansson(copy, len, &d))
+                wrong++;
+        }
+        na_record_meta_release(&d);
+        free(copy);
+    }
+    CHECK_INT(wrong, 0, "20000 damaged records: what the reader takes, jansson reads the same");
+    CHECK(taken > 500, "... and it still takes some of them");
+}
+
+static void test_lead(void)
+{
+    char text[1200];
+    for (size_t i = 0; i < sizeof text - 1; i++)
+        text[i] = (char)('a' + i % 7);
+    text[sizeof text - 1] = '\0';
+    CHECK_INT(na_record_lead_len("", 0), 0, "the lead of nothing is nothing");
+    CHECK_INT(na_record_lead_len("Oil rose.", 9), 9, "a short text is its own lead");
+    CHECK_INT(na_record_lead_len(text, NA_RECORD_LEAD_MAX), NA_RECORD_LEAD_MAX, "... up to NA_RECORD_LEAD_MAX");
+    text[100] = ' ';
+    text[NA_RECORD_LEAD_MAX - 10] = '\n';
+    CHECK_INT(na_record_lead_len(text, sizeof text - 1), NA_RECORD_LEAD_MAX - 10,
+              "a longer text is cut at its last blank in reach");
+    text[NA_RECORD_LEAD_MAX] = ' ';
+    CHECK_INT(na_record_lead_len(text, sizeof text - 1), NA_RECORD_LEAD_MAX, "... which may be right after it");
+    text[NA_RECORD_LEAD_MAX] = 'x';
+    text[100] = 'x';
+    text[NA_RECORD_LEAD_MAX - 10] = 'x';
+    CHECK_INT(na_record_lead_len(text, sizeof text - 1), NA_RECORD_LEAD_MAX, "no blank: cut at the limit");
+    /* "\xc3\xa9" straddling the limit: never cut inside a character */
+    text[NA_RECORD_LEAD_MAX - 1] = '\xc3';
+    text[NA_RECORD_LEAD_MAX] = '\xa9';
+    CHECK_INT(na_record_lead_len(text, sizeof text - 1), NA_RECORD_LEAD_MAX - 1, "... before a character, not inside");
+
+    json_t *m = json_object();
+    na_record_meta_add_lead(m, NULL);
+    na_record_meta_add_lead(m, "");
+    CHECK_INT(json_object_size(m), 0, "no text: no lead");
+    na_record_meta_add_lead(m, "Oil rose.\nThen fell.");
+    CHECK_STR(json_string_value(json_object_get(m, "lead")), "Oil rose.\nThen fell.", "a short text is the lead");
+    CHECK(json_object_get(m, "lead_cut") == NULL, "... and not cut");
+    text[100] = ' ';
+    na_record_meta_add_lead(m, text);
+    const char *lead = json_string_value(json_object_get(m, "lead"));
+    CHECK(lead && strlen(lead) == 100 && strncmp(lead, text, 100) == 0, "a long text's lead is its start");
+    CHECK(json_is_true(json_object_get(m, "lead_cut")), "... marked cut");
+    char *dumped = json_dumps(m, JSON_COMPACT);
+    na_record_meta_t r;
+    CHECK(na_record_meta_read(dumped, strlen(dumped), &r), "the reader reads it back");
+    CHECK(r.lead && strcmp(r.lead, lead) == 0 && r.lead_cut, "... lead and cut mark");
+    na_record_meta_release(&r);
+    free(dumped);
+    json_decref(m);
+    m = json_object();
+    na_record_meta_add_lead(m, "caf\xe9");
+    CHECK_INT(json_object_size(m), 0, "text that is not UTF-8 gets no lead");
+    json_decref(m);
 }
 
 static void test_reader(void)
@@ -126,6 +353,8 @@ int main(void)
 {
     test_round_trip();
     test_corrupt();
+    test_meta();
+    test_lead();
     test_reader();
     return unit_done();
 }
