@@ -199,17 +199,46 @@ static na_status_t on_id(void *ud, const char *value, na_xquery_t **out, na_erro
 
 #define DATE_FORMS "YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or a range A..B"
 
-/* date:D matches the whole of D; date:A..B from the start of A to the end
- * of B, either end open when empty.  The value slot holds sortable dates,
- * so a byte-order range is a date range. */
+/* The date terms of a whole year, quarter, month or day (Y1987,
+ * M198703, D19870309): a posting list is cheaper to count over than a
+ * range of values. */
+static na_xquery_t *period_terms(const na_period_t *p)
+{
+    char term[32];
+    switch (p->grain) {
+    case NA_GRAIN_YEAR:
+        snprintf(term, sizeof term, "%s%04d", NA_PREFIX_YEAR, p->year);
+        break;
+    case NA_GRAIN_QUARTER: {
+        na_xquery_t *any = NULL;
+        for (int m = p->month; m < p->month + 3; m++) {
+            snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, p->year, m);
+            any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(term));
+        }
+        return any;
+    }
+    case NA_GRAIN_MONTH:
+        snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, p->year, p->month);
+        break;
+    case NA_GRAIN_DAY:
+        snprintf(term, sizeof term, "%s%04d%02d%02d", NA_PREFIX_DAY, p->year, p->month, p->day);
+        break;
+    }
+    return na_xquery_term(term);
+}
+
+/* date:D matches the whole of D, by its date term; date:A..B from the
+ * start of A to the end of B, either end open when empty.  The value slot
+ * holds sortable dates, so a byte-order range is a date range. */
 static na_status_t on_date(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
 {
     char lo[15], hi[15], ignore[15];
     const char *dots = strstr(value, "..");
     if (!dots) {
-        if (!na_date_query_bounds(value, lo, hi))
+        na_period_t p;
+        if (!na_period_parse(value, &p))
             return refuse(ud, "date", value, "not a date (" DATE_FORMS ")", out);
-        *out = na_xquery_value_range(NA_SLOT_DATE, lo, hi);
+        *out = period_terms(&p);
         return NA_OK;
     }
     char *from = na_xstrndup(value, (size_t)(dots - value));
