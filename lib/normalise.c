@@ -544,19 +544,10 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
         free(tidied);
         return NULL;
     }
-    const table_t *t = n ? &n->tables[field] : NULL;
-    if (t && t->count) {
-        char small[256];
-        char *key = len < sizeof small ? small : na_xmalloc(len + 1);
-        size_t klen = na_normalise_key(tidied, len, key);
-        const uint32_t *slot = klen ? find_slot(t, hash_key(key, klen), key) : NULL;
-        const char *canonical = slot && *slot ? t->entries[*slot - 1].canonical : NULL;
-        if (key != small)
-            free(key);
-        if (canonical) {
-            free(tidied);
-            return na_xstrdup(canonical);
-        }
+    const char *canonical = na_normalise_find(n, field, tidied, len);
+    if (canonical) {
+        free(tidied);
+        return na_xstrdup(canonical);
     }
     if ((field == NA_FIELD_PERSON || field == NA_FIELD_PLACE || field == NA_FIELD_ORG) && is_code(tidied))
         code_to_name(tidied); /* never empty: a code has a letter */

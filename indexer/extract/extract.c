@@ -616,9 +616,8 @@ static bool in_set(const map_t *set, na_buf_t *tmp, const char *s, size_t len)
 }
 
 /* Drops titles and honorifics from the front of the person name S, in
- * place ("Treasury Secretary Scott Bessent" keeps "Scott Bessent" when
- * "Treasury Secretary" or "Secretary" is a title... the tagger seldom
- * includes them, but headline and all-caps text does). */
+ * place ("President Joe Biden" -> "Joe Biden").  The tagger seldom takes
+ * a title into a name, but it does in headlines and all-caps text. */
 static void strip_titles(const na_extractor_t *x, na_buf_t *tmp, char *s)
 {
     for (;;) {
