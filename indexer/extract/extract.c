@@ -1274,7 +1274,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
             push_span(ex, m->type, m->start, m->end, m->value,
                       m->place >= 0 && x->places[m->place].kind == PLACE_DEMONYM);
     }
-    qsort(ex->spans, ex->span_count, sizeof *ex->spans, span_cmp);
+    if (ex->span_count > 1)
+        qsort(ex->spans, ex->span_count, sizeof *ex->spans, span_cmp);
     collect(x, s, NA_ENTITY_PERSON, &ex->people);
     collect(x, s, NA_ENTITY_PLACE, &ex->places);
     collect(x, s, NA_ENTITY_ORG, &ex->orgs);
