@@ -84,6 +84,17 @@ tbilisi-protests.txt
 EOF
     ids "mentioned:2025-05..2025-07" >out2 && diff out out2
 '
+test_expect_success 'date: and --filter take quarters and mentioned periods too' '
+    ids "date:2025-Q2" >out &&
+    test_cmp out <<EOF &&
+atlanta-election.txt
+geneva-trade-talks.txt
+seoul-chip-deal.txt
+tbilisi-protests.txt
+EOF
+    ids "date:2025-Q1" >out && test_cmp out </dev/null &&
+    ids --filter mentioned=2025-07 "" >out && echo seoul-chip-deal.txt | test_cmp out
+'
 test_expect_failure_code 2 'mentioned: with a bad value is a query error' '
     search "mentioned:2025-13"
 '
