@@ -79,44 +79,6 @@ static char *block_alloc(na_normaliser_t *n, size_t len)
 
 /* ---- the lookup key ---- */
 
-/* Lower case for the letters of Latin-1, Latin Extended-A, Greek and
- * Cyrillic: all two-byte UTF-8 sequences, so one small function covers
- * the names news metadata carries without a Unicode table. */
-static unsigned lower_cp(unsigned cp)
-{
-    if (cp >= 'A' && cp <= 'Z')
-        return cp + 32;
-    if (cp < 0xc0)
-        return cp;
-    if (cp <= 0xde)
-        return cp == 0xd7 ? cp : cp + 32;
-    if (cp >= 0x100 && cp <= 0x137)
-        return cp == 0x130 ? 'i' : (cp & 1) ? cp : cp + 1;
-    if (cp >= 0x139 && cp <= 0x148)
-        return (cp & 1) ? cp + 1 : cp;
-    if (cp >= 0x14a && cp <= 0x177)
-        return (cp & 1) ? cp : cp + 1;
-    if (cp == 0x178)
-        return 0xff;
-    if (cp >= 0x179 && cp <= 0x17e)
-        return (cp & 1) ? cp + 1 : cp;
-    if (cp == 0x386)
-        return 0x3ac;
-    if (cp >= 0x388 && cp <= 0x38a)
-        return cp + 37;
-    if (cp == 0x38c)
-        return 0x3cc;
-    if (cp == 0x38e || cp == 0x38f)
-        return cp + 63;
-    if (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2)
-        return cp + 32;
-    if (cp >= 0x400 && cp <= 0x40f)
-        return cp + 80;
-    if (cp >= 0x410 && cp <= 0x42f)
-        return cp + 32;
-    return cp;
-}
-
 static bool is_blank(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -147,7 +109,7 @@ size_t na_normalise_key(const char *s, size_t len, char *out)
             if (sep)
                 out[n++] = ' ';
             sep = false;
-            out[n++] = (char)lower_cp(c);
+            out[n++] = (char)na_utf8_lower(c);
             continue;
         }
         if (c >= 0xc2 && c <= 0xdf && end - p >= 2 && (p[1] & 0xc0) == 0x80) {
@@ -160,7 +122,7 @@ size_t na_normalise_key(const char *s, size_t len, char *out)
             if (sep)
                 out[n++] = ' ';
             sep = false;
-            cp = lower_cp(cp);
+            cp = na_utf8_lower(cp);
             if (cp < 0x80) {
                 out[n++] = (char)cp;
             } else {

@@ -156,3 +156,81 @@ char *na_utf8_sanitize(const char *s, size_t len)
     na_buf_add(&out, s + run, i - run);
     return na_buf_detach(&out, NULL);
 }
+
+/* ---- case ---- */
+
+bool na_utf8_is_upper(unsigned cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
+    if (cp >= 0xc0 && cp <= 0xde)
+        return cp != 0xd7;
+    if (cp >= 0x100 && cp <= 0x17f) {
+        if (cp == 0x138 || cp == 0x149 || cp == 0x17f)
+            return false;
+        if (cp == 0x178)
+            return true;
+        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+            return cp & 1;
+        return !(cp & 1);
+    }
+    if (cp >= 0x386 && cp <= 0x3ab)
+        return cp != 0x387 && cp != 0x38b && cp != 0x38d && cp != 0x390 && cp != 0x3a2;
+    if (cp >= 0x400 && cp <= 0x42f)
+        return true;
+    if (cp >= 0x1e00 && cp <= 0x1eff)
+        return !(cp & 1) && !(cp >= 0x1e96 && cp <= 0x1e9f);
+    return false;
+}
+
+bool na_utf8_is_lower(unsigned cp)
+{
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z';
+    if (cp >= 0xdf && cp <= 0xff)
+        return cp != 0xf7;
+    if (cp >= 0x100 && cp <= 0x17f)
+        return !na_utf8_is_upper(cp);
+    if (cp >= 0x3ac && cp <= 0x3ce)
+        return true;
+    if (cp == 0x390)
+        return true;
+    if (cp >= 0x430 && cp <= 0x45f)
+        return true;
+    if (cp >= 0x1e00 && cp <= 0x1eff)
+        return !na_utf8_is_upper(cp);
+    return false;
+}
+
+unsigned na_utf8_lower(unsigned cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    if (!na_utf8_is_upper(cp))
+        return cp;
+    if (cp <= 0xde)
+        return cp + 0x20;
+    if (cp == 0x178)
+        return 0xff;
+    if (cp == 0x130) /* capital I with dot: plain i, as in most languages */
+        return 'i';
+    if (cp <= 0x17f)
+        return cp + 1;
+    if (cp == 0x386)
+        return 0x3ac;
+    if (cp >= 0x388 && cp <= 0x38a)
+        return cp + 37;
+    if (cp == 0x38c)
+        return 0x3cc;
+    if (cp == 0x38e || cp == 0x38f)
+        return cp + 63;
+    if (cp >= 0x391 && cp <= 0x3ab)
+        return cp + 0x20;
+    if (cp >= 0x400 && cp <= 0x40f)
+        return cp + 0x50;
+    if (cp >= 0x410 && cp <= 0x42f)
+        return cp + 0x20;
+    if (cp >= 0x1e00 && cp <= 0x1eff)
+        return cp + 1;
+    return cp;
+}

@@ -31,4 +31,13 @@ size_t na_utf8_decode(const char *s, size_t len, unsigned *cp);
 /* Writes CP as UTF-8 into OUT (at least 4 bytes); returns the length. */
 size_t na_utf8_encode(unsigned cp, char *out);
 
+/* Simple case mapping, with no tables, for the letters of news names:
+ * ASCII, Latin-1, Latin Extended-A and Additional, Greek and Cyrillic.
+ * Other code points (and values above U+10FFFF) are returned unchanged,
+ * or reported neither upper nor lower case.  Lower-casing never makes a
+ * character's UTF-8 form longer (only U+0130 gets shorter: plain "i"). */
+unsigned na_utf8_lower(unsigned cp);
+bool na_utf8_is_upper(unsigned cp);
+bool na_utf8_is_lower(unsigned cp);
+
 #endif

@@ -502,7 +502,7 @@ static bool has_lower(const char *s)
     for (size_t i = 0; s[i];) {
         unsigned cp;
         i += na_tok_decode((const unsigned char *)s + i, strlen(s + i), &cp);
-        if (na_tok_is_lower(cp))
+        if (na_utf8_is_lower(cp))
             return true;
     }
     return false;
@@ -537,7 +537,7 @@ static void title_case(char *s)
         for (size_t i = word; i < e;) {
             unsigned cp;
             size_t n = na_tok_decode((const unsigned char *)s + i, e - i, &cp);
-            unsigned lower = na_tok_lower(cp);
+            unsigned lower = na_utf8_lower(cp);
             if ((!initial || keep_lower) && lower != cp && cp < NA_TOK_RAW_BYTE) {
                 char enc[4];
                 if (na_utf8_encode(lower, enc) == n)

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define NLABELS 9         /* O, B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG, B-MISC, I-MISC */
 #define TAG_START NLABELS /* the "tag" before the first token of a sentence */
 #define MAX_SENT 1000     /* longer sentences are cut into pieces */
@@ -218,10 +220,10 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
                 ho = fnv_byte(ho, '\'');
             } else {
                 unsigned lcp = cp;
-                if (na_tok_is_upper(cp)) {
+                if (na_utf8_is_upper(cp)) {
                     upper++, sc = 'X';
-                    lcp = na_tok_lower(cp);
-                } else if (na_tok_is_lower(cp)) {
+                    lcp = na_utf8_lower(cp);
+                } else if (na_utf8_is_lower(cp)) {
                     lower++, sc = 'x';
                 } else {
                     sc = 'u';

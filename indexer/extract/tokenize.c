@@ -9,6 +9,7 @@
  * position, so the cost is linear and nothing is copied.
  */
 #include "tokenize.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,80 +60,6 @@ size_t na_tok_decode(const unsigned char *s, size_t len, unsigned *cp)
 raw:
     *cp = NA_TOK_RAW_BYTE + s[0];
     return 1;
-}
-
-bool na_tok_is_upper(unsigned cp)
-{
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z';
-    if (cp >= 0xc0 && cp <= 0xde)
-        return cp != 0xd7;
-    if (cp >= 0x100 && cp <= 0x17f) {
-        if (cp == 0x138 || cp == 0x149 || cp == 0x17f)
-            return false;
-        if (cp == 0x178)
-            return true;
-        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-            return cp & 1;
-        return !(cp & 1);
-    }
-    if (cp >= 0x386 && cp <= 0x3ab)
-        return cp != 0x387 && cp != 0x38b && cp != 0x38d && cp != 0x390 && cp != 0x3a2;
-    if (cp >= 0x400 && cp <= 0x42f)
-        return true;
-    if (cp >= 0x1e00 && cp <= 0x1eff)
-        return !(cp & 1) && !(cp >= 0x1e96 && cp <= 0x1e9f);
-    return false;
-}
-
-bool na_tok_is_lower(unsigned cp)
-{
-    if (cp < 0x80)
-        return cp >= 'a' && cp <= 'z';
-    if (cp >= 0xdf && cp <= 0xff)
-        return cp != 0xf7;
-    if (cp >= 0x100 && cp <= 0x17f)
-        return !na_tok_is_upper(cp);
-    if (cp >= 0x3ac && cp <= 0x3ce)
-        return true;
-    if (cp == 0x390)
-        return true;
-    if (cp >= 0x430 && cp <= 0x45f)
-        return true;
-    if (cp >= 0x1e00 && cp <= 0x1eff)
-        return !na_tok_is_upper(cp);
-    return false;
-}
-
-unsigned na_tok_lower(unsigned cp)
-{
-    if (cp < 0x80)
-        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
-    if (!na_tok_is_upper(cp))
-        return cp;
-    if (cp <= 0xde)
-        return cp + 0x20;
-    if (cp == 0x178)
-        return 0xff;
-    if (cp <= 0x17f)
-        return cp + 1;
-    if (cp == 0x386)
-        return 0x3ac;
-    if (cp >= 0x388 && cp <= 0x38a)
-        return cp + 37;
-    if (cp == 0x38c)
-        return 0x3cc;
-    if (cp == 0x38e || cp == 0x38f)
-        return cp + 63;
-    if (cp >= 0x391 && cp <= 0x3ab)
-        return cp + 0x20;
-    if (cp >= 0x400 && cp <= 0x40f)
-        return cp + 0x50;
-    if (cp >= 0x410 && cp <= 0x42f)
-        return cp + 0x20;
-    if (cp >= 0x1e00 && cp <= 0x1eff)
-        return cp + 1;
-    return cp;
 }
 
 enum cls { C_WORD, C_SPACE, C_NEWLINE, C_HARD };
@@ -199,7 +126,7 @@ static bool starts_upper(const tk_t *t, size_t at, size_t end)
         return false;
     unsigned cp;
     na_tok_decode(t->s + at, end - at, &cp);
-    return na_tok_is_upper(cp);
+    return na_utf8_is_upper(cp);
 }
 
 static void emit(tk_t *t, size_t start, size_t end)

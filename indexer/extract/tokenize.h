@@ -86,12 +86,6 @@ na_status_t na_tokenize(const char *text, size_t len, unsigned flags, na_tokens_
 #define NA_TOK_RAW_BYTE 0x110000u
 size_t na_tok_decode(const unsigned char *s, size_t len, unsigned *cp);
 
-/* Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and
- * Cyrillic; other characters are returned unchanged / reported false. */
-unsigned na_tok_lower(unsigned cp);
-bool na_tok_is_upper(unsigned cp);
-bool na_tok_is_lower(unsigned cp);
-
 #ifdef __cplusplus
 }
 #endif

@@ -75,8 +75,32 @@ static const struct {
     { 0x10ffff, "\xf4\x8f\xbf\xbf", 4 },
 };
 
+static void test_case(void)
+{
+    static const struct {
+        unsigned upper, lower;
+        const char *what;
+    } pairs[] = {
+        { 'A', 'a', "ASCII" },           { 0xc9, 0xe9, "E acute" },      { 0x130, 'i', "I with dot" },
+        { 0x178, 0xff, "Y diaeresis" },  { 0x141, 0x142, "L stroke" },    { 0x3a9, 0x3c9, "omega" },
+        { 0x386, 0x3ac, "alpha tonos" }, { 0x414, 0x434, "de" },          { 0x401, 0x451, "io" },
+        { 0x1e00, 0x1e01, "A ring below" },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        CHECK_INT(na_utf8_lower(pairs[i].upper), pairs[i].lower, pairs[i].what);
+        CHECK(na_utf8_is_upper(pairs[i].upper) && na_utf8_is_lower(pairs[i].lower), "... upper, then lower");
+        char a[4], b[4];
+        CHECK_INT(na_utf8_encode(pairs[i].upper, a), na_utf8_encode(pairs[i].lower, b) + (pairs[i].upper == 0x130),
+                  "... lengths kept (but for the dotted I)");
+    }
+    CHECK_INT(na_utf8_lower(0xd7), 0xd7, "the multiplication sign has no case");
+    CHECK(!na_utf8_is_upper(0x4e2d) && !na_utf8_is_lower(0x4e2d), "CJK has no case");
+    CHECK_INT(na_utf8_lower(0x110041), 0x110041, "beyond Unicode: unchanged");
+}
+
 int main(void)
 {
+    test_case();
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         CHECK_INT(na_utf8_valid(cases[i].in, cases[i].len), cases[i].valid, cases[i].what);
         char *s = na_utf8_sanitize(cases[i].in, cases[i].len);
