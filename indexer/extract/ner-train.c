@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conll.h"
 #include "ner.h"
 #include "tokenize.h"
 #include "util.h"
@@ -37,136 +38,6 @@
 #define PROG "ner-train"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
-
-typedef struct {
-    na_buf_t text;
-    na_tokens_t toks;
-    na_ner_spans_t gold;
-} doc_t;
-
-typedef struct {
-    doc_t *items;
-    size_t count, cap;
-    size_t ntokens;
-} corpus_t;
-
-static void corpus_release(corpus_t *c)
-{
-    for (size_t i = 0; i < c->count; i++) {
-        na_buf_release(&c->items[i].text);
-        na_tokens_release(&c->items[i].toks);
-        na_ner_spans_release(&c->items[i].gold);
-    }
-    free(c->items);
-    memset(c, 0, sizeof *c);
-}
-
-static doc_t *corpus_new_doc(corpus_t *c)
-{
-    if (c->count == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 256;
-        c->items = na_xrealloc(c->items, c->cap * sizeof *c->items);
-    }
-    doc_t *d = &c->items[c->count++];
-    memset(d, 0, sizeof *d);
-    return d;
-}
-
-static int type_of(const char *tag, size_t n)
-{
-    static const char *const names[] = { "PER", "LOC", "ORG", "MISC" };
-    if (n < 3 || tag[1] != '-')
-        return -1;
-    for (int t = 0; t < NA_NER_NTYPES; t++)
-        if (n - 2 == strlen(names[t]) && memcmp(tag + 2, names[t], n - 2) == 0)
-            return t;
-    return -1;
-}
-
-/* Reads a CoNLL file into C.  Returns 0 or prints a diagnostic and
- * returns -1. */
-static int read_conll(const char *path, corpus_t *c)
-{
-    na_buf_t buf = NA_BUF_INIT;
-    int e = na_read_file(path, &buf);
-    if (e) {
-        fprintf(stderr, PROG ": %s: error: cannot read: %s\n", path, strerror(e));
-        na_buf_release(&buf);
-        return -1;
-    }
-    doc_t *d = NULL;
-    bool new_sentence = true;
-    int open_type = -1; /* type of the entity the previous token is in */
-    size_t line = 0;
-    size_t i = 0;
-    while (i < buf.len) {
-        size_t eol = i;
-        while (eol < buf.len && buf.data[eol] != '\n')
-            eol++;
-        line++;
-        const char *l = buf.data + i;
-        size_t n = eol - i;
-        while (n && (l[n - 1] == '\r' || l[n - 1] == ' '))
-            n--;
-        i = eol + 1;
-        if (n == 0) {
-            new_sentence = true;
-            open_type = -1;
-            continue;
-        }
-        if (n >= 10 && memcmp(l, "-DOCSTART-", 10) == 0) {
-            d = corpus_new_doc(c);
-            new_sentence = true;
-            open_type = -1;
-            continue;
-        }
-        if (!d)
-            d = corpus_new_doc(c);
-        size_t tl = 0;
-        while (tl < n && l[tl] != ' ')
-            tl++;
-        size_t ts = n;
-        while (ts > 0 && l[ts - 1] != ' ')
-            ts--;
-        if (tl == 0 || ts <= tl) {
-            fprintf(stderr, PROG ": %s:%zu: error: expected 'token ... tag'\n", path, line);
-            na_buf_release(&buf);
-            return -1;
-        }
-        const char *tag = l + ts;
-        size_t tagn = n - ts;
-        int type = type_of(tag, tagn);
-        if (type < 0 && !(tagn == 1 && tag[0] == 'O')) {
-            fprintf(stderr, PROG ": %s:%zu: error: unknown tag '%.*s'\n", path, line, (int)tagn, tag);
-            na_buf_release(&buf);
-            return -1;
-        }
-        if (d->toks.count > 0)
-            na_buf_addc(&d->text, new_sentence ? '\n' : ' ');
-        size_t start = d->text.len;
-        na_buf_add(&d->text, l, tl);
-        if (d->toks.count == d->toks.cap) {
-            d->toks.cap = d->toks.cap ? d->toks.cap * 2 : 256;
-            d->toks.items = na_xrealloc(d->toks.items, d->toks.cap * sizeof *d->toks.items);
-        }
-        size_t k = d->toks.count++;
-        d->toks.items[k] = (na_token_t){ start, d->text.len, new_sentence ? NA_TOKEN_SENT_START : 0u };
-        c->ntokens++;
-        if (type >= 0) {
-            if (type == open_type && tag[0] == 'I') {
-                na_ner_span_t *sp = &d->gold.items[d->gold.count - 1];
-                sp->tok_end = k + 1;
-                sp->end = d->text.len;
-            } else {
-                na_ner_spans_push(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
-            }
-        }
-        open_type = type;
-        new_sentence = false;
-    }
-    na_buf_release(&buf);
-    return 0;
-}
 
 typedef struct {
     size_t tp[NA_NER_NTYPES], npred[NA_NER_NTYPES], ngold[NA_NER_NTYPES];
@@ -202,14 +73,14 @@ static double f1_of(size_t tp, size_t npred, size_t ngold, double *p, double *r)
 
 /* Tags the development corpus with M; returns the micro F1 over PER, LOC
  * and ORG and writes per-type figures to SUMMARY. */
-static double evaluate(const na_ner_model_t *m, const na_gazetteer_t *gaz, const corpus_t *dev, char *summary,
+static double evaluate(const na_ner_model_t *m, const na_gazetteer_t *gaz, const na_conll_corpus_t *dev, char *summary,
                        size_t summary_len)
 {
     score_t s;
     memset(&s, 0, sizeof s);
     na_ner_spans_t pred = NA_NER_SPANS_INIT;
     for (size_t i = 0; i < dev->count; i++) {
-        const doc_t *d = &dev->items[i];
+        const na_conll_doc_t *d = &dev->items[i];
         na_ner_tag(m, gaz, d->text.data, d->text.len, d->toks.items, d->toks.count, &pred, NULL);
         score_doc(&s, &d->gold, &pred);
     }
@@ -367,12 +238,15 @@ int main(int argc, char **argv)
     }
 
     int rc = EXIT_FAIL;
-    corpus_t train = { 0 }, dev = { 0 };
+    na_conll_corpus_t train = NA_CONLL_CORPUS_INIT, dev = NA_CONLL_CORPUS_INIT;
     na_gazetteer_t *gaz = NULL;
     na_ner_trainer_t *tr = NULL;
     na_error_t err;
-    if (read_conll(train_path, &train) || read_conll(dev_path, &dev))
+    if (na_conll_read(train_path, NA_CONLL_SPACED, &train, &err) != NA_OK ||
+        na_conll_read(dev_path, NA_CONLL_SPACED, &dev, &err) != NA_OK) {
+        fprintf(stderr, PROG ": error: %s\n", err.message);
         goto out;
+    }
     if (use_gaz) {
         unsigned nfiles = 0;
         gaz = na_gazetteer_create();
@@ -393,7 +267,7 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     tr = na_ner_trainer_create(bits, gaz, seed);
     for (size_t i = 0; i < train.count; i++) {
-        doc_t *d = &train.items[i];
+        na_conll_doc_t *d = &train.items[i];
         if (na_ner_trainer_add(tr, d->text.data, d->text.len, d->toks.items, d->toks.count, d->gold.items,
                                d->gold.count, &err) != NA_OK) {
             fprintf(stderr, PROG ": %s: error: document %zu: %s\n", train_path, i + 1, err.message);
@@ -476,7 +350,7 @@ int main(int argc, char **argv)
 out:
     na_ner_trainer_free(tr);
     na_gazetteer_free(gaz);
-    corpus_release(&train);
-    corpus_release(&dev);
+    na_conll_release(&train);
+    na_conll_release(&dev);
     return rc;
 }

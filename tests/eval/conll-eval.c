@@ -32,162 +32,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "conll.h"
 #include "ner.h"
 #include "tokenize.h"
 #include "util.h"
 
 #define PROG "conll-eval"
-
-typedef struct {
-    na_buf_t text;
-    na_tokens_t gold_toks;  /* the corpus tokens, placed in the text */
-    na_ner_spans_t gold;    /* byte spans of the gold entities */
-} doc_t;
-
-typedef struct {
-    doc_t *items;
-    size_t count, cap;
-} corpus_t;
-
-static int type_of(const char *tag, size_t n)
-{
-    static const char *const names[] = { "PER", "LOC", "ORG", "MISC" };
-    if (n < 3 || tag[1] != '-')
-        return -1;
-    for (int t = 0; t < NA_NER_NTYPES; t++)
-        if (n - 2 == strlen(names[t]) && memcmp(tag + 2, names[t], n - 2) == 0)
-            return t;
-    return -1;
-}
-
-static bool tok_is(const char *t, size_t n, const char *s)
-{
-    return strlen(s) == n && memcmp(t, s, n) == 0;
-}
-
-/* Clitics are written against the word before: 's n't 're 've 'll 'd 'm. */
-static bool is_clitic(const char *t, size_t n)
-{
-    if (n == 3 && (t[0] == 'n' || t[0] == 'N') && t[1] == '\'' && (t[2] == 't' || t[2] == 'T'))
-        return true;
-    if (n < 2 || n > 3 || t[0] != '\'')
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z')))
-            return false;
-    return true;
-}
-
-static bool no_space_before(const char *t, size_t n)
-{
-    static const char *const p[] = { ",", ".", ";", ":", "!", "?", "%", ")", "]" };
-    for (size_t i = 0; i < sizeof p / sizeof *p; i++)
-        if (tok_is(t, n, p[i]))
-            return true;
-    return is_clitic(t, n);
-}
-
-static void push_tok(na_tokens_t *tk, na_token_t t)
-{
-    if (tk->count == tk->cap) {
-        tk->cap = tk->cap ? tk->cap * 2 : 256;
-        tk->items = na_xrealloc(tk->items, tk->cap * sizeof *tk->items);
-    }
-    tk->items[tk->count++] = t;
-}
-
-static int read_corpus(const char *path, corpus_t *c)
-{
-    na_buf_t buf = NA_BUF_INIT;
-    int e = na_read_file(path, &buf);
-    if (e) {
-        fprintf(stderr, PROG ": %s: error: cannot read: %s\n", path, strerror(e));
-        na_buf_release(&buf);
-        return -1;
-    }
-    doc_t *d = NULL;
-    bool new_sentence = true, glue = false, in_quote = false;
-    int open_type = -1;
-    size_t i = 0, line = 0;
-    while (i < buf.len) {
-        size_t eol = i;
-        while (eol < buf.len && buf.data[eol] != '\n')
-            eol++;
-        const char *l = buf.data + i;
-        size_t n = eol - i;
-        line++;
-        i = eol + 1;
-        while (n && (l[n - 1] == '\r' || l[n - 1] == ' '))
-            n--;
-        if (n == 0) {
-            new_sentence = true;
-            open_type = -1;
-            continue;
-        }
-        if (n >= 10 && memcmp(l, "-DOCSTART-", 10) == 0) {
-            if (c->count == c->cap) {
-                c->cap = c->cap ? c->cap * 2 : 256;
-                c->items = na_xrealloc(c->items, c->cap * sizeof *c->items);
-            }
-            d = &c->items[c->count++];
-            memset(d, 0, sizeof *d);
-            new_sentence = true;
-            in_quote = false;
-            open_type = -1;
-            continue;
-        }
-        size_t tl = 0;
-        while (tl < n && l[tl] != ' ')
-            tl++;
-        size_t ts = n;
-        while (ts > 0 && l[ts - 1] != ' ')
-            ts--;
-        if (!d || tl == 0 || ts <= tl) {
-            fprintf(stderr, PROG ": %s:%zu: error: expected 'token ... tag' after -DOCSTART-\n", path, line);
-            na_buf_release(&buf);
-            return -1;
-        }
-        bool quote = tok_is(l, tl, "\"");
-        bool opening = quote && !in_quote;
-        if (d->gold_toks.count > 0) {
-            if (new_sentence)
-                na_buf_addc(&d->text, '\n');
-            else if (!glue && !no_space_before(l, tl) && !(quote && !opening))
-                na_buf_addc(&d->text, ' ');
-        }
-        if (quote)
-            in_quote = !in_quote;
-        glue = tok_is(l, tl, "(") || tok_is(l, tl, "[") || opening;
-        size_t start = d->text.len;
-        na_buf_add(&d->text, l, tl);
-        size_t k = d->gold_toks.count;
-        push_tok(&d->gold_toks, (na_token_t){ start, d->text.len, new_sentence ? NA_TOKEN_SENT_START : 0u });
-        int type = type_of(l + ts, n - ts);
-        if (type >= 0) {
-            if (type == open_type && l[ts] == 'I') {
-                na_ner_span_t *sp = &d->gold.items[d->gold.count - 1];
-                sp->tok_end = k + 1;
-                sp->end = d->text.len;
-            } else {
-                na_ner_spans_push(&d->gold, (na_ner_span_t){ (na_ner_type_t)type, k, k + 1, start, d->text.len, 0 });
-            }
-        }
-        open_type = type;
-        new_sentence = false;
-    }
-    na_buf_release(&buf);
-    return 0;
-}
-
-static void corpus_release(corpus_t *c)
-{
-    for (size_t i = 0; i < c->count; i++) {
-        na_buf_release(&c->items[i].text);
-        na_tokens_release(&c->items[i].gold_toks);
-        na_ner_spans_release(&c->items[i].gold);
-    }
-    free(c->items);
-}
 
 static double now(clockid_t id)
 {
@@ -196,7 +46,7 @@ static double now(clockid_t id)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void print_span(const char *what, const doc_t *d, const na_ner_span_t *s)
+static void print_span(const char *what, const na_conll_doc_t *d, const na_ner_span_t *s)
 {
     /* the whole line for context */
     size_t a = s->start, b = s->end;
@@ -273,8 +123,10 @@ int main(int argc, char **argv)
             gaz = NULL;
         }
     }
-    corpus_t corpus = { 0 };
-    if (read_corpus(corpus_path, &corpus)) {
+    na_conll_corpus_t corpus = NA_CONLL_CORPUS_INIT;
+    if (na_conll_read(corpus_path, NA_CONLL_RUNNING_TEXT, &corpus, &err) != NA_OK) {
+        fprintf(stderr, PROG ": error: %s\n", err.message);
+        na_conll_release(&corpus);
         na_ner_model_free(model);
         na_gazetteer_free(gaz);
         return 1;
@@ -286,19 +138,19 @@ int main(int argc, char **argv)
     na_tokens_t toks = NA_TOKENS_INIT;
     na_ner_spans_t pred = NA_NER_SPANS_INIT;
     for (size_t di = 0; di < corpus.count; di++) {
-        const doc_t *d = &corpus.items[di];
+        const na_conll_doc_t *d = &corpus.items[di];
         bytes += d->text.len;
         na_tokenize(d->text.data, d->text.len, NA_TOKENIZE_LINES, &toks, NULL);
         /* tokenizer agreement */
         size_t i = 0, j = 0;
-        gold_toks += d->gold_toks.count;
+        gold_toks += d->toks.count;
         got_toks += toks.count;
-        for (size_t k = 0; k < d->gold_toks.count; k++)
-            gold_sents += (d->gold_toks.items[k].flags & NA_TOKEN_SENT_START) != 0;
+        for (size_t k = 0; k < d->toks.count; k++)
+            gold_sents += (d->toks.items[k].flags & NA_TOKEN_SENT_START) != 0;
         for (size_t k = 0; k < toks.count; k++)
             got_sents += (toks.items[k].flags & NA_TOKEN_SENT_START) != 0;
-        while (i < d->gold_toks.count && j < toks.count) {
-            const na_token_t *g = &d->gold_toks.items[i], *t = &toks.items[j];
+        while (i < d->toks.count && j < toks.count) {
+            const na_token_t *g = &d->toks.items[i], *t = &toks.items[j];
             if (g->start == t->start && g->end == t->end) {
                 same_toks++;
                 if ((g->flags & NA_TOKEN_SENT_START) && (t->flags & NA_TOKEN_SENT_START))
@@ -380,7 +232,7 @@ int main(int argc, char **argv)
         size_t done = 0, nspans = 0;
         for (size_t r = 0; r < reps; r++)
             for (size_t di = 0; di < corpus.count; di++) {
-                const doc_t *d = &corpus.items[di];
+                const na_conll_doc_t *d = &corpus.items[di];
                 na_tokenize(d->text.data, d->text.len, NA_TOKENIZE_LINES, &toks, NULL);
                 na_ner_tag(model, gaz, d->text.data, d->text.len, toks.items, toks.count, &pred, NULL);
                 done += d->text.len;
@@ -413,7 +265,7 @@ int main(int argc, char **argv)
     }
     na_tokens_release(&toks);
     na_ner_spans_release(&pred);
-    corpus_release(&corpus);
+    na_conll_release(&corpus);
     na_gazetteer_free(gaz);
     na_ner_model_free(model);
     return 0;
