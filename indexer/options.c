@@ -102,13 +102,7 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
             break;
         case OPT_EXTRACT:
             o->extract_set = true;
-            if (strcmp(optarg, "auto") == 0)
-                o->extract = NA_EXTRACT_AUTO;
-            else if (strcmp(optarg, "always") == 0)
-                o->extract = NA_EXTRACT_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
-                o->extract = NA_EXTRACT_NEVER;
-            else
+            if (!na_extract_mode_from_name(optarg, &o->extract))
                 return usage_error("unknown extraction mode '%s' (auto, always, never)", optarg);
             break;
         case OPT_EXTRACT_ONLY: o->extract_only = true; break;

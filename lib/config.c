@@ -74,6 +74,16 @@ const char *na_extract_kind_name(na_extract_kind_t kind)
     return kind < NA_EXTRACT_KINDS ? extract_kinds[kind] : "?";
 }
 
+bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out)
+{
+    for (int i = 0; name && extract_names[i]; i++)
+        if (strcmp(name, extract_names[i]) == 0) {
+            *out = (na_extract_mode_t)i;
+            return true;
+        }
+    return false;
+}
+
 static const config_key_t config_keys[] = {
     { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = "newsarc.db",
       .help = "the Xapian database newsarc-index writes and newsarc-search reads" },
@@ -408,10 +418,8 @@ static na_status_t check_duplicate(const loader_t *l, yaml_node_t **seen, yaml_n
 static na_status_t read_extract_mode(const loader_t *l, const char *name, yaml_node_t *v,
                                      na_extract_mode_t *out)
 {
-    int i = find_name(scalar(v), extract_names, SIZE_MAX, sizeof *extract_names);
-    if (i < 0 || is_null(v))
+    if (is_null(v) || !na_extract_mode_from_name(scalar(v), out))
         return fail_at(l, v, "'%s' should be auto, always or never", name);
-    *out = (na_extract_mode_t)i;
     return NA_OK;
 }
 

@@ -34,6 +34,10 @@ typedef enum {
 /* "people", "places", "orgs", "dates". */
 const char *na_extract_kind_name(na_extract_kind_t kind);
 
+/* Sets *OUT to the mode NAME names ("auto", "always", "never"); false,
+ * leaving *OUT alone, for any other NAME. */
+bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out);
+
 typedef struct {
     char *path;
     na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
