@@ -368,6 +368,7 @@ typedef struct {
     const char *value;  /* resolved value: borrowed from TEXT, the tables or another mention */
     const char *country;/* a place's country, or NULL */
     int32_t place;      /* chosen reading in the extractor's places, or -1 */
+    int32_t readings;   /* a place's first reading, or -1 */
     bool headline;      /* in the title or first sentence */
     bool lead;          /* in the first paragraph or so */
     bool dateline;
@@ -438,7 +439,7 @@ static mention_t *add_mention(scratch_t *s, na_entity_t type, size_t start, size
         s->mentions = na_xrealloc(s->mentions, s->cap * sizeof *s->mentions);
     }
     mention_t *m = &s->mentions[s->count++];
-    *m = (mention_t){ .type = type, .start = start, .end = end, .text = text, .place = -1 };
+    *m = (mention_t){ .type = type, .start = start, .end = end, .text = text, .place = -1, .readings = -1 };
     return m;
 }
 
@@ -685,12 +686,23 @@ static const place_t *place_at(const na_extractor_t *x, int32_t i)
     return i >= 0 ? &x->places[i] : NULL;
 }
 
-static int32_t place_readings(const na_extractor_t *x, na_buf_t *tmp, const char *s)
+/* The first gazetteer reading of the LEN bytes at NAME, or -1. */
+static int32_t place_readings(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len)
 {
     size_t klen;
-    const char *key = fold_into(tmp, s, strlen(s), &klen);
+    const char *key = fold_into(tmp, name, len, &klen);
     const map_slot_t *slot = klen ? map_find(&x->place_keys, key, klen) : NULL;
     return slot ? slot->value : -1;
+}
+
+/* The first reading of the place NAME (LEN bytes) after the place alias
+ * table: "America" is read as "United States".  *ALIAS gets the table's
+ * canonical name, or NULL. */
+static int32_t place_lookup(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len,
+                            const char **alias)
+{
+    *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, name, len);
+    return *alias ? place_readings(x, tmp, *alias, strlen(*alias)) : place_readings(x, tmp, name, len);
 }
 
 /* Context for reading ambiguous place names: the countries and regions
@@ -759,14 +771,6 @@ static int32_t choose_reading(const na_extractor_t *x, int32_t first, const cont
         }
     }
     return best;
-}
-
-static size_t count_readings(const na_extractor_t *x, int32_t first)
-{
-    size_t n = 0;
-    for (int32_t i = first; i >= 0; i = x->places[i].next)
-        n++;
-    return n;
 }
 
 /* The value of a place reading: its name, except that a region or city
@@ -840,7 +844,7 @@ static void agree_types(scratch_t *s)
  * of Man, but as a name of no type it is the adjective. */
 static int32_t demonym_of(const na_extractor_t *x, na_buf_t *tmp, const char *s)
 {
-    for (int32_t i = place_readings(x, tmp, s); i >= 0; i = x->places[i].next)
+    for (int32_t i = place_readings(x, tmp, s, strlen(s)); i >= 0; i = x->places[i].next)
         if (x->places[i].kind == PLACE_DEMONYM)
             return i;
     return -1;
@@ -858,13 +862,14 @@ static void resolve_places(const na_extractor_t *x, scratch_t *s)
             context_add(ctx.countries, &ctx.ncountries, x->places[m->place].country);
             continue;
         }
-        const char *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, m->text, strlen(m->text));
-        int32_t first = place_readings(x, &s->tmp, alias ? alias : m->text);
+        const char *alias;
+        int32_t first = place_lookup(x, &s->tmp, m->text, strlen(m->text), &alias);
         if (alias && first < 0) {
             m->value = alias;
             continue;
         }
-        if (first >= 0 && count_readings(x, first) == 1) {
+        m->readings = first;
+        if (first >= 0 && x->places[first].next < 0) {
             m->place = first;
             const place_t *p = place_at(x, first);
             context_add(ctx.countries, &ctx.ncountries, p->country);
@@ -876,10 +881,8 @@ static void resolve_places(const na_extractor_t *x, scratch_t *s)
         mention_t *m = &s->mentions[i];
         if (m->type != NA_ENTITY_PLACE || m->value || m->place >= 0)
             continue;
-        const char *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, m->text, strlen(m->text));
-        int32_t first = place_readings(x, &s->tmp, alias ? alias : m->text);
-        if (first >= 0)
-            m->place = choose_reading(x, first, &ctx, m->dateline);
+        if (m->readings >= 0)
+            m->place = choose_reading(x, m->readings, &ctx, m->dateline);
     }
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
@@ -1149,16 +1152,6 @@ static bool worth_a_name(const na_extractor_t *x, na_buf_t *tmp, const char *wor
     return !in_set(&x->org_suffixes, tmp, words, n) && !in_set(&x->titles, tmp, words, n);
 }
 
-/* True when the LEN bytes at NAME are a place the tables know. */
-static bool known_place(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len)
-{
-    if (na_normalise_find(x->norm, NA_FIELD_PLACE, name, len))
-        return true;
-    size_t klen;
-    const char *key = fold_into(tmp, name, len, &klen);
-    return klen && map_find(&x->place_keys, key, klen);
-}
-
 /* End of the lead: the first paragraph after the title, or its first 400
  * bytes in text with no paragraphs. */
 static size_t lead_end(const char *text, size_t len, size_t body)
@@ -1184,8 +1177,9 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     size_t len = in->len;
 
     na_dateline_t dl;
+    const char *alias;
     if (na_dateline_find(text, len, &dl) && !dl.month && !dl.region_end &&
-        !known_place(x, &s->tmp, text + dl.city_start, dl.city_end - dl.city_start))
+        place_lookup(x, &s->tmp, text + dl.city_start, dl.city_end - dl.city_start, &alias) < 0 && !alias)
         memset(&dl, 0, sizeof dl); /* "SOCCER - JAPAN WIN": a headline's topic, not a city */
     find_dates(ex, in, &dl);
 
