@@ -70,6 +70,13 @@ size_t na__count_lines(const unsigned char *s, size_t len);
 /* Hands A to the sink; returns the sink's "stop" answer. */
 int na__emit(const na_parse_sink_t *sink, na_article_t *a);
 
+/* Makes the record OBJ (a JSON object; its reference is taken) of FORMAT,
+ * starting at LINE, whose bytes in the file are the RAW_LEN at RAW, into
+ * an article and hands it to the sink, or reports why it is not one.
+ * Returns the sink's "stop" answer (0 after a rejection). */
+int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format, size_t line,
+                    const void *raw, size_t raw_len);
+
 /* Reports a skipped record at LINE with a printf-style reason. */
 void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -51,19 +51,7 @@ static int parse_line(const unsigned char *s, size_t n, size_t line, const na_pa
         json_decref(obj);
         return 0;
     }
-    na_article_t *a = na_article_new();
-    a->format = NA_FORMAT_JSONL;
-    a->line = line;
-    na_article_set_raw(a, s, n);
-    char reason[256];
-    bool ok = na__article_from_json(obj, a, true, reason, sizeof reason);
-    json_decref(obj);
-    if (!ok) {
-        na__reject(sink, line, "%s", reason);
-        na_article_free(a);
-        return 0;
-    }
-    return na__emit(sink, a);
+    return na__emit_record(sink, obj, NA_FORMAT_JSONL, line, s, n);
 }
 
 na_status_t na__parse_jsonl(const unsigned char *buf, size_t len, const na_parse_sink_t *sink, na_error_t *err)

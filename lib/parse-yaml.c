@@ -331,18 +331,7 @@ static int take_document(yaml_document_t *doc, yaml_node_t *root, size_t line, c
         na__reject(sink, bad, "%s", reason);
         return 0;
     }
-    na_article_t *a = na_article_new();
-    a->format = NA_FORMAT_YAML;
-    a->line = line;
-    na_article_set_raw(a, raw, raw_len);
-    bool ok = na__article_from_json(obj, a, true, reason, sizeof reason);
-    json_decref(obj);
-    if (!ok) {
-        na__reject(sink, line, "%s", reason);
-        na_article_free(a);
-        return 0;
-    }
-    return na__emit(sink, a);
+    return na__emit_record(sink, obj, NA_FORMAT_YAML, line, raw, raw_len);
 }
 
 na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_sink_t *sink, na_error_t *err)

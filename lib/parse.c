@@ -147,6 +147,24 @@ int na__emit(const na_parse_sink_t *sink, na_article_t *a)
     return sink->article(a, sink->ud);
 }
 
+int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format, size_t line,
+                    const void *raw, size_t raw_len)
+{
+    na_article_t *a = na_article_new();
+    a->format = format;
+    a->line = line;
+    na_article_set_raw(a, raw, raw_len);
+    char reason[256];
+    bool ok = na__article_from_json(obj, a, true, reason, sizeof reason);
+    json_decref(obj);
+    if (!ok) {
+        na__reject(sink, line, "%s", reason);
+        na_article_free(a);
+        return 0;
+    }
+    return na__emit(sink, a);
+}
+
 void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
 {
     if (!sink->reject)
