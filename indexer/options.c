@@ -2,23 +2,15 @@
 #include "options.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "ac-config.h"
-#include "xapian-c.h"
+#include "cli.h"
 
-enum { OPT_FORMAT = 256, OPT_INPUT_FORMAT, OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_STATS, OPT_FORCE };
+enum { OPT_INPUT_FORMAT = NA_CLI_OPT_FIRST, OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_STATS, OPT_FORCE };
 
 static const struct option long_options[] = {
-    { "db", required_argument, NULL, 'd' },
-    { "config", required_argument, NULL, 'c' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { "format", required_argument, NULL, OPT_FORMAT },
+    NA_CLI_LONG_OPTIONS,
     { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
     { "extract", required_argument, NULL, OPT_EXTRACT },
     { "extract-only", no_argument, NULL, OPT_EXTRACT_ONLY },
@@ -59,24 +51,14 @@ static void usage(FILE *out)
           out);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("newsarc-index: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nTry 'newsarc-index --help' for more information.\n", stderr);
-    return NA_EXIT_USAGE;
-}
+#define usage_error(...) na_cli_usage_error("newsarc-index", __VA_ARGS__)
 
 int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
 {
     memset(o, 0, sizeof *o);
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":d:c:qvhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, NA_CLI_SHORT_OPTIONS, long_options, NULL)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'c': o->config = optarg; break;
@@ -84,9 +66,9 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
         case 'v': o->verbose++; break;
         case 'h': usage(stdout); return NA_EXIT_OK;
         case 'V':
-            printf("newsarc-index %s (xapian %s)\n", PACKAGE_VERSION, na_x_version());
+            na_cli_version("newsarc-index");
             return NA_EXIT_OK;
-        case OPT_FORMAT:
+        case NA_CLI_OPT_FORMAT:
             if (strcmp(optarg, "text") == 0)
                 o->format = NA_OUT_TEXT;
             else if (strcmp(optarg, "json") == 0)

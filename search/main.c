@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ac-config.h"
+#include "cli.h"
 #include "config.h"
 #include "parse.h"
 #include "printer.h"
@@ -85,18 +85,12 @@ typedef struct {
 } options_t;
 
 enum {
-    OPT_FORMAT = 256, OPT_FACET, OPT_FACET_SIZE, OPT_FILTER, OPT_SORT, OPT_LIMIT, OPT_OFFSET,
+    OPT_FACET = NA_CLI_OPT_FIRST, OPT_FACET_SIZE, OPT_FILTER, OPT_SORT, OPT_LIMIT, OPT_OFFSET,
     OPT_COUNT, OPT_SHOW, OPT_RAW
 };
 
 static const struct option long_options[] = {
-    { "db", required_argument, NULL, 'd' },
-    { "config", required_argument, NULL, 'c' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { "format", required_argument, NULL, OPT_FORMAT },
+    NA_CLI_LONG_OPTIONS,
     { "facet", required_argument, NULL, OPT_FACET },
     { "facet-size", required_argument, NULL, OPT_FACET_SIZE },
     { "filter", required_argument, NULL, OPT_FILTER },
@@ -150,17 +144,7 @@ static void usage(FILE *out)
           out);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs(PROG ": error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nTry '" PROG " --help' for more information.\n", stderr);
-    return SEARCH_EXIT_USAGE;
-}
+#define usage_error(...) na_cli_usage_error(PROG, __VA_ARGS__)
 
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void report(const char *fmt, ...)
@@ -216,7 +200,7 @@ static int parse_options(int argc, char **argv, options_t *o)
     na_error_t err;
     const na_field_info_t *field;
     const char *value;
-    while ((c = getopt_long(argc, argv, ":d:c:qvhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, NA_CLI_SHORT_OPTIONS, long_options, NULL)) != -1) {
         switch (c) {
         case 'd': na_strlist_add(&o->dbs, optarg); break;
         case 'c': o->config = optarg; break;
@@ -224,9 +208,9 @@ static int parse_options(int argc, char **argv, options_t *o)
         case 'v': o->verbose++; break;
         case 'h': usage(stdout); return SEARCH_EXIT_OK;
         case 'V':
-            printf(PROG " %s (xapian %s)\n", PACKAGE_VERSION, na_x_version());
+            na_cli_version(PROG);
             return SEARCH_EXIT_OK;
-        case OPT_FORMAT:
+        case NA_CLI_OPT_FORMAT:
             if (!na_printer_format_from_name(optarg, &o->format))
                 return usage_error("unknown output format '%s' (text or json)", optarg);
             break;

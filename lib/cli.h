@@ -1,0 +1,38 @@
+/* cli.h - what the command lines of newsarc-index and newsarc-search have
+ * in common: the shared options and how a usage error and the version
+ * are reported.
+ *
+ * Each program lists NA_CLI_LONG_OPTIONS first in its own getopt_long()
+ * table, passes NA_CLI_SHORT_OPTIONS as the short options and numbers its
+ * own long-only options from NA_CLI_OPT_FIRST; it handles the shared
+ * options' values itself (-d means one database to one, several to the
+ * other). */
+#ifndef NA_CLI_H
+#define NA_CLI_H
+
+#include <getopt.h>
+
+/* -d DB, -c FILE, -q, -v, -h, -V; the leading ':' makes getopt_long()
+ * answer ':' for a missing value. */
+#define NA_CLI_SHORT_OPTIONS ":d:c:qvhV"
+
+enum { NA_CLI_OPT_FORMAT = 256, NA_CLI_OPT_FIRST };
+
+#define NA_CLI_LONG_OPTIONS                                                   \
+    { "db", required_argument, NULL, 'd' },                                  \
+    { "config", required_argument, NULL, 'c' },                              \
+    { "quiet", no_argument, NULL, 'q' },                                     \
+    { "verbose", no_argument, NULL, 'v' },                                   \
+    { "help", no_argument, NULL, 'h' },                                      \
+    { "version", no_argument, NULL, 'V' },                                   \
+    { "format", required_argument, NULL, NA_CLI_OPT_FORMAT }
+
+/* Prints "PROG: error: MESSAGE" and a pointer to --help on standard
+ * error and returns 2, the exit status of a usage error for both
+ * programs. */
+int na_cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "PROG VERSION (xapian VERSION)" on standard output. */
+void na_cli_version(const char *prog);
+
+#endif
