@@ -85,6 +85,22 @@ static void sink_reject(size_t line, const char *reason, void *ud)
     report_reject(ud, line, reason);
 }
 
+/* Something in an input was ignored or guessed; the article is indexed
+ * and the exit status stays as it is. */
+static void report_warning(run_t *run, size_t line, const char *reason)
+{
+    na_progress_clear(&run->progress);
+    if (line)
+        fprintf(stderr, "newsarc-index: %s:%zu: warning: %s\n", run->input->path, line, reason);
+    else
+        fprintf(stderr, "newsarc-index: %s: warning: %s\n", run->input->path, reason);
+}
+
+static void sink_warn(size_t line, const char *reason, void *ud)
+{
+    report_warning(ud, line, reason);
+}
+
 /* A JSON string of the LEN bytes at S, made valid UTF-8. */
 static json_t *json_text(const char *s, size_t len)
 {
@@ -219,7 +235,7 @@ static void index_input(run_t *run, const na_input_t *input)
     if (format == NA_FORMAT_AUTO)
         format = na_parse_detect(input->relpath, bytes, buf.len);
 
-    na_parse_sink_t sink = { sink_article, sink_reject, run };
+    na_parse_sink_t sink = { sink_article, sink_reject, run, sink_warn };
     na_error_t err;
     na_error_clear(&err);
     na_status_t st = na_parse_buffer(format, input->path, bytes, buf.len, &sink, &err);

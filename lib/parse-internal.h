@@ -81,4 +81,8 @@ int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format
 void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Reports something ignored in a record that is still read, at LINE. */
+void na__warn(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -120,7 +120,7 @@ na_status_t na_parse_one(na_format_t format, const unsigned char *raw, size_t le
                          na_error_t *err)
 {
     one_t one = { NULL, 0, "" };
-    na_parse_sink_t sink = { take_first, note_reject, &one };
+    na_parse_sink_t sink = { take_first, note_reject, &one, NULL };
     *out = NULL;
     na_status_t st = na_parse_buffer(format, NULL, raw, len, &sink, err);
     if (st != NA_OK) {
@@ -165,6 +165,15 @@ int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format
     return na__emit(sink, a);
 }
 
+/* Formats a diagnostic onto one line, whatever a source message held. */
+static void one_line_reason(char *reason, size_t size, const char *fmt, va_list ap)
+{
+    vsnprintf(reason, size, fmt, ap);
+    for (char *p = reason; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+}
+
 void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
 {
     if (!sink->reject)
@@ -172,14 +181,21 @@ void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
     char reason[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    one_line_reason(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    /* The reason goes on one line of a diagnostic, whatever a source
-     * message held. */
-    for (char *p = reason; *p; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
     sink->reject(line, reason, sink->ud);
+}
+
+void na__warn(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)
+{
+    if (!sink->warn)
+        return;
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    one_line_reason(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    sink->warn(line, reason, sink->ud);
 }
 
 size_t na__count_lines(const unsigned char *s, size_t len)

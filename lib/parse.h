@@ -67,6 +67,11 @@ typedef struct {
      * why (borrowed for the call). */
     void (*reject)(size_t line, const char *reason, void *ud);
     void *ud;
+    /* Something in the record at LINE was ignored or guessed, but the
+     * article is still handed on (an unparsable date, a body that opens
+     * with another front matter block): REASON says what (borrowed for
+     * the call).  May be NULL. */
+    void (*warn)(size_t line, const char *reason, void *ud);
 } na_parse_sink_t;
 
 /* Chooses the format of a file from NAME's extension, case ignored

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     }
 
     articles_t all = { NULL, 0, 0 };
-    na_parse_sink_t sink = { keep, skip, &all };
+    na_parse_sink_t sink = { keep, skip, &all, NULL };
     for (int i = optind; i < argc; i++) {
         na_buf_t buf = NA_BUF_INIT;
         int e = na_read_file(argv[i], &buf);

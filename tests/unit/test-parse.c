@@ -75,7 +75,7 @@ static na_status_t parse(na_format_t f, const char *input, size_t len, collect_t
 {
     memset(c, 0, sizeof *c);
     c->keep = 1;
-    na_parse_sink_t sink = { on_article, on_reject, c };
+    na_parse_sink_t sink = { on_article, on_reject, c, NULL };
     return na_parse_buffer(f, "test", (const unsigned char *)input, len, &sink, NULL);
 }
 
@@ -477,7 +477,7 @@ static void test_stop(void)
         collect_t c;
         memset(&c, 0, sizeof c);
         c.stop_after = 1;
-        na_parse_sink_t sink = { on_article, on_reject, &c };
+        na_parse_sink_t sink = { on_article, on_reject, &c, NULL };
         na_status_t st = na_parse_buffer(stop[i].format, NULL, (const unsigned char *)stop[i].input,
                                          strlen(stop[i].input), &sink, NULL);
         char label[100];
@@ -569,7 +569,7 @@ static void test_fixtures(void)
         collect_t c;
         memset(&c, 0, sizeof c);
         c.keep = 1;
-        na_parse_sink_t sink = { on_article, on_reject, &c };
+        na_parse_sink_t sink = { on_article, on_reject, &c, NULL };
         na_status_t st = na_parse_buffer(format, f->file, bytes, buf.len, &sink, NULL);
         snprintf(label, sizeof label, "%s: parses", f->file);
         CHECK_INT(st, NA_OK, label);
@@ -691,7 +691,7 @@ static void test_corpus(void)
     corpus_t c;
     memset(&c, 0, sizeof c);
     c.seen = na_xcalloc(21579, 1);
-    na_parse_sink_t sink = { corpus_article, corpus_reject, &c };
+    na_parse_sink_t sink = { corpus_article, corpus_reject, &c, NULL };
     bool per_file = true;
     for (size_t i = 0; i < g.gl_pathc; i++) {
         na_buf_t buf = NA_BUF_INIT;
