@@ -122,8 +122,9 @@ int na_printer_flush(na_printer_t *p);
  * frees. */
 char *na_printer_plain_snippet(const char *s, size_t len);
 
-/* Copies the "YYYY-MM-DD" that the ISO date ISO starts with into OUT and
- * returns OUT; returns NULL when ISO is NULL or starts otherwise. */
+/* Copies the "YYYY-MM-DD" that the ISO date ISO starts with, or all of a
+ * month- or year-precise ISO ("YYYY-MM", "YYYY"), into OUT and returns
+ * OUT; returns NULL when ISO is NULL or of another form. */
 const char *na_printer_day(const char *iso, char out[11]);
 
 #endif
