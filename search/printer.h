@@ -52,7 +52,7 @@ typedef struct {
 /* One article's stored metadata (record.h); NULL for what it lacks. */
 typedef struct {
     const char *id, *title, *date, *source, *url, *language, *dateline, *format, *file;
-    const char *date_source;   /* "source", "dateline", "mtime" or NULL */
+    const char *date_source;   /* "source", "dateline", "mtime", "source+dateline" or NULL */
     na_pr_list_t authors, people, places, orgs, topics, exchanges; /* supplied and extracted */
     na_pr_list_t extracted_people, extracted_places, extracted_orgs; /* extracted only */
     na_pr_list_t mentioned;    /* periods the text mentions */
