@@ -32,7 +32,7 @@
 
 /* Bump when the document layout changes, so unchanged articles are
  * reindexed by the next run. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-2"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-3"
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64

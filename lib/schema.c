@@ -7,6 +7,7 @@
  */
 #include "schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,4 +54,18 @@ char *na_schema_term(const char *prefix, const char *value)
         term[len] = '\0';
     }
     return term;
+}
+
+size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_TERM_SIZE])
+{
+    if (year < 1 || year > 9999 || month < 0 || month > 12 || day < 0 || day > 31 || (day && !month))
+        return 0;
+    snprintf(terms[0], NA_DATE_TERM_SIZE, "%s%04d", NA_PREFIX_YEAR, year);
+    if (!month)
+        return 1;
+    snprintf(terms[1], NA_DATE_TERM_SIZE, "%s%04d%02d", NA_PREFIX_MONTH, year, month);
+    if (!day)
+        return 2;
+    snprintf(terms[2], NA_DATE_TERM_SIZE, "%s%04d%02d%02d", NA_PREFIX_DAY, year, month, day);
+    return 3;
 }
