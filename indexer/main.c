@@ -21,6 +21,7 @@
 #include "options.h"
 #include "parse.h"
 #include "progress.h"
+#include "sniff.h"
 #include "utf8.h"
 #include "walk.h"
 
@@ -219,7 +220,7 @@ static void index_input(run_t *run, const na_input_t *input)
     if (strcmp(input->path, "-") == 0)
         read_stdin(&buf, &e);
     else
-        e = na_read_file(input->path, &buf);
+        e = na_input_read(input, &buf);
     if (e) {
         report_reject(run, 0, strerror(e));
         na_buf_release(&buf);
@@ -231,6 +232,15 @@ static void index_input(run_t *run, const na_input_t *input)
         return;
     }
     const unsigned char *bytes = (const unsigned char *)buf.data;
+    const char *not_text = na_sniff_binary(bytes, buf.len);
+    if (not_text) {
+        char *why = na_xasprintf("skipped, not text: %s", not_text);
+        report_warning(run, 0, why);
+        free(why);
+        na_buf_release(&buf);
+        run->bytes_before += input->size;
+        return;
+    }
     na_format_t format = run->opts->input_format ? run->opts->input_format : input->format;
     if (format == NA_FORMAT_AUTO)
         format = na_parse_detect(input->relpath, bytes, buf.len);
@@ -261,18 +271,25 @@ static void index_input(run_t *run, const na_input_t *input)
     run->bytes_before += input->size;
 }
 
+/* An entry a directory walk did not take: an error costs the exit status,
+ * a skipped fifo or device does not. */
+static void report_walk(const char *path, bool error, const char *reason, void *ud)
+{
+    run_t *run = ud;
+    fprintf(stderr, "newsarc-index: %s: %s: %s\n", path, error ? "error" : "warning", reason);
+    if (error)
+        run->rejected = true;
+}
+
 /* The files to read: the PATH arguments, else the configured sources. */
 static void add_inputs(run_t *run, const na_index_options_t *opts, const na_config_t *cfg, na_inputs_t *inputs)
 {
     size_t n = opts->path_count ? opts->path_count : cfg->source_count;
     for (size_t i = 0; i < n; i++) {
-        const char *failed = NULL;
-        int e = opts->path_count ? na_inputs_add(inputs, opts->paths[i], NA_FORMAT_AUTO, &failed)
-                                 : na_inputs_add(inputs, cfg->sources[i].path, cfg->sources[i].format, &failed);
-        if (e) {
-            fprintf(stderr, "newsarc-index: %s: error: %s\n", failed, strerror(e));
-            run->rejected = true;
-        }
+        if (opts->path_count)
+            na_inputs_add(inputs, opts->paths[i], NA_FORMAT_AUTO, report_walk, run);
+        else
+            na_inputs_add(inputs, cfg->sources[i].path, cfg->sources[i].format, report_walk, run);
     }
 }
 
