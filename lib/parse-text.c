@@ -78,6 +78,30 @@ static void title_and_body(na_article_t *a, const unsigned char *buf, size_t len
     a->body = na__clean_text((const char *)buf + start, len - start, false);
 }
 
+/* A body that opens with another metadata block is most likely a stream
+ * of YAML documents read as Markdown (a file without a .yaml name); the
+ * article is still read, but say so. */
+static void warn_second_block(const unsigned char *buf, size_t len, size_t from, const na_parse_sink_t *sink)
+{
+    for (;;) {
+        size_t e = line_end(buf, len, from);
+        if (e == len || !blank(buf, from, e))
+            break;
+        from = e + 1;
+    }
+    size_t ys, ye, bs;
+    if (from >= len || na__front_matter(buf + from, len - from, &ys, &ye, &bs) != NA__FM_CLOSED)
+        return;
+    json_t *meta = NULL;
+    size_t line;
+    char reason[64];
+    if (na__yaml_load(buf + from + ys, ye - ys, 1, &meta, &line, reason, sizeof reason) && json_is_object(meta))
+        na__warn(sink, na__count_lines(buf, from) + 1,
+                 "the body starts with another front matter block, read as text (a stream of YAML "
+                 "documents needs a .yaml name or --input-format yaml)");
+    json_decref(meta);
+}
+
 na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matter, const na_parse_sink_t *sink,
                            na_error_t *err)
 {
@@ -112,6 +136,7 @@ na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matt
             json_decref(meta);
             had_block = true;
             start = bs;
+            warn_second_block(buf, len, bs, sink);
             break;
         }
         }

@@ -417,6 +417,16 @@ static void test_detect(void)
         { "-", "---\ntitle: x\n", NA_FORMAT_YAML },
         { "-", "--- not a marker\n", NA_FORMAT_TEXT },
         { "noext", "Just text", NA_FORMAT_TEXT },
+        { "-", "---\ntitle: A\n---\ntitle: B\nbody: b\n", NA_FORMAT_YAML },
+        { "feed", "---\nid: a\ntitle: A\n---\nid: b\nbody: b\n---\n", NA_FORMAT_YAML },
+        { "-", "title: A\n---\ntitle: B\n", NA_FORMAT_YAML },
+        { "-", "\xef\xbb\xbf---\ntitle: A\n---\ntext: b\n", NA_FORMAT_YAML },
+        { "-", "---\ntitle: A\n---\nSummary: the plan\n", NA_FORMAT_MARKDOWN },
+        { "-", "---\ntitle: A\n---\nA paragraph.\n---\ntitle: B\n", NA_FORMAT_MARKDOWN },
+        { "-", "---\ntitle: A\n...\ntitle: B\n", NA_FORMAT_MARKDOWN },
+        { "-", "---\ntitle: A\n---\n- a list\n", NA_FORMAT_MARKDOWN },
+        { "-", "Title: Harbour\n---\nBody text\n", NA_FORMAT_TEXT },
+        { "a.txt", "---\ntitle: A\n---\ntitle: B\n", NA_FORMAT_MARKDOWN },
         { "-", "", NA_FORMAT_TEXT },
     };
     for (size_t i = 0; i < sizeof detect / sizeof *detect; i++) {
@@ -724,8 +734,53 @@ static void test_corpus(void)
     free(dir);
 }
 
+/* Warnings of the Markdown reader: a body that opens with another block. */
+typedef struct {
+    size_t articles, warnings, line;
+} warned_t;
+
+static int count_article(na_article_t *a, void *ud)
+{
+    ((warned_t *)ud)->articles++;
+    na_article_free(a);
+    return 0;
+}
+
+static void count_warning(size_t line, const char *reason, void *ud)
+{
+    warned_t *w = ud;
+    (void)reason;
+    w->warnings++;
+    w->line = line;
+}
+
+static void test_second_block(void)
+{
+    static const struct {
+        const char *in;
+        size_t warnings, line;
+        const char *what;
+    } blocks[] = {
+        { "---\ntitle: A\n---\n---\ntitle: B\n---\nbody\n", 1, 4, "a second block right after the first" },
+        { "---\ntitle: A\n---\n\n---\nid: b\n---\n", 1, 5, "a second block after a blank line" },
+        { "---\ntitle: A\n---\nText.\n---\ntitle: B\n---\n", 0, 0, "a block later in the body" },
+        { "---\ntitle: A\n---\n---\n- not a mapping\n---\n", 0, 0, "a rule and a list, not a block" },
+        { "---\ntitle: A\n---\nJust a body\n", 0, 0, "an ordinary body" },
+    };
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
+        warned_t w = { 0, 0, 0 };
+        na_parse_sink_t sink = { count_article, NULL, &w, count_warning };
+        na_parse_buffer(NA_FORMAT_MARKDOWN, "test", (const unsigned char *)blocks[i].in, strlen(blocks[i].in),
+                        &sink, NULL);
+        CHECK_INT(w.articles, 1, blocks[i].what);
+        CHECK_INT(w.warnings, blocks[i].warnings, blocks[i].what);
+        CHECK_INT(w.line, blocks[i].line, blocks[i].what);
+    }
+}
+
 int main(void)
 {
+    test_second_block();
     test_detect();
     test_cases();
     test_one();
