@@ -81,6 +81,17 @@ static void report_reject(run_t *run, size_t line, const char *reason)
     run->input_rejects++;
 }
 
+/* An article the indexer could not build, possibly reported while a later
+ * input is read: it names its own file. */
+static void report_unbuilt(const char *path, size_t line, const char *id, const char *reason, void *ud)
+{
+    run_t *run = ud;
+    na_progress_clear(&run->progress);
+    fprintf(stderr, "newsarc-index: %s:%zu: error: article '%s' not indexed: %s\n", path ? path : "-", line, id,
+            reason);
+    run->rejected = true;
+}
+
 static void sink_reject(size_t line, const char *reason, void *ud)
 {
     report_reject(ud, line, reason);
@@ -245,6 +256,8 @@ static void index_input(run_t *run, const na_input_t *input)
     if (format == NA_FORMAT_AUTO)
         format = na_parse_detect(input->relpath, bytes, buf.len);
 
+    if (run->indexer)
+        na_indexer_set_input(run->indexer, input->path);
     na_parse_sink_t sink = { sink_article, sink_reject, run, sink_warn };
     na_error_t err;
     na_error_clear(&err);
@@ -395,7 +408,8 @@ int main(int argc, char **argv)
     } else if (reading) {
         na_inputs_t inputs = { NULL, 0, 0 };
         add_inputs(&run, &opts, &cfg, &inputs);
-        na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER } };
+        na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER },
+                                    report_unbuilt, &run };
         memcpy(io.extract, modes, sizeof modes);
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
