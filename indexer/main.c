@@ -163,8 +163,15 @@ static void print_extraction(run_t *run, const na_article_t *a, const char *id)
         json_object_set_new(j, "type", json_string(na_entity_name(sp->type)));
         json_object_set_new(j, "start", placed ? json_integer((json_int_t)sp->start) : json_null());
         json_object_set_new(j, "end", placed ? json_integer((json_int_t)sp->end) : json_null());
-        json_object_set_new(j, "text", placed ? json_text((const char *)a->raw + sp->start, sp->end - sp->start)
-                                              : json_null());
+        json_t *text = json_null();
+        if (placed && a->legacy) {
+            char *d = na_cp1252_decode((const char *)a->raw + sp->start, sp->end - sp->start);
+            text = json_string_nocheck(d);
+            free(d);
+        } else if (placed) {
+            text = json_text((const char *)a->raw + sp->start, sp->end - sp->start);
+        }
+        json_object_set_new(j, "text", text);
         json_object_set_new(j, "value", json_text(sp->value, strlen(sp->value)));
         if (sp->demonym)
             json_object_set_new(j, "demonym", json_true());
@@ -182,6 +189,8 @@ static int sink_article(na_article_t *article, void *ud)
     run->record++;
     run->articles++;
     article->mtime = run->input->mtime;
+    if (article->legacy && run->opts->verbose)
+        report_warning(run, article->line, "not valid UTF-8, read as Windows-1252");
     /* One article per file takes the file's relative path as its id;
      * records of a many-article file without ids are numbered. */
     char *default_id;

@@ -51,13 +51,14 @@ static void report(walk_t *w, const char *path, bool error, const char *reason)
         w->report(path, error, reason, w->ud);
 }
 
-/* Reports why PATH, which stat() refused with E, cannot be read. */
-static void report_unreadable(walk_t *w, const char *path, int e)
+/* Reports why PATH, which stat() refused with E, cannot be read; LISTED
+ * when a directory listing named it a moment ago. */
+static void report_unreadable(walk_t *w, const char *path, int e, bool listed)
 {
     struct stat lst;
     if (e == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
         report(w, path, true, "dangling symbolic link");
-    else if (e == ENOENT)
+    else if (e == ENOENT && listed)
         report(w, path, true, "vanished while the folder was read");
     else
         report(w, path, true, strerror(e));
@@ -126,7 +127,7 @@ static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
         char *child_rel = *rel ? na_xasprintf("%s/%s", rel, names.items[i]) : na_xstrdup(names.items[i]);
         struct stat st;
         if (stat(path, &st) != 0)
-            report_unreadable(w, path, errno);
+            report_unreadable(w, path, errno, true);
         else if (S_ISDIR(st.st_mode))
             walk_dir(w, path, child_rel, depth + 1);
         else if (S_ISREG(st.st_mode))
@@ -153,7 +154,7 @@ size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_wa
     }
     struct stat st;
     if (stat(arg, &st) != 0) {
-        report_unreadable(&w, arg, errno);
+        report_unreadable(&w, arg, errno, false);
         return w.errors;
     }
     if (S_ISDIR(st.st_mode)) {

@@ -45,7 +45,7 @@ static bool article_document(const unsigned char *buf, size_t start, size_t end)
     json_t *obj = NULL;
     size_t line;
     char reason[64];
-    if (!na__yaml_load(buf + start, end - start, 1, &obj, &line, reason, sizeof reason) || !obj)
+    if (!na__yaml_load(buf + start, end - start, 1, &obj, &line, reason, sizeof reason, NULL) || !obj)
         return false;
     bool ok = json_object_get(obj, "title") || json_object_get(obj, "body") || json_object_get(obj, "text");
     json_decref(obj);
@@ -211,11 +211,17 @@ int na__emit(const na_parse_sink_t *sink, na_article_t *a)
 }
 
 int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format, size_t line,
-                    const void *raw, size_t raw_len)
+                    const void *raw, size_t raw_len, const na__places_t *places)
 {
     na_article_t *a = na_article_new();
     a->format = format;
     a->line = line;
+    if (places) {
+        a->raw_title = places->title;
+        a->raw_dateline = places->dateline;
+        a->raw_body = places->body;
+        a->legacy = places->legacy;
+    }
     na_article_set_raw(a, raw, raw_len);
     char reason[256];
     bool ok = na__article_from_json(obj, a, true, reason, sizeof reason);
@@ -322,11 +328,19 @@ bool na__needs_repair(const char *s, size_t len)
     return !na_utf8_valid(s, len);
 }
 
+char *na__repair(const char *s, size_t len, bool *legacy)
+{
+    bool utf8 = na_utf8_valid(s, len);
+    if (legacy)
+        *legacy = !utf8;
+    return utf8 ? na_utf8_sanitize(s, len) : na_cp1252_decode(s, len);
+}
+
 char *na__clean_text(const char *s, size_t len, bool one_line)
 {
     char *fixed = NULL;
     if (na__needs_repair(s, len)) {
-        fixed = na_utf8_sanitize(s, len);
+        fixed = na__repair(s, len, NULL);
         s = fixed;
         len = strlen(fixed);
     }
