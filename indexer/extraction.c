@@ -1,10 +1,12 @@
 /* extraction.c - extraction applied to one article (extraction.h). */
 #include "extraction.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "date.h"
+#include "utf8.h"
 
 na_status_t na_extraction_load(const na_config_t *cfg, const na_normaliser_t *norm, na_extractor_t **out,
                                na_error_t *err)
@@ -13,25 +15,59 @@ na_status_t na_extraction_load(const na_config_t *cfg, const na_normaliser_t *no
     return na_extractor_new(&opts, out, err);
 }
 
-/* Places each span of EX, found in TEXT, in the original bytes RAW. */
-static void place_spans(na_extraction_t *ex, const char *text, const unsigned char *raw, size_t raw_len)
+/* A stretch of the text extraction read, and the raw bytes it came from
+ * (an empty RAW range: not known, nothing in it is placed). */
+typedef struct {
+    size_t text_start, text_end;
+    na_range_t raw;
+    size_t cursor; /* where the next search in RAW starts */
+} part_t;
+
+/* Places each span of EX, found in TEXT, in the original bytes RAW: only
+ * inside the raw bytes of the field it was read from, so that a name in
+ * the title or body is never placed in other metadata that happens to
+ * hold the same words.  Text read as Windows-1252 is looked for as 1252
+ * bytes. */
+static void place_spans(na_extraction_t *ex, const char *text, const na_article_t *a, part_t *parts,
+                        size_t nparts)
 {
-    size_t cursor = 0;
+    na_buf_t enc = NA_BUF_INIT;
     for (size_t i = 0; i < ex->span_count; i++) {
         na_extract_span_t *s = &ex->spans[i];
+        part_t *p = NULL;
+        for (size_t k = 0; k < nparts && !p; k++)
+            if (s->start >= parts[k].text_start && s->end <= parts[k].text_end)
+                p = &parts[k];
         const char *needle = text + s->start;
         size_t n = s->end - s->start;
-        const unsigned char *hit = cursor < raw_len ? memmem(raw + cursor, raw_len - cursor, needle, n) : NULL;
-        if (!hit)
-            hit = memmem(raw, raw_len, needle, n);
+        if (p && a->legacy) {
+            na_buf_reset(&enc);
+            if (na_cp1252_encode(needle, n, &enc)) {
+                needle = enc.data;
+                n = enc.len;
+            } else {
+                p = NULL;
+            }
+        }
+        const unsigned char *hit = NULL;
+        if (p && p->raw.end > p->raw.start && p->raw.end <= a->raw_len && n > 0) {
+            const unsigned char *base = a->raw + p->raw.start;
+            size_t len = p->raw.end - p->raw.start;
+            if (p->cursor < len)
+                hit = memmem(base + p->cursor, len - p->cursor, needle, n);
+            if (!hit)
+                hit = memmem(base, len, needle, n);
+            if (hit)
+                p->cursor = (size_t)(hit - base) + n;
+        }
         if (hit) {
-            s->start = (size_t)(hit - raw);
+            s->start = (size_t)(hit - a->raw);
             s->end = s->start + n;
-            cursor = s->end;
         } else {
             s->start = s->end = NA_EXTRACTION_NO_OFFSET;
         }
     }
+    na_buf_release(&enc);
 }
 
 na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
@@ -49,33 +85,50 @@ na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na
             in.file_time = &file_time;
         }
     }
-    if (a->format == NA_FORMAT_TEXT) {
+    if (a->format == NA_FORMAT_TEXT && !a->legacy) {
         in.text = (const char *)a->raw;
         in.len = a->raw_len;
         return na_extract(x, &in, ex, err);
     }
 
     na_buf_t text = NA_BUF_INIT;
-    if (a->title) {
-        na_buf_adds(&text, a->title);
-        na_buf_adds(&text, "\n\n");
+    part_t parts[3];
+    size_t nparts = 0;
+    if (a->format == NA_FORMAT_TEXT) {
+        /* A plain text file that is not UTF-8: the file read as 1252,
+         * so that the extractor sees the same lines and blank lines. */
+        char *decoded = na_cp1252_decode((const char *)a->raw, a->raw_len);
+        na_buf_adds(&text, decoded);
+        free(decoded);
+        parts[nparts++] = (part_t){ 0, text.len, { 0, a->raw_len }, 0 };
+    } else {
+        if (a->title) {
+            na_buf_adds(&text, a->title);
+            parts[nparts++] = (part_t){ 0, text.len, a->raw_title, 0 };
+            na_buf_adds(&text, "\n\n");
+        }
+        if (a->dateline) {
+            const char *d = a->dateline;
+            while (na_is_space((unsigned char)*d))
+                d++;
+            size_t from = text.len;
+            na_buf_adds(&text, d);
+            while (text.len && na_is_space((unsigned char)text.data[text.len - 1]))
+                text.data[--text.len] = '\0';
+            parts[nparts++] = (part_t){ from, text.len, a->raw_dateline, 0 };
+            na_buf_addc(&text, ' ');
+        }
+        if (a->body) {
+            size_t from = text.len;
+            na_buf_adds(&text, a->body);
+            parts[nparts++] = (part_t){ from, text.len, a->raw_body, 0 };
+        }
     }
-    if (a->dateline) {
-        const char *d = a->dateline;
-        while (na_is_space((unsigned char)*d))
-            d++;
-        na_buf_adds(&text, d);
-        while (text.len && na_is_space((unsigned char)text.data[text.len - 1]))
-            text.data[--text.len] = '\0';
-        na_buf_addc(&text, ' ');
-    }
-    if (a->body)
-        na_buf_adds(&text, a->body);
     in.text = text.data ? text.data : "";
     in.len = text.len;
     na_status_t st = na_extract(x, &in, ex, err);
     if (st == NA_OK)
-        place_spans(ex, in.text, a->raw, a->raw_len);
+        place_spans(ex, in.text, a, parts, nparts);
     na_buf_release(&text);
     return st;
 }

@@ -3,11 +3,14 @@
  * in the article's original bytes.
  *
  * A plain text article is read as its file, so offsets are offsets into
- * the file.  Other formats are read as their title, a blank line, the
- * dateline and the body as parsed; each finding is then placed in the
- * original bytes by looking for its text there, in order (character
- * entities and escapes can keep a finding from being placed: its offsets
- * are then NA_EXTRACTION_NO_OFFSET). */
+ * the file.  Other formats, and text files that are not UTF-8, are read
+ * as their title, a blank line, the dateline and the body as parsed (a
+ * text file as its whole text decoded); each finding is then placed in
+ * the original bytes by looking for its text, in order, inside the bytes
+ * of the field it was read from (the article's raw_title, raw_dateline,
+ * raw_body), as Windows-1252 bytes for a legacy article.  A finding that
+ * is not found there (character entities, escapes, a field the parser
+ * could not locate) has NA_EXTRACTION_NO_OFFSET offsets. */
 #ifndef NA_INDEX_EXTRACTION_H
 #define NA_INDEX_EXTRACTION_H
 

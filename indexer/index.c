@@ -43,6 +43,8 @@ typedef struct {
     job_state_t state;
     na_article_t *article; /* owned */
     char *id;              /* owned */
+    char *path;            /* owned: the input it came from, or NULL */
+    bool exists;           /* replaces an article already stored */
     char hash[17];
     na_xdoc_t *doc;        /* built by the worker */
     unsigned values[NA_FIELD_COUNT];
@@ -78,6 +80,7 @@ struct na_indexer {
 
     size_t since_commit;
     na_index_counts_t counts;
+    char *input_path; /* the input articles are added from, or NULL */
 };
 
 /* ---- small helpers ---- */
@@ -133,6 +136,7 @@ static void job_release(job_t *job)
 {
     na_article_free(job->article);
     free(job->id);
+    free(job->path);
     na_xdoc_free(job->doc);
     memset(job, 0, sizeof *job);
 }
@@ -182,9 +186,16 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
 {
     na_status_t st = job->status;
     if (st) {
-        if (err)
-            *err = job->err;
-        return st;
+        /* One article that cannot be built costs that article only, as a
+         * record that cannot be parsed does; the database is fine. */
+        if (job->exists)
+            ix->counts.replaced--;
+        else
+            ix->counts.added--;
+        ix->counts.rejected++;
+        if (ix->opts.reject)
+            ix->opts.reject(job->path, job->article->line, job->id, job->err.message, ix->opts.reject_ud);
+        return NA_OK;
     }
     char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, job->id);
     st = na_xwdb_replace(ix->db, id_term, job->doc, err);
@@ -313,6 +324,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     for (size_t i = 0; i < ix->held_count; i++)
         job_release(&ix->held[i]);
     free(ix->held);
+    free(ix->input_path);
     na_docbuild_free(ix->builder);
     na_buf_release(&ix->dict);
     pthread_mutex_destroy(&ix->lock);
@@ -320,6 +332,12 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     pthread_cond_destroy(&ix->job_done);
     free(ix);
     return st;
+}
+
+void na_indexer_set_input(na_indexer_t *ix, const char *path)
+{
+    free(ix->input_path);
+    ix->input_path = path ? na_xstrdup(path) : NULL;
 }
 
 const na_index_counts_t *na_indexer_counts(const na_indexer_t *ix)
@@ -432,6 +450,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     memset(&job, 0, sizeof job);
     job.article = a;
     job.id = na_xstrdup(a->id && *a->id ? a->id : default_id);
+    job.path = ix->input_path ? na_xstrdup(ix->input_path) : NULL;
     content_hash(&ix->opts, a, job.hash);
 
     normalise_list(ix, NA_FIELD_PERSON, &a->people);
@@ -472,6 +491,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
         job_release(&job);
         return st;
     }
+    job.exists = exists;
     if (exists)
         ix->counts.replaced++;
     else

@@ -21,6 +21,7 @@
 #include "options.h"
 #include "parse.h"
 #include "progress.h"
+#include "sniff.h"
 #include "utf8.h"
 #include "walk.h"
 
@@ -78,6 +79,17 @@ static void report_reject(run_t *run, size_t line, const char *reason)
         fprintf(stderr, "newsarc-index: %s: error: %s\n", run->input->path, reason);
     run->rejected = true;
     run->input_rejects++;
+}
+
+/* An article the indexer could not build, possibly reported while a later
+ * input is read: it names its own file. */
+static void report_unbuilt(const char *path, size_t line, const char *id, const char *reason, void *ud)
+{
+    run_t *run = ud;
+    na_progress_clear(&run->progress);
+    fprintf(stderr, "newsarc-index: %s:%zu: error: article '%s' not indexed: %s\n", path ? path : "-", line, id,
+            reason);
+    run->rejected = true;
 }
 
 static void sink_reject(size_t line, const char *reason, void *ud)
@@ -151,8 +163,15 @@ static void print_extraction(run_t *run, const na_article_t *a, const char *id)
         json_object_set_new(j, "type", json_string(na_entity_name(sp->type)));
         json_object_set_new(j, "start", placed ? json_integer((json_int_t)sp->start) : json_null());
         json_object_set_new(j, "end", placed ? json_integer((json_int_t)sp->end) : json_null());
-        json_object_set_new(j, "text", placed ? json_text((const char *)a->raw + sp->start, sp->end - sp->start)
-                                              : json_null());
+        json_t *text = json_null();
+        if (placed && a->legacy) {
+            char *d = na_cp1252_decode((const char *)a->raw + sp->start, sp->end - sp->start);
+            text = json_string_nocheck(d);
+            free(d);
+        } else if (placed) {
+            text = json_text((const char *)a->raw + sp->start, sp->end - sp->start);
+        }
+        json_object_set_new(j, "text", text);
         json_object_set_new(j, "value", json_text(sp->value, strlen(sp->value)));
         if (sp->demonym)
             json_object_set_new(j, "demonym", json_true());
@@ -170,6 +189,8 @@ static int sink_article(na_article_t *article, void *ud)
     run->record++;
     run->articles++;
     article->mtime = run->input->mtime;
+    if (article->legacy && run->opts->verbose)
+        report_warning(run, article->line, "not valid UTF-8, read as Windows-1252");
     /* One article per file takes the file's relative path as its id;
      * records of a many-article file without ids are numbered. */
     char *default_id;
@@ -219,7 +240,7 @@ static void index_input(run_t *run, const na_input_t *input)
     if (strcmp(input->path, "-") == 0)
         read_stdin(&buf, &e);
     else
-        e = na_read_file(input->path, &buf);
+        e = na_input_read(input, &buf);
     if (e) {
         report_reject(run, 0, strerror(e));
         na_buf_release(&buf);
@@ -231,10 +252,21 @@ static void index_input(run_t *run, const na_input_t *input)
         return;
     }
     const unsigned char *bytes = (const unsigned char *)buf.data;
+    const char *not_text = na_sniff_binary(bytes, buf.len);
+    if (not_text) {
+        char *why = na_xasprintf("skipped, not text: %s", not_text);
+        report_warning(run, 0, why);
+        free(why);
+        na_buf_release(&buf);
+        run->bytes_before += input->size;
+        return;
+    }
     na_format_t format = run->opts->input_format ? run->opts->input_format : input->format;
     if (format == NA_FORMAT_AUTO)
         format = na_parse_detect(input->relpath, bytes, buf.len);
 
+    if (run->indexer)
+        na_indexer_set_input(run->indexer, input->path);
     na_parse_sink_t sink = { sink_article, sink_reject, run, sink_warn };
     na_error_t err;
     na_error_clear(&err);
@@ -261,18 +293,25 @@ static void index_input(run_t *run, const na_input_t *input)
     run->bytes_before += input->size;
 }
 
+/* An entry a directory walk did not take: an error costs the exit status,
+ * a skipped fifo or device does not. */
+static void report_walk(const char *path, bool error, const char *reason, void *ud)
+{
+    run_t *run = ud;
+    fprintf(stderr, "newsarc-index: %s: %s: %s\n", path, error ? "error" : "warning", reason);
+    if (error)
+        run->rejected = true;
+}
+
 /* The files to read: the PATH arguments, else the configured sources. */
 static void add_inputs(run_t *run, const na_index_options_t *opts, const na_config_t *cfg, na_inputs_t *inputs)
 {
     size_t n = opts->path_count ? opts->path_count : cfg->source_count;
     for (size_t i = 0; i < n; i++) {
-        const char *failed = NULL;
-        int e = opts->path_count ? na_inputs_add(inputs, opts->paths[i], NA_FORMAT_AUTO, &failed)
-                                 : na_inputs_add(inputs, cfg->sources[i].path, cfg->sources[i].format, &failed);
-        if (e) {
-            fprintf(stderr, "newsarc-index: %s: error: %s\n", failed, strerror(e));
-            run->rejected = true;
-        }
+        if (opts->path_count)
+            na_inputs_add(inputs, opts->paths[i], NA_FORMAT_AUTO, report_walk, run);
+        else
+            na_inputs_add(inputs, cfg->sources[i].path, cfg->sources[i].format, report_walk, run);
     }
 }
 
@@ -378,7 +417,8 @@ int main(int argc, char **argv)
     } else if (reading) {
         na_inputs_t inputs = { NULL, 0, 0 };
         add_inputs(&run, &opts, &cfg, &inputs);
-        na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER } };
+        na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER },
+                                    report_unbuilt, &run };
         memcpy(io.extract, modes, sizeof modes);
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {

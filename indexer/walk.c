@@ -1,16 +1,31 @@
 /* walk.c - expanding PATH arguments into files, in a stable order so that
- * runs over the same tree index in the same order. */
+ * runs over the same tree index in the same order.
+ *
+ * A spool folder holds whatever lands in it, so nothing met in a walk
+ * stops it: each entry that cannot be taken is reported on its own and
+ * the walk goes on, or every file sorted after a bad entry would be
+ * skipped on every run. */
 #include "walk.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    na_inputs_t *in;
+    na_format_t format;
+    na_walk_report_fn report;
+    void *ud;
+    size_t errors;
+} walk_t;
 
 static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t size, long long mtime,
-                      na_format_t format)
+                      na_format_t format, bool stream)
 {
     in->items = na_xrealloc(in->items, (in->count + 1) * sizeof *in->items);
     in->items[in->count].path = na_xstrdup(path);
@@ -18,6 +33,7 @@ static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t
     in->items[in->count].size = size;
     in->items[in->count].mtime = mtime;
     in->items[in->count].format = format;
+    in->items[in->count].stream = stream;
     in->count++;
     in->total_bytes += size;
 }
@@ -27,74 +43,175 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char failed_path[4096];
-
-static int fail(const char *path, int e, const char **failed)
+static void report(walk_t *w, const char *path, bool error, const char *reason)
 {
-    snprintf(failed_path, sizeof failed_path, "%s", path);
-    *failed = failed_path;
-    return e;
+    if (error)
+        w->errors++;
+    if (w->report)
+        w->report(path, error, reason, w->ud);
+}
+
+/* Reports why PATH, which stat() refused with E, cannot be read; LISTED
+ * when a directory listing named it a moment ago. */
+static void report_unreadable(walk_t *w, const char *path, int e, bool listed)
+{
+    struct stat lst;
+    if (e == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+        report(w, path, true, "dangling symbolic link");
+    else if (e == ENOENT && listed)
+        report(w, path, true, "vanished while the folder was read");
+    else
+        report(w, path, true, strerror(e));
+}
+
+static const char *special_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "fifo";
+    if (S_ISSOCK(mode))
+        return "socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "device";
+    return "special file";
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+bool na_walk_is_backup(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0)
+        return false;
+    if (name[n - 1] == '~')
+        return true;
+    if (n >= 2 && name[0] == '#' && name[n - 1] == '#')
+        return true;
+    return ends_with(name, n, ".swp") || ends_with(name, n, ".swo") || ends_with(name, n, ".bak");
 }
 
 /* Depth of nested directories followed; guards against symlink loops. */
 #define MAX_DEPTH 64
 
-static int walk_dir(na_inputs_t *in, const char *dir, const char *rel, int depth, na_format_t format,
-                    const char **failed)
+static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
 {
-    if (depth > MAX_DEPTH)
-        return fail(dir, ELOOP, failed);
+    if (depth > MAX_DEPTH) {
+        report(w, dir, true, strerror(ELOOP));
+        return;
+    }
     DIR *d = opendir(dir);
-    if (!d)
-        return fail(dir, errno, failed);
+    if (!d) {
+        report(w, dir, true, strerror(errno));
+        return;
+    }
     na_strlist_t names = NA_STRLIST_INIT;
     struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
+    errno = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] != '.' && !na_walk_is_backup(de->d_name))
             na_strlist_add(&names, de->d_name);
+        errno = 0;
+    }
+    /* A listing cut short means files were missed: an error, so that a
+     * run never counts this folder as read completely. */
+    if (errno)
+        report(w, dir, true, strerror(errno));
     closedir(d);
     qsort(names.items, names.count, sizeof *names.items, cmp_names);
 
-    int rc = 0;
-    for (size_t i = 0; i < names.count && rc == 0; i++) {
+    for (size_t i = 0; i < names.count; i++) {
         char *path = na_xasprintf("%s/%s", dir, names.items[i]);
         char *child_rel = *rel ? na_xasprintf("%s/%s", rel, names.items[i]) : na_xstrdup(names.items[i]);
         struct stat st;
         if (stat(path, &st) != 0)
-            rc = fail(path, errno, failed);
+            report_unreadable(w, path, errno, true);
         else if (S_ISDIR(st.st_mode))
-            rc = walk_dir(in, path, child_rel, depth + 1, format, failed);
+            walk_dir(w, path, child_rel, depth + 1);
         else if (S_ISREG(st.st_mode))
-            add_input(in, path, child_rel, (size_t)st.st_size, (long long)st.st_mtime, format);
+            add_input(w->in, path, child_rel, (size_t)st.st_size, (long long)st.st_mtime, w->format, false);
+        else {
+            /* Opening a fifo would block the run until someone writes. */
+            char *why = na_xasprintf("%s skipped, not read", special_kind(st.st_mode));
+            report(w, path, false, why);
+            free(why);
+        }
         free(path);
         free(child_rel);
     }
     na_strlist_clear(&names);
-    return rc;
 }
 
-int na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, const char **failed)
+size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_walk_report_fn report_fn,
+                     void *ud)
 {
+    walk_t w = { in, format, report_fn, ud, 0 };
     if (strcmp(arg, "-") == 0) {
-        add_input(in, "-", "stdin", 0, 0, format);
+        add_input(in, "-", "stdin", 0, 0, format, true);
         return 0;
     }
     struct stat st;
-    if (stat(arg, &st) != 0)
-        return fail(arg, errno, failed);
+    if (stat(arg, &st) != 0) {
+        report_unreadable(&w, arg, errno, false);
+        return w.errors;
+    }
     if (S_ISDIR(st.st_mode)) {
         /* Drop trailing slashes so paths read "dir/file", not "dir//file". */
         size_t n = strlen(arg);
         while (n > 1 && arg[n - 1] == '/')
             n--;
         char *dir = na_xstrndup(arg, n);
-        int rc = walk_dir(in, dir, "", 0, format, failed);
+        walk_dir(&w, dir, "", 0);
         free(dir);
-        return rc;
+        return w.errors;
     }
+    /* A pipe named on the command line ("<(feed)") is what the user
+     * asked to read, unlike one found in a folder. */
     const char *base = strrchr(arg, '/');
-    add_input(in, arg, base ? base + 1 : arg, (size_t)st.st_size, (long long)st.st_mtime, format);
+    add_input(in, arg, base ? base + 1 : arg, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
+              (long long)st.st_mtime, format, !S_ISREG(st.st_mode));
     return 0;
+}
+
+int na_input_read(const na_input_t *input, na_buf_t *buf)
+{
+    bool is_stdin = strcmp(input->path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(input->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    if (!is_stdin && fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return e;
+    }
+    if (!is_stdin && !input->stream && !S_ISREG(st.st_mode)) {
+        close(fd);
+        return S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    }
+    /* The file is known to be regular (or is wanted as a stream): reads
+     * may block like any other. */
+    if (!is_stdin)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    char chunk[65536];
+    int e = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            e = errno;
+            break;
+        }
+        na_buf_add(buf, chunk, (size_t)n);
+    }
+    if (!is_stdin)
+        close(fd);
+    return e;
 }
 
 void na_inputs_release(na_inputs_t *in)

@@ -1,7 +1,9 @@
-/* walk.h - turning the PATH arguments into a list of files to read. */
+/* walk.h - turning the PATH arguments into a list of files to read, and
+ * reading one of them. */
 #ifndef NA_INDEX_WALK_H
 #define NA_INDEX_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "article.h"
@@ -13,6 +15,7 @@ typedef struct {
     size_t size;   /* bytes, for progress; 0 for standard input */
     long long mtime; /* modification time, seconds since the epoch; 0 for standard input */
     na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
+    bool stream;   /* a pipe or device named as an argument: read to its end */
 } na_input_t;
 
 typedef struct {
@@ -21,12 +24,33 @@ typedef struct {
     size_t total_bytes;
 } na_inputs_t;
 
+/* Called for each entry the walk does not take: ERROR true for one that
+ * cannot be read (a dangling symbolic link, no permission, an unreadable
+ * directory, a loop, an entry that vanished), false for one that is not
+ * a file and is never opened (a fifo, socket or device in a directory).
+ * PATH and REASON are borrowed for the call. */
+typedef void (*na_walk_report_fn)(const char *path, bool error, const char *reason, void *ud);
+
 /* Adds ARG to INPUTS, each file to be read as FORMAT: "-" as standard
  * input, a file as itself, a directory as every regular file below it in
- * name order, skipping names that start with a dot.  Returns 0, or an
- * errno value with *FAILED set to the path that could not be read
- * (borrowed until the next call). */
-int na_inputs_add(na_inputs_t *inputs, const char *arg, na_format_t format, const char **failed);
+ * name order.  Inside directories, names that start with a dot and
+ * editor backups ("name~", "#name#", "*.swp", "*.swo", "*.bak") are
+ * skipped without a word.  An entry that cannot be read, or is not a
+ * regular file or directory, is reported to REPORT (may be NULL) and the
+ * walk goes on with the rest.  Returns the number of errors reported
+ * (0: ARG was walked completely). */
+size_t na_inputs_add(na_inputs_t *inputs, const char *arg, na_format_t format, na_walk_report_fn report,
+                     void *ud);
+
+/* True for the names of editor backups and swap files, which hold a copy
+ * of an article or none. */
+bool na_walk_is_backup(const char *name);
+
+/* Reads INPUT whole into BUF (appending).  A file listed by a walk that is
+ * no longer a regular file (replaced by a fifo since) is refused with
+ * EINVAL without blocking; standard input and INPUT->stream are read to
+ * their end.  Returns 0 or an errno value. */
+int na_input_read(const na_input_t *input, na_buf_t *buf);
 
 void na_inputs_release(na_inputs_t *inputs);
 

@@ -37,6 +37,13 @@ typedef struct {
     char *value; /* scalars as written; lists and maps as compact JSON */
 } na_meta_t;
 
+/* Where a text field was read from in an article's raw bytes: [start,
+ * end); end 0 when the parser does not know.  The range may hold more
+ * than the field (quotes, escapes, a YAML indicator) but no other field. */
+typedef struct {
+    size_t start, end;
+} na_range_t;
+
 typedef struct na_article {
     char *id;       /* the source's id, or NULL: the indexer then derives one */
     char *title;    /* valid UTF-8 or NULL */
@@ -63,6 +70,8 @@ typedef struct na_article {
     unsigned char *raw; /* the article's original bytes, byte-exact */
     size_t raw_len;
     size_t line;        /* 1-based line in the file where the article starts */
+    na_range_t raw_title, raw_dateline, raw_body; /* where title, dateline and body are in RAW */
+    bool legacy;        /* RAW is not valid UTF-8: its text was read as Windows-1252 */
     long long mtime;    /* the file's modification time (seconds since the
                          * epoch, UTC), 0 when unknown: a date of last resort */
 } na_article_t;

@@ -13,6 +13,13 @@
 
 #include "parse.h"
 
+/* Where a record's text fields are in its raw bytes, and how they were
+ * decoded (see na_article_t). */
+typedef struct {
+    na_range_t title, dateline, body;
+    bool legacy;
+} na__places_t;
+
 /* The format readers behind na_parse_buffer().  FRONT_MATTER selects
  * Markdown (a leading YAML block is metadata) over plain text. */
 na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matter,
@@ -28,9 +35,11 @@ na_status_t na__parse_reuters(const unsigned char *buf, size_t len, const na_par
  * is line FIRST_LINE of the file.  On success *OUT is the root mapping as
  * a JSON object (caller decrefs) or NULL for an empty document.  On
  * failure returns false with the file line in *LINE and a one-line reason
- * (a syntax error, or a root that is not a mapping). */
+ * (a syntax error, or a root that is not a mapping).  PLACES (may be
+ * NULL) gets where the text fields' values lie in BUF and whether BUF was
+ * read as Windows-1252. */
 bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json_t **out,
-                   size_t *line, char *reason, size_t reason_size);
+                   size_t *line, char *reason, size_t reason_size, na__places_t *places);
 
 /* Fills A from the keys of the object OBJ: id, title, date, source, url,
  * language, dateline, authors, people, places, orgs, topics, exchanges
@@ -48,6 +57,13 @@ bool na__article_from_json(json_t *obj, na_article_t *a, bool want_body, char *r
  * Such input is repaired before a YAML or JSON parser sees it (both
  * refuse it); repair keeps every line break, so lines still count. */
 bool na__needs_repair(const char *s, size_t len);
+
+/* A malloc()ed, NUL-terminated copy of the LEN bytes at S made valid
+ * UTF-8: text that is not valid UTF-8 is read as Windows-1252 as a whole
+ * (na_cp1252_decode), valid text only loses NULs and C0 controls.  Both
+ * keep every line break.  *LEGACY (may be NULL) is set to whether 1252
+ * was used. */
+char *na__repair(const char *s, size_t len, bool *legacy);
 
 /* A malloc()ed copy of the LEN bytes at S made valid UTF-8 (utf8.h) with
  * surrounding blanks trimmed, or NULL when nothing is left.  ONE_LINE
@@ -75,9 +91,10 @@ int na__emit(const na_parse_sink_t *sink, na_article_t *a);
 /* Makes the record OBJ (a JSON object; its reference is taken) of FORMAT,
  * starting at LINE, whose bytes in the file are the RAW_LEN at RAW, into
  * an article and hands it to the sink, or reports why it is not one.
+ * PLACES (may be NULL: not known) is copied into the article.
  * Returns the sink's "stop" answer (0 after a rejection). */
 int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format, size_t line,
-                    const void *raw, size_t raw_len);
+                    const void *raw, size_t raw_len, const na__places_t *places);
 
 /* Reports a skipped record at LINE with a printf-style reason. */
 void na__reject(const na_parse_sink_t *sink, size_t line, const char *fmt, ...)

@@ -340,6 +340,22 @@ static bool build(element_t *el, na_buf_t *scratch, char *reason, size_t reason_
     return true;
 }
 
+/* Where TITLE, DATELINE and the body (BODY, or the whole TEXT when the
+ * article has no inner tags) lie in the element's bytes. */
+static void place_fields(element_t *el)
+{
+    static const tag_t tags[3] = { T_TITLE, T_DATELINE, T_BODY };
+    na_range_t *ranges[3] = { &el->a->raw_title, &el->a->raw_dateline, &el->a->raw_body };
+    for (int i = 0; i < 3; i++) {
+        span_t f = el->field[tags[i]];
+        if (i == 2 && !f.p)
+            f = el->field[T_TEXT];
+        if (f.p && f.e && f.e > f.p)
+            *ranges[i] = (na_range_t){ (size_t)(f.p - el->start), (size_t)(f.e - el->start) };
+    }
+    el->a->legacy = !na_utf8_valid((const char *)el->a->raw, el->a->raw_len);
+}
+
 static void start_element(element_t *el, const char *lt, size_t line, const char *attrs, const char *gt)
 {
     memset(el, 0, sizeof *el);
@@ -405,6 +421,7 @@ na_status_t na__parse_reuters(const unsigned char *buf, size_t len, const na_par
                 open = false;
                 char reason[128];
                 na_article_set_raw(el.a, el.start, (size_t)(gt + 1 - el.start));
+                place_fields(&el);
                 if (build(&el, &scratch, reason, sizeof reason)) {
                     stop = na__emit(sink, el.a);
                 } else {

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* The end of the line starting at I: the index of its '\n', or LEN. */
 static size_t line_end(const unsigned char *buf, size_t len, size_t i)
 {
@@ -66,16 +68,45 @@ static void title_and_body(na_article_t *a, const unsigned char *buf, size_t len
         size_t ts, te;
         if (markdown && heading(buf, start, first_end, &ts, &te) && !blank(buf, ts, te)) {
             a->title = na__clean_text((const char *)buf + ts, te - ts, true);
+            a->raw_title = (na_range_t){ ts, te };
             start = first_end < len ? first_end + 1 : len;
         } else if (first_end + 1 < len && !blank(buf, start, first_end)) {
             size_t second_end = line_end(buf, len, first_end + 1);
             if (blank(buf, first_end + 1, second_end)) {
                 a->title = na__clean_text((const char *)buf + start, first_end - start, true);
+                a->raw_title = (na_range_t){ start, first_end };
                 start = second_end < len ? second_end + 1 : len;
             }
         }
     }
     a->body = na__clean_text((const char *)buf + start, len - start, false);
+    if (a->body)
+        a->raw_body = (na_range_t){ start, len };
+}
+
+/* A body that opens with another metadata block is most likely a stream
+ * of YAML documents read as Markdown (a file without a .yaml name); the
+ * article is still read, but say so. */
+static void warn_second_block(const unsigned char *buf, size_t len, size_t from, const na_parse_sink_t *sink)
+{
+    for (;;) {
+        size_t e = line_end(buf, len, from);
+        if (e == len || !blank(buf, from, e))
+            break;
+        from = e + 1;
+    }
+    size_t ys, ye, bs;
+    if (from >= len || na__front_matter(buf + from, len - from, &ys, &ye, &bs) != NA__FM_CLOSED)
+        return;
+    json_t *meta = NULL;
+    size_t line;
+    char reason[64];
+    if (na__yaml_load(buf + from + ys, ye - ys, 1, &meta, &line, reason, sizeof reason, NULL) &&
+        json_is_object(meta))
+        na__warn(sink, na__count_lines(buf, from) + 1,
+                 "the body starts with another front matter block, read as text (a stream of YAML "
+                 "documents needs a .yaml name or --input-format yaml)");
+    json_decref(meta);
 }
 
 na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matter, const na_parse_sink_t *sink,
@@ -102,7 +133,8 @@ na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matt
             size_t line = 2;
             char reason[256];
             /* The YAML starts on line 2, after the opening "---". */
-            if (!na__yaml_load(buf + ys, ye - ys, 2, &meta, &line, reason, sizeof reason) ||
+            na__places_t fm_places;
+            if (!na__yaml_load(buf + ys, ye - ys, 2, &meta, &line, reason, sizeof reason, &fm_places) ||
                 (meta && !na__article_from_json(meta, a, false, reason, sizeof reason))) {
                 na__reject(sink, line, "front matter: %s", reason);
                 json_decref(meta);
@@ -110,8 +142,13 @@ na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matt
                 return NA_OK;
             }
             json_decref(meta);
+            if (fm_places.title.end)
+                a->raw_title = (na_range_t){ ys + fm_places.title.start, ys + fm_places.title.end };
+            if (fm_places.dateline.end)
+                a->raw_dateline = (na_range_t){ ys + fm_places.dateline.start, ys + fm_places.dateline.end };
             had_block = true;
             start = bs;
+            warn_second_block(buf, len, bs, sink);
             break;
         }
         }
@@ -126,6 +163,7 @@ na_status_t na__parse_text(const unsigned char *buf, size_t len, bool front_matt
         return NA_OK;
     }
     na_article_set_raw(a, buf, len);
+    a->legacy = !na_utf8_valid((const char *)buf, len);
     na__emit(sink, a);
     return NA_OK;
 }

@@ -247,12 +247,85 @@ static size_t yaml_problem(const yaml_parser_t *p, const unsigned char *text, si
     return line;
 }
 
+/* Finds byte offsets of lines, moving forward only, so that mapping every
+ * document of a file costs one pass over it. */
+typedef struct {
+    const unsigned char *buf;
+    size_t len;
+    size_t line; /* 1-based line that starts at OFF */
+    size_t off;
+} line_cursor_t;
+
+/* The offset where LINE starts (LEN when the buffer ends first). */
+static size_t line_offset(line_cursor_t *c, size_t line)
+{
+    while (c->line < line && c->off < c->len) {
+        const unsigned char *nl = memchr(c->buf + c->off, '\n', c->len - c->off);
+        c->off = nl ? (size_t)(nl - c->buf) + 1 : c->len;
+        c->line++;
+    }
+    return c->off;
+}
+
+/* The byte offset in C's buffer of a libyaml mark at 0-based COLUMN (in
+ * characters) of the 1-based LINE.  Text read as Windows-1252 has one
+ * character per byte; valid UTF-8 is walked character by character. */
+static size_t mark_offset(line_cursor_t *c, size_t line, size_t column, bool legacy)
+{
+    size_t off = line_offset(c, line);
+    if (legacy)
+        return off + column < c->len ? off + column : c->len;
+    while (column > 0 && off < c->len && c->buf[off] != '\n') {
+        off++;
+        while (off < c->len && (c->buf[off] & 0xc0) == 0x80)
+            off++;
+        column--;
+    }
+    return off;
+}
+
+/* Records in PL where the values of the keys title, dateline, body and
+ * text of ROOT lie in C's buffer, less BASE; the document's line 0 is
+ * C's line FIRST_LINE.  "body" wins over "text" unless it is null, as in
+ * na__article_from_json. */
+static void root_places(yaml_document_t *doc, yaml_node_t *root, line_cursor_t *c, size_t first_line,
+                        size_t base, na__places_t *pl)
+{
+    if (root->type != YAML_MAPPING_NODE)
+        return;
+    na_range_t body = { 0, 0 }, text = { 0, 0 };
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(doc, p->value);
+        if (!k || !v || k->type != YAML_SCALAR_NODE)
+            continue;
+        const char *key = (const char *)k->data.scalar.value;
+        size_t n = k->data.scalar.length;
+        na_range_t *r = equals(key, n, "title") ? &pl->title
+                        : equals(key, n, "dateline") ? &pl->dateline
+                        : equals(key, n, "body") ? &body
+                        : equals(key, n, "text") ? &text : NULL;
+        if (!r || (r == &body && is_plain_null(v)))
+            continue;
+        size_t s = mark_offset(c, first_line + v->start_mark.line, v->start_mark.column, pl->legacy);
+        size_t e = mark_offset(c, first_line + v->end_mark.line, v->end_mark.column, pl->legacy);
+        if (s >= base && e > s) {
+            r->start = s - base;
+            r->end = e - base;
+        }
+    }
+    pl->body = body.end ? body : text;
+}
+
 bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json_t **out, size_t *line,
-                   char *reason, size_t reason_size)
+                   char *reason, size_t reason_size, na__places_t *places)
 {
     char *fixed = NULL;
+    line_cursor_t in_buf = { buf, len, 1, 0 };
+    if (places)
+        places->legacy = false;
     if (na__needs_repair((const char *)buf, len)) {
-        fixed = na_utf8_sanitize((const char *)buf, len);
+        fixed = na__repair((const char *)buf, len, places ? &places->legacy : NULL);
         buf = (const unsigned char *)fixed;
         len = strlen(fixed);
     }
@@ -276,31 +349,13 @@ bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json
         else
             ok = convert_root(&doc, root, first_line, first_line + doc.start_mark.line, out, line, reason,
                               reason_size);
+        if (ok && root && places)
+            root_places(&doc, root, &in_buf, 1, 0, places);
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
     free(fixed);
     return ok;
-}
-
-/* Finds byte offsets of lines, moving forward only, so that mapping every
- * document of a file costs one pass over it. */
-typedef struct {
-    const unsigned char *buf;
-    size_t len;
-    size_t line; /* 1-based line that starts at OFF */
-    size_t off;
-} line_cursor_t;
-
-/* The offset where LINE starts (LEN when the buffer ends first). */
-static size_t line_offset(line_cursor_t *c, size_t line)
-{
-    while (c->line < line && c->off < c->len) {
-        const unsigned char *nl = memchr(c->buf + c->off, '\n', c->len - c->off);
-        c->off = nl ? (size_t)(nl - c->buf) + 1 : c->len;
-        c->line++;
-    }
-    return c->off;
 }
 
 /* The first line at or after line FROM that starts a document ("---"
@@ -322,7 +377,8 @@ static size_t next_marker(line_cursor_t *c, size_t from)
 /* Builds and hands on the article of one loaded document; returns the
  * sink's "stop" answer. */
 static int take_document(yaml_document_t *doc, yaml_node_t *root, size_t line, const unsigned char *raw,
-                         size_t raw_len, size_t first_line, const na_parse_sink_t *sink)
+                         size_t raw_len, size_t first_line, const na__places_t *places,
+                         const na_parse_sink_t *sink)
 {
     char reason[256];
     size_t bad = line;
@@ -331,7 +387,7 @@ static int take_document(yaml_document_t *doc, yaml_node_t *root, size_t line, c
         na__reject(sink, bad, "%s", reason);
         return 0;
     }
-    return na__emit_record(sink, obj, NA_FORMAT_YAML, line, raw, raw_len);
+    return na__emit_record(sink, obj, NA_FORMAT_YAML, line, raw, raw_len, places);
 }
 
 na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_sink_t *sink, na_error_t *err)
@@ -339,12 +395,15 @@ na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_
     char *fixed = NULL;
     const unsigned char *text = buf;
     size_t text_len = len;
+    bool legacy = false;
     if (na__needs_repair((const char *)buf, len)) {
-        fixed = na_utf8_sanitize((const char *)buf, len);
+        /* A file that is not UTF-8 is Windows-1252 as a whole. */
+        fixed = na__repair((const char *)buf, len, &legacy);
         text = (const unsigned char *)fixed;
         text_len = strlen(fixed);
     }
     line_cursor_t in_buf = { buf, len, 1, 0 }, in_text = { text, text_len, 1, 0 };
+    line_cursor_t in_marks = { buf, len, 1, 0 };
     size_t chunk_line = 1; /* the file line where the current parser starts */
     size_t raw_from = 0;   /* offset in BUF where the next document's bytes start */
     size_t reported = 0; /* line of the last syntax error reported */
@@ -387,9 +446,12 @@ na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_
              * its "..." line, or at the end of the file. */
             size_t end_line = chunk_line + doc.end_mark.line + (doc.end_mark.column ? 1 : 0);
             size_t raw_to = line_offset(&in_buf, end_line);
-            if (!is_plain_null(root)) /* an empty document is no article */
+            if (!is_plain_null(root)) { /* an empty document is no article */
+                na__places_t places = { { 0, 0 }, { 0, 0 }, { 0, 0 }, legacy };
+                root_places(&doc, root, &in_marks, chunk_line, raw_from, &places);
                 stop = take_document(&doc, root, chunk_line + doc.start_mark.line, buf + raw_from,
-                                     raw_to - raw_from, chunk_line, sink);
+                                     raw_to - raw_from, chunk_line, &places, sink);
+            }
             raw_from = raw_to;
             yaml_document_delete(&doc);
             if (stop)

@@ -35,6 +35,57 @@ static bool only_blanks(const unsigned char *s, size_t len)
     return true;
 }
 
+static bool is_marker_line(const unsigned char *buf, size_t start, size_t end, bool dots_too);
+static size_t line_end(const unsigned char *buf, size_t len, size_t i);
+
+/* True when the YAML document [START, END) is a mapping holding a key an
+ * article is made of, as every document of a stream of articles does. */
+static bool article_document(const unsigned char *buf, size_t start, size_t end)
+{
+    json_t *obj = NULL;
+    size_t line;
+    char reason[64];
+    if (!na__yaml_load(buf + start, end - start, 1, &obj, &line, reason, sizeof reason, NULL) || !obj)
+        return false;
+    bool ok = json_object_get(obj, "title") || json_object_get(obj, "body") || json_object_get(obj, "text");
+    json_decref(obj);
+    return ok;
+}
+
+/* True when the text from START is a stream of at least two YAML
+ * documents split by "---" lines (the first "---" may be left out), each
+ * an article's mapping.  Front matter is one such document followed by a
+ * body, which is not a mapping of article keys; that is how the two are
+ * told apart. */
+static bool yaml_stream(const unsigned char *buf, size_t len, size_t start)
+{
+    size_t docs = 0, ds = start;
+    size_t e = line_end(buf, len, ds);
+    if (is_marker_line(buf, ds, e, false))
+        ds = e < len ? e + 1 : len;
+    for (;;) {
+        size_t i = ds, de = len;
+        while (i < len) {
+            e = line_end(buf, len, i);
+            if (is_marker_line(buf, i, e, false)) {
+                de = i;
+                break;
+            }
+            i = e + 1;
+        }
+        if (!only_blanks(buf + ds, de - ds)) {
+            if (!article_document(buf, ds, de))
+                return false;
+            docs++;
+        }
+        if (de == len)
+            break;
+        e = line_end(buf, len, de);
+        ds = e < len ? e + 1 : len;
+    }
+    return docs >= 2;
+}
+
 na_format_t na_parse_detect(const char *name, const unsigned char *buf, size_t len)
 {
     size_t ys, ye, bs;
@@ -58,11 +109,23 @@ na_format_t na_parse_detect(const char *name, const unsigned char *buf, size_t l
     /* A "---" block with text after it is front matter; without, it is
      * the first of a stream of YAML documents. */
     na__fm_t fm = na__front_matter(buf, len, &ys, &ye, &bs);
-    if (fm == NA__FM_CLOSED)
-        return only_blanks(buf + bs, len - bs) ? NA_FORMAT_YAML : NA_FORMAT_MARKDOWN;
+    size_t i = has_prefix(buf, len, "\xef\xbb\xbf") ? 3 : 0;
+    if (fm == NA__FM_CLOSED) {
+        if (only_blanks(buf + bs, len - bs))
+            return NA_FORMAT_YAML;
+        /* A block closed by "---" and followed by more such blocks is a
+         * stream of documents, not front matter with a body. */
+        if (has_prefix(buf + ye, len - ye, "---") && yaml_stream(buf, len, i))
+            return NA_FORMAT_YAML;
+        return NA_FORMAT_MARKDOWN;
+    }
     if (fm == NA__FM_UNCLOSED)
         return NA_FORMAT_YAML;
-    size_t i = has_prefix(buf, len, "\xef\xbb\xbf") ? 3 : 0;
+    /* A stream whose first document has no "---" line: only worth a look
+     * when the text opens like a mapping key and has a "---" line. */
+    if (i < len && ((buf[i] >= 'a' && buf[i] <= 'z') || (buf[i] >= 'A' && buf[i] <= 'Z')) &&
+        memmem(buf + i, len - i, "\n---", 4) && yaml_stream(buf, len, i))
+        return NA_FORMAT_YAML;
     while (i < len && na_is_space(buf[i]))
         i++;
     if (has_prefix(buf + i, len - i, "<!DOCTYPE lewis") ||
@@ -160,11 +223,17 @@ int na__emit(const na_parse_sink_t *sink, na_article_t *a)
 }
 
 int na__emit_record(const na_parse_sink_t *sink, json_t *obj, na_format_t format, size_t line,
-                    const void *raw, size_t raw_len)
+                    const void *raw, size_t raw_len, const na__places_t *places)
 {
     na_article_t *a = na_article_new();
     a->format = format;
     a->line = line;
+    if (places) {
+        a->raw_title = places->title;
+        a->raw_dateline = places->dateline;
+        a->raw_body = places->body;
+        a->legacy = places->legacy;
+    }
     na_article_set_raw(a, raw, raw_len);
     char reason[256];
     bool ok = na__article_from_json(obj, a, true, reason, sizeof reason);
@@ -271,11 +340,19 @@ bool na__needs_repair(const char *s, size_t len)
     return !na_utf8_valid(s, len);
 }
 
+char *na__repair(const char *s, size_t len, bool *legacy)
+{
+    bool utf8 = na_utf8_valid(s, len);
+    if (legacy)
+        *legacy = !utf8;
+    return utf8 ? na_utf8_sanitize(s, len) : na_cp1252_decode(s, len);
+}
+
 char *na__clean_text(const char *s, size_t len, bool one_line)
 {
     char *fixed = NULL;
     if (na__needs_repair(s, len)) {
-        fixed = na_utf8_sanitize(s, len);
+        fixed = na__repair(s, len, NULL);
         s = fixed;
         len = strlen(fixed);
     }

@@ -19,16 +19,23 @@
  * <REUTERS ...>...</REUTERS> element for Reuters.  Text fields are made
  * valid UTF-8 (utf8.h) with surrounding blanks trimmed; one-line fields
  * (title, id, list items ...) have line breaks turned into spaces, bodies
- * keep theirs.  YAML and JSON that is not valid UTF-8 or holds control
- * characters is repaired the same way before it is parsed, so neither
- * costs a record.  The raw bytes are never changed.
+ * keep theirs.  Text that is not valid UTF-8 (a text or Markdown file, a
+ * YAML file, a JSON line, a Reuters element) is read as Windows-1252 as
+ * a whole, and its articles have "legacy" set.  YAML and JSON that is
+ * not valid UTF-8 or holds control characters is repaired that way
+ * before it is parsed, so neither costs a record.  The raw bytes are
+ * never changed; raw_title, raw_dateline and raw_body say where in them
+ * each field was read, when the parser can tell (text lines, Markdown
+ * headings and body, YAML values, JSON string values whose keys have no
+ * escapes, Reuters elements).
  *
  * Plain text: a first line followed by a blank line is the title, the
  * rest the body; otherwise the whole text is the body.  Markdown: a
  * "---" line, a YAML mapping, a "---" or "..." line, then the body; with
  * no "title" key the plain-text rule applies to the body, and a first
  * line that is a heading ("# Title") is the title without needing the
- * blank line.
+ * blank line.  A body that opens with another front matter block is
+ * read as text and reported to the sink's warn callback.
  *
  * Front matter, YAML documents and JSON objects share one set of keys:
  * id, title, date, source, url, language, dateline (single values);
@@ -84,7 +91,10 @@ typedef struct {
  * "<!DOCTYPE lewis" or "<REUTERS" -> reuters; "{" -> jsonl; else text),
  * after any byte order mark (and any leading blanks, except before
  * "---").  Text files that start with a closed front matter block are
- * read as markdown. */
+ * read as markdown.  Without a telling extension, a YAML stream is yaml,
+ * not markdown: two or more documents split by "---" lines (the first
+ * "---" may be left out), each a mapping with a title, body or text key.
+ * Whether BUF is text at all is sniff.h's question, asked first. */
 na_format_t na_parse_detect(const char *name, const unsigned char *buf, size_t len);
 
 /* Parses BUF as FORMAT.  NAME is not used to derive anything (it may be

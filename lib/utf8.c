@@ -157,6 +157,53 @@ char *na_utf8_sanitize(const char *s, size_t len)
     return na_buf_detach(&out, NULL);
 }
 
+char *na_cp1252_decode(const char *s, size_t len)
+{
+    na_buf_t out = NA_BUF_INIT;
+    na_buf_grow(&out, len + len / 2 + 1);
+    size_t run = 0; /* s[run..i) is ASCII to keep, not yet copied */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && keep_ascii(c))
+            continue;
+        na_buf_add(&out, s + run, i - run);
+        run = i + 1;
+        if (c < 0x80)
+            continue;
+        unsigned cp = c < 0xa0 ? cp1252_high[c - 0x80] : c;
+        if (cp) {
+            char enc[4];
+            na_buf_add(&out, enc, na_utf8_encode(cp, enc));
+        }
+    }
+    na_buf_add(&out, s + run, len - run);
+    if (!out.data)
+        na_buf_grow(&out, 1);
+    return na_buf_detach(&out, NULL);
+}
+
+bool na_cp1252_encode(const char *s, size_t len, na_buf_t *out)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        size_t n = na_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return false;
+        i += n;
+        if (cp < 0x80 || (cp >= 0xa0 && cp <= 0xff)) {
+            na_buf_addc(out, (char)cp);
+            continue;
+        }
+        size_t k = 0;
+        while (k < 32 && cp1252_high[k] != cp)
+            k++;
+        if (k == 32 || cp == 0)
+            return false;
+        na_buf_addc(out, (char)(0x80 + k));
+    }
+    return true;
+}
+
 /* ---- case ---- */
 
 bool na_utf8_is_upper(unsigned cp)

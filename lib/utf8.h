@@ -5,13 +5,17 @@
  * UTF-8, so each byte that does not start a valid sequence is read as a
  * Windows-1252 character.  The five bytes 1252 leaves undefined (0x81,
  * 0x8d, 0x8f, 0x90, 0x9d) would be C1 controls in Latin-1 and are
- * dropped, like C0 controls.
+ * dropped, like C0 controls.  A whole text that is not valid UTF-8 is
+ * better read as 1252 throughout (na_cp1252_decode), so that a byte pair
+ * that happens to form a UTF-8 sequence is not read as one.
  */
 #ifndef NA_UTF8_H
 #define NA_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "util.h"
 
 /* True when the LEN bytes at S are valid UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). */
@@ -22,6 +26,19 @@ bool na_utf8_valid(const char *s, size_t len);
  * bytes and C0 controls other than tab, newline and carriage return.
  * Caller frees. */
 char *na_utf8_sanitize(const char *s, size_t len);
+
+/* Returns a malloc()ed, NUL-terminated UTF-8 copy of the LEN bytes at S
+ * read as Windows-1252 as a whole (what text that is not valid UTF-8
+ * almost always is: Latin-1 with 1252's quotes and dashes), dropping
+ * NUL bytes, C0 controls other than tab, newline and carriage return, and
+ * the five bytes 1252 leaves undefined.  Caller frees. */
+char *na_cp1252_decode(const char *s, size_t len);
+
+/* Appends the LEN bytes of UTF-8 text at S to OUT as Windows-1252 (to
+ * find decoded text in the original bytes).  Returns false, with OUT
+ * holding part of it, when S is not valid UTF-8 or holds a character
+ * 1252 has no byte for. */
+bool na_cp1252_encode(const char *s, size_t len, na_buf_t *out);
 
 /* Decodes one code point at S (at most LEN bytes).  Returns its length in
  * bytes (>= 1) and stores the code point in *CP, or returns 0 for an

@@ -38,11 +38,13 @@ test_expect_success 'what was indexed before is still there' '
     newsarc_index -d db "$broken" 2>/dev/null;
     test "$(newsarc_search -d db --count "")" = 20
 '
-test_expect_success 'a huge single line and binary junk do not stop the run' '
+test_expect_success 'a huge single line is indexed; binary junk is skipped with a warning' '
     head -c 3000000 /dev/zero | tr "\0" "a" >long.txt &&
     head -c 20000 /dev/urandom >junk.txt &&
-    newsarc_index -d db3 long.txt junk.txt 2>err;
-    test "$(newsarc_search -d db3 --count "")" = 2
+    newsarc_index -d db3 long.txt junk.txt 2>err &&
+    grep -q "^newsarc-index: junk.txt: warning: skipped, not text: " err &&
+    test "$(wc -l <err)" -eq 1 &&
+    test "$(newsarc_search -d db3 --count "")" = 1
 '
 test_expect_success 'a file that cannot be read is reported and skipped' '
     ln -s /nonexistent/target unreadable.txt &&

@@ -419,6 +419,16 @@ static void test_detect(void)
         { "-", "---\ntitle: x\n", NA_FORMAT_YAML },
         { "-", "--- not a marker\n", NA_FORMAT_TEXT },
         { "noext", "Just text", NA_FORMAT_TEXT },
+        { "-", "---\ntitle: A\n---\ntitle: B\nbody: b\n", NA_FORMAT_YAML },
+        { "feed", "---\nid: a\ntitle: A\n---\nid: b\nbody: b\n---\n", NA_FORMAT_YAML },
+        { "-", "title: A\n---\ntitle: B\n", NA_FORMAT_YAML },
+        { "-", "\xef\xbb\xbf---\ntitle: A\n---\ntext: b\n", NA_FORMAT_YAML },
+        { "-", "---\ntitle: A\n---\nSummary: the plan\n", NA_FORMAT_MARKDOWN },
+        { "-", "---\ntitle: A\n---\nA paragraph.\n---\ntitle: B\n", NA_FORMAT_MARKDOWN },
+        { "-", "---\ntitle: A\n...\ntitle: B\n", NA_FORMAT_MARKDOWN },
+        { "-", "---\ntitle: A\n---\n- a list\n", NA_FORMAT_MARKDOWN },
+        { "-", "Title: Harbour\n---\nBody text\n", NA_FORMAT_TEXT },
+        { "a.txt", "---\ntitle: A\n---\ntitle: B\n", NA_FORMAT_MARKDOWN },
         { "-", "", NA_FORMAT_TEXT },
     };
     for (size_t i = 0; i < sizeof detect / sizeof *detect; i++) {
@@ -797,8 +807,121 @@ static void test_dates(void)
     }
 }
 
+/* Warnings of the Markdown reader: a body that opens with another block. */
+typedef struct {
+    size_t articles, warnings, line;
+} warned_t;
+
+static int count_article(na_article_t *a, void *ud)
+{
+    ((warned_t *)ud)->articles++;
+    na_article_free(a);
+    return 0;
+}
+
+static void count_warning(size_t line, const char *reason, void *ud)
+{
+    warned_t *w = ud;
+    (void)reason;
+    w->warnings++;
+    w->line = line;
+}
+
+static void test_second_block(void)
+{
+    static const struct {
+        const char *in;
+        size_t warnings, line;
+        const char *what;
+    } blocks[] = {
+        { "---\ntitle: A\n---\n---\ntitle: B\n---\nbody\n", 1, 4, "a second block right after the first" },
+        { "---\ntitle: A\n---\n\n---\nid: b\n---\n", 1, 5, "a second block after a blank line" },
+        { "---\ntitle: A\n---\nText.\n---\ntitle: B\n---\n", 0, 0, "a block later in the body" },
+        { "---\ntitle: A\n---\n---\n- not a mapping\n---\n", 0, 0, "a rule and a list, not a block" },
+        { "---\ntitle: A\n---\nJust a body\n", 0, 0, "an ordinary body" },
+    };
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
+        warned_t w = { 0, 0, 0 };
+        na_parse_sink_t sink = { count_article, NULL, &w, count_warning };
+        na_parse_buffer(NA_FORMAT_MARKDOWN, "test", (const unsigned char *)blocks[i].in, strlen(blocks[i].in),
+                        &sink, NULL);
+        CHECK_INT(w.articles, 1, blocks[i].what);
+        CHECK_INT(w.warnings, blocks[i].warnings, blocks[i].what);
+        CHECK_INT(w.line, blocks[i].line, blocks[i].what);
+    }
+}
+
+/* Where each format says an article's title, dateline and body lie in its
+ * raw bytes (what --extract-only places spans in), and whether it was
+ * read as Windows-1252. */
+static const char *range_text(const na_article_t *a, na_range_t r, char *out, size_t size)
+{
+    if (!r.end)
+        return NULL;
+    if (r.end > a->raw_len || r.start > r.end)
+        return "(out of bounds)";
+    snprintf(out, size, "%.*s", (int)(r.end - r.start), (const char *)a->raw + r.start);
+    return out;
+}
+
+static void test_places(void)
+{
+    static const struct {
+        na_format_t format;
+        const char *in;
+        size_t article; /* which of the input's articles, from 0 */
+        const char *title, *dateline, *body;
+        int legacy;
+        const char *what;
+    } places[] = {
+        { NA_FORMAT_TEXT, "Title here\n\nBody text.\n", 0, "Title here", NULL, "Body text.\n", 0, "text" },
+        { NA_FORMAT_TEXT, "Caf\xe9\n\nCr\xe8me.\n", 0, "Caf\xe9", NULL, "Cr\xe8me.\n", 1, "Latin-1 text" },
+        { NA_FORMAT_MARKDOWN, "# Heading\nBody.\n", 0, " Heading", NULL, "Body.\n", 0, "markdown heading" },
+        { NA_FORMAT_MARKDOWN, "---\nplaces: [Lisbon]\ntitle: Talks in Lisbon\n---\nIn Lisbon.\n", 0,
+          "Talks in Lisbon", NULL, "In Lisbon.\n", 0, "front matter title after other keys" },
+        { NA_FORMAT_MARKDOWN, "---\ntitle: Z\xfcrich talks\n---\nIn Z\xfcrich.\n", 0, "Z\xfcrich talks", NULL,
+          "In Z\xfcrich.\n", 1, "Latin-1 front matter" },
+        { NA_FORMAT_JSONL,
+          "{\"places\": [\"S\xc3\xa3o Tom\xc3\xa9\"], \"title\": \"S\xc3\xa3o Tom\xc3\xa9 vote\", "
+          "\"dateline\": \"LISBON\", \"body\": \"Voters in S\xc3\xa3o Tom\xc3\xa9.\"}",
+          0, "\"S\xc3\xa3o Tom\xc3\xa9 vote\"", "\"LISBON\"", "\"Voters in S\xc3\xa3o Tom\xc3\xa9.\"", 0,
+          "JSON values, not the places list" },
+        { NA_FORMAT_JSONL, "{\"text\": \"Only text\", \"body\": null, \"meta\": {\"title\": \"x\"}}", 0,
+          NULL, NULL, "\"Only text\"", 0, "JSON text when body is null; nested keys ignored" },
+        { NA_FORMAT_JSONL, "{\"title\": \"Caf\xe9\"}", 0, "\"Caf\xe9\"", NULL, NULL, 1, "Latin-1 JSON line" },
+        { NA_FORMAT_YAML, "---\ntitle: One\nbody: First body\n---\nplaces: [Oslo]\ntitle: Oslo news\nbody: |\n  In Oslo.\n",
+          1, "Oslo news", NULL, "|\n  In Oslo.\n", 0, "second YAML document" },
+        { NA_FORMAT_YAML, "title: Gen\xe8" "ve\nbody: In Gen\xe8" "ve.\n", 0, "Gen\xe8" "ve", NULL, "In Gen\xe8" "ve.", 1,
+          "Latin-1 YAML" },
+        { NA_FORMAT_YAML, "{st\xc3\xa4" "dte: [Z\xc3\xbcrich], title: \xc3\x9c" "ber, body: Z\xc3\xbcrich}\n", 0,
+          "\xc3\x9c" "ber", NULL, "Z\xc3\xbcrich", 0, "UTF-8 YAML columns counted in characters" },
+        { NA_FORMAT_REUTERS,
+          "<REUTERS NEWID=\"7\"><TEXT><TITLE>OIL UP</TITLE><DATELINE>LONDON, March 2 - </DATELINE>"
+          "<BODY>Oil rose.</BODY></TEXT></REUTERS>",
+          0, "OIL UP", "LONDON, March 2 - ", "Oil rose.", 0, "Reuters elements" },
+    };
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+        collect_t c;
+        parse(places[i].format, places[i].in, strlen(places[i].in), &c);
+        CHECK(c.count > places[i].article, places[i].what);
+        if (c.count <= places[i].article) {
+            release(&c);
+            continue;
+        }
+        const na_article_t *a = c.arts[places[i].article];
+        char buf[256];
+        CHECK_STR(range_text(a, a->raw_title, buf, sizeof buf), places[i].title, places[i].what);
+        CHECK_STR(range_text(a, a->raw_dateline, buf, sizeof buf), places[i].dateline, places[i].what);
+        CHECK_STR(range_text(a, a->raw_body, buf, sizeof buf), places[i].body, places[i].what);
+        CHECK_INT(a->legacy, places[i].legacy, places[i].what);
+        release(&c);
+    }
+}
+
 int main(void)
 {
+    test_places();
+    test_second_block();
     test_detect();
     test_cases();
     test_dates();

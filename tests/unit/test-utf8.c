@@ -98,8 +98,47 @@ static void test_case(void)
     CHECK_INT(na_utf8_lower(0x110041), 0x110041, "beyond Unicode: unchanged");
 }
 
+/* Reading a whole text as Windows-1252, and finding decoded text again
+ * in its bytes. */
+static const struct {
+    const char *in, *decoded;
+    int encodes; /* DECODED encodes back to IN */
+    const char *what;
+} cp1252[] = {
+    { "caf\xe9", "caf\xc3\xa9", 1, "Latin-1 letter" },
+    { "\xc3\xa9t\xe9", "\xc3\x83\xc2\xa9t\xc3\xa9", 1, "a byte pair that looks like UTF-8 is two characters" },
+    { "\x93q\x94 \x80 \x85", "\xe2\x80\x9cq\xe2\x80\x9d \xe2\x82\xac \xe2\x80\xa6", 1, "1252 quotes, euro, ellipsis" },
+    { "a\x81" "b\x8d\x8f\x90\x9d" "c", "abc", 0, "undefined bytes dropped" },
+    { "t\tl\r\n\x01\x7f", "t\tl\r\n\x7f", 0, "C0 controls dropped; tab, CR, LF, DEL kept" },
+    { "plain", "plain", 1, "ASCII unchanged" },
+    { "", "", 1, "empty" },
+};
+
+static void test_cp1252(void)
+{
+    for (size_t i = 0; i < sizeof cp1252 / sizeof *cp1252; i++) {
+        char *d = na_cp1252_decode(cp1252[i].in, strlen(cp1252[i].in));
+        CHECK_STR(d, cp1252[i].decoded, cp1252[i].what);
+        CHECK(na_utf8_valid(d, strlen(d)), cp1252[i].what);
+        na_buf_t b = NA_BUF_INIT;
+        bool ok = na_cp1252_encode(d, strlen(d), &b);
+        CHECK(ok && (cp1252[i].encodes ? b.len == strlen(cp1252[i].in) &&
+                                             memcmp(b.data ? b.data : "", cp1252[i].in, b.len) == 0
+                                       : 1),
+              cp1252[i].what);
+        na_buf_release(&b);
+        free(d);
+    }
+    na_buf_t b = NA_BUF_INIT;
+    CHECK(!na_cp1252_encode("\xe2\x82\xac\xe4\xb8\xad", 6, &b), "a character 1252 has no byte for");
+    na_buf_reset(&b);
+    CHECK(!na_cp1252_encode("\xe9", 1, &b), "text that is not UTF-8 is not encoded");
+    na_buf_release(&b);
+}
+
 int main(void)
 {
+    test_cp1252();
     test_case();
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         CHECK_INT(na_utf8_valid(cases[i].in, cases[i].len), cases[i].valid, cases[i].what);
