@@ -160,6 +160,19 @@ test_expect_success '--rebuild rebuilds an archive of this layout too, and a lat
     test "$(count old.db)" = 3 &&
     index -v -d old.db art 2>err && grep -q "0 added, 0 replaced, 2 unchanged, 0 removed" err
 '
+test_expect_success 'an interrupted rebuild leaves the live database as it was' '
+    xapian-delve old.db | grep UUID >uuid-before &&
+    mkfifo hold &&
+    { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never --rebuild -d old.db - <hold 2>err &
+      pid=$!; } &&
+    exec 9>hold &&
+    sleep 1 &&
+    kill -TERM $pid; wait $pid; rc=$?;
+    exec 9>&-;
+    test "$rc" -eq 130 &&
+    xapian-delve old.db | grep UUID >uuid-after && cmp uuid-before uuid-after &&
+    test "$(count old.db)" = 3 && test "$(ls -d old.db.* 2>/dev/null)" = ""
+'
 test_expect_failure_code 2 'a large archive of an older layout is refused until --rebuild' '
     awk "BEGIN { for (i = 1; i <= 2001; i++) printf \"{\\\"id\\\": \\\"n%d\\\", \\\"body\\\": \\\"b\\\"}\\n\", i }" >big.jsonl &&
     index -d big.db big.jsonl &&
