@@ -350,8 +350,9 @@ static void remove_tree(const char *path)
 
 /* Calls FN with the full path of every leftover of a rebuild of the
  * database at PATH: PATH.rebuild-PID (a new database never moved in) and
- * PATH.old-PID (the old one moved away).  With KIND, only that kind. */
-static void each_leftover(const char *path, const char *kind, void (*fn)(const char *leftover, void *ud), void *ud)
+ * PATH.rebuild-PID-old (the old one moved away); OLD: only the latter.
+ * Nothing else is touched, whatever its name. */
+static void each_leftover(const char *path, bool old, void (*fn)(const char *leftover, void *ud), void *ud)
 {
     char *dir = na_xstrdup(path);
     char *slash = strrchr(dir, '/');
@@ -366,9 +367,11 @@ static void each_leftover(const char *path, const char *kind, void (*fn)(const c
         if (strncmp(n, base, blen) != 0 || n[blen] != '.')
             continue;
         const char *rest = n + blen + 1;
-        bool match = kind ? strncmp(rest, kind, strlen(kind)) == 0
-                          : strncmp(rest, "rebuild-", 8) == 0 || strncmp(rest, "old-", 4) == 0;
-        if (!match)
+        if (strncmp(rest, "rebuild-", 8) != 0)
+            continue;
+        size_t digits = strspn(rest + 8, "0123456789");
+        const char *tail = rest + 8 + digits;
+        if (digits == 0 || (strcmp(tail, "-old") != 0 && (old || *tail)))
             continue;
         char *full = slash ? na_xasprintf("%s/%s", *dir ? dir : "", n) : na_xstrdup(n);
         fn(full, ud);
@@ -458,12 +461,12 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     pthread_cond_init(&ix->job_done, NULL);
     na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
     if (st == NA_OK) {
-        each_leftover(opts->db_path, "old-", restore_old, (void *)opts->db_path);
+        each_leftover(opts->db_path, true, restore_old, (void *)opts->db_path);
         st = na_xwdb_open(opts->db_path, true, &ix->db, err);
     }
     /* Holding the lock, no other rebuild runs: what one left is stale. */
     if (st == NA_OK)
-        each_leftover(opts->db_path, NULL, remove_leftover, NULL);
+        each_leftover(opts->db_path, false, remove_leftover, NULL);
     bool other = false;
     if (st == NA_OK)
         st = other_layout(ix, &other, err);
@@ -516,7 +519,7 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err);
  * the path or beside it (restore_old() undoes a half-done move). */
 static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
 {
-    char *old = na_xasprintf("%s.old-%ld", ix->live_path, (long)getpid());
+    char *old = na_xasprintf("%s-old", ix->new_path);
     na_status_t st = NA_OK;
     if (rename(ix->live_path, old) != 0) {
         st = na_error_set(err, NA_ERR_IO, "cannot move '%s' aside: %s", ix->live_path, strerror(errno));

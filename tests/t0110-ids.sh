@@ -160,6 +160,13 @@ test_expect_success '--rebuild rebuilds an archive of this layout too, and a lat
     test "$(count old.db)" = 3 &&
     index -v -d old.db art 2>err && grep -q "0 added, 0 replaced, 2 unchanged, 0 removed" err
 '
+test_expect_success 'a rebuild stopped while moving databases is undone by the next run' '
+    index -d moved.db art && mv moved.db moved.db.rebuild-4242-old && mkdir moved.db.rebuild-4242 &&
+    mkdir moved.db.rebuild-keep moved.db.old-1 &&
+    index -v -d moved.db art 2>err && grep -q "0 added, 0 replaced, 2 unchanged" err &&
+    ! test -e moved.db.rebuild-4242 && ! test -e moved.db.rebuild-4242-old &&
+    test -d moved.db.rebuild-keep && test -d moved.db.old-1
+'
 test_expect_success 'an interrupted rebuild leaves the live database as it was' '
     xapian-delve old.db | grep UUID >uuid-before &&
     mkfifo hold &&
