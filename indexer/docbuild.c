@@ -229,27 +229,26 @@ static const na_strlist_t *merge(na_strlist_t *out, const na_strlist_t *supplied
     return out;
 }
 
+/* A date as precise as the source gave it: a month-precise date has its
+ * year and month terms and facet values but no day term, and sorts as
+ * day 00 of its month; an undated article has none of these. */
 static void add_date(na_xdoc_t *doc, const char *iso)
 {
     na_date_t d;
     if (!iso || !na_date_parse_iso(iso, &d))
         return;
-    char sortable[15], year[8], month[12], term[32];
+    char sortable[15], year[8], month[12], terms[3][NA_DATE_TERM_SIZE];
     na_date_format_sortable(&d, sortable);
     na_xdoc_add_value(doc, NA_SLOT_DATE, sortable, 14);
+    size_t n = na_schema_date_terms(d.year, d.month, d.day, terms);
+    for (size_t i = 0; i < n; i++)
+        na_xdoc_add_boolean_term(doc, terms[i]);
     snprintf(year, sizeof year, "%04d", d.year);
-    add_single_field(doc, NA_FIELD_YEAR, year);
+    na_xdoc_add_value(doc, na_fields[NA_FIELD_YEAR].slot, year, strlen(year));
     if (d.month) {
-        /* The month's value reads "1987-03"; its term follows Xapian's
-         * convention, M198703. */
+        /* The month's value reads "1987-03"; its term is M198703. */
         snprintf(month, sizeof month, "%04d-%02d", d.year, d.month);
         na_xdoc_add_value(doc, na_fields[NA_FIELD_MONTH].slot, month, strlen(month));
-        snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, d.year, d.month);
-        na_xdoc_add_boolean_term(doc, term);
-    }
-    if (d.day) {
-        snprintf(term, sizeof term, "%s%04d%02d%02d", NA_PREFIX_DAY, d.year, d.month, d.day);
-        na_xdoc_add_boolean_term(doc, term);
     }
 }
 
@@ -312,7 +311,9 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         found.lists[3] = want_dates ? &b->ex.mentioned : NULL;
         if (!a->dateline)
             found.dateline = dateline = read_dateline(a);
-        if (want_dates && !a->date && b->ex.date.year) {
+        /* Extraction's date when the source gave none, or when a
+         * dateline said the day of a coarser one. */
+        if (want_dates && b->ex.date.year && b->ex.date_source != NA_DATE_SOURCE_SOURCE) {
             na_date_format_iso(&b->ex.date, date);
             found.date = date;
             found.date_source = na_date_source_name(b->ex.date_source);

@@ -38,7 +38,7 @@ na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na
                               na_error_t *err)
 {
     na_date_t source_date, file_time;
-    na_extract_input_t in = { NULL, 0, NULL, NULL };
+    na_extract_input_t in = { NULL, 0, NULL, NULL, a->date_unreadable, a->dateline };
     if (a->date && na_date_parse_iso(a->date, &source_date))
         in.source_date = &source_date;
     if (a->mtime > 0) {

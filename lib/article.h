@@ -10,6 +10,7 @@
 #ifndef NA_ARTICLE_H
 #define NA_ARTICLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -40,7 +41,9 @@ typedef struct na_article {
     char *id;       /* the source's id, or NULL: the indexer then derives one */
     char *title;    /* valid UTF-8 or NULL */
     char *body;     /* the text to index, valid UTF-8 or NULL */
-    char *date;     /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (see date.h), or NULL */
+    char *date;     /* "YYYY", "YYYY-MM", "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (see date.h), or NULL */
+    bool date_unreadable; /* the source gave a date that does not parse (its text
+                           * is the extra "date_raw"): the article stays undated */
     char *source;
     char *url;
     char *language; /* ISO 639-1 code such as "en", or NULL */

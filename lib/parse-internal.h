@@ -36,7 +36,8 @@ bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json
  * language, dateline, authors, people, places, orgs, topics, exchanges
  * and, when WANT_BODY, body or text; every other key goes to A's extra
  * metadata, scalars as written and lists or maps as compact JSON.  A date
- * that does not parse is dropped and kept as the extra "date_raw".
+ * that does not parse is dropped, kept as the extra "date_raw" and marks
+ * A date_unreadable (na__emit() warns of it).
  * Returns false with a reason when OBJ cannot be an article (a field of
  * the wrong shape, or neither title nor body when WANT_BODY). */
 bool na__article_from_json(json_t *obj, na_article_t *a, bool want_body, char *reason,
@@ -67,7 +68,8 @@ na__fm_t na__front_matter(const unsigned char *buf, size_t len, size_t *yaml_sta
 /* Number of newlines in the LEN bytes at S. */
 size_t na__count_lines(const unsigned char *s, size_t len);
 
-/* Hands A to the sink; returns the sink's "stop" answer. */
+/* Hands A to the sink, first warning at A's line when its date could
+ * not be read; returns the sink's "stop" answer. */
 int na__emit(const na_parse_sink_t *sink, na_article_t *a);
 
 /* Makes the record OBJ (a JSON object; its reference is taken) of FORMAT,

@@ -299,8 +299,10 @@ static bool build(element_t *el, na_buf_t *scratch, char *reason, size_t reason_
             a->date = na_xstrdup(iso);
         } else {
             char *raw = field_text(el, scratch, T_DATE, true);
-            if (raw)
+            if (raw) {
                 na_article_add_extra(a, "date_raw", raw);
+                a->date_unreadable = true;
+            }
             free(raw);
         }
     }

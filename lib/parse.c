@@ -140,6 +140,18 @@ na_status_t na_parse_one(na_format_t format, const unsigned char *raw, size_t le
 
 int na__emit(const na_parse_sink_t *sink, na_article_t *a)
 {
+    /* Said here, once for every format, so that no reader can forget. */
+    if (a->date_unreadable) {
+        const char *raw = "";
+        for (size_t i = 0; i < a->extra_count; i++)
+            if (strcmp(a->extra[i].key, "date_raw") == 0)
+                raw = a->extra[i].value;
+        size_t n = strlen(raw) > 80 ? 80 : strlen(raw);
+        while (n && ((unsigned char)raw[n] & 0xc0) == 0x80)
+            n--; /* cut between characters */
+        na__warn(sink, a->line, "cannot read the date '%.*s%s'; the article is indexed undated", (int)n, raw,
+                 raw[n] ? "..." : "");
+    }
     if (!sink->article) {
         na_article_free(a);
         return 0;
@@ -388,17 +400,21 @@ static void set_date(na_article_t *a, const json_t *v)
 {
     char *s = scalar_text(v);
     na_date_t d;
-    if (s && na_date_parse_iso(s, &d)) {
+    if (s && na_date_parse(s, &d)) {
         char iso[20];
         na_date_format_iso(&d, iso);
+        free(a->date);
         a->date = na_xstrdup(iso);
     } else {
         /* A date nobody can read costs the article its date, not the
-         * whole article; the original stays visible as metadata. */
+         * whole article; the original stays visible as metadata.  A
+         * blank one is no date at all. */
         char *raw = s ? s : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         char *clean = raw ? na__clean_text(raw, strlen(raw), true) : NULL;
-        if (clean)
+        if (clean) {
             na_article_add_extra(a, "date_raw", clean);
+            a->date_unreadable = true;
+        }
         free(clean);
         if (raw != s)
             free(raw);

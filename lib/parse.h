@@ -38,9 +38,11 @@
  * article's extra metadata, scalars as written and lists or maps as
  * compact JSON.  A record whose known key has the wrong shape (a list
  * for "title") is rejected; one with neither title nor body is rejected.
- * A date is stored as date.h says; a date that does not parse does not
- * cost the article: it is dropped and its text kept as the extra
- * "date_raw".
+ * A date is read by na_date_parse() and stored as date.h says, at the
+ * precision the source gave; a date that does not parse does not cost
+ * the article: it is dropped, its text kept as the extra "date_raw",
+ * the article marked date_unreadable, and the sink's warn callback told
+ * at the record's line ("cannot read the date '...'; ...").
  *
  * Reuters-21578 articles get the id "reuters-<NEWID>", source "Reuters",
  * DATE, TITLE, DATELINE (without its trailing " - "), BODY (the whole

@@ -15,8 +15,8 @@
  *   "authors", "people", "places", "orgs", "topics", "exchanges" (arrays
  *   of canonical names: supplied ones), "extracted" (object of arrays
  *   "people", "places", "orgs" and "mentioned": what extraction found),
- *   "date_source" (where "date" came from: "source", "dateline" or
- *   "mtime"), "extra" (object of other source keys), "lead"
+ *   "date_source" (where "date" came from: "source", "dateline",
+ *   "mtime" or "source+dateline"), "extra" (object of other source keys), "lead"
  *   and "lead_cut" (the start of the text, see na_record_meta_add_lead();
  *   records written before it lack them).  Keys with no value are left
  *   out.
@@ -64,7 +64,7 @@ typedef struct {
  * borrowed until na_record_meta_release(). */
 typedef struct {
     const char *id, *title, *date, *source, *url, *language, *dateline, *format;
-    const char *date_source; /* "source", "dateline" or "mtime" */
+    const char *date_source; /* "source", "dateline", "mtime" or "source+dateline" */
     na_record_list_t authors, people, places, orgs, topics, exchanges;
     na_record_list_t sources; /* where the article was read, in order */
     /* The "extracted" object: what extraction added to people, places

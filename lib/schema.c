@@ -7,6 +7,7 @@
  */
 #include "schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,4 +93,18 @@ char *na_schema_source_file(const char *source, const char *format)
         strspn(hash + 1, "0123456789") == strlen(hash + 1))
         return na_xstrndup(source, (size_t)(hash - source));
     return na_xstrdup(source);
+}
+
+size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_TERM_SIZE])
+{
+    if (year < 1 || year > 9999 || month < 0 || month > 12 || day < 0 || day > 31 || (day && !month))
+        return 0;
+    snprintf(terms[0], NA_DATE_TERM_SIZE, "%s%04d", NA_PREFIX_YEAR, year);
+    if (!month)
+        return 1;
+    snprintf(terms[1], NA_DATE_TERM_SIZE, "%s%04d%02d", NA_PREFIX_MONTH, year, month);
+    if (!day)
+        return 2;
+    snprintf(terms[2], NA_DATE_TERM_SIZE, "%s%04d%02d%02d", NA_PREFIX_DAY, year, month, day);
+    return 3;
 }

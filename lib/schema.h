@@ -82,6 +82,18 @@ char *na_schema_file_term(const char *path);
  * article, so a "#" in its name is part of the name.  Caller frees. */
 char *na_schema_source_file(const char *source, const char *format);
 
+/* Room for one date term ("D20230305" and its NUL). */
+#define NA_DATE_TERM_SIZE 16
+
+/* Writes the date terms an article dated YEAR-MONTH-DAY has, coarsest
+ * first, into TERMS: Y<year>, then M<year><month> when MONTH is known
+ * (not 0), then D<year><month><day> when DAY is too.  Returns how many
+ * (1 to 3), or 0 when YEAR is not from 1 to 9999 or MONTH or DAY is out
+ * of range.  The indexer writes these terms and the query parser asks
+ * for them (the last one is the period's own), so both agree on what a
+ * date of any precision matches. */
+size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_TERM_SIZE]);
+
 /* Metadata keys. */
 #define NA_META_SCHEMA       "newsarc:schema"        /* schema version, "1" */
 #define NA_META_SLOTS_FMT    "newsarc:slots:%s"      /* per field: slots in use */

@@ -130,7 +130,7 @@ static void text_result(na_printer_t *p, const na_pr_result_t *r)
     char day[11];
     separate(t);
     const char *d = na_printer_day(m->date, day);
-    fprintf(p->out, "%u. %s  %s\n", r->rank, d ? d : "(undated) ",
+    fprintf(p->out, "%u. %-10s  %s\n", r->rank, d ? d : "(undated)",
             m->title && *m->title ? m->title : "(no title)");
     fprintf(p->out, INDENT "id: %s\n", m->id ? m->id : "?");
     print_list(p->out, INDENT "places:", &m->places);

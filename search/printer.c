@@ -64,9 +64,15 @@ char *na_printer_plain_snippet(const char *s, size_t len)
 
 const char *na_printer_day(const char *iso, char out[11])
 {
-    if (!iso || strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-')
+    if (!iso)
         return NULL;
-    memcpy(out, iso, 10);
-    out[10] = '\0';
+    size_t n = strlen(iso);
+    /* "YYYY-MM-DD...", or a date known only to its month or year. */
+    if (n >= 10 && iso[4] == '-' && iso[7] == '-')
+        n = 10;
+    else if (!(n == 7 && iso[4] == '-') && n != 4)
+        return NULL;
+    memcpy(out, iso, n);
+    out[n] = '\0';
     return out;
 }

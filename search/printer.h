@@ -53,7 +53,7 @@ typedef struct {
 /* One article's stored metadata (record.h); NULL for what it lacks. */
 typedef struct {
     const char *id, *title, *date, *source, *url, *language, *dateline, *format;
-    const char *date_source;   /* "source", "dateline", "mtime" or NULL */
+    const char *date_source;   /* "source", "dateline", "mtime", "source+dateline" or NULL */
     na_pr_list_t sources;      /* where the article was read (record.h) */
     na_pr_list_t authors, people, places, orgs, topics, exchanges; /* supplied and extracted */
     na_pr_list_t extracted_people, extracted_places, extracted_orgs; /* extracted only */
@@ -124,8 +124,9 @@ int na_printer_flush(na_printer_t *p);
  * frees. */
 char *na_printer_plain_snippet(const char *s, size_t len);
 
-/* Copies the "YYYY-MM-DD" that the ISO date ISO starts with into OUT and
- * returns OUT; returns NULL when ISO is NULL or starts otherwise. */
+/* Copies the "YYYY-MM-DD" that the ISO date ISO starts with, or all of a
+ * month- or year-precise ISO ("YYYY-MM", "YYYY"), into OUT and returns
+ * OUT; returns NULL when ISO is NULL or of another form. */
 const char *na_printer_day(const char *iso, char out[11]);
 
 #endif

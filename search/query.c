@@ -137,10 +137,13 @@ static na_status_t field_query(qctx_t *ctx, na_field_t field, const char *value,
     if (field == NA_FIELD_MENTIONED)
         return mentioned_query(value, out, err);
     char *term;
-    if (field == NA_FIELD_YEAR) {
-        term = na_xasprintf("%s%s", NA_PREFIX_YEAR, value);
-    } else if (field == NA_FIELD_MONTH) {
-        term = na_xasprintf("%s%.4s%.2s", NA_PREFIX_MONTH, value, value + 5);
+    if (field == NA_FIELD_YEAR || field == NA_FIELD_MONTH) {
+        char terms[3][NA_DATE_TERM_SIZE];
+        int year = atoi(value), month = field == NA_FIELD_MONTH ? atoi(value + 5) : 0;
+        size_t n = na_schema_date_terms(year, month, 0, terms);
+        if (!n)
+            return na_error_set(err, NA_ERR_INVALID, "%s", "not a date");
+        term = na_xstrdup(terms[n - 1]);
     } else {
         const na_normaliser_t *norm = get_normaliser(ctx);
         if (!norm)
@@ -204,27 +207,19 @@ static na_status_t on_id(void *ud, const char *value, na_xquery_t **out, na_erro
  * range of values. */
 static na_xquery_t *period_terms(const na_period_t *p)
 {
-    char term[32];
-    switch (p->grain) {
-    case NA_GRAIN_YEAR:
-        snprintf(term, sizeof term, "%s%04d", NA_PREFIX_YEAR, p->year);
-        break;
-    case NA_GRAIN_QUARTER: {
+    char terms[3][NA_DATE_TERM_SIZE];
+    if (p->grain == NA_GRAIN_QUARTER) {
         na_xquery_t *any = NULL;
         for (int m = p->month; m < p->month + 3; m++) {
-            snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, p->year, m);
-            any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(term));
+            size_t n = na_schema_date_terms(p->year, m, 0, terms);
+            any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(terms[n - 1]));
         }
         return any;
     }
-    case NA_GRAIN_MONTH:
-        snprintf(term, sizeof term, "%s%04d%02d", NA_PREFIX_MONTH, p->year, p->month);
-        break;
-    case NA_GRAIN_DAY:
-        snprintf(term, sizeof term, "%s%04d%02d%02d", NA_PREFIX_DAY, p->year, p->month, p->day);
-        break;
-    }
-    return na_xquery_term(term);
+    /* A period's own term is the finest the function gives it. */
+    size_t n = na_schema_date_terms(p->year, p->grain == NA_GRAIN_YEAR ? 0 : p->month,
+                                    p->grain == NA_GRAIN_DAY ? p->day : 0, terms);
+    return na_xquery_term(terms[n - 1]);
 }
 
 /* date:D matches the whole of D, by its date term; date:A..B from the

@@ -150,8 +150,8 @@ const char *na_entity_name(na_entity_t type)
 
 const char *na_date_source_name(na_date_source_t source)
 {
-    static const char *const names[] = { "none", "source", "dateline", "mtime" };
-    return source <= NA_DATE_SOURCE_MTIME ? names[source] : "?";
+    static const char *const names[] = { "none", "source", "dateline", "mtime", "source+dateline" };
+    return source <= NA_DATE_SOURCE_SOURCE_DATELINE ? names[source] : "?";
 }
 
 static void add_place_key(na_extractor_t *x, const char *name, size_t idx, na_buf_t *tmp)
@@ -1099,12 +1099,33 @@ static int span_cmp(const void *a, const void *b)
 
 /* ---- the article ---- */
 
-static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const na_dateline_t *dl)
+static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const na_dateline_t *text_dl)
 {
     scratch_t *s = ex->scratch;
-    if (in->source_date && in->source_date->year) {
-        ex->date = *in->source_date;
+    const na_date_t *src = in->source_date;
+    /* A dateline given as a field has no dash after it; with one added it
+     * reads like one opening the text. */
+    na_dateline_t field_dl;
+    const na_dateline_t *dl = text_dl;
+    if (!text_dl->found && in->dateline && *in->dateline) {
+        char *line = na_xasprintf("%s - ", in->dateline);
+        if (na_dateline_find(line, strlen(line), &field_dl))
+            dl = &field_dl;
+        free(line);
+    }
+    if (src && src->year) {
+        ex->date = *src;
         ex->date_source = NA_DATE_SOURCE_SOURCE;
+        /* The dateline may say the day a coarser source date left out,
+         * never a different year or month. */
+        if (!src->day && dl->found && dl->month && dl->day && (!src->month || src->month == dl->month) &&
+            (!dl->year || dl->year == src->year) && na_date_valid(src->year, dl->month, dl->day)) {
+            ex->date = (na_date_t){ src->year, dl->month, dl->day, -1, -1, -1 };
+            ex->date_source = NA_DATE_SOURCE_SOURCE_DATELINE;
+        }
+    } else if (in->date_unreadable) {
+        /* A date was given and could not be read: guessing another
+         * would hide the problem. */
     } else if (dl->found && dl->month && in->file_time && na_dateline_date(dl, in->file_time, &ex->date)) {
         ex->date_source = NA_DATE_SOURCE_DATELINE;
     } else if (in->file_time && in->file_time->year) {
@@ -1117,7 +1138,7 @@ static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const 
     for (size_t i = 0; i < s->dates.count; i++) {
         const na_date_mention_t *d = &s->dates.items[i];
         /* The dateline's own date is the publication date, not a mention. */
-        if (dl->found && d->start < dl->end)
+        if (text_dl->found && d->start < text_dl->end)
             continue;
         push_span(ex, NA_ENTITY_DATE, d->start, d->end, d->value, false);
         na_strlist_add_unique(&ex->mentioned, d->value);

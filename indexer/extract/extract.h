@@ -73,10 +73,11 @@ typedef enum {
     NA_DATE_SOURCE_NONE = 0, /* no date at all */
     NA_DATE_SOURCE_SOURCE,   /* the source said (front matter, Reuters DATE, ...) */
     NA_DATE_SOURCE_DATELINE, /* the dateline, year from the file's time */
-    NA_DATE_SOURCE_MTIME     /* the file's modification time */
+    NA_DATE_SOURCE_MTIME,    /* the file's modification time */
+    NA_DATE_SOURCE_SOURCE_DATELINE /* the source's year (and month), the dateline's day */
 } na_date_source_t;
 
-/* "none", "source", "dateline" or "mtime". */
+/* "none", "source", "dateline", "mtime" or "source+dateline". */
 const char *na_date_source_name(na_date_source_t source);
 
 /* The result for one article; reusable.  Initialise with
@@ -101,9 +102,20 @@ typedef struct {
     size_t len;
     const na_date_t *source_date;/* the source's publication date, or NULL */
     const na_date_t *file_time;  /* the file's modification time, or NULL */
+    bool date_unreadable;        /* the source gave a date that did not parse */
+    const char *dateline;        /* the source's own dateline field ("LAGOS, March 2"), or NULL:
+                                  * read for the date when TEXT opens with none */
 } na_extract_input_t;
 
-/* Finds the entities and dates of one article.  Hard-wrapped text (Reuters
+/* The publication date: a day-precise SOURCE_DATE as it is; a month- or
+ * year-precise one completed by a dateline of the same month (or any
+ * month, for a year) and never given another year ("2023-03" with
+ * "LAGOS, March 2" is 2023-03-02, source "source+dateline"), else kept
+ * at its precision; with no source date, the dateline dated against
+ * FILE_TIME, then FILE_TIME itself; with DATE_UNREADABLE, none of those
+ * guesses: the article is undated.
+ *
+ * Finds the entities and dates of one article.  Hard-wrapped text (Reuters
  * bodies, e-mail) is recognised and read by paragraph.  OUT is emptied
  * first.  Never fails on any input: NA_ERR_INVALID only for NULL
  * arguments. */

@@ -18,7 +18,7 @@ static const na_date_t pub_2025_06_16 = { 2025, 6, 16, -1, -1, -1 }; /* a Monday
 
 static void run(const char *text, const na_date_t *pub)
 {
-    na_extract_input_t in = { text, strlen(text), pub, NULL };
+    na_extract_input_t in = { text, strlen(text), pub, NULL, false, NULL };
     na_error_t err;
     if (na_extract(x, &in, &ex, &err) != NA_OK)
         printf("# na_extract: %s\n", err.message);
@@ -157,22 +157,76 @@ static void test_dates(void)
     /* No source date: the dateline with the year of the file's time. */
     static const na_date_t file_time = { 2025, 6, 20, -1, -1, -1 };
     const char *wire = "PARIS, June 9 (Reuters) - Talks resumed on Monday.\n";
-    na_extract_input_t in = { wire, strlen(wire), NULL, &file_time };
+    na_extract_input_t in = { wire, strlen(wire), NULL, &file_time, false, NULL };
     na_extract(x, &in, &ex, NULL);
     CHECK_INT(ex.date_source, NA_DATE_SOURCE_DATELINE, "no source date: the dateline's");
     CHECK(ex.date.year == 2025 && ex.date.month == 6 && ex.date.day == 9, "... June 9 of the file's year");
     CHECK_HAS(mentioned, "2025-06-09", "on Monday, against the dateline's date");
 
     const char *plain = "Talks resumed.\n";
-    na_extract_input_t in2 = { plain, strlen(plain), NULL, &file_time };
+    na_extract_input_t in2 = { plain, strlen(plain), NULL, &file_time, false, NULL };
     na_extract(x, &in2, &ex, NULL);
     CHECK_INT(ex.date_source, NA_DATE_SOURCE_MTIME, "no source date, no dateline: the file's time");
     CHECK(ex.date.year == 2025 && ex.date.day == 20, "... is the date");
 
-    na_extract_input_t in3 = { plain, strlen(plain), NULL, NULL };
+    na_extract_input_t in3 = { plain, strlen(plain), NULL, NULL, false, NULL };
     na_extract(x, &in3, &ex, NULL);
     CHECK_INT(ex.date_source, NA_DATE_SOURCE_NONE, "no date at all");
     CHECK_INT(ex.mentioned.count, 0, "... and no mentioned dates");
+}
+
+/* How a source date, a dateline and the file's time combine. */
+static void test_date_sources(void)
+{
+    static const na_date_t file_time = { 2026, 6, 20, -1, -1, -1 };
+    static const struct {
+        const char *text;
+        na_date_t source; /* year 0: none given */
+        bool unreadable;
+        const char *date; /* NULL: undated */
+        na_date_source_t from;
+    } cases[] = {
+        { "LAGOS, March 2 - Fuel ran short.\n", { 2023, 3, 0, -1, -1, -1 }, false, "2023-03-02",
+          NA_DATE_SOURCE_SOURCE_DATELINE },
+        { "LAGOS, March 2 - Fuel ran short.\n", { 2023, 0, 0, -1, -1, -1 }, false, "2023-03-02",
+          NA_DATE_SOURCE_SOURCE_DATELINE },
+        { "LAGOS, March 2 - Fuel ran short.\n", { 2023, 3, 5, -1, -1, -1 }, false, "2023-03-05",
+          NA_DATE_SOURCE_SOURCE },
+        { "LAGOS, March 2 - Fuel ran short.\n", { 2023, 4, 0, -1, -1, -1 }, false, "2023-04",
+          NA_DATE_SOURCE_SOURCE },
+        { "LAGOS, February 29 - Fuel ran short.\n", { 2023, 2, 0, -1, -1, -1 }, false, "2023-02",
+          NA_DATE_SOURCE_SOURCE },
+        { "Fuel ran short.\n", { 2023, 3, 0, -1, -1, -1 }, false, "2023-03", NA_DATE_SOURCE_SOURCE },
+        { "LAGOS, March 2 - Fuel ran short.\n", { 0, 0, 0, -1, -1, -1 }, false, "2026-03-02",
+          NA_DATE_SOURCE_DATELINE },
+        { "LAGOS, March 2 - Fuel ran short.\n", { 0, 0, 0, -1, -1, -1 }, true, NULL, NA_DATE_SOURCE_NONE },
+        { "Fuel ran short.\n", { 0, 0, 0, -1, -1, -1 }, true, NULL, NA_DATE_SOURCE_NONE },
+        { "Fuel ran short.\n", { 0, 0, 0, -1, -1, -1 }, false, "2026-06-20", NA_DATE_SOURCE_MTIME },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        na_extract_input_t in = { cases[i].text, strlen(cases[i].text),
+                                  cases[i].source.year ? &cases[i].source : NULL, &file_time,
+                                  cases[i].unreadable, NULL };
+        na_extract(x, &in, &ex, NULL);
+        char got[20] = "";
+        if (ex.date.year)
+            na_date_format_iso(&ex.date, got);
+        CHECK_STR(got, cases[i].date ? cases[i].date : "", cases[i].text);
+        CHECK_INT(ex.date_source, cases[i].from, "where the date came from");
+    }
+    CHECK_STR(na_date_source_name(NA_DATE_SOURCE_SOURCE_DATELINE), "source+dateline", "its name");
+
+    /* A dateline the source gave as a field counts as one opening the text. */
+    static const na_date_t march = { 2023, 3, 0, -1, -1, -1 };
+    const char *body = "Fuel ran short.\n";
+    na_extract_input_t in = { body, strlen(body), &march, &file_time, false, "LAGOS, March 2" };
+    na_extract(x, &in, &ex, NULL);
+    CHECK(ex.date.year == 2023 && ex.date.month == 3 && ex.date.day == 2, "the dateline field gives the day");
+    CHECK_INT(ex.date_source, NA_DATE_SOURCE_SOURCE_DATELINE, "... and says so");
+    in.source_date = NULL;
+    na_extract(x, &in, &ex, NULL);
+    CHECK(ex.date.year == 2026 && ex.date.month == 3 && ex.date.day == 2, "no source date: the field's day, the file's year");
+    CHECK_INT(ex.date_source, NA_DATE_SOURCE_DATELINE, "... from the dateline");
 }
 
 static void test_spans(void)
@@ -209,7 +263,7 @@ static void test_bad_input(void)
     big[n] = '\0';
     /* A line of 10 MB with no line break. */
     clock_t t0 = clock();
-    na_extract_input_t in = { big, n, &pub_2025_06_16, NULL };
+    na_extract_input_t in = { big, n, &pub_2025_06_16, NULL, false, NULL };
     na_status_t st = na_extract(x, &in, &ex, NULL);
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
     CHECK_INT(st, NA_OK, "a 10 MB article of one line with invalid UTF-8 finishes");
@@ -250,6 +304,7 @@ int main(void)
     test_places();
     test_orgs();
     test_dates();
+    test_date_sources();
     test_spans();
     test_bad_input();
 

@@ -206,7 +206,7 @@ static const parse_case_t cases[] = {
     /* Markdown with front matter */
     { "markdown: fields, YAML timestamp, single author", MD,
       "---\ntitle: T\ndate: 2025-06-09 14:03:05 +2\nauthors: Jane Roe\nlanguage: en\n---\nBody\n", 0, 1, 0, 0, NULL,
-      { "0.title=T", "0.date=2025-06-09T14:03:05", "0.authors=Jane Roe", "0.language=en", "0.body=Body",
+      { "0.title=T", "0.date=2025-06-09T12:03:05", "0.authors=Jane Roe", "0.language=en", "0.body=Body",
         "0.format=markdown", "0.line=1" } },
     { "markdown: heading is the title", MD, "---\nid: x\n---\n# Heading ##\nBody\n", 0, 1, 0, 0, NULL,
       { "0.id=x", "0.title=Heading", "0.body=Body" } },
@@ -270,7 +270,7 @@ static const parse_case_t cases[] = {
     { "yaml: Latin-1 repaired, raw kept", YML, "title: Caf\xe9\n---\ntitle: B\n", 0, 2, 0, 0, NULL,
       { "0.title=Caf\xc3\xa9", "0.raw=title: Caf\xe9\n" } },
     { "yaml: YAML timestamp", YML, "title: A\ndate: 2001-12-14t21:59:43.10-05:00\n", 0, 1, 0, 0, NULL,
-      { "0.date=2001-12-14T21:59:43" } },
+      { "0.date=2001-12-15T02:59:43" } },
     { "yaml: values as written", YML, "id: 007\ntitle: 1987\nsource: yes\n", 0, 1, 0, 0, NULL,
       { "0.id=007", "0.title=1987", "0.source=yes" } },
     { "yaml: one-line fields lose line breaks", YML, "title: |\n  Two\n  lines\nplaces: [\"A\\nB\"]\n", 0, 1, 0,
@@ -292,14 +292,16 @@ static const parse_case_t cases[] = {
       "{\"title\":\" A \",\"id\":7,\"score\":0.1,\"flag\":true,\"none\":null,\"date\":\"2025-06-09T14:03:05.5+02:00\","
       "\"topics\":\"single\",\"places\":[\"X\",null,\" \",\"Y\"],\"url\":null}",
       0, 1, 0, 0, NULL,
-      { "0.title=A", "0.id=7", "0.extras=score=0.1|flag=true|none=null", "0.date=2025-06-09T14:03:05",
+      { "0.title=A", "0.id=7", "0.extras=score=0.1|flag=true|none=null", "0.date=2025-06-09T12:03:05",
         "0.topics=single", "0.places=X|Y", "0.url=(null)" } },
     { "jsonl: a control character in a string", JSL, "{\"title\":\"A\\u0041\x01" "B\"}", 0, 1, 0, 0, NULL,
       { "0.title=AAB", "0.raw={\"title\":\"A\\u0041\x01" "B\"}" } },
     { "jsonl: a list inside a list field", JSL, "{\"title\":\"A\",\"people\":[[\"x\"]]}", 0, 0, 1, 1,
       "'people' should be a list of single values", { NULL } },
     { "jsonl: a number for a date", JSL, "{\"title\":\"A\",\"date\":20250609}", 0, 1, 0, 0, NULL,
-      { "0.date=(null)", "0.extra.date_raw=20250609" } },
+      { "0.date=2025-06-09" } },
+    { "jsonl: a number that is no date", JSL, "{\"title\":\"A\",\"date\":12345}", 0, 1, 0, 0, NULL,
+      { "0.date=(null)", "0.extra.date_raw=12345" } },
     { "jsonl: byte order mark and no final newline", JSL, "\xef\xbb\xbf{\"title\":\"A\"}\n{\"title\":\"B\"}", 0, 2,
       0, 0, NULL, { "0.raw={\"title\":\"A\"}", "1.raw={\"title\":\"B\"}", "1.line=2" } },
     { "jsonl: not an object", JSL, "42\n", 0, 0, 1, 1, "expected an object, found a number", { NULL } },
@@ -724,10 +726,82 @@ static void test_corpus(void)
     free(dir);
 }
 
+/* ---- dates: read in every form, or warned of and left out ---- */
+
+typedef struct {
+    size_t count, line;
+    char reason[256];
+    char date[32];
+    bool unreadable;
+} date_seen_t;
+
+static int on_dated(na_article_t *a, void *ud)
+{
+    date_seen_t *d = ud;
+    snprintf(d->date, sizeof d->date, "%s", a->date ? a->date : "(null)");
+    d->unreadable = a->date_unreadable;
+    na_article_free(a);
+    return 0;
+}
+
+static void on_date_warn(size_t line, const char *reason, void *ud)
+{
+    date_seen_t *d = ud;
+    if (!d->count++) {
+        d->line = line;
+        snprintf(d->reason, sizeof d->reason, "%s", reason);
+    }
+}
+
+static void test_dates(void)
+{
+    static const struct {
+        na_format_t format;
+        const char *input;
+        const char *date; /* "(null)" when undated */
+        size_t warn_line; /* 0: no warning */
+        const char *warning;
+    } date_cases[] = {
+        { NA_FORMAT_JSONL, "{\"title\":\"A\",\"date\":\"2023-03\"}", "2023-03", 0, NULL },
+        { NA_FORMAT_JSONL, "{\"title\":\"A\",\"date\":2023}", "2023", 0, NULL },
+        { NA_FORMAT_JSONL, "{\"title\":\"A\",\"date\":\"March 5, 2023\"}", "2023-03-05", 0, NULL },
+        { NA_FORMAT_JSONL, "{\"title\":\"A\",\"date\":\"Sun, 05 Mar 2023 23:30:00 -0500\"}",
+          "2023-03-06T04:30:00", 0, NULL },
+        { NA_FORMAT_JSONL, "{\"title\":\"A\",\"date\":\"\"}", "(null)", 0, NULL },
+        { NA_FORMAT_JSONL, "{\"title\":\"A\"}\n{\"title\":\"B\",\"date\":\"03/05/2023\"}", "(null)", 2,
+          "cannot read the date '03/05/2023'; the article is indexed undated" },
+        { NA_FORMAT_YAML, "title: A\ndate: 2023/03/05\n", "2023-03-05", 0, NULL },
+        { NA_FORMAT_YAML, "title: A\ndate: 20230305\n", "2023-03-05", 0, NULL },
+        { NA_FORMAT_YAML, "---\ntitle: A\n---\ntitle: B\ndate: 2023-02-30\n", "(null)", 3,
+          "cannot read the date '2023-02-30'; the article is indexed undated" },
+        { NA_FORMAT_MARKDOWN, "---\ntitle: A\ndate: not a date\n---\nBody\n", "(null)", 1,
+          "cannot read the date 'not a date'; the article is indexed undated" },
+        { NA_FORMAT_MARKDOWN, "---\ntitle: A\ndate: 5 March 2023\n---\nBody\n", "2023-03-05", 0, NULL },
+        { NA_FORMAT_REUTERS,
+          "<REUTERS NEWID=\"1\">\n<DATE>99-XYZ-1987</DATE>\n<TEXT><TITLE>T</TITLE><BODY>B</BODY></TEXT>\n</REUTERS>\n",
+          "(null)", 1, "cannot read the date '99-XYZ-1987'; the article is indexed undated" },
+    };
+    for (size_t i = 0; i < sizeof date_cases / sizeof *date_cases; i++) {
+        date_seen_t seen = { 0 };
+        na_parse_sink_t sink = { on_dated, NULL, &seen, on_date_warn };
+        const char *in = date_cases[i].input;
+        CHECK_INT(na_parse_buffer(date_cases[i].format, NULL, (const unsigned char *)in, strlen(in), &sink, NULL), NA_OK,
+                  shown(in));
+        CHECK_STR(seen.date, date_cases[i].date, "the date of the last article");
+        CHECK_INT(seen.unreadable, date_cases[i].warning != NULL, "marked unreadable when it did not parse");
+        CHECK_INT(seen.count, date_cases[i].warning ? 1 : 0, "one warning for an unreadable date, none otherwise");
+        if (date_cases[i].warning) {
+            CHECK_INT(seen.line, date_cases[i].warn_line, "the warning names the record's line");
+            CHECK_STR(seen.reason, date_cases[i].warning, "the warning names the value");
+        }
+    }
+}
+
 int main(void)
 {
     test_detect();
     test_cases();
+    test_dates();
     test_one();
     test_stop();
     test_fixtures();
