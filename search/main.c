@@ -1025,10 +1025,11 @@ static na_status_t find_by_path(search_t *s, const char *arg, na_docid_t **ids, 
     return st;
 }
 
-/* Prints the ids of the articles IDS, one a line, when a path names
- * several. */
+/* Prints the ids of the articles IDS when a path names several: one a
+ * line, or with --format json {"format_version", "ids": [...]}. */
 static na_status_t list_ids(search_t *s, const na_docid_t *ids, size_t n, na_error_t *err)
 {
+    json_t *list = s->opts->format == NA_PRINT_JSON ? json_array() : NULL;
     for (size_t i = 0; i < n; i++) {
         char *data = NULL;
         size_t len = 0;
@@ -1038,14 +1039,23 @@ static na_status_t list_ids(search_t *s, const na_docid_t *ids, size_t n, na_err
             st = na_record_decode(data, len, &view, err);
         if (st) {
             free(data);
+            json_decref(list);
             return st;
         }
         meta_t m;
         meta_load(&m, view.meta, view.meta_len, false);
-        if (m.meta.id)
+        if (m.meta.id && list)
+            json_array_append_new(list, json_string(m.meta.id));
+        else if (m.meta.id)
             fprintf(s->printer->out, "%s\n", m.meta.id);
         meta_release(&m);
         free(data);
+    }
+    if (list) {
+        json_t *o = json_pack("{s:i, s:o}", "format_version", NA_PRINTER_FORMAT_VERSION, "ids", list);
+        json_dumpf(o, s->printer->out, JSON_COMPACT);
+        fputc('\n', s->printer->out);
+        json_decref(o);
     }
     return NA_OK;
 }

@@ -108,7 +108,9 @@ test_expect_success '--show PATH of a file of several articles lists their ids' 
     index -d list.db two.jsonl &&
     { newsarc_search -d list.db --show two.jsonl >out 2>err; test $? -eq 1; } &&
     test "$(wc -l <out)" = 2 && test "$(grep -c "^d-" out)" = 2 &&
-    grep -q "holds 2 articles" err
+    grep -q "holds 2 articles" err &&
+    { newsarc_search -d list.db --format json --show two.jsonl >out 2>err; test $? -eq 1; } &&
+    grep -q "^{\"format_version\":1,\"ids\":\[\"d-[0-9a-f]*\",\"d-[0-9a-f]*\"\]}$" out
 '
 
 long=$(printf "%0300d" 7 | tr 0 x)

@@ -81,10 +81,35 @@ static void test_terms(void)
     free(b);
 }
 
+static void test_source_files(void)
+{
+    static const struct {
+        const char *source, *format, *file;
+        const char *what;
+    } cases[] = {
+        { "stdin", "jsonl", NULL, "standard input has no file" },
+        { "/srv/a.jsonl#3", "jsonl", "/srv/a.jsonl", "PATH#N of a JSON Lines file is record N of PATH" },
+        { "/srv/a.sgm#1000", "reuters", "/srv/a.sgm", "... of a Reuters file too" },
+        { "/srv/a.yaml", "yaml", "/srv/a.yaml", "a path without #N is the file" },
+        { "/srv/notes#2", "text", "/srv/notes#2", "a text file holds one article: # is part of its name" },
+        { "/srv/x.md#7", "markdown", "/srv/x.md#7", "... a Markdown file too" },
+        { "/srv/a#b.jsonl#2", "jsonl", "/srv/a#b.jsonl", "only the last #N counts" },
+        { "/srv/a.jsonl#", "jsonl", "/srv/a.jsonl#", "# with no number is part of the name" },
+        { "/srv/a.jsonl#2x", "jsonl", "/srv/a.jsonl#2x", "# with more than digits too" },
+        { "/srv/a.jsonl#4", NULL, "/srv/a.jsonl", "no format: read as a file of several" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *f = na_schema_source_file(cases[i].source, cases[i].format);
+        CHECK_STR(f, cases[i].file, cases[i].what);
+        free(f);
+    }
+}
+
 int main(void)
 {
     test_vectors();
     test_pieces();
     test_terms();
+    test_source_files();
     return unit_done();
 }
