@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "date.h"
+#include "dates.h"
 #include "extraction.h"
 #include "record.h"
+#include "utf8.h"
 
 /* Articles in other languages get their own stemmer; a few suffice. */
 #define MAX_STEMMERS 8
@@ -110,6 +112,8 @@ static void json_set_list(json_t *obj, const char *key, const na_strlist_t *list
 typedef struct {
     const char *date;             /* the publication date in use, or NULL */
     const char *date_source;      /* where it came from, or NULL */
+    const char *dateline;         /* the source's, else the one extraction read, or NULL */
+    const na_strlist_t *sources;  /* where the article was read */
     const na_strlist_t *lists[4]; /* people, places, orgs, mentioned extracted; NULL: none */
 } found_t;
 
@@ -123,8 +127,9 @@ static char *metadata_json(const na_article_t *a, const char *id, const found_t 
     json_set_str(m, "source", a->source);
     json_set_str(m, "url", a->url);
     json_set_str(m, "language", a->language);
-    json_set_str(m, "dateline", a->dateline);
+    json_set_str(m, "dateline", found->dateline);
     json_set_str(m, "format", na_format_name(a->format));
+    json_set_list(m, "sources", found->sources);
     json_set_list(m, "authors", &a->authors);
     json_set_list(m, "people", &a->people);
     json_set_list(m, "places", &a->places);
@@ -247,8 +252,34 @@ static void add_date(na_xdoc_t *doc, const char *iso)
     }
 }
 
+/* The dateline extraction reads at the start of A's text (the file for
+ * plain text, else the body), without its dash, or NULL (caller frees). */
+static char *read_dateline(const na_article_t *a)
+{
+    const char *text = a->format == NA_FORMAT_TEXT ? (const char *)a->raw : a->body;
+    size_t len = a->format == NA_FORMAT_TEXT ? a->raw_len : a->body ? strlen(a->body) : 0;
+    na_dateline_t dl;
+    if (!text || !na_dateline_find(text, len, &dl) || dl.end <= dl.city_start)
+        return NULL;
+    size_t end = dl.end;
+    /* Back over the dash (" - ", " -- ", an en or em dash) and blanks. */
+    while (end > dl.city_start) {
+        unsigned char c = (unsigned char)text[end - 1];
+        if (c == ' ' || c == '\t' || c == '-')
+            end--;
+        else if (end - dl.city_start >= 3 && (unsigned char)text[end - 3] == 0xe2 &&
+                 (unsigned char)text[end - 2] == 0x80 && (c == 0x93 || c == 0x94))
+            end -= 3;
+        else
+            break;
+    }
+    if (end <= dl.city_start || !na_utf8_valid(text + dl.city_start, end - dl.city_start))
+        return NULL;
+    return na_xstrndup(text + dl.city_start, end - dl.city_start);
+}
+
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
-                            na_xdoc_t **out, unsigned values[NA_FIELD_COUNT], na_error_t *err)
+                            const na_strlist_t *sources, na_xdoc_t **out, unsigned values[NA_FIELD_COUNT], na_error_t *err)
 {
     *out = NULL;
     memset(values, 0, NA_FIELD_COUNT * sizeof *values);
@@ -263,7 +294,8 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         return st;
 
     /* Extraction first: it may give the date and more metadata. */
-    found_t found = { a->date, a->date ? "source" : NULL, { NULL, NULL, NULL, NULL } };
+    found_t found = { a->date, a->date ? "source" : NULL, a->dateline, sources, { NULL, NULL, NULL, NULL } };
+    char *dateline = NULL;
     bool want_people = wanted(b, NA_EXTRACT_PEOPLE, a->people.count);
     bool want_places = wanted(b, NA_EXTRACT_PLACES, a->places.count);
     bool want_orgs = wanted(b, NA_EXTRACT_ORGS, a->orgs.count);
@@ -277,6 +309,8 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         found.lists[1] = want_places ? &b->ex.places : NULL;
         found.lists[2] = want_orgs ? &b->ex.orgs : NULL;
         found.lists[3] = want_dates ? &b->ex.mentioned : NULL;
+        if (!a->dateline)
+            found.dateline = dateline = read_dateline(a);
         /* Extraction's date when the source gave none, or when a
          * dateline said the day of a coarser one. */
         if (want_dates && b->ex.date.year && b->ex.date_source != NA_DATE_SOURCE_SOURCE) {
@@ -304,9 +338,18 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         na_xindexer_index(tg, a->body, strlen(a->body), "", 1);
     na_xindexer_end(tg);
 
-    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
+    char *id_term = na_schema_id_term(id);
     na_xdoc_add_boolean_term(doc, id_term);
     free(id_term);
+    for (size_t i = 0; sources && i < sources->count; i++) {
+        char *file = na_schema_source_file(sources->items[i], na_format_name(a->format));
+        if (file) {
+            char *t = na_schema_file_term(file);
+            na_xdoc_add_boolean_term(doc, t);
+            free(t);
+        }
+        free(file);
+    }
     values[NA_FIELD_PERSON] = add_multi_field(doc, NA_FIELD_PERSON, merge(&b->merged[0], &a->people, found.lists[0]));
     values[NA_FIELD_PLACE] = add_multi_field(doc, NA_FIELD_PLACE, merge(&b->merged[1], &a->places, found.lists[1]));
     values[NA_FIELD_ORG] = add_multi_field(doc, NA_FIELD_ORG, merge(&b->merged[2], &a->orgs, found.lists[2]));
@@ -321,6 +364,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     na_xdoc_add_value(doc, NA_SLOT_HASH, hash, 16);
 
     char *meta = metadata_json(a, id, &found);
+    free(dateline);
     na_buf_reset(&b->data);
     na_record_encode(meta, strlen(meta), b->blob.data, b->blob.len, &b->data);
     free(meta);

@@ -32,11 +32,14 @@ void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict);
 
 /* Builds the document of A (already normalised, valid UTF-8) under ID,
  * with what extraction finds in it merged into its people, places and
- * organisations (and kept apart in the metadata's "extracted" object),
- * recording HASH (16 hex digits) to spot unchanged articles later.
+ * organisations (and kept apart in the metadata's "extracted" object, the
+ * dateline it read in "dateline" when the source gave none), recording
+ * HASH (16 hex digits) to spot unchanged articles later and SOURCES
+ * (record.h; borrowed for the call) as the "sources" array and one XFILE
+ * term per file.
  * *DOC is the caller's (free with na_xdoc_free); VALUES[f] is how many
  * values multi-valued field f has, for the slots in use. */
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
-                            na_xdoc_t **doc, unsigned values[NA_FIELD_COUNT], na_error_t *err);
+                            const na_strlist_t *sources, na_xdoc_t **doc, unsigned values[NA_FIELD_COUNT], na_error_t *err);
 
 #endif

@@ -9,16 +9,24 @@
 #include "index.h"
 
 #include <dirent.h>
+#include <ftw.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include "date.h"
 #include "docbuild.h"
+#include "hash.h"
+#include "parse.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -30,9 +38,14 @@
  * this much. */
 #define TRAIN_SAMPLE_BYTES (2u << 20)
 
-/* Bump when the document layout changes, so unchanged articles are
- * reindexed by the next run. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-3"
+/* Bump when the document layout changes.  It is kept in the metadata key
+ * NA_META_LAYOUT: an archive of another layout is rebuilt (see
+ * rebuild_load()), never mixed with documents of this one. */
+#define INDEX_LAYOUT_VERSION "newsarc-layout-4"
+
+/* An archive of another layout with at most this many articles is
+ * rebuilt on open without being asked: it takes seconds. */
+#define AUTO_REBUILD_MAX 2000
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
@@ -46,15 +59,42 @@ typedef struct {
     char *path;            /* owned: the input it came from, or NULL */
     bool exists;           /* replaces an article already stored */
     char hash[17];
+    na_strlist_t sources;  /* owned: what the document records */
     na_xdoc_t *doc;        /* built by the worker */
     unsigned values[NA_FIELD_COUNT];
     na_status_t status;
     na_error_t err;
 } job_t;
 
+/* What this run produced under one id. */
+typedef struct {
+    char *id;
+    char hash[17];
+    char *where;          /* "FILE:LINE" of the first article with the id */
+    na_strlist_t produced; /* its sources read in this run */
+    bool reconcile;       /* the stored sources may differ from the final ones */
+} seen_t;
+
+/* A string-keyed open-addressing table (no removal): ids seen in the
+ * run, and the files read whole. */
+typedef struct {
+    void **slots; /* seen_t * or char * */
+    size_t cap, count;
+    const char *(*key)(const void *item);
+} table_t;
+
 struct na_indexer {
     na_indexer_options_t opts;
     na_xwdb_t *db;
+    table_t seen;       /* seen_t by id */
+    table_t files_done; /* canonical paths of files read whole */
+
+    /* Rebuilding: the live database stays open (and locked) while the new
+     * one is built at new_path, then takes its place on close. */
+    na_xwdb_t *live;
+    char *live_path, *new_path;
+    bool cancel; /* close without moving a rebuilt database in */
+    bool finished; /* na_indexer_finish() ran */
 
     unsigned slots_used[NA_FIELD_COUNT]; /* value slots a multi-valued field uses */
     bool slots_dirty;
@@ -85,29 +125,71 @@ struct na_indexer {
 
 /* ---- small helpers ---- */
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 /* What decides an article's document: its bytes, its format, the layout
  * and what extraction may add to it. */
 static void content_hash(const na_indexer_options_t *opts, const na_article_t *a, char out[17])
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    h = fnv1a(h, INDEX_LAYOUT_VERSION, sizeof INDEX_LAYOUT_VERSION);
+    uint64_t h = na_hash64(NA_HASH_SEED, INDEX_LAYOUT_VERSION, sizeof INDEX_LAYOUT_VERSION);
     if (opts->extractor)
-        h = fnv1a(h, opts->extract, sizeof opts->extract);
+        h = na_hash64(h, opts->extract, sizeof opts->extract);
     const char *fmt = na_format_name(a->format);
-    h = fnv1a(h, fmt, strlen(fmt) + 1);
-    h = fnv1a(h, a->raw, a->raw_len);
-    snprintf(out, 17, "%016" PRIx64, h);
+    h = na_hash64(h, fmt, strlen(fmt) + 1);
+    na_hash64_hex(h, a->raw, a->raw_len, out);
 }
+
+/* ---- tables ---- */
+
+static const char *seen_key(const void *item) { return ((const seen_t *)item)->id; }
+static const char *str_key(const void *item) { return item; }
+
+static size_t table_pos(const table_t *t, const char *key)
+{
+    size_t i = (size_t)na_hash64(NA_HASH_SEED, key, strlen(key)) & (t->cap - 1);
+    while (t->slots[i] && strcmp(t->key(t->slots[i]), key) != 0)
+        i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+static void *table_get(const table_t *t, const char *key)
+{
+    return t->cap ? t->slots[table_pos(t, key)] : NULL;
+}
+
+/* Adds ITEM, whose key is not in T yet. */
+static void table_put(table_t *t, void *item)
+{
+    if ((t->count + 1) * 2 > t->cap) {
+        table_t bigger = { na_xcalloc(t->cap ? t->cap * 2 : 64, sizeof(void *)), t->cap ? t->cap * 2 : 64, 0,
+                           t->key };
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slots[i])
+                table_put(&bigger, t->slots[i]);
+        free(t->slots);
+        *t = bigger;
+    }
+    t->slots[table_pos(t, t->key(item))] = item;
+    t->count++;
+}
+
+static void seen_free(seen_t *e)
+{
+    free(e->id);
+    free(e->where);
+    na_strlist_clear(&e->produced);
+    free(e);
+}
+
+static void table_clear(table_t *t, void (*free_item)(void *))
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i])
+            free_item(t->slots[i]);
+    free(t->slots);
+    t->slots = NULL;
+    t->cap = t->count = 0;
+}
+
+static void free_seen_item(void *p) { seen_free(p); }
 
 static na_status_t read_meta_uint(na_xwdb_t *db, const char *key, unsigned *out, na_error_t *err)
 {
@@ -137,6 +219,7 @@ static void job_release(job_t *job)
     na_article_free(job->article);
     free(job->id);
     free(job->path);
+    na_strlist_clear(&job->sources);
     na_xdoc_free(job->doc);
     memset(job, 0, sizeof *job);
 }
@@ -155,8 +238,8 @@ static void *worker_main(void *arg)
             break; /* stopping, and nothing left to do */
         ix->next_work = (ix->next_work + 1) % QUEUE_SIZE;
         pthread_mutex_unlock(&ix->lock);
-        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->doc, job->values,
-                                      &job->err);
+        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
+                                      job->values, &job->err);
         pthread_mutex_lock(&ix->lock);
         job->state = JOB_DONE;
         pthread_cond_signal(&ix->job_done);
@@ -197,7 +280,7 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->opts.reject(job->path, job->article->line, job->id, job->err.message, ix->opts.reject_ud);
         return NA_OK;
     }
-    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, job->id);
+    char *id_term = na_schema_id_term(job->id);
     st = na_xwdb_replace(ix->db, id_term, job->doc, err);
     free(id_term);
     if (st)
@@ -262,18 +345,76 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
 
 /* ---- open and close ---- */
 
-na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err)
+/* Removes the file or tree at PATH, as rm -rf. */
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
-    *out = NULL;
-    na_indexer_t *ix = na_xcalloc(1, sizeof *ix);
-    ix->opts = *opts;
-    pthread_mutex_init(&ix->lock, NULL);
-    pthread_cond_init(&ix->work_ready, NULL);
-    pthread_cond_init(&ix->job_done, NULL);
-    na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
-    if (st == NA_OK)
-        st = na_xwdb_open(opts->db_path, true, &ix->db, err);
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Calls FN with the full path of every leftover of a rebuild of the
+ * database at PATH: PATH.rebuild-PID (a new database never moved in) and
+ * PATH.rebuild-PID-old (the old one moved away); OLD: only the latter.
+ * Nothing else is touched, whatever its name. */
+static void each_leftover(const char *path, bool old, void (*fn)(const char *leftover, void *ud), void *ud)
+{
+    char *dir = na_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash)
+        *slash = '\0';
+    DIR *d = opendir(slash ? (*dir ? dir : "/") : ".");
+    size_t blen = strlen(base);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        if (strncmp(n, base, blen) != 0 || n[blen] != '.')
+            continue;
+        const char *rest = n + blen + 1;
+        if (strncmp(rest, "rebuild-", 8) != 0)
+            continue;
+        size_t digits = strspn(rest + 8, "0123456789");
+        const char *tail = rest + 8 + digits;
+        if (digits == 0 || (strcmp(tail, "-old") != 0 && (old || *tail)))
+            continue;
+        char *full = slash ? na_xasprintf("%s/%s", *dir ? dir : "", n) : na_xstrdup(n);
+        fn(full, ud);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+static void remove_leftover(const char *leftover, void *ud)
+{
+    (void)ud;
+    remove_tree(leftover);
+}
+
+/* A rebuild stopped between moving the old database away and moving the
+ * new one in leaves no database at PATH: the old one goes back. */
+static void restore_old(const char *leftover, void *ud)
+{
+    const char *path = ud;
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT)
+        rename(leftover, path);
+}
+
+/* Reads the state a run continues from: the value slots in use and the
+ * compression dictionary. */
+static na_status_t load_state(na_indexer_t *ix, na_error_t *err)
+{
     char key[64];
+    na_status_t st = NA_OK;
     for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {
         if (!na_fields[f].multi)
             continue;
@@ -294,22 +435,124 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         }
         free(d);
     }
+    return st;
+}
+
+/* Whether the open database holds articles of another layout. */
+static na_status_t other_layout(na_indexer_t *ix, bool *other, na_error_t *err)
+{
+    *other = false;
+    if (na_xwdb_doccount(ix->db) == 0)
+        return NA_OK;
+    char *val = NULL;
+    size_t len = 0;
+    na_status_t st = na_xwdb_get_metadata(ix->db, NA_META_LAYOUT, &val, &len, err);
+    if (st == NA_ERR_NOT_FOUND) {
+        na_error_clear(err);
+        *other = true;
+        return NA_OK;
+    }
+    if (st == NA_OK)
+        *other = len != strlen(INDEX_LAYOUT_VERSION) || memcmp(val, INDEX_LAYOUT_VERSION, len) != 0;
+    free(val);
+    return st;
+}
+
+static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err);
+
+na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err)
+{
+    *out = NULL;
+    na_indexer_t *ix = na_xcalloc(1, sizeof *ix);
+    ix->opts = *opts;
+    ix->seen.key = seen_key;
+    ix->files_done.key = str_key;
+    pthread_mutex_init(&ix->lock, NULL);
+    pthread_cond_init(&ix->work_ready, NULL);
+    pthread_cond_init(&ix->job_done, NULL);
+    na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
+    if (st == NA_OK) {
+        each_leftover(opts->db_path, true, restore_old, (void *)opts->db_path);
+        st = na_xwdb_open(opts->db_path, true, &ix->db, err);
+    }
+    /* Holding the lock, no other rebuild runs: what one left is stale. */
+    if (st == NA_OK)
+        each_leftover(opts->db_path, false, remove_leftover, NULL);
+    bool other = false;
+    if (st == NA_OK)
+        st = other_layout(ix, &other, err);
+    if (st == NA_OK && other && !opts->rebuild && na_xwdb_doccount(ix->db) > AUTO_REBUILD_MAX)
+        st = na_error_set(err, NA_ERR_INVALID,
+                          "the archive was indexed by an older newsarc; run 'newsarc-index --rebuild -d %s' "
+                          "to carry its %u articles over", opts->db_path, na_xwdb_doccount(ix->db));
+    if (st == NA_OK && (other || opts->rebuild)) {
+        ix->live = ix->db;
+        ix->db = NULL;
+        ix->live_path = na_xstrdup(opts->db_path);
+        ix->new_path = na_xasprintf("%s.rebuild-%ld", opts->db_path, (long)getpid());
+        ix->counts.rebuilt_other_layout = other;
+        st = na_xwdb_open(ix->new_path, true, &ix->db, err);
+    }
+    if (st == NA_OK)
+        st = load_state(ix, err);
     if (st == NA_OK)
         st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
+    if (st == NA_OK)
+        st = na_xwdb_set_metadata(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION), err);
+    ix->training = ix->dict_id == 0;
+    if (st == NA_OK && ix->live)
+        st = rebuild_load(ix, err);
     if (st) {
+        ix->cancel = true;
+        ix->failed = st;
         na_indexer_close(ix, NULL);
         return st;
     }
-    ix->training = ix->dict_id == 0;
     *out = ix;
     return NA_OK;
+}
+
+bool na_indexer_rebuilding(const na_indexer_t *ix)
+{
+    return ix->live != NULL;
+}
+
+void na_indexer_cancel(na_indexer_t *ix)
+{
+    if (ix)
+        ix->cancel = true;
+}
+
+static na_status_t finish(na_indexer_t *ix, na_error_t *err);
+
+/* Moves the rebuilt database into the live one's place: the old one is
+ * renamed away first, so that at every moment one whole database is at
+ * the path or beside it (restore_old() undoes a half-done move). */
+static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
+{
+    char *old = na_xasprintf("%s-old", ix->new_path);
+    na_status_t st = NA_OK;
+    if (rename(ix->live_path, old) != 0) {
+        st = na_error_set(err, NA_ERR_IO, "cannot move '%s' aside: %s", ix->live_path, strerror(errno));
+    } else if (rename(ix->new_path, ix->live_path) != 0) {
+        st = na_error_set(err, NA_ERR_IO, "cannot move the rebuilt database to '%s': %s", ix->live_path,
+                          strerror(errno));
+        rename(old, ix->live_path);
+    }
+    na_xwdb_close(ix->live, NULL);
+    ix->live = NULL;
+    if (st == NA_OK)
+        remove_tree(old);
+    free(old);
+    return st;
 }
 
 na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
 {
     if (!ix)
         return NA_OK;
-    na_status_t st = ix->db ? na_indexer_commit(ix, err) : NA_OK;
+    na_status_t st = ix->db && !ix->failed && !ix->finished && !(ix->cancel && ix->live) ? finish(ix, err)
+                                                                                          : ix->failed;
     if (ix->worker_running) {
         drain(ix, true, NULL); /* after an error: only to free the jobs */
         pthread_mutex_lock(&ix->lock);
@@ -321,10 +564,23 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     na_status_t st2 = na_xwdb_close(ix->db, st ? NULL : err);
     if (st == NA_OK)
         st = st2;
+    if (ix->live) {
+        /* An interrupted or failed rebuild leaves the live database as it was. */
+        if (st == NA_OK && !ix->cancel) {
+            st = swap_in(ix, err);
+        } else {
+            na_xwdb_close(ix->live, NULL);
+            remove_tree(ix->new_path);
+        }
+    }
+    free(ix->live_path);
+    free(ix->new_path);
     for (size_t i = 0; i < ix->held_count; i++)
         job_release(&ix->held[i]);
     free(ix->held);
     free(ix->input_path);
+    table_clear(&ix->seen, free_seen_item);
+    table_clear(&ix->files_done, free);
     na_docbuild_free(ix->builder);
     na_buf_release(&ix->dict);
     pthread_mutex_destroy(&ix->lock);
@@ -439,8 +695,58 @@ static void sanitize_strings(na_article_t *a)
         }
 }
 
-na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *default_id, na_error_t *err)
+/* The id of an article without one of its own: a digest of its bytes
+ * alone, so that the same story from a file, from standard input or
+ * after a rename is one article. */
+static char *digest_id(const na_article_t *a)
 {
+    char hex[17];
+    return na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, a->raw, a->raw_len, hex));
+}
+
+static bool same_list(const char *const *a, size_t na, const na_strlist_t *b)
+{
+    if (na != b->count)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b->items[i]) != 0)
+            return false;
+    return true;
+}
+
+/* The stored sources of document DOCID, appended to OUT. */
+static na_status_t stored_sources(na_indexer_t *ix, na_docid_t docid, na_strlist_t *out, na_error_t *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    na_record_view_t view;
+    na_status_t st = na_xwdb_get_data(ix->db, docid, &data, &len, err);
+    if (st == NA_OK)
+        st = na_record_decode(data, len, &view, err);
+    if (st == NA_OK) {
+        na_record_meta_t m;
+        if (na_record_meta_read(view.meta, view.meta_len, &m)) {
+            for (size_t i = 0; i < m.sources.count; i++)
+                na_strlist_add_unique(out, m.sources.items[i]);
+        } else {
+            json_t *o = json_loadb(view.meta, view.meta_len, 0, NULL);
+            json_t *a = json_object_get(o, "sources");
+            for (size_t i = 0; i < json_array_size(a); i++)
+                if (json_string_value(json_array_get(a, i)))
+                    na_strlist_add_unique(out, json_string_value(json_array_get(a, i)));
+            json_decref(o);
+        }
+        na_record_meta_release(&m);
+    }
+    free(data);
+    return st;
+}
+
+na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_source_t *src, const char **dup_of,
+                           na_error_t *err)
+{
+    if (dup_of)
+        *dup_of = NULL;
     if (ix->failed) {
         na_article_free(a);
         return ix->failed;
@@ -449,9 +755,32 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     job_t job;
     memset(&job, 0, sizeof job);
     job.article = a;
-    job.id = na_xstrdup(a->id && *a->id ? a->id : default_id);
     job.path = ix->input_path ? na_xstrdup(ix->input_path) : NULL;
+    job.id = a->id && *a->id ? na_xstrdup(a->id) : digest_id(a);
     content_hash(&ix->opts, a, job.hash);
+    const char *source = src && src->source ? src->source : NULL;
+
+    /* An id met before in this run: the same article from another place
+     * gains that source; other bytes under the id are not indexed. */
+    seen_t *e = table_get(&ix->seen, job.id);
+    if (e) {
+        if (strcmp(e->hash, job.hash) != 0) {
+            if (dup_of)
+                *dup_of = e->where;
+        } else if (source && !na_strlist_contains(&e->produced, source)) {
+            na_strlist_add(&e->produced, source);
+            e->reconcile = true;
+        }
+        job_release(&job);
+        return NA_OK;
+    }
+    e = na_xcalloc(1, sizeof *e);
+    e->id = na_xstrdup(job.id);
+    memcpy(e->hash, job.hash, sizeof e->hash);
+    e->where = na_xstrdup(src && src->where ? src->where : job.id);
+    if (source)
+        na_strlist_add(&e->produced, source);
+    table_put(&ix->seen, e);
 
     normalise_list(ix, NA_FIELD_PERSON, &a->people);
     normalise_list(ix, NA_FIELD_PLACE, &a->places);
@@ -463,10 +792,9 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
         a->source = s;
     }
 
-    /* Skip an article whose stored bytes are what we would store again.
-     * Articles still in the queue are not in the database yet: an id seen
-     * twice in one run is simply replaced. */
-    char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, job.id);
+    /* Skip an article whose stored bytes are what we would store again;
+     * its sources are settled when the run ends (finish()). */
+    char *id_term = na_schema_id_term(job.id);
     na_docid_t docid;
     na_status_t st = na_xwdb_find(ix->db, id_term, &docid, err);
     free(id_term);
@@ -474,6 +802,13 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     if (st == NA_ERR_NOT_FOUND) {
         na_error_clear(err);
         st = NA_OK;
+    }
+    if (st == NA_OK && exists) {
+        /* The document keeps the sources it had until the run ends, so
+         * that a crash in between loses none. */
+        st = stored_sources(ix, docid, &job.sources, err);
+        if (st == NA_OK && !same_list((const char *const *)e->produced.items, e->produced.count, &job.sources))
+            e->reconcile = true;
     }
     if (st == NA_OK && exists && !ix->opts.force) {
         char *old = NULL;
@@ -492,6 +827,8 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
         return st;
     }
     job.exists = exists;
+    if (source)
+        na_strlist_add_unique(&job.sources, source);
     if (exists)
         ix->counts.replaced++;
     else
@@ -515,6 +852,12 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     return st;
 }
 
+void na_indexer_file_done(na_indexer_t *ix, const char *path)
+{
+    if (path && !table_get(&ix->files_done, path))
+        table_put(&ix->files_done, na_xstrdup(path));
+}
+
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
 {
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
@@ -536,6 +879,219 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     ix->since_commit = 0;
     if (st)
         ix->failed = st;
+    return st;
+}
+
+/* ---- sources at the end of a run ---- */
+
+/* Settles the sources of document DOCID: those in files read whole in
+ * this run are replaced by what the run read there (sources of standard
+ * input and of files not read stay); a document left with none is
+ * deleted. */
+static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    na_record_view_t view;
+    na_status_t st = na_xwdb_get_data(ix->db, docid, &data, &len, err);
+    if (st == NA_OK)
+        st = na_record_decode(data, len, &view, err);
+    if (st) {
+        free(data);
+        return st;
+    }
+    json_t *m = json_loadb(view.meta, view.meta_len, 0, NULL);
+    const char *id = json_string_value(json_object_get(m, "id"));
+    const char *format = json_string_value(json_object_get(m, "format"));
+    json_t *old = json_object_get(m, "sources");
+    na_strlist_t was = NA_STRLIST_INIT, now = NA_STRLIST_INIT;
+    for (size_t i = 0; i < json_array_size(old); i++) {
+        const char *s = json_string_value(json_array_get(old, i));
+        if (!s)
+            continue;
+        na_strlist_add(&was, s);
+        char *file = na_schema_source_file(s, format);
+        if (!file || !table_get(&ix->files_done, file))
+            na_strlist_add_unique(&now, s);
+        free(file);
+    }
+    seen_t *e = id ? table_get(&ix->seen, id) : NULL;
+    for (size_t i = 0; e && i < e->produced.count; i++)
+        na_strlist_add_unique(&now, e->produced.items[i]);
+
+    if (!json_is_object(m) || same_list((const char *const *)was.items, was.count, &now)) {
+        /* nothing to change (or metadata this run did not write: left alone) */
+    } else if (now.count == 0) {
+        st = na_xwdb_delete_docid(ix->db, docid, err);
+        if (st == NA_OK)
+            ix->counts.removed++;
+    } else {
+        json_t *arr = json_array();
+        na_strlist_t terms = NA_STRLIST_INIT;
+        for (size_t i = 0; i < now.count; i++) {
+            json_array_append_new(arr, json_string(now.items[i]));
+            char *file = na_schema_source_file(now.items[i], format);
+            if (file) {
+                char *t = na_schema_file_term(file);
+                if (!na_strlist_contains(&terms, t))
+                    na_strlist_add(&terms, t);
+                free(t);
+            }
+            free(file);
+        }
+        json_object_set_new(m, "sources", arr);
+        char *meta = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        na_buf_t buf = NA_BUF_INIT;
+        na_record_encode(meta, strlen(meta), view.blob, view.blob_len, &buf);
+        st = na_xwdb_update(ix->db, docid, NA_PREFIX_FILE, (const char *const *)terms.items, terms.count, buf.data,
+                            buf.len, err);
+        na_buf_release(&buf);
+        free(meta);
+        na_strlist_clear(&terms);
+    }
+    na_strlist_clear(&was);
+    na_strlist_clear(&now);
+    json_decref(m);
+    free(data);
+    return st;
+}
+
+na_status_t na_indexer_finish(na_indexer_t *ix, na_error_t *err)
+{
+    if (ix->failed || ix->finished)
+        return ix->failed;
+    if (ix->cancel && ix->live)
+        return NA_OK;
+    ix->finished = true;
+    return finish(ix, err);
+}
+
+/* Writes what is pending, settles the sources of what the run touched and
+ * commits. */
+static na_status_t finish(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
+    if (st == NA_OK && ix->worker_running)
+        st = drain(ix, true, err);
+    for (size_t i = 0; st == NA_OK && i < ix->files_done.cap; i++) {
+        const char *path = ix->files_done.slots[i];
+        if (!path)
+            continue;
+        char *term = na_schema_file_term(path);
+        na_docid_t *ids = NULL;
+        size_t n = 0;
+        st = na_xwdb_postings(ix->db, term, &ids, &n, err);
+        for (size_t k = 0; st == NA_OK && k < n; k++)
+            st = reconcile_doc(ix, ids[k], err);
+        free(ids);
+        free(term);
+    }
+    for (size_t i = 0; st == NA_OK && i < ix->seen.cap; i++) {
+        seen_t *e = ix->seen.slots[i];
+        if (!e || !e->reconcile)
+            continue;
+        char *term = na_schema_id_term(e->id);
+        na_docid_t docid;
+        st = na_xwdb_find(ix->db, term, &docid, err);
+        if (st == NA_OK)
+            st = reconcile_doc(ix, docid, err);
+        else if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        }
+        free(term);
+    }
+    if (st)
+        ix->failed = st;
+    return st == NA_OK ? na_indexer_commit(ix, err) : st;
+}
+
+/* ---- rebuilding ---- */
+
+typedef struct {
+    na_indexer_t *ix;
+    na_xdb_t *old;
+    na_record_reader_t *reader;
+    na_status_t st;
+    na_error_t *err;
+} carry_t;
+
+/* Indexes the stored original of one article of the live database again,
+ * under each of its sources. */
+static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
+{
+    (void)freq;
+    carry_t *c = ud;
+    char *t = na_xstrndup(term, len);
+    na_docid_t docid;
+    char *data = NULL;
+    size_t dlen = 0;
+    na_record_view_t view;
+    na_buf_t raw = NA_BUF_INIT;
+    c->st = na_xdb_find(c->old, t, &docid, c->err);
+    if (c->st == NA_OK)
+        c->st = na_xdb_get_data(c->old, docid, &data, &dlen, c->err);
+    if (c->st == NA_OK)
+        c->st = na_record_decode(data, dlen, &view, c->err);
+    if (c->st == NA_OK)
+        c->st = na_record_reader_raw(c->reader, &view, &raw, c->err);
+    if (c->st == NA_OK) {
+        json_t *m = json_loadb(view.meta, view.meta_len, 0, NULL);
+        const char *fname = json_string_value(json_object_get(m, "format"));
+        na_format_t format = fname ? na_format_from_name(fname) : NA_FORMAT_AUTO;
+        if (format == NA_FORMAT_AUTO)
+            format = na_parse_detect(NULL, (const unsigned char *)raw.data, raw.len);
+        json_t *sources = json_object_get(m, "sources");
+        size_t n = json_array_size(sources);
+        for (size_t i = 0; c->st == NA_OK && i < (n ? n : 1); i++) {
+            na_article_t *a = NULL;
+            if (na_parse_one(format, (const unsigned char *)raw.data, raw.len, &a, NULL) != NA_OK) {
+                c->ix->counts.rebuild_lost++; /* no longer parses: cannot be carried */
+                break;
+            }
+            /* The date of last resort the article had, as it had it. */
+            const char *ds = json_string_value(json_object_get(m, "date_source"));
+            na_date_t d;
+            const char *date = json_string_value(json_object_get(m, "date"));
+            if (ds && strcmp(ds, "source") != 0 && date && na_date_parse_iso(date, &d)) {
+                struct tm tm = { .tm_year = d.year - 1900, .tm_mon = d.month ? d.month - 1 : 0,
+                                 .tm_mday = d.day ? d.day : 1 };
+                a->mtime = (long long)timegm(&tm);
+            }
+            na_index_source_t src = { n ? json_string_value(json_array_get(sources, i)) : NULL, t };
+            const char *dup = NULL;
+            c->st = na_indexer_add(c->ix, a, &src, &dup, c->err);
+        }
+        json_decref(m);
+    }
+    free(t);
+    free(data);
+    na_buf_release(&raw);
+    return c->st == NA_OK;
+}
+
+/* Fills the new database with every article of the live one, indexed
+ * again from its stored original bytes, format and sources, then forgets
+ * the run's ids so that the paths of this run replace and extend them as
+ * in any other run. */
+static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
+{
+    carry_t c = { ix, NULL, NULL, NA_OK, err };
+    const char *path = ix->live_path;
+    na_status_t st = na_xdb_open(&path, 1, &c.old, err);
+    if (st == NA_OK) {
+        c.reader = na_record_reader_new(c.old);
+        st = na_xdb_each_term(c.old, NA_PREFIX_ID, carry_one, &c, err);
+        if (st == NA_OK)
+            st = c.st;
+        na_record_reader_free(c.reader);
+        na_xdb_close(c.old);
+    }
+    if (st == NA_OK)
+        st = na_indexer_commit(ix, err);
+    ix->counts.carried = ix->counts.added;
+    ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
+    table_clear(&ix->seen, free_seen_item);
     return st;
 }
 

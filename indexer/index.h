@@ -5,6 +5,23 @@
  * terms, values and data (metadata plus the compressed original) are
  * added in one replace_document call, so any commit holds whole articles
  * only.  Commits happen every commit_every articles and on close.
+ *
+ * Ids and sources (the model notmuch uses for mail): an article's id is
+ * its source's own, else "d-" and the 16 hex digits of na_hash64() of its
+ * raw bytes alone, so the same bytes are one article whatever file or
+ * feed they came from.  Each article keeps the list of its sources
+ * (record.h) in its metadata and one XFILE term per file.  When the run
+ * ends, the sources of every file read whole (na_indexer_file_done())
+ * become exactly what the run read there: an article the file no longer
+ * holds loses that source, and one left with no source is deleted.
+ * Standard input is never read "whole" in that sense, so its articles
+ * stay.
+ *
+ * The layout version is kept in the database (NA_META_LAYOUT).  An
+ * archive of another layout is rebuilt: every stored original is indexed
+ * again, with its format and sources, into DB.rebuild-PID beside it, and
+ * the new database replaces the old one on close.  Archives of more than
+ * 2,000 articles are rebuilt only when asked (the rebuild option).
  */
 #ifndef NA_INDEX_INDEX_H
 #define NA_INDEX_INDEX_H
@@ -34,6 +51,7 @@ typedef struct {
      * call.  May be NULL. */
     void (*reject)(const char *path, size_t line, const char *id, const char *reason, void *ud);
     void *reject_ud;
+    bool rebuild;                  /* rebuild the archive whatever its layout */
 } na_indexer_options_t;
 
 typedef struct {
@@ -41,29 +59,67 @@ typedef struct {
     size_t replaced;  /* ids seen before, with changed bytes */
     size_t unchanged; /* ids seen before, same bytes: skipped */
     size_t rejected;  /* documents that could not be built: not indexed */
+    size_t removed;   /* deleted when the run ends: no source left */
+    size_t carried;   /* rebuilding: stored articles indexed again */
+    size_t rebuild_lost; /* rebuilding: stored originals that no longer parse */
+    bool rebuilt_other_layout; /* rebuilding because the layout differed */
 } na_index_counts_t;
 
-/* Opens (creating if needed) the database.  NA_ERR_LOCKED when another
- * process writes to it; NA_ERR_DATABASE otherwise. */
+/* Where an article was read; the strings are borrowed for the call. */
+typedef struct {
+    const char *source; /* "PATH", "PATH#N" or "stdin" (record.h); NULL: none */
+    const char *where;  /* "FILE:LINE" for messages about the article */
+} na_index_source_t;
+
+/* Opens (creating if needed) the database, removing what an interrupted
+ * rebuild left beside it.  When the archive has another layout (or the
+ * rebuild option is set) the stored articles are indexed again into a
+ * new database first (see above; na_indexer_rebuilding() then says so).
+ * NA_ERR_LOCKED when another process writes to it; NA_ERR_INVALID, with
+ * a message that says to rebuild, for an archive of another layout too
+ * large to rebuild unasked (nothing is written); NA_ERR_DATABASE
+ * otherwise. */
 na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err);
 
 /* Names the input the next articles come from (copied), for the reject
  * callback; NULL for none. */
 void na_indexer_set_input(na_indexer_t *ix, const char *path);
 
-/* Takes ownership of ARTICLE and indexes it.  DEFAULT_ID is used when the
- * article has no id of its own.  The article may be held back until the
- * compression dictionary is trained, so a database error can surface on
- * a later call or at commit.  Errors are database errors: the run should
- * stop (what was committed stays).  An article whose document cannot be
- * built is not an error: it goes to the reject callback. */
-na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *article, const char *default_id,
-                           na_error_t *err);
+/* Takes ownership of ARTICLE and indexes it as read at SRC (may be
+ * NULL).  An id met before in this run with the same bytes only gains
+ * SRC's source; with other bytes the article is not indexed and *DUP_OF
+ * (may be NULL) is set to the first one's SRC->where (borrowed until
+ * close), for the caller to report; otherwise *DUP_OF is NULL.  The
+ * article may be held back until the compression dictionary is trained,
+ * so a database error can surface on a later call or at commit.  Errors
+ * are database errors: the run should stop (what was committed stays). */
+na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *article, const na_index_source_t *src,
+                           const char **dup_of, na_error_t *err);
+
+/* Says that the file at the canonical PATH was read whole in this run
+ * (every article it holds was given to na_indexer_add()), so that its
+ * sources are settled when the run ends.  Not for a file that could not
+ * be read or parsed as a whole, nor for an interrupted one. */
+void na_indexer_file_done(na_indexer_t *ix, const char *path);
 
 /* Writes everything added so far and commits it. */
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);
 
-/* Commits and closes; NULL is ignored. */
+/* Writes everything added, settles the sources (see above) and commits;
+ * the counts are then final.  Close does it when it was not done. */
+na_status_t na_indexer_finish(na_indexer_t *ix, na_error_t *err);
+
+/* True when this run rebuilds the archive. */
+bool na_indexer_rebuilding(const na_indexer_t *ix);
+
+/* Makes close leave the live database as it was when rebuilding (for an
+ * interrupted run); a run that is not rebuilding still commits.  NULL is
+ * ignored. */
+void na_indexer_cancel(na_indexer_t *ix);
+
+/* Settles the sources (see above), commits and closes; a rebuilt
+ * database then takes the live one's place (NA_ERR_IO when it cannot be
+ * moved there: the live one stays).  NULL is ignored. */
 na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err);
 
 const na_index_counts_t *na_indexer_counts(const na_indexer_t *ix);

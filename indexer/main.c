@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "extraction.h"
+#include "hash.h"
 #include "index.h"
 #include "normalise.h"
 #include "options.h"
@@ -57,6 +58,7 @@ typedef struct {
     na_error_t db_error;
     const na_extractor_t *extractor; /* --extract-only: print, do not index */
     na_extraction_t found;
+    char *canonical;      /* the current input's real path; NULL for standard input */
 } run_t;
 
 static int status_to_exit(na_status_t st)
@@ -135,7 +137,7 @@ static json_t *json_list(const na_strlist_t *list)
 }
 
 /* --extract-only: one line of JSON for the article, on standard output. */
-static void print_extraction(run_t *run, const na_article_t *a, const char *id)
+static void print_extraction(run_t *run, const na_article_t *a, const char *id, const char *source)
 {
     na_error_t err;
     if (na_extraction_run(run->extractor, a, &run->found, &err) != NA_OK) {
@@ -178,6 +180,9 @@ static void print_extraction(run_t *run, const na_article_t *a, const char *id)
         json_array_append_new(spans, j);
     }
     json_object_set_new(o, "spans", spans);
+    json_t *sources = json_array();
+    json_array_append_new(sources, json_text(source, strlen(source)));
+    json_object_set_new(o, "sources", sources);
     json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
     putchar('\n');
     json_decref(o);
@@ -191,21 +196,41 @@ static int sink_article(na_article_t *article, void *ud)
     article->mtime = run->input->mtime;
     if (article->legacy && run->opts->verbose)
         report_warning(run, article->line, "not valid UTF-8, read as Windows-1252");
-    /* One article per file takes the file's relative path as its id;
-     * records of a many-article file without ids are numbered. */
-    char *default_id;
-    if (article->format == NA_FORMAT_TEXT || article->format == NA_FORMAT_MARKDOWN)
-        default_id = na_xstrdup(run->input->relpath);
+    /* Where the article was read: the file, or its record in a file of
+     * several articles, by number; standard input is "stdin". */
+    char *source;
+    if (!run->canonical)
+        source = na_xstrdup("stdin");
+    else if (article->format == NA_FORMAT_TEXT || article->format == NA_FORMAT_MARKDOWN)
+        source = na_xstrdup(run->canonical);
     else
-        default_id = na_xasprintf("%s#%zu", run->input->relpath, run->record);
+        source = na_xasprintf("%s#%zu", run->canonical, run->record);
     if (run->extractor) {
-        print_extraction(run, article, article->id && *article->id ? article->id : default_id);
-        free(default_id);
+        /* Nothing is stored: the id shown is the one indexing would give. */
+        char hex[17];
+        char *id = article->id && *article->id
+                       ? na_xstrdup(article->id)
+                       : na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, article->raw, article->raw_len, hex));
+        print_extraction(run, article, id, source);
+        free(id);
+        free(source);
         na_article_free(article);
         return interrupted ? 1 : 0;
     }
-    na_status_t st = na_indexer_add(run->indexer, article, default_id, &run->db_error);
-    free(default_id);
+    size_t line = article->line;
+    char *where = na_xasprintf("%s:%zu", run->input->path, line ? line : 1);
+    na_index_source_t src = { source, where };
+    const char *dup_of = NULL;
+    char *id = article->id && *article->id ? na_xstrdup(article->id) : NULL;
+    na_status_t st = na_indexer_add(run->indexer, article, &src, &dup_of, &run->db_error);
+    if (st == NA_OK && dup_of) {
+        char *reason = na_xasprintf("duplicate id '%s' (first at %s); record not indexed", id ? id : "", dup_of);
+        report_reject(run, line, reason);
+        free(reason);
+    }
+    free(id);
+    free(where);
+    free(source);
     if (st != NA_OK) {
         run->db_status = st;
         return 1;
@@ -235,6 +260,10 @@ static void index_input(run_t *run, const na_input_t *input)
     run->input = input;
     run->record = 0;
     run->input_rejects = 0;
+    free(run->canonical);
+    run->canonical = strcmp(input->path, "-") == 0 ? NULL : realpath(input->path, NULL);
+    if (strcmp(input->path, "-") != 0 && !run->canonical)
+        run->canonical = na_xstrdup(input->path); /* gone since the walk: read fails below */
     na_buf_t buf = NA_BUF_INIT;
     int e = 0;
     if (strcmp(input->path, "-") == 0)
@@ -275,6 +304,9 @@ static void index_input(run_t *run, const na_input_t *input)
     case NA_OK:
         if (run->record == 0 && run->input_rejects == 0 && run->db_status == NA_OK && !interrupted)
             report_reject(run, 0, "no articles found");
+        /* Read whole: what the file no longer holds loses it as a source. */
+        if (run->indexer && run->canonical && run->db_status == NA_OK && !interrupted)
+            na_indexer_file_done(run->indexer, run->canonical);
         break;
     case NA_ERR_PARSE:
         /* The message starts with the line when the parser knows it. */
@@ -361,7 +393,7 @@ int main(int argc, char **argv)
         return NA_EXIT_USAGE;
     }
     const char *db = opts.db ? opts.db : cfg.database;
-    if (opts.path_count == 0 && cfg.source_count == 0 && !opts.stats) {
+    if (opts.path_count == 0 && cfg.source_count == 0 && !opts.stats && !opts.rebuild) {
         fprintf(stderr, "newsarc-index: error: no PATH given and no sources in the configuration\n"
                         "Try 'newsarc-index --help' for more information.\n");
         na_config_release(&cfg);
@@ -381,7 +413,7 @@ int main(int argc, char **argv)
         modes[k] = opts.extract_set ? opts.extract : cfg.extract[k];
         extracting |= modes[k] != NA_EXTRACT_NEVER;
     }
-    bool reading = opts.path_count || (cfg.source_count && !opts.stats);
+    bool reading = opts.path_count || (cfg.source_count && !opts.stats) || opts.rebuild;
     na_extractor_t *extractor = NULL;
     if (reading && extracting && na_extraction_load(&cfg, norm, &extractor, &err) != NA_OK) {
         fprintf(stderr, "newsarc-index: error: %s (to index without extraction, use --extract never)\n",
@@ -418,7 +450,7 @@ int main(int argc, char **argv)
         na_inputs_t inputs = { NULL, 0, 0 };
         add_inputs(&run, &opts, &cfg, &inputs);
         na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER },
-                                    report_unbuilt, &run };
+                                    report_unbuilt, &run, opts.rebuild };
         memcpy(io.extract, modes, sizeof modes);
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
@@ -432,18 +464,33 @@ int main(int argc, char **argv)
             na_config_release(&cfg);
             return status_to_exit(st);
         }
+        const na_index_counts_t *c = na_indexer_counts(run.indexer);
+        if (c->rebuilt_other_layout)
+            fprintf(stderr, "newsarc-index: %s: indexed by an older newsarc; rebuilding it from its %zu stored "
+                            "articles\n", db, c->carried);
+        else if (opts.verbose && na_indexer_rebuilding(run.indexer))
+            fprintf(stderr, "newsarc-index: %s: rebuilding it from its %zu stored articles\n", db, c->carried);
+        if (c->rebuild_lost)
+            fprintf(stderr, "newsarc-index: %s: warning: %zu stored articles no longer parse and are not carried over\n",
+                    db, c->rebuild_lost);
         install_signal_handlers();
         na_progress_init(&run.progress, !opts.quiet, inputs.total_bytes);
         for (size_t i = 0; i < inputs.count && run.db_status == NA_OK && !interrupted; i++)
             index_input(&run, &inputs.items[i]);
         na_progress_finish(&run.progress);
 
+        /* Close commits what was added, also after an interruption, but an
+         * interrupted rebuild leaves the live database as it was. */
+        if (interrupted)
+            na_indexer_cancel(run.indexer);
+        st = run.db_status ? NA_OK : na_indexer_finish(run.indexer, &run.db_error);
         na_index_counts_t counts = *na_indexer_counts(run.indexer);
-        /* Close commits what was added, also after an interruption. */
-        st = na_indexer_close(run.indexer, run.db_status ? NULL : &run.db_error);
+        na_status_t cst = na_indexer_close(run.indexer, run.db_status || st ? NULL : &run.db_error);
+        if (st == NA_OK)
+            st = cst;
         if (opts.verbose && st == NA_OK && run.db_status == NA_OK)
-            fprintf(stderr, "newsarc-index: %zu added, %zu replaced, %zu unchanged\n",
-                    counts.added, counts.replaced, counts.unchanged);
+            fprintf(stderr, "newsarc-index: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
+                    counts.added, counts.replaced, counts.unchanged, counts.removed);
         if (run.db_status == NA_OK)
             run.db_status = st;
         if (run.db_status) {
@@ -458,6 +505,7 @@ int main(int argc, char **argv)
         }
         na_inputs_release(&inputs);
     }
+    free(run.canonical);
     if (opts.stats && rc != NA_EXIT_DATABASE && rc != NA_EXIT_LOCKED) {
         int src = print_stats(db, opts.format);
         if (src)

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-enum { OPT_INPUT_FORMAT = NA_CLI_OPT_FIRST, OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_STATS, OPT_FORCE };
+enum { OPT_INPUT_FORMAT = NA_CLI_OPT_FIRST, OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_STATS, OPT_FORCE, OPT_REBUILD };
 
 static const struct option long_options[] = {
     NA_CLI_LONG_OPTIONS,
@@ -16,6 +16,7 @@ static const struct option long_options[] = {
     { "extract-only", no_argument, NULL, OPT_EXTRACT_ONLY },
     { "stats", no_argument, NULL, OPT_STATS },
     { "force", no_argument, NULL, OPT_FORCE },
+    { "rebuild", no_argument, NULL, OPT_REBUILD },
     { NULL, 0, NULL, 0 },
 };
 
@@ -41,6 +42,8 @@ static void usage(FILE *out)
           "      --extract-only       print what extraction finds in each article, one JSON\n"
           "                           object a line, and index nothing\n"
           "      --force              reindex articles even when unchanged\n"
+          "      --rebuild            index every stored article again (and PATHs) into a new\n"
+          "                           database that then replaces the old one\n"
           "      --stats              print the database's figures\n"
           "      --format FMT         output format for --stats: text or json\n"
           "  -h, --help               show this help and exit\n"
@@ -90,10 +93,13 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
         case OPT_EXTRACT_ONLY: o->extract_only = true; break;
         case OPT_STATS: o->stats = true; break;
         case OPT_FORCE: o->force = true; break;
+        case OPT_REBUILD: o->rebuild = true; break;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (o->rebuild && o->extract_only)
+        return usage_error("--rebuild and --extract-only do not go together");
     if (o->extract_only && o->stats)
         return usage_error("--extract-only and --stats do not go together");
     if (o->extract_only && o->extract_set && o->extract == NA_EXTRACT_NEVER)

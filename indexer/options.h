@@ -22,6 +22,7 @@ typedef struct {
     bool extract_only;       /* --extract-only: print what extraction finds, index nothing */
     bool stats;              /* --stats */
     bool force;              /* --force: reindex unchanged articles too */
+    bool rebuild;            /* --rebuild: index every stored original again into a new database */
     char **paths;            /* borrowed from argv */
     size_t path_count;
 } na_index_options_t;

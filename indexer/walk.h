@@ -11,7 +11,7 @@
 
 typedef struct {
     char *path;    /* as opened: the argument, or argument/child/... */
-    char *relpath; /* relative to the argument: the default article id */
+    char *relpath; /* relative to the argument: its name, for choosing the format */
     size_t size;   /* bytes, for progress; 0 for standard input */
     long long mtime; /* modification time, seconds since the epoch; 0 for standard input */
     na_format_t format; /* NA_FORMAT_AUTO: by extension or content */

@@ -107,16 +107,17 @@ static const struct {
 } meta_keys[] = {
     { "id", META_STR, 0 },       { "title", META_STR, 1 },    { "date", META_STR, 2 },
     { "source", META_STR, 3 },   { "url", META_STR, 4 },      { "language", META_STR, 5 },
-    { "dateline", META_STR, 6 }, { "format", META_STR, 7 },   { "file", META_STR, 8 },
-    { "date_source", META_STR, 9 },
+    { "dateline", META_STR, 6 }, { "format", META_STR, 7 },   { "date_source", META_STR, 8 },
     { "authors", META_LIST, 0 }, { "people", META_LIST, 1 },  { "places", META_LIST, 2 },
     { "orgs", META_LIST, 3 },    { "topics", META_LIST, 4 },  { "exchanges", META_LIST, 5 },
+    { "sources", META_LIST, 6 },
 };
 
 /* The lists of the "extracted" object, after the top-level ones. */
 static const char *const extracted_keys[] = { "people", "places", "orgs", "mentioned" };
-#define META_STRS 10
-#define META_LISTS (6 + 4)
+#define META_STRS 9
+#define META_TOP_LISTS 7
+#define META_LISTS (META_TOP_LISTS + 4)
 
 typedef struct {
     const unsigned char *p, *end;
@@ -306,7 +307,7 @@ static bool mr_extracted_member(meta_reader_t *r, const char *key, void *ud)
     for (size_t i = 0; i < sizeof extracted_keys / sizeof *extracted_keys; i++) {
         if (strcmp(key, extracted_keys[i]) != 0)
             continue;
-        size_t k = 6 + i;
+        size_t k = META_TOP_LISTS + i;
         f->count[k] = 0;
         return mr_at(r, '[') ? mr_array(r, true, &f->first[k], &f->count[k]) : mr_skip(r);
     }
@@ -325,7 +326,7 @@ static bool mr_member(meta_reader_t *r, const char *key, void *ud)
         return mr_skip(r);
     }
     if (strcmp(key, "extracted") == 0) {
-        for (size_t k = 6; k < META_LISTS; k++)
+        for (size_t k = META_TOP_LISTS; k < META_LISTS; k++)
             f->count[k] = 0;
         return mr_at(r, '{') ? mr_object(r, mr_extracted_member, f) : mr_skip(r);
     }
@@ -362,12 +363,12 @@ bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta)
     meta->mem_ = mem;
     const char **strs[META_STRS] = { &meta->id,       &meta->title,    &meta->date,   &meta->source,
                                      &meta->url,      &meta->language, &meta->dateline, &meta->format,
-                                     &meta->file,     &meta->date_source };
+                                     &meta->date_source };
     for (size_t i = 0; i < META_STRS; i++)
         *strs[i] = f.str[i];
     na_record_list_t *lists[META_LISTS] = { &meta->authors,   &meta->people,   &meta->places,
                                             &meta->orgs,      &meta->topics,   &meta->exchanges,
-                                            &meta->extracted_people, &meta->extracted_places,
+                                            &meta->sources,   &meta->extracted_people, &meta->extracted_places,
                                             &meta->extracted_orgs, &meta->mentioned };
     for (size_t i = 0; i < META_LISTS; i++) {
         lists[i]->items = f.count[i] ? r.items + f.first[i] : NULL;

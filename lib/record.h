@@ -8,7 +8,10 @@
  *
  * The metadata object (the "record schema", version 1):
  *   "id", "title", "date" (ISO, see date.h), "source", "url", "language",
- *   "dateline", "format" (input format name), "file" (path it came from),
+ *   "dateline" (the source's, else the one extraction read), "format"
+ *   (input format name), "sources" (array of where the article was read:
+ *   a canonical file path, "PATH#N" for the Nth record, 1-based, of a
+ *   file of several articles, or "stdin"; see index.h),
  *   "authors", "people", "places", "orgs", "topics", "exchanges" (arrays
  *   of canonical names: supplied ones), "extracted" (object of arrays
  *   "people", "places", "orgs" and "mentioned": what extraction found),
@@ -60,9 +63,10 @@ typedef struct {
  * all as jansson reads the same text.  The strings are NUL-terminated and
  * borrowed until na_record_meta_release(). */
 typedef struct {
-    const char *id, *title, *date, *source, *url, *language, *dateline, *format, *file;
+    const char *id, *title, *date, *source, *url, *language, *dateline, *format;
     const char *date_source; /* "source", "dateline", "mtime" or "source+dateline" */
     na_record_list_t authors, people, places, orgs, topics, exchanges;
+    na_record_list_t sources; /* where the article was read, in order */
     /* The "extracted" object: what extraction added to people, places
      * and orgs, and the periods the text mentions. */
     na_record_list_t extracted_people, extracted_places, extracted_orgs, mentioned;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
+#include "hash.h"
 #include "util.h"
 
 /* Multi-valued fields own a range of NA_MAX_FIELD_VALUES slots from
@@ -54,6 +56,43 @@ char *na_schema_term(const char *prefix, const char *value)
         term[len] = '\0';
     }
     return term;
+}
+
+/* Room left for "#" and 16 hex digits after a cut id. */
+#define ID_KEEP_BYTES 200
+
+char *na_schema_id_term(const char *id)
+{
+    size_t len = strlen(id);
+    if (strlen(NA_PREFIX_ID) + len <= MAX_TERM_BYTES)
+        return na_xasprintf("%s%s", NA_PREFIX_ID, id);
+    size_t keep = ID_KEEP_BYTES;
+    while (keep > 0 && ((unsigned char)id[keep] & 0xc0) == 0x80)
+        keep--;
+    char hex[17];
+    na_hash64_hex(NA_HASH_SEED, id, len, hex);
+    return na_xasprintf("%s%.*s#%s", NA_PREFIX_ID, (int)keep, id, hex);
+}
+
+char *na_schema_file_term(const char *path)
+{
+    size_t len = strlen(path);
+    if (strlen(NA_PREFIX_FILE) + len <= MAX_TERM_BYTES)
+        return na_xasprintf("%s%s", NA_PREFIX_FILE, path);
+    char hex[17];
+    return na_xasprintf("%s#%s", NA_PREFIX_FILE, na_hash64_hex(NA_HASH_SEED, path, len, hex));
+}
+
+char *na_schema_source_file(const char *source, const char *format)
+{
+    if (strcmp(source, "stdin") == 0)
+        return NULL;
+    na_format_t f = format ? na_format_from_name(format) : NA_FORMAT_AUTO;
+    const char *hash = strrchr(source, '#');
+    if (hash && f != NA_FORMAT_TEXT && f != NA_FORMAT_MARKDOWN && hash[1] &&
+        strspn(hash + 1, "0123456789") == strlen(hash + 1))
+        return na_xstrndup(source, (size_t)(hash - source));
+    return na_xstrdup(source);
 }
 
 size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_TERM_SIZE])

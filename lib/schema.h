@@ -21,6 +21,7 @@
 #define NA_PREFIX_MONTH   "M"    /* MYYYYMM */
 #define NA_PREFIX_YEAR    "Y"    /* YYYYY */
 #define NA_PREFIX_FORMAT  "XFORMAT" /* input format name */
+#define NA_PREFIX_FILE    "XFILE"   /* XFILE<canonical path>: one per file an article came from */
 
 /* Value slots that are not facets. */
 #define NA_SLOT_DATE 0 /* "YYYYMMDDHHMMSS", for sorting and date ranges */
@@ -60,6 +61,27 @@ const na_field_info_t *na_field_by_name(const char *name);
  * UTF-8 boundary to Xapian's limit.  Caller frees. */
 char *na_schema_term(const char *prefix, const char *value);
 
+/* Returns the unique term of the article ID (malloc()ed; caller frees):
+ * "Q" + ID as written when that fits Xapian's term limit; else "Q", the
+ * id's first 200 bytes (cut at a UTF-8 boundary), "#" and the 16 hex
+ * digits of na_hash64() of the whole id, so that every long id still
+ * has a term of its own and can be found by it. */
+char *na_schema_id_term(const char *id);
+
+/* Returns the term of the file at the canonical PATH (malloc()ed; caller
+ * frees): "XFILE" + PATH when that fits, else "XFILE#" and the 16 hex
+ * digits of na_hash64() of PATH (canonical paths start with "/", so the
+ * two forms never meet).  Every article with a source in that file has
+ * the term. */
+char *na_schema_file_term(const char *path);
+
+/* Returns the canonical path of the file an article's SOURCE names (see
+ * record.h: "PATH", "PATH#N" or "stdin") as a malloc()ed string, or NULL
+ * for standard input.  "PATH#N" is record N of a file of several
+ * articles; the file of a FORMAT "text" or "markdown" article holds one
+ * article, so a "#" in its name is part of the name.  Caller frees. */
+char *na_schema_source_file(const char *source, const char *format);
+
 /* Room for one date term ("D20230305" and its NUL). */
 #define NA_DATE_TERM_SIZE 16
 
@@ -79,6 +101,7 @@ size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_
 #define NA_META_ZDICT_LATEST "newsarc:zdict:latest"  /* id of the dictionary to use */
 #define NA_META_RAW_BYTES    "newsarc:raw-bytes"
 #define NA_META_STORED_BYTES "newsarc:stored-bytes"
+#define NA_META_LAYOUT       "newsarc:layout"        /* the indexer's layout version (index.c) */
 #define NA_SCHEMA_VERSION    "1"
 
 #endif

@@ -263,6 +263,22 @@ na_docid_t find_term(DB &db, const char *term)
     return *it;
 }
 
+/* The documents indexed by TERM, in docid order, as a malloc()ed array. */
+template <class DB>
+na_docid_t *postings(DB &db, const char *term, size_t *count)
+{
+    std::vector<na_docid_t> ids;
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+        ids.push_back(*it);
+    *count = ids.size();
+    na_docid_t *out = static_cast<na_docid_t *>(std::malloc((ids.size() ? ids.size() : 1) * sizeof *out));
+    if (!out)
+        throw std::bad_alloc();
+    if (!ids.empty())
+        std::memcpy(out, ids.data(), ids.size() * sizeof *out);
+    return out;
+}
+
 template <typename DB>
 std::string get_metadata(DB &db, const char *key)
 {
@@ -866,6 +882,48 @@ na_status_t na_xwdb_get_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, c
     return guarded(err, [&] { *out = copy_string(db->db.get_document(docid).get_value(slot), len); });
 }
 
+na_status_t na_xwdb_get_data(na_xwdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err)
+{
+    *out = nullptr;
+    return guarded(err, [&] { *out = copy_string(db->db.get_document(docid).get_data(), len); });
+}
+
+na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err)
+{
+    *out = nullptr;
+    *count = 0;
+    return guarded(err, [&] { *out = postings(db->db, term, count); });
+}
+
+na_status_t na_xwdb_update(na_xwdb_t *db, na_docid_t docid, const char *drop_prefix, const char *const *terms,
+                           size_t count, const void *data, size_t len, na_error_t *err)
+{
+    return guarded(err, [&] {
+        Xapian::Document doc = db->db.get_document(docid);
+        std::vector<std::string> drop;
+        for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+            if (!drop_prefix || !*drop_prefix)
+                break;
+            it.skip_to(drop_prefix);
+            if (it == doc.termlist_end() || (*it).compare(0, std::strlen(drop_prefix), drop_prefix) != 0)
+                break;
+            drop.push_back(*it);
+        }
+        for (const auto &t : drop)
+            doc.remove_term(t);
+        for (size_t i = 0; i < count; i++)
+            if (terms[i][0] && std::strlen(terms[i]) <= 245)
+                doc.add_boolean_term(terms[i]);
+        doc.set_data(std::string(static_cast<const char *>(data), len));
+        db->db.replace_document(docid, doc);
+    });
+}
+
+na_status_t na_xwdb_delete_docid(na_xwdb_t *db, na_docid_t docid, na_error_t *err)
+{
+    return guarded(err, [&] { db->db.delete_document(docid); });
+}
+
 na_status_t na_xwdb_get_metadata(na_xwdb_t *db, const char *key, char **out, size_t *len, na_error_t *err)
 {
     *out = nullptr;
@@ -938,6 +996,13 @@ unsigned na_xdb_doccount(na_xdb_t *db)
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err)
 {
     return guarded(err, [&] { *docid = find_term(db->db, term); });
+}
+
+na_status_t na_xdb_postings(na_xdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err)
+{
+    *out = nullptr;
+    *count = 0;
+    return guarded(err, [&] { *out = postings(db->db, term, count); });
 }
 
 na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err)

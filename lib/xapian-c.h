@@ -78,6 +78,21 @@ na_status_t na_xwdb_find(na_xwdb_t *db, const char *term, na_docid_t *docid, na_
 /* Copies the value in SLOT of document DOCID to *OUT (caller frees; an
  * empty value gives "" with *LEN 0). */
 na_status_t na_xwdb_get_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err);
+/* Copies the data of document DOCID to *OUT (caller frees).
+ * NA_ERR_NOT_FOUND when there is no such document. */
+na_status_t na_xwdb_get_data(na_xwdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err);
+/* Sets *OUT to the documents indexed by TERM, in docid order, and *COUNT
+ * to their number (caller frees *OUT, also when *COUNT is 0). */
+na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err);
+/* Rewrites document DOCID in place: removes its terms that start with
+ * DROP_PREFIX (NULL or "": none), adds the COUNT boolean TERMS (empty
+ * ones and ones over 245 bytes are dropped) and sets its data to the LEN
+ * bytes at DATA; other terms and values stay.  NA_ERR_NOT_FOUND when
+ * there is no such document. */
+na_status_t na_xwdb_update(na_xwdb_t *db, na_docid_t docid, const char *drop_prefix, const char *const *terms,
+                           size_t count, const void *data, size_t len, na_error_t *err);
+/* Deletes document DOCID (NA_ERR_NOT_FOUND when there is none). */
+na_status_t na_xwdb_delete_docid(na_xwdb_t *db, na_docid_t docid, na_error_t *err);
 /* Metadata: a missing key reads as NA_ERR_NOT_FOUND (Xapian does not
  * tell an empty value from a missing one); LEN 0 deletes.  An empty KEY is
  * NA_ERR_INVALID.  *OUT as for na_xwdb_get_value. */
@@ -98,6 +113,8 @@ void na_xdb_close(na_xdb_t *db);
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
 unsigned na_xdb_doccount(na_xdb_t *db);
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err);
+/* As na_xwdb_postings, over all shards (docids as this handle numbers them). */
+na_status_t na_xdb_postings(na_xdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err);
 na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err);
 na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err);
 /* With several shards, the first shard that has KEY answers. */

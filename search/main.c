@@ -46,7 +46,7 @@
  * goes through status_to_exit() or names one of these. */
 enum {
     SEARCH_EXIT_OK = 0,         /* the search ran, with or without matches */
-    SEARCH_EXIT_NO_ARTICLE = 1, /* --show: no article has that id */
+    SEARCH_EXIT_NO_ARTICLE = 1, /* --show: no article has that id or source, or a path holds several */
     SEARCH_EXIT_USAGE = 2,      /* usage, configuration or query syntax error */
     SEARCH_EXIT_DATABASE = 3,   /* no database, or it cannot be read */
     SEARCH_EXIT_OUTPUT = 74     /* standard output could not be written */
@@ -135,7 +135,8 @@ static void usage(FILE *out)
           "      --limit N           show N results (default 10)\n"
           "      --offset N          skip the first N results\n"
           "      --count             print only the exact number of matches\n"
-          "      --show ID           print the article ID: metadata, then text\n"
+          "      --show ID|PATH      print the article ID, or the one read from PATH (a file,\n"
+          "                          or FILE#N, its Nth record): metadata, then text\n"
           "      --raw               with --show: the original bytes exactly as stored\n"
           "  -h, --help              show this help and exit\n"
           "  -V, --version           show the version and exit\n"
@@ -491,7 +492,7 @@ static bool meta_load(meta_t *m, const char *data, size_t len, bool full)
         p->language = f->language;
         p->dateline = f->dateline;
         p->format = f->format;
-        p->file = f->file;
+        p->sources = pr_list(f->sources);
         p->authors = pr_list(f->authors);
         p->people = pr_list(f->people);
         p->places = pr_list(f->places);
@@ -525,7 +526,7 @@ static bool meta_load(meta_t *m, const char *data, size_t len, bool full)
     p->language = meta_str(m->json, "language");
     p->dateline = meta_str(m->json, "dateline");
     p->format = meta_str(m->json, "format");
-    p->file = meta_str(m->json, "file");
+    meta_list_in(m, 13, m->json, "sources", &p->sources);
     m->lead = meta_str(m->json, "lead");
     m->lead_cut = json_is_true(json_object_get(m->json, "lead_cut"));
     meta_list_in(m, 0, m->json, "authors", &p->authors);
@@ -977,16 +978,119 @@ static na_status_t run_search(search_t *s, const na_strlist_t *facets)
 
 /* ---- --show ---- */
 
+/* The articles read from ARG taken as a path: all of a file's, or with
+ * "#N" after the path, the one of its Nth record.  *IDS gets their docids
+ * (caller frees). */
+static na_status_t find_by_path(search_t *s, const char *arg, na_docid_t **ids, size_t *n, na_error_t *err)
+{
+    *ids = NULL;
+    *n = 0;
+    char *canon = realpath(arg, NULL);
+    char *source = NULL; /* the one source asked for, or NULL: the whole file */
+    const char *hash = strrchr(arg, '#');
+    if (!canon && hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
+        char *file = na_xstrndup(arg, (size_t)(hash - arg));
+        canon = realpath(file, NULL);
+        free(file);
+        if (canon)
+            source = na_xasprintf("%s%s", canon, hash);
+    }
+    if (!canon)
+        return NA_ERR_NOT_FOUND;
+    char *term = na_schema_file_term(canon);
+    na_status_t st = na_xdb_postings(s->db, term, ids, n, err);
+    free(term);
+    free(canon);
+    size_t kept = 0;
+    for (size_t i = 0; st == NA_OK && source && i < *n; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        na_record_view_t view;
+        if (na_xdb_get_data(s->db, (*ids)[i], &data, &len, NULL) == NA_OK &&
+            na_record_decode(data, len, &view, NULL) == NA_OK) {
+            meta_t m;
+            meta_load(&m, view.meta, view.meta_len, false);
+            bool match = false;
+            for (size_t k = 0; k < m.meta.sources.count && !match; k++)
+                match = strcmp(m.meta.sources.items[k], source) == 0;
+            meta_release(&m);
+            if (match)
+                (*ids)[kept++] = (*ids)[i];
+        }
+        free(data);
+    }
+    if (source)
+        *n = kept;
+    free(source);
+    return st;
+}
+
+/* Prints the ids of the articles IDS when a path names several: one a
+ * line, or with --format json {"format_version", "ids": [...]}. */
+static na_status_t list_ids(search_t *s, const na_docid_t *ids, size_t n, na_error_t *err)
+{
+    json_t *list = s->opts->format == NA_PRINT_JSON ? json_array() : NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        na_record_view_t view;
+        na_status_t st = na_xdb_get_data(s->db, ids[i], &data, &len, err);
+        if (st == NA_OK)
+            st = na_record_decode(data, len, &view, err);
+        if (st) {
+            free(data);
+            json_decref(list);
+            return st;
+        }
+        meta_t m;
+        meta_load(&m, view.meta, view.meta_len, false);
+        if (m.meta.id && list)
+            json_array_append_new(list, json_string(m.meta.id));
+        else if (m.meta.id)
+            fprintf(s->printer->out, "%s\n", m.meta.id);
+        meta_release(&m);
+        free(data);
+    }
+    if (list) {
+        json_t *o = json_pack("{s:i, s:o}", "format_version", NA_PRINTER_FORMAT_VERSION, "ids", list);
+        json_dumpf(o, s->printer->out, JSON_COMPACT);
+        fputc('\n', s->printer->out);
+        json_decref(o);
+    }
+    return NA_OK;
+}
+
 static na_status_t show_article(search_t *s, const char *id)
 {
     na_error_t err;
     na_error_clear(&err);
-    char *term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
+    char *term = na_schema_id_term(id);
     na_docid_t docid = 0;
     na_status_t st = na_xdb_find(s->db, term, &docid, &err);
     free(term);
     if (st == NA_ERR_NOT_FOUND) {
-        report("no article with id '%s'", id);
+        /* Not an id: perhaps a path the article was read from. */
+        na_docid_t *ids = NULL;
+        size_t n = 0;
+        st = find_by_path(s, id, &ids, &n, &err);
+        if (st == NA_OK && n == 1) {
+            docid = ids[0];
+        } else if (st == NA_OK && n > 1) {
+            report("'%s' holds %zu articles; show one by id:", id, n);
+            st = list_ids(s, ids, n, &err);
+            free(ids);
+            if (st) {
+                report("%s", err.message);
+                return NA_ERR_DATABASE;
+            }
+            return NA_ERR_NOT_FOUND;
+        } else if (st == NA_OK || st == NA_ERR_NOT_FOUND) {
+            st = NA_ERR_NOT_FOUND;
+        }
+        free(ids);
+    }
+    if (st == NA_ERR_NOT_FOUND) {
+        report("no article with id or source '%s'", id);
         return NA_ERR_NOT_FOUND;
     }
     char *data = NULL;

@@ -112,6 +112,7 @@ static void json_result(na_printer_t *p, const na_pr_result_t *r)
     json_object_set_new(o, "snippet", jstr(r->snippet));
     json_object_set_new(o, "date_source", jstr(m->date_source));
     json_object_set_new(o, "extracted", jextracted(m));
+    json_object_set_new(o, "sources", jlist(&m->sources));
     json_array_append_new(json_object_get(j->root, "results"), o);
 }
 
@@ -156,7 +157,7 @@ static void json_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
     json_object_set_new(o, "language", jstr(m->language));
     json_object_set_new(o, "dateline", jstr(m->dateline));
     json_object_set_new(o, "format", jstr(m->format));
-    json_object_set_new(o, "file", jstr(m->file));
+    json_object_set_new(o, "sources", jlist(&m->sources));
     json_object_set_new(o, "authors", jlist(&m->authors));
     json_object_set_new(o, "people", jlist(&m->people));
     json_object_set_new(o, "places", jlist(&m->places));

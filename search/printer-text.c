@@ -200,7 +200,9 @@ static void text_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
         print_field(out, m->extra[i].key, m->extra[i].value);
     print_field(out, "language", m->language);
     print_field(out, "format", m->format);
-    print_field(out, "file", m->file);
+    /* One line each: a path may hold ", ". */
+    for (size_t i = 0; i < m->sources.count; i++)
+        print_field(out, "file", m->sources.items[i]);
     if (body && body_len) {
         fputc('\n', out);
         fwrite(body, 1, body_len, out);

@@ -18,11 +18,12 @@
  *   search:  {"format_version", "query", "total", "offset", "limit",
  *             "results": [{"id", "rank", "score", "date", "title",
  *                          "source", "url", "people", "places", "orgs",
- *                          "topics", "snippet"}],
+ *                          "topics", "snippet", "date_source", "extracted",
+ *                          "sources"}],
  *             "facets": {NAME: [{"value", "count"}]}, "elapsed_ms"}
  *   count:   {"format_version", "query", "total"}
  *   article: {"format_version", "id", "title", "date", "source", "url",
- *             "language", "dateline", "format", "file", "authors",
+ *             "language", "dateline", "format", "sources", "authors",
  *             "people", "places", "orgs", "topics", "exchanges", "extra",
  *             "body"}
  * Absent strings are null, absent lists [].
@@ -51,8 +52,9 @@ typedef struct {
 
 /* One article's stored metadata (record.h); NULL for what it lacks. */
 typedef struct {
-    const char *id, *title, *date, *source, *url, *language, *dateline, *format, *file;
+    const char *id, *title, *date, *source, *url, *language, *dateline, *format;
     const char *date_source;   /* "source", "dateline", "mtime", "source+dateline" or NULL */
+    na_pr_list_t sources;      /* where the article was read (record.h) */
     na_pr_list_t authors, people, places, orgs, topics, exchanges; /* supplied and extracted */
     na_pr_list_t extracted_people, extracted_places, extracted_orgs; /* extracted only */
     na_pr_list_t mentioned;    /* periods the text mentions */

@@ -194,7 +194,7 @@ static na_status_t on_id(void *ud, const char *value, na_xquery_t **out, na_erro
 {
     if (!*value)
         return refuse(ud, "id", value, "no id given", out);
-    char *term = na_xasprintf("%s%s", NA_PREFIX_ID, value);
+    char *term = na_schema_id_term(value);
     *out = na_xquery_term(term);
     free(term);
     return NA_OK;

@@ -43,9 +43,11 @@ test_expect_success 'standard input is read with -' '
     newsarc_search -d db2 --count "" >count && test "$(cat count)" = 1 &&
     newsarc_search -d db2 --count "id:sample-ecb-rates" >count && test "$(cat count)" = 1
 '
-test_expect_success 'a file without an id takes its path relative to the PATH given' '
-    newsarc_search -d db --count "id:2025-06-14-harbour-festival.txt" >count &&
-    test "$(cat count)" = 1
+test_expect_success 'a file without an id is named by a digest of its bytes' '
+    newsarc_search -d db --show "$samples/2025-06-14-harbour-festival.txt" >out &&
+    grep -q "^id: d-[0-9a-f]\{16\}$" out &&
+    id=$(sed -n "s/^id: //p" out) &&
+    newsarc_search -d db --count "id:$id" >count && test "$(cat count)" = 1
 '
 test_expect_failure_code 1 'a missing path is reported and the rest indexed' '
     newsarc_index -d db3 no-such-file "$samples/2025-06-14-harbour-festival.txt" 2>err

@@ -31,7 +31,7 @@ test_expect_success 'the good records beside them are indexed' '
 '
 test_expect_success 'Latin-1 text is indexed and its bytes kept as they are' '
     test "$(newsarc_search -d db2 --count "café")" = 1 &&
-    newsarc_search -d db2 --show latin1.txt --raw >raw &&
+    newsarc_search -d db2 --show "$broken/latin1.txt" --raw >raw &&
     cmp raw "$broken/latin1.txt"
 '
 test_expect_success 'what was indexed before is still there' '

@@ -39,7 +39,7 @@ test_expect_success 'a Reuters article shows its decoded title and body' '
     grep -q "Trade officials resumed grain talks" out && ! grep -q "<BODY>" out
 '
 test_expect_success 'Latin-1 text is shown as UTF-8' '
-    show latin1.txt >out && grep -q "^title: Café owners protest$" out &&
+    show "$FIXTURES/broken/latin1.txt" >out && grep -q "^title: Café owners protest$" out &&
     grep -q "naïve" out
 '
 test_expect_failure_code 1 'an unknown id exits 1' '
@@ -48,7 +48,7 @@ test_expect_failure_code 1 'an unknown id exits 1' '
 test_expect_success '... with one line on stderr and nothing on stdout' '
     show no-such-article >out 2>err;
     ! test -s out && test "$(wc -l <err)" -eq 1 &&
-    grep -q "^newsarc-search: error: no article with id .no-such-article.$" err
+    grep -q "^newsarc-search: error: no article with id or source .no-such-article.$" err
 '
 test_expect_failure_code 2 '--show takes no QUERY' '
     newsarc_search -d db --show fixture-wire-1 copper
@@ -66,11 +66,11 @@ test_expect_success '--raw: a Markdown file is the whole file' '
     show fixture-lisbon-summit --raw >got && cmp got "$articles/lisbon-summit.md"
 '
 test_expect_success '--raw: a text file is the whole file' '
-    show harbour-plan.txt --raw >got && cmp got "$articles/harbour-plan.txt" &&
-    show untitled-note.txt --raw >got && cmp got "$articles/untitled-note.txt"
+    show "$articles/harbour-plan.txt" --raw >got && cmp got "$articles/harbour-plan.txt" &&
+    show "$articles/untitled-note.txt" --raw >got && cmp got "$articles/untitled-note.txt"
 '
 test_expect_success '--raw: a Latin-1 file keeps its bytes' '
-    show latin1.txt --raw >got && cmp got "$FIXTURES/broken/latin1.txt"
+    show "$FIXTURES/broken/latin1.txt" --raw >got && cmp got "$FIXTURES/broken/latin1.txt"
 '
 test_expect_success '--raw: a JSON Lines record is its line, without the newline' '
     sed -n 2p "$articles/wire.jsonl" | tr -d "\\n" >want &&
@@ -123,7 +123,7 @@ assert "---" not in d["body"], d
 PY
 '
 test_expect_success '--show --format json of Latin-1 text is valid UTF-8' '
-    show latin1.txt --format json >out.json &&
+    show "$FIXTURES/broken/latin1.txt" --format json >out.json &&
     python3 -c "import json, sys; d = json.load(open(sys.argv[1])); assert \"Café\" in d[\"title\"] and \"naïve\" in d[\"body\"], d" out.json
 '
 else

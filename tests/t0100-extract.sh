@@ -13,9 +13,10 @@ cp "$FIXTURES"/extract/*.txt news/ &&
 touch -d "2025-06-20 12:00:00" news/*.txt
 
 search() { newsarc_search -d db "$@"; }
+# The files the matching articles were read from, by name.
 ids() { newsarc_search -d db --format json --limit 50 "$@" | python3 -c '
-import json, sys
-print("\n".join(sorted(r["id"] for r in json.load(sys.stdin)["results"])))'; }
+import json, os, sys
+print("\n".join(sorted(os.path.basename(r["sources"][0]) for r in json.load(sys.stdin)["results"])))'; }
 
 if ! command -v python3 >/dev/null 2>&1; then
     echo "1..0 # SKIP python3 is needed to read the JSON output"
@@ -105,7 +106,8 @@ test_expect_success 'facets count extracted values' '
     grep "^  1  2025-05$" out
 '
 test_expect_success 'the JSON output says which values were extracted' '
-    search --format json "id:seoul-chip-deal.txt" >out &&
+    id=$(search --show news/seoul-chip-deal.txt | sed -n "s/^id: //p") &&
+    search --format json "id:$id" >out &&
     python3 -c "
 import json, sys
 r = json.load(open(\"out\"))[\"results\"][0]
@@ -151,8 +153,9 @@ test_expect_success '--extract-only prints one JSON object per article, touching
 import json, sys
 r = json.loads(open(sys.argv[1]).read())
 raw = open(sys.argv[2], "rb").read()
-for key in ("id", "title", "date", "date_source", "people", "places", "orgs", "mentioned", "spans"):
+for key in ("id", "title", "date", "date_source", "people", "places", "orgs", "mentioned", "spans", "sources"):
     assert key in r, key
+assert r["id"].startswith("d-") and r["sources"][0].endswith("/news/seoul-chip-deal.txt"), r
 assert r["date"] == "2025-06-10" and r["date_source"] == "dateline", r
 assert "Lee Jae-yong" in r["people"] and "Samsung Electronics" in r["orgs"], r
 assert "2025-06-09" in r["mentioned"], r

@@ -62,24 +62,28 @@ static void test_corrupt(void)
 
 /* ---- the metadata reader ---- */
 
-static const char *const str_keys[10] = { "id", "title", "date", "source", "url", "language", "dateline",
-                                          "format", "file", "date_source" };
+#define STR_KEYS 9
+static const char *const str_keys[STR_KEYS] = { "id", "title", "date", "source", "url", "language", "dateline",
+                                                "format", "date_source" };
 /* The last four are the lists of the "extracted" object. */
-static const char *const list_keys[10] = { "authors", "people", "places", "orgs", "topics", "exchanges",
-                                           "people", "places", "orgs", "mentioned" };
+#define TOP_LISTS 7
+#define LIST_KEYS (TOP_LISTS + 4)
+static const char *const list_keys[LIST_KEYS] = { "authors", "people", "places", "orgs", "topics", "exchanges",
+                                                  "sources", "people", "places", "orgs", "mentioned" };
 
 static const char *meta_str_field(const na_record_meta_t *m, int i)
 {
-    const char *const v[10] = { m->id,       m->title,    m->date,   m->source, m->url,
-                                m->language, m->dateline, m->format, m->file,   m->date_source };
+    const char *const v[STR_KEYS] = { m->id,       m->title,    m->date,   m->source,     m->url,
+                                      m->language, m->dateline, m->format, m->date_source };
     return v[i];
 }
 
 static na_record_list_t meta_list_field(const na_record_meta_t *m, int i)
 {
-    const na_record_list_t v[10] = { m->authors,          m->people,           m->places,         m->orgs,
-                                     m->topics,           m->exchanges,        m->extracted_people,
-                                     m->extracted_places, m->extracted_orgs,   m->mentioned };
+    const na_record_list_t v[LIST_KEYS] = { m->authors,          m->people,           m->places,         m->orgs,
+                                            m->topics,           m->exchanges,        m->sources,
+                                            m->extracted_people, m->extracted_places, m->extracted_orgs,
+                                            m->mentioned };
     return v[i];
 }
 
@@ -89,13 +93,13 @@ static bool same_as_jansson(const char *json, size_t len, const na_record_meta_t
 {
     json_t *o = json_loadb(json, len, 0, NULL);
     bool same = json_is_object(o);
-    for (int i = 0; same && i < 10; i++) {
+    for (int i = 0; same && i < STR_KEYS; i++) {
         const char *want = json_string_value(json_object_get(o, str_keys[i]));
         const char *got = meta_str_field(m, i);
         same = want && got ? strcmp(want, got) == 0 : want == got;
     }
-    for (int i = 0; same && i < 10; i++) {
-        json_t *a = json_object_get(i < 6 ? o : json_object_get(o, "extracted"), list_keys[i]);
+    for (int i = 0; same && i < LIST_KEYS; i++) {
+        json_t *a = json_object_get(i < TOP_LISTS ? o : json_object_get(o, "extracted"), list_keys[i]);
         na_record_list_t l = meta_list_field(m, i);
         size_t k = 0;
         for (size_t j = 0; same && json_is_array(a) && j < json_array_size(a); j++) {
@@ -128,6 +132,9 @@ static void test_meta(void)
           "\"extra\":{\"topics_status\":\"YES\",\"oldid\":\"12496\"}}",
           1, "a record as the indexer writes it" },
         { "{}", 1, "an empty object" },
+        { "{\"id\":\"d-0123456789abcdef\",\"sources\":[\"/srv/news/a.jsonl#3\",\"stdin\"]}", 1,
+          "the sources of an article" },
+        { "{\"sources\":\"/srv/a.txt\",\"file\":\"x\"}", 1, "sources that is not a list" },
         { " \t\r\n{ \"id\" : \"a\" , \"places\" : [ \"x\" , \"y\" ] }\n ", 1, "blanks around every token" },
         { "{\"title\":\"Q\\\"A \\\\ \\/ \\b\\f\\n\\r\\t end\"}", 1, "every short escape" },
         { "{\"title\":\"Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xb0\"}", 1, "UTF-8 of two, three and four bytes" },
@@ -196,6 +203,12 @@ static void test_meta(void)
     CHECK_STR(m.format, "reuters", "... its format");
     CHECK(m.url == NULL && m.people.count == 0, "... nothing for what it lacks, extracted people not taken");
     CHECK(m.topics.count == 2 && strcmp(m.topics.items[1], "sunseed") == 0, "... its topics");
+    na_record_meta_release(&m);
+    json = cases[2].json;
+    CHECK(na_record_meta_read(json, strlen(json), &m), "a record with sources is read");
+    CHECK(m.sources.count == 2 && strcmp(m.sources.items[0], "/srv/news/a.jsonl#3") == 0 &&
+              strcmp(m.sources.items[1], "stdin") == 0,
+          "... its sources, in order");
     na_record_meta_release(&m);
     const char *two = "{\"id\":\"a\"}{\"id\":\"b\"}";
     CHECK(na_record_meta_read(two, 10, &m) && strcmp(m.id, "a") == 0, "only LEN bytes are read");

@@ -471,6 +471,72 @@ static void test_writable(const char *path)
     na_xwdb_close(db2, NULL);
 }
 
+/* Rewriting a document in place: its terms under one prefix replaced,
+ * its data set, everything else kept; listing and deleting by docid. */
+static void test_update(const char *path)
+{
+    na_error_t err;
+    na_xwdb_t *db = NULL;
+    CHECK_INT(na_xwdb_open(path, false, &db, &err), NA_OK, "update: writer opens");
+    na_xdoc_t *doc = na_xdoc_new();
+    na_xdoc_add_boolean_term(doc, "Qupd");
+    na_xdoc_add_boolean_term(doc, "XFILE/a");
+    na_xdoc_add_boolean_term(doc, "XFILE/b");
+    na_xdoc_add_boolean_term(doc, "XFORMATtext");
+    na_xdoc_add_value(doc, SLOT_DATE, "20250101", 8);
+    na_xdoc_set_data(doc, "old", 3);
+    CHECK_INT(na_xwdb_replace(db, "Qupd", doc, &err), NA_OK, "  a document with two XFILE terms");
+    na_xdoc_free(doc);
+    na_docid_t id = 0;
+    na_xwdb_find(db, "Qupd", &id, NULL);
+
+    na_docid_t *ids = NULL;
+    size_t n = 0;
+    CHECK_INT(na_xwdb_postings(db, "XFILE/a", &ids, &n, &err), NA_OK, "postings of a term");
+    CHECK(n == 1 && ids && ids[0] == id, "  list its document");
+    free(ids);
+    CHECK_INT(na_xwdb_postings(db, "XFILE/none", &ids, &n, &err), NA_OK, "postings of an unused term");
+    CHECK(n == 0 && ids != NULL, "  are empty, with an array to free");
+    free(ids);
+
+    const char *terms[] = { "XFILE/c", "", "XFILE/b" };
+    CHECK_INT(na_xwdb_update(db, id, "XFILE", terms, 3, "new\0data", 8, &err), NA_OK, "update in place");
+    na_xwdb_postings(db, "XFILE/a", &ids, &n, NULL);
+    CHECK_INT(n, 0, "  drops the terms under the prefix");
+    free(ids);
+    na_xwdb_postings(db, "XFILE/c", &ids, &n, NULL);
+    CHECK(n == 1 && ids[0] == id, "  adds the new ones");
+    free(ids);
+    na_xwdb_postings(db, "XFORMATtext", &ids, &n, NULL);
+    CHECK(n == 1 && ids[0] == id, "  keeps the other terms");
+    free(ids);
+    char *v = NULL;
+    size_t vlen = 0;
+    CHECK_INT(na_xwdb_get_value(db, id, SLOT_DATE, &v, &vlen, &err), NA_OK, "  keeps the values");
+    CHECK_STR(v, "20250101", "  as they were");
+    free(v);
+    CHECK_INT(na_xwdb_get_data(db, id, &v, &vlen, &err), NA_OK, "  sets the data");
+    CHECK(vlen == 8 && memcmp(v, "new\0data", 8) == 0, "  byte for byte");
+    free(v);
+    CHECK_INT(na_xwdb_update(db, 99999, "XFILE", terms, 1, "x", 1, &err), NA_ERR_NOT_FOUND,
+              "update of no document: NA_ERR_NOT_FOUND");
+    CHECK_INT(na_xwdb_get_data(db, 99999, &v, &vlen, &err), NA_ERR_NOT_FOUND, "data of no document");
+    CHECK(v == NULL, "  leaves *out NULL");
+    CHECK_INT(na_xwdb_commit(db, &err), NA_OK, "  commit");
+
+    na_xdb_t *rd = NULL;
+    CHECK_INT(na_xdb_open(&path, 1, &rd, &err), NA_OK, "a reader sees the update");
+    CHECK_INT(na_xdb_postings(rd, "XFILE/b", &ids, &n, &err), NA_OK, "  through its postings");
+    CHECK(n == 1 && ids[0] == id, "  of the kept term");
+    free(ids);
+    na_xdb_close(rd);
+
+    CHECK_INT(na_xwdb_delete_docid(db, id, &err), NA_OK, "delete by docid");
+    CHECK_INT(na_xwdb_find(db, "Qupd", &id, &err), NA_ERR_NOT_FOUND, "  removes it");
+    CHECK_INT(na_xwdb_delete_docid(db, id, &err), NA_ERR_NOT_FOUND, "  and again: NA_ERR_NOT_FOUND");
+    CHECK_INT(na_xwdb_close(db, &err), NA_OK, "  close");
+}
+
 /* A reader sees the revision it opened until it reopens. */
 static void test_reopen(const char *path)
 {
@@ -1366,6 +1432,7 @@ int main(void)
     CHECK(build_shard(a, shard_a, N(shard_a)), "build shard a");
     CHECK(build_shard(b, shard_b, N(shard_b)), "build shard b");
     test_writable(a);
+    test_update(a);
     test_reopen(a);
     test_missing();
     test_reader(a);

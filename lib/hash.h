@@ -1,0 +1,27 @@
+/* hash.h - the one hash newsarc uses: 64-bit FNV-1a over bytes.
+ *
+ * It names articles that have no id of their own (a digest of their
+ * bytes), stands in for terms too long for Xapian, and spots unchanged
+ * articles.  It is not cryptographic: it guards against accidents, not
+ * against someone crafting collisions.
+ */
+#ifndef NA_HASH_H
+#define NA_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The FNV-1a offset basis: the seed of a fresh hash. */
+#define NA_HASH_SEED 0xcbf29ce484222325ULL
+
+/* Returns the FNV-1a hash of the LEN bytes at DATA continued from SEED
+ * (NA_HASH_SEED to start), so that several pieces can be hashed as one
+ * stream: na_hash64(na_hash64(s, a, n), b, m) is the hash of a then b.
+ * DATA may be NULL when LEN is 0. */
+uint64_t na_hash64(uint64_t seed, const void *data, size_t len);
+
+/* Writes na_hash64(SEED, DATA, LEN) as 16 lower-case hex digits and a
+ * NUL to OUT and returns OUT. */
+char *na_hash64_hex(uint64_t seed, const void *data, size_t len, char out[17]);
+
+#endif

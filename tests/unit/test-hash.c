@@ -1,0 +1,115 @@
+/* test-hash.c - lib/hash.c's FNV-1a against published vectors, hashing in
+ * pieces, and the terms lib/schema.c makes from ids and paths too long
+ * for Xapian. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "schema.h"
+#include "unit.h"
+
+static void test_vectors(void)
+{
+    /* The FNV reference vectors (Fowler, Noll, Vo: test_fnv.c). */
+    static const struct {
+        const char *in;
+        const char *hex;
+    } cases[] = {
+        { "", "cbf29ce484222325" },
+        { "a", "af63dc4c8601ec8c" },
+        { "b", "af63df4c8601f1a5" },
+        { "foobar", "85944171f73967e8" },
+        { "chongo was here!\n", "46810940eff5f915" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[17];
+        char what[64];
+        snprintf(what, sizeof what, "fnv1a-64 of \"%.20s\"", cases[i].in);
+        CHECK_STR(na_hash64_hex(NA_HASH_SEED, cases[i].in, strlen(cases[i].in), out), cases[i].hex, what);
+    }
+    CHECK(na_hash64(NA_HASH_SEED, NULL, 0) == NA_HASH_SEED, "no bytes leave the seed");
+}
+
+static void test_pieces(void)
+{
+    uint64_t whole = na_hash64(NA_HASH_SEED, "foobar", 6);
+    uint64_t parts = na_hash64(na_hash64(NA_HASH_SEED, "foo", 3), "bar", 3);
+    CHECK(whole == parts, "hashing in pieces is hashing the whole");
+    CHECK(na_hash64(1, "foobar", 6) != whole, "another seed gives another hash");
+    CHECK(na_hash64(NA_HASH_SEED, "a\0b", 3) != na_hash64(NA_HASH_SEED, "a\0c", 3), "bytes after a NUL count");
+}
+
+static void test_terms(void)
+{
+    char *t = na_schema_id_term("reuters-42");
+    CHECK_STR(t, "Qreuters-42", "a short id is its Q term as written");
+    free(t);
+    t = na_schema_id_term("Mixed-Case");
+    CHECK_STR(t, "QMixed-Case", "an id term keeps its case");
+    free(t);
+
+    char long_id[400];
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    char *a = na_schema_id_term(long_id);
+    CHECK(strlen(a) <= 245, "a long id's term fits Xapian's limit");
+    CHECK(strncmp(a, "Qxxx", 4) == 0, "a long id's term starts with the id");
+    long_id[398] = 'y'; /* differs only past the cut */
+    char *b = na_schema_id_term(long_id);
+    CHECK(strcmp(a, b) != 0, "long ids that differ past the cut get different terms");
+    char *b2 = na_schema_id_term(long_id);
+    CHECK_STR(b2, b, "the same long id always gets the same term");
+    free(a);
+    free(b);
+    free(b2);
+
+    t = na_schema_file_term("/srv/news/a.txt");
+    CHECK_STR(t, "XFILE/srv/news/a.txt", "a path's term is XFILE and the path as written");
+    free(t);
+    char long_path[600];
+    memset(long_path, 'p', sizeof long_path - 1);
+    long_path[0] = '/';
+    long_path[sizeof long_path - 1] = '\0';
+    a = na_schema_file_term(long_path);
+    CHECK(strlen(a) <= 245, "a long path's term fits Xapian's limit");
+    long_path[500] = 'q';
+    b = na_schema_file_term(long_path);
+    CHECK(strcmp(a, b) != 0, "long paths that differ get different terms");
+    free(a);
+    free(b);
+}
+
+static void test_source_files(void)
+{
+    static const struct {
+        const char *source, *format, *file;
+        const char *what;
+    } cases[] = {
+        { "stdin", "jsonl", NULL, "standard input has no file" },
+        { "/srv/a.jsonl#3", "jsonl", "/srv/a.jsonl", "PATH#N of a JSON Lines file is record N of PATH" },
+        { "/srv/a.sgm#1000", "reuters", "/srv/a.sgm", "... of a Reuters file too" },
+        { "/srv/a.yaml", "yaml", "/srv/a.yaml", "a path without #N is the file" },
+        { "/srv/notes#2", "text", "/srv/notes#2", "a text file holds one article: # is part of its name" },
+        { "/srv/x.md#7", "markdown", "/srv/x.md#7", "... a Markdown file too" },
+        { "/srv/a#b.jsonl#2", "jsonl", "/srv/a#b.jsonl", "only the last #N counts" },
+        { "/srv/a.jsonl#", "jsonl", "/srv/a.jsonl#", "# with no number is part of the name" },
+        { "/srv/a.jsonl#2x", "jsonl", "/srv/a.jsonl#2x", "# with more than digits too" },
+        { "/srv/a.jsonl#4", NULL, "/srv/a.jsonl", "no format: read as a file of several" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *f = na_schema_source_file(cases[i].source, cases[i].format);
+        CHECK_STR(f, cases[i].file, cases[i].what);
+        free(f);
+    }
+}
+
+int main(void)
+{
+    test_vectors();
+    test_pieces();
+    test_terms();
+    test_source_files();
+    return unit_done();
+}
