@@ -238,8 +238,14 @@
     p.set('limit', String(PAGE_SIZE));
     p.set('facet_size', String(FACET_SIZE));
     p.set('hl', '1');
+    /* Busy until the results and the histogram are both drawn. */
+    $('search-view').setAttribute('aria-busy', 'true');
     $('results').setAttribute('aria-busy', 'true');
     const histogram = drawHistogram(s, seq, signal);
+    const done = async () => {
+      await histogram;
+      if (seq === renderSeq) $('search-view').removeAttribute('aria-busy');
+    };
     let body;
     try {
       body = await cachedApi('api/search', p, signal);
@@ -252,6 +258,7 @@
       $('summary').textContent = '';
       drawChips(s);
       $('results').removeAttribute('aria-busy');
+      await done();
       return;
     }
     if (seq !== renderSeq) return;
@@ -274,7 +281,7 @@
         .find((a) => a.dataset.id === focusArticle);
       if (link) link.focus();
     }
-    await histogram;
+    await done();
   }
 
   function drawSummary(s, body) {
@@ -820,6 +827,8 @@
     const title = $('article-title');
     const meta = $('article-meta');
     const body = $('article-body');
+    const view = $('article-view');
+    view.setAttribute('aria-busy', 'true');
     let a;
     try {
       a = await cachedApi('api/article/' + encodeURIComponent(s.article), new URLSearchParams(), signal);
@@ -827,6 +836,7 @@
       if (e.name === 'AbortError' || seq !== renderSeq) return;
       showError($('article-error'), e.message);
       $('article').hidden = true;
+      view.removeAttribute('aria-busy');
       back.focus();
       return;
     }
@@ -855,6 +865,7 @@
     }
     clear(body);
     appendBody(body, a.body || '');
+    view.removeAttribute('aria-busy');
     title.focus();
   }
 
