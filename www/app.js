@@ -31,7 +31,7 @@
   const SORTS = ['relevance', 'newest', 'oldest'];
   const HL_START = '\uE000';
   const HL_END = '\uE001';
-  const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+  const DATE_RE = /^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$/;
 
   const $ = (id) => document.getElementById(id);
 
@@ -201,6 +201,13 @@
 
   function render() {
     const s = readState();
+    /* An address with parameters the page ignores (a hand-edited or old
+     * link) is replaced by what the page shows, so the address stays the
+     * state. */
+    const canonical = stateQuery(s);
+    if ((location.search || location.pathname) !== canonical) {
+      history.replaceState(history.state, '', canonical);
+    }
     const prev = current;
     current = s;
     renderSeq++;

@@ -283,6 +283,32 @@ step('markup in articles and queries is shown as text, never run', async () => {
   await settled(page);
 });
 
+step('a query that does not parse shows the server\'s message, with its column', async () => {
+  await page.fill('#q', 'copper AND');
+  await page.press('#q', 'Enter');
+  await page.waitForURL(/[?&]q=copper\+AND/);
+  await settled(page);
+  assert(await page.isVisible('#error'), 'no error shown');
+  const msg = await page.textContent('#error');
+  assert(/column/i.test(msg), `the error does not give the column: ${msg}`);
+  same(await page.locator('#results li').count(), 0, 'results shown beside the error');
+  await page.fill('#q', 'port');
+  await page.press('#q', 'Enter');
+  await page.waitForURL(/[?&]q=port(&|$)/);
+  await settled(page);
+  assert(!(await page.isVisible('#error')), 'the error stays after a good query');
+});
+
+step('an address with bad parameters draws the defaults', async () => {
+  await page.goto(BASE + '?q=port&date=2025-13..soon&sort=sideways&page=-4&place=&x=1');
+  await settled(page);
+  same(new URL(page.url()).search, '?q=port', 'the address, made canonical');
+  same(await page.inputValue('#sort'), 'relevance', 'sort');
+  same(await page.inputValue('#date-from'), '', 'date');
+  assert(!(await page.isVisible('#error')), 'an error is shown');
+  await checkAgainstCli(page, 'bad parameters');
+});
+
 step('the keyboard alone searches, checks a facet and finds one by typeahead', async () => {
   await page.goto(BASE);
   await settled(page);
