@@ -660,8 +660,10 @@
         values = (body.facets && body.facets[grain]) || [];
       }
     } catch (e) {
+      /* The results say what went wrong; the histogram stays empty. */
       if (e.name === 'AbortError' || seq !== renderSeq) return;
-      a = null;
+      clear($('histogram'));
+      return;
     }
     if (seq !== renderSeq) return;
     const box = $('histogram');
@@ -866,7 +868,7 @@
         const href = safeUrl(v);
         dd.append(href ? el('a', { href, rel: 'noopener noreferrer' }, v) : String(v));
       } else if (key === 'date') {
-        dd.append(el('time', { datetime: v }, v));
+        dd.append(el('time', { datetime: v }, String(v).replace('T', ' ')));
       } else dd.append(Array.isArray(v) ? v.join(', ') : String(v));
       meta.append(el('dt', null, label), dd);
     }
