@@ -303,6 +303,9 @@
       if (last >= first) text += ', showing ' + fmt(first) + (last > first ? '-' + fmt(last) : '');
     }
     if (lower) text += ' (counting stopped early: counts are lower bounds)';
+    if (total && !(body.results || []).length) {
+      text += '; this page is past the last one (' + fmt(Math.ceil(total / PAGE_SIZE)) + ')';
+    }
     $('summary').textContent = text;
   }
 
@@ -329,6 +332,8 @@
     }
     if (s.date) add('Dates: ' + rangeLabel(s.date), (n) => { n.date = null; });
     ul.hidden = !ul.firstChild;
+    const active = ul.children.length;
+    $('refine-toggle').textContent = active ? 'Refine (' + active + ' active)' : 'Refine';
   }
 
   function rangeLabel(r) {
