@@ -111,6 +111,17 @@ async function checkAgainstCli(page, what) {
   return { s, want, got };
 }
 
+// Clicks the label of facet FACET's value VALUE, matched exactly.
+async function clickFacet(page, facet, value) {
+  const id = await page.evaluate(([f, v]) => {
+    const c = [...document.querySelectorAll('#facets input[type=checkbox]')]
+      .find((x) => x.dataset.facet === f && x.dataset.value === v);
+    return c ? c.id : null;
+  }, [facet, value]);
+  assert(id, `no checkbox for ${facet} ${value}`);
+  await page.click(`label[for="${id}"]`);
+}
+
 const steps = [];
 function step(name, fn) {
   steps.push([name, fn]);
@@ -147,9 +158,8 @@ step('typing a query and Enter searches; results and facets are the CLI\'s', asy
 });
 
 step('clicking a facet value filters; a second value of the facet is ORed', async () => {
-  const first = page.locator('#facets fieldset[data-facet=place] li').first();
-  const value = await first.locator('.value').textContent();
-  await first.locator('label').click();
+  const value = (await shown(page)).facets.place[0].value;
+  await clickFacet(page, 'place', value);
   await page.waitForURL((u) => new URL(u).searchParams.getAll('place').includes(value));
   await settled(page);
   const one = await checkAgainstCli(page, `place=${value}`);
@@ -161,19 +171,27 @@ step('clicking a facet value filters; a second value of the facet is ORed', asyn
   const second = others.find((v) => count([`place=${value}`, `place=${v.value}`]) > one.got.total);
   assert(second, 'no second place adds matches');
   others.unshift(second);
-  await page.locator('#facets fieldset[data-facet=place] li', { hasText: second.value }).locator('label').click();
+  await clickFacet(page, 'place', second.value);
   await page.waitForURL((u) => new URL(u).searchParams.getAll('place').length === 2);
   await settled(page);
   const two = await checkAgainstCli(page, `place=${value} or ${others[0].value}`);
   assert(two.got.total > one.got.total, `two places match ${two.got.total}, one ${one.got.total}`);
   const checked = await page.$$eval('#facets input:checked', (cs) => cs.map((c) => c.dataset.value));
   same(checked.sort(), [value, others[0].value].sort(), 'checked boxes');
+  // Another facet is ANDed; its counts are with every filter, so checking
+  // a value leaves as many matches as it counted.
+  const topic = two.got.facets.topic.find((v) => v.count < two.got.total);
+  assert(topic, `no topic narrows the ${two.got.total} matches`);
+  await clickFacet(page, 'topic', topic.value);
+  await page.waitForURL((u) => new URL(u).searchParams.get('topic') === topic.value);
+  await settled(page);
+  const three = await checkAgainstCli(page, `two places and topic=${topic.value}`);
+  same(three.got.total, topic.count, `matches with topic ${topic.value} against its count`);
 });
 
 step('the next page is the CLI\'s second page', async () => {
   // Back to the query alone: the two places match too few for two pages.
-  await page.goBack();
-  await page.goBack();
+  for (let i = 0; i < 3; i++) await page.goBack();
   await page.waitForURL((u) => !new URL(u).searchParams.has('place'));
   await settled(page);
   await page.click('#pager a.next');
