@@ -188,13 +188,18 @@
   let current = null;       /* the state drawn last */
   let renderSeq = 0;        /* answers to older renders are dropped */
   let controller = null;    /* aborts the fetches of an older render */
-  const cache = new Map();  /* a few recent answers, so Back draws at once */
+  /* A few recent answers, so Back draws at once; kept a minute only, so
+   * that new articles show up when the reader searches again. */
+  const cache = new Map();
+  const CACHE_MS = 60000;
 
   async function cachedApi(path, params, signal) {
     const key = path + '?' + params.toString();
-    if (cache.has(key)) return cache.get(key);
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.time < CACHE_MS) return hit.body;
     const body = await api(path, params, signal);
-    cache.set(key, body);
+    cache.delete(key);
+    cache.set(key, { time: Date.now(), body });
     if (cache.size > 20) cache.delete(cache.keys().next().value);
     return body;
   }
@@ -672,6 +677,7 @@
     }
     if (seq !== renderSeq) return;
     const box = $('histogram');
+    const hadFocus = box.contains(document.activeElement);
     clear(box);
     if (!a) {
       box.append(el('p', { class: 'help' }, 'No dated matches.'));
@@ -699,6 +705,8 @@
     box.append(bars, el('div', { class: 'axis', 'aria-hidden': 'true' },
       el('span', null, labels[0]), el('span', null, labels[labels.length - 1])));
     wireHistogram(bars, labels);
+    /* A bar chosen with the keyboard is redrawn: the keyboard stays here. */
+    if (hadFocus) bars.children[focusIndex].focus();
   }
 
   function chooseRange(from, to) {

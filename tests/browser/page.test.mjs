@@ -388,6 +388,18 @@ step('the keyboard alone searches, checks a facet and finds one by typeahead', a
   await page.waitForURL((u) => new URL(u).searchParams.get('date') === period);
   await settled(page);
   await checkAgainstCli(page, `date:${period} by keyboard`);
+  const onBar = await page.evaluate(() => document.activeElement.classList.contains('bar'));
+  assert(onBar, 'the keyboard left the histogram after choosing a bar');
+  // Shift and the arrows stretch a range over the bars; Enter keeps it.
+  const startBar = await page.evaluate(() => document.activeElement.dataset.period);
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  const endBar = await page.evaluate(() => document.activeElement.dataset.period);
+  assert(endBar > startBar, `Shift+ArrowRight went from ${startBar} to ${endBar}`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => new URL(u).searchParams.get('date') === `${startBar}..${endBar}`);
+  await settled(page);
+  await checkAgainstCli(page, `date:${startBar}..${endBar} by keyboard`);
 });
 
 step('screenshots: desktop and a 360 px phone, which does not scroll sideways', async () => {
