@@ -200,6 +200,16 @@ step('the next page is the CLI\'s second page', async () => {
   await checkAgainstCli(page, 'page 2');
 });
 
+step('sorting by date starts again at the first page, in the CLI\'s order', async () => {
+  await page.selectOption('#sort', 'oldest');
+  await page.waitForURL((u) => new URL(u).searchParams.get('sort') === 'oldest');
+  await settled(page);
+  assert(!new URL(page.url()).searchParams.has('page'), 'a new order should start at page 1');
+  const { want } = await checkAgainstCli(page, 'sort oldest');
+  const dates = want.results.map((r) => r.date);
+  same(dates, dates.slice().sort(), 'oldest first');
+});
+
 step('dragging across the histogram selects a date range', async () => {
   const bars = page.locator('#histogram .bar');
   const n = await bars.count();
