@@ -321,6 +321,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "newsarc-index: error: %s\n", err.message);
         return NA_EXIT_USAGE;
     }
+    if (na_config_check(&cfg, &err) != NA_OK) {
+        fprintf(stderr, "newsarc-index: error: %s\n", err.message);
+        na_config_release(&cfg);
+        return NA_EXIT_USAGE;
+    }
     const char *db = opts.db ? opts.db : cfg.database;
     if (opts.path_count == 0 && cfg.source_count == 0 && !opts.stats) {
         fprintf(stderr, "newsarc-index: error: no PATH given and no sources in the configuration\n"

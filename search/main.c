@@ -1060,6 +1060,12 @@ int main(int argc, char **argv)
         options_release(&opts);
         return status_to_exit(NA_ERR_PARSE); /* any configuration failure */
     }
+    if (na_config_check(&cfg, &err) != NA_OK) {
+        report("%s", err.message);
+        na_config_release(&cfg);
+        options_release(&opts);
+        return status_to_exit(NA_ERR_PARSE);
+    }
     na_status_t st = NA_OK;
     /* Facets asked for on the command line, else the configuration's. */
     na_strlist_t facets = NA_STRLIST_INIT;
