@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "extraction.h"
 #include "index.h"
@@ -311,6 +312,8 @@ int main(int argc, char **argv)
 {
     na_index_options_t opts;
     int rc = na_index_options_parse(argc, argv, &opts);
+    if (rc == NA_EXIT_OK) /* --help, --version */
+        return na_cli_flush_output("newsarc-index");
     if (rc >= 0)
         return rc;
 
@@ -370,10 +373,7 @@ int main(int argc, char **argv)
         add_inputs(&run, &opts, &cfg, &inputs);
         for (size_t i = 0; i < inputs.count && !interrupted; i++)
             index_input(&run, &inputs.items[i]);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "newsarc-index: error: cannot write the output: %s\n", strerror(errno));
-            rc = NA_EXIT_DATABASE;
-        } else if (interrupted) {
+        if (interrupted) {
             rc = NA_EXIT_INTERRUPTED;
         } else if (run.rejected) {
             rc = NA_EXIT_REJECTED;
@@ -427,6 +427,13 @@ int main(int argc, char **argv)
         int src = print_stats(db, opts.format);
         if (src)
             rc = src;
+    }
+    /* --extract-only and --stats write standard output: output that did
+     * not go out is the run's failure, unless something worse stopped it. */
+    if (rc == NA_EXIT_OK || rc == NA_EXIT_REJECTED) {
+        int out = na_cli_flush_output("newsarc-index");
+        if (out)
+            rc = NA_EXIT_OUTPUT;
     }
     na_extractor_free(extractor);
     na_normaliser_free(norm);

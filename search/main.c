@@ -49,7 +49,7 @@ enum {
     SEARCH_EXIT_NO_ARTICLE = 1, /* --show: no article has that id */
     SEARCH_EXIT_USAGE = 2,      /* usage, configuration or query syntax error */
     SEARCH_EXIT_DATABASE = 3,   /* no database, or it cannot be read */
-    SEARCH_EXIT_OUTPUT = 74     /* standard output could not be written */
+    SEARCH_EXIT_OUTPUT = NA_CLI_EXIT_OUTPUT /* 74: standard output could not be written */
 };
 
 static int status_to_exit(na_status_t st)
@@ -1051,7 +1051,7 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &opts);
     if (rc >= 0) {
         options_release(&opts);
-        return rc;
+        return rc == SEARCH_EXIT_OK ? na_cli_flush_output(PROG) : rc; /* after --help, --version */
     }
     na_config_t cfg;
     na_error_t err;
