@@ -508,6 +508,25 @@ static void test_shipped(void)
     free(path);
 }
 
+/* ./quickstart keeps its database in the top folder, through its own
+ * configuration, and finds the data in config/. */
+static void test_quickstart(void)
+{
+    char *path = unit_srcpath("quickstart.yaml");
+    char *want = unit_srcpath("newsarc.db");
+    na_config_t cfg;
+    na_error_t err;
+    CHECK_INT(na_config_load_file(&cfg, path, &err), NA_OK, "quickstart.yaml loads");
+    if (cfg.database) {
+        CHECK_STR(cfg.database, want, "quickstart's database is ./newsarc.db beside it");
+        CHECK(na_config_check(&cfg, &err) == NA_OK, "... and passes the check");
+        CHECK(exists(cfg.ner_model) && exists(cfg.gazetteer), "... with the model and gazetteers of config/");
+    }
+    na_config_release(&cfg);
+    free(want);
+    free(path);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -519,6 +538,7 @@ int main(void)
     test_check();
     test_precedence();
     test_shipped();
+    test_quickstart();
     char *cmd = na_xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
         CHECK(0, "clean up");
