@@ -146,10 +146,12 @@ char *na_config_data_dir(void)
 #if defined(NA_BUILDDIR) && defined(NA_SRCDATADIR)
     /* Only a program inside the build tree: an installed one must never
      * pick up a source tree that happens to still be there. */
-    char *exe = realpath("/proc/self/exe", NULL), *build = realpath(NA_BUILDDIR, NULL);
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1); /* already canonical */
+    exe[len > 0 ? len : 0] = '\0';
+    char *build = realpath(NA_BUILDDIR, NULL);
     size_t n = build ? strlen(build) : 0;
-    bool uninstalled = exe && build && strncmp(exe, build, n) == 0 && exe[n] == '/';
-    free(exe);
+    bool uninstalled = build && strncmp(exe, build, n) == 0 && exe[n] == '/';
     free(build);
     if (uninstalled && file_exists(NA_SRCDATADIR))
         return na_xstrdup(NA_SRCDATADIR);
