@@ -67,6 +67,7 @@ char *na_schema_term(const char *prefix, const char *value);
 #define NA_META_ZDICT_LATEST "newsarc:zdict:latest"  /* id of the dictionary to use */
 #define NA_META_RAW_BYTES    "newsarc:raw-bytes"
 #define NA_META_STORED_BYTES "newsarc:stored-bytes"
+#define NA_META_STOPWORDS    "newsarc:stopwords"     /* every run's stopwords, one a line: no stemmed terms */
 #define NA_SCHEMA_VERSION    "1"
 
 #endif

@@ -479,8 +479,10 @@ static bool is_stopword(const na_strlist_t *stopwords, const char *w, size_t len
  * query found nothing.  Xapian does not stem a capitalised word but drops
  * it as a stopword all the same, so the copy of TEXT the parser gets has
  * each free-text stopword capitalised: its unstemmed term, which every
- * article with the word has.  Same length, so error columns stay right.
- * Field values, phrases and wildcards are left alone, and so are
+ * article with the word has.  STOPWORDS are the configuration's and the
+ * ones the archive was indexed with (NA_META_STOPWORDS), so a changed
+ * list does not hide them either.  Same length, so error columns stay
+ * right.  Field values, phrases and wildcards are left alone, and so are
  * stopwords that do not start with an ASCII letter.  Caller frees. */
 static char *capitalise_stopwords(const char *text, const na_strlist_t *stopwords)
 {
@@ -534,7 +536,20 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
     }
     na_xqp_add_field(qp, "id", on_id, ctx);
     na_xqp_add_field(qp, "date", on_date, ctx);
-    char *parsed = capitalise_stopwords(text, &ctx->cfg->stopwords);
+    na_strlist_t stopwords = NA_STRLIST_INIT;
+    for (size_t i = 0; i < ctx->cfg->stopwords.count; i++)
+        na_strlist_add(&stopwords, ctx->cfg->stopwords.items[i]);
+    char *indexed = NULL;
+    size_t len = 0;
+    if (db && na_xdb_get_metadata(db, NA_META_STOPWORDS, &indexed, &len, NULL) == NA_OK && indexed) {
+        char *save = NULL;
+        for (char *w = strtok_r(indexed, "\n", &save); w; w = strtok_r(NULL, "\n", &save))
+            if (!na_strlist_contains(&stopwords, w))
+                na_strlist_add(&stopwords, w);
+    }
+    free(indexed);
+    char *parsed = capitalise_stopwords(text, &stopwords);
+    na_strlist_clear(&stopwords);
     st = na_xqp_parse(qp, parsed, out, err);
     free(parsed);
     na_xqp_free(qp);

@@ -42,6 +42,24 @@ while IFS='	' read -r q want_default want_none; do
     '
 done <cases
 
+# The stopwords an archive was indexed with have no stemmed terms there,
+# whatever the search's configuration says.
+test_expect_success 'indexed with the default stopwords, searched with none' '
+    test "$(run_prog "$search" -c none.yaml -d default.db --count said)" = 2 &&
+    test "$(run_prog "$search" -c none.yaml -d default.db --count "said rates")" = 1 &&
+    test "$(run_prog "$search" -c none.yaml -d default.db --count "the minister")" = 1
+'
+test_expect_success 'indexed with none, searched with the default stopwords' '
+    test "$(run_prog "$search" -c default.yaml -d none.db --count said)" = 2 &&
+    test "$(run_prog "$search" -c default.yaml -d none.db --count "said rates")" = 2
+'
+test_expect_success 'the archive keeps the stopwords of every run' '
+    printf "extract: never\nstopwords: [fell]\n" >fell.yaml &&
+    run_prog "$index" -c fell.yaml -d default.db in &&
+    test "$(run_prog "$search" -c none.yaml -d default.db --count fell)" = 1 &&
+    test "$(run_prog "$search" -c none.yaml -d default.db --count said)" = 2
+'
+
 test_expect_success 'a stopword-only search lists its articles' '
     run_prog "$search" -c default.yaml -d default.db --format json said >out.json &&
     grep -q "\"total\": 2," out.json && grep -q "\"title\": \"Minister\"" out.json &&
