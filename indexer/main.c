@@ -387,10 +387,19 @@ int main(int argc, char **argv)
         memcpy(io.extract, modes, sizeof modes);
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
+            char *folder = na_xstrdup(db);
+            char *slash = strrchr(folder, '/');
+            if (slash)
+                *slash = '\0';
             if (st == NA_ERR_LOCKED)
                 fprintf(stderr, "newsarc-index: error: '%s' is locked by another writer; try again later\n", db);
+            else if (!opts.db && slash && slash != folder && access(folder, F_OK) != 0)
+                /* Most likely the installed default, before "make install". */
+                fprintf(stderr, "newsarc-index: error: %s: no folder '%s' for the database: create it, "
+                                "or give -d PATH or 'database' in the configuration\n", db, folder);
             else
                 fprintf(stderr, "newsarc-index: error: %s: %s\n", db, err.message);
+            free(folder);
             na_inputs_release(&inputs);
             na_extractor_free(extractor);
             na_normaliser_free(norm);

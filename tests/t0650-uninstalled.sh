@@ -44,4 +44,17 @@ if test -n "$datadir" && ! test -e "$datadir"; then
 else
     test_skip "the data folder '$datadir' exists: an installed copy would find it"
 fi
+
+dbdir=$(printf 'print:\n\t@echo $(pkglocalstatedir)\n' |
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" -f Makefile -f - print 2>/dev/null)
+if test -n "$dbdir" && ! test -e "$dbdir"; then
+    test_expect_success 'without -d before make install: one line naming the missing folder, exit 3' '
+        run_prog "$index" --extract never "$samples" 2>err; rc=$?; cat err; test "$rc" = 3 &&
+        test "$(wc -l <err)" = 1 &&
+        grep -qx "newsarc-index: error: $dbdir/newsarc.db: no folder .$dbdir. for the database: create it, or give -d PATH or .database. in the configuration" err &&
+        ! test -e newsarc.db
+    '
+else
+    test_skip "the database folder '$dbdir' exists"
+fi
 test_done
