@@ -207,6 +207,40 @@ static na_status_t read_meta_uint(na_xwdb_t *db, const char *key, unsigned *out,
     return st;
 }
 
+/* Adds the stopwords of this run to those of earlier ones: they have no
+ * stemmed terms in this archive, whatever the search's configuration
+ * says, so the search looks for them as written (search/query.c). */
+static na_status_t record_stopwords(na_xwdb_t *db, const na_strlist_t *words, na_error_t *err)
+{
+    char *old = NULL;
+    size_t len = 0;
+    na_status_t st = na_xwdb_get_metadata(db, NA_META_STOPWORDS, &old, &len, err);
+    if (st == NA_ERR_NOT_FOUND) {
+        na_error_clear(err);
+        st = NA_OK;
+    }
+    na_buf_t all = NA_BUF_INIT;
+    na_buf_adds(&all, "\n");
+    if (old)
+        na_buf_add(&all, old, len);
+    free(old);
+    if (all.data[all.len - 1] != '\n')
+        na_buf_adds(&all, "\n");
+    bool changed = false;
+    for (size_t i = 0; st == NA_OK && i < words->count; i++) {
+        char *line = na_xasprintf("\n%s\n", words->items[i]);
+        if (!strstr(all.data, line)) {
+            na_buf_adds(&all, line + 1);
+            changed = true;
+        }
+        free(line);
+    }
+    if (st == NA_OK && changed)
+        st = na_xwdb_set_metadata(db, NA_META_STOPWORDS, all.data + 1, all.len - 1, err);
+    na_buf_release(&all);
+    return st;
+}
+
 static na_status_t write_meta_uint(na_xwdb_t *db, const char *key, unsigned v, na_error_t *err)
 {
     char buf[32];
@@ -499,6 +533,8 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
     if (st == NA_OK)
         st = na_xwdb_set_metadata(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION), err);
+    if (st == NA_OK)
+        st = record_stopwords(ix->db, &opts->config->stopwords, err);
     ix->training = ix->dict_id == 0;
     if (st == NA_OK && ix->live)
         st = rebuild_load(ix, err);

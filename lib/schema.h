@@ -102,6 +102,7 @@ size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_
 #define NA_META_RAW_BYTES    "newsarc:raw-bytes"
 #define NA_META_STORED_BYTES "newsarc:stored-bytes"
 #define NA_META_LAYOUT       "newsarc:layout"        /* the indexer's layout version (index.c) */
+#define NA_META_STOPWORDS    "newsarc:stopwords"     /* every run's stopwords, one a line: no stemmed terms */
 #define NA_SCHEMA_VERSION    "1"
 
 #endif

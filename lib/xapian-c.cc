@@ -813,6 +813,16 @@ const char *na_x_version(void)
     return Xapian::version_string();
 }
 
+bool na_x_language_known(const char *language)
+{
+    try {
+        (void)make_stem(language);
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 char *na_x_utf8_lower(const char *s, size_t len)
 {
     return quietly<char *>(nullptr, [&] {

@@ -49,7 +49,7 @@ enum {
     SEARCH_EXIT_NO_ARTICLE = 1, /* --show: no article has that id or source, or a path holds several */
     SEARCH_EXIT_USAGE = 2,      /* usage, configuration or query syntax error */
     SEARCH_EXIT_DATABASE = 3,   /* no database, or it cannot be read */
-    SEARCH_EXIT_OUTPUT = 74     /* standard output could not be written */
+    SEARCH_EXIT_OUTPUT = NA_CLI_EXIT_OUTPUT /* 74: standard output could not be written */
 };
 
 static int status_to_exit(na_status_t st)
@@ -1155,7 +1155,7 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &opts);
     if (rc >= 0) {
         options_release(&opts);
-        return rc;
+        return rc == SEARCH_EXIT_OK ? na_cli_flush_output(PROG) : rc; /* after --help, --version */
     }
     na_config_t cfg;
     na_error_t err;
@@ -1163,6 +1163,12 @@ int main(int argc, char **argv)
         report("%s", err.message);
         options_release(&opts);
         return status_to_exit(NA_ERR_PARSE); /* any configuration failure */
+    }
+    if (na_config_check(&cfg, &err) != NA_OK) {
+        report("%s", err.message);
+        na_config_release(&cfg);
+        options_release(&opts);
+        return status_to_exit(NA_ERR_PARSE);
     }
     na_status_t st = NA_OK;
     /* Facets asked for on the command line, else the configuration's. */

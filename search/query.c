@@ -460,6 +460,59 @@ void na_query_words(const char *text, na_strlist_t *words)
 
 /* ---- building ---- */
 
+static bool is_stopword(const na_strlist_t *stopwords, const char *w, size_t len)
+{
+    for (size_t i = 0; i < stopwords->count; i++)
+        if (strlen(stopwords->items[i]) == len && strncasecmp(stopwords->items[i], w, len) == 0)
+            return true;
+    return false;
+}
+
+/* Xapian's parser drops a stopword only when other words remain: a query
+ * of stopwords alone ("said", "the said") or a +said keeps them, stemmed
+ * (Zsaid), while the indexer gives a stopword no stemmed term, so such a
+ * query found nothing.  Xapian does not stem a capitalised word but drops
+ * it as a stopword all the same, so the copy of TEXT the parser gets has
+ * each free-text stopword capitalised: its unstemmed term, which every
+ * article with the word has.  STOPWORDS are the configuration's and the
+ * ones the archive was indexed with (NA_META_STOPWORDS), so a changed
+ * list does not hide them either.  Same length, so error columns stay
+ * right.  Field values, phrases and wildcards are left alone, and so are
+ * stopwords that do not start with an ASCII letter.  Caller frees. */
+static char *capitalise_stopwords(const char *text, const na_strlist_t *stopwords)
+{
+    char *copy = na_xstrdup(text);
+    if (!stopwords->count)
+        return copy;
+    token_t *t;
+    size_t n = tokenise(text, &t);
+    for (size_t k = 0; k < n; k++) {
+        const char *p = text + t[k].pos, *end = p + t[k].len;
+        if (*p == '"' || token_is_operator(text, &t[k]))
+            continue;
+        if (*p == '+' || *p == '-')
+            p++;
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        if (colon) {
+            if ((size_t)(colon - p) != 5 || strncmp(p, "title", 5) != 0 || colon[1] == '"')
+                continue;
+            p = colon + 1;
+        }
+        while (p < end) {
+            const char *w = p;
+            while (p < end && is_word_byte((unsigned char)*p))
+                p++;
+            bool bounded = (w == text || !strchr("'&", w[-1])) && (p == end || !strchr("'&*", *p));
+            if (p > w && *w >= 'a' && *w <= 'z' && bounded && is_stopword(stopwords, w, (size_t)(p - w)))
+                copy[w - text] = (char)(*w - 'a' + 'A');
+            while (p < end && !is_word_byte((unsigned char)*p))
+                p++;
+        }
+    }
+    free(t);
+    return copy;
+}
+
 static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xquery_t **out,
                               na_error_t *err)
 {
@@ -478,7 +531,22 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
     }
     na_xqp_add_field(qp, "id", on_id, ctx);
     na_xqp_add_field(qp, "date", on_date, ctx);
-    st = na_xqp_parse(qp, text, out, err);
+    na_strlist_t stopwords = NA_STRLIST_INIT;
+    for (size_t i = 0; i < ctx->cfg->stopwords.count; i++)
+        na_strlist_add(&stopwords, ctx->cfg->stopwords.items[i]);
+    char *indexed = NULL;
+    size_t len = 0;
+    if (db && na_xdb_get_metadata(db, NA_META_STOPWORDS, &indexed, &len, NULL) == NA_OK && indexed) {
+        char *save = NULL;
+        for (char *w = strtok_r(indexed, "\n", &save); w; w = strtok_r(NULL, "\n", &save))
+            if (!na_strlist_contains(&stopwords, w))
+                na_strlist_add(&stopwords, w);
+    }
+    free(indexed);
+    char *parsed = capitalise_stopwords(text, &stopwords);
+    na_strlist_clear(&stopwords);
+    st = na_xqp_parse(qp, parsed, out, err);
+    free(parsed);
     na_xqp_free(qp);
     if (st == NA_OK && !ctx->bad_field)
         return NA_OK;
