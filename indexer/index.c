@@ -32,7 +32,7 @@
 
 /* Bump when the document layout changes, so unchanged articles are
  * reindexed by the next run. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-2"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-3"
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
@@ -500,6 +500,9 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
+    /* Drained: the worker is idle, so the builder's display table is ours. */
+    if (st == NA_OK && ix->builder)
+        st = na_display_flush(na_docbuild_display(ix->builder), ix->db, err);
     if (st == NA_OK && ix->slots_dirty) {
         char key[64];
         for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {
