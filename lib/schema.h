@@ -5,7 +5,9 @@
  * Xapian's own tools (quest, xapian-delve).  Prefixes follow Xapian's
  * conventions (omega's termprefixes): Q unique id, S title, D/M/Y dates,
  * X... for newsarc's own fields.  Boolean terms are the prefix followed by
- * the lower-cased canonical value, cut to fit Xapian's term length limit.
+ * the canonical value's folded key (na_schema_value_key()), cut to fit
+ * Xapian's term length limit; the facet slots hold the same keys, and the
+ * forms facets print are kept apart in metadata (display.h).
  */
 #ifndef NA_SCHEMA_H
 #define NA_SCHEMA_H
