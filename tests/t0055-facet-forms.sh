@@ -165,6 +165,17 @@ test_expect_success '... and across shards, summed' '
     check_invariant place place -d s1 -d s2 ""
 '
 
+# A name past the term limit: its key is cut as its term is, and its
+# display entry's name is hashed; the printed form still filters.
+long=$(printf 'Very Long Place Name %.0s' 1 2 3 4 5 6 7 8 9 10 11 12)End
+printf '{"id": "l%s", "places": ["%s"], "body": "long"}\n' 1 "$long" 2 "$long" 3 "$(echo "$long" | tr a-z A-Z)" >long.jsonl
+test_expect_success 'a name longer than a term is one value that filters exactly' '
+    newsarc_index -d ldb long.jsonl 2>err && ! test -s err &&
+    facet_lines place -d ldb "" >out &&
+    test "$(cat out)" = "3 $long" &&
+    test "$(newsarc_search -d ldb --count --filter "place=$long" "")" = 3
+'
+
 # ---- through xapian-tcpsrv ----
 server=
 stop_server() {
