@@ -41,7 +41,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-4"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-5"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
@@ -899,6 +899,9 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
+    /* Drained: the worker is idle, so the builder's display table is ours. */
+    if (st == NA_OK && ix->builder)
+        st = na_display_flush(na_docbuild_display(ix->builder), ix->db, err);
     if (st == NA_OK && ix->slots_dirty) {
         char key[64];
         for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {

@@ -151,8 +151,11 @@ static na_status_t field_query(qctx_t *ctx, na_field_t field, const char *value,
         char *canonical = na_normalise(norm, field, value);
         if (!canonical)
             return na_error_set(err, NA_ERR_INVALID, "no value given");
-        term = na_schema_term(na_fields[field].prefix, canonical);
+        /* The folded key, as the indexer stored it. */
+        term = na_schema_field_term(&na_fields[field], canonical);
         free(canonical);
+        if (!term)
+            return na_error_set(err, NA_ERR_INVALID, "no value given");
     }
     *out = na_xquery_term(term);
     free(term);

@@ -1,0 +1,94 @@
+#!/bin/sh
+# The facet invariant on the Reuters-21578 archive indexed with the
+# default settings (extraction auto): for the top values of every facet,
+# --filter NAME=VALUE with the value as printed matches exactly as many
+# articles as the facet printed, alone, under a query, and with another
+# facet filtered too (whose filter does not narrow its own counts).
+# Reads ../shared/corpus; skips without it.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
+
+reuters=$SHARED_CORPUS/reuters21578
+test -f "$reuters/reut2-000.sgm" ||
+    skip_all "Reuters-21578 not found at $reuters (the shared corpus folder)"
+
+# Values checked per facet: the most frequent ones.
+TOP=5
+
+# Facet NAME's "COUNT VALUE" lines (top $TOP) for the options and query given.
+facet_lines() {
+    name=$1
+    shift
+    newsarc_search --limit 0 --facet-size $TOP --facet "$name" "$@" |
+        sed -n "/^$name:\$/,/^\$/s/^ *\\([0-9][0-9]*\\)  \\(.*\\)\$/\\1 \\2/p"
+}
+
+# Fails unless each value facet NAME prints, filtered on FIELD as
+# printed with the other facets' filters among the options, matches as
+# many articles as printed.
+check_invariant() {
+    name=$1 field=$2
+    shift 2
+    facet_lines "$name" "$@" >lines || return 1
+    test -s lines || { echo "facet $name printed no values"; return 1; }
+    n=$#
+    while [ "$n" -gt 0 ]; do
+        a=$1
+        shift
+        n=$((n - 1))
+        if [ "$a" = --filter ] && [ "$n" -gt 0 ]; then
+            b=$1
+            shift
+            n=$((n - 1))
+            case $b in "$field="*) continue ;; esac
+            set -- "$@" "$a" "$b"
+        else
+            set -- "$@" "$a"
+        fi
+    done
+    while read -r count value; do
+        got=$(newsarc_search --count --filter "$field=$value" "$@") || return 1
+        test "$got" = "$count" || { echo "$name '$value': facet says $count, filter finds $got"; return 1; }
+    done <lines
+}
+
+test_expect_success 'the whole collection indexes with the default settings' '
+    newsarc_index -q -d db "$reuters"/reut2-*.sgm 2>err
+'
+
+# NAME FIELD pairs: every facet, mentioned at each grain.
+facets="person:person place:place org:org topic:topic source:source year:year month:month
+mentioned:mentioned mentioned:year:mentioned mentioned:quarter:mentioned mentioned:month:mentioned
+mentioned:day:mentioned"
+
+for pair in $facets; do
+    name=${pair%:*} field=${pair##*:}
+    test_expect_success "$name: each top value filters exactly its count" '
+        check_invariant "$name" "$field" -d db ""
+    '
+    test_expect_success "$name: ... under a query" '
+        check_invariant "$name" "$field" -d db oil
+    '
+    # Another facet filtered by its top value: the place, or the topic
+    # for place itself.
+    other=place
+    test "$field" = place && other=topic
+    test_expect_success "$name: ... with $other filtered too, and its own facet filtered" '
+        top=$(facet_lines $other -d db "" | sed -n "1s/^[0-9]* //p") &&
+        test -n "$top" &&
+        check_invariant "$name" "$field" -d db --filter "$other=$top" "" &&
+        own=$(facet_lines "$name" -d db "" | sed -n "1s/^[0-9]* //p") &&
+        test -n "$own" &&
+        facet_lines "$name" -d db --filter "$other=$top" "" >plain &&
+        facet_lines "$name" -d db --filter "$other=$top" --filter "$field=$own" "" >own &&
+        diff plain own
+    '
+done
+
+for name in person place org topic source; do
+    test_expect_success "$name: no two values differ only in case (Ecu, ECU)" '
+        newsarc_search -d db --limit 0 --facet-size 0 --facet $name "" |
+            sed -n "s/^ *[0-9][0-9]*  //p" | tr "[:upper:]" "[:lower:]" | sort | uniq -d >dups &&
+        { ! test -s dups || { cat dups; false; }; }
+    '
+done
+test_done
