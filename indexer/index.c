@@ -32,7 +32,7 @@
 
 /* Bump when the document layout changes, so unchanged articles are
  * reindexed by the next run. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-2"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-3"
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
@@ -438,6 +438,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const char *defaul
     normalise_list(ix, NA_FIELD_PLACE, &a->places);
     normalise_list(ix, NA_FIELD_ORG, &a->orgs);
     normalise_list(ix, NA_FIELD_TOPIC, &a->topics);
+    normalise_list(ix, NA_FIELD_AUTHOR, &a->authors);
     if (a->source) {
         char *s = na_normalise(ix->opts.norm, NA_FIELD_SOURCE, a->source);
         free(a->source);
