@@ -9,6 +9,7 @@
 #include "date.h"
 #include "extraction.h"
 #include "record.h"
+#include "utf8.h"
 
 /* Articles in other languages get their own stemmer; a few suffice. */
 #define MAX_STEMMERS 8
@@ -30,7 +31,24 @@ struct na_docbuild {
     na_store_packer_t *packer; /* for DICT; made when first needed */
     na_xdoc_t *doc;            /* being built */
     na_buf_t blob, data;
+    na_buf_t fold; /* free text accent-folded for indexing */
 };
+
+/* TEXT accent-folded (na_utf8_fold()), in BUF unless folding changes
+ * nothing; *LEN gets its length.  Words are indexed folded, and queries
+ * folded the same way, so "grimsson" finds "Grímsson"; word positions
+ * stay those of the text, so phrases match either way. */
+static const char *folded(na_buf_t *buf, const char *text, size_t *len)
+{
+    size_t n = strlen(text);
+    *len = n;
+    if (!na_utf8_folds(text, n))
+        return text;
+    na_buf_reset(buf);
+    na_buf_grow(buf, n + 1);
+    *len = na_utf8_fold(text, n, buf->data);
+    return buf->data;
+}
 
 /* The indexer for LANGUAGE, or NULL when there is no such stemmer. */
 static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
@@ -80,6 +98,7 @@ void na_docbuild_free(na_docbuild_t *b)
         na_strlist_clear(&b->merged[i]);
     na_buf_release(&b->blob);
     na_buf_release(&b->data);
+    na_buf_release(&b->fold);
     free(b);
 }
 
@@ -293,14 +312,18 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         tg = stemmer_for(b, b->cfg->language);
     na_xindexer_begin(tg, doc);
     if (a->title) {
-        size_t n = strlen(a->title);
-        na_xindexer_index(tg, a->title, n, NA_PREFIX_TITLE, 1);
+        size_t n;
+        const char *title = folded(&b->fold, a->title, &n);
+        na_xindexer_index(tg, title, n, NA_PREFIX_TITLE, 1);
         na_xindexer_gap(tg);
-        na_xindexer_index(tg, a->title, n, "", 1);
+        na_xindexer_index(tg, title, n, "", 1);
         na_xindexer_gap(tg);
     }
-    if (a->body)
-        na_xindexer_index(tg, a->body, strlen(a->body), "", 1);
+    if (a->body) {
+        size_t n;
+        const char *body = folded(&b->fold, a->body, &n);
+        na_xindexer_index(tg, body, n, "", 1);
+    }
     na_xindexer_end(tg);
 
     char *id_term = na_xasprintf("%s%s", NA_PREFIX_ID, id);
@@ -312,6 +335,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     if (found.lists[3])
         values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
     values[NA_FIELD_TOPIC] = add_multi_field(doc, NA_FIELD_TOPIC, &a->topics);
+    values[NA_FIELD_AUTHOR] = add_multi_field(doc, NA_FIELD_AUTHOR, &a->authors);
     add_single_field(doc, NA_FIELD_SOURCE, a->source);
     char term[64];
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));

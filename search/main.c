@@ -690,19 +690,28 @@ static bool snippet_window(const search_t *s, const char *text, size_t len, bool
             known = i;
             break;
         }
-        unsigned char first = (unsigned char)na_ascii_lower((unsigned char)text[i]);
+        /* Query words are accent-folded, so the word is compared folded:
+         * "Grímsson" is a hit for "grimsson". */
+        const char *word = text + i;
+        size_t wlen = j - i;
+        char fold[64];
+        if (wlen < sizeof fold && na_utf8_folds(word, wlen)) {
+            wlen = na_utf8_fold(word, wlen, fold);
+            word = fold;
+        }
+        unsigned char first = wlen ? (unsigned char)na_ascii_lower((unsigned char)word[0]) : 0;
         unsigned w_bits = 0, s_bits = 0;
         for (size_t k = 0; k < s->nqwords; k++) {
             const qword_t *q = &s->qwords[k];
-            if ((unsigned char)q->word[0] != first || j - i < q->k)
+            if ((unsigned char)q->word[0] != first || wlen < q->k)
                 continue;
             size_t n = 1;
-            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)text[i + n]) == (unsigned char)q->word[n])
+            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)word[n]) == (unsigned char)q->word[n])
                 n++;
             if (n < q->k)
                 continue;
             w_bits |= 1u << k;
-            if (j - i <= q->len + 3)
+            if (wlen <= q->len + 3)
                 s_bits |= 1u << k;
         }
         if (w_bits) {
