@@ -115,7 +115,9 @@ static void usage(FILE *out)
           "source:NAME, year:YYYY, month:YYYY-MM, id:ID, date:D or date:A..B (D, A, B as\n"
           "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD; either end of a range may be empty),\n"
           "mentioned:P or mentioned:A..B (articles whose text mentions that period).\n"
-          "Quote names with blanks: place:\"United States\".\n"
+          "author:NAME matches an article's authors.\n"
+          "Quote names with blanks: place:\"United States\".  Case and accents do not\n"
+          "matter: grimsson finds Grímsson, place:Zurich finds Zürich.\n"
           "\n"
           "  -d, --db PATH           the database (default: from the configuration);\n"
           "                          repeat to search several as one; tcp:HOST:PORT for\n"
@@ -126,7 +128,7 @@ static void usage(FILE *out)
           "      --format FMT        text (default) or json\n"
           "      --facet NAME        count the values of NAME among all matches:\n"
           "                          person, place, org, topic, source, year, month,\n"
-          "                          mentioned\n"
+          "                          mentioned, author\n"
           "                          (repeatable)\n"
           "      --facet-size N      show the N most frequent values (default 10; 0: all)\n"
           "      --filter NAME=VALUE keep only matches with this value (repeatable;\n"
@@ -218,7 +220,7 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case OPT_FACET:
             if (!add_facet(&o->facets, optarg))
-                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month)",
+                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month, mentioned, author)",
                                    optarg);
             break;
         case OPT_FACET_SIZE:
@@ -1075,7 +1077,7 @@ int main(int argc, char **argv)
     const na_strlist_t *want = opts.facets.count ? &opts.facets : &cfg.facets;
     for (size_t i = 0; i < want->count && st == NA_OK; i++)
         if (!add_facet(&facets, want->items[i])) {
-            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month)",
+            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month, mentioned, author)",
                    cfg.file ? cfg.file : "configuration", want->items[i]);
             st = NA_ERR_PARSE;
         }

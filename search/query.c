@@ -583,7 +583,7 @@ na_status_t na_query_filter_split(const char *spec, const na_field_info_t **fiel
     free(name);
     if (!f)
         return na_error_set(err, NA_ERR_INVALID,
-                            "--filter '%s': unknown name (person, place, org, topic, source, year, month, mentioned)",
+                            "--filter '%s': unknown name (person, place, org, topic, source, year, month, mentioned, author)",
                             spec);
     if (is_blank(eq + 1))
         return na_error_set(err, NA_ERR_INVALID, "--filter '%s': no value given", spec);
