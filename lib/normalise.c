@@ -112,7 +112,7 @@ size_t na_normalise_key(const char *s, size_t len, char *out)
             if (sep)
                 out[n++] = ' ';
             sep = false;
-            out[n++] = (char)na_utf8_lower(c);
+            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
             continue;
         }
         unsigned cp;
