@@ -38,6 +38,7 @@ typedef struct {
     const char *canonical; /* shared by the entries of one line */
     uint32_t hash;
     bool is_name;          /* KEY is the canonical name's own key */
+    bool gazetteer;        /* from the gazetteers, not an alias table */
 } entry_t;
 
 /* Entries are kept dense, in the order added, and found through an index
@@ -211,7 +212,7 @@ static void table_put(table_t *t, const char *key, size_t klen, const char *cano
     uint32_t h = hash_key(key, klen);
     uint32_t *slot = find_slot(t, h, key);
     if (!*slot) {
-        t->entries[t->count] = (entry_t){ key, canonical, h, is_name };
+        t->entries[t->count] = (entry_t){ key, canonical, h, is_name, false };
         *slot = (uint32_t)++t->count;
         return;
     }
@@ -456,7 +457,7 @@ static void table_put_new(table_t *t, const char *key, size_t klen, const char *
     uint32_t *slot = find_slot(t, h, key);
     if (*slot)
         return;
-    t->entries[t->count] = (entry_t){ key, canonical, h, true };
+    t->entries[t->count] = (entry_t){ key, canonical, h, true, true };
     *slot = (uint32_t)++t->count;
 }
 
@@ -606,7 +607,8 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
     return tidied;
 }
 
-const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+/* The entry of FIELD's table for the LEN bytes at VALUE, or NULL. */
+static const entry_t *find_entry(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
 {
     if (!n || !field_ok(field) || !len)
         return NULL;
@@ -617,8 +619,20 @@ const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const 
     char *key = len < sizeof small ? small : na_xmalloc(len + 1);
     size_t klen = na_normalise_key(value, len, key);
     const uint32_t *slot = klen ? find_slot(t, hash_key(key, klen), key) : NULL;
-    const char *canonical = slot && *slot ? t->entries[*slot - 1].canonical : NULL;
+    const entry_t *e = slot && *slot ? &t->entries[*slot - 1] : NULL;
     if (key != small)
         free(key);
-    return canonical;
+    return e;
+}
+
+const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+{
+    const entry_t *e = find_entry(n, field, value, len);
+    return e ? e->canonical : NULL;
+}
+
+const char *na_normalise_find_alias(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+{
+    const entry_t *e = find_entry(n, field, value, len);
+    return e && !e->gazetteer ? e->canonical : NULL;
 }

@@ -71,6 +71,12 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
 const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value,
                               size_t len);
 
+/* As na_normalise_find(), but only what the alias tables say: NULL for a
+ * name only the gazetteers map.  For the extractor, which reads the
+ * gazetteers' places itself, with all their readings. */
+const char *na_normalise_find_alias(const na_normaliser_t *n, na_field_t field, const char *value,
+                                    size_t len);
+
 /* Writes the lookup key of the LEN bytes at S to OUT (room for LEN + 1
  * bytes; OUT may be S) and returns its length: lower case, accents
  * folded (na_utf8_fold_char(): "São Tomé" -> "sao tome", "ß" -> "ss"), no

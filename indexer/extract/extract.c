@@ -695,7 +695,9 @@ static int32_t place_readings(const na_extractor_t *x, na_buf_t *tmp, const char
 static int32_t place_lookup(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len,
                             const char **alias)
 {
-    *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, name, len);
+    /* The alias table only: the gazetteers' readings are all weighed
+     * here, and canonical_values() names the one chosen. */
+    *alias = na_normalise_find_alias(x->norm, NA_FIELD_PLACE, name, len);
     return *alias ? place_readings(x, tmp, *alias, strlen(*alias)) : place_readings(x, tmp, name, len);
 }
 

@@ -501,6 +501,10 @@ static void test_gazetteer(void)
         { NA_FIELD_PERSON, "Kiev", "Kiev" },                 /* places only */
     };
     run_cases(n, cases, sizeof cases / sizeof *cases, "gazetteer");
+    CHECK(na_normalise_find_alias(n, NA_FIELD_PLACE, "Kiev", 4) == NULL,
+          "na_normalise_find_alias: not what only the gazetteers say");
+    CHECK_STR(na_normalise_find_alias(n, NA_FIELD_PLACE, "kyjiw", 5), "Kyiv (table)", "... but the alias tables");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "Kiev", 4), "Kyiv", "na_normalise_find: the gazetteers too");
     na_normaliser_free(n);
 
     /* A missing table is skipped, as the extractor skips it; a bad line
