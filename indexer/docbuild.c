@@ -32,6 +32,7 @@ struct na_docbuild {
     na_xdoc_t *doc;            /* being built */
     na_buf_t blob, data;
     na_buf_t fold; /* free text accent-folded for indexing */
+    na_strlist_t stopwords; /* the configuration's, folded as the text is */
 };
 
 /* TEXT accent-folded (na_utf8_fold()), in BUF unless folding changes
@@ -59,7 +60,7 @@ static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
     na_xindexer_t *t = NULL;
     if (b->stemmer_count == MAX_STEMMERS || na_xindexer_new(language, &t, NULL) != NA_OK)
         return NULL;
-    na_xindexer_set_stopwords(t, (const char *const *)b->cfg->stopwords.items, b->cfg->stopwords.count);
+    na_xindexer_set_stopwords(t, (const char *const *)b->stopwords.items, b->stopwords.count);
     b->stemmers[b->stemmer_count].language = na_xstrdup(language);
     b->stemmers[b->stemmer_count].ix = t;
     b->stemmer_count++;
@@ -75,6 +76,11 @@ na_status_t na_docbuild_new(const na_config_t *cfg, const na_extractor_t *extrac
     b->extractor = extractor;
     memcpy(b->modes, modes, sizeof b->modes);
     na_extraction_init(&b->ex);
+    for (size_t i = 0; i < cfg->stopwords.count; i++) {
+        char *w = na_xstrdup(cfg->stopwords.items[i]);
+        na_utf8_fold(w, strlen(w), w);
+        na_strlist_take(&b->stopwords, w);
+    }
     if (!stemmer_for(b, cfg->language)) {
         na_docbuild_free(b);
         *out = NULL;
@@ -99,6 +105,7 @@ void na_docbuild_free(na_docbuild_t *b)
     na_buf_release(&b->blob);
     na_buf_release(&b->data);
     na_buf_release(&b->fold);
+    na_strlist_clear(&b->stopwords);
     free(b);
 }
 

@@ -545,8 +545,15 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
     na_status_t st = na_xqp_new(db, ctx->cfg->language, &qp, err);
     if (st)
         return st;
-    na_xqp_set_stopwords(qp, (const char *const *)ctx->cfg->stopwords.items,
-                         ctx->cfg->stopwords.count);
+    /* Folded, as the words of the query are. */
+    na_strlist_t stop = NA_STRLIST_INIT;
+    for (size_t i = 0; i < ctx->cfg->stopwords.count; i++) {
+        char *w = na_xstrdup(ctx->cfg->stopwords.items[i]);
+        na_utf8_fold(w, strlen(w), w);
+        na_strlist_take(&stop, w);
+    }
+    na_xqp_set_stopwords(qp, (const char *const *)stop.items, stop.count);
+    na_strlist_clear(&stop);
     na_xqp_add_prefix(qp, "title", NA_PREFIX_TITLE);
     field_ud_t uds[NA_FIELD_COUNT];
     for (int f = 0; f < NA_FIELD_COUNT; f++) {

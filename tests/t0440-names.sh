@@ -120,6 +120,13 @@ test_expect_success 'Reuters topic codes still work in queries and filters' '
     test "$(count "topic:\"mergers and acquisitions\"")" = 1 &&
     test "$(newsarc_search -d db --count --filter topic=earn "")" = 2
 '
+test_expect_success 'stopwords are folded as the words they stop are' '
+    sed "s/^stopwords: .*/stopwords: [déjà, the]/; /^            in, is/d; /^            which, will/d" \
+        "$CONFIG" >stop.yaml &&
+    grep -q "^stopwords: \[déjà, the\]$" stop.yaml &&
+    run_prog "$top_builddir/search/newsarc-search" -c stop.yaml -d db -v "Déjà vu grimsson" 2>err >/dev/null &&
+    grep -q "query: .*Zvu" err && ! grep -qi "deja" err
+'
 test_expect_success 'an unknown field value in the query is still an error with its column' '
     newsarc_search -d db "grimsson date:2024-13" 2>err; test $? = 2 &&
     grep -q "column 10" err
