@@ -16,9 +16,11 @@
  * with no entry is kept as written, except that a lower-case code such as
  * Reuters writes ("james-baker") becomes a name ("James Baker") in the
  * person, author, place and organisation fields.  Authors are looked up
- * in the people's table.
+ * in the people's table.  Topics go by readable names ("Earnings"), the
+ * Reuters codes ("earn") being aliases.
  * The indexer and the query parser use the same normaliser, so
- * place:usa, place:US and place:"United States" are one query.
+ * place:usa, place:US and place:"United States" are one query.  Lookups
+ * do not change a normaliser: once loaded it may be shared by threads.
  *
  * Table files: UTF-8 text, one entry per line, the canonical name then its
  * aliases separated by tabs; blank lines and lines starting with # are
