@@ -7,44 +7,6 @@
 # (disjunctive faceting); and counts are the same through xapian-tcpsrv.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
-# Facet NAME's "COUNT VALUE" lines for the query and options given.
-facet_lines() {
-    name=$1
-    shift
-    newsarc_search --limit 0 --facet-size 0 --facet "$name" "$@" |
-        sed -n "/^$name:\$/,/^\$/s/^ *\\([0-9][0-9]*\\)  \\(.*\\)\$/\\1 \\2/p"
-}
-
-# Fails unless every value facet NAME prints, filtered on FIELD as
-# printed, matches as many articles as printed, with the same query and
-# other options, less the filters on FIELD itself.
-check_invariant() {
-    name=$1 field=$2
-    shift 2
-    facet_lines "$name" "$@" >lines || return 1
-    # The count is checked with the other facets' filters only.
-    n=$#
-    while [ "$n" -gt 0 ]; do
-        a=$1
-        shift
-        n=$((n - 1))
-        if [ "$a" = --filter ] && [ "$n" -gt 0 ]; then
-            b=$1
-            shift
-            n=$((n - 1))
-            case $b in "$field="*) continue ;; esac
-            set -- "$@" "$a" "$b"
-        else
-            set -- "$@" "$a"
-        fi
-    done
-    test -s lines || { echo "facet $name printed no values"; return 1; }
-    while read -r n value; do
-        got=$(newsarc_search --count --filter "$field=$value" "$@") || return 1
-        test "$got" = "$n" || { echo "$name '$value': facet says $n, filter finds $got"; return 1; }
-    done <lines
-}
-
 # WOBEGON and Wobegon are one place (as Reuters writes DENVER and Denver;
 # a name no table knows, so the spellings choose its form), counted once by
 # an article that has both; USA and United States are one canonical
