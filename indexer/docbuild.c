@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "dates.h"
+#include "display.h"
 #include "extraction.h"
 #include "record.h"
 #include "utf8.h"
@@ -31,8 +32,28 @@ struct na_docbuild {
     const na_zdict_t *dict;
     na_store_packer_t *packer; /* for DICT; made when first needed */
     na_xdoc_t *doc;            /* being built */
+    na_display_t *display;     /* the spellings of the keys this run stored */
+    na_strlist_t keys;         /* the current field's keys in the article */
     na_buf_t blob, data;
+    na_buf_t fold; /* free text accent-folded for indexing */
+    na_strlist_t stopwords; /* the configuration's, folded as the text is */
 };
+
+/* TEXT accent-folded (na_utf8_fold()), in BUF unless folding changes
+ * nothing; *LEN gets its length.  Words are indexed folded, and queries
+ * folded the same way, so "grimsson" finds "Grímsson"; word positions
+ * stay those of the text, so phrases match either way. */
+static const char *folded(na_buf_t *buf, const char *text, size_t *len)
+{
+    size_t n = strlen(text);
+    *len = n;
+    if (!na_utf8_folds(text, n))
+        return text;
+    na_buf_reset(buf);
+    na_buf_grow(buf, n + 1);
+    *len = na_utf8_fold(text, n, buf->data);
+    return buf->data;
+}
 
 /* The indexer for LANGUAGE, or NULL when there is no such stemmer. */
 static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
@@ -43,7 +64,7 @@ static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
     na_xindexer_t *t = NULL;
     if (b->stemmer_count == MAX_STEMMERS || na_xindexer_new(language, &t, NULL) != NA_OK)
         return NULL;
-    na_xindexer_set_stopwords(t, (const char *const *)b->cfg->stopwords.items, b->cfg->stopwords.count);
+    na_xindexer_set_stopwords(t, (const char *const *)b->stopwords.items, b->stopwords.count);
     b->stemmers[b->stemmer_count].language = na_xstrdup(language);
     b->stemmers[b->stemmer_count].ix = t;
     b->stemmer_count++;
@@ -59,6 +80,12 @@ na_status_t na_docbuild_new(const na_config_t *cfg, const na_extractor_t *extrac
     b->extractor = extractor;
     memcpy(b->modes, modes, sizeof b->modes);
     na_extraction_init(&b->ex);
+    b->display = na_display_new();
+    for (size_t i = 0; i < cfg->stopwords.count; i++) {
+        char *w = na_xstrdup(cfg->stopwords.items[i]);
+        na_utf8_fold(w, strlen(w), w);
+        na_strlist_take(&b->stopwords, w);
+    }
     if (!stemmer_for(b, cfg->language)) {
         na_docbuild_free(b);
         *out = NULL;
@@ -77,11 +104,15 @@ void na_docbuild_free(na_docbuild_t *b)
         na_xindexer_free(b->stemmers[i].ix);
     }
     na_store_packer_free(b->packer);
+    na_display_free(b->display);
+    na_strlist_clear(&b->keys);
     na_extraction_release(&b->ex);
     for (int i = 0; i < 3; i++)
         na_strlist_clear(&b->merged[i]);
     na_buf_release(&b->blob);
     na_buf_release(&b->data);
+    na_buf_release(&b->fold);
+    na_strlist_clear(&b->stopwords);
     free(b);
 }
 
@@ -162,53 +193,84 @@ static char *metadata_json(const na_article_t *a, const char *id, const found_t 
 
 static void add_field_term(na_xdoc_t *doc, na_field_t field, const char *value)
 {
-    char *term = na_schema_term(na_fields[field].prefix, value);
-    na_xdoc_add_boolean_term(doc, term);
+    char *term = na_schema_field_term(&na_fields[field], value);
+    if (term)
+        na_xdoc_add_boolean_term(doc, term);
     free(term);
 }
 
 /* Value i of a multi-valued field goes in slot base+i, so that Xapian's
- * stock value-count spies count each value once per article. */
-static unsigned add_multi_field(na_xdoc_t *doc, na_field_t field, const na_strlist_t *values)
+ * stock value-count spies count each value once per article.  Slots and
+ * terms hold the value's key, so two spellings of one name ("DENVER",
+ * "Denver") are one value, in one slot; the spelling goes to the display
+ * table. */
+static unsigned add_multi_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t field, const na_strlist_t *values)
 {
     const na_field_info_t *fi = &na_fields[field];
+    na_strlist_clear(&b->keys);
     for (size_t i = 0; i < values->count; i++) {
-        add_field_term(doc, field, values->items[i]);
-        if (i < NA_MAX_FIELD_VALUES)
-            na_xdoc_add_value(doc, fi->slot + (na_slot_t)i, values->items[i], strlen(values->items[i]));
+        char *key = na_schema_value_key(fi, values->items[i]);
+        if (!key || na_strlist_contains(&b->keys, key)) {
+            free(key);
+            continue;
+        }
+        char *term = na_xasprintf("%s%s", fi->prefix, key);
+        na_xdoc_add_boolean_term(doc, term);
+        free(term);
+        if (b->keys.count < NA_MAX_FIELD_VALUES)
+            na_xdoc_add_value(doc, fi->slot + (na_slot_t)b->keys.count, key, strlen(key));
+        na_display_add(b->display, field, key, values->items[i]);
+        na_strlist_take(&b->keys, key);
     }
-    return values->count < NA_MAX_FIELD_VALUES ? (unsigned)values->count : NA_MAX_FIELD_VALUES;
+    return b->keys.count < NA_MAX_FIELD_VALUES ? (unsigned)b->keys.count : NA_MAX_FIELD_VALUES;
 }
 
-static void add_single_field(na_xdoc_t *doc, na_field_t field, const char *value)
+static void add_single_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t field, const char *value)
 {
-    if (!value || !*value)
+    const na_field_info_t *fi = &na_fields[field];
+    char *key = value ? na_schema_value_key(fi, value) : NULL;
+    if (!key)
         return;
     add_field_term(doc, field, value);
-    na_xdoc_add_value(doc, na_fields[field].slot, value, strlen(value));
+    na_xdoc_add_value(doc, fi->slot, key, strlen(key));
+    if (na_schema_folded(fi))
+        na_display_add(b->display, field, key, value);
+    free(key);
 }
 
 /* A mentioned period is a term for itself and for each period that holds
- * it, so that mentioned:2025-05 finds an article that names 9 May 2025;
- * its value, for counting, is the period as written. */
+ * it, so that mentioned:2025-05 finds an article that names 9 May 2025.
+ * For counting, each of those periods is also a value in its grain's
+ * slot range (schema.h), once per article: the count of a month is then
+ * the articles mentioned:MONTH finds.  Returns the most slots one grain
+ * uses. */
 static unsigned add_mentioned(na_xdoc_t *doc, const na_strlist_t *values)
 {
-    const na_field_info_t *fi = &na_fields[NA_FIELD_MENTIONED];
-    unsigned slots = 0;
+    na_strlist_t seen[NA_MENTIONED_GRAINS] = { NA_STRLIST_INIT, NA_STRLIST_INIT, NA_STRLIST_INIT, NA_STRLIST_INIT };
+    unsigned most = 0;
     for (size_t i = 0; i < values->count; i++) {
         na_period_t p;
         if (!na_period_parse(values->items[i], &p))
             continue;
         char forms[4][12];
         size_t n = na_period_enclosing(&p, forms);
-        for (size_t k = 0; k < n; k++)
+        for (size_t k = 0; k < n; k++) {
+            int grain = (int)p.grain - (int)k; /* finest first */
+            na_strlist_t *list = &seen[grain];
+            if (grain < 0 || na_strlist_contains(list, forms[k]))
+                continue;
             add_field_term(doc, NA_FIELD_MENTIONED, forms[k]);
-        if (slots < NA_MAX_FIELD_VALUES) {
-            na_xdoc_add_value(doc, fi->slot + slots, forms[0], strlen(forms[0]));
-            slots++;
+            if (list->count < NA_MAX_FIELD_VALUES)
+                na_xdoc_add_value(doc, na_mentioned_grains[grain].slot + (na_slot_t)list->count, forms[k],
+                                  strlen(forms[k]));
+            na_strlist_add(list, forms[k]);
+            if (list->count > most && list->count <= NA_MAX_FIELD_VALUES)
+                most = (unsigned)list->count;
         }
     }
-    return slots;
+    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
+        na_strlist_clear(&seen[g]);
+    return most;
 }
 
 /* Whether extraction should fill KIND for an article whose source gave
@@ -328,14 +390,18 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         tg = stemmer_for(b, b->cfg->language);
     na_xindexer_begin(tg, doc);
     if (a->title) {
-        size_t n = strlen(a->title);
-        na_xindexer_index(tg, a->title, n, NA_PREFIX_TITLE, 1);
+        size_t n;
+        const char *title = folded(&b->fold, a->title, &n);
+        na_xindexer_index(tg, title, n, NA_PREFIX_TITLE, 1);
         na_xindexer_gap(tg);
-        na_xindexer_index(tg, a->title, n, "", 1);
+        na_xindexer_index(tg, title, n, "", 1);
         na_xindexer_gap(tg);
     }
-    if (a->body)
-        na_xindexer_index(tg, a->body, strlen(a->body), "", 1);
+    if (a->body) {
+        size_t n;
+        const char *body = folded(&b->fold, a->body, &n);
+        na_xindexer_index(tg, body, n, "", 1);
+    }
     na_xindexer_end(tg);
 
     char *id_term = na_schema_id_term(id);
@@ -350,13 +416,14 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         }
         free(file);
     }
-    values[NA_FIELD_PERSON] = add_multi_field(doc, NA_FIELD_PERSON, merge(&b->merged[0], &a->people, found.lists[0]));
-    values[NA_FIELD_PLACE] = add_multi_field(doc, NA_FIELD_PLACE, merge(&b->merged[1], &a->places, found.lists[1]));
-    values[NA_FIELD_ORG] = add_multi_field(doc, NA_FIELD_ORG, merge(&b->merged[2], &a->orgs, found.lists[2]));
+    values[NA_FIELD_PERSON] = add_multi_field(b, doc, NA_FIELD_PERSON, merge(&b->merged[0], &a->people, found.lists[0]));
+    values[NA_FIELD_PLACE] = add_multi_field(b, doc, NA_FIELD_PLACE, merge(&b->merged[1], &a->places, found.lists[1]));
+    values[NA_FIELD_ORG] = add_multi_field(b, doc, NA_FIELD_ORG, merge(&b->merged[2], &a->orgs, found.lists[2]));
     if (found.lists[3])
         values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
-    values[NA_FIELD_TOPIC] = add_multi_field(doc, NA_FIELD_TOPIC, &a->topics);
-    add_single_field(doc, NA_FIELD_SOURCE, a->source);
+    values[NA_FIELD_TOPIC] = add_multi_field(b, doc, NA_FIELD_TOPIC, &a->topics);
+    values[NA_FIELD_AUTHOR] = add_multi_field(b, doc, NA_FIELD_AUTHOR, &a->authors);
+    add_single_field(b, doc, NA_FIELD_SOURCE, a->source);
     char term[64];
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));
     na_xdoc_add_boolean_term(doc, term);
@@ -371,4 +438,9 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     na_xdoc_set_data(doc, b->data.data, b->data.len);
     *out = doc;
     return NA_OK;
+}
+
+na_display_t *na_docbuild_display(na_docbuild_t *b)
+{
+    return b->display;
 }

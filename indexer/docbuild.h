@@ -10,6 +10,7 @@
 
 #include "article.h"
 #include "config.h"
+#include "display.h"
 #include "extract.h"
 #include "schema.h"
 #include "store.h"
@@ -41,5 +42,11 @@ void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict);
  * values multi-valued field f has, for the slots in use. */
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
                             const na_strlist_t *sources, na_xdoc_t **doc, unsigned values[NA_FIELD_COUNT], na_error_t *err);
+
+/* The spellings of the folded keys the documents built so far stored
+ * (display.h), for the indexer to merge into the database at commit.
+ * Borrowed: valid while B lives; use it only while no na_docbuild_run()
+ * on B is under way. */
+na_display_t *na_docbuild_display(na_docbuild_t *b);
 
 #endif

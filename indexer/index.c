@@ -41,7 +41,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-4"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-6"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
@@ -204,6 +204,40 @@ static na_status_t read_meta_uint(na_xwdb_t *db, const char *key, unsigned *out,
     if (st == NA_OK && val)
         *out = (unsigned)strtoul(val, NULL, 10);
     free(val);
+    return st;
+}
+
+/* Adds the stopwords of this run to those of earlier ones: they have no
+ * stemmed terms in this archive, whatever the search's configuration
+ * says, so the search looks for them as written (search/query.c). */
+static na_status_t record_stopwords(na_xwdb_t *db, const na_strlist_t *words, na_error_t *err)
+{
+    char *old = NULL;
+    size_t len = 0;
+    na_status_t st = na_xwdb_get_metadata(db, NA_META_STOPWORDS, &old, &len, err);
+    if (st == NA_ERR_NOT_FOUND) {
+        na_error_clear(err);
+        st = NA_OK;
+    }
+    na_buf_t all = NA_BUF_INIT;
+    na_buf_adds(&all, "\n");
+    if (old)
+        na_buf_add(&all, old, len);
+    free(old);
+    if (all.data[all.len - 1] != '\n')
+        na_buf_adds(&all, "\n");
+    bool changed = false;
+    for (size_t i = 0; st == NA_OK && i < words->count; i++) {
+        char *line = na_xasprintf("\n%s\n", words->items[i]);
+        if (!strstr(all.data, line)) {
+            na_buf_adds(&all, line + 1);
+            changed = true;
+        }
+        free(line);
+    }
+    if (st == NA_OK && changed)
+        st = na_xwdb_set_metadata(db, NA_META_STOPWORDS, all.data + 1, all.len - 1, err);
+    na_buf_release(&all);
     return st;
 }
 
@@ -499,6 +533,8 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
     if (st == NA_OK)
         st = na_xwdb_set_metadata(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION), err);
+    if (st == NA_OK)
+        st = record_stopwords(ix->db, &opts->config->stopwords, err);
     ix->training = ix->dict_id == 0;
     if (st == NA_OK && ix->live)
         st = rebuild_load(ix, err);
@@ -786,6 +822,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     normalise_list(ix, NA_FIELD_PLACE, &a->places);
     normalise_list(ix, NA_FIELD_ORG, &a->orgs);
     normalise_list(ix, NA_FIELD_TOPIC, &a->topics);
+    normalise_list(ix, NA_FIELD_AUTHOR, &a->authors);
     if (a->source) {
         char *s = na_normalise(ix->opts.norm, NA_FIELD_SOURCE, a->source);
         free(a->source);
@@ -863,6 +900,9 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
+    /* Drained: the worker is idle, so the builder's display table is ours. */
+    if (st == NA_OK && ix->builder)
+        st = na_display_flush(na_docbuild_display(ix->builder), ix->db, err);
     if (st == NA_OK && ix->slots_dirty) {
         char key[64];
         for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "extraction.h"
 #include "hash.h"
@@ -382,6 +383,8 @@ int main(int argc, char **argv)
 {
     na_index_options_t opts;
     int rc = na_index_options_parse(argc, argv, &opts);
+    if (rc == NA_EXIT_OK) /* --help, --version */
+        return na_cli_flush_output("newsarc-index");
     if (rc >= 0)
         return rc;
 
@@ -390,6 +393,11 @@ int main(int argc, char **argv)
     na_error_clear(&err);
     if (na_config_load(&cfg, opts.config, &err) != NA_OK) {
         fprintf(stderr, "newsarc-index: error: %s\n", err.message);
+        return NA_EXIT_USAGE;
+    }
+    if (na_config_check(&cfg, &err) != NA_OK) {
+        fprintf(stderr, "newsarc-index: error: %s\n", err.message);
+        na_config_release(&cfg);
         return NA_EXIT_USAGE;
     }
     const char *db = opts.db ? opts.db : cfg.database;
@@ -436,10 +444,7 @@ int main(int argc, char **argv)
         add_inputs(&run, &opts, &cfg, &inputs);
         for (size_t i = 0; i < inputs.count && !interrupted; i++)
             index_input(&run, &inputs.items[i]);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "newsarc-index: error: cannot write the output: %s\n", strerror(errno));
-            rc = NA_EXIT_DATABASE;
-        } else if (interrupted) {
+        if (interrupted) {
             rc = NA_EXIT_INTERRUPTED;
         } else if (run.rejected) {
             rc = NA_EXIT_REJECTED;
@@ -454,10 +459,19 @@ int main(int argc, char **argv)
         memcpy(io.extract, modes, sizeof modes);
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
+            char *folder = na_xstrdup(db);
+            char *slash = strrchr(folder, '/');
+            if (slash)
+                *slash = '\0';
             if (st == NA_ERR_LOCKED)
                 fprintf(stderr, "newsarc-index: error: '%s' is locked by another writer; try again later\n", db);
+            else if (!opts.db && slash && slash != folder && access(folder, F_OK) != 0)
+                /* Most likely the installed default, before "make install". */
+                fprintf(stderr, "newsarc-index: error: %s: no folder '%s' for the database: create it, "
+                                "or give -d PATH or 'database' in the configuration\n", db, folder);
             else
                 fprintf(stderr, "newsarc-index: error: %s: %s\n", db, err.message);
+            free(folder);
             na_inputs_release(&inputs);
             na_extractor_free(extractor);
             na_normaliser_free(norm);
@@ -510,6 +524,13 @@ int main(int argc, char **argv)
         int src = print_stats(db, opts.format);
         if (src)
             rc = src;
+    }
+    /* --extract-only and --stats write standard output: output that did
+     * not go out is the run's failure, unless something worse stopped it. */
+    if (rc == NA_EXIT_OK || rc == NA_EXIT_REJECTED) {
+        int out = na_cli_flush_output("newsarc-index");
+        if (out)
+            rc = NA_EXIT_OUTPUT;
     }
     na_extractor_free(extractor);
     na_normaliser_free(norm);

@@ -50,7 +50,8 @@ static void usage(FILE *out)
           "  -V, --version            show the version and exit\n"
           "\n"
           "Exit status: 0 all indexed, 1 some inputs rejected, 2 usage or configuration\n"
-          "error, 3 database error, 75 database locked by another writer, 130 interrupted.\n",
+          "error, 3 database error, 74 output not written, 75 database locked by another\n"
+          "writer, 130 interrupted.\n",
           out);
 }
 

@@ -33,6 +33,7 @@ enum {
     NA_EXIT_REJECTED = 1,   /* some inputs rejected, the rest indexed */
     NA_EXIT_USAGE = 2,      /* usage or configuration error */
     NA_EXIT_DATABASE = 3,   /* the database could not be opened or written */
+    NA_EXIT_OUTPUT = 74,    /* standard output could not be written (NA_CLI_EXIT_OUTPUT) */
     NA_EXIT_LOCKED = 75,    /* another newsarc-index holds the database: try later */
     NA_EXIT_INTERRUPTED = 130 /* stopped by a signal after committing what was done */
 };

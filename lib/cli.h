@@ -35,4 +35,14 @@ int na_cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((fo
 /* Prints "PROG VERSION (xapian VERSION)" on standard output. */
 void na_cli_version(const char *prog);
 
+/* The exit status of both programs when standard output cannot be
+ * written (sysexits.h's EX_IOERR). */
+#define NA_CLI_EXIT_OUTPUT 74
+
+/* Flushes standard output.  Returns 0 when everything written to it so
+ * far has gone out; otherwise prints "PROG: error: cannot write the
+ * output: REASON" on standard error and returns NA_CLI_EXIT_OUTPUT.
+ * Programs call it before exiting, on every path that writes output. */
+int na_cli_flush_output(const char *prog);
+
 #endif

@@ -18,15 +18,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "schema.h"
+#include "xapian-c.h"
 
 #ifndef NA_SYSCONFDIR
 #define NA_SYSCONFDIR "/usr/local/etc/newsarc"
 #endif
 #ifndef NA_DATADIR
 #define NA_DATADIR "/usr/local/share/newsarc"
+#endif
+#ifndef NA_DATABASE
+#define NA_DATABASE "/usr/local/var/lib/newsarc/newsarc.db"
 #endif
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -50,7 +55,7 @@ typedef struct {
     const char *name;
     key_type_t type;
     size_t offset;
-    const char *def;             /* KEY_STRING, KEY_PATH */
+    const char *def;             /* KEY_STRING, KEY_PATH (with DATA: in the data folder) */
     const char *const *def_list; /* KEY_LIST, KEY_FACETS: NULL-terminated; NULL: empty */
     const char *const *choices;  /* KEY_CHOICE: NULL-terminated, in enum order */
     long long def_num, min, max; /* KEY_CHOICE, KEY_BOOL, KEY_EXTRACT (def_num only), KEY_INT, KEY_COUNT */
@@ -85,7 +90,7 @@ bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out)
 }
 
 static const config_key_t config_keys[] = {
-    { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = "newsarc.db",
+    { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = NA_DATABASE,
       .help = "the Xapian database newsarc-index writes and newsarc-search reads" },
     { .name = "language", .type = KEY_STRING, .offset = OFF(language), .def = "english",
       .help = "stemming language of article text and queries" },
@@ -97,9 +102,9 @@ static const config_key_t config_keys[] = {
       .def_num = NA_EXTRACT_AUTO, .help = "find people, places, organisations and dates in the text" },
     { .name = "extract_city_countries", .type = KEY_BOOL, .offset = OFF(extract_city_countries),
       .def_num = 1, .help = "a city or region found in the text also counts its country" },
-    { .name = "ner_model", .type = KEY_PATH, .offset = OFF(ner_model), .def = NA_DATADIR "/ner.model",
+    { .name = "ner_model", .type = KEY_PATH, .offset = OFF(ner_model), .def = "ner.model",
       .data = true, .help = "the entity tagger's model" },
-    { .name = "gazetteer", .type = KEY_PATH, .offset = OFF(gazetteer), .def = NA_DATADIR "/gazetteer",
+    { .name = "gazetteer", .type = KEY_PATH, .offset = OFF(gazetteer), .def = "gazetteer",
       .data = true, .help = "the folder of gazetteers: places, names, titles" },
     { .name = "compression_level", .type = KEY_INT, .offset = OFF(compression_level), .def_num = 9,
       .min = 1, .max = 9, .help = "zlib level of the stored original articles" },
@@ -136,17 +141,36 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+char *na_config_data_dir(void)
+{
+#if defined(NA_BUILDDIR) && defined(NA_SRCDATADIR)
+    /* Only a program inside the build tree: an installed one must never
+     * pick up a source tree that happens to still be there. */
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1); /* already canonical */
+    exe[len > 0 ? len : 0] = '\0';
+    char *build = realpath(NA_BUILDDIR, NULL);
+    size_t n = build ? strlen(build) : 0;
+    bool uninstalled = build && strncmp(exe, build, n) == 0 && exe[n] == '/';
+    free(build);
+    if (uninstalled && file_exists(NA_SRCDATADIR))
+        return na_xstrdup(NA_SRCDATADIR);
+#endif
+    return na_xstrdup(NA_DATADIR);
+}
+
 /* ---- defaults and release ---- */
 
 void na_config_defaults(na_config_t *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    char *data = na_config_data_dir();
     for (size_t i = 0; i < COUNT(config_keys); i++) {
         const config_key_t *k = &config_keys[i];
         switch (k->type) {
         case KEY_STRING:
         case KEY_PATH:
-            *str_field(cfg, k->offset) = na_xstrdup(k->def);
+            *str_field(cfg, k->offset) = k->data ? na_xasprintf("%s/%s", data, k->def) : na_xstrdup(k->def);
             break;
         case KEY_LIST:
         case KEY_FACETS:
@@ -168,20 +192,16 @@ void na_config_defaults(na_config_t *cfg)
             *(size_t *)(void *)((char *)cfg + k->offset) = (size_t)k->def_num;
             break;
         case KEY_ALIASES:
-            /* Only tables that are installed: a missing default table
-             * means no aliases, not an error in every run. */
-            for (size_t a = 0; a < COUNT(alias_keys); a++) {
-                char *path = na_xasprintf("%s/aliases/%s.tsv", NA_DATADIR, alias_keys[a].name);
-                if (file_exists(path))
-                    *str_field(cfg, alias_keys[a].offset) = path;
-                else
-                    free(path);
-            }
+            /* Named even when missing: na_config_check() says so, rather
+             * than every run going on without aliases. */
+            for (size_t a = 0; a < COUNT(alias_keys); a++)
+                *str_field(cfg, alias_keys[a].offset) = na_xasprintf("%s/aliases/%s.tsv", data, alias_keys[a].name);
             break;
         case KEY_SOURCES:
             break;
         }
     }
+    free(data);
 }
 
 void na_config_release(na_config_t *cfg)
@@ -216,6 +236,9 @@ void na_config_release(na_config_t *cfg)
             break;
         }
     }
+    for (size_t i = 0; i < cfg->mark_count; i++)
+        free(cfg->marks[i].key);
+    free(cfg->marks);
     free(cfg->file);
     memset(cfg, 0, sizeof *cfg);
 }
@@ -287,13 +310,23 @@ static char *resolve_data(const loader_t *l, const char *path)
     char *p = resolve(l, path);
     if (path[0] == '/' || file_exists(p))
         return p;
-    char *q = na_xasprintf("%s/%s", NA_DATADIR, path);
+    char *data = na_config_data_dir();
+    char *q = na_xasprintf("%s/%s", data, path);
+    free(data);
     if (file_exists(q)) {
         free(p);
         return q;
     }
     free(q);
     return p; /* reported when loaded, under the name the user expects */
+}
+
+/* Remembers where the file set KEY, for na_config_check(). */
+static void add_mark(na_config_t *cfg, const char *key, const yaml_node_t *value)
+{
+    cfg->marks = na_xrealloc(cfg->marks, (cfg->mark_count + 1) * sizeof *cfg->marks);
+    cfg->marks[cfg->mark_count++] =
+        (na_config_mark_t){ na_xstrdup(key), value->start_mark.line + 1, value->start_mark.column + 1 };
 }
 
 /* Finds NAME among at most COUNT names spaced SIZE bytes apart, which
@@ -472,6 +505,9 @@ static na_status_t read_aliases(const loader_t *l, na_config_t *cfg, yaml_node_t
         if (!path)
             return fail_at(l, v, "alias table '%s' should be a file path, not %s", name, kind(v));
         char **slot = str_field(cfg, alias_keys[i].offset);
+        char mark[32];
+        snprintf(mark, sizeof mark, "aliases.%s", name);
+        add_mark(cfg, mark, v);
         free(*slot);
         /* Empty or null turns the table off. */
         *slot = is_null(v) || !*path ? NULL : resolve_data(l, path);
@@ -629,6 +665,7 @@ static na_status_t read_root(const loader_t *l, na_config_t *cfg, yaml_node_t *r
             st = read_key(l, cfg, &config_keys[i], v);
         if (st)
             return st;
+        add_mark(cfg, name, v);
     }
     return NA_OK;
 }
@@ -728,5 +765,50 @@ na_status_t na_config_load(na_config_t *cfg, const char *explicit_path, na_error
     if (file_exists(NA_SYSCONFDIR "/newsarc.yaml"))
         return na_config_load_file(cfg, NA_SYSCONFDIR "/newsarc.yaml", err);
     na_config_defaults(cfg);
+    return NA_OK;
+}
+
+/* ---- checking what loaded ---- */
+
+/* Sets ERR to "WHERE: reason", WHERE the place the file wrote KEY, else
+ * the file, else the built-in defaults. */
+__attribute__((format(printf, 4, 5)))
+static na_status_t fail_key(const na_config_t *cfg, const char *key, na_error_t *err, const char *fmt, ...)
+{
+    char reason[768], where[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    snprintf(where, sizeof where, "%s", cfg->file ? cfg->file : "built-in defaults");
+    for (size_t i = 0; i < cfg->mark_count; i++)
+        if (strcmp(cfg->marks[i].key, key) == 0)
+            snprintf(where, sizeof where, "%s:%zu:%zu", cfg->file ? cfg->file : "?", cfg->marks[i].line,
+                     cfg->marks[i].column);
+    return na_error_set(err, NA_ERR_PARSE, "%s: %s", where, reason);
+}
+
+na_status_t na_config_check(const na_config_t *cfg, na_error_t *err)
+{
+    if (!na_x_language_known(cfg->language))
+        return fail_key(cfg, "language", err,
+                        "unknown language '%s' (a stemmer such as english, german or french, "
+                        "an ISO 639-1 code such as en, or none)",
+                        cfg->language);
+    for (size_t a = 0; a < COUNT(alias_keys); a++) {
+        const char *path = *str_field((na_config_t *)cfg, alias_keys[a].offset);
+        if (!path)
+            continue;
+        char key[32];
+        snprintf(key, sizeof key, "aliases.%s", alias_keys[a].name);
+        struct stat st;
+        FILE *f = fopen(path, "r");
+        int e = !f ? errno : fstat(fileno(f), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+        if (f)
+            fclose(f);
+        if (e)
+            return fail_key(cfg, key, err, "alias table '%s' cannot be read: '%s': %s (set %s to \"\" to go without)",
+                            alias_keys[a].name, path, strerror(e), key);
+    }
     return NA_OK;
 }

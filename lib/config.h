@@ -7,8 +7,10 @@
  *   4. the built-in defaults alone.
  * A file need only set the keys it changes; command-line options override
  * the result.  Relative paths in a file are resolved against the file's
- * own directory, and data files (alias tables) not found there are looked
- * for in $(datadir)/newsarc.
+ * own directory, and data files (alias tables, the model, the gazetteers)
+ * not found there are looked for in the data folder (na_config_data_dir).
+ * The default database is $(localstatedir)/lib/newsarc/newsarc.db
+ * (NA_DATABASE, set at build time), whichever file was read.
  */
 #ifndef NA_CONFIG_H
 #define NA_CONFIG_H
@@ -43,9 +45,15 @@ typedef struct {
     na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
 } na_config_source_t;
 
+/* Where the file wrote the value of KEY ("language", "aliases.places"). */
+typedef struct {
+    char *key;
+    size_t line, column; /* from 1 */
+} na_config_mark_t;
+
 typedef struct {
     char *file;            /* the file read, or NULL for built-in defaults */
-    char *database;        /* default "newsarc.db" */
+    char *database;        /* default NA_DATABASE */
     char *language;        /* default "english" */
     na_strlist_t stopwords;/* default: a short English list */
     na_strlist_t facets;   /* facets shown when none asked for: default none */
@@ -62,7 +70,14 @@ typedef struct {
     char *alias_sources;
     na_config_source_t *sources; /* default: none */
     size_t source_count;
+    na_config_mark_t *marks; /* each key the file set, for na_config_check() */
+    size_t mark_count;
 } na_config_t;
+
+/* The data folder: $(datadir)/newsarc, or the source tree's config/ for
+ * a program run from its build tree before "make install", so that an
+ * uninstalled program finds its model and tables.  Caller frees. */
+char *na_config_data_dir(void);
 
 /* Fills CFG from the first configuration found (see above).  EXPLICIT may
  * be NULL.  NA_ERR_NOT_FOUND when EXPLICIT (or $NEWSARC_CONFIG) names a
@@ -70,6 +85,14 @@ typedef struct {
  * for a bad file (bad YAML, unknown key, wrong type, out of bounds).  On
  * failure CFG holds nothing that needs releasing. */
 na_status_t na_config_load(na_config_t *cfg, const char *explicit_path, na_error_t *err);
+
+/* Checks what loading cannot: that the language has a stemmer and that
+ * every alias table can be read.  Both programs call it after loading, so
+ * they accept and refuse the same configurations.  NA_ERR_PARSE with
+ * "FILE:LINE:COLUMN: reason" pointing at the value (just "FILE: reason",
+ * or "built-in defaults: reason", for a default); NA_OK otherwise.  The
+ * tables' contents are checked when they are loaded (normalise.h). */
+na_status_t na_config_check(const na_config_t *cfg, na_error_t *err);
 
 /* Reads exactly the file at PATH over the built-in defaults. */
 na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err);

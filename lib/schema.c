@@ -7,12 +7,14 @@
  */
 #include "schema.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "article.h"
 #include "hash.h"
+#include "normalise.h"
 #include "util.h"
 
 /* Multi-valued fields own a range of NA_MAX_FIELD_VALUES slots from
@@ -28,6 +30,16 @@ const na_field_info_t na_fields[NA_FIELD_COUNT] = {
     [NA_FIELD_YEAR] = { "year", NA_PREFIX_YEAR, 11, false, false },
     [NA_FIELD_MONTH] = { "month", NA_PREFIX_MONTH, 12, false, false },
     [NA_FIELD_MENTIONED] = { "mentioned", "XMENTIONED", 500, true, false },
+    [NA_FIELD_AUTHOR] = { "author", "XAUTHOR", 600, true, true },
+};
+
+/* Ranges apart from the fields' own and from one another: a month is the
+ * field's own range, so that databases counted by month keep working. */
+const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS] = {
+    { "year", 1000 },
+    { "quarter", 1100 },
+    { "month", 500 },
+    { "day", 1200 },
 };
 
 const na_field_info_t *na_field_by_name(const char *name)
@@ -42,19 +54,25 @@ const na_field_info_t *na_field_by_name(const char *name)
  * that leaves a margin. */
 #define MAX_TERM_BYTES 240
 
+/* Cuts S to at most MAX bytes, never inside a character. */
+static void cut_utf8(char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (len <= max)
+        return;
+    len = max;
+    /* Back up to the first byte of the character that would be cut. */
+    while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+        len--;
+    s[len] = '\0';
+}
+
 char *na_schema_term(const char *prefix, const char *value)
 {
     char *lower = na_x_utf8_lower(value, strlen(value));
     char *term = na_xasprintf("%s%s", prefix, lower);
     free(lower);
-    size_t len = strlen(term);
-    if (len > MAX_TERM_BYTES) {
-        len = MAX_TERM_BYTES;
-        /* Back up to the first byte of the character that would be cut. */
-        while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
-            len--;
-        term[len] = '\0';
-    }
+    cut_utf8(term, MAX_TERM_BYTES);
     return term;
 }
 
@@ -107,4 +125,52 @@ size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_
         return 2;
     snprintf(terms[2], NA_DATE_TERM_SIZE, "%s%04d%02d%02d", NA_PREFIX_DAY, year, month, day);
     return 3;
+}
+
+bool na_schema_folded(const na_field_info_t *f)
+{
+    return f != &na_fields[NA_FIELD_YEAR] && f != &na_fields[NA_FIELD_MONTH] &&
+           f != &na_fields[NA_FIELD_MENTIONED];
+}
+
+char *na_schema_value_key(const na_field_info_t *f, const char *value)
+{
+    size_t len = strlen(value);
+    char *key = na_xmalloc(len + 1);
+    if (na_schema_folded(f)) {
+        len = na_normalise_key(value, len, key);
+        key[len] = '\0';
+        /* Cut as the term is, so that the slot holds what the term says. */
+        size_t room = MAX_TERM_BYTES - strlen(f->prefix);
+        cut_utf8(key, room);
+    } else {
+        memcpy(key, value, len + 1);
+    }
+    if (!*key) {
+        free(key);
+        return NULL;
+    }
+    return key;
+}
+
+char *na_schema_field_term(const na_field_info_t *f, const char *value)
+{
+    if (!na_schema_folded(f))
+        return *value ? na_schema_term(f->prefix, value) : NULL;
+    char *key = na_schema_value_key(f, value);
+    if (!key)
+        return NULL;
+    char *term = na_xasprintf("%s%s", f->prefix, key);
+    free(key);
+    return term;
+}
+
+char *na_schema_display_meta_key(const na_field_info_t *f, const char *key)
+{
+    char *mk = na_xasprintf(NA_META_DISPLAY_FMT, f->name, key);
+    if (strlen(mk) <= NA_META_DISPLAY_MAX_KEY)
+        return mk;
+    free(mk);
+    uint64_t h = na_hash64(NA_HASH_SEED, key, strlen(key));
+    return na_xasprintf(NA_META_DISPLAY_HASH_FMT, f->name, (unsigned long long)h);
 }

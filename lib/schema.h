@@ -5,7 +5,9 @@
  * Xapian's own tools (quest, xapian-delve).  Prefixes follow Xapian's
  * conventions (omega's termprefixes): Q unique id, S title, D/M/Y dates,
  * X... for newsarc's own fields.  Boolean terms are the prefix followed by
- * the lower-cased canonical value, cut to fit Xapian's term length limit.
+ * the canonical value's folded key (na_schema_value_key()), cut to fit
+ * Xapian's term length limit; the facet slots hold the same keys, and the
+ * forms facets print are kept apart in metadata (display.h).
  */
 #ifndef NA_SCHEMA_H
 #define NA_SCHEMA_H
@@ -37,6 +39,7 @@ typedef enum {
     NA_FIELD_YEAR,
     NA_FIELD_MONTH,
     NA_FIELD_MENTIONED, /* dates the text mentions: YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD */
+    NA_FIELD_AUTHOR,    /* the article's authors, normalised like people */
     NA_FIELD_COUNT
 } na_field_t;
 
@@ -93,6 +96,58 @@ char *na_schema_source_file(const char *source, const char *format);
  * for them (the last one is the period's own), so both agree on what a
  * date of any precision matches. */
 size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_TERM_SIZE]);
+/* Whether the values of F are names (person, place, org, topic, source,
+ * ...), kept as folded keys, rather than dates, which are kept as
+ * written. */
+bool na_schema_folded(const na_field_info_t *f);
+
+/* Returns the key under which VALUE of F is stored, malloc()ed (caller
+ * frees), or NULL when VALUE has none (nothing but dots and blanks).
+ * For a folded field it is na_normalise_key() of VALUE (lower case, no
+ * dots, one separator, and whatever folding that function does), cut at
+ * a UTF-8 boundary so that F's prefix and the key fit Xapian's term
+ * limit; for a date field, VALUE as written.  The field's boolean term
+ * is the prefix then this key, and its facet slots hold exactly this key,
+ * so that a facet value and the filter for it match the same articles. */
+char *na_schema_value_key(const na_field_info_t *f, const char *value);
+
+/* Returns F's boolean term for VALUE (the prefix then
+ * na_schema_value_key(), date fields lower-cased as na_schema_term()
+ * does), malloc()ed (caller frees), or NULL when VALUE has no key. */
+char *na_schema_field_term(const na_field_info_t *f, const char *value);
+
+/* The mentioned field counts one grain at a time: each grain has its own
+ * range of NA_MAX_FIELD_VALUES slots, holding the article's distinct
+ * periods at that grain (a mention of 1987-03-09 gives 1987-03-09,
+ * 1987-03, 1987-Q1 and 1987, each in its grain's range), so that the
+ * stock value-count spy over one range counts an article once per
+ * period, exactly as mentioned:PERIOD finds it.  Indexed by na_grain_t
+ * (date.h): year, quarter, month, day.  The month range is the field's
+ * own slot and the default of --facet mentioned. */
+#define NA_MENTIONED_GRAINS 4
+typedef struct {
+    const char *name; /* "year", "quarter", "month", "day": --facet mentioned:NAME */
+    na_slot_t slot;   /* first slot of the range */
+} na_grain_info_t;
+extern const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS];
+#define NA_MENTIONED_DEFAULT_GRAIN 2 /* month */
+
+/* Display forms.  Slots and terms hold folded keys; the form a facet
+ * prints for a key is kept in the metadata entry NA_META_DISPLAY_FMT
+ * (field name, then key), or, when that name would be too long for a
+ * metadata key, NA_META_DISPLAY_HASH_FMT (field name, then the key's
+ * 64-bit FNV-1a hash in 16 hex digits).  Its value is the key, a
+ * newline, then lines "COUNT<TAB>SPELLING" most frequent first: the
+ * spellings (canonical names when the alias tables know one) the indexer
+ * saw for the key and how many articles had each.  The facet prints the
+ * most frequent spelling, summed over shards. */
+#define NA_META_DISPLAY_FMT      "newsarc:display:%s:%s"
+#define NA_META_DISPLAY_HASH_FMT "newsarc:display:%s:#%016llx"
+#define NA_META_DISPLAY_MAX_KEY  200 /* longest metadata key written unhashed */
+
+/* Returns the malloc()ed metadata key of the display forms of KEY in F
+ * (caller frees), by the rule above. */
+char *na_schema_display_meta_key(const na_field_info_t *f, const char *key);
 
 /* Metadata keys. */
 #define NA_META_SCHEMA       "newsarc:schema"        /* schema version, "1" */
@@ -102,6 +157,7 @@ size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_
 #define NA_META_RAW_BYTES    "newsarc:raw-bytes"
 #define NA_META_STORED_BYTES "newsarc:stored-bytes"
 #define NA_META_LAYOUT       "newsarc:layout"        /* the indexer's layout version (index.c) */
+#define NA_META_STOPWORDS    "newsarc:stopwords"     /* every run's stopwords, one a line: no stemmed terms */
 #define NA_SCHEMA_VERSION    "1"
 
 #endif

@@ -51,6 +51,10 @@ typedef struct na_xmset na_xmset_t;
 /* Xapian's version string, e.g. "1.4.22" (static). */
 const char *na_x_version(void);
 
+/* Whether LANGUAGE names a stemmer Xapian has ("english", "en") or is
+ * "none" or empty (no stemming): what a configuration may say. */
+bool na_x_language_known(const char *language);
+
 /* Returns a malloc()ed copy of the LEN bytes of UTF-8 at S, lower-cased
  * with Xapian's Unicode tables (caller frees; never NULL).  Bytes that are
  * not valid UTF-8 are copied as they are. */

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "display.h"
 #include "parse.h"
 #include "printer.h"
 #include "query.h"
@@ -49,7 +50,7 @@ enum {
     SEARCH_EXIT_NO_ARTICLE = 1, /* --show: no article has that id or source, or a path holds several */
     SEARCH_EXIT_USAGE = 2,      /* usage, configuration or query syntax error */
     SEARCH_EXIT_DATABASE = 3,   /* no database, or it cannot be read */
-    SEARCH_EXIT_OUTPUT = 74     /* standard output could not be written */
+    SEARCH_EXIT_OUTPUT = NA_CLI_EXIT_OUTPUT /* 74: standard output could not be written */
 };
 
 static int status_to_exit(na_status_t st)
@@ -115,7 +116,9 @@ static void usage(FILE *out)
           "source:NAME, year:YYYY, month:YYYY-MM, id:ID, date:D or date:A..B (D, A, B as\n"
           "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD; either end of a range may be empty),\n"
           "mentioned:P or mentioned:A..B (articles whose text mentions that period).\n"
-          "Quote names with blanks: place:\"United States\".\n"
+          "author:NAME matches an article's authors.\n"
+          "Quote names with blanks: place:\"United States\".  Case and accents do not\n"
+          "matter: grimsson finds Grímsson, place:Zurich finds Zürich.\n"
           "\n"
           "  -d, --db PATH           the database (default: from the configuration);\n"
           "                          repeat to search several as one; tcp:HOST:PORT for\n"
@@ -126,8 +129,10 @@ static void usage(FILE *out)
           "      --format FMT        text (default) or json\n"
           "      --facet NAME        count the values of NAME among all matches:\n"
           "                          person, place, org, topic, source, year, month,\n"
-          "                          mentioned\n"
-          "                          (repeatable)\n"
+          "                          author, mentioned (by month), mentioned:year,\n"
+          "                          mentioned:quarter, mentioned:month, mentioned:day\n"
+          "                          (repeatable); a filter on NAME does not narrow\n"
+          "                          NAME's own counts\n"
           "      --facet-size N      show the N most frequent values (default 10; 0: all)\n"
           "      --filter NAME=VALUE keep only matches with this value (repeatable;\n"
           "                          values of one NAME are ORed, names ANDed)\n"
@@ -173,10 +178,40 @@ static bool parse_uint(const char *s, unsigned *out)
     return true;
 }
 
+/* A --facet: the field counted and, for mentioned, the grain. */
+typedef struct {
+    const na_field_info_t *field;
+    int grain; /* index into na_mentioned_grains; mentioned only */
+} facet_spec_t;
+
+/* Parses the facet NAME: a field, or "mentioned:GRAIN" for a grain other
+ * than the month "mentioned" counts by. */
+static bool facet_spec_parse(const char *name, facet_spec_t *out)
+{
+    const char *colon = strchr(name, ':');
+    char *field = na_xstrndup(name, colon ? (size_t)(colon - name) : strlen(name));
+    out->field = na_field_by_name(field);
+    out->grain = NA_MENTIONED_DEFAULT_GRAIN;
+    free(field);
+    if (!out->field)
+        return false;
+    if (!colon)
+        return true;
+    if (out->field != &na_fields[NA_FIELD_MENTIONED])
+        return false;
+    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
+        if (strcmp(colon + 1, na_mentioned_grains[g].name) == 0) {
+            out->grain = g;
+            return true;
+        }
+    return false;
+}
+
 /* Checks a facet NAME and adds it to LIST once. */
 static bool add_facet(na_strlist_t *list, const char *name)
 {
-    if (!na_field_by_name(name))
+    facet_spec_t spec;
+    if (!facet_spec_parse(name, &spec))
         return false;
     na_strlist_add_unique(list, name);
     return true;
@@ -219,7 +254,8 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case OPT_FACET:
             if (!add_facet(&o->facets, optarg))
-                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month)",
+                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month, author, "
+                                   "mentioned[:year|quarter|month|day])",
                                    optarg);
             break;
         case OPT_FACET_SIZE:
@@ -691,19 +727,28 @@ static bool snippet_window(const search_t *s, const char *text, size_t len, bool
             known = i;
             break;
         }
-        unsigned char first = (unsigned char)na_ascii_lower((unsigned char)text[i]);
+        /* Query words are accent-folded, so the word is compared folded:
+         * "Grímsson" is a hit for "grimsson". */
+        const char *word = text + i;
+        size_t wlen = j - i;
+        char fold[64];
+        if (wlen < sizeof fold && na_utf8_folds(word, wlen)) {
+            wlen = na_utf8_fold(word, wlen, fold);
+            word = fold;
+        }
+        unsigned char first = wlen ? (unsigned char)na_ascii_lower((unsigned char)word[0]) : 0;
         unsigned w_bits = 0, s_bits = 0;
         for (size_t k = 0; k < s->nqwords; k++) {
             const qword_t *q = &s->qwords[k];
-            if ((unsigned char)q->word[0] != first || j - i < q->k)
+            if ((unsigned char)q->word[0] != first || wlen < q->k)
                 continue;
             size_t n = 1;
-            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)text[i + n]) == (unsigned char)q->word[n])
+            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)word[n]) == (unsigned char)q->word[n])
                 n++;
             if (n < q->k)
                 continue;
             w_bits |= 1u << k;
-            if (j - i <= q->len + 3)
+            if (wlen <= q->len + 3)
                 s_bits |= 1u << k;
         }
         if (w_bits) {
@@ -813,12 +858,15 @@ static bool make_snippet(search_t *s, na_xmset_t *mset, const char *text, size_t
 
 /* ---- searching ---- */
 
-/* The value slots holding FIELD's values.  A multi-valued field uses as
- * many slots as its most-tagged article had, which the indexer records
- * per database; the most any shard uses is counted. */
-static na_status_t facet_slots(search_t *s, const na_field_info_t *f, na_slot_t *slots,
+/* The value slots holding the values facet SPEC counts.  A multi-valued
+ * field uses as many slots as its most-tagged article had, which the
+ * indexer records per database; the most any shard uses is counted.  The
+ * mentioned field's grains each have their range, sized by one record. */
+static na_status_t facet_slots(search_t *s, const facet_spec_t *spec, na_slot_t *slots,
                                size_t *count, na_error_t *err)
 {
+    const na_field_info_t *f = spec->field;
+    na_slot_t base = f == &na_fields[NA_FIELD_MENTIONED] ? na_mentioned_grains[spec->grain].slot : f->slot;
     *count = 0;
     if (!f->multi) {
         slots[0] = f->slot;
@@ -847,7 +895,7 @@ static na_status_t facet_slots(search_t *s, const na_field_info_t *f, na_slot_t 
     if (used > NA_MAX_FIELD_VALUES)
         used = NA_MAX_FIELD_VALUES;
     for (size_t i = 0; i < used; i++)
-        slots[i] = f->slot + (na_slot_t)i;
+        slots[i] = base + (na_slot_t)i;
     *count = used;
     return NA_OK;
 }
@@ -893,22 +941,129 @@ static na_status_t print_result(search_t *s, na_xmset_t *mset, size_t i, na_erro
     return NA_OK;
 }
 
-static na_status_t print_facet(search_t *s, na_xenquire_t *enq, const char *name, int index,
-                               na_error_t *err)
+/* ---- facets ---- */
+
+/* Sets *OUT to the form to print for KEY, a value of the folded field F
+ * as counted: the most frequent spelling the display entries of all
+ * shards give it, or NULL (print KEY) when none has an entry.  Caller
+ * frees *OUT. */
+static na_status_t display_form(search_t *s, const na_field_info_t *f, const char *key, char **out,
+                                na_error_t *err)
 {
-    na_xfacet_count_t *values = NULL;
-    size_t n = 0;
-    if (index >= 0) {
-        na_status_t st = na_xenquire_facet(enq, index, s->opts->facet_size, &values, &n, err);
+    *out = NULL;
+    char *mkey = na_schema_display_meta_key(f, key);
+    na_display_tally_t tally = NA_DISPLAY_TALLY_INIT;
+    na_status_t st = NA_OK;
+    for (size_t i = 0; st == NA_OK && i < s->shard_count; i++) {
+        na_xdb_t *db;
+        char *v = NULL;
+        size_t len = 0;
+        st = shard_db(s, i, &db, err);
+        if (st == NA_OK)
+            st = na_xdb_get_metadata(db, mkey, &v, &len, err);
+        if (st == NA_ERR_NOT_FOUND)
+            st = NA_OK;
+        if (st == NA_OK && v)
+            na_display_tally_add_stored(&tally, key, v, len);
+        free(v);
+    }
+    const char *best = na_display_tally_best(&tally);
+    if (st == NA_OK && best)
+        *out = na_xstrdup(best);
+    na_display_tally_release(&tally);
+    free(mkey);
+    return st;
+}
+
+/* Prints the facet NAME (SPEC) from the N counts in VALUES, each folded
+ * key as its display form. */
+static na_status_t print_facet(search_t *s, const char *name, const facet_spec_t *spec,
+                               const na_xfacet_count_t *values, size_t n, na_error_t *err)
+{
+    bool folded = na_schema_folded(spec->field);
+    s->printer->facet_begin(s->printer, name);
+    for (size_t i = 0; i < n; i++) {
+        char *form = NULL;
+        na_status_t st = folded ? display_form(s, spec->field, values[i].value, &form, err) : NA_OK;
         if (st)
             return st;
+        s->printer->facet_value(s->printer, form ? form : values[i].value, values[i].count);
+        free(form);
     }
-    s->printer->facet_begin(s->printer, name);
-    for (size_t i = 0; i < n; i++)
-        s->printer->facet_value(s->printer, values[i].value, values[i].count);
     s->printer->facet_end(s->printer);
-    na_xfacet_free(values, n);
     return NA_OK;
+}
+
+/* Whether a --filter names the field SPEC counts. */
+static bool facet_filtered(const options_t *o, const facet_spec_t *spec)
+{
+    for (size_t i = 0; i < o->filters.count; i++) {
+        const na_field_info_t *f;
+        const char *value;
+        if (na_query_filter_split(o->filters.items[i], &f, &value, NULL) == NA_OK && f == spec->field)
+            return true;
+    }
+    return false;
+}
+
+/* Counts facet SPEC disjunctively: over the matches of the query with
+ * every filter except those on SPEC's own field, so that choosing one of
+ * its values leaves the others' counts standing.  A second exact match,
+ * counting only.  *VALUES as for na_xenquire_facet(). */
+static na_status_t count_unfiltered(search_t *s, const facet_spec_t *spec, na_xfacet_count_t **values,
+                                    size_t *n, na_error_t *err)
+{
+    const options_t *o = s->opts;
+    *values = NULL;
+    *n = 0;
+    na_strlist_t others = NA_STRLIST_INIT;
+    for (size_t i = 0; i < o->filters.count; i++) {
+        const na_field_info_t *f;
+        const char *value;
+        if (na_query_filter_split(o->filters.items[i], &f, &value, NULL) == NA_OK && f != spec->field)
+            na_strlist_add(&others, o->filters.items[i]);
+    }
+    na_slot_t slots[NA_MAX_FIELD_VALUES];
+    size_t nslots = 0;
+    na_xquery_t *q = NULL;
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    na_status_t st = facet_slots(s, spec, slots, &nslots, err);
+    if (st == NA_OK && nslots)
+        st = na_query_build(s->db, s->cfg, o->query, (const char *const *)others.items, others.count, &q, err);
+    if (st == NA_OK && nslots)
+        st = na_xenquire_new(s->db, &enq, err);
+    if (st == NA_OK && nslots) {
+        na_xenquire_set_query(enq, q);
+        int index = na_xenquire_add_facet(enq, slots, nslots);
+        st = na_xenquire_run(enq, 0, 0, true, &mset, err);
+        if (st == NA_OK)
+            st = na_xenquire_facet(enq, index, o->facet_size, values, n, err);
+    }
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    na_xquery_free(q);
+    na_strlist_clear(&others);
+    return st;
+}
+
+/* Prints facet I of FACETS: from the main match when no filter is on its
+ * field (INDEX, -1 when it has no slots), else counted on its own. */
+static na_status_t facet_out(search_t *s, na_xenquire_t *enq, const char *name, int index, na_error_t *err)
+{
+    facet_spec_t spec;
+    facet_spec_parse(name, &spec); /* checked with the options */
+    na_xfacet_count_t *values = NULL;
+    size_t n = 0;
+    na_status_t st = NA_OK;
+    if (facet_filtered(s->opts, &spec))
+        st = count_unfiltered(s, &spec, &values, &n, err);
+    else if (index >= 0)
+        st = na_xenquire_facet(enq, index, s->opts->facet_size, &values, &n, err);
+    if (st == NA_OK)
+        st = print_facet(s, name, &spec, values, n, err);
+    na_xfacet_free(values, n);
+    return st;
 }
 
 static na_status_t run_search(search_t *s, const na_strlist_t *facets)
@@ -943,7 +1098,12 @@ static na_status_t run_search(search_t *s, const na_strlist_t *facets)
     for (size_t i = 0; st == NA_OK && !o->count && i < facets->count; i++) {
         na_slot_t slots[NA_MAX_FIELD_VALUES];
         size_t n = 0;
-        st = facet_slots(s, na_field_by_name(facets->items[i]), slots, &n, &err);
+        facet_spec_t spec;
+        facet_spec_parse(facets->items[i], &spec);
+        facet_index[i] = -1;
+        if (facet_filtered(o, &spec))
+            continue; /* counted apart, without its own filters */
+        st = facet_slots(s, &spec, slots, &n, &err);
         facet_index[i] = n ? na_xenquire_add_facet(enq, slots, n) : -1;
     }
     /* EXACT: every match is visited, so the total and facets are exact. */
@@ -959,7 +1119,7 @@ static na_status_t run_search(search_t *s, const na_strlist_t *facets)
         for (size_t i = 0; st == NA_OK && i < na_xmset_size(mset); i++)
             st = print_result(s, mset, i, &err);
         for (size_t i = 0; st == NA_OK && i < facets->count; i++)
-            st = print_facet(s, enq, facets->items[i], facet_index[i], &err);
+            st = facet_out(s, enq, facets->items[i], facet_index[i], &err);
         if (st == NA_OK) {
             double ms = ms_since(&s->start);
             if (o->verbose)
@@ -1155,7 +1315,7 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &opts);
     if (rc >= 0) {
         options_release(&opts);
-        return rc;
+        return rc == SEARCH_EXIT_OK ? na_cli_flush_output(PROG) : rc; /* after --help, --version */
     }
     na_config_t cfg;
     na_error_t err;
@@ -1164,13 +1324,19 @@ int main(int argc, char **argv)
         options_release(&opts);
         return status_to_exit(NA_ERR_PARSE); /* any configuration failure */
     }
+    if (na_config_check(&cfg, &err) != NA_OK) {
+        report("%s", err.message);
+        na_config_release(&cfg);
+        options_release(&opts);
+        return status_to_exit(NA_ERR_PARSE);
+    }
     na_status_t st = NA_OK;
     /* Facets asked for on the command line, else the configuration's. */
     na_strlist_t facets = NA_STRLIST_INIT;
     const na_strlist_t *want = opts.facets.count ? &opts.facets : &cfg.facets;
     for (size_t i = 0; i < want->count && st == NA_OK; i++)
         if (!add_facet(&facets, want->items[i])) {
-            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month)",
+            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month, mentioned, author)",
                    cfg.file ? cfg.file : "configuration", want->items[i]);
             st = NA_ERR_PARSE;
         }

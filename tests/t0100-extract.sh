@@ -103,7 +103,7 @@ test_expect_success 'facets count extracted values' '
     search --limit 0 --facet place --facet-size 50 "" >out &&
     grep "^  1  Geneva$" out && grep "^  1  Georgia$" out && grep "^  1  United States$" out &&
     search --limit 0 --facet mentioned --facet-size 50 "" >out &&
-    grep "^  1  2025-05$" out
+    grep "^  2  2025-05$" out && grep "^  4  2025-06$" out
 '
 test_expect_success 'the JSON output says which values were extracted' '
     id=$(search --show news/seoul-chip-deal.txt | sed -n "s/^id: //p") &&

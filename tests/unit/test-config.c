@@ -16,6 +16,9 @@
 #ifndef NA_DATADIR
 #define NA_DATADIR "/usr/local/share/newsarc"
 #endif
+#ifndef NA_DATABASE
+#define NA_DATABASE "/usr/local/var/lib/newsarc/newsarc.db"
+#endif
 
 static char dir[] = "/tmp/newsarc-config.XXXXXX";
 
@@ -55,7 +58,8 @@ static void test_defaults(void)
     na_config_t cfg;
     na_config_defaults(&cfg);
     CHECK(cfg.file == NULL, "defaults: no file");
-    CHECK_STR(cfg.database, "newsarc.db", "defaults: database stays relative to the current directory");
+    CHECK_STR(cfg.database, NA_DATABASE, "defaults: the database under the installed state folder");
+    CHECK(cfg.database[0] == '/', "... an absolute path, not one relative to the current directory");
     CHECK_STR(cfg.language, "english", "defaults: language");
     CHECK(cfg.stopwords.count > 20 && na_strlist_contains(&cfg.stopwords, "the"), "defaults: English stopwords");
     CHECK_INT(cfg.facets.count, 0, "defaults: no facets");
@@ -67,10 +71,19 @@ static void test_defaults(void)
     CHECK_INT(cfg.compression_level, 9, "defaults: compression level 9");
     CHECK_INT(cfg.commit_every, 10000, "defaults: commit every 10000");
     CHECK_INT(cfg.source_count, 0, "defaults: no sources");
-    /* Alias tables: the installed ones when they exist, else none. */
-    char *places = na_xasprintf("%s/aliases/places.tsv", NA_DATADIR);
-    CHECK_STR(cfg.alias_places, exists(places) ? places : NULL, "defaults: places table from the data folder");
+    /* Alias tables: named in the data folder, even when missing, so that
+     * na_config_check() can say so. */
+    char *data = na_config_data_dir();
+    char *places = na_xasprintf("%s/aliases/places.tsv", data);
+    CHECK_STR(cfg.alias_places, places, "defaults: places table from the data folder");
+    /* This test runs from the build tree: the source tree's data. */
+    CHECK(exists(places), "... which, run from the build tree, is the source tree's config/");
+    char *model = na_xasprintf("%s/ner.model", data);
+    CHECK_STR(cfg.ner_model, model, "defaults: the model in the same data folder");
+    CHECK(na_config_check(&cfg, NULL) == NA_OK, "defaults pass the check from the build tree");
+    free(model);
     free(places);
+    free(data);
     na_config_release(&cfg);
     CHECK(all_zero(&cfg), "release leaves nothing behind");
     na_config_release(&cfg);
@@ -153,7 +166,7 @@ static void test_keys(void)
     char *part = write_file("part.yaml", "language: french\n");
     CHECK_INT(na_config_load_file(&cfg, part, &err), NA_OK, "a file with one key loads");
     CHECK_STR(cfg.language, "french", "... its key is set");
-    CHECK_STR(cfg.database, "newsarc.db", "... the default database stays relative to the current directory");
+    CHECK_STR(cfg.database, NA_DATABASE, "... the default database stays the installed one, not beside the file");
     CHECK_INT(cfg.compression_level, 9, "... other keys keep their defaults");
     CHECK(cfg.stopwords.count > 20, "... the default stopwords stay");
     na_config_release(&cfg);
@@ -291,6 +304,63 @@ static const struct {
     { "sources: [[x]]\n", "1:11: a source should be a path or a {path, format} mapping, not a list" },
 };
 
+/* Configurations that load but cannot work: na_config_check() points at
+ * the value. */
+static const struct {
+    const char *text;
+    const char *want; /* the message after "DIR/check.yaml:" */
+} check_errors[] = {
+    { "language: klingon\n",
+      "1:11: unknown language 'klingon' (a stemmer such as english, german or french, an ISO 639-1 code such as en, "
+      "or none)" },
+    { "database: x.db\naliases:\n  people: ''\n  places: no-such.tsv\n",
+      "4:11: alias table 'places' cannot be read: 'DIR/no-such.tsv': No such file or directory "
+      "(set aliases.places to \"\" to go without)" },
+    { "aliases: {topics: .}\n",
+      "1:19: alias table 'topics' cannot be read: 'DIR/.': Is a directory (set aliases.topics to \"\" to go without)" },
+};
+
+static void test_check(void)
+{
+    for (size_t i = 0; i < sizeof check_errors / sizeof *check_errors; i++) {
+        char *path = write_file("check.yaml", check_errors[i].text);
+        na_config_t cfg;
+        na_error_t err;
+        na_error_clear(&err);
+        CHECK_INT(na_config_load_file(&cfg, path, &err), NA_OK, "it loads");
+        CHECK_INT(na_config_check(&cfg, &err), NA_ERR_PARSE, check_errors[i].want);
+        /* DIR in the expected text is the scratch folder. */
+        na_buf_t want = NA_BUF_INIT;
+        na_buf_adds(&want, path);
+        na_buf_addc(&want, ':');
+        for (const char *w = check_errors[i].want; *w; w++) {
+            if (strncmp(w, "DIR", 3) == 0) {
+                na_buf_adds(&want, dir);
+                w += 2;
+            } else {
+                na_buf_addc(&want, *w);
+            }
+        }
+        CHECK_STR(err.message, want.data, "... with this message");
+        na_buf_release(&want);
+        na_config_release(&cfg);
+        free(path);
+    }
+    char *good = write_file("good.yaml", "language: en\naliases: {places: '', people: ~}\n");
+    na_config_t cfg;
+    na_error_t err;
+    CHECK(na_config_load_file(&cfg, good, &err) == NA_OK && na_config_check(&cfg, &err) == NA_OK,
+          "an ISO code and tables turned off pass the check");
+    na_config_release(&cfg);
+    free(good);
+    na_config_defaults(&cfg);
+    free(cfg.language);
+    cfg.language = na_xstrdup("klingon");
+    CHECK_INT(na_config_check(&cfg, &err), NA_ERR_PARSE, "a default is checked too");
+    CHECK(strncmp(err.message, "built-in defaults: unknown language", 35) == 0, "... naming the defaults");
+    na_config_release(&cfg);
+}
+
 static void test_errors(void)
 {
     for (size_t i = 0; i < sizeof errors / sizeof *errors; i++) {
@@ -410,8 +480,7 @@ static void test_shipped(void)
         return;
     }
     na_config_defaults(&builtin);
-    const char *base = strrchr(shipped.database, '/');
-    CHECK_STR(base ? base + 1 : shipped.database, builtin.database, "shipped database name is the default");
+    CHECK_STR(shipped.database, builtin.database, "shipped database is the default (its line commented out)");
     CHECK_STR(shipped.language, builtin.language, "shipped language is the default");
     bool same = shipped.stopwords.count == builtin.stopwords.count;
     for (size_t i = 0; same && i < shipped.stopwords.count; i++)
@@ -439,6 +508,25 @@ static void test_shipped(void)
     free(path);
 }
 
+/* ./quickstart keeps its database in the top folder, through its own
+ * configuration, and finds the data in config/. */
+static void test_quickstart(void)
+{
+    char *path = unit_srcpath("quickstart.yaml");
+    char *want = unit_srcpath("newsarc.db");
+    na_config_t cfg;
+    na_error_t err;
+    CHECK_INT(na_config_load_file(&cfg, path, &err), NA_OK, "quickstart.yaml loads");
+    if (cfg.database) {
+        CHECK_STR(cfg.database, want, "quickstart's database is ./newsarc.db beside it");
+        CHECK(na_config_check(&cfg, &err) == NA_OK, "... and passes the check");
+        CHECK(exists(cfg.ner_model) && exists(cfg.gazetteer), "... with the model and gazetteers of config/");
+    }
+    na_config_release(&cfg);
+    free(want);
+    free(path);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -447,8 +535,10 @@ int main(void)
     test_keys();
     test_relative_file();
     test_errors();
+    test_check();
     test_precedence();
     test_shipped();
+    test_quickstart();
     char *cmd = na_xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
         CHECK(0, "clean up");

@@ -1,0 +1,59 @@
+#!/bin/sh
+# The facet invariant on the Reuters-21578 archive indexed with the
+# default settings (extraction auto): for the top values of every facet,
+# --filter NAME=VALUE with the value as printed matches exactly as many
+# articles as the facet printed, alone, under a query, and with another
+# facet filtered too (whose filter does not narrow its own counts).
+# Reads ../shared/corpus; skips without it.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
+
+reuters=$SHARED_CORPUS/reuters21578
+test -f "$reuters/reut2-000.sgm" ||
+    skip_all "Reuters-21578 not found at $reuters (the shared corpus folder)"
+
+# Values checked per facet: the most frequent ones.
+TOP=5
+FACET_SIZE=$TOP
+
+
+test_expect_success 'the whole collection indexes with the default settings' '
+    newsarc_index -q -d db "$reuters"/reut2-*.sgm 2>err
+'
+
+# NAME FIELD pairs: every facet, mentioned at each grain.
+facets="person:person place:place org:org topic:topic source:source year:year month:month
+mentioned:mentioned mentioned:year:mentioned mentioned:quarter:mentioned mentioned:month:mentioned
+mentioned:day:mentioned"
+
+for pair in $facets; do
+    name=${pair%:*} field=${pair##*:}
+    test_expect_success "$name: each top value filters exactly its count" '
+        check_invariant "$name" "$field" -d db ""
+    '
+    test_expect_success "$name: ... under a query" '
+        check_invariant "$name" "$field" -d db oil
+    '
+    # Another facet filtered by its top value: the place, or the topic
+    # for place itself.
+    other=place
+    test "$field" = place && other=topic
+    test_expect_success "$name: ... with $other filtered too, and its own facet filtered" '
+        top=$(facet_lines $other -d db "" | sed -n "1s/^[0-9]* //p") &&
+        test -n "$top" &&
+        check_invariant "$name" "$field" -d db --filter "$other=$top" "" &&
+        own=$(facet_lines "$name" -d db "" | sed -n "1s/^[0-9]* //p") &&
+        test -n "$own" &&
+        facet_lines "$name" -d db --filter "$other=$top" "" >plain &&
+        facet_lines "$name" -d db --filter "$other=$top" --filter "$field=$own" "" >own &&
+        diff plain own
+    '
+done
+
+for name in person place org topic source; do
+    test_expect_success "$name: no two values differ only in case (Ecu, ECU)" '
+        newsarc_search -d db --limit 0 --facet-size 0 --facet $name "" |
+            sed -n "s/^ *[0-9][0-9]*  //p" | tr "[:upper:]" "[:lower:]" | sort | uniq -d >dups &&
+        { ! test -s dups || { cat dups; false; }; }
+    '
+done
+test_done
