@@ -29,12 +29,11 @@ newsarc_index -q -d db "$FIXTURES/page" "$FIXTURES/articles" || exit 1
 port=$(node -e 'const s = require("net").createServer();
 s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
 
-# The server serves the page from the source tree's www/ when it has an
-# option naming the static folder; its log goes to the scratch folder.
+# The page from the source tree's www/ (--static), the server's log in
+# the scratch folder.
 set -- -c "$CONFIG" -d "$TRASH/db"
 help=$("$search" --help)
-static_opt=$(printf '%s\n' "$help" | grep -o -e '--[a-z-]*\(www\|static\)[a-z-]*' | head -n 1)
-[ -n "$static_opt" ] && set -- "$@" "$static_opt" "$top_srcdir/www"
+printf '%s\n' "$help" | grep -q -e '--static' && set -- "$@" --static "$top_srcdir/www"
 printf '%s\n' "$help" | grep -q -e '--log' && set -- "$@" --log "$TRASH/server.log"
 "$search" "$@" --serve "127.0.0.1:$port" 2>"$TRASH/server.err" &
 server=$!
