@@ -324,13 +324,13 @@ for dir in "$regressions"/*/; do
         if [ "$name" = detect ]; then
             # The detect harness reads a file name, a line break, the bytes.
             mkdir -p reg-in && rm -f reg-in/* &&
-            input=reg-in/$(head -n 1 "$f" | tr -c 'A-Za-z0-9._-' _ | cut -c 1-64) &&
+            input=reg-in/r-$(head -n 1 "$f" | tr -d '\n' | tr -c 'A-Za-z0-9._-' _ | cut -c 1-64) &&
             tail -n +2 "$f" >"$input" || exit 1
             set --
         else
             set -- --input-format "$name"
         fi
-        test_expect_success "fuzz regression $name/$(basename "$f"): no crash, at most one line a record" "
+        test_expect_success "fuzz regression $name/$(basename "$f"): no crash, only diagnostic lines" "
             index_into reg.err -d reg.db $* '$input' &&
             test \"\$(cat reg.err.rc)\" -le 1 &&
             ! grep -v '^newsarc-index: .*: \\(error\\|warning\\): ' reg.err
