@@ -271,7 +271,7 @@ static void index_input(run_t *run, const na_input_t *input)
     else
         e = na_input_read(input, &buf);
     if (e) {
-        report_reject(run, 0, strerror(e));
+        report_reject(run, 0, na_strerror(e));
         na_buf_release(&buf);
         return;
     }
@@ -437,7 +437,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < inputs.count && !interrupted; i++)
             index_input(&run, &inputs.items[i]);
         if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "newsarc-index: error: cannot write the output: %s\n", strerror(errno));
+            fprintf(stderr, "newsarc-index: error: cannot write the output: %s\n", na_strerror(errno));
             rc = NA_EXIT_DATABASE;
         } else if (interrupted) {
             rc = NA_EXIT_INTERRUPTED;

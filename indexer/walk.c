@@ -61,7 +61,7 @@ static void report_unreadable(walk_t *w, const char *path, int e, bool listed)
     else if (e == ENOENT && listed)
         report(w, path, true, "vanished while the folder was read");
     else
-        report(w, path, true, strerror(e));
+        report(w, path, true, na_strerror(e));
 }
 
 static const char *special_kind(mode_t mode)
@@ -99,12 +99,12 @@ bool na_walk_is_backup(const char *name)
 static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
 {
     if (depth > MAX_DEPTH) {
-        report(w, dir, true, strerror(ELOOP));
+        report(w, dir, true, na_strerror(ELOOP));
         return;
     }
     DIR *d = opendir(dir);
     if (!d) {
-        report(w, dir, true, strerror(errno));
+        report(w, dir, true, na_strerror(errno));
         return;
     }
     na_strlist_t names = NA_STRLIST_INIT;
@@ -118,7 +118,7 @@ static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
     /* A listing cut short means files were missed: an error, so that a
      * run never counts this folder as read completely. */
     if (errno)
-        report(w, dir, true, strerror(errno));
+        report(w, dir, true, na_strerror(errno));
     closedir(d);
     qsort(names.items, names.count, sizeof *names.items, cmp_names);
 

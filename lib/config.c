@@ -672,7 +672,7 @@ na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *
         na_buf_release(&text);
         memset(cfg, 0, sizeof *cfg);
         return na_error_set(err, e == ENOENT ? NA_ERR_NOT_FOUND : NA_ERR_IO,
-                            "%s: cannot read the configuration: %s", path, strerror(e));
+                            "%s: cannot read the configuration: %s", path, na_strerror(e));
     }
     na_config_defaults(cfg);
 
