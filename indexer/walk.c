@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -175,7 +176,7 @@ size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_wa
     return 0;
 }
 
-int na_input_read(const na_input_t *input, na_buf_t *buf)
+int na_input_read(const na_input_t *input, size_t max, na_buf_t *buf)
 {
     bool is_stdin = strcmp(input->path, "-") == 0;
     int fd = is_stdin ? STDIN_FILENO : open(input->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -191,6 +192,10 @@ int na_input_read(const na_input_t *input, na_buf_t *buf)
         close(fd);
         return S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
     }
+    if (!is_stdin && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+        close(fd);
+        return EFBIG;
+    }
     /* The file is known to be regular (or is wanted as a stream): reads
      * may block like any other. */
     if (!is_stdin)
@@ -205,6 +210,10 @@ int na_input_read(const na_input_t *input, na_buf_t *buf)
             if (errno == EINTR)
                 continue;
             e = errno;
+            break;
+        }
+        if ((size_t)n > max - buf->len) {
+            e = EFBIG; /* grown since it was measured, or a stream */
             break;
         }
         na_buf_add(buf, chunk, (size_t)n);

@@ -66,6 +66,7 @@ static void test_defaults(void)
           "defaults: model and gazetteers in the data folder");
     CHECK_INT(cfg.compression_level, 9, "defaults: compression level 9");
     CHECK_INT(cfg.commit_every, 10000, "defaults: commit every 10000");
+    CHECK_INT(cfg.max_article_bytes, 64 << 20, "defaults: inputs of up to 64 MiB");
     CHECK_INT(cfg.source_count, 0, "defaults: no sources");
     /* Alias tables: the installed ones when they exist, else none. */
     char *places = na_xasprintf("%s/aliases/places.tsv", NA_DATADIR);
@@ -274,6 +275,9 @@ static const struct {
     { "commit_every: -5\n", "1:15: 'commit_every' should be 1 or more, not -5" },
     { "commit_every: 99999999999999999999\n",
       "1:15: 'commit_every' should be 1 or more and fit in memory, not 99999999999999999999" },
+    { "max_article_bytes: 1000\n", "1:20: 'max_article_bytes' should be between 1024 and 4294967296, not 1000" },
+    { "max_article_bytes: 4294967297\n",
+      "1:20: 'max_article_bytes' should be between 1024 and 4294967296, not 4294967297" },
     /* aliases */
     { "aliases: places.tsv\n", "1:10: 'aliases' should be a mapping of table name to file, not a single value" },
     { "aliases: {cities: c.tsv}\n", "1:11: unknown alias table 'cities' (places, people, orgs, topics, sources)" },
