@@ -290,6 +290,19 @@ test_expect_success 'a 200 MB file does not stop the run: one error line, exit s
 test_expect_success 'a 200 MB file is refused by its size (max_article_bytes), not read' '
     grep -q "^newsarc-index: huge/b.txt: error: file of 209715200 bytes is larger than max_article_bytes (67108864); not read$" huge.err
 '
+# Memory stays bounded: the run over the 200 MB file stays far below it
+# (it took 216 MB when the file was read whole).
+if [ -x /usr/bin/time ] && [ "${NEWSARC_VALGRIND:-no}" != yes ]; then
+    /usr/bin/time -f %M -o huge.rss "$top_builddir/indexer/newsarc-index" -c "$CONFIG" -d huge2.db huge \
+        2>/dev/null
+    echo "# the run over a 200 MB file peaked at $(tail -n 1 huge.rss) kB"
+    test_expect_success 'a 200 MB file costs no 200 MB of memory' '
+        test "$(tail -n 1 huge.rss)" -lt 150000
+    '
+else
+    test_skip 'a 200 MB file costs no 200 MB of memory (no GNU time, or valgrind)'
+fi
+
 # A limit of 4 KiB: files and standard input past it are refused, the
 # rest indexed.  (Built-in defaults otherwise: no model is needed.)
 echo "max_article_bytes: 4096" >small.yaml

@@ -7,9 +7,10 @@
 # original bytes, and a database xapian-check passes.
 #
 # The moments come from a seed, printed: NEWSARC_CRASH_SEED=N replays a
-# failure.  Kills fall within the first tenth of a clean run's time
-# after each start, so together they span about a clean run: most hit
-# indexing, not a run with nothing left to do.
+# failure.  Each run is killed at a moment drawn within a twentieth of a
+# clean run's time after its first commit, so that every kill finds work
+# committed and work in flight, and the runs together go through the
+# whole collection rather than each starting over what the last one lost.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 . "$top_srcdir/tests/reuters-db"
 
@@ -30,7 +31,7 @@ sed -e 's/^commit_every:.*/commit_every: 1000/' \
 
 awk -v seed="$seed" -v t="$seconds" 'BEGIN {
     srand(seed)
-    for (i = 0; i < 20; i++) printf "%.2f\n", 0.05 + rand() * t / 10
+    for (i = 0; i < 20; i++) printf "%.2f\n", rand() * t / 20
 }' >moments
 
 : >counts
@@ -40,11 +41,16 @@ while read -r moment; do
     "$top_builddir/indexer/newsarc-index" -c crash.yaml -q --extract never -d db \
         "$REUTERS"/reut2-*.sgm 2>>kill.err &
     pid=$!
+    start=$(tail -n 1 counts 2>/dev/null)
+    while kill -0 "$pid" 2>/dev/null &&
+        [ "$(newsarc_search -d db --count "" 2>/dev/null || echo 0)" = "${start:-0}" ]; do
+        sleep 0.3
+    done
     sleep "$moment"
     if kill -KILL "$pid" 2>/dev/null; then
-        echo "$i killed after ${moment}s" >>kills
+        echo "$i killed ${moment}s after a commit" >>kills
     else
-        echo "$i ended before ${moment}s" >>kills
+        echo "$i ended by itself" >>kills
     fi
     wait "$pid" 2>/dev/null
     # What a reader sees after the crash.
