@@ -86,11 +86,13 @@ bad-references.sgm clean
 billion-laughs.yaml error 4
 blank-lines.jsonl error -
 bom-only.txt error -
+cut-name.sgm error 5
 broken-line.jsonl error 2
 control-chars.yaml clean
 deep-brackets.jsonl error 2
 deep-brackets.yaml error 4
 deep-maps.yaml error 4
+deep-stream.yaml error 6
 deep-unclosed.yaml error 4
 duplicate-keys.jsonl error 1
 empty-front-matter.md error 1
@@ -110,6 +112,7 @@ fm-wrong-title.md error 2
 huge-numbers.jsonl error 1,2
 invalid-utf8.jsonl clean
 invalid-utf8.txt clean
+lone-cr.yaml error 1
 nested-reuters.sgm error 1
 no-reuters.sgm error -
 not-objects.jsonl error 2,3,4
@@ -138,7 +141,7 @@ test_expect_success 'the good records beside the bad ones are indexed' '
             bad-types-good-first bad-types-good-last bad-jdeep-1 bad-jtrunc-1 \
             bad-jnot-1 bad-jnot-5 bad-yaml-alias-good bad-yaml-alias-good2 \
             reuters-96001 reuters-96042 reuters-96071 reuters-96011 reuters-96013 \
-            bad-jnul-1 bad-jnul-3 bad-jutf8; do
+            bad-jnul-1 bad-jnul-3 bad-jutf8 bad-ydeep-good1 bad-ydeep-good2 reuters-96091; do
         test "$(count db "id:$id")" = 1 || { echo "missing: $id"; exit 1; }
     done &&
     has db spool/bad/invalid-utf8.txt
@@ -151,10 +154,10 @@ test_expect_success 'records with a key of the wrong type are not indexed' '
     done
 '
 # 14 good articles (the two in z-good/ are copies of a-good/ files: the
-# same bytes, one article with two sources) and 40 good or repaired
+# same bytes, one article with two sources) and 43 good or repaired
 # records among the bad (the two files with NUL bytes are not text).
-test_expect_success 'the run indexed 54 articles' '
-    test "$(count db "")" = 54
+test_expect_success 'the run indexed 57 articles' '
+    test "$(count db "")" = 57
 '
 test_expect_success 'an impossible date costs the article nothing' '
     test "$(count db "id:bad-date-feb30")" = 1 &&
