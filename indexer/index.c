@@ -292,7 +292,7 @@ static na_status_t start_worker(na_indexer_t *ix, na_error_t *err)
     int e = pthread_create(&ix->worker, NULL, worker_main, ix);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (e)
-        return na_error_set(err, NA_ERR_INTERNAL, "cannot start the indexing thread: %s", strerror(e));
+        return na_error_set(err, NA_ERR_INTERNAL, "cannot start the indexing thread: %s", na_strerror(e));
     ix->worker_running = true;
     return NA_OK;
 }
@@ -569,10 +569,10 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
     char *old = na_xasprintf("%s-old", ix->new_path);
     na_status_t st = NA_OK;
     if (rename(ix->live_path, old) != 0) {
-        st = na_error_set(err, NA_ERR_IO, "cannot move '%s' aside: %s", ix->live_path, strerror(errno));
+        st = na_error_set(err, NA_ERR_IO, "cannot move '%s' aside: %s", ix->live_path, na_strerror(errno));
     } else if (rename(ix->new_path, ix->live_path) != 0) {
         st = na_error_set(err, NA_ERR_IO, "cannot move the rebuilt database to '%s': %s", ix->live_path,
-                          strerror(errno));
+                          na_strerror(errno));
         rename(old, ix->live_path);
     }
     na_xwdb_close(ix->live, NULL);

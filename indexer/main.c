@@ -60,6 +60,7 @@ typedef struct {
     const na_extractor_t *extractor; /* --extract-only: print, do not index */
     na_extraction_t found;
     char *canonical;      /* the current input's real path; NULL for standard input */
+    size_t max_bytes;     /* max_article_bytes: larger inputs are refused unread */
 } run_t;
 
 static int status_to_exit(na_status_t st)
@@ -240,7 +241,8 @@ static int sink_article(na_article_t *article, void *ud)
     return interrupted ? 1 : 0;
 }
 
-static void read_stdin(na_buf_t *buf, int *e)
+/* Reads standard input into BUF; *E is EFBIG once it passes MAX bytes. */
+static void read_stdin(na_buf_t *buf, size_t max, int *e)
 {
     char chunk[65536];
     ssize_t n;
@@ -250,6 +252,10 @@ static void read_stdin(na_buf_t *buf, int *e)
             if (errno == EINTR && !interrupted)
                 continue;
             *e = errno;
+            return;
+        }
+        if ((size_t)n > max - buf->len) {
+            *e = EFBIG;
             return;
         }
         na_buf_add(buf, chunk, (size_t)n);
@@ -268,11 +274,24 @@ static void index_input(run_t *run, const na_input_t *input)
     na_buf_t buf = NA_BUF_INIT;
     int e = 0;
     if (strcmp(input->path, "-") == 0)
-        read_stdin(&buf, &e);
+        read_stdin(&buf, run->max_bytes, &e);
     else
-        e = na_input_read(input, &buf);
+        e = na_input_read(input, run->max_bytes, &buf);
+    if (e == EFBIG) {
+        /* Refused by its size, so memory stays bounded whatever the
+         * spool holds. */
+        char *why = input->size > run->max_bytes
+                        ? na_xasprintf("file of %zu bytes is larger than max_article_bytes (%zu); not read",
+                                       input->size, run->max_bytes)
+                        : na_xasprintf("input larger than max_article_bytes (%zu); not read", run->max_bytes);
+        report_reject(run, 0, why);
+        free(why);
+        na_buf_release(&buf);
+        run->bytes_before += input->size;
+        return;
+    }
     if (e) {
-        report_reject(run, 0, strerror(e));
+        report_reject(run, 0, na_strerror(e));
         na_buf_release(&buf);
         return;
     }
@@ -434,6 +453,7 @@ int main(int argc, char **argv)
     run_t run;
     memset(&run, 0, sizeof run);
     run.opts = &opts;
+    run.max_bytes = cfg.max_article_bytes;
     rc = NA_EXIT_OK;
 
     if (reading && opts.extract_only) {

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,7 +62,7 @@ static void report_unreadable(walk_t *w, const char *path, int e, bool listed)
     else if (e == ENOENT && listed)
         report(w, path, true, "vanished while the folder was read");
     else
-        report(w, path, true, strerror(e));
+        report(w, path, true, na_strerror(e));
 }
 
 static const char *special_kind(mode_t mode)
@@ -99,12 +100,12 @@ bool na_walk_is_backup(const char *name)
 static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
 {
     if (depth > MAX_DEPTH) {
-        report(w, dir, true, strerror(ELOOP));
+        report(w, dir, true, na_strerror(ELOOP));
         return;
     }
     DIR *d = opendir(dir);
     if (!d) {
-        report(w, dir, true, strerror(errno));
+        report(w, dir, true, na_strerror(errno));
         return;
     }
     na_strlist_t names = NA_STRLIST_INIT;
@@ -118,7 +119,7 @@ static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
     /* A listing cut short means files were missed: an error, so that a
      * run never counts this folder as read completely. */
     if (errno)
-        report(w, dir, true, strerror(errno));
+        report(w, dir, true, na_strerror(errno));
     closedir(d);
     qsort(names.items, names.count, sizeof *names.items, cmp_names);
 
@@ -175,7 +176,7 @@ size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_wa
     return 0;
 }
 
-int na_input_read(const na_input_t *input, na_buf_t *buf)
+int na_input_read(const na_input_t *input, size_t max, na_buf_t *buf)
 {
     bool is_stdin = strcmp(input->path, "-") == 0;
     int fd = is_stdin ? STDIN_FILENO : open(input->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -191,6 +192,10 @@ int na_input_read(const na_input_t *input, na_buf_t *buf)
         close(fd);
         return S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
     }
+    if (!is_stdin && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+        close(fd);
+        return EFBIG;
+    }
     /* The file is known to be regular (or is wanted as a stream): reads
      * may block like any other. */
     if (!is_stdin)
@@ -205,6 +210,10 @@ int na_input_read(const na_input_t *input, na_buf_t *buf)
             if (errno == EINTR)
                 continue;
             e = errno;
+            break;
+        }
+        if ((size_t)n > max - buf->len) {
+            e = EFBIG; /* grown since it was measured, or a stream */
             break;
         }
         na_buf_add(buf, chunk, (size_t)n);

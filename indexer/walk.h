@@ -49,8 +49,10 @@ bool na_walk_is_backup(const char *name);
 /* Reads INPUT whole into BUF (appending).  A file listed by a walk that is
  * no longer a regular file (replaced by a fifo since) is refused with
  * EINVAL without blocking; standard input and INPUT->stream are read to
- * their end.  Returns 0 or an errno value. */
-int na_input_read(const na_input_t *input, na_buf_t *buf);
+ * their end.  A file of more than MAX bytes is refused with EFBIG before
+ * a byte is read, and so is a stream (or a growing file) once it passes
+ * MAX; BUF may then hold part of it.  Returns 0 or an errno value. */
+int na_input_read(const na_input_t *input, size_t max, na_buf_t *buf);
 
 void na_inputs_release(na_inputs_t *inputs);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ac-config.h"
+#include "util.h"
 #include "xapian-c.h"
 
 int na_cli_usage_error(const char *prog, const char *fmt, ...)
@@ -28,7 +29,7 @@ int na_cli_flush_output(const char *prog)
     if (fflush(stdout) == 0 && !ferror(stdout))
         return 0;
     int e = errno ? errno : EIO;
-    fprintf(stderr, "%s: error: cannot write the output: %s\n", prog, strerror(e));
+    fprintf(stderr, "%s: error: cannot write the output: %s\n", prog, na_strerror(e));
     return NA_CLI_EXIT_OUTPUT;
 }
 

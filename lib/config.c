@@ -110,6 +110,9 @@ static const config_key_t config_keys[] = {
       .min = 1, .max = 9, .help = "zlib level of the stored original articles" },
     { .name = "commit_every", .type = KEY_COUNT, .offset = OFF(commit_every), .def_num = 10000,
       .min = 1, .help = "articles indexed between two commits" },
+    { .name = "max_article_bytes", .type = KEY_COUNT, .offset = OFF(max_article_bytes), .def_num = 64 << 20,
+      .min = 1024, .max = 1LL << 32,
+      .help = "largest input file (or standard input) read, in bytes: bigger ones are refused unread" },
     { .name = "aliases", .type = KEY_ALIASES,
       .help = "alias table per field: places, people, orgs, topics, sources" },
     { .name = "sources", .type = KEY_SOURCES, .help = "paths newsarc-index reads when given none" },
@@ -709,7 +712,7 @@ na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *
         na_buf_release(&text);
         memset(cfg, 0, sizeof *cfg);
         return na_error_set(err, e == ENOENT ? NA_ERR_NOT_FOUND : NA_ERR_IO,
-                            "%s: cannot read the configuration: %s", path, strerror(e));
+                            "%s: cannot read the configuration: %s", path, na_strerror(e));
     }
     na_config_defaults(cfg);
 
@@ -808,7 +811,7 @@ na_status_t na_config_check(const na_config_t *cfg, na_error_t *err)
             fclose(f);
         if (e)
             return fail_key(cfg, key, err, "alias table '%s' cannot be read: '%s': %s (set %s to \"\" to go without)",
-                            alias_keys[a].name, path, strerror(e), key);
+                            alias_keys[a].name, path, na_strerror(e), key);
     }
     return NA_OK;
 }

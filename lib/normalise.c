@@ -398,7 +398,7 @@ na_status_t na_normaliser_add_file(na_normaliser_t *n, na_field_t field, const c
     block_t *b = NULL;
     int e = read_block(path, &b);
     if (e)
-        return na_error_set(err, NA_ERR_IO, "%s: cannot read alias table: %s", path, strerror(e));
+        return na_error_set(err, NA_ERR_IO, "%s: cannot read alias table: %s", path, na_strerror(e));
     char *text = b->data;
     size_t len = b->used, lineno = bad_line(text, len);
     if (lineno) {

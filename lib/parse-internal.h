@@ -48,7 +48,8 @@ bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json
  * that does not parse is dropped, kept as the extra "date_raw" and marks
  * A date_unreadable (na__emit() warns of it).
  * Returns false with a reason when OBJ cannot be an article (a field of
- * the wrong shape, or neither title nor body when WANT_BODY). */
+ * the wrong shape, a list or map for the date too, or neither title nor
+ * body when WANT_BODY). */
 bool na__article_from_json(json_t *obj, na_article_t *a, bool want_body, char *reason,
                            size_t reason_size);
 

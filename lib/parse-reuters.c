@@ -77,6 +77,7 @@ typedef struct {
     span_t field[T_NONE];   /* by tag: DATE, TEXT, TITLE, DATELINE, BODY, AUTHOR */
     na_strlist_t *list;     /* the category field being read, or NULL */
     const char *d;          /* content start of an open <D> */
+    tag_t unclosed;         /* the first field closed for it, or T_NONE */
 } element_t;
 
 /* Decodes a character reference at P ("&lt;", "&#3;", "&#x41;") into
@@ -366,6 +367,23 @@ static void start_element(element_t *el, const char *lt, size_t line, const char
     el->line = line;
     el->attrs.p = attrs;
     el->attrs.e = gt;
+    el->unclosed = T_NONE;
+}
+
+/* Ends at LT every open field of EL that does not contain the tag there:
+ * a field left open ends where the next field starts, at </TEXT> (for
+ * one inside TEXT) or at </REUTERS>, and the element is read with one
+ * warning.  T is the tag at LT; CLOSING_REUTERS says it is </REUTERS>. */
+static void close_open_fields(element_t *el, tag_t t, bool closing_reuters, const char *lt)
+{
+    for (int f = T_DATE; f < T_NONE; f++) {
+        span_t *s = &el->field[f];
+        if (!s->p || s->e || (f == T_TEXT && !closing_reuters) || (f == (int)t && !closing_reuters))
+            continue;
+        s->e = lt;
+        if (el->unclosed == T_NONE)
+            el->unclosed = (tag_t)f;
+    }
 }
 
 na_status_t na__parse_reuters(const unsigned char *buf, size_t len, const na_parse_sink_t *sink, na_error_t *err)
@@ -391,6 +409,20 @@ na_status_t na__parse_reuters(const unsigned char *buf, size_t len, const na_par
             q++;
         tag_t t = lookup(name, (size_t)(q - name));
         p = lt + 1;
+        bool start_tag = t == T_REUTERS && !closing;
+        if (start_tag && (q >= end || na_is_space((unsigned char)*q))) {
+            /* A <REUTERS start tag never closed by '>' cannot give its
+             * NEWID: it is an element lost, not text. */
+            size_t left = (size_t)(end - q), limit = left < 4096 ? left : 4096;
+            if (!memchr(q, '>', limit)) {
+                line += na__count_lines((const unsigned char *)counted, (size_t)(lt - counted));
+                counted = lt;
+                na__reject(sink, line, left < 4096 ? "<REUTERS> start tag cut off by the end of the file"
+                                                   : "<REUTERS> start tag is not closed with '>'");
+                found++;
+                continue;
+            }
+        }
         if (t == T_NONE || q >= end)
             continue; /* a '<' in text, or a tag this reader has no use for */
         const char *gt = q;
@@ -420,9 +452,13 @@ na_status_t na__parse_reuters(const unsigned char *buf, size_t len, const na_par
             } else if (open) {
                 open = false;
                 char reason[128];
+                close_open_fields(&el, t, true, lt);
                 na_article_set_raw(el.a, el.start, (size_t)(gt + 1 - el.start));
                 place_fields(&el);
                 if (build(&el, &scratch, reason, sizeof reason)) {
+                    if (el.unclosed != T_NONE)
+                        na__warn(sink, el.line, "<%s> is not closed with </%s>; read up to the next tag",
+                                 tag_names[el.unclosed].name, tag_names[el.unclosed].name);
                     stop = na__emit(sink, el.a);
                 } else {
                     na__reject(sink, el.line, "%s", reason);
@@ -453,6 +489,8 @@ na_status_t na__parse_reuters(const unsigned char *buf, size_t len, const na_par
         default: {
             /* A field: the first occurrence counts. */
             span_t *s = &el.field[t];
+            if (t != T_UNKNOWN && t != T_MKNOTE && (!closing || t == T_TEXT))
+                close_open_fields(&el, t, false, lt);
             if (!closing && !s->p) {
                 s->p = gt + 1;
                 if (t == T_TEXT) {

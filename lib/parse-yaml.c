@@ -11,7 +11,13 @@
  * libyaml counts marks in characters, not bytes, and text that is not
  * valid UTF-8 or holds control characters is repaired before libyaml sees
  * it, so positions are mapped back to the file by line: repair never adds
- * or removes a line break.
+ * or removes a line break.  libyaml also breaks lines at a lone CR and at
+ * U+0085, U+2028 and U+2029, which editors and grep do not: those are
+ * neutralised in the copy libyaml reads (same bytes, same characters), so
+ * its lines are the file's lines.
+ *
+ * libyaml's scanner takes time quadratic in the depth of flow nesting, so
+ * that depth is bounded before libyaml sees a document (flow_too_deep()).
  */
 #include "parse-internal.h"
 
@@ -25,6 +31,90 @@
 
 /* Deeper nesting is not an article; the limit also bounds recursion. */
 #define MAX_DEPTH 64
+
+/* Open '[' and '{' a document may hold at once before libyaml is asked to
+ * read it.  Every bracket counts, quoted, commented or in a block scalar
+ * too, so the count can be too high but input cannot hide nesting from
+ * it; no article comes near it (the 64 levels above reject far less),
+ * and libyaml takes milliseconds at this depth. */
+#define MAX_FLOW_OPEN 1000
+
+/* The length of a line break libyaml sees and this file does not at I in
+ * the LEN bytes at T (a CR not before LF, U+0085, U+2028, U+2029), or 0. */
+static size_t odd_break(const unsigned char *t, size_t len, size_t i)
+{
+    if (t[i] == '\r')
+        return i + 1 == len || t[i + 1] != '\n';
+    if (t[i] == 0xc2 && i + 1 < len && t[i + 1] == 0x85)
+        return 2;
+    if (t[i] == 0xe2 && i + 2 < len && t[i + 1] == 0x80 && (t[i + 2] == 0xa8 || t[i + 2] == 0xa9))
+        return 3;
+    return 0;
+}
+
+/* Returns a malloc()ed copy of the LEN bytes at T (or T itself, changed
+ * in place, when OWNED) whose odd line breaks became a blank, U+00A0 or
+ * U+202F: the same number of bytes and characters, so libyaml's marks
+ * still point at the file.  NULL, T untouched, when there are none. */
+static unsigned char *neutral_breaks(unsigned char *t, size_t len, bool owned)
+{
+    unsigned char *out = NULL;
+    for (size_t i = 0; i < len; i++) {
+        size_t n = t[i] == '\r' || t[i] == 0xc2 || t[i] == 0xe2 ? odd_break(t, len, i) : 0;
+        if (!n)
+            continue;
+        if (!out) {
+            out = owned ? t : na_xmalloc(len + 1);
+            if (!owned) {
+                memcpy(out, t, len);
+                out[len] = '\0';
+            }
+        }
+        if (n == 1)
+            out[i] = ' ';
+        else if (n == 2)
+            out[i + 1] = 0xa0;
+        else
+            out[i + 2] = 0xaf;
+        i += n - 1;
+    }
+    return out;
+}
+
+/* Finds the first document at or after offset FROM of the LEN bytes at T
+ * (FROM starts a line, and a document) that opens more than
+ * MAX_FLOW_OPEN brackets at once.  Returns false when there is none;
+ * else true with the offset of its first line in *DOC (FROM or a "---"
+ * line), the line breaks from FROM to it in *DOC_LINES and to where the
+ * bound is passed in *DEEP_LINES. */
+static bool flow_too_deep(const unsigned char *t, size_t len, size_t from, size_t *doc, size_t *doc_lines,
+                          size_t *deep_lines)
+{
+    size_t depth = 0, lines = 0, start = from, start_lines = 0;
+    for (size_t i = from; i < len; i++) {
+        unsigned char c = t[i];
+        if (c == '[' || c == '{') {
+            if (++depth > MAX_FLOW_OPEN) {
+                *doc = start;
+                *doc_lines = start_lines;
+                *deep_lines = lines;
+                return true;
+            }
+        } else if (c == ']' || c == '}') {
+            if (depth)
+                depth--;
+        } else if (c == '\n') {
+            lines++;
+            if (i + 3 < len && memcmp(t + i + 1, "---", 3) == 0 &&
+                (i + 4 == len || t[i + 4] == ' ' || t[i + 4] == '\t' || t[i + 4] == '\r' || t[i + 4] == '\n')) {
+                depth = 0;
+                start = i + 1;
+                start_lines = lines;
+            }
+        }
+    }
+    return false;
+}
 
 typedef struct {
     yaml_document_t *doc;
@@ -218,11 +308,26 @@ static bool convert_root(yaml_document_t *doc, yaml_node_t *root, size_t first_l
     return *out != NULL;
 }
 
+/* LINE (0-based in the LEN bytes at TEXT), or the text's last line when
+ * LINE is past it: libyaml moves to a new line at the end of a stream
+ * that ends with a break.  Costs the bytes up to LINE. */
+static size_t last_line_at_most(const unsigned char *text, size_t len, size_t line)
+{
+    size_t off = 0;
+    for (size_t n = 0; n < line; n++) {
+        const unsigned char *nl = off < len ? memchr(text + off, '\n', len - off) : NULL;
+        if (!nl)
+            return n; /* fewer breaks than LINE: the last line is N */
+        off = (size_t)(nl - text) + 1;
+    }
+    return off == len && line > 0 ? line - 1 : line;
+}
+
 /* libyaml's complaint as one line, and the line (0-based within the
  * loaded TEXT, whose first line is file line FIRST_LINE) where it was
- * found. */
+ * found; AT_END says TEXT ends the file, so no line may be past it. */
 static size_t yaml_problem(const yaml_parser_t *p, const unsigned char *text, size_t len, size_t first_line,
-                           char *reason, size_t reason_size)
+                           bool at_end, char *reason, size_t reason_size)
 {
     const char *problem = p->problem ? p->problem : "invalid YAML";
     if (p->error == YAML_MEMORY_ERROR) {
@@ -236,7 +341,7 @@ static size_t yaml_problem(const yaml_parser_t *p, const unsigned char *text, si
             snprintf(reason, reason_size, "%s", problem);
         return na__count_lines(text, p->problem_offset < len ? p->problem_offset : len);
     }
-    size_t line = p->problem_mark.line;
+    size_t line = at_end ? last_line_at_most(text, len, p->problem_mark.line) : p->problem_mark.line;
     if (p->context && p->context_mark.line != line)
         snprintf(reason, reason_size, "%s %s started on line %zu", problem, p->context,
                  first_line + p->context_mark.line);
@@ -329,8 +434,20 @@ bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json
         buf = (const unsigned char *)fixed;
         len = strlen(fixed);
     }
+    unsigned char *calm = neutral_breaks((unsigned char *)buf, len, fixed != NULL);
+    if (calm) {
+        fixed = (char *)calm;
+        buf = calm;
+    }
     *out = NULL;
     *line = first_line;
+    size_t deep_doc, deep_doc_lines, deep_lines;
+    if (flow_too_deep(buf, len, 0, &deep_doc, &deep_doc_lines, &deep_lines)) {
+        *line = first_line + deep_lines;
+        snprintf(reason, reason_size, "values nested too deeply");
+        free(fixed);
+        return false;
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
     bool ok = false;
@@ -341,7 +458,9 @@ bool na__yaml_load(const unsigned char *buf, size_t len, size_t first_line, json
     }
     yaml_parser_set_input_string(&parser, buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        *line = first_line + yaml_problem(&parser, buf, len, first_line, reason, reason_size);
+        /* Front matter is followed by its closing line, which libyaml
+         * may name: it is a line of the file. */
+        *line = first_line + yaml_problem(&parser, buf, len, first_line, false, reason, reason_size);
     } else {
         yaml_node_t *root = yaml_document_get_root_node(&doc);
         if (!root || is_plain_null(root))
@@ -402,28 +521,57 @@ na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_
         text = (const unsigned char *)fixed;
         text_len = strlen(fixed);
     }
+    unsigned char *calm = neutral_breaks((unsigned char *)text, text_len, fixed != NULL);
+    if (calm) {
+        fixed = (char *)calm;
+        text = calm;
+    }
     line_cursor_t in_buf = { buf, len, 1, 0 }, in_text = { text, text_len, 1, 0 };
     line_cursor_t in_marks = { buf, len, 1, 0 };
     size_t chunk_line = 1; /* the file line where the current parser starts */
     size_t raw_from = 0;   /* offset in BUF where the next document's bytes start */
     size_t reported = 0; /* line of the last syntax error reported */
     int stop = 0;
+    /* The next document nested too deeply: known from a scan that starts
+     * where a parser did, redone only once that document is behind. */
+    bool deep_known = false, deep = false;
+    size_t deep_doc = 0, deep_doc_line = 0, deep_line = 0;
 
     while (!stop) {
         size_t chunk = line_offset(&in_text, chunk_line);
+        if (!deep_known) {
+            size_t doc_lines = 0, lines = 0;
+            deep = flow_too_deep(text, text_len, chunk, &deep_doc, &doc_lines, &lines);
+            deep_doc_line = chunk_line + doc_lines;
+            deep_line = chunk_line + lines;
+            deep_known = true;
+        }
+        if (deep && deep_doc == chunk) {
+            if (deep_line != reported)
+                na__reject(sink, deep_line, "values nested too deeply");
+            reported = deep_line;
+            deep_known = false;
+            size_t next = next_marker(&in_text, chunk_line + 1);
+            if (!next)
+                break;
+            raw_from = line_offset(&in_buf, next);
+            chunk_line = next;
+            continue;
+        }
+        size_t chunk_end = deep ? deep_doc : text_len;
         yaml_parser_t parser;
         if (!yaml_parser_initialize(&parser)) {
             free(fixed);
             return na_error_set(err, NA_ERR_NOMEM, "out of memory while reading YAML");
         }
-        yaml_parser_set_input_string(&parser, text + chunk, text_len - chunk);
+        yaml_parser_set_input_string(&parser, text + chunk, chunk_end - chunk);
         size_t resume = 0;
         for (;;) {
             yaml_document_t doc;
             if (!yaml_parser_load(&parser, &doc)) {
                 char reason[256];
-                size_t rel = yaml_problem(&parser, text + chunk, text_len - chunk, chunk_line, reason,
-                                          sizeof reason);
+                size_t rel = yaml_problem(&parser, text + chunk, chunk_end - chunk, chunk_line,
+                                          chunk_end == text_len, reason, sizeof reason);
                 /* Resuming at the "---" line where a problem showed can
                  * meet the same problem again: report it once. */
                 if (chunk_line + rel != reported)
@@ -458,6 +606,11 @@ na_status_t na__parse_yaml(const unsigned char *buf, size_t len, const na_parse_
                 break;
         }
         yaml_parser_delete(&parser);
+        if (!resume && !stop && deep) {
+            /* The parser read up to the deep document: it is next. */
+            resume = deep_doc_line;
+            raw_from = line_offset(&in_buf, resume);
+        }
         if (!resume)
             break;
         chunk_line = resume;

@@ -583,6 +583,12 @@ bool na__article_from_json(json_t *obj, na_article_t *a, bool want_body, char *r
                 return false;
             break;
         case K_DATE:
+            /* An unreadable date costs the article its date; a list or
+             * map is a record of the wrong shape, like any other key. */
+            if (json_is_array(v) || json_is_object(v)) {
+                snprintf(reason, reason_size, "'%s' should be a single value, found %s", key, json_kind(v));
+                return false;
+            }
             set_date(a, v);
             break;
         case K_SCALAR: break;

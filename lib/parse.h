@@ -4,9 +4,13 @@
  * each article it finds to the sink, in order.  A record that cannot be
  * read (a bad JSON line, a YAML document that is not a mapping or does
  * not scan, a Reuters element without NEWID or never closed, bad front
- * matter) is reported to the sink's reject callback with its 1-based line
- * and a one-line reason, and parsing goes on with the next record (for
- * YAML, the next "---" line after the problem).  Only when the buffer as
+ * matter, a YAML document with more than 1000 brackets open at once,
+ * refused before libyaml reads it, a <REUTERS start tag cut off) is
+ * reported to the sink's reject callback with its 1-based line and a
+ * one-line reason, and parsing goes on with the next record (for YAML,
+ * the next "---" line after the problem).  Lines are the file's lines,
+ * counted at "\n" only (libyaml's breaks at a lone CR, U+0085, U+2028
+ * and U+2029 are not counted), and never past its last line.  Only when the buffer as
  * a whole cannot be read (no <REUTERS> element at all in an SGML file)
  * does the parser return NA_ERR_PARSE with the reason in ERR's message.
  * A blank text or Markdown file gives no article and no reject: the
@@ -57,7 +61,9 @@
  * ", Reuters") and the category codes as written; the extras
  * "topics_status" (the TOPICS attribute), "lewissplit", "cgisplit",
  * "oldid", "csecs" where present, and "text_type" (BRIEF or UNPROC).
- * Character references are decoded and control characters dropped.
+ * Character references are decoded and control characters dropped.  A
+ * TITLE, DATELINE, BODY or TEXT never closed ends at the next field's
+ * tag, </TEXT> or </REUTERS>, with a warning.
  */
 #ifndef NA_PARSE_H
 #define NA_PARSE_H

@@ -42,7 +42,7 @@ na_status_t na_places_read(const char *dir, na_place_kind_t kind, na_place_fn *e
         na_buf_release(&buf);
         na_status_t st = rc == ENOENT ? NA_OK
                                       : na_error_set(err, NA_ERR_IO, "%s: cannot read the gazetteer: %s", path,
-                                                     strerror(rc));
+                                                     na_strerror(rc));
         free(path);
         return st;
     }

@@ -82,10 +82,8 @@ const char *na_sniff_binary(const unsigned char *buf, size_t len)
     const char *what = signature(buf, len);
     if (what)
         return what;
-    if (memchr(buf, 0, len))
-        return "NUL bytes";
     size_t n = len < SNIFF_SAMPLE ? len : SNIFF_SAMPLE;
-    size_t chars = 0, bad = 0;
+    size_t chars = 0, bad = 0, nuls = 0;
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t k = na_utf8_decode((const char *)buf + i, n - i, &cp);
@@ -97,8 +95,13 @@ const char *na_sniff_binary(const unsigned char *buf, size_t len)
         }
         chars++;
         bad += odd(cp);
+        nuls += cp == 0;
         i += k;
     }
+    /* A stray NUL in a feed costs its record, not the file: only a share
+     * of them (UTF-16, executables, images) says the file is binary. */
+    if (nuls * 100 > chars)
+        return "NUL bytes";
     if (bad * 20 > chars)
         return "too few text characters";
     return NULL;

@@ -196,3 +196,17 @@ int na_read_file(const char *path, na_buf_t *buf)
     fclose(f);
     return e;
 }
+
+const char *na_strerror(int errnum)
+{
+    /* strerror() may share one buffer between threads; the indexer
+     * reports from its writer thread too. */
+    static _Thread_local char text[160];
+    char *msg = strerror_r(errnum, text, sizeof text);
+    if (msg != text)
+        snprintf(text, sizeof text, "%s", msg);
+    /* A capital only starts the message ("Input/output error"), so only
+     * the first letter is lowered. */
+    text[0] = (char)na_ascii_lower((unsigned char)text[0]);
+    return text;
+}

@@ -68,6 +68,11 @@ void na_strlist_clear(na_strlist_t *list);
  * errno value on failure. */
 int na_read_file(const char *path, na_buf_t *buf);
 
+/* strerror(ERRNUM) as diagnostics print it, lower-case ("permission
+ * denied", "no space left on device").  Borrowed; valid until the next
+ * call in the same thread. */
+const char *na_strerror(int errnum);
+
 /* ASCII-only helpers that ignore the locale. */
 static inline bool na_is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static inline int na_ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }

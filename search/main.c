@@ -1359,7 +1359,7 @@ int main(int argc, char **argv)
         st = opts.show ? show_article(&s, opts.show) : run_search(&s, &facets);
         int e = na_printer_flush(s.printer);
         if (e) {
-            report("cannot write the output: %s", strerror(e));
+            report("cannot write the output: %s", na_strerror(e));
             if (st == NA_OK)
                 st = NA_ERR_IO;
         }

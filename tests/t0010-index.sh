@@ -55,7 +55,7 @@ test_expect_failure_code 1 'a missing path is reported and the rest indexed' '
 test_expect_success '... with one line naming the path' '
     newsarc_index -d db3b no-such-file "$samples/2025-06-14-harbour-festival.txt" 2>err;
     test "$(wc -l <err)" -eq 1 &&
-    grep -q "^newsarc-index: no-such-file: error: No such file or directory$" err &&
+    grep -q "^newsarc-index: no-such-file: error: no such file or directory$" err &&
     newsarc_search -d db3b --count "" >count && test "$(cat count)" = 1
 '
 test_expect_failure_code 3 'a database path that is a file is a database error' '

@@ -77,7 +77,7 @@ else
         $as_reader "$top_builddir/indexer/newsarc-index" -c "$CONFIG" -d out/db locked-root 2>err3;
         rc=$?; chmod 755 locked-root/locked;
         test $rc = 1 &&
-        grep -q "^newsarc-index: locked-root/locked: error: Permission denied$" err3 &&
+        grep -q "^newsarc-index: locked-root/locked: error: permission denied$" err3 &&
         test "$(wc -l <err3)" -eq 1 &&
         test "$(newsarc_search -d out/db --count "")" = 1
     '

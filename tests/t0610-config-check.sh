@@ -34,12 +34,12 @@ test_expect_success 'an unknown language is refused by both, at its place' '
 '
 test_expect_success 'a missing alias table is refused by both, at its place' '
     check_both alias "aliases:\n  people: \"\"\n  places: nowhere/places.tsv\n" 3:11 \
-        "alias table .places. cannot be read: .nowhere/places.tsv.: No such file or directory (set aliases.places to \"\" to go without)"
+        "alias table .places. cannot be read: .nowhere/places.tsv.: no such file or directory (set aliases.places to \"\" to go without)"
 '
 test_expect_success 'an alias table that is a folder is refused by both' '
     mkdir tables.tsv &&
     check_both dir "aliases: {orgs: tables.tsv}\n" 1:17 \
-        "alias table .orgs. cannot be read: .tables.tsv.: Is a directory (set aliases.orgs to \"\" to go without)"
+        "alias table .orgs. cannot be read: .tables.tsv.: is a directory (set aliases.orgs to \"\" to go without)"
 '
 test_expect_success 'the search refuses it with --show and --count alike' '
     run_prog "$search" -c alias.yaml -d db --show x 2>err; test $? = 2 &&

@@ -23,7 +23,7 @@ full() {
     rc=$?
     cat err
     test "$rc" = 74 && test "$(wc -l <err)" = 1 &&
-        grep -qx "$(basename "$prog"): error: cannot write the output: No space left on device" err
+        grep -qx "$(basename "$prog"): error: cannot write the output: no space left on device" err
 }
 
 test_expect_success 'newsarc-index --help' 'full "$index" --help'

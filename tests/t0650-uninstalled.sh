@@ -33,7 +33,7 @@ if test -n "$datadir" && ! test -e "$datadir"; then
         cp "$index" "$search" . &&
         ./newsarc-index -d z --extract never "$samples" 2>err; rc=$?; cat err; test "$rc" = 2 &&
         test "$(wc -l <err)" = 1 &&
-        grep -qx "newsarc-index: error: built-in defaults: alias table .places. cannot be read: .$datadir/aliases/places.tsv.: No such file or directory (set aliases.places to \"\" to go without)" err &&
+        grep -qx "newsarc-index: error: built-in defaults: alias table .places. cannot be read: .$datadir/aliases/places.tsv.: no such file or directory (set aliases.places to \"\" to go without)" err &&
         ./newsarc-search -d x --count bank 2>err; test $? = 2 && grep -q "$datadir/aliases/places.tsv" err
     '
     test_expect_success '... and the missing model in one line when the tables are off' '

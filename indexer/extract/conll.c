@@ -83,7 +83,7 @@ na_status_t na_conll_read(const char *path, na_conll_layout_t layout, na_conll_c
     int e = na_read_file(path, &buf);
     if (e) {
         na_buf_release(&buf);
-        return na_error_set(err, NA_ERR_IO, "%s: cannot read: %s", path, strerror(e));
+        return na_error_set(err, NA_ERR_IO, "%s: cannot read: %s", path, na_strerror(e));
     }
     na_conll_doc_t *d = NULL;
     bool new_sentence = true, glue = false, in_quote = false;

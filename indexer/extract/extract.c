@@ -216,7 +216,7 @@ static na_status_t read_table(na_extractor_t *x, const char *dir, const char *na
         na_buf_release(&buf);
         na_status_t st = NA_OK;
         if (rc != ENOENT)
-            st = na_error_set(err, NA_ERR_IO, "%s: %s", path, strerror(rc));
+            st = na_error_set(err, NA_ERR_IO, "%s: %s", path, na_strerror(rc));
         free(path);
         return st;
     }

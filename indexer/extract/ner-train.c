@@ -106,7 +106,7 @@ static int write_file(const char *path, const char *data, size_t len)
     char *tmp = na_xasprintf("%s.tmp%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
-        fprintf(stderr, PROG ": %s: error: cannot create: %s\n", tmp, strerror(errno));
+        fprintf(stderr, PROG ": %s: error: cannot create: %s\n", tmp, na_strerror(errno));
         free(tmp);
         return -1;
     }
@@ -127,7 +127,7 @@ static int write_file(const char *path, const char *data, size_t len)
     if (!e && rename(tmp, path) != 0)
         e = errno;
     if (e) {
-        fprintf(stderr, PROG ": %s: error: cannot write: %s\n", path, strerror(e ? e : EIO));
+        fprintf(stderr, PROG ": %s: error: cannot write: %s\n", path, na_strerror(e ? e : EIO));
         unlink(tmp);
         free(tmp);
         return -1;

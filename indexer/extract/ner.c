@@ -506,7 +506,7 @@ na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *
             continue;
         }
         if (e) {
-            na_error_set(err, NA_ERR_IO, "%s: cannot read the gazetteer: %s", path, strerror(e));
+            na_error_set(err, NA_ERR_IO, "%s: cannot read the gazetteer: %s", path, na_strerror(e));
             free(path);
             na_buf_release(&buf);
             return NA_ERR_IO;
@@ -1149,7 +1149,7 @@ na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t
     int e = na_read_file(path, &buf);
     if (e) {
         na_buf_release(&buf);
-        return na_error_set(err, NA_ERR_IO, "%s: cannot read the model: %s", path, strerror(e));
+        return na_error_set(err, NA_ERR_IO, "%s: cannot read the model: %s", path, na_strerror(e));
     }
     na_status_t st = na_ner_model_load_mem(buf.data, buf.len, out, err);
     na_buf_release(&buf);

@@ -70,6 +70,7 @@ static void test_defaults(void)
           "defaults: model and gazetteers in the data folder");
     CHECK_INT(cfg.compression_level, 9, "defaults: compression level 9");
     CHECK_INT(cfg.commit_every, 10000, "defaults: commit every 10000");
+    CHECK_INT(cfg.max_article_bytes, 64 << 20, "defaults: inputs of up to 64 MiB");
     CHECK_INT(cfg.source_count, 0, "defaults: no sources");
     /* Alias tables: named in the data folder, even when missing, so that
      * na_config_check() can say so. */
@@ -287,6 +288,9 @@ static const struct {
     { "commit_every: -5\n", "1:15: 'commit_every' should be 1 or more, not -5" },
     { "commit_every: 99999999999999999999\n",
       "1:15: 'commit_every' should be 1 or more and fit in memory, not 99999999999999999999" },
+    { "max_article_bytes: 1000\n", "1:20: 'max_article_bytes' should be between 1024 and 4294967296, not 1000" },
+    { "max_article_bytes: 4294967297\n",
+      "1:20: 'max_article_bytes' should be between 1024 and 4294967296, not 4294967297" },
     /* aliases */
     { "aliases: places.tsv\n", "1:10: 'aliases' should be a mapping of table name to file, not a single value" },
     { "aliases: {cities: c.tsv}\n", "1:11: unknown alias table 'cities' (places, people, orgs, topics, sources)" },
@@ -314,10 +318,10 @@ static const struct {
       "1:11: unknown language 'klingon' (a stemmer such as english, german or french, an ISO 639-1 code such as en, "
       "or none)" },
     { "database: x.db\naliases:\n  people: ''\n  places: no-such.tsv\n",
-      "4:11: alias table 'places' cannot be read: 'DIR/no-such.tsv': No such file or directory "
+      "4:11: alias table 'places' cannot be read: 'DIR/no-such.tsv': no such file or directory "
       "(set aliases.places to \"\" to go without)" },
     { "aliases: {topics: .}\n",
-      "1:19: alias table 'topics' cannot be read: 'DIR/.': Is a directory (set aliases.topics to \"\" to go without)" },
+      "1:19: alias table 'topics' cannot be read: 'DIR/.': is a directory (set aliases.topics to \"\" to go without)" },
 };
 
 static void test_check(void)

@@ -344,6 +344,30 @@ static const parse_case_t cases[] = {
                  "</TEXT>\n</REUTERS>", "0.line=2" } },
     { "reuters: a stray '<' and unknown tags are text", SGM,
       REU("11", "<TEXT><BODY>a < b <FOO> c</BODY></TEXT>"), 0, 1, 0, 0, NULL, { "0.body=a < b <FOO> c" } },
+
+    /* Hostile input: lines reported are lines of the file, wrong shapes
+     * rejected, damaged elements reported once. */
+    { "yaml: lone CRs are no line breaks", YML, "title: A\r\r\r\rdate: [open\n", 0, 0, 1, 1, NULL, { NULL } },
+    { "yaml: U+2028 is no line break", YML, "title: A\xe2\x80\xa8\xe2\x80\xa8: [\n", 0, 0, 1, 1, NULL, { NULL } },
+    { "yaml: a key cut by the end of the file", YML, "title: A\nbody: B\nsource\n", 0, 0, 1, 3, NULL, { NULL } },
+    { "yaml: a key cut, no final newline", YML, "title: A\nsource", 0, 0, 1, 2, NULL, { NULL } },
+    { "yaml: a quoted scalar cut by the end", YML, "title: A\nbody: \"open\n\n", 0, 0, 1, 3, NULL, { NULL } },
+    { "markdown: lone CRs in front matter", MD, "---\ntitle: A\r\r\rdate: [open\n---\nBody.\n", 0, 0, 1, 2,
+      NULL, { NULL } },
+    { "yaml: a list for the date", YML, "title: A\nbody: B\n---\ntitle: C\ndate: [2025, 6]\n", 0, 1, 1, 3,
+      "'date' should be a single value, found a list", { "0.title=A" } },
+    { "jsonl: a map for the date", JSL, "{\"title\":\"A\",\"date\":{\"y\":2025}}\n{\"title\":\"B\"}\n", 0, 1, 1, 1,
+      "'date' should be a single value, found an object", { "0.title=B" } },
+    { "reuters: a start tag cut by the end of the file", SGM,
+      REU("12", "<TEXT><BODY>x</BODY></TEXT>") "<REUTERS TOPICS=\"NO\" NEWID=\"1", 0, 1, 1, 4,
+      "cut off by the end of the file", { "0.id=reuters-12" } },
+    { "reuters: only a cut start tag", SGM, "<REUTERS", 0, 0, 1, 1, "cut off", { NULL } },
+    { "reuters: an unclosed BODY ends at </TEXT>", SGM, REU("13", "<TEXT><TITLE>T</TITLE><BODY>B\n</TEXT>"), 0, 1, 0,
+      0, NULL, { "0.title=T", "0.body=B" } },
+    { "reuters: an unclosed TITLE ends at BODY", SGM, REU("14", "<TEXT><TITLE>T<BODY>B</BODY></TEXT>"), 0, 1, 0, 0,
+      NULL, { "0.title=T", "0.body=B" } },
+    { "reuters: an unclosed TEXT ends at </REUTERS>", SGM, REU("15", "<TEXT TYPE=\"UNPROC\">Raw text"), 0, 1, 0, 0,
+      NULL, { "0.body=Raw text" } },
 };
 
 static void test_cases(void)
@@ -387,6 +411,26 @@ static void test_cases(void)
         CHECK(valid, label);
         release(&c);
     }
+}
+
+/* Flow nesting is bounded before libyaml reads a document (its scanner
+ * is quadratic in the depth): 1,001 brackets, one a line, are refused at
+ * the line of the last, and the documents around are read. */
+static void test_deep_yaml(void)
+{
+    na_buf_t in = NA_BUF_INIT;
+    na_buf_add(&in, "title: A\n---\nnest:\n", 20);
+    for (int i = 0; i < 1001; i++)
+        na_buf_add(&in, " [\n", 3);
+    na_buf_add(&in, "---\ntitle: B\n", 14);
+    collect_t c;
+    CHECK_INT(parse(YML, in.data, in.len, &c), NA_OK, "deep yaml: parses");
+    CHECK_INT(c.total, 2, "deep yaml: the documents around it are read");
+    CHECK_INT(c.rejects, 1, "deep yaml: one reject");
+    CHECK_INT(c.reject_lines[0], 1004, "deep yaml: at the line where the bound is passed");
+    CHECK_STR(c.reasons[0], "values nested too deeply", "deep yaml: the reason");
+    release(&c);
+    na_buf_release(&in);
 }
 
 static void test_detect(void)
@@ -924,6 +968,7 @@ int main(void)
     test_second_block();
     test_detect();
     test_cases();
+    test_deep_yaml();
     test_dates();
     test_one();
     test_stop();

@@ -25,7 +25,11 @@ static const struct {
     { T("BZh is a word here, not bzip2\n"), NULL, "text starting like a bzip2 header" },
     { T("ID3 tags are metadata\n"), NULL, "text starting like an MP3 header" },
     { T("RIFF raff\n"), NULL, "text starting with RIFF" },
-    { T("text\0with a NUL"), "NUL bytes", "a NUL byte" },
+    { T("text\0with a NUL"), "NUL bytes", "a NUL in fifteen bytes" },
+    { T("{\"title\": \"A stray NUL\0 in one record of a feed of JSON lines, "
+        "among many bytes of ordinary text that make it one in over a hundred\"}\n"), NULL,
+      "a stray NUL among text is dropped with its record, not the file" },
+    { T("T\0i\0t\0l\0e\0\n\0"), "NUL bytes", "UTF-16 without a byte order mark" },
     { T("\x1f\x8b\x08\x00\x00\x00\x00\x00"), "gzip data", "gzip signature" },
     { T("PK\x03\x04\x14\x00"), "zip archive", "zip signature" },
     { T("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), "PDF document", "PDF signature" },

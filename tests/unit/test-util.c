@@ -1,5 +1,6 @@
 /* test-util.c - the allocators, byte buffers, string lists, whole-file
  * reads and the locale-free ASCII helpers of lib/util.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,8 +164,25 @@ static void test_ascii(void)
               na_ascii_lower(0xc4) == 0xc4, "... and leaves the rest");
 }
 
+/* Diagnostics are lower-case (STYLE): the C library's messages are not. */
+static void test_strerror(void)
+{
+    static const struct {
+        int errnum;
+        const char *want;
+    } cases[] = {
+        { ENOENT, "no such file or directory" },
+        { EACCES, "permission denied" },
+        { ENOSPC, "no space left on device" },
+        { EIO, "input/output error" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK_STR(na_strerror(cases[i].errnum), cases[i].want, cases[i].want);
+}
+
 int main(void)
 {
+    test_strerror();
     test_alloc();
     test_buf();
     test_strlist();
