@@ -83,11 +83,22 @@ typedef struct {
     const char *(*key)(const void *item);
 } table_t;
 
+/* A file met in this run: what to store of it when it was read. */
+typedef struct {
+    char *path;
+    size_t size;
+    long long mtime_ns;
+    bool read;
+} file_rec_t;
+
 struct na_indexer {
     na_indexer_options_t opts;
     na_xwdb_t *db;
     table_t seen;       /* seen_t by id */
     table_t files_done; /* canonical paths of files read whole */
+    table_t present;    /* file_rec_t by path: files met in this run */
+    table_t gone;       /* canonical paths the prune found gone */
+    na_strlist_t prune_roots; /* roots walked completely */
 
     /* Rebuilding: the live database stays open (and locked) while the new
      * one is built at new_path, then takes its place on close. */
@@ -141,6 +152,14 @@ static void content_hash(const na_indexer_options_t *opts, const na_article_t *a
 
 static const char *seen_key(const void *item) { return ((const seen_t *)item)->id; }
 static const char *str_key(const void *item) { return item; }
+static const char *file_key(const void *item) { return ((const file_rec_t *)item)->path; }
+
+static void free_file_rec(void *p)
+{
+    file_rec_t *r = p;
+    free(r->path);
+    free(r);
+}
 
 static size_t table_pos(const table_t *t, const char *key)
 {
@@ -460,6 +479,32 @@ static na_status_t other_layout(na_indexer_t *ix, bool *other, na_error_t *err)
 
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err);
 
+static bool stop_requested(const na_indexer_t *ix)
+{
+    return ix->opts.stop && *ix->opts.stop;
+}
+
+/* Opens the live database, polling for the lock for up to lock_wait
+ * seconds in all. */
+static na_status_t open_waiting(na_indexer_t *ix, na_error_t *err)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        na_status_t st = na_xwdb_open(ix->opts.db_path, true, &ix->db, err);
+        if (st != NA_ERR_LOCKED || ix->opts.lock_wait <= 0)
+            return st;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double waited = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+        if (waited >= ix->opts.lock_wait)
+            return st;
+        if (stop_requested(ix))
+            return st; /* the caller knows why it stopped */
+        struct timespec pause = { 0, 100 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+}
+
 na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err)
 {
     *out = NULL;
@@ -467,13 +512,15 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     ix->opts = *opts;
     ix->seen.key = seen_key;
     ix->files_done.key = str_key;
+    ix->present.key = file_key;
+    ix->gone.key = str_key;
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work_ready, NULL);
     pthread_cond_init(&ix->job_done, NULL);
     na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
     if (st == NA_OK) {
         each_leftover(opts->db_path, true, restore_old, (void *)opts->db_path);
-        st = na_xwdb_open(opts->db_path, true, &ix->db, err);
+        st = open_waiting(ix, err);
     }
     /* Holding the lock, no other rebuild runs: what one left is stale. */
     if (st == NA_OK)
@@ -581,6 +628,9 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     free(ix->input_path);
     table_clear(&ix->seen, free_seen_item);
     table_clear(&ix->files_done, free);
+    table_clear(&ix->present, free_file_rec);
+    table_clear(&ix->gone, free);
+    na_strlist_clear(&ix->prune_roots);
     na_docbuild_free(ix->builder);
     na_buf_release(&ix->dict);
     pthread_mutex_destroy(&ix->lock);
@@ -885,11 +935,15 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
 /* ---- sources at the end of a run ---- */
 
 /* Settles the sources of document DOCID: those in files read whole in
- * this run are replaced by what the run read there (sources of standard
- * input and of files not read stay); a document left with none is
+ * this run are replaced by what the run read there, those in files the
+ * prune found gone are dropped (sources of standard input and of files
+ * not read stay); a document left with none is deleted.  With DRY nothing
+ * changes and *DELETES (may be NULL otherwise) says whether it would be
  * deleted. */
-static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t *err)
+static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, bool *deletes, na_error_t *err)
 {
+    if (deletes)
+        *deletes = false;
     char *data = NULL;
     size_t len = 0;
     na_record_view_t view;
@@ -904,26 +958,34 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t 
     const char *id = json_string_value(json_object_get(m, "id"));
     const char *format = json_string_value(json_object_get(m, "format"));
     json_t *old = json_object_get(m, "sources");
-    na_strlist_t was = NA_STRLIST_INIT, now = NA_STRLIST_INIT;
+    na_strlist_t was = NA_STRLIST_INIT, now = NA_STRLIST_INIT, lost = NA_STRLIST_INIT;
     for (size_t i = 0; i < json_array_size(old); i++) {
         const char *s = json_string_value(json_array_get(old, i));
         if (!s)
             continue;
         na_strlist_add(&was, s);
         char *file = na_schema_source_file(s, format);
-        if (!file || !table_get(&ix->files_done, file))
+        if (!file || (!table_get(&ix->files_done, file) && !table_get(&ix->gone, file)))
             na_strlist_add_unique(&now, s);
+        else if (table_get(&ix->gone, file))
+            na_strlist_add_unique(&lost, file);
         free(file);
     }
     seen_t *e = id ? table_get(&ix->seen, id) : NULL;
     for (size_t i = 0; e && i < e->produced.count; i++)
         na_strlist_add_unique(&now, e->produced.items[i]);
 
-    if (!json_is_object(m) || same_list((const char *const *)was.items, was.count, &now)) {
+    bool same = !json_is_object(m) || same_list((const char *const *)was.items, was.count, &now);
+    if (dry) {
+        if (deletes)
+            *deletes = !same && now.count == 0;
+    } else if (same) {
         /* nothing to change (or metadata this run did not write: left alone) */
     } else if (now.count == 0) {
         st = na_xwdb_delete_docid(ix->db, docid, err);
-        if (st == NA_OK)
+        if (st == NA_OK && lost.count)
+            ix->counts.pruned++;
+        else if (st == NA_OK)
             ix->counts.removed++;
     } else {
         json_t *arr = json_array();
@@ -949,10 +1011,214 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t 
         free(meta);
         na_strlist_clear(&terms);
     }
+    if (!dry && !same && st == NA_OK && ix->opts.pruned)
+        for (size_t i = 0; i < lost.count; i++)
+            ix->opts.pruned(id ? id : "", lost.items[i], now.count == 0, ix->opts.reject_ud);
     na_strlist_clear(&was);
     na_strlist_clear(&now);
+    na_strlist_clear(&lost);
     json_decref(m);
     free(data);
+    return st;
+}
+
+/* ---- files: unchanged ones and gone ones ---- */
+
+static char *file_meta_value(const file_rec_t *r)
+{
+    return na_xasprintf("%zu %lld %s", r->size, r->mtime_ns, r->path);
+}
+
+na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t size, long long mtime_ns,
+                                  bool *unchanged, na_error_t *err)
+{
+    *unchanged = false;
+    file_rec_t *r = table_get(&ix->present, path);
+    if (!r) {
+        r = na_xcalloc(1, sizeof *r);
+        r->path = na_xstrdup(path);
+        table_put(&ix->present, r);
+    }
+    r->size = size;
+    r->mtime_ns = mtime_ns;
+    if (ix->opts.force)
+        return NA_OK;
+    char *key = na_schema_file_meta_key(path);
+    char *val = NULL;
+    size_t len = 0;
+    na_status_t st = na_xwdb_get_metadata(ix->db, key, &val, &len, err);
+    free(key);
+    if (st == NA_ERR_NOT_FOUND) {
+        na_error_clear(err);
+        return NA_OK;
+    }
+    if (st == NA_OK) {
+        char *want = file_meta_value(r);
+        *unchanged = len == strlen(want) && memcmp(val, want, len) == 0;
+        free(want);
+        if (*unchanged)
+            ix->counts.files_unchanged++;
+    }
+    free(val);
+    return st;
+}
+
+void na_indexer_file_read(na_indexer_t *ix, const char *path)
+{
+    file_rec_t *r = path ? table_get(&ix->present, path) : NULL;
+    if (r)
+        r->read = true;
+}
+
+void na_indexer_prune_root(na_indexer_t *ix, const char *root)
+{
+    if (root && !na_strlist_contains(&ix->prune_roots, root))
+        na_strlist_add(&ix->prune_roots, root);
+}
+
+static bool under_prune_root(const na_indexer_t *ix, const char *path)
+{
+    for (size_t i = 0; i < ix->prune_roots.count; i++) {
+        const char *root = ix->prune_roots.items[i];
+        size_t n = strlen(root);
+        if (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n && root[n - 1] == '/')))
+            return true;
+    }
+    return false;
+}
+
+static void consider_gone(na_indexer_t *ix, const char *path)
+{
+    if (*path == '/' && under_prune_root(ix, path) && !table_get(&ix->present, path) &&
+        !table_get(&ix->gone, path))
+        table_put(&ix->gone, na_xstrdup(path));
+}
+
+static bool gone_from_meta(const char *key, const char *value, size_t len, void *ud)
+{
+    (void)key;
+    /* "SIZE MTIME_NS PATH" */
+    char *v = na_xstrndup(value, len);
+    char *p = strchr(v, ' ');
+    p = p ? strchr(p + 1, ' ') : NULL;
+    if (p)
+        consider_gone(ud, p + 1);
+    free(v);
+    return true;
+}
+
+static bool gone_from_term(const char *term, size_t len, unsigned freq, void *ud)
+{
+    (void)freq;
+    size_t k = strlen(NA_PREFIX_FILE);
+    char *path = na_xstrndup(term + k, len - k); /* a hashed "#..." path is not a path: skipped */
+    consider_gone(ud, path);
+    free(path);
+    return true;
+}
+
+static int cmp_docid(const void *a, const void *b)
+{
+    na_docid_t x = *(const na_docid_t *)a, y = *(const na_docid_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Finds the files stored under the roots walked completely that this run
+ * did not meet, and drops them as sources; refused (nothing changes,
+ * counts.prune_refused set) when that would remove more than prune_max
+ * percent of the articles and prune_force is not set. */
+static na_status_t prune(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = na_xwdb_each_metadata(ix->db, NA_META_FILE_PREFIX, gone_from_meta, ix, err);
+    if (st == NA_OK)
+        st = na_xwdb_each_term(ix->db, NA_PREFIX_FILE, gone_from_term, ix, err);
+    na_docid_t *all = NULL;
+    size_t total = 0;
+    for (size_t i = 0; st == NA_OK && i < ix->gone.cap; i++) {
+        const char *path = ix->gone.slots[i];
+        if (!path)
+            continue;
+        char *term = na_schema_file_term(path);
+        na_docid_t *ids = NULL;
+        size_t n = 0;
+        st = na_xwdb_postings(ix->db, term, &ids, &n, err);
+        free(term);
+        all = na_xrealloc(all, (total + n + 1) * sizeof *all);
+        memcpy(all + total, ids, n * sizeof *ids);
+        total += n;
+        free(ids);
+    }
+    size_t uniq = 0;
+    if (total) {
+        qsort(all, total, sizeof *all, cmp_docid);
+        for (size_t i = 0; i < total; i++)
+            if (uniq == 0 || all[uniq - 1] != all[i])
+                all[uniq++] = all[i];
+    }
+    size_t deletes = 0;
+    for (size_t i = 0; st == NA_OK && i < uniq; i++) {
+        bool d = false;
+        st = reconcile_doc(ix, all[i], true, &d, err);
+        deletes += d;
+    }
+    unsigned docs = na_xwdb_doccount(ix->db);
+    if (st == NA_OK && deletes && !ix->opts.prune_force && (double)deletes * 100.0 > (double)ix->opts.prune_max * docs) {
+        ix->counts.prune_refused = deletes;
+        table_clear(&ix->gone, free);
+        free(all);
+        return NA_OK;
+    }
+    for (size_t i = 0; st == NA_OK && i < uniq; i++)
+        st = reconcile_doc(ix, all[i], false, NULL, err);
+    free(all);
+    for (size_t i = 0; st == NA_OK && i < ix->gone.cap; i++) {
+        const char *path = ix->gone.slots[i];
+        if (!path)
+            continue;
+        char *key = na_schema_file_meta_key(path);
+        st = na_xwdb_set_metadata(ix->db, key, "", 0, err);
+        free(key);
+        ix->counts.pruned_files++;
+    }
+    return st;
+}
+
+/* Stores the size and mtime of every file read in this run. */
+static na_status_t store_file_stats(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = NA_OK;
+    for (size_t i = 0; st == NA_OK && i < ix->present.cap; i++) {
+        const file_rec_t *r = ix->present.slots[i];
+        if (!r || !r->read)
+            continue;
+        char *key = na_schema_file_meta_key(r->path);
+        char *val = file_meta_value(r);
+        st = na_xwdb_set_metadata(ix->db, key, val, strlen(val), err);
+        free(key);
+        free(val);
+    }
+    return st;
+}
+
+na_status_t na_indexer_delete(na_indexer_t *ix, const char *id, bool *found, na_error_t *err)
+{
+    *found = false;
+    if (ix->failed)
+        return ix->failed;
+    char *term = na_schema_id_term(id);
+    na_docid_t docid;
+    na_status_t st = na_xwdb_find(ix->db, term, &docid, err);
+    free(term);
+    if (st == NA_ERR_NOT_FOUND) {
+        na_error_clear(err);
+        return NA_OK;
+    }
+    if (st == NA_OK)
+        st = na_xwdb_delete_docid(ix->db, docid, err);
+    if (st == NA_OK) {
+        *found = true;
+        ix->counts.deleted++;
+    }
     return st;
 }
 
@@ -973,6 +1239,8 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
+    if (st == NA_OK && ix->opts.prune && ix->prune_roots.count)
+        st = prune(ix, err);
     for (size_t i = 0; st == NA_OK && i < ix->files_done.cap; i++) {
         const char *path = ix->files_done.slots[i];
         if (!path)
@@ -982,7 +1250,7 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
         size_t n = 0;
         st = na_xwdb_postings(ix->db, term, &ids, &n, err);
         for (size_t k = 0; st == NA_OK && k < n; k++)
-            st = reconcile_doc(ix, ids[k], err);
+            st = reconcile_doc(ix, ids[k], false, NULL, err);
         free(ids);
         free(term);
     }
@@ -994,13 +1262,15 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
         na_docid_t docid;
         st = na_xwdb_find(ix->db, term, &docid, err);
         if (st == NA_OK)
-            st = reconcile_doc(ix, docid, err);
+            st = reconcile_doc(ix, docid, false, NULL, err);
         else if (st == NA_ERR_NOT_FOUND) {
             na_error_clear(err);
             st = NA_OK;
         }
         free(term);
     }
+    if (st == NA_OK)
+        st = store_file_stats(ix, err);
     if (st)
         ix->failed = st;
     return st == NA_OK ? na_indexer_commit(ix, err) : st;
@@ -1074,11 +1344,24 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
  * again from its stored original bytes, format and sources, then forgets
  * the run's ids so that the paths of this run replace and extend them as
  * in any other run. */
+static bool copy_meta(const char *key, const char *value, size_t len, void *ud)
+{
+    carry_t *c = ud;
+    c->st = na_xwdb_set_metadata(c->ix->db, key, value, len, c->err);
+    return c->st == NA_OK;
+}
+
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
 {
     carry_t c = { ix, NULL, NULL, NA_OK, err };
     const char *path = ix->live_path;
-    na_status_t st = na_xdb_open(&path, 1, &c.old, err);
+    /* What was read of each file is carried too: the files stay as
+     * unchanged as the articles carried from them. */
+    na_status_t st = na_xwdb_each_metadata(ix->live, NA_META_FILE_PREFIX, copy_meta, &c, err);
+    if (st == NA_OK)
+        st = c.st;
+    if (st == NA_OK)
+        st = na_xdb_open(&path, 1, &c.old, err);
     if (st == NA_OK) {
         c.reader = na_record_reader_new(c.old);
         st = na_xdb_each_term(c.old, NA_PREFIX_ID, carry_one, &c, err);

@@ -75,6 +75,14 @@ char *na_schema_id_term(const char *id);
  * the term. */
 char *na_schema_file_term(const char *path);
 
+/* Returns the metadata key under which the indexer keeps what it last
+ * read of the file at the canonical PATH (malloc()ed; caller frees):
+ * NA_META_FILE_PREFIX + PATH when that fits Xapian's key limit, else
+ * NA_META_FILE_PREFIX "#" and the 16 hex digits of na_hash64() of PATH.
+ * The value is "SIZE MTIME_NS PATH" (decimal bytes, decimal nanoseconds
+ * since the epoch), so a hashed key still names its file. */
+char *na_schema_file_meta_key(const char *path);
+
 /* Returns the canonical path of the file an article's SOURCE names (see
  * record.h: "PATH", "PATH#N" or "stdin") as a malloc()ed string, or NULL
  * for standard input.  "PATH#N" is record N of a file of several
@@ -102,6 +110,8 @@ size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_
 #define NA_META_RAW_BYTES    "newsarc:raw-bytes"
 #define NA_META_STORED_BYTES "newsarc:stored-bytes"
 #define NA_META_LAYOUT       "newsarc:layout"        /* the indexer's layout version (index.c) */
+#define NA_META_FILE_PREFIX  "newsarc:file:"         /* per source file: see na_schema_file_meta_key() */
+#define NA_META_DIGEST_FMT   "newsarc:digest:%s"     /* digest of the aliases, gazetteer, model, layout */
 #define NA_SCHEMA_VERSION    "1"
 
 #endif

@@ -895,6 +895,38 @@ na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, 
     return guarded(err, [&] { *out = postings(db->db, term, count); });
 }
 
+na_status_t na_xwdb_each_term(na_xwdb_t *db, const char *prefix,
+                              bool (*fn)(const char *term, size_t len, unsigned freq, void *ud), void *ud,
+                              na_error_t *err)
+{
+    return guarded(err, [&] {
+        const std::string pfx = prefix ? prefix : "";
+        /* Copied first: FN may change the database, which would
+         * invalidate a live iterator. */
+        std::vector<std::pair<std::string, unsigned>> terms;
+        for (Xapian::TermIterator t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t)
+            terms.emplace_back(*t, t.get_termfreq());
+        for (const auto &t : terms)
+            if (!fn(t.first.c_str(), t.first.size(), t.second, ud))
+                break;
+    });
+}
+
+na_status_t na_xwdb_each_metadata(na_xwdb_t *db, const char *prefix,
+                                  bool (*fn)(const char *key, const char *value, size_t len, void *ud), void *ud,
+                                  na_error_t *err)
+{
+    return guarded(err, [&] {
+        const std::string pfx = prefix ? prefix : "";
+        std::vector<std::pair<std::string, std::string>> items;
+        for (Xapian::TermIterator k = db->db.metadata_keys_begin(pfx); k != db->db.metadata_keys_end(pfx); ++k)
+            items.emplace_back(*k, db->db.get_metadata(*k));
+        for (const auto &kv : items)
+            if (!fn(kv.first.c_str(), kv.second.data(), kv.second.size(), ud))
+                break;
+    });
+}
+
 na_status_t na_xwdb_update(na_xwdb_t *db, na_docid_t docid, const char *drop_prefix, const char *const *terms,
                            size_t count, const void *data, size_t len, na_error_t *err)
 {

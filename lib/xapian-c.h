@@ -84,6 +84,19 @@ na_status_t na_xwdb_get_data(na_xwdb_t *db, na_docid_t docid, char **out, size_t
 /* Sets *OUT to the documents indexed by TERM, in docid order, and *COUNT
  * to their number (caller frees *OUT, also when *COUNT is 0). */
 na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err);
+/* Calls FN for every term starting with PREFIX and its document
+ * frequency, in term order, as they were when the call began (FN may
+ * change the database); stops early when FN returns false. */
+na_status_t na_xwdb_each_term(na_xwdb_t *db, const char *prefix,
+                              bool (*fn)(const char *term, size_t len, unsigned freq, void *ud), void *ud,
+                              na_error_t *err);
+/* Calls FN for every metadata key starting with PREFIX and its value (LEN
+ * bytes, not NUL-terminated), in key order, as they were when the call
+ * began (FN may change the database); stops early when FN returns false.
+ * KEY and VALUE are borrowed for the call. */
+na_status_t na_xwdb_each_metadata(na_xwdb_t *db, const char *prefix,
+                                  bool (*fn)(const char *key, const char *value, size_t len, void *ud), void *ud,
+                                  na_error_t *err);
 /* Rewrites document DOCID in place: removes its terms that start with
  * DROP_PREFIX (NULL or "": none), adds the COUNT boolean TERMS (empty
  * ones and ones over 245 bytes are dropped) and sets its data to the LEN
