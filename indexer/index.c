@@ -479,6 +479,21 @@ static na_status_t other_layout(na_indexer_t *ix, bool *other, na_error_t *err)
 
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err);
 
+/* Writing a key, even with the value it has, makes the next commit write
+ * a new revision: a run that changes nothing must not. */
+static na_status_t set_meta_if_changed(na_xwdb_t *db, const char *key, const char *value, na_error_t *err)
+{
+    char *old = NULL;
+    size_t len = 0;
+    na_status_t st = na_xwdb_get_metadata(db, key, &old, &len, err);
+    bool same = st == NA_OK && len == strlen(value) && memcmp(old, value, len) == 0;
+    free(old);
+    if (st != NA_OK && st != NA_ERR_NOT_FOUND)
+        return st;
+    na_error_clear(err);
+    return same ? NA_OK : na_xwdb_set_metadata(db, key, value, strlen(value), err);
+}
+
 static bool stop_requested(const na_indexer_t *ix)
 {
     return ix->opts.stop && *ix->opts.stop;
@@ -543,9 +558,9 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     if (st == NA_OK)
         st = load_state(ix, err);
     if (st == NA_OK)
-        st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
+        st = set_meta_if_changed(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, err);
     if (st == NA_OK)
-        st = na_xwdb_set_metadata(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION), err);
+        st = set_meta_if_changed(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, err);
     ix->training = ix->dict_id == 0;
     if (st == NA_OK && ix->live)
         st = rebuild_load(ix, err);
@@ -1033,6 +1048,32 @@ na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t siz
                                   bool *unchanged, na_error_t *err)
 {
     *unchanged = false;
+    file_rec_t rec = { (char *)path, size, mtime_ns, false };
+    na_status_t st = NA_OK;
+    if (!ix->opts.force) {
+        char *key = na_schema_file_meta_key(path);
+        char *val = NULL;
+        size_t len = 0;
+        st = na_xwdb_get_metadata(ix->db, key, &val, &len, err);
+        free(key);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK) {
+            char *want = file_meta_value(&rec);
+            *unchanged = len == strlen(want) && memcmp(val, want, len) == 0;
+            free(want);
+        }
+        free(val);
+    }
+    if (st)
+        return st;
+    if (*unchanged)
+        ix->counts.files_unchanged++;
+    /* Only the prune asks about unchanged files: not remembering them
+     * keeps a run over unchanged files as cheap as the lookups. */
+    if (*unchanged && !ix->opts.prune)
+        return NA_OK;
     file_rec_t *r = table_get(&ix->present, path);
     if (!r) {
         r = na_xcalloc(1, sizeof *r);
@@ -1041,26 +1082,7 @@ na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t siz
     }
     r->size = size;
     r->mtime_ns = mtime_ns;
-    if (ix->opts.force)
-        return NA_OK;
-    char *key = na_schema_file_meta_key(path);
-    char *val = NULL;
-    size_t len = 0;
-    na_status_t st = na_xwdb_get_metadata(ix->db, key, &val, &len, err);
-    free(key);
-    if (st == NA_ERR_NOT_FOUND) {
-        na_error_clear(err);
-        return NA_OK;
-    }
-    if (st == NA_OK) {
-        char *want = file_meta_value(r);
-        *unchanged = len == strlen(want) && memcmp(val, want, len) == 0;
-        free(want);
-        if (*unchanged)
-            ix->counts.files_unchanged++;
-    }
-    free(val);
-    return st;
+    return NA_OK;
 }
 
 void na_indexer_file_read(na_indexer_t *ix, const char *path)

@@ -151,6 +151,9 @@ static void walk_dir(walk_t *w, const char *dir, const char *real_dir, const cha
      * run never counts this folder as read completely. */
     if (errno)
         report(w, dir, true, strerror(errno));
+    /* stat() by name relative to the folder, so the kernel does not look
+     * up the whole path again for each of thousands of files. */
+    int dfd = dup(dirfd(d));
     closedir(d);
     if (count)
         qsort(names, count, sizeof *names, cmp_entries);
@@ -160,7 +163,7 @@ static void walk_dir(walk_t *w, const char *dir, const char *real_dir, const cha
         char *path = na_xasprintf("%s/%s", dir, name);
         char *child_rel = *rel ? na_xasprintf("%s/%s", rel, name) : na_xstrdup(name);
         struct stat st;
-        if (stat(path, &st) != 0)
+        if ((dfd >= 0 ? fstatat(dfd, name, &st, 0) : stat(path, &st)) != 0)
             report_unreadable(w, path, errno, true);
         else if (S_ISDIR(st.st_mode)) {
             char *real = entry_real(real_dir, path, name, names[i].type);
@@ -178,6 +181,8 @@ static void walk_dir(walk_t *w, const char *dir, const char *real_dir, const cha
         free(path);
         free(child_rel);
     }
+    if (dfd >= 0)
+        close(dfd);
     for (size_t i = 0; i < count; i++)
         free(names[i].name);
     free(names);
