@@ -41,7 +41,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-4"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-5"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
@@ -49,6 +49,12 @@
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
+
+/* What the documents depend on besides the articles, each kept as a
+ * digest in the metadata (NA_META_DIGEST_FMT). */
+enum { DIGEST_ALIASES, DIGEST_GAZETTEER, DIGEST_MODEL, DIGEST_LAYOUT, NA_DIGEST_KINDS };
+static const char *const digest_names[NA_DIGEST_KINDS] = { "aliases", "gazetteer", "model", "layout" };
+static const char *const digest_words[NA_DIGEST_KINDS] = { "alias tables", "gazetteer", "model", "layout" };
 
 typedef enum { JOB_FREE = 0, JOB_TODO, JOB_DONE } job_state_t;
 
@@ -129,7 +135,17 @@ struct na_indexer {
     bool stopping;
     na_status_t failed; /* the first error: nothing more is written */
 
-    size_t since_commit;
+    size_t since_commit, since_commit_bytes;
+    /* A first build into an empty database (and a rebuild, which readers
+     * never see until it is moved in) commits only at the end, so that
+     * searches never see it half done. */
+    bool one_commit;
+    /* The digests of what decides an article's document besides its
+     * bytes (see settings_digests()), and the term that marks the
+     * articles indexed with them. */
+    char digests[NA_DIGEST_KINDS][17];
+    char conf_hex[17];
+    char *conf_term;
     na_index_counts_t counts;
     char *input_path; /* the input articles are added from, or NULL */
 };
@@ -138,9 +154,11 @@ struct na_indexer {
 
 /* What decides an article's document: its bytes, its format, the layout
  * and what extraction may add to it. */
-static void content_hash(const na_indexer_options_t *opts, const na_article_t *a, char out[17])
+static void content_hash(const na_indexer_options_t *opts, const char *conf_hex, const na_article_t *a,
+                         char out[17])
 {
     uint64_t h = na_hash64(NA_HASH_SEED, INDEX_LAYOUT_VERSION, sizeof INDEX_LAYOUT_VERSION);
+    h = na_hash64(h, conf_hex, 16);
     if (opts->extractor)
         h = na_hash64(h, opts->extract, sizeof opts->extract);
     const char *fmt = na_format_name(a->format);
@@ -299,6 +317,7 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->opts.reject(job->path, job->article->line, job->id, job->err.message, ix->opts.reject_ud);
         return NA_OK;
     }
+    na_xdoc_add_boolean_term(job->doc, ix->conf_term);
     char *id_term = na_schema_id_term(job->id);
     st = na_xwdb_replace(ix->db, id_term, job->doc, err);
     free(id_term);
@@ -310,6 +329,7 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->slots_dirty = true;
         }
     ix->since_commit++;
+    ix->since_commit_bytes += job->article->raw_len;
     return NA_OK;
 }
 
@@ -478,6 +498,120 @@ static na_status_t other_layout(na_indexer_t *ix, bool *other, na_error_t *err)
 }
 
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err);
+static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err);
+static na_status_t set_meta_if_changed(na_xwdb_t *db, const char *key, const char *value, na_error_t *err);
+
+/* Continues H with the name and bytes of the file at PATH ("missing"
+ * when it cannot be read, so that its coming back is a change too). */
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+    h = na_hash64(h, path, strlen(path) + 1);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return na_hash64(h, "missing", 7);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = na_hash64(h, buf, n);
+    fclose(f);
+    return h;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Continues H with every file of the folder DIR, in name order. */
+static uint64_t hash_dir(uint64_t h, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return na_hash64(h, "missing", 7);
+    na_strlist_t names = NA_STRLIST_INIT;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            na_strlist_add(&names, de->d_name);
+    closedir(d);
+    if (names.count)
+        qsort(names.items, names.count, sizeof *names.items, cmp_str);
+    for (size_t i = 0; i < names.count; i++) {
+        char *path = na_xasprintf("%s/%s", dir, names.items[i]);
+        h = hash_file(na_hash64(h, names.items[i], strlen(names.items[i]) + 1), path);
+        free(path);
+    }
+    na_strlist_clear(&names);
+    return h;
+}
+
+/* The digests of what decides a document besides its article: the alias
+ * tables, and when extracting, the gazetteer, the model and the modes;
+ * and the layout.  CONF_HEX gets the digest of them all, which every
+ * document carries as a term (NA_PREFIX_CONF). */
+static void settings_digests(const na_indexer_options_t *o, char digests[NA_DIGEST_KINDS][17], char conf_hex[17])
+{
+    const na_config_t *cfg = o->config;
+    const char *tables[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
+                             cfg->alias_sources };
+    uint64_t h = NA_HASH_SEED;
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+        h = tables[i] && *tables[i] ? hash_file(h, tables[i]) : na_hash64(h, "none", 5);
+    uint64_t all[NA_DIGEST_KINDS] = { h, NA_HASH_SEED, NA_HASH_SEED, NA_HASH_SEED };
+    if (o->extractor) {
+        all[DIGEST_GAZETTEER] = hash_dir(na_hash64(NA_HASH_SEED, o->extract, sizeof o->extract), cfg->gazetteer);
+        all[DIGEST_MODEL] = hash_file(NA_HASH_SEED, cfg->ner_model);
+    }
+    all[DIGEST_LAYOUT] = na_hash64(NA_HASH_SEED, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION));
+    for (int k = 0; k < NA_DIGEST_KINDS; k++)
+        na_hash64_hex(all[k], NULL, 0, digests[k]);
+    na_hash64_hex(NA_HASH_SEED, all, sizeof all, conf_hex);
+}
+
+/* Counts the articles not indexed with the current settings, and names
+ * what changed since the digests were last stored. */
+static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
+{
+    unsigned docs = na_xwdb_doccount(ix->db);
+    if (docs == 0)
+        return NA_OK;
+    na_docid_t *ids = NULL;
+    size_t n = 0;
+    na_status_t st = na_xwdb_postings(ix->db, ix->conf_term, &ids, &n, err);
+    free(ids);
+    if (st)
+        return st;
+    ix->counts.out_of_date = docs > n ? docs - n : 0;
+    char *why = ix->counts.out_of_date_why;
+    size_t room = sizeof ix->counts.out_of_date_why;
+    *why = '\0';
+    for (int k = 0; k < NA_DIGEST_KINDS && ix->counts.out_of_date && st == NA_OK; k++) {
+        char key[64], *old = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = na_xwdb_get_metadata(ix->db, key, &old, &len, err);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK && (len != 16 || memcmp(old, ix->digests[k], 16) != 0)) {
+            size_t used = strlen(why);
+            snprintf(why + used, room - used, "%s%s", used ? ", " : "", digest_words[k]);
+        }
+        free(old);
+    }
+    return st;
+}
+
+static na_status_t store_digests(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = NA_OK;
+    for (int k = 0; k < NA_DIGEST_KINDS && st == NA_OK; k++) {
+        char key[64];
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = set_meta_if_changed(ix->db, key, ix->digests[k], err);
+    }
+    return st;
+}
 
 /* Writing a key, even with the value it has, makes the next commit write
  * a new revision: a run that changes nothing must not. */
@@ -529,6 +663,8 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     ix->files_done.key = str_key;
     ix->present.key = file_key;
     ix->gone.key = str_key;
+    settings_digests(opts, ix->digests, ix->conf_hex);
+    ix->conf_term = na_xasprintf("%s%s", NA_PREFIX_CONF, ix->conf_hex);
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work_ready, NULL);
     pthread_cond_init(&ix->job_done, NULL);
@@ -562,8 +698,13 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     if (st == NA_OK)
         st = set_meta_if_changed(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, err);
     ix->training = ix->dict_id == 0;
+    ix->one_commit = st == NA_OK && (ix->live || na_xwdb_doccount(ix->db) == 0);
+    if (st == NA_OK && !ix->live)
+        st = count_out_of_date(ix, err);
     if (st == NA_OK && ix->live)
         st = rebuild_load(ix, err);
+    else if (st == NA_OK && opts->refresh && ix->counts.out_of_date)
+        st = refresh_load(ix, err);
     if (st) {
         ix->cancel = true;
         ix->failed = st;
@@ -641,6 +782,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
         job_release(&ix->held[i]);
     free(ix->held);
     free(ix->input_path);
+    free(ix->conf_term);
     table_clear(&ix->seen, free_seen_item);
     table_clear(&ix->files_done, free);
     table_clear(&ix->present, free_file_rec);
@@ -822,7 +964,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     job.article = a;
     job.path = ix->input_path ? na_xstrdup(ix->input_path) : NULL;
     job.id = a->id && *a->id ? na_xstrdup(a->id) : digest_id(a);
-    content_hash(&ix->opts, a, job.hash);
+    content_hash(&ix->opts, ix->conf_hex, a, job.hash);
     const char *source = src && src->source ? src->source : NULL;
 
     /* An id met before in this run: the same article from another place
@@ -912,7 +1054,9 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     } else {
         st = submit(ix, &job, err);
     }
-    if (st == NA_OK && ix->since_commit >= ix->opts.config->commit_every)
+    if (st == NA_OK && !ix->one_commit &&
+        (ix->since_commit >= ix->opts.config->commit_every ||
+         ix->since_commit_bytes >= ix->opts.config->commit_bytes))
         st = na_indexer_commit(ix, err);
     return st;
 }
@@ -941,7 +1085,7 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     }
     if (st == NA_OK)
         st = na_xwdb_commit(ix->db, err);
-    ix->since_commit = 0;
+    ix->since_commit = ix->since_commit_bytes = 0;
     if (st)
         ix->failed = st;
     return st;
@@ -1293,6 +1437,10 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
     }
     if (st == NA_OK)
         st = store_file_stats(ix, err);
+    /* The digests stored are those the whole archive was indexed with,
+     * so that the warning keeps naming what changed until a refresh. */
+    if (st == NA_OK && na_xwdb_doccount(ix->db) > 0 && (!ix->counts.out_of_date || ix->opts.refresh || ix->live))
+        st = store_digests(ix, err);
     if (st)
         ix->failed = st;
     return st == NA_OK ? na_indexer_commit(ix, err) : st;
@@ -1306,6 +1454,12 @@ typedef struct {
     na_record_reader_t *reader;
     na_status_t st;
     na_error_t *err;
+    /* Refreshing: articles are read from the database being written, and
+     * those indexed with the current settings (docids in CURRENT, sorted)
+     * are left alone. */
+    bool refresh;
+    na_docid_t *current;
+    size_t current_count;
 } carry_t;
 
 /* Indexes the stored original of one article of the live database again,
@@ -1320,9 +1474,15 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
     size_t dlen = 0;
     na_record_view_t view;
     na_buf_t raw = NA_BUF_INIT;
-    c->st = na_xdb_find(c->old, t, &docid, c->err);
+    c->st = c->refresh ? na_xwdb_find(c->ix->db, t, &docid, c->err) : na_xdb_find(c->old, t, &docid, c->err);
+    if (c->st == NA_OK && c->refresh &&
+        bsearch(&docid, c->current, c->current_count, sizeof *c->current, cmp_docid)) {
+        free(t);
+        return true; /* up to date */
+    }
     if (c->st == NA_OK)
-        c->st = na_xdb_get_data(c->old, docid, &data, &dlen, c->err);
+        c->st = c->refresh ? na_xwdb_get_data(c->ix->db, docid, &data, &dlen, c->err)
+                           : na_xdb_get_data(c->old, docid, &data, &dlen, c->err);
     if (c->st == NA_OK)
         c->st = na_record_decode(data, dlen, &view, c->err);
     if (c->st == NA_OK)
@@ -1373,9 +1533,37 @@ static bool copy_meta(const char *key, const char *value, size_t len, void *ud)
     return c->st == NA_OK;
 }
 
+/* Reindexes, in place, every article not indexed with the current
+ * settings, from its stored original; the database's dictionaries are
+ * read through a read-only handle (they never change), the articles
+ * through the writable one (they do, batch by batch). */
+static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err)
+{
+    carry_t c = { ix, NULL, NULL, NA_OK, err, true, NULL, 0 };
+    const char *path = ix->opts.db_path;
+    na_status_t st = na_xwdb_postings(ix->db, ix->conf_term, &c.current, &c.current_count, err);
+    if (st == NA_OK)
+        st = na_xdb_open(&path, 1, &c.old, err);
+    if (st == NA_OK) {
+        c.reader = na_record_reader_new(c.old);
+        st = na_xwdb_each_term(ix->db, NA_PREFIX_ID, carry_one, &c, err);
+        if (st == NA_OK)
+            st = c.st;
+        na_record_reader_free(c.reader);
+        na_xdb_close(c.old);
+    }
+    free(c.current);
+    if (st == NA_OK)
+        st = na_indexer_commit(ix, err);
+    ix->counts.refreshed = ix->counts.replaced;
+    ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
+    table_clear(&ix->seen, free_seen_item);
+    return st;
+}
+
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
 {
-    carry_t c = { ix, NULL, NULL, NA_OK, err };
+    carry_t c = { ix, NULL, NULL, NA_OK, err, false, NULL, 0 };
     const char *path = ix->live_path;
     /* What was read of each file is carried too: the files stay as
      * unchanged as the articles carried from them. */

@@ -72,6 +72,10 @@ typedef struct {
      * lock, dictionary training and the writer give up at the next
      * article.  May be NULL. */
     volatile sig_atomic_t *stop;
+    /* Reindex, in place, the stored articles not indexed with the current
+     * alias tables, gazetteer, model and extraction modes, from their
+     * stored originals, when the indexer opens. */
+    bool refresh;
 } na_indexer_options_t;
 
 typedef struct {
@@ -88,6 +92,12 @@ typedef struct {
     size_t pruned_files;  /* gone files whose sources the prune removed */
     size_t prune_refused; /* articles a refused prune would have removed (0: not refused) */
     size_t deleted;       /* articles removed by na_indexer_delete() */
+    /* When the indexer opened: articles not indexed with the current
+     * settings (see the refresh option), and what changed since the last
+     * run ("alias tables, model"; "" when not known). */
+    size_t out_of_date;
+    char out_of_date_why[64];
+    size_t refreshed;     /* articles the refresh option reindexed */
 } na_index_counts_t;
 
 /* Where an article was read; the strings are borrowed for the call. */

@@ -511,7 +511,7 @@ int main(int argc, char **argv)
         if (!opts.delete_ids)
             add_inputs(&run, &opts, &cfg, &inputs);
         na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER },
-                                    report_unbuilt, &run, opts.rebuild, false, 0, false, NULL, 0, NULL };
+                                    report_unbuilt, &run, opts.rebuild, false, 0, false, NULL, 0, NULL, false };
         memcpy(io.extract, modes, sizeof modes);
         io.prune = run.prune;
         io.prune_max = (unsigned)cfg.prune_max;
@@ -519,6 +519,7 @@ int main(int argc, char **argv)
         io.pruned = report_pruned;
         io.lock_wait = opts.wait >= 0 ? opts.wait : cfg.lock_wait;
         io.stop = &interrupted;
+        io.refresh = opts.refresh;
         install_signal_handlers();
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
@@ -550,6 +551,14 @@ int main(int argc, char **argv)
         if (c->rebuild_lost)
             fprintf(stderr, "newsarc-index: %s: warning: %zu stored articles no longer parse and are not carried over\n",
                     db, c->rebuild_lost);
+        if (c->out_of_date && !opts.refresh && !na_indexer_rebuilding(run.indexer) && !opts.quiet)
+            fprintf(stderr, "newsarc-index: %s: warning: %zu articles are out of date%s%s%s; run "
+                            "'newsarc-index --refresh -d %s' (or --rebuild) to reindex them\n",
+                    db, c->out_of_date, *c->out_of_date_why ? " (the " : "", c->out_of_date_why,
+                    *c->out_of_date_why ? " changed)" : "", db);
+        if (opts.refresh && opts.verbose)
+            fprintf(stderr, "newsarc-index: %s: %zu out-of-date articles reindexed from their stored originals\n",
+                    db, c->refreshed);
         for (size_t i = 0; i < run.complete_roots.count; i++)
             na_indexer_prune_root(run.indexer, run.complete_roots.items[i]);
         for (size_t i = 0; opts.delete_ids && i < opts.path_count && run.db_status == NA_OK; i++) {

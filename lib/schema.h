@@ -22,6 +22,7 @@
 #define NA_PREFIX_YEAR    "Y"    /* YYYYY */
 #define NA_PREFIX_FORMAT  "XFORMAT" /* input format name */
 #define NA_PREFIX_FILE    "XFILE"   /* XFILE<canonical path>: one per file an article came from */
+#define NA_PREFIX_CONF    "XCONF"   /* XCONF<16 hex>: digest of the settings the article was indexed with */
 
 /* Value slots that are not facets. */
 #define NA_SLOT_DATE 0 /* "YYYYMMDDHHMMSS", for sorting and date ranges */

@@ -105,12 +105,24 @@ test_expect_failure_code 2 '--delete with no id is a usage error' '
     index -d db --delete
 '
 
-# A writer that holds the lock until its standard input ends.
+# A writer that holds the lock until its standard input ends; wait_locked
+# waits (up to 20 s, for a loaded machine) until it has it, asking with a
+# harmless --delete.
+wait_locked() {
+    n=0
+    while [ $n -lt 100 ]; do
+        index -d db --delete no-such-id 2>/dev/null
+        [ $? -eq 75 ] && return 0
+        sleep 0.2
+        n=$((n + 1))
+    done
+    return 1
+}
 mkfifo hold1 hold2
 "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d db - <hold1 2>/dev/null &
 holder=$!
 exec 9>hold1
-sleep 1
+wait_locked
 test_expect_success 'a second writer exits 75 at once, saying so' '
     { index -d db spool 2>err; test $? -eq 75; } &&
     grep -q "^newsarc-index: error: .db. is locked by another writer" err
@@ -130,7 +142,7 @@ test_expect_success 'the lock of a killed writer never blocks the next one' '
 "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d db - <hold2 2>/dev/null &
 holder=$!
 exec 9>hold2
-sleep 1
+wait_locked
 { sleep 1; printf "Late story\n\nIt came late.\n" >&9; exec 9>&-; } &
 exec 9>&-
 test_expect_success '--wait gets the lock once the other writer finishes' '
