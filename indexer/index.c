@@ -328,8 +328,6 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->slots_used[f] = job->values[f];
             ix->slots_dirty = true;
         }
-    ix->since_commit++;
-    ix->since_commit_bytes += job->article->raw_len;
     return NA_OK;
 }
 
@@ -1040,6 +1038,10 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         ix->counts.replaced++;
     else
         ix->counts.added++;
+    /* Counted as added, not as written (the worker may lag), so that the
+     * batches are the same on every run. */
+    ix->since_commit++;
+    ix->since_commit_bytes += a->raw_len;
 
     if (ix->training) {
         if (ix->held_count == ix->held_cap) {
@@ -1048,12 +1050,13 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         }
         ix->held[ix->held_count++] = job;
         ix->held_bytes += a->raw_len;
-        if (ix->held_bytes < TRAIN_SAMPLE_BYTES)
-            return NA_OK;
-        st = flush_held(ix, err);
+        if (ix->held_bytes >= TRAIN_SAMPLE_BYTES)
+            st = flush_held(ix, err);
     } else {
         st = submit(ix, &job, err);
     }
+    /* Held articles count too: a batch is committed (what training held
+     * is then stored without a dictionary) rather than lost to a crash. */
     if (st == NA_OK && !ix->one_commit &&
         (ix->since_commit >= ix->opts.config->commit_every ||
          ix->since_commit_bytes >= ix->opts.config->commit_bytes))
