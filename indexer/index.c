@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -110,6 +111,11 @@ struct na_indexer {
      * one is built at new_path, then takes its place on close. */
     na_xwdb_t *live;
     char *live_path, *new_path;
+    /* The database as opened: the path given, or for a stub directory
+     * (what a rebuild leaves) the generation its stub names, then the
+     * stub directory itself (NULL for a plain database), and for a plain
+     * database being rebuilt, the stub directory built beside it. */
+    char *gen_path, *stub_dir, *new_dir;
     bool cancel; /* close without moving a rebuilt database in */
     bool finished; /* na_indexer_finish() ran */
 
@@ -436,6 +442,75 @@ static void remove_leftover(const char *leftover, void *ud)
     remove_tree(leftover);
 }
 
+/* In a stub directory, removes every generation ("gen-N") but the one
+ * the stub names: those of rebuilds since switched away from (kept until
+ * now for readers that still had them open) or interrupted. */
+static void remove_stale_generations(const char *stub_dir, const char *current)
+{
+    DIR *d = opendir(stub_dir);
+    const char *cur = strrchr(current, '/');
+    cur = cur ? cur + 1 : current;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        if (strncmp(n, "gen-", 4) != 0 || !n[4] || strspn(n + 4, "0123456789") != strlen(n + 4) ||
+            strcmp(n, cur) == 0)
+            continue;
+        char *full = na_xasprintf("%s/%s", stub_dir, n);
+        remove_tree(full);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The name of the next generation of the stub directory DIR, whose
+ * current one is CURRENT: gen-N with N one more than CURRENT's, or past
+ * any left there. */
+static char *next_generation(const char *dir, const char *current)
+{
+    const char *cur = strrchr(current, '/');
+    cur = cur ? cur + 1 : current;
+    unsigned long n = strncmp(cur, "gen-", 4) == 0 ? strtoul(cur + 4, NULL, 10) : 0;
+    for (;;) {
+        char *path = na_xasprintf("%s/gen-%lu", dir, ++n);
+        struct stat st;
+        if (stat(path, &st) != 0)
+            return path;
+        free(path);
+    }
+}
+
+/* Writes a stub in DIR naming the generation GEN (a name inside DIR),
+ * by a temporary file renamed over the old stub: readers see the old
+ * generation or the new one, never neither. */
+static na_status_t write_stub(const char *dir, const char *gen, na_error_t *err)
+{
+    char *tmp = na_xasprintf("%s/XAPIANDB.new-%ld", dir, (long)getpid());
+    char *stub = na_xasprintf("%s/XAPIANDB", dir);
+    na_status_t st = NA_OK;
+    FILE *f = fopen(tmp, "w");
+    if (!f || fprintf(f, "auto %s\n", gen) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+    }
+    if (f && fclose(f) != 0 && st == NA_OK)
+        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+    if (st == NA_OK && rename(tmp, stub) != 0)
+        st = na_error_set(err, NA_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, stub, strerror(errno));
+    if (st)
+        unlink(tmp);
+    else {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            fsync(fd); /* the rename itself survives a crash */
+            close(fd);
+        }
+    }
+    free(tmp);
+    free(stub);
+    return st;
+}
+
 /* A rebuild stopped between moving the old database away and moving the
  * new one in leaves no database at PATH: the old one goes back. */
 static void restore_old(const char *leftover, void *ud)
@@ -638,7 +713,25 @@ static na_status_t open_waiting(na_indexer_t *ix, na_error_t *err)
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        na_status_t st = na_xwdb_open(ix->opts.db_path, true, &ix->db, err);
+        free(ix->gen_path);
+        ix->gen_path = na_xdb_stub_target(ix->opts.db_path);
+        free(ix->stub_dir);
+        ix->stub_dir = ix->gen_path ? na_xstrdup(ix->opts.db_path) : NULL;
+        if (!ix->gen_path)
+            ix->gen_path = na_xstrdup(ix->opts.db_path);
+        na_status_t st = na_xwdb_open(ix->gen_path, true, &ix->db, err);
+        if (st == NA_OK && ix->stub_dir) {
+            /* A rebuild may have switched the stub while this run waited
+             * for the old generation's lock: writing there would be lost. */
+            char *named = na_xdb_stub_target(ix->opts.db_path);
+            bool moved = !named || strcmp(named, ix->gen_path) != 0;
+            free(named);
+            if (moved) {
+                na_xwdb_close(ix->db, NULL);
+                ix->db = NULL;
+                continue;
+            }
+        }
         if (st != NA_ERR_LOCKED || ix->opts.lock_wait <= 0)
             return st;
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -674,6 +767,8 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     /* Holding the lock, no other rebuild runs: what one left is stale. */
     if (st == NA_OK)
         each_leftover(opts->db_path, false, remove_leftover, NULL);
+    if (st == NA_OK && ix->stub_dir)
+        remove_stale_generations(ix->stub_dir, ix->gen_path);
     bool other = false;
     if (st == NA_OK)
         st = other_layout(ix, &other, err);
@@ -684,10 +779,20 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     if (st == NA_OK && (other || opts->rebuild)) {
         ix->live = ix->db;
         ix->db = NULL;
-        ix->live_path = na_xstrdup(opts->db_path);
-        ix->new_path = na_xasprintf("%s.rebuild-%ld", opts->db_path, (long)getpid());
+        ix->live_path = na_xstrdup(ix->gen_path);
+        if (ix->stub_dir) {
+            ix->new_path = next_generation(ix->stub_dir, ix->gen_path);
+        } else {
+            /* A plain database becomes a stub directory: built beside it,
+             * moved in by two renames once (see swap_in()). */
+            ix->new_dir = na_xasprintf("%s.rebuild-%ld", opts->db_path, (long)getpid());
+            ix->new_path = na_xasprintf("%s/gen-1", ix->new_dir);
+            if (mkdir(ix->new_dir, 0777) != 0)
+                st = na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", ix->new_dir, strerror(errno));
+        }
         ix->counts.rebuilt_other_layout = other;
-        st = na_xwdb_open(ix->new_path, true, &ix->db, err);
+        if (st == NA_OK)
+            st = na_xwdb_open(ix->new_path, true, &ix->db, err);
     }
     if (st == NA_OK)
         st = load_state(ix, err);
@@ -726,16 +831,30 @@ void na_indexer_cancel(na_indexer_t *ix)
 
 static na_status_t finish(na_indexer_t *ix, na_error_t *err);
 
-/* Moves the rebuilt database into the live one's place: the old one is
- * renamed away first, so that at every moment one whole database is at
- * the path or beside it (restore_old() undoes a half-done move). */
+/* Puts the rebuilt database in the live one's place.  In a stub
+ * directory, in one atomic step: the new stub is renamed over the old one
+ * (the old generation stays for the readers that have it open, until the
+ * next run removes it).  A plain database is moved aside and the new stub
+ * directory into its place, so that at every moment one whole database is
+ * at the path or beside it (restore_old() undoes a half-done move); later
+ * rebuilds of it are atomic. */
 static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
 {
-    char *old = na_xasprintf("%s-old", ix->new_path);
     na_status_t st = NA_OK;
-    if (rename(ix->live_path, old) != 0) {
+    const char *gen = strrchr(ix->new_path, '/') + 1;
+    if (ix->stub_dir) {
+        st = write_stub(ix->stub_dir, gen, err);
+        na_xwdb_close(ix->live, NULL);
+        ix->live = NULL;
+        return st;
+    }
+    st = write_stub(ix->new_dir, gen, err);
+    char *old = na_xasprintf("%s-old", ix->new_dir);
+    if (st) {
+        /* reported */
+    } else if (rename(ix->live_path, old) != 0) {
         st = na_error_set(err, NA_ERR_IO, "cannot move '%s' aside: %s", ix->live_path, strerror(errno));
-    } else if (rename(ix->new_path, ix->live_path) != 0) {
+    } else if (rename(ix->new_dir, ix->live_path) != 0) {
         st = na_error_set(err, NA_ERR_IO, "cannot move the rebuilt database to '%s': %s", ix->live_path,
                           strerror(errno));
         rename(old, ix->live_path);
@@ -744,6 +863,8 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
     ix->live = NULL;
     if (st == NA_OK)
         remove_tree(old);
+    else
+        remove_tree(ix->new_dir);
     free(old);
     return st;
 }
@@ -771,11 +892,14 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
             st = swap_in(ix, err);
         } else {
             na_xwdb_close(ix->live, NULL);
-            remove_tree(ix->new_path);
+            remove_tree(ix->new_dir ? ix->new_dir : ix->new_path);
         }
     }
     free(ix->live_path);
     free(ix->new_path);
+    free(ix->new_dir);
+    free(ix->gen_path);
+    free(ix->stub_dir);
     for (size_t i = 0; i < ix->held_count; i++)
         job_release(&ix->held[i]);
     free(ix->held);

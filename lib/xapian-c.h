@@ -122,8 +122,21 @@ unsigned na_xwdb_doccount(na_xwdb_t *db);
  * NA_ERR_DATABASE when a server cannot be reached. */
 na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, na_error_t *err);
 void na_xdb_close(na_xdb_t *db);
-/* Reloads to the latest committed revision. */
+/* Reloads to the latest committed revision.  A path that is a stub
+ * directory (a folder holding XAPIANDB, as newsarc-index --rebuild
+ * leaves it) whose stub now names another generation is opened anew,
+ * which Xapian's own reopen() does not do; a long-running reader calls
+ * this when it meets NA_ERR_DATABASE's DatabaseModifiedError and when
+ * na_xdb_stub_changed() says so.  Handles made from DB before (result
+ * sets) keep the old generation. */
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
+/* True when a stub directory DB was opened through names another
+ * generation now (cheap: reads the stub files only). */
+bool na_xdb_stub_changed(na_xdb_t *db);
+/* If PATH is a stub directory, returns the database directory its stub
+ * names (relative names resolved against PATH), malloc()ed (caller
+ * frees); NULL otherwise. */
+char *na_xdb_stub_target(const char *path);
 unsigned na_xdb_doccount(na_xdb_t *db);
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err);
 /* As na_xwdb_postings, over all shards (docids as this handle numbers them). */

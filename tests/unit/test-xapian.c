@@ -341,6 +341,8 @@ typedef struct {
     const char *date;
 } article_t;
 
+#define N(a) (sizeof(a) / sizeof *(a))
+
 #define SLOT_DATE 0
 #define SLOT_PLACE 10 /* 10, 11, 12: a multi-valued field */
 
@@ -566,6 +568,53 @@ static void test_reopen(const char *path)
     na_xdoc_free(doc);
     na_xindexer_free(ix);
     na_xdb_close(rd);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    char *tmp = na_xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    rename(tmp, path);
+    free(tmp);
+}
+
+/* A stub directory whose stub is switched to another generation, as
+ * newsarc-index --rebuild does: a reader notices and reopens. */
+static void test_stub(void)
+{
+    na_error_t err;
+    char *dir = scratch_path("stub"), *g1 = scratch_path("stub/gen-1"), *g2 = scratch_path("stub/gen-2");
+    char *stub = scratch_path("stub/XAPIANDB");
+    mkdir(dir, 0777);
+    CHECK(build_shard(g1, shard_a, N(shard_a)) && build_shard(g2, shard_b, N(shard_b)), "stub: two generations");
+    write_text(stub, "auto gen-1\n");
+    char *t = na_xdb_stub_target(dir);
+    CHECK_STR(t, g1, "  the stub names its generation, resolved against the stub directory");
+    free(t);
+    CHECK(na_xdb_stub_target(g1) == NULL, "  a plain database is no stub");
+    na_xdb_t *rd = NULL;
+    const char *spec = dir;
+    CHECK_INT(na_xdb_open(&spec, 1, &rd, &err), NA_OK, "  a reader opens the stub directory");
+    if (!rd)
+        goto out;
+    CHECK_INT(na_xdb_doccount(rd), N(shard_a), "  and sees the first generation");
+    CHECK(!na_xdb_stub_changed(rd), "  unchanged stub");
+    write_text(stub, "auto gen-2\n");
+    CHECK(na_xdb_stub_changed(rd), "  a switched stub is noticed");
+    CHECK_INT(na_xdb_doccount(rd), N(shard_a), "  the reader keeps its generation until it reopens");
+    CHECK_INT(na_xdb_reopen(rd, &err), NA_OK, "  reopen");
+    CHECK_INT(na_xdb_doccount(rd), N(shard_b), "  then sees the new generation");
+    CHECK(!na_xdb_stub_changed(rd), "  which its stub names");
+    na_xdb_close(rd);
+out:
+    free(dir);
+    free(g1);
+    free(g2);
+    free(stub);
 }
 
 static void test_missing(void)
@@ -879,7 +928,6 @@ static const want_count_t places_oil_ab[] = { { "uk", 3 }, { "norway", 1 }, { "s
 static const want_count_t places_all_ab[] = { { "uk", 3 },          { "usa", 3 },          { "brazil", 1 },
                                               { "colombia", 1 },    { "kenya", 1 },        { "norway", 1 },
                                               { "saudi-arabia", 1 }, { "switzerland", 1 },  { "z\xc3\xbcrich", 1 } };
-#define N(a) (sizeof(a) / sizeof *(a))
 
 static void test_facets(na_xdb_t *db)
 {
@@ -1434,6 +1482,7 @@ int main(void)
     test_writable(a);
     test_update(a);
     test_reopen(a);
+    test_stub();
     test_missing();
     test_reader(a);
     test_shards(a, b);
