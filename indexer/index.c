@@ -968,10 +968,14 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
 
 /* Sends the held articles on, training a dictionary first when enough
  * material was seen. */
+static bool stop_requested(const na_indexer_t *ix);
+
 static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 {
     na_status_t st = NA_OK;
-    if (ix->training && ix->held_bytes >= TRAIN_SAMPLE_BYTES)
+    /* Training takes seconds; a run asked to stop stores what it holds
+     * without a dictionary (a later run trains one) and commits. */
+    if (ix->training && ix->held_bytes >= TRAIN_SAMPLE_BYTES && !stop_requested(ix))
         st = train_dictionary(ix, err);
     ix->training = false;
     for (size_t i = 0; i < ix->held_count; i++) {
@@ -1595,6 +1599,8 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
 {
     (void)freq;
     carry_t *c = ud;
+    if (stop_requested(c->ix))
+        return false; /* a rebuild is then cancelled; a refresh commits what it did */
     char *t = na_xstrndup(term, len);
     na_docid_t docid;
     char *data = NULL;

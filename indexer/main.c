@@ -18,6 +18,7 @@
 #include "extraction.h"
 #include "hash.h"
 #include "index.h"
+#include "log.h"
 #include "normalise.h"
 #include "options.h"
 #include "parse.h"
@@ -27,6 +28,11 @@
 #include "walk.h"
 
 static volatile sig_atomic_t interrupted;
+
+static void stop_log(void)
+{
+    na_log_stop();
+}
 
 /* The first signal asks the run to stop after the current article (what
  * was added is committed); a second one stops it at once, keeping only
@@ -110,6 +116,8 @@ static void sink_reject(size_t line, const char *reason, void *ud)
  * and the exit status stays as it is. */
 static void report_warning(run_t *run, size_t line, const char *reason)
 {
+    if (run->opts->quiet)
+        return;
     na_progress_clear(&run->progress);
     if (line)
         fprintf(stderr, "newsarc-index: %s:%zu: warning: %s\n", run->input->path, line, reason);
@@ -364,6 +372,8 @@ static void index_input(run_t *run, const na_input_t *input)
 static void report_walk(const char *path, bool error, const char *reason, void *ud)
 {
     run_t *run = ud;
+    if (!error && run->opts->quiet)
+        return;
     fprintf(stderr, "newsarc-index: %s: %s: %s\n", path, error ? "error" : "warning", reason);
     if (error)
         run->rejected = true;
@@ -386,7 +396,7 @@ static void add_inputs(run_t *run, const na_index_options_t *opts, const na_conf
         char *real = realpath(arg, NULL);
         if (errors == 0 && inputs->count > before && real)
             na_strlist_add_unique(&run->complete_roots, real);
-        else
+        else if (!opts->quiet)
             fprintf(stderr, "newsarc-index: %s: warning: %s; nothing under it is pruned\n", arg,
                     errors ? "not walked completely" : "no files found");
         free(real);
@@ -443,6 +453,14 @@ int main(int argc, char **argv)
     int rc = na_index_options_parse(argc, argv, &opts);
     if (rc >= 0)
         return rc;
+    if (opts.log) {
+        int e = na_log_start(opts.log);
+        if (e) {
+            fprintf(stderr, "newsarc-index: error: cannot open the log '%s': %s\n", opts.log, strerror(e));
+            return NA_EXIT_OUTPUT;
+        }
+        atexit(stop_log);
+    }
 
     na_config_t cfg;
     na_error_t err;
@@ -499,7 +517,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "newsarc-index: error: cannot write the output: %s\n", strerror(errno));
             rc = NA_EXIT_DATABASE;
         } else if (interrupted) {
-            rc = NA_EXIT_INTERRUPTED;
+            rc = 128 + (int)interrupted;
         } else if (run.rejected) {
             rc = NA_EXIT_REJECTED;
         }

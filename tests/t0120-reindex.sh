@@ -152,4 +152,32 @@ wait $holder
 test_expect_failure_code 2 '--wait takes whole seconds' '
     index --wait soon -d db spool
 '
+
+mkdir quiet && printf "Quiet\n\nA quiet story.\n" >quiet/q.txt && mkfifo quiet/pipe
+test_expect_success '-q prints nothing when nothing failed, not even warnings' '
+    index -d qdb quiet 2>err && grep -q "pipe: warning: fifo skipped" err &&
+    printf "Quiet two\n\nAnother quiet story.\n" >quiet/q2.txt &&
+    index -q -d qdb quiet 2>err && test ! -s err
+'
+test_expect_success '... but still says what failed' '
+    printf "{broken\n" >quiet/bad.jsonl &&
+    { index -q -d qdb quiet 2>err; test $? -eq 1; } && test "$(wc -l <err)" = 1 && grep -q "bad.jsonl:1: error" err &&
+    rm quiet/bad.jsonl
+'
+test_expect_success '--log FILE appends every line, timestamped, and they still reach standard error' '
+    index -v --log run.log -d qdb quiet 2>err && index -v --log run.log --force -d qdb quiet 2>>err &&
+    test "$(grep -c "files unchanged" run.log)" = 2 &&
+    ! grep -v "^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z newsarc-index: " run.log &&
+    test "$(wc -l <err)" = "$(wc -l <run.log)"
+'
+test_expect_failure_code 74 '--log to a file that cannot be opened exits 74' '
+    index --log no/such/dir/run.log -d qdb quiet
+'
+test_expect_success 'SIGINT commits what was added and exits 130' '
+    mkfifo hold3 &&
+    { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d sdb - <hold3 2>err & pid=$!; } &&
+    exec 9>hold3 && printf "Signal story\n\nRead before the signal.\n" >&9 && sleep 1 &&
+    kill -INT $pid; wait $pid; rc=$?; exec 9>&-;
+    test "$rc" -eq 130 && grep -q "interrupted by signal 2" err
+'
 test_done
