@@ -173,6 +173,20 @@ test_expect_success '--log FILE appends every line, timestamped, and they still 
 test_expect_failure_code 74 '--log to a file that cannot be opened exits 74' '
     index --log no/such/dir/run.log -d qdb quiet
 '
+test_expect_success 'the example crontab line runs as written, with this test'"'"'s paths' '
+    cmd=$(sed -n "s/^\*\/5 \* \* \* \*  //p" "$top_srcdir/config/newsarc-index.cron") &&
+    test -n "$cmd" &&
+    cmd=$(echo "$cmd" | sed -e "s|--log [^ ]*|--log cron.log|" -e "s|-d [^ ]*|-d crondb quiet|" \
+                            -e "s|^newsarc-index|$top_builddir/indexer/newsarc-index -c $CONFIG|") &&
+    $cmd && test -d crondb && test ! -s cron.log
+'
+test_expect_success 'the systemd service names the installed database and runs as written' '
+    unit="$top_builddir/config/newsarc-index.service" && test -f "$unit" &&
+    grep -q "^ExecStart=.*/newsarc-index .* -d .*/lib/newsarc/newsarc.db$" "$unit" &&
+    cmd=$(sed -n "s/^ExecStart=//p" "$unit" | sed -e "s|^[^ ]*newsarc-index|$top_builddir/indexer/newsarc-index|" \
+                -e "s|-c [^ ]*|-c $CONFIG|" -e "s|-d [^ ]*|-d unitdb|") &&
+    (cd quiet && $cmd .) && test -d quiet/unitdb
+'
 test_expect_success 'SIGINT commits what was added and exits 130' '
     mkfifo hold3 &&
     { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d sdb - <hold3 2>err & pid=$!; } &&
