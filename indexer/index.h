@@ -4,7 +4,9 @@
  * lock keeps other writers out).  Each article becomes one document whose
  * terms, values and data (metadata plus the compressed original) are
  * added in one replace_document call, so any commit holds whole articles
- * only.  Commits happen every commit_every articles and on close.
+ * only.  Commits happen every commit_every articles or commit_bytes bytes
+ * and on close; a first build into an empty database and a rebuild only
+ * at the end.
  *
  * Ids and sources (the model notmuch uses for mail): an article's id is
  * its source's own, else "d-" and the 16 hex digits of na_hash64() of its
@@ -17,11 +19,27 @@
  * Standard input is never read "whole" in that sense, so its articles
  * stay.
  *
+ * Files: the size and mtime of each file read are stored when the run
+ * ends (na_indexer_file_check(), na_indexer_file_read()), so that a later
+ * run need not open a file that is as it was.  With the prune option,
+ * files stored under the roots walked completely (na_indexer_prune_root())
+ * and not met in the run are gone: their sources are removed as when a
+ * file read whole no longer holds an article.
+ *
+ * Settings: each document carries the digest of the alias tables,
+ * gazetteer, model and layout it was indexed with (NA_PREFIX_CONF), and
+ * the digests are kept in the metadata, so that the indexer can say how
+ * many articles are out of date and the refresh option can reindex them.
+ *
  * The layout version is kept in the database (NA_META_LAYOUT).  An
  * archive of another layout is rebuilt: every stored original is indexed
- * again, with its format and sources, into DB.rebuild-PID beside it, and
- * the new database replaces the old one on close.  Archives of more than
- * 2,000 articles are rebuilt only when asked (the rebuild option).
+ * again, with its format and sources, into a new database.  When the
+ * path is a stub directory (a folder holding XAPIANDB that names the
+ * current generation gen-N), the new one is gen-N+1 beside it and the
+ * switch is a new stub renamed over the old one; a plain database is
+ * rebuilt into such a directory, DB.rebuild-PID, which replaces it by
+ * two renames.  Archives of more than 2,000 articles are rebuilt only
+ * when asked (the rebuild option).
  */
 #ifndef NA_INDEX_INDEX_H
 #define NA_INDEX_INDEX_H
