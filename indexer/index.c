@@ -719,7 +719,7 @@ static na_status_t open_waiting(na_indexer_t *ix, na_error_t *err)
         ix->stub_dir = ix->gen_path ? na_xstrdup(ix->opts.db_path) : NULL;
         if (!ix->gen_path)
             ix->gen_path = na_xstrdup(ix->opts.db_path);
-        na_status_t st = na_xwdb_open(ix->gen_path, true, &ix->db, err);
+        na_status_t st = na_xwdb_open(ix->gen_path, NA_XWDB_CREATE, &ix->db, err);
         if (st == NA_OK && ix->stub_dir) {
             /* A rebuild may have switched the stub while this run waited
              * for the old generation's lock: writing there would be lost. */
@@ -792,7 +792,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         }
         ix->counts.rebuilt_other_layout = other;
         if (st == NA_OK)
-            st = na_xwdb_open(ix->new_path, true, &ix->db, err);
+            st = na_xwdb_open(ix->new_path, NA_XWDB_CREATE, &ix->db, err);
     }
     if (st == NA_OK)
         st = load_state(ix, err);

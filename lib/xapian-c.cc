@@ -837,12 +837,14 @@ char *na_x_utf8_lower(const char *s, size_t len)
 
 /* ---- writable database ---- */
 
-na_status_t na_xwdb_open(const char *path, bool create, na_xwdb_t **out, na_error_t *err)
+na_status_t na_xwdb_open(const char *path, unsigned flags, na_xwdb_t **out, na_error_t *err)
 {
     *out = nullptr;
     return guarded(err, [&] {
-        int flags = create ? (Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS) : Xapian::DB_OPEN;
-        *out = new na_xwdb_t{ Xapian::WritableDatabase(path, flags) };
+        int x = (flags & NA_XWDB_CREATE) ? (Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS) : Xapian::DB_OPEN;
+        if (flags & NA_XWDB_WAIT_LOCK)
+            x |= Xapian::DB_RETRY_LOCK;
+        *out = new na_xwdb_t{ Xapian::WritableDatabase(path, x) };
     });
 }
 

@@ -58,11 +58,18 @@ char *na_x_utf8_lower(const char *s, size_t len);
 
 /* ---- writable database ---- */
 
-/* Opens the database at PATH for writing, creating it (and its directory,
- * but not missing parents) as a glass database when CREATE is true.
- * NA_ERR_LOCKED when another writer, in this process or another, has it
- * open; NA_ERR_NOT_FOUND when it does not exist and CREATE is false. */
-na_status_t na_xwdb_open(const char *path, bool create, na_xwdb_t **out, na_error_t *err);
+/* Flags of na_xwdb_open; 0 opens an existing database.  NA_XWDB_CREATE
+ * is 1, so a bool "create" passed by older callers means the same. */
+enum {
+    NA_XWDB_CREATE = 1u << 0,    /* create it (and its directory, not missing parents) as glass */
+    NA_XWDB_WAIT_LOCK = 1u << 1  /* block until another writer lets go (no time limit: Xapian's
+                                  * DB_RETRY_LOCK; the indexer polls instead, to bound the wait) */
+};
+/* Opens the database at PATH for writing as FLAGS say.  NA_ERR_LOCKED
+ * when another writer, in this process or another, has it open (never
+ * with NA_XWDB_WAIT_LOCK); NA_ERR_NOT_FOUND when it does not exist and
+ * NA_XWDB_CREATE is not set. */
+na_status_t na_xwdb_open(const char *path, unsigned flags, na_xwdb_t **out, na_error_t *err);
 /* Commits pending changes and closes; NULL is ignored.  A failed final
  * commit is reported through ERR (may be NULL). */
 na_status_t na_xwdb_close(na_xwdb_t *db, na_error_t *err);

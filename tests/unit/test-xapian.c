@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -392,7 +393,7 @@ static bool build_shard(const char *path, const article_t *arts, size_t n)
     na_error_t err;
     na_xwdb_t *db;
     na_xindexer_t *ix;
-    if (na_xwdb_open(path, true, &db, &err) != NA_OK) {
+    if (na_xwdb_open(path, NA_XWDB_CREATE, &db, &err) != NA_OK) {
         printf("# create %s: %s\n", path, err.message);
         return false;
     }
@@ -408,15 +409,48 @@ static bool build_shard(const char *path, const article_t *arts, size_t n)
     return na_xwdb_close(db, &err) == NA_OK;
 }
 
+typedef struct {
+    const char *path;
+    na_status_t st;
+} waiter_t;
+
+static void *wait_for_lock(void *arg)
+{
+    waiter_t *w = arg;
+    na_xwdb_t *db = NULL;
+    w->st = na_xwdb_open(w->path, NA_XWDB_WAIT_LOCK, &db, NULL);
+    na_xwdb_close(db, NULL);
+    return NULL;
+}
+
+/* NA_XWDB_WAIT_LOCK blocks until the writer lets go, then opens. */
+static void test_wait_lock(const char *path)
+{
+    na_xwdb_t *db = NULL;
+    CHECK_INT(na_xwdb_open(path, 0, &db, NULL), NA_OK, "wait-lock: a writer holds the database");
+    waiter_t w = { path, NA_ERR_INTERNAL };
+    pthread_t t;
+    if (!db || pthread_create(&t, NULL, wait_for_lock, &w) != 0) {
+        na_xwdb_close(db, NULL);
+        return;
+    }
+    struct timespec pause = { 0, 300 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    CHECK_INT(w.st, NA_ERR_INTERNAL, "  a second one with NA_XWDB_WAIT_LOCK waits");
+    na_xwdb_close(db, NULL);
+    pthread_join(t, NULL);
+    CHECK_INT(w.st, NA_OK, "  and opens once the first closes");
+}
+
 static void test_writable(const char *path)
 {
     na_error_t err;
     na_xwdb_t *db = NULL, *db2 = NULL;
-    CHECK_INT(na_xwdb_open(path, false, &db, &err), NA_OK, "writer opens the shard");
+    CHECK_INT(na_xwdb_open(path, 0, &db, &err), NA_OK, "writer opens the shard");
     CHECK_INT(na_xwdb_doccount(db), 5, "  with 5 documents");
 
     /* A second writer, here in the same process, meets the lock. */
-    CHECK_INT(na_xwdb_open(path, false, &db2, &err), NA_ERR_LOCKED, "second writer: NA_ERR_LOCKED");
+    CHECK_INT(na_xwdb_open(path, 0, &db2, &err), NA_ERR_LOCKED, "second writer: NA_ERR_LOCKED");
     CHECK(db2 == NULL && strstr(err.message, "lock") != NULL, "  with a message about the lock");
     CHECK(err.message[0] >= 'a' && err.message[0] <= 'z' && err.message[strlen(err.message) - 1] != '.',
           "  in lower case without a full stop");
@@ -469,7 +503,7 @@ static void test_writable(const char *path)
     CHECK_INT(na_xwdb_close(db, &err), NA_OK, "close");
     CHECK_INT(na_xwdb_close(NULL, &err), NA_OK, "close(NULL)");
 
-    CHECK_INT(na_xwdb_open(path, false, &db2, &err), NA_OK, "writer opens again after close");
+    CHECK_INT(na_xwdb_open(path, 0, &db2, &err), NA_OK, "writer opens again after close");
     na_xwdb_close(db2, NULL);
 }
 
@@ -479,7 +513,7 @@ static void test_update(const char *path)
 {
     na_error_t err;
     na_xwdb_t *db = NULL;
-    CHECK_INT(na_xwdb_open(path, false, &db, &err), NA_OK, "update: writer opens");
+    CHECK_INT(na_xwdb_open(path, 0, &db, &err), NA_OK, "update: writer opens");
     na_xdoc_t *doc = na_xdoc_new();
     na_xdoc_add_boolean_term(doc, "Qupd");
     na_xdoc_add_boolean_term(doc, "XFILE/a");
@@ -547,7 +581,7 @@ static void test_reopen(const char *path)
     na_xwdb_t *wr = NULL;
     na_xindexer_t *ix = NULL;
     CHECK_INT(na_xdb_open(&path, 1, &rd, &err), NA_OK, "reader opens beside a writer");
-    CHECK_INT(na_xwdb_open(path, false, &wr, &err), NA_OK, "  writer opens");
+    CHECK_INT(na_xwdb_open(path, 0, &wr, &err), NA_OK, "  writer opens");
     if (!rd || !wr) {
         na_xdb_close(rd);
         na_xwdb_close(wr, NULL);
@@ -626,7 +660,7 @@ static void test_missing(void)
     na_xwdb_t *wdb = (na_xwdb_t *)1;
     CHECK_INT(na_xdb_open(&spec, 1, &db, &err), NA_ERR_NOT_FOUND, "missing database: NA_ERR_NOT_FOUND");
     CHECK(db == NULL, "  and *out NULL");
-    CHECK_INT(na_xwdb_open(path, false, &wdb, &err), NA_ERR_NOT_FOUND, "missing database for writing too");
+    CHECK_INT(na_xwdb_open(path, 0, &wdb, &err), NA_ERR_NOT_FOUND, "missing database for writing too");
     CHECK(wdb == NULL, "  and *out NULL");
     /* A directory without a database in it. */
     free(path);
@@ -1482,6 +1516,7 @@ int main(void)
     test_writable(a);
     test_update(a);
     test_reopen(a);
+    test_wait_lock(a);
     test_stub();
     test_missing();
     test_reader(a);
