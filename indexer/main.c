@@ -1,11 +1,11 @@
 /* main.c - newsarc-index: read articles from files, directories or
  * standard input and index them.
  *
- * Per-input outcomes are sorted in one place (report_reject and the
- * status switch in index_input): a bad file or record is reported on one
- * line and skipped; a database error stops the run after keeping what was
- * committed.  Quiet unless something is wrong, so cron mails only
- * problems. */
+ * Per-record and per-file outcomes are sorted in one place, the switch
+ * in report_outcome(): what each costs (the exit status or nothing) and
+ * the one line it prints; a database error stops the run after keeping
+ * what was committed (index_input's status switch).  Quiet unless
+ * something is wrong, so cron mails only problems. */
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -85,44 +85,81 @@ static int status_to_exit(na_status_t st)
     }
 }
 
+/* What became of a record, a file or an article. */
+typedef enum {
+    OUTCOME_REJECTED,       /* a record or file not indexed: costs exit status 1 */
+    OUTCOME_UNBUILT,        /* an article whose document could not be built: likewise */
+    OUTCOME_WARNING,        /* something ignored or guessed; the rest is indexed */
+    OUTCOME_UNCHANGED,      /* a file as it was when last read: not opened */
+    OUTCOME_PRUNED,         /* an article removed by the prune, no source left */
+    OUTCOME_PRUNED_SOURCE,  /* a gone file removed from an article's sources */
+} outcome_t;
+
+/* Prints the one line OUTCOME has (if any, at this verbosity) about FILE
+ * (and LINE, when known) and records what it costs.  ID and REASON may be
+ * NULL where the outcome has none. */
+static void report_outcome(run_t *run, outcome_t outcome, const char *file, size_t line, const char *id,
+                           const char *reason)
+{
+    char where[32] = "";
+    if (line)
+        snprintf(where, sizeof where, ":%zu", line);
+    switch (outcome) {
+    case OUTCOME_REJECTED:
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s%s: error: %s\n", file, where, reason);
+        run->rejected = true;
+        run->input_rejects++;
+        break;
+    case OUTCOME_UNBUILT:
+        /* Possibly reported while a later input is read: it names its own file. */
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s:%zu: error: article '%s' not indexed: %s\n", file, line, id, reason);
+        run->rejected = true;
+        break;
+    case OUTCOME_WARNING:
+        if (run->opts->quiet)
+            break;
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s%s: warning: %s\n", file, where, reason);
+        break;
+    case OUTCOME_UNCHANGED:
+        if (run->opts->verbose > 1)
+            fprintf(stderr, "newsarc-index: %s: unchanged, not read\n", file);
+        break;
+    case OUTCOME_PRUNED:
+    case OUTCOME_PRUNED_SOURCE:
+        if (!run->opts->verbose)
+            break;
+        na_progress_clear(&run->progress);
+        if (outcome == OUTCOME_PRUNED)
+            fprintf(stderr, "newsarc-index: %s: pruned: article '%s' removed, no source left\n", file, id);
+        else
+            fprintf(stderr, "newsarc-index: %s: pruned: source of article '%s' removed\n", file, id);
+        break;
+    }
+}
+
 static void report_reject(run_t *run, size_t line, const char *reason)
 {
-    na_progress_clear(&run->progress);
-    if (line)
-        fprintf(stderr, "newsarc-index: %s:%zu: error: %s\n", run->input->path, line, reason);
-    else
-        fprintf(stderr, "newsarc-index: %s: error: %s\n", run->input->path, reason);
-    run->rejected = true;
-    run->input_rejects++;
+    report_outcome(run, OUTCOME_REJECTED, run->input->path, line, NULL, reason);
 }
 
-/* An article the indexer could not build, possibly reported while a later
- * input is read: it names its own file. */
 static void report_unbuilt(const char *path, size_t line, const char *id, const char *reason, void *ud)
 {
-    run_t *run = ud;
-    na_progress_clear(&run->progress);
-    fprintf(stderr, "newsarc-index: %s:%zu: error: article '%s' not indexed: %s\n", path ? path : "-", line, id,
-            reason);
-    run->rejected = true;
-}
-
-static void sink_reject(size_t line, const char *reason, void *ud)
-{
-    report_reject(ud, line, reason);
+    report_outcome(ud, OUTCOME_UNBUILT, path ? path : "-", line, id, reason);
 }
 
 /* Something in an input was ignored or guessed; the article is indexed
  * and the exit status stays as it is. */
 static void report_warning(run_t *run, size_t line, const char *reason)
 {
-    if (run->opts->quiet)
-        return;
-    na_progress_clear(&run->progress);
-    if (line)
-        fprintf(stderr, "newsarc-index: %s:%zu: warning: %s\n", run->input->path, line, reason);
-    else
-        fprintf(stderr, "newsarc-index: %s: warning: %s\n", run->input->path, reason);
+    report_outcome(run, OUTCOME_WARNING, run->input->path, line, NULL, reason);
+}
+
+static void sink_reject(size_t line, const char *reason, void *ud)
+{
+    report_reject(ud, line, reason);
 }
 
 static void sink_warn(size_t line, const char *reason, void *ud)
@@ -294,8 +331,7 @@ static void index_input(run_t *run, const na_input_t *input)
             return;
         }
         if (same) {
-            if (run->opts->verbose > 1)
-                fprintf(stderr, "newsarc-index: %s: unchanged, not read\n", input->path);
+            report_outcome(run, OUTCOME_UNCHANGED, input->path, 0, NULL, NULL);
             run->bytes_before += input->size;
             return;
         }
@@ -371,12 +407,7 @@ static void index_input(run_t *run, const na_input_t *input)
  * a skipped fifo or device does not. */
 static void report_walk(const char *path, bool error, const char *reason, void *ud)
 {
-    run_t *run = ud;
-    if (!error && run->opts->quiet)
-        return;
-    fprintf(stderr, "newsarc-index: %s: %s: %s\n", path, error ? "error" : "warning", reason);
-    if (error)
-        run->rejected = true;
+    report_outcome(ud, error ? OUTCOME_REJECTED : OUTCOME_WARNING, path, 0, NULL, reason);
 }
 
 /* The files to read: the PATH arguments, else the configured sources.
@@ -406,14 +437,7 @@ static void add_inputs(run_t *run, const na_index_options_t *opts, const na_conf
 /* A source the prune removed, listed at -v. */
 static void report_pruned(const char *id, const char *file, bool deleted, void *ud)
 {
-    run_t *run = ud;
-    if (!run->opts->verbose)
-        return;
-    na_progress_clear(&run->progress);
-    if (deleted)
-        fprintf(stderr, "newsarc-index: %s: pruned: article '%s' removed, no source left\n", file, id);
-    else
-        fprintf(stderr, "newsarc-index: %s: pruned: source of article '%s' removed\n", file, id);
+    report_outcome(ud, deleted ? OUTCOME_PRUNED : OUTCOME_PRUNED_SOURCE, file, 0, id, NULL);
 }
 
 static int print_stats(const char *db, na_out_format_t format)
