@@ -30,6 +30,7 @@
 #include "parse.h"
 #include "record.h"
 #include "schema.h"
+#include "strmap.h"
 #include "store.h"
 #include "utf8.h"
 #include "xapian-c.h"
@@ -82,14 +83,6 @@ typedef struct {
     bool reconcile;       /* the stored sources may differ from the final ones */
 } seen_t;
 
-/* A string-keyed open-addressing table (no removal): ids seen in the
- * run, and the files read whole. */
-typedef struct {
-    void **slots; /* seen_t * or char * */
-    size_t cap, count;
-    const char *(*key)(const void *item);
-} table_t;
-
 /* A file met in this run: what to store of it when it was read. */
 typedef struct {
     char *path;
@@ -101,10 +94,10 @@ typedef struct {
 struct na_indexer {
     na_indexer_options_t opts;
     na_xwdb_t *db;
-    table_t seen;       /* seen_t by id */
-    table_t files_done; /* canonical paths of files read whole */
-    table_t present;    /* file_rec_t by path: files met in this run */
-    table_t gone;       /* canonical paths the prune found gone */
+    na_strmap_t seen;       /* seen_t by id */
+    na_strmap_t files_done; /* canonical paths of files read whole (no values) */
+    na_strmap_t present;    /* file_rec_t by path: files met in this run */
+    na_strmap_t gone;       /* canonical paths the prune found gone (no values) */
     na_strlist_t prune_roots; /* roots walked completely */
 
     /* Rebuilding: the live database stays open (and locked) while the new
@@ -174,44 +167,11 @@ static void content_hash(const na_indexer_options_t *opts, const char *conf_hex,
 
 /* ---- tables ---- */
 
-static const char *seen_key(const void *item) { return ((const seen_t *)item)->id; }
-static const char *str_key(const void *item) { return item; }
-static const char *file_key(const void *item) { return ((const file_rec_t *)item)->path; }
-
 static void free_file_rec(void *p)
 {
     file_rec_t *r = p;
     free(r->path);
     free(r);
-}
-
-static size_t table_pos(const table_t *t, const char *key)
-{
-    size_t i = (size_t)na_hash64(NA_HASH_SEED, key, strlen(key)) & (t->cap - 1);
-    while (t->slots[i] && strcmp(t->key(t->slots[i]), key) != 0)
-        i = (i + 1) & (t->cap - 1);
-    return i;
-}
-
-static void *table_get(const table_t *t, const char *key)
-{
-    return t->cap ? t->slots[table_pos(t, key)] : NULL;
-}
-
-/* Adds ITEM, whose key is not in T yet. */
-static void table_put(table_t *t, void *item)
-{
-    if ((t->count + 1) * 2 > t->cap) {
-        table_t bigger = { na_xcalloc(t->cap ? t->cap * 2 : 64, sizeof(void *)), t->cap ? t->cap * 2 : 64, 0,
-                           t->key };
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slots[i])
-                table_put(&bigger, t->slots[i]);
-        free(t->slots);
-        *t = bigger;
-    }
-    t->slots[table_pos(t, t->key(item))] = item;
-    t->count++;
 }
 
 static void seen_free(seen_t *e)
@@ -220,16 +180,6 @@ static void seen_free(seen_t *e)
     free(e->where);
     na_strlist_clear(&e->produced);
     free(e);
-}
-
-static void table_clear(table_t *t, void (*free_item)(void *))
-{
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i])
-            free_item(t->slots[i]);
-    free(t->slots);
-    t->slots = NULL;
-    t->cap = t->count = 0;
 }
 
 static void free_seen_item(void *p) { seen_free(p); }
@@ -750,10 +700,6 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     *out = NULL;
     na_indexer_t *ix = na_xcalloc(1, sizeof *ix);
     ix->opts = *opts;
-    ix->seen.key = seen_key;
-    ix->files_done.key = str_key;
-    ix->present.key = file_key;
-    ix->gone.key = str_key;
     settings_digests(opts, ix->digests, ix->conf_hex);
     ix->conf_term = na_xasprintf("%s%s", NA_PREFIX_CONF, ix->conf_hex);
     pthread_mutex_init(&ix->lock, NULL);
@@ -905,10 +851,10 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     free(ix->held);
     free(ix->input_path);
     free(ix->conf_term);
-    table_clear(&ix->seen, free_seen_item);
-    table_clear(&ix->files_done, free);
-    table_clear(&ix->present, free_file_rec);
-    table_clear(&ix->gone, free);
+    na_strmap_release(&ix->seen, free_seen_item);
+    na_strmap_release(&ix->files_done, NULL);
+    na_strmap_release(&ix->present, free_file_rec);
+    na_strmap_release(&ix->gone, NULL);
     na_strlist_clear(&ix->prune_roots);
     na_docbuild_free(ix->builder);
     na_buf_release(&ix->dict);
@@ -1095,7 +1041,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
 
     /* An id met before in this run: the same article from another place
      * gains that source; other bytes under the id are not indexed. */
-    seen_t *e = table_get(&ix->seen, job.id);
+    seen_t *e = na_strmap_get(&ix->seen, job.id);
     if (e) {
         if (strcmp(e->hash, job.hash) != 0) {
             if (dup_of)
@@ -1113,7 +1059,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     e->where = na_xstrdup(src && src->where ? src->where : job.id);
     if (source)
         na_strlist_add(&e->produced, source);
-    table_put(&ix->seen, e);
+    na_strmap_put(&ix->seen, e->id, e);
 
     normalise_list(ix, NA_FIELD_PERSON, &a->people);
     normalise_list(ix, NA_FIELD_PLACE, &a->places);
@@ -1194,8 +1140,8 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
 
 void na_indexer_file_done(na_indexer_t *ix, const char *path)
 {
-    if (path && !table_get(&ix->files_done, path))
-        table_put(&ix->files_done, na_xstrdup(path));
+    if (path)
+        na_strmap_put(&ix->files_done, path, NULL);
 }
 
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
@@ -1255,13 +1201,13 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, b
             continue;
         na_strlist_add(&was, s);
         char *file = na_schema_source_file(s, format);
-        if (!file || (!table_get(&ix->files_done, file) && !table_get(&ix->gone, file)))
+        if (!file || (!na_strmap_contains(&ix->files_done, file) && !na_strmap_contains(&ix->gone, file)))
             na_strlist_add_unique(&now, s);
-        else if (table_get(&ix->gone, file))
+        else if (na_strmap_contains(&ix->gone, file))
             na_strlist_add_unique(&lost, file);
         free(file);
     }
-    seen_t *e = id ? table_get(&ix->seen, id) : NULL;
+    seen_t *e = id ? na_strmap_get(&ix->seen, id) : NULL;
     for (size_t i = 0; e && i < e->produced.count; i++)
         na_strlist_add_unique(&now, e->produced.items[i]);
 
@@ -1349,11 +1295,11 @@ na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t siz
      * keeps a run over unchanged files as cheap as the lookups. */
     if (*unchanged && !ix->opts.prune)
         return NA_OK;
-    file_rec_t *r = table_get(&ix->present, path);
+    file_rec_t *r = na_strmap_get(&ix->present, path);
     if (!r) {
         r = na_xcalloc(1, sizeof *r);
         r->path = na_xstrdup(path);
-        table_put(&ix->present, r);
+        na_strmap_put(&ix->present, r->path, r);
     }
     r->size = size;
     r->mtime_ns = mtime_ns;
@@ -1362,7 +1308,7 @@ na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t siz
 
 void na_indexer_file_read(na_indexer_t *ix, const char *path)
 {
-    file_rec_t *r = path ? table_get(&ix->present, path) : NULL;
+    file_rec_t *r = path ? na_strmap_get(&ix->present, path) : NULL;
     if (r)
         r->read = true;
 }
@@ -1386,9 +1332,8 @@ static bool under_prune_root(const na_indexer_t *ix, const char *path)
 
 static void consider_gone(na_indexer_t *ix, const char *path)
 {
-    if (*path == '/' && under_prune_root(ix, path) && !table_get(&ix->present, path) &&
-        !table_get(&ix->gone, path))
-        table_put(&ix->gone, na_xstrdup(path));
+    if (*path == '/' && under_prune_root(ix, path) && !na_strmap_contains(&ix->present, path))
+        na_strmap_put(&ix->gone, path, NULL);
 }
 
 static bool gone_from_meta(const char *key, const char *value, size_t len, void *ud)
@@ -1431,10 +1376,8 @@ static na_status_t prune(na_indexer_t *ix, na_error_t *err)
         st = na_xwdb_each_term(ix->db, NA_PREFIX_FILE, gone_from_term, ix, err);
     na_docid_t *all = NULL;
     size_t total = 0;
-    for (size_t i = 0; st == NA_OK && i < ix->gone.cap; i++) {
-        const char *path = ix->gone.slots[i];
-        if (!path)
-            continue;
+    const char *path;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->gone, &pos, &path, NULL);) {
         char *term = na_schema_file_term(path);
         na_docid_t *ids = NULL;
         size_t n = 0;
@@ -1461,17 +1404,14 @@ static na_status_t prune(na_indexer_t *ix, na_error_t *err)
     unsigned docs = na_xwdb_doccount(ix->db);
     if (st == NA_OK && deletes && !ix->opts.prune_force && (double)deletes * 100.0 > (double)ix->opts.prune_max * docs) {
         ix->counts.prune_refused = deletes;
-        table_clear(&ix->gone, free);
+        na_strmap_release(&ix->gone, NULL);
         free(all);
         return NA_OK;
     }
     for (size_t i = 0; st == NA_OK && i < uniq; i++)
         st = reconcile_doc(ix, all[i], false, NULL, err);
     free(all);
-    for (size_t i = 0; st == NA_OK && i < ix->gone.cap; i++) {
-        const char *path = ix->gone.slots[i];
-        if (!path)
-            continue;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->gone, &pos, &path, NULL);) {
         char *key = na_schema_file_meta_key(path);
         st = na_xwdb_set_metadata(ix->db, key, "", 0, err);
         free(key);
@@ -1484,9 +1424,10 @@ static na_status_t prune(na_indexer_t *ix, na_error_t *err)
 static na_status_t store_file_stats(na_indexer_t *ix, na_error_t *err)
 {
     na_status_t st = NA_OK;
-    for (size_t i = 0; st == NA_OK && i < ix->present.cap; i++) {
-        const file_rec_t *r = ix->present.slots[i];
-        if (!r || !r->read)
+    void *v;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->present, &pos, NULL, &v);) {
+        const file_rec_t *r = v;
+        if (!r->read)
             continue;
         char *key = na_schema_file_meta_key(r->path);
         char *val = file_meta_value(r);
@@ -1538,10 +1479,8 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
         st = drain(ix, true, err);
     if (st == NA_OK && ix->opts.prune && ix->prune_roots.count)
         st = prune(ix, err);
-    for (size_t i = 0; st == NA_OK && i < ix->files_done.cap; i++) {
-        const char *path = ix->files_done.slots[i];
-        if (!path)
-            continue;
+    const char *path;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->files_done, &pos, &path, NULL);) {
         char *term = na_schema_file_term(path);
         na_docid_t *ids = NULL;
         size_t n = 0;
@@ -1551,9 +1490,10 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
         free(ids);
         free(term);
     }
-    for (size_t i = 0; st == NA_OK && i < ix->seen.cap; i++) {
-        seen_t *e = ix->seen.slots[i];
-        if (!e || !e->reconcile)
+    void *v;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->seen, &pos, NULL, &v);) {
+        seen_t *e = v;
+        if (!e->reconcile)
             continue;
         char *term = na_schema_id_term(e->id);
         na_docid_t docid;
@@ -1690,7 +1630,7 @@ static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err)
         st = na_indexer_commit(ix, err);
     ix->counts.refreshed = ix->counts.replaced;
     ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
-    table_clear(&ix->seen, free_seen_item);
+    na_strmap_release(&ix->seen, free_seen_item);
     return st;
 }
 
@@ -1717,7 +1657,7 @@ static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
         st = na_indexer_commit(ix, err);
     ix->counts.carried = ix->counts.added;
     ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
-    table_clear(&ix->seen, free_seen_item);
+    na_strmap_release(&ix->seen, free_seen_item);
     return st;
 }
 
