@@ -109,6 +109,7 @@ struct na_indexer {
      * stub directory itself (NULL for a plain database), and for a plain
      * database being rebuilt, the stub directory built beside it. */
     char *gen_path, *stub_dir, *new_dir;
+    bool first_build; /* gen_path is the first generation: no stub yet */
     bool cancel; /* close without moving a rebuilt database in */
     bool finished; /* na_indexer_finish() ran */
 
@@ -658,23 +659,68 @@ static bool stop_requested(const na_indexer_t *ix)
 
 /* Opens the live database, polling for the lock for up to lock_wait
  * seconds in all. */
+/* Decides what to open for the path given: the generation its stub
+ * names; for a path that does not exist yet (or an empty folder, or one
+ * a first build left without a stub), the first generation of a new stub
+ * directory, whose stub is written once the build is complete, so that
+ * searches never see it half done; else the plain database there. */
+static na_status_t resolve_path(na_indexer_t *ix, na_error_t *err)
+{
+    const char *p = ix->opts.db_path;
+    free(ix->gen_path);
+    free(ix->stub_dir);
+    ix->stub_dir = NULL;
+    ix->first_build = false;
+    ix->gen_path = na_xdb_stub_target(p);
+    if (ix->gen_path) {
+        ix->stub_dir = na_xstrdup(p);
+        return NA_OK;
+    }
+    struct stat st;
+    bool fresh = stat(p, &st) != 0 && errno == ENOENT;
+    if (!fresh && S_ISDIR(st.st_mode)) {
+        /* Empty, or holding only generations of an unfinished first build. */
+        fresh = true;
+        DIR *d = opendir(p);
+        struct dirent *de;
+        while (d && fresh && (de = readdir(d)) != NULL)
+            fresh = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+                    strncmp(de->d_name, "gen-", 4) == 0;
+        if (d)
+            closedir(d);
+        else
+            fresh = false;
+    }
+    if (!fresh) {
+        ix->gen_path = na_xstrdup(p);
+        return NA_OK;
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", p, strerror(errno));
+    ix->stub_dir = na_xstrdup(p);
+    ix->gen_path = na_xasprintf("%s/gen-1", p);
+    ix->first_build = true;
+    return NA_OK;
+}
+
 static na_status_t open_waiting(na_indexer_t *ix, na_error_t *err)
 {
     struct timespec start, now;
+    na_status_t st;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        free(ix->gen_path);
-        ix->gen_path = na_xdb_stub_target(ix->opts.db_path);
-        free(ix->stub_dir);
-        ix->stub_dir = ix->gen_path ? na_xstrdup(ix->opts.db_path) : NULL;
-        if (!ix->gen_path)
-            ix->gen_path = na_xstrdup(ix->opts.db_path);
-        na_status_t st = na_xwdb_open(ix->gen_path, NA_XWDB_CREATE, &ix->db, err);
+        st = resolve_path(ix, err);
+        if (st)
+            return st;
+        st = na_xwdb_open(ix->gen_path, NA_XWDB_CREATE, &ix->db, err);
         if (st == NA_OK && ix->stub_dir) {
-            /* A rebuild may have switched the stub while this run waited
-             * for the old generation's lock: writing there would be lost. */
+            /* A rebuild may have switched the stub, or a first build
+             * written it, while this run waited for the lock: writing to
+             * a generation the stub no longer names would be lost. */
             char *named = na_xdb_stub_target(ix->opts.db_path);
-            bool moved = !named || strcmp(named, ix->gen_path) != 0;
+            bool moved = named ? strcmp(named, ix->gen_path) != 0 : !ix->first_build;
+            if (named && !moved)
+                ix->first_build = false;
             free(named);
             if (moved) {
                 na_xwdb_close(ix->db, NULL);
@@ -747,7 +793,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     if (st == NA_OK)
         st = set_meta_if_changed(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, err);
     ix->training = ix->dict_id == 0;
-    ix->one_commit = st == NA_OK && (ix->live || na_xwdb_doccount(ix->db) == 0);
+    ix->one_commit = st == NA_OK && (ix->live || ix->first_build || na_xwdb_doccount(ix->db) == 0);
     if (st == NA_OK && !ix->live)
         st = count_out_of_date(ix, err);
     if (st == NA_OK && ix->live)
@@ -832,6 +878,11 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     na_status_t st2 = na_xwdb_close(ix->db, st ? NULL : err);
     if (st == NA_OK)
         st = st2;
+    /* A first build becomes visible only now, whole (also one stopped by
+     * a signal: what it committed); a failed one is continued by the next
+     * run. */
+    if (st == NA_OK && ix->first_build && ix->db && !ix->live)
+        st = write_stub(ix->stub_dir, "gen-1", err);
     if (ix->live) {
         /* An interrupted or failed rebuild leaves the live database as it was. */
         if (st == NA_OK && !ix->cancel) {

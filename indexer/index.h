@@ -5,8 +5,9 @@
  * terms, values and data (metadata plus the compressed original) are
  * added in one replace_document call, so any commit holds whole articles
  * only.  Commits happen every commit_every articles or commit_bytes bytes
- * and on close; a first build into an empty database and a rebuild only
- * at the end.
+ * and on close.  A new database is a stub directory (see below) whose
+ * stub is written when its first build closes, so that, like a rebuild,
+ * it is seen only whole.
  *
  * Ids and sources (the model notmuch uses for mail): an article's id is
  * its source's own, else "d-" and the 16 hex digits of na_hash64() of its

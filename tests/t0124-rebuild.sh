@@ -10,8 +10,21 @@
 index() { newsarc_index --extract never "$@"; }
 count() { newsarc_search -d "$1" --count "${2:-}"; }
 
-test_expect_success 'a plain database keeps working until its first rebuild' '
-    index -d db "$top_srcdir/samples" && test -f db/iamglass && test "$(count db)" = 8
+test_expect_success 'a first build makes a stub directory, whose stub appears when the build is complete' '
+    mkfifo first &&
+    { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d new.db "$top_srcdir/samples" - <first &
+      pid=$!; } &&
+    exec 9>first &&
+    n=0; while [ ! -d new.db/gen-1 ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done &&
+    sleep 1 && test ! -e new.db/XAPIANDB && ! newsarc_search -d new.db --count "" 2>/dev/null &&
+    printf "Other\n\nA second writer meanwhile.\n" >other.txt &&
+    { index -d new.db other.txt 2>err; test $? -eq 75; } && grep -q "locked by another writer" err &&
+    printf "Late first\n\nThe last of the first build.\n" >&9 && exec 9>&- && wait $pid &&
+    test "$(cat new.db/XAPIANDB)" = "auto gen-1" && test "$(count new.db)" = 9
+'
+test_expect_success 'a plain database (made by an older newsarc) keeps working until its first rebuild' '
+    index -d made "$top_srcdir/samples" && mv made/gen-1 db && rm -r made &&
+    test -f db/iamglass && index -d db stub-less.txt 2>/dev/null; test -f db/iamglass && test "$(count db)" = 8
 '
 test_expect_success '--rebuild turns it into a stub directory naming its generation' '
     index --rebuild -d db && test ! -e db/iamglass &&
