@@ -11,6 +11,7 @@
 #include "article.h"
 #include "config.h"
 #include "extract.h"
+#include "normalise.h"
 #include "schema.h"
 #include "store.h"
 #include "xapian-c.h"
@@ -41,5 +42,15 @@ void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict);
  * values multi-valued field f has, for the slots in use. */
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
                             const na_strlist_t *sources, na_xdoc_t **doc, unsigned values[NA_FIELD_COUNT], na_error_t *err);
+
+/* Preparing an article for na_docbuild_run(), on the indexer's thread.
+ * Makes every text field of A valid UTF-8 (in place), whatever the
+ * parser left: before its id and hash are taken. */
+void na_docbuild_sanitize(na_article_t *a);
+
+/* Replaces A's people, places, organisations, topics and source by their
+ * canonical names through NORM (borrowed), dropping empty values and
+ * duplicates, in place. */
+void na_docbuild_normalise(const na_normaliser_t *norm, na_article_t *a);
 
 #endif

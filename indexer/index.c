@@ -988,43 +988,6 @@ static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 
 /* ---- the public calls ---- */
 
-/* Normalises VALUES in place for FIELD, dropping empties and duplicates. */
-static void normalise_list(const na_indexer_t *ix, na_field_t field, na_strlist_t *values)
-{
-    na_strlist_t out = NA_STRLIST_INIT;
-    for (size_t i = 0; i < values->count; i++) {
-        char *c = na_normalise(ix->opts.norm, field, values->items[i]);
-        if (c && !na_strlist_contains(&out, c))
-            na_strlist_take(&out, c);
-        else
-            free(c);
-    }
-    na_strlist_clear(values);
-    *values = out;
-}
-
-/* Makes every text field valid UTF-8, whatever the parser left. */
-static void sanitize_strings(na_article_t *a)
-{
-    char **fields[] = { &a->id, &a->title, &a->body, &a->date, &a->source, &a->url, &a->language, &a->dateline };
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-        char *s = *fields[i];
-        if (s && !na_utf8_valid(s, strlen(s))) {
-            *fields[i] = na_utf8_sanitize(s, strlen(s));
-            free(s);
-        }
-    }
-    na_strlist_t *lists[] = { &a->authors, &a->people, &a->places, &a->orgs, &a->topics, &a->exchanges };
-    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
-        for (size_t i = 0; i < lists[l]->count; i++) {
-            char *s = lists[l]->items[i];
-            if (!na_utf8_valid(s, strlen(s))) {
-                lists[l]->items[i] = na_utf8_sanitize(s, strlen(s));
-                free(s);
-            }
-        }
-}
-
 /* The id of an article without one of its own: a digest of its bytes
  * alone, so that the same story from a file, from standard input or
  * after a rename is one article. */
@@ -1081,7 +1044,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         na_article_free(a);
         return ix->failed;
     }
-    sanitize_strings(a);
+    na_docbuild_sanitize(a);
     job_t job;
     memset(&job, 0, sizeof job);
     job.article = a;
@@ -1112,15 +1075,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         na_strlist_add(&e->produced, source);
     na_strmap_put(&ix->seen, e->id, e);
 
-    normalise_list(ix, NA_FIELD_PERSON, &a->people);
-    normalise_list(ix, NA_FIELD_PLACE, &a->places);
-    normalise_list(ix, NA_FIELD_ORG, &a->orgs);
-    normalise_list(ix, NA_FIELD_TOPIC, &a->topics);
-    if (a->source) {
-        char *s = na_normalise(ix->opts.norm, NA_FIELD_SOURCE, a->source);
-        free(a->source);
-        a->source = s;
-    }
+    na_docbuild_normalise(ix->opts.norm, a);
 
     /* Skip an article whose stored bytes are what we would store again;
      * its sources are settled when the run ends (finish()). */
