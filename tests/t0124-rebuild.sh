@@ -57,20 +57,30 @@ test_expect_success 'during a rebuild searches see the old archive, after it the
     printf "Rebuilt story\n\nAdded during the rebuild.\n" >&9 && exec 9>&- &&
     wait $pid && test "$(cat db/XAPIANDB)" = "auto gen-3" && test "$(count db)" = 10
 '
-test_expect_success 'an interrupted rebuild leaves the stub and its generation as they were' '
+test_expect_success 'a writer waiting through a rebuild writes to the new generation, not the old' '
     { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never --rebuild -d db - <hold & pid=$!; } &&
     exec 9>hold &&
     n=0; while [ ! -d db/gen-4 ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done &&
+    printf "Waiter\n\nWritten after the switch.\n" >waiter.txt &&
+    { (exec 9>&-; index --wait 60 -d db waiter.txt) & w=$!; } && sleep 1 &&
+    printf "Rebuilt again\n\nAdded during the second rebuild.\n" >&9 && exec 9>&- && wait $pid && wait $w &&
+    test "$(cat db/XAPIANDB)" = "auto gen-4" && test "$(count db "after the switch")" = 1 &&
+    test "$(count db)" = 12 && test ! -e db/gen-3
+'
+test_expect_success 'an interrupted rebuild leaves the stub and its generation as they were' '
+    { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never --rebuild -d db - <hold & pid=$!; } &&
+    exec 9>hold &&
+    n=0; while [ ! -d db/gen-5 ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done &&
     kill -TERM $pid; wait $pid; rc=$?; exec 9>&-;
-    test "$rc" -eq 143 && test "$(cat db/XAPIANDB)" = "auto gen-3" && test ! -e db/gen-4 &&
-    test "$(count db)" = 10
+    test "$rc" -eq 143 && test "$(cat db/XAPIANDB)" = "auto gen-4" && test ! -e db/gen-5 &&
+    test "$(count db)" = 12
 '
 test_expect_success 'a killed rebuild leaves a generation that the next run removes' '
     { "$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never --rebuild -d db - <hold & pid=$!; } &&
     exec 9>hold &&
-    n=0; while [ ! -d db/gen-4 ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done &&
+    n=0; while [ ! -d db/gen-5 ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done &&
     kill -KILL $pid; wait $pid; exec 9>&-;
-    test -d db/gen-4 && test "$(count db)" = 10 &&
-    index -d db stub.txt && test ! -e db/gen-4 && test "$(cat db/XAPIANDB)" = "auto gen-3"
+    test -d db/gen-5 && test "$(count db)" = 12 &&
+    index -d db stub.txt && test ! -e db/gen-5 && test "$(cat db/XAPIANDB)" = "auto gen-4"
 '
 test_done
