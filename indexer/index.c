@@ -32,7 +32,6 @@
 #include "schema.h"
 #include "strmap.h"
 #include "store.h"
-#include "utf8.h"
 #include "xapian-c.h"
 
 /* Articles sampled to train the compression dictionary of a new archive.
