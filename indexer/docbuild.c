@@ -10,6 +10,7 @@
 #include "dates.h"
 #include "display.h"
 #include "extraction.h"
+#include "normalise.h"
 #include "record.h"
 #include "utf8.h"
 
@@ -443,4 +444,56 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
 na_display_t *na_docbuild_display(na_docbuild_t *b)
 {
     return b->display;
+}
+
+/* ---- preparing an article: valid UTF-8, canonical names ---- */
+
+/* Normalises VALUES in place for FIELD, dropping empties and duplicates. */
+static void normalise_list(const na_normaliser_t *norm, na_field_t field, na_strlist_t *values)
+{
+    na_strlist_t out = NA_STRLIST_INIT;
+    for (size_t i = 0; i < values->count; i++) {
+        char *c = na_normalise(norm, field, values->items[i]);
+        if (c && !na_strlist_contains(&out, c))
+            na_strlist_take(&out, c);
+        else
+            free(c);
+    }
+    na_strlist_clear(values);
+    *values = out;
+}
+
+void na_docbuild_sanitize(na_article_t *a)
+{
+    char **fields[] = { &a->id, &a->title, &a->body, &a->date, &a->source, &a->url, &a->language, &a->dateline };
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        char *s = *fields[i];
+        if (s && !na_utf8_valid(s, strlen(s))) {
+            *fields[i] = na_utf8_sanitize(s, strlen(s));
+            free(s);
+        }
+    }
+    na_strlist_t *lists[] = { &a->authors, &a->people, &a->places, &a->orgs, &a->topics, &a->exchanges };
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            char *s = lists[l]->items[i];
+            if (!na_utf8_valid(s, strlen(s))) {
+                lists[l]->items[i] = na_utf8_sanitize(s, strlen(s));
+                free(s);
+            }
+        }
+}
+
+void na_docbuild_normalise(const na_normaliser_t *norm, na_article_t *a)
+{
+    normalise_list(norm, NA_FIELD_PERSON, &a->people);
+    normalise_list(norm, NA_FIELD_PLACE, &a->places);
+    normalise_list(norm, NA_FIELD_ORG, &a->orgs);
+    normalise_list(norm, NA_FIELD_TOPIC, &a->topics);
+    normalise_list(norm, NA_FIELD_AUTHOR, &a->authors);
+    if (a->source) {
+        char *s = na_normalise(norm, NA_FIELD_SOURCE, a->source);
+        free(a->source);
+        a->source = s;
+    }
 }

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "display.h"
 #include "extract.h"
+#include "normalise.h"
 #include "schema.h"
 #include "store.h"
 #include "xapian-c.h"
@@ -48,5 +49,15 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
  * Borrowed: valid while B lives; use it only while no na_docbuild_run()
  * on B is under way. */
 na_display_t *na_docbuild_display(na_docbuild_t *b);
+
+/* Preparing an article for na_docbuild_run(), on the indexer's thread.
+ * Makes every text field of A valid UTF-8 (in place), whatever the
+ * parser left: before its id and hash are taken. */
+void na_docbuild_sanitize(na_article_t *a);
+
+/* Replaces A's people, places, organisations, topics and source by their
+ * canonical names through NORM (borrowed), dropping empty values and
+ * duplicates, in place. */
+void na_docbuild_normalise(const na_normaliser_t *norm, na_article_t *a);
 
 #endif

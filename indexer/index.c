@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -29,8 +30,8 @@
 #include "parse.h"
 #include "record.h"
 #include "schema.h"
+#include "strmap.h"
 #include "store.h"
-#include "utf8.h"
 #include "xapian-c.h"
 
 /* Articles sampled to train the compression dictionary of a new archive.
@@ -41,7 +42,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-6"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-7"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
@@ -49,6 +50,12 @@
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
+
+/* What the documents depend on besides the articles, each kept as a
+ * digest in the metadata (NA_META_DIGEST_FMT). */
+enum { DIGEST_ALIASES, DIGEST_GAZETTEER, DIGEST_MODEL, DIGEST_LAYOUT, NA_DIGEST_KINDS };
+static const char *const digest_names[NA_DIGEST_KINDS] = { "aliases", "gazetteer", "model", "layout" };
+static const char *const digest_words[NA_DIGEST_KINDS] = { "alias tables", "gazetteer", "model", "layout" };
 
 typedef enum { JOB_FREE = 0, JOB_TODO, JOB_DONE } job_state_t;
 
@@ -75,24 +82,33 @@ typedef struct {
     bool reconcile;       /* the stored sources may differ from the final ones */
 } seen_t;
 
-/* A string-keyed open-addressing table (no removal): ids seen in the
- * run, and the files read whole. */
+/* A file met in this run: what to store of it when it was read. */
 typedef struct {
-    void **slots; /* seen_t * or char * */
-    size_t cap, count;
-    const char *(*key)(const void *item);
-} table_t;
+    char *path;
+    size_t size;
+    long long mtime_ns;
+    bool read;
+} file_rec_t;
 
 struct na_indexer {
     na_indexer_options_t opts;
     na_xwdb_t *db;
-    table_t seen;       /* seen_t by id */
-    table_t files_done; /* canonical paths of files read whole */
+    na_strmap_t seen;       /* seen_t by id */
+    na_strmap_t files_done; /* canonical paths of files read whole (no values) */
+    na_strmap_t present;    /* file_rec_t by path: files met in this run */
+    na_strmap_t gone;       /* canonical paths the prune found gone (no values) */
+    na_strlist_t prune_roots; /* roots walked completely */
 
     /* Rebuilding: the live database stays open (and locked) while the new
      * one is built at new_path, then takes its place on close. */
     na_xwdb_t *live;
     char *live_path, *new_path;
+    /* The database as opened: the path given, or for a stub directory
+     * (what a rebuild leaves) the generation its stub names, then the
+     * stub directory itself (NULL for a plain database), and for a plain
+     * database being rebuilt, the stub directory built beside it. */
+    char *gen_path, *stub_dir, *new_dir;
+    bool first_build; /* gen_path is the first generation: no stub yet */
     bool cancel; /* close without moving a rebuilt database in */
     bool finished; /* na_indexer_finish() ran */
 
@@ -118,7 +134,17 @@ struct na_indexer {
     bool stopping;
     na_status_t failed; /* the first error: nothing more is written */
 
-    size_t since_commit;
+    size_t since_commit, since_commit_bytes;
+    /* A first build into an empty database (and a rebuild, which readers
+     * never see until it is moved in) commits only at the end, so that
+     * searches never see it half done. */
+    bool one_commit;
+    /* The digests of what decides an article's document besides its
+     * bytes (see settings_digests()), and the term that marks the
+     * articles indexed with them. */
+    char digests[NA_DIGEST_KINDS][17];
+    char conf_hex[17];
+    char *conf_term;
     na_index_counts_t counts;
     char *input_path; /* the input articles are added from, or NULL */
 };
@@ -127,9 +153,11 @@ struct na_indexer {
 
 /* What decides an article's document: its bytes, its format, the layout
  * and what extraction may add to it. */
-static void content_hash(const na_indexer_options_t *opts, const na_article_t *a, char out[17])
+static void content_hash(const na_indexer_options_t *opts, const char *conf_hex, const na_article_t *a,
+                         char out[17])
 {
     uint64_t h = na_hash64(NA_HASH_SEED, INDEX_LAYOUT_VERSION, sizeof INDEX_LAYOUT_VERSION);
+    h = na_hash64(h, conf_hex, 16);
     if (opts->extractor)
         h = na_hash64(h, opts->extract, sizeof opts->extract);
     const char *fmt = na_format_name(a->format);
@@ -139,36 +167,11 @@ static void content_hash(const na_indexer_options_t *opts, const na_article_t *a
 
 /* ---- tables ---- */
 
-static const char *seen_key(const void *item) { return ((const seen_t *)item)->id; }
-static const char *str_key(const void *item) { return item; }
-
-static size_t table_pos(const table_t *t, const char *key)
+static void free_file_rec(void *p)
 {
-    size_t i = (size_t)na_hash64(NA_HASH_SEED, key, strlen(key)) & (t->cap - 1);
-    while (t->slots[i] && strcmp(t->key(t->slots[i]), key) != 0)
-        i = (i + 1) & (t->cap - 1);
-    return i;
-}
-
-static void *table_get(const table_t *t, const char *key)
-{
-    return t->cap ? t->slots[table_pos(t, key)] : NULL;
-}
-
-/* Adds ITEM, whose key is not in T yet. */
-static void table_put(table_t *t, void *item)
-{
-    if ((t->count + 1) * 2 > t->cap) {
-        table_t bigger = { na_xcalloc(t->cap ? t->cap * 2 : 64, sizeof(void *)), t->cap ? t->cap * 2 : 64, 0,
-                           t->key };
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slots[i])
-                table_put(&bigger, t->slots[i]);
-        free(t->slots);
-        *t = bigger;
-    }
-    t->slots[table_pos(t, t->key(item))] = item;
-    t->count++;
+    file_rec_t *r = p;
+    free(r->path);
+    free(r);
 }
 
 static void seen_free(seen_t *e)
@@ -177,16 +180,6 @@ static void seen_free(seen_t *e)
     free(e->where);
     na_strlist_clear(&e->produced);
     free(e);
-}
-
-static void table_clear(table_t *t, void (*free_item)(void *))
-{
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i])
-            free_item(t->slots[i]);
-    free(t->slots);
-    t->slots = NULL;
-    t->cap = t->count = 0;
 }
 
 static void free_seen_item(void *p) { seen_free(p); }
@@ -314,6 +307,7 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->opts.reject(job->path, job->article->line, job->id, job->err.message, ix->opts.reject_ud);
         return NA_OK;
     }
+    na_xdoc_add_boolean_term(job->doc, ix->conf_term);
     char *id_term = na_schema_id_term(job->id);
     st = na_xwdb_replace(ix->db, id_term, job->doc, err);
     free(id_term);
@@ -324,7 +318,6 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->slots_used[f] = job->values[f];
             ix->slots_dirty = true;
         }
-    ix->since_commit++;
     return NA_OK;
 }
 
@@ -433,6 +426,75 @@ static void remove_leftover(const char *leftover, void *ud)
     remove_tree(leftover);
 }
 
+/* In a stub directory, removes every generation ("gen-N") but the one
+ * the stub names: those of rebuilds since switched away from (kept until
+ * now for readers that still had them open) or interrupted. */
+static void remove_stale_generations(const char *stub_dir, const char *current)
+{
+    DIR *d = opendir(stub_dir);
+    const char *cur = strrchr(current, '/');
+    cur = cur ? cur + 1 : current;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        if (strncmp(n, "gen-", 4) != 0 || !n[4] || strspn(n + 4, "0123456789") != strlen(n + 4) ||
+            strcmp(n, cur) == 0)
+            continue;
+        char *full = na_xasprintf("%s/%s", stub_dir, n);
+        remove_tree(full);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The name of the next generation of the stub directory DIR, whose
+ * current one is CURRENT: gen-N with N one more than CURRENT's, or past
+ * any left there. */
+static char *next_generation(const char *dir, const char *current)
+{
+    const char *cur = strrchr(current, '/');
+    cur = cur ? cur + 1 : current;
+    unsigned long n = strncmp(cur, "gen-", 4) == 0 ? strtoul(cur + 4, NULL, 10) : 0;
+    for (;;) {
+        char *path = na_xasprintf("%s/gen-%lu", dir, ++n);
+        struct stat st;
+        if (stat(path, &st) != 0)
+            return path;
+        free(path);
+    }
+}
+
+/* Writes a stub in DIR naming the generation GEN (a name inside DIR),
+ * by a temporary file renamed over the old stub: readers see the old
+ * generation or the new one, never neither. */
+static na_status_t write_stub(const char *dir, const char *gen, na_error_t *err)
+{
+    char *tmp = na_xasprintf("%s/XAPIANDB.new-%ld", dir, (long)getpid());
+    char *stub = na_xasprintf("%s/XAPIANDB", dir);
+    na_status_t st = NA_OK;
+    FILE *f = fopen(tmp, "w");
+    if (!f || fprintf(f, "auto %s\n", gen) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+    }
+    if (f && fclose(f) != 0 && st == NA_OK)
+        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+    if (st == NA_OK && rename(tmp, stub) != 0)
+        st = na_error_set(err, NA_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, stub, strerror(errno));
+    if (st)
+        unlink(tmp);
+    else {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            fsync(fd); /* the rename itself survives a crash */
+            close(fd);
+        }
+    }
+    free(tmp);
+    free(stub);
+    return st;
+}
+
 /* A rebuild stopped between moving the old database away and moving the
  * new one in leaves no database at PATH: the old one goes back. */
 static void restore_old(const char *leftover, void *ud)
@@ -493,25 +555,245 @@ static na_status_t other_layout(na_indexer_t *ix, bool *other, na_error_t *err)
 }
 
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err);
+static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err);
+static na_status_t set_meta_if_changed(na_xwdb_t *db, const char *key, const char *value, na_error_t *err);
+
+/* Continues H with the name and bytes of the file at PATH ("missing"
+ * when it cannot be read, so that its coming back is a change too). */
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+    h = na_hash64(h, path, strlen(path) + 1);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return na_hash64(h, "missing", 7);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = na_hash64(h, buf, n);
+    fclose(f);
+    return h;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Continues H with every file of the folder DIR, in name order. */
+static uint64_t hash_dir(uint64_t h, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return na_hash64(h, "missing", 7);
+    na_strlist_t names = NA_STRLIST_INIT;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            na_strlist_add(&names, de->d_name);
+    closedir(d);
+    if (names.count)
+        qsort(names.items, names.count, sizeof *names.items, cmp_str);
+    for (size_t i = 0; i < names.count; i++) {
+        char *path = na_xasprintf("%s/%s", dir, names.items[i]);
+        h = hash_file(na_hash64(h, names.items[i], strlen(names.items[i]) + 1), path);
+        free(path);
+    }
+    na_strlist_clear(&names);
+    return h;
+}
+
+/* The digests of what decides a document besides its article: the alias
+ * tables, and when extracting, the gazetteer, the model and the modes;
+ * and the layout.  CONF_HEX gets the digest of them all, which every
+ * document carries as a term (NA_PREFIX_CONF). */
+static void settings_digests(const na_indexer_options_t *o, char digests[NA_DIGEST_KINDS][17], char conf_hex[17])
+{
+    const na_config_t *cfg = o->config;
+    const char *tables[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
+                             cfg->alias_sources };
+    uint64_t h = NA_HASH_SEED;
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+        h = tables[i] && *tables[i] ? hash_file(h, tables[i]) : na_hash64(h, "none", 5);
+    uint64_t all[NA_DIGEST_KINDS] = { h, NA_HASH_SEED, NA_HASH_SEED, NA_HASH_SEED };
+    if (o->extractor) {
+        all[DIGEST_GAZETTEER] = hash_dir(na_hash64(NA_HASH_SEED, o->extract, sizeof o->extract), cfg->gazetteer);
+        all[DIGEST_MODEL] = hash_file(NA_HASH_SEED, cfg->ner_model);
+    }
+    all[DIGEST_LAYOUT] = na_hash64(NA_HASH_SEED, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION));
+    for (int k = 0; k < NA_DIGEST_KINDS; k++)
+        na_hash64_hex(all[k], NULL, 0, digests[k]);
+    na_hash64_hex(NA_HASH_SEED, all, sizeof all, conf_hex);
+}
+
+/* Counts the articles not indexed with the current settings, and names
+ * what changed since the digests were last stored. */
+static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
+{
+    unsigned docs = na_xwdb_doccount(ix->db);
+    if (docs == 0)
+        return NA_OK;
+    na_docid_t *ids = NULL;
+    size_t n = 0;
+    na_status_t st = na_xwdb_postings(ix->db, ix->conf_term, &ids, &n, err);
+    free(ids);
+    if (st)
+        return st;
+    ix->counts.out_of_date = docs > n ? docs - n : 0;
+    char *why = ix->counts.out_of_date_why;
+    size_t room = sizeof ix->counts.out_of_date_why;
+    *why = '\0';
+    for (int k = 0; k < NA_DIGEST_KINDS && ix->counts.out_of_date && st == NA_OK; k++) {
+        char key[64], *old = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = na_xwdb_get_metadata(ix->db, key, &old, &len, err);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK && (len != 16 || memcmp(old, ix->digests[k], 16) != 0)) {
+            size_t used = strlen(why);
+            snprintf(why + used, room - used, "%s%s", used ? ", " : "", digest_words[k]);
+        }
+        free(old);
+    }
+    return st;
+}
+
+static na_status_t store_digests(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = NA_OK;
+    for (int k = 0; k < NA_DIGEST_KINDS && st == NA_OK; k++) {
+        char key[64];
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = set_meta_if_changed(ix->db, key, ix->digests[k], err);
+    }
+    return st;
+}
+
+/* Writing a key, even with the value it has, makes the next commit write
+ * a new revision: a run that changes nothing must not. */
+static na_status_t set_meta_if_changed(na_xwdb_t *db, const char *key, const char *value, na_error_t *err)
+{
+    char *old = NULL;
+    size_t len = 0;
+    na_status_t st = na_xwdb_get_metadata(db, key, &old, &len, err);
+    bool same = st == NA_OK && len == strlen(value) && memcmp(old, value, len) == 0;
+    free(old);
+    if (st != NA_OK && st != NA_ERR_NOT_FOUND)
+        return st;
+    na_error_clear(err);
+    return same ? NA_OK : na_xwdb_set_metadata(db, key, value, strlen(value), err);
+}
+
+static bool stop_requested(const na_indexer_t *ix)
+{
+    return ix->opts.stop && *ix->opts.stop;
+}
+
+/* Opens the live database, polling for the lock for up to lock_wait
+ * seconds in all. */
+/* Decides what to open for the path given: the generation its stub
+ * names; for a path that does not exist yet (or an empty folder, or one
+ * a first build left without a stub), the first generation of a new stub
+ * directory, whose stub is written once the build is complete, so that
+ * searches never see it half done; else the plain database there. */
+static na_status_t resolve_path(na_indexer_t *ix, na_error_t *err)
+{
+    const char *p = ix->opts.db_path;
+    free(ix->gen_path);
+    free(ix->stub_dir);
+    ix->stub_dir = NULL;
+    ix->first_build = false;
+    ix->gen_path = na_xdb_stub_target(p);
+    if (ix->gen_path) {
+        ix->stub_dir = na_xstrdup(p);
+        return NA_OK;
+    }
+    struct stat st;
+    bool fresh = stat(p, &st) != 0 && errno == ENOENT;
+    if (!fresh && S_ISDIR(st.st_mode)) {
+        /* Empty, or holding only generations of an unfinished first build. */
+        fresh = true;
+        DIR *d = opendir(p);
+        struct dirent *de;
+        while (d && fresh && (de = readdir(d)) != NULL)
+            fresh = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+                    strncmp(de->d_name, "gen-", 4) == 0;
+        if (d)
+            closedir(d);
+        else
+            fresh = false;
+    }
+    if (!fresh) {
+        ix->gen_path = na_xstrdup(p);
+        return NA_OK;
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", p, strerror(errno));
+    ix->stub_dir = na_xstrdup(p);
+    ix->gen_path = na_xasprintf("%s/gen-1", p);
+    ix->first_build = true;
+    return NA_OK;
+}
+
+static na_status_t open_waiting(na_indexer_t *ix, na_error_t *err)
+{
+    struct timespec start, now;
+    na_status_t st;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        st = resolve_path(ix, err);
+        if (st)
+            return st;
+        st = na_xwdb_open(ix->gen_path, NA_XWDB_CREATE, &ix->db, err);
+        if (st == NA_OK && ix->stub_dir) {
+            /* A rebuild may have switched the stub, or a first build
+             * written it, while this run waited for the lock: writing to
+             * a generation the stub no longer names would be lost. */
+            char *named = na_xdb_stub_target(ix->opts.db_path);
+            bool moved = named ? strcmp(named, ix->gen_path) != 0 : !ix->first_build;
+            if (named && !moved)
+                ix->first_build = false;
+            free(named);
+            if (moved) {
+                na_xwdb_close(ix->db, NULL);
+                ix->db = NULL;
+                continue;
+            }
+        }
+        if (st != NA_ERR_LOCKED || ix->opts.lock_wait <= 0)
+            return st;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double waited = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+        if (waited >= ix->opts.lock_wait)
+            return st;
+        if (stop_requested(ix))
+            return st; /* the caller knows why it stopped */
+        struct timespec pause = { 0, 100 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+}
 
 na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err)
 {
     *out = NULL;
     na_indexer_t *ix = na_xcalloc(1, sizeof *ix);
     ix->opts = *opts;
-    ix->seen.key = seen_key;
-    ix->files_done.key = str_key;
+    settings_digests(opts, ix->digests, ix->conf_hex);
+    ix->conf_term = na_xasprintf("%s%s", NA_PREFIX_CONF, ix->conf_hex);
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work_ready, NULL);
     pthread_cond_init(&ix->job_done, NULL);
     na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
     if (st == NA_OK) {
         each_leftover(opts->db_path, true, restore_old, (void *)opts->db_path);
-        st = na_xwdb_open(opts->db_path, true, &ix->db, err);
+        st = open_waiting(ix, err);
     }
     /* Holding the lock, no other rebuild runs: what one left is stale. */
     if (st == NA_OK)
         each_leftover(opts->db_path, false, remove_leftover, NULL);
+    if (st == NA_OK && ix->stub_dir)
+        remove_stale_generations(ix->stub_dir, ix->gen_path);
     bool other = false;
     if (st == NA_OK)
         st = other_layout(ix, &other, err);
@@ -522,22 +804,37 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     if (st == NA_OK && (other || opts->rebuild)) {
         ix->live = ix->db;
         ix->db = NULL;
-        ix->live_path = na_xstrdup(opts->db_path);
-        ix->new_path = na_xasprintf("%s.rebuild-%ld", opts->db_path, (long)getpid());
+        ix->live_path = na_xstrdup(ix->gen_path);
+        if (ix->stub_dir) {
+            ix->new_path = next_generation(ix->stub_dir, ix->gen_path);
+        } else {
+            /* A plain database becomes a stub directory: built beside it,
+             * moved in by two renames once (see swap_in()). */
+            ix->new_dir = na_xasprintf("%s.rebuild-%ld", opts->db_path, (long)getpid());
+            ix->new_path = na_xasprintf("%s/gen-1", ix->new_dir);
+            if (mkdir(ix->new_dir, 0777) != 0)
+                st = na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", ix->new_dir, strerror(errno));
+        }
         ix->counts.rebuilt_other_layout = other;
-        st = na_xwdb_open(ix->new_path, true, &ix->db, err);
+        if (st == NA_OK)
+            st = na_xwdb_open(ix->new_path, NA_XWDB_CREATE, &ix->db, err);
     }
     if (st == NA_OK)
         st = load_state(ix, err);
     if (st == NA_OK)
-        st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
+        st = set_meta_if_changed(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, err);
     if (st == NA_OK)
-        st = na_xwdb_set_metadata(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, strlen(INDEX_LAYOUT_VERSION), err);
+        st = set_meta_if_changed(ix->db, NA_META_LAYOUT, INDEX_LAYOUT_VERSION, err);
     if (st == NA_OK)
         st = record_stopwords(ix->db, &opts->config->stopwords, err);
     ix->training = ix->dict_id == 0;
+    ix->one_commit = st == NA_OK && (ix->live || ix->first_build || na_xwdb_doccount(ix->db) == 0);
+    if (st == NA_OK && !ix->live)
+        st = count_out_of_date(ix, err);
     if (st == NA_OK && ix->live)
         st = rebuild_load(ix, err);
+    else if (st == NA_OK && opts->refresh && ix->counts.out_of_date)
+        st = refresh_load(ix, err);
     if (st) {
         ix->cancel = true;
         ix->failed = st;
@@ -561,16 +858,30 @@ void na_indexer_cancel(na_indexer_t *ix)
 
 static na_status_t finish(na_indexer_t *ix, na_error_t *err);
 
-/* Moves the rebuilt database into the live one's place: the old one is
- * renamed away first, so that at every moment one whole database is at
- * the path or beside it (restore_old() undoes a half-done move). */
+/* Puts the rebuilt database in the live one's place.  In a stub
+ * directory, in one atomic step: the new stub is renamed over the old one
+ * (the old generation stays for the readers that have it open, until the
+ * next run removes it).  A plain database is moved aside and the new stub
+ * directory into its place, so that at every moment one whole database is
+ * at the path or beside it (restore_old() undoes a half-done move); later
+ * rebuilds of it are atomic. */
 static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
 {
-    char *old = na_xasprintf("%s-old", ix->new_path);
     na_status_t st = NA_OK;
-    if (rename(ix->live_path, old) != 0) {
+    const char *gen = strrchr(ix->new_path, '/') + 1;
+    if (ix->stub_dir) {
+        st = write_stub(ix->stub_dir, gen, err);
+        na_xwdb_close(ix->live, NULL);
+        ix->live = NULL;
+        return st;
+    }
+    st = write_stub(ix->new_dir, gen, err);
+    char *old = na_xasprintf("%s-old", ix->new_dir);
+    if (st) {
+        /* reported */
+    } else if (rename(ix->live_path, old) != 0) {
         st = na_error_set(err, NA_ERR_IO, "cannot move '%s' aside: %s", ix->live_path, na_strerror(errno));
-    } else if (rename(ix->new_path, ix->live_path) != 0) {
+    } else if (rename(ix->new_dir, ix->live_path) != 0) {
         st = na_error_set(err, NA_ERR_IO, "cannot move the rebuilt database to '%s': %s", ix->live_path,
                           na_strerror(errno));
         rename(old, ix->live_path);
@@ -579,6 +890,8 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
     ix->live = NULL;
     if (st == NA_OK)
         remove_tree(old);
+    else
+        remove_tree(ix->new_dir);
     free(old);
     return st;
 }
@@ -600,23 +913,35 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     na_status_t st2 = na_xwdb_close(ix->db, st ? NULL : err);
     if (st == NA_OK)
         st = st2;
+    /* A first build becomes visible only now, whole (also one stopped by
+     * a signal: what it committed); a failed one is continued by the next
+     * run. */
+    if (st == NA_OK && ix->first_build && ix->db && !ix->live)
+        st = write_stub(ix->stub_dir, "gen-1", err);
     if (ix->live) {
         /* An interrupted or failed rebuild leaves the live database as it was. */
         if (st == NA_OK && !ix->cancel) {
             st = swap_in(ix, err);
         } else {
             na_xwdb_close(ix->live, NULL);
-            remove_tree(ix->new_path);
+            remove_tree(ix->new_dir ? ix->new_dir : ix->new_path);
         }
     }
     free(ix->live_path);
     free(ix->new_path);
+    free(ix->new_dir);
+    free(ix->gen_path);
+    free(ix->stub_dir);
     for (size_t i = 0; i < ix->held_count; i++)
         job_release(&ix->held[i]);
     free(ix->held);
     free(ix->input_path);
-    table_clear(&ix->seen, free_seen_item);
-    table_clear(&ix->files_done, free);
+    free(ix->conf_term);
+    na_strmap_release(&ix->seen, free_seen_item);
+    na_strmap_release(&ix->files_done, NULL);
+    na_strmap_release(&ix->present, free_file_rec);
+    na_strmap_release(&ix->gone, NULL);
+    na_strlist_clear(&ix->prune_roots);
     na_docbuild_free(ix->builder);
     na_buf_release(&ix->dict);
     pthread_mutex_destroy(&ix->lock);
@@ -675,10 +1000,14 @@ static na_status_t train_dictionary(na_indexer_t *ix, na_error_t *err)
 
 /* Sends the held articles on, training a dictionary first when enough
  * material was seen. */
+static bool stop_requested(const na_indexer_t *ix);
+
 static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 {
     na_status_t st = NA_OK;
-    if (ix->training && ix->held_bytes >= TRAIN_SAMPLE_BYTES)
+    /* Training takes seconds; a run asked to stop stores what it holds
+     * without a dictionary (a later run trains one) and commits. */
+    if (ix->training && ix->held_bytes >= TRAIN_SAMPLE_BYTES && !stop_requested(ix))
         st = train_dictionary(ix, err);
     ix->training = false;
     for (size_t i = 0; i < ix->held_count; i++) {
@@ -693,43 +1022,6 @@ static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 }
 
 /* ---- the public calls ---- */
-
-/* Normalises VALUES in place for FIELD, dropping empties and duplicates. */
-static void normalise_list(const na_indexer_t *ix, na_field_t field, na_strlist_t *values)
-{
-    na_strlist_t out = NA_STRLIST_INIT;
-    for (size_t i = 0; i < values->count; i++) {
-        char *c = na_normalise(ix->opts.norm, field, values->items[i]);
-        if (c && !na_strlist_contains(&out, c))
-            na_strlist_take(&out, c);
-        else
-            free(c);
-    }
-    na_strlist_clear(values);
-    *values = out;
-}
-
-/* Makes every text field valid UTF-8, whatever the parser left. */
-static void sanitize_strings(na_article_t *a)
-{
-    char **fields[] = { &a->id, &a->title, &a->body, &a->date, &a->source, &a->url, &a->language, &a->dateline };
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-        char *s = *fields[i];
-        if (s && !na_utf8_valid(s, strlen(s))) {
-            *fields[i] = na_utf8_sanitize(s, strlen(s));
-            free(s);
-        }
-    }
-    na_strlist_t *lists[] = { &a->authors, &a->people, &a->places, &a->orgs, &a->topics, &a->exchanges };
-    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
-        for (size_t i = 0; i < lists[l]->count; i++) {
-            char *s = lists[l]->items[i];
-            if (!na_utf8_valid(s, strlen(s))) {
-                lists[l]->items[i] = na_utf8_sanitize(s, strlen(s));
-                free(s);
-            }
-        }
-}
 
 /* The id of an article without one of its own: a digest of its bytes
  * alone, so that the same story from a file, from standard input or
@@ -787,18 +1079,18 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         na_article_free(a);
         return ix->failed;
     }
-    sanitize_strings(a);
+    na_docbuild_sanitize(a);
     job_t job;
     memset(&job, 0, sizeof job);
     job.article = a;
     job.path = ix->input_path ? na_xstrdup(ix->input_path) : NULL;
     job.id = a->id && *a->id ? na_xstrdup(a->id) : digest_id(a);
-    content_hash(&ix->opts, a, job.hash);
+    content_hash(&ix->opts, ix->conf_hex, a, job.hash);
     const char *source = src && src->source ? src->source : NULL;
 
     /* An id met before in this run: the same article from another place
      * gains that source; other bytes under the id are not indexed. */
-    seen_t *e = table_get(&ix->seen, job.id);
+    seen_t *e = na_strmap_get(&ix->seen, job.id);
     if (e) {
         if (strcmp(e->hash, job.hash) != 0) {
             if (dup_of)
@@ -816,18 +1108,9 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     e->where = na_xstrdup(src && src->where ? src->where : job.id);
     if (source)
         na_strlist_add(&e->produced, source);
-    table_put(&ix->seen, e);
+    na_strmap_put(&ix->seen, e->id, e);
 
-    normalise_list(ix, NA_FIELD_PERSON, &a->people);
-    normalise_list(ix, NA_FIELD_PLACE, &a->places);
-    normalise_list(ix, NA_FIELD_ORG, &a->orgs);
-    normalise_list(ix, NA_FIELD_TOPIC, &a->topics);
-    normalise_list(ix, NA_FIELD_AUTHOR, &a->authors);
-    if (a->source) {
-        char *s = na_normalise(ix->opts.norm, NA_FIELD_SOURCE, a->source);
-        free(a->source);
-        a->source = s;
-    }
+    na_docbuild_normalise(ix->opts.norm, a);
 
     /* Skip an article whose stored bytes are what we would store again;
      * its sources are settled when the run ends (finish()). */
@@ -870,6 +1153,10 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         ix->counts.replaced++;
     else
         ix->counts.added++;
+    /* Counted as added, not as written (the worker may lag), so that the
+     * batches are the same on every run. */
+    ix->since_commit++;
+    ix->since_commit_bytes += a->raw_len;
 
     if (ix->training) {
         if (ix->held_count == ix->held_cap) {
@@ -878,21 +1165,24 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         }
         ix->held[ix->held_count++] = job;
         ix->held_bytes += a->raw_len;
-        if (ix->held_bytes < TRAIN_SAMPLE_BYTES)
-            return NA_OK;
-        st = flush_held(ix, err);
+        if (ix->held_bytes >= TRAIN_SAMPLE_BYTES)
+            st = flush_held(ix, err);
     } else {
         st = submit(ix, &job, err);
     }
-    if (st == NA_OK && ix->since_commit >= ix->opts.config->commit_every)
+    /* Held articles count too: a batch is committed (what training held
+     * is then stored without a dictionary) rather than lost to a crash. */
+    if (st == NA_OK && !ix->one_commit &&
+        (ix->since_commit >= ix->opts.config->commit_every ||
+         ix->since_commit_bytes >= ix->opts.config->commit_bytes))
         st = na_indexer_commit(ix, err);
     return st;
 }
 
 void na_indexer_file_done(na_indexer_t *ix, const char *path)
 {
-    if (path && !table_get(&ix->files_done, path))
-        table_put(&ix->files_done, na_xstrdup(path));
+    if (path)
+        na_strmap_put(&ix->files_done, path, NULL);
 }
 
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
@@ -916,7 +1206,7 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     }
     if (st == NA_OK)
         st = na_xwdb_commit(ix->db, err);
-    ix->since_commit = 0;
+    ix->since_commit = ix->since_commit_bytes = 0;
     if (st)
         ix->failed = st;
     return st;
@@ -925,11 +1215,15 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
 /* ---- sources at the end of a run ---- */
 
 /* Settles the sources of document DOCID: those in files read whole in
- * this run are replaced by what the run read there (sources of standard
- * input and of files not read stay); a document left with none is
+ * this run are replaced by what the run read there, those in files the
+ * prune found gone are dropped (sources of standard input and of files
+ * not read stay); a document left with none is deleted.  With DRY nothing
+ * changes and *DELETES (may be NULL otherwise) says whether it would be
  * deleted. */
-static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t *err)
+static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, bool *deletes, na_error_t *err)
 {
+    if (deletes)
+        *deletes = false;
     char *data = NULL;
     size_t len = 0;
     na_record_view_t view;
@@ -944,26 +1238,34 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t 
     const char *id = json_string_value(json_object_get(m, "id"));
     const char *format = json_string_value(json_object_get(m, "format"));
     json_t *old = json_object_get(m, "sources");
-    na_strlist_t was = NA_STRLIST_INIT, now = NA_STRLIST_INIT;
+    na_strlist_t was = NA_STRLIST_INIT, now = NA_STRLIST_INIT, lost = NA_STRLIST_INIT;
     for (size_t i = 0; i < json_array_size(old); i++) {
         const char *s = json_string_value(json_array_get(old, i));
         if (!s)
             continue;
         na_strlist_add(&was, s);
         char *file = na_schema_source_file(s, format);
-        if (!file || !table_get(&ix->files_done, file))
+        if (!file || (!na_strmap_contains(&ix->files_done, file) && !na_strmap_contains(&ix->gone, file)))
             na_strlist_add_unique(&now, s);
+        else if (na_strmap_contains(&ix->gone, file))
+            na_strlist_add_unique(&lost, file);
         free(file);
     }
-    seen_t *e = id ? table_get(&ix->seen, id) : NULL;
+    seen_t *e = id ? na_strmap_get(&ix->seen, id) : NULL;
     for (size_t i = 0; e && i < e->produced.count; i++)
         na_strlist_add_unique(&now, e->produced.items[i]);
 
-    if (!json_is_object(m) || same_list((const char *const *)was.items, was.count, &now)) {
+    bool same = !json_is_object(m) || same_list((const char *const *)was.items, was.count, &now);
+    if (dry) {
+        if (deletes)
+            *deletes = !same && now.count == 0;
+    } else if (same) {
         /* nothing to change (or metadata this run did not write: left alone) */
     } else if (now.count == 0) {
         st = na_xwdb_delete_docid(ix->db, docid, err);
-        if (st == NA_OK)
+        if (st == NA_OK && lost.count)
+            ix->counts.pruned++;
+        else if (st == NA_OK)
             ix->counts.removed++;
     } else {
         json_t *arr = json_array();
@@ -989,10 +1291,216 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, na_error_t 
         free(meta);
         na_strlist_clear(&terms);
     }
+    if (!dry && !same && st == NA_OK && ix->opts.pruned)
+        for (size_t i = 0; i < lost.count; i++)
+            ix->opts.pruned(id ? id : "", lost.items[i], now.count == 0, ix->opts.reject_ud);
     na_strlist_clear(&was);
     na_strlist_clear(&now);
+    na_strlist_clear(&lost);
     json_decref(m);
     free(data);
+    return st;
+}
+
+/* ---- files: unchanged ones and gone ones ---- */
+
+static char *file_meta_value(const file_rec_t *r)
+{
+    return na_xasprintf("%zu %lld %s", r->size, r->mtime_ns, r->path);
+}
+
+na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t size, long long mtime_ns,
+                                  bool *unchanged, na_error_t *err)
+{
+    *unchanged = false;
+    file_rec_t rec = { (char *)path, size, mtime_ns, false };
+    na_status_t st = NA_OK;
+    if (!ix->opts.force) {
+        char *key = na_schema_file_meta_key(path);
+        char *val = NULL;
+        size_t len = 0;
+        st = na_xwdb_get_metadata(ix->db, key, &val, &len, err);
+        free(key);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK) {
+            char *want = file_meta_value(&rec);
+            *unchanged = len == strlen(want) && memcmp(val, want, len) == 0;
+            free(want);
+        }
+        free(val);
+    }
+    if (st)
+        return st;
+    if (*unchanged)
+        ix->counts.files_unchanged++;
+    /* Only the prune asks about unchanged files: not remembering them
+     * keeps a run over unchanged files as cheap as the lookups. */
+    if (*unchanged && !ix->opts.prune)
+        return NA_OK;
+    file_rec_t *r = na_strmap_get(&ix->present, path);
+    if (!r) {
+        r = na_xcalloc(1, sizeof *r);
+        r->path = na_xstrdup(path);
+        na_strmap_put(&ix->present, r->path, r);
+    }
+    r->size = size;
+    r->mtime_ns = mtime_ns;
+    return NA_OK;
+}
+
+void na_indexer_file_read(na_indexer_t *ix, const char *path)
+{
+    file_rec_t *r = path ? na_strmap_get(&ix->present, path) : NULL;
+    if (r)
+        r->read = true;
+}
+
+void na_indexer_prune_root(na_indexer_t *ix, const char *root)
+{
+    if (root && !na_strlist_contains(&ix->prune_roots, root))
+        na_strlist_add(&ix->prune_roots, root);
+}
+
+static bool under_prune_root(const na_indexer_t *ix, const char *path)
+{
+    for (size_t i = 0; i < ix->prune_roots.count; i++) {
+        const char *root = ix->prune_roots.items[i];
+        size_t n = strlen(root);
+        if (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n && root[n - 1] == '/')))
+            return true;
+    }
+    return false;
+}
+
+static void consider_gone(na_indexer_t *ix, const char *path)
+{
+    if (*path == '/' && under_prune_root(ix, path) && !na_strmap_contains(&ix->present, path))
+        na_strmap_put(&ix->gone, path, NULL);
+}
+
+static bool gone_from_meta(const char *key, const char *value, size_t len, void *ud)
+{
+    (void)key;
+    /* "SIZE MTIME_NS PATH" */
+    char *v = na_xstrndup(value, len);
+    char *p = strchr(v, ' ');
+    p = p ? strchr(p + 1, ' ') : NULL;
+    if (p)
+        consider_gone(ud, p + 1);
+    free(v);
+    return true;
+}
+
+static bool gone_from_term(const char *term, size_t len, unsigned freq, void *ud)
+{
+    (void)freq;
+    size_t k = strlen(NA_PREFIX_FILE);
+    char *path = na_xstrndup(term + k, len - k); /* a hashed "#..." path is not a path: skipped */
+    consider_gone(ud, path);
+    free(path);
+    return true;
+}
+
+static int cmp_docid(const void *a, const void *b)
+{
+    na_docid_t x = *(const na_docid_t *)a, y = *(const na_docid_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Finds the files stored under the roots walked completely that this run
+ * did not meet, and drops them as sources; refused (nothing changes,
+ * counts.prune_refused set) when that would remove more than prune_max
+ * percent of the articles and prune_force is not set. */
+static na_status_t prune(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = na_xwdb_each_metadata(ix->db, NA_META_FILE_PREFIX, gone_from_meta, ix, err);
+    if (st == NA_OK)
+        st = na_xwdb_each_term(ix->db, NA_PREFIX_FILE, gone_from_term, ix, err);
+    na_docid_t *all = NULL;
+    size_t total = 0;
+    const char *path;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->gone, &pos, &path, NULL);) {
+        char *term = na_schema_file_term(path);
+        na_docid_t *ids = NULL;
+        size_t n = 0;
+        st = na_xwdb_postings(ix->db, term, &ids, &n, err);
+        free(term);
+        all = na_xrealloc(all, (total + n + 1) * sizeof *all);
+        memcpy(all + total, ids, n * sizeof *ids);
+        total += n;
+        free(ids);
+    }
+    size_t uniq = 0;
+    if (total) {
+        qsort(all, total, sizeof *all, cmp_docid);
+        for (size_t i = 0; i < total; i++)
+            if (uniq == 0 || all[uniq - 1] != all[i])
+                all[uniq++] = all[i];
+    }
+    size_t deletes = 0;
+    for (size_t i = 0; st == NA_OK && i < uniq; i++) {
+        bool d = false;
+        st = reconcile_doc(ix, all[i], true, &d, err);
+        deletes += d;
+    }
+    unsigned docs = na_xwdb_doccount(ix->db);
+    if (st == NA_OK && deletes && !ix->opts.prune_force && (double)deletes * 100.0 > (double)ix->opts.prune_max * docs) {
+        ix->counts.prune_refused = deletes;
+        na_strmap_release(&ix->gone, NULL);
+        free(all);
+        return NA_OK;
+    }
+    for (size_t i = 0; st == NA_OK && i < uniq; i++)
+        st = reconcile_doc(ix, all[i], false, NULL, err);
+    free(all);
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->gone, &pos, &path, NULL);) {
+        char *key = na_schema_file_meta_key(path);
+        st = na_xwdb_set_metadata(ix->db, key, "", 0, err);
+        free(key);
+        ix->counts.pruned_files++;
+    }
+    return st;
+}
+
+/* Stores the size and mtime of every file read in this run. */
+static na_status_t store_file_stats(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = NA_OK;
+    void *v;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->present, &pos, NULL, &v);) {
+        const file_rec_t *r = v;
+        if (!r->read)
+            continue;
+        char *key = na_schema_file_meta_key(r->path);
+        char *val = file_meta_value(r);
+        st = na_xwdb_set_metadata(ix->db, key, val, strlen(val), err);
+        free(key);
+        free(val);
+    }
+    return st;
+}
+
+na_status_t na_indexer_delete(na_indexer_t *ix, const char *id, bool *found, na_error_t *err)
+{
+    *found = false;
+    if (ix->failed)
+        return ix->failed;
+    char *term = na_schema_id_term(id);
+    na_docid_t docid;
+    na_status_t st = na_xwdb_find(ix->db, term, &docid, err);
+    free(term);
+    if (st == NA_ERR_NOT_FOUND) {
+        na_error_clear(err);
+        return NA_OK;
+    }
+    if (st == NA_OK)
+        st = na_xwdb_delete_docid(ix->db, docid, err);
+    if (st == NA_OK) {
+        *found = true;
+        ix->counts.deleted++;
+    }
     return st;
 }
 
@@ -1013,34 +1521,41 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
-    for (size_t i = 0; st == NA_OK && i < ix->files_done.cap; i++) {
-        const char *path = ix->files_done.slots[i];
-        if (!path)
-            continue;
+    if (st == NA_OK && ix->opts.prune && ix->prune_roots.count)
+        st = prune(ix, err);
+    const char *path;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->files_done, &pos, &path, NULL);) {
         char *term = na_schema_file_term(path);
         na_docid_t *ids = NULL;
         size_t n = 0;
         st = na_xwdb_postings(ix->db, term, &ids, &n, err);
         for (size_t k = 0; st == NA_OK && k < n; k++)
-            st = reconcile_doc(ix, ids[k], err);
+            st = reconcile_doc(ix, ids[k], false, NULL, err);
         free(ids);
         free(term);
     }
-    for (size_t i = 0; st == NA_OK && i < ix->seen.cap; i++) {
-        seen_t *e = ix->seen.slots[i];
-        if (!e || !e->reconcile)
+    void *v;
+    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->seen, &pos, NULL, &v);) {
+        seen_t *e = v;
+        if (!e->reconcile)
             continue;
         char *term = na_schema_id_term(e->id);
         na_docid_t docid;
         st = na_xwdb_find(ix->db, term, &docid, err);
         if (st == NA_OK)
-            st = reconcile_doc(ix, docid, err);
+            st = reconcile_doc(ix, docid, false, NULL, err);
         else if (st == NA_ERR_NOT_FOUND) {
             na_error_clear(err);
             st = NA_OK;
         }
         free(term);
     }
+    if (st == NA_OK)
+        st = store_file_stats(ix, err);
+    /* The digests stored are those the whole archive was indexed with,
+     * so that the warning keeps naming what changed until a refresh. */
+    if (st == NA_OK && na_xwdb_doccount(ix->db) > 0 && (!ix->counts.out_of_date || ix->opts.refresh || ix->live))
+        st = store_digests(ix, err);
     if (st)
         ix->failed = st;
     return st == NA_OK ? na_indexer_commit(ix, err) : st;
@@ -1054,6 +1569,12 @@ typedef struct {
     na_record_reader_t *reader;
     na_status_t st;
     na_error_t *err;
+    /* Refreshing: articles are read from the database being written, and
+     * those indexed with the current settings (docids in CURRENT, sorted)
+     * are left alone. */
+    bool refresh;
+    na_docid_t *current;
+    size_t current_count;
 } carry_t;
 
 /* Indexes the stored original of one article of the live database again,
@@ -1062,15 +1583,23 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
 {
     (void)freq;
     carry_t *c = ud;
+    if (stop_requested(c->ix))
+        return false; /* a rebuild is then cancelled; a refresh commits what it did */
     char *t = na_xstrndup(term, len);
     na_docid_t docid;
     char *data = NULL;
     size_t dlen = 0;
     na_record_view_t view;
     na_buf_t raw = NA_BUF_INIT;
-    c->st = na_xdb_find(c->old, t, &docid, c->err);
+    c->st = c->refresh ? na_xwdb_find(c->ix->db, t, &docid, c->err) : na_xdb_find(c->old, t, &docid, c->err);
+    if (c->st == NA_OK && c->refresh &&
+        bsearch(&docid, c->current, c->current_count, sizeof *c->current, cmp_docid)) {
+        free(t);
+        return true; /* up to date */
+    }
     if (c->st == NA_OK)
-        c->st = na_xdb_get_data(c->old, docid, &data, &dlen, c->err);
+        c->st = c->refresh ? na_xwdb_get_data(c->ix->db, docid, &data, &dlen, c->err)
+                           : na_xdb_get_data(c->old, docid, &data, &dlen, c->err);
     if (c->st == NA_OK)
         c->st = na_record_decode(data, dlen, &view, c->err);
     if (c->st == NA_OK)
@@ -1114,11 +1643,52 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
  * again from its stored original bytes, format and sources, then forgets
  * the run's ids so that the paths of this run replace and extend them as
  * in any other run. */
+static bool copy_meta(const char *key, const char *value, size_t len, void *ud)
+{
+    carry_t *c = ud;
+    c->st = na_xwdb_set_metadata(c->ix->db, key, value, len, c->err);
+    return c->st == NA_OK;
+}
+
+/* Reindexes, in place, every article not indexed with the current
+ * settings, from its stored original; the database's dictionaries are
+ * read through a read-only handle (they never change), the articles
+ * through the writable one (they do, batch by batch). */
+static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err)
+{
+    carry_t c = { ix, NULL, NULL, NA_OK, err, true, NULL, 0 };
+    const char *path = ix->opts.db_path;
+    na_status_t st = na_xwdb_postings(ix->db, ix->conf_term, &c.current, &c.current_count, err);
+    if (st == NA_OK)
+        st = na_xdb_open(&path, 1, &c.old, err);
+    if (st == NA_OK) {
+        c.reader = na_record_reader_new(c.old);
+        st = na_xwdb_each_term(ix->db, NA_PREFIX_ID, carry_one, &c, err);
+        if (st == NA_OK)
+            st = c.st;
+        na_record_reader_free(c.reader);
+        na_xdb_close(c.old);
+    }
+    free(c.current);
+    if (st == NA_OK)
+        st = na_indexer_commit(ix, err);
+    ix->counts.refreshed = ix->counts.replaced;
+    ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
+    na_strmap_release(&ix->seen, free_seen_item);
+    return st;
+}
+
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
 {
-    carry_t c = { ix, NULL, NULL, NA_OK, err };
+    carry_t c = { ix, NULL, NULL, NA_OK, err, false, NULL, 0 };
     const char *path = ix->live_path;
-    na_status_t st = na_xdb_open(&path, 1, &c.old, err);
+    /* What was read of each file is carried too: the files stay as
+     * unchanged as the articles carried from them. */
+    na_status_t st = na_xwdb_each_metadata(ix->live, NA_META_FILE_PREFIX, copy_meta, &c, err);
+    if (st == NA_OK)
+        st = c.st;
+    if (st == NA_OK)
+        st = na_xdb_open(&path, 1, &c.old, err);
     if (st == NA_OK) {
         c.reader = na_record_reader_new(c.old);
         st = na_xdb_each_term(c.old, NA_PREFIX_ID, carry_one, &c, err);
@@ -1131,7 +1701,7 @@ static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
         st = na_indexer_commit(ix, err);
     ix->counts.carried = ix->counts.added;
     ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
-    table_clear(&ix->seen, free_seen_item);
+    na_strmap_release(&ix->seen, free_seen_item);
     return st;
 }
 

@@ -4,7 +4,10 @@
  * lock keeps other writers out).  Each article becomes one document whose
  * terms, values and data (metadata plus the compressed original) are
  * added in one replace_document call, so any commit holds whole articles
- * only.  Commits happen every commit_every articles and on close.
+ * only.  Commits happen every commit_every articles or commit_bytes bytes
+ * and on close.  A new database is a stub directory (see below) whose
+ * stub is written when its first build closes, so that, like a rebuild,
+ * it is seen only whole.
  *
  * Ids and sources (the model notmuch uses for mail): an article's id is
  * its source's own, else "d-" and the 16 hex digits of na_hash64() of its
@@ -17,15 +20,32 @@
  * Standard input is never read "whole" in that sense, so its articles
  * stay.
  *
+ * Files: the size and mtime of each file read are stored when the run
+ * ends (na_indexer_file_check(), na_indexer_file_read()), so that a later
+ * run need not open a file that is as it was.  With the prune option,
+ * files stored under the roots walked completely (na_indexer_prune_root())
+ * and not met in the run are gone: their sources are removed as when a
+ * file read whole no longer holds an article.
+ *
+ * Settings: each document carries the digest of the alias tables,
+ * gazetteer, model and layout it was indexed with (NA_PREFIX_CONF), and
+ * the digests are kept in the metadata, so that the indexer can say how
+ * many articles are out of date and the refresh option can reindex them.
+ *
  * The layout version is kept in the database (NA_META_LAYOUT).  An
  * archive of another layout is rebuilt: every stored original is indexed
- * again, with its format and sources, into DB.rebuild-PID beside it, and
- * the new database replaces the old one on close.  Archives of more than
- * 2,000 articles are rebuilt only when asked (the rebuild option).
+ * again, with its format and sources, into a new database.  When the
+ * path is a stub directory (a folder holding XAPIANDB that names the
+ * current generation gen-N), the new one is gen-N+1 beside it and the
+ * switch is a new stub renamed over the old one; a plain database is
+ * rebuilt into such a directory, DB.rebuild-PID, which replaces it by
+ * two renames.  Archives of more than 2,000 articles are rebuilt only
+ * when asked (the rebuild option).
  */
 #ifndef NA_INDEX_INDEX_H
 #define NA_INDEX_INDEX_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,6 +72,29 @@ typedef struct {
     void (*reject)(const char *path, size_t line, const char *id, const char *reason, void *ud);
     void *reject_ud;
     bool rebuild;                  /* rebuild the archive whatever its layout */
+    /* Prune (see na_indexer_prune_root()): remove sources whose file is
+     * gone under the roots walked completely, and articles left with
+     * none, unless that would remove more than PRUNE_MAX percent of the
+     * archive's articles and PRUNE_FORCE is not set. */
+    bool prune;
+    unsigned prune_max;
+    bool prune_force;
+    /* Called for each source a prune removes: ID is the article's, FILE
+     * the gone file, DELETED true when the article had no source left and
+     * was removed; all borrowed for the call.  UD is reject_ud.  May be
+     * NULL. */
+    void (*pruned)(const char *id, const char *file, bool deleted, void *ud);
+    /* Seconds to wait in all for another writer's lock (0: none), polling
+     * (Xapian's own waiting has no time limit). */
+    int lock_wait;
+    /* Set (by a signal handler) to ask the run to stop: the wait for the
+     * lock, dictionary training and the writer give up at the next
+     * article.  May be NULL. */
+    volatile sig_atomic_t *stop;
+    /* Reindex, in place, the stored articles not indexed with the current
+     * alias tables, gazetteer, model and extraction modes, from their
+     * stored originals, when the indexer opens. */
+    bool refresh;
 } na_indexer_options_t;
 
 typedef struct {
@@ -63,6 +106,17 @@ typedef struct {
     size_t carried;   /* rebuilding: stored articles indexed again */
     size_t rebuild_lost; /* rebuilding: stored originals that no longer parse */
     bool rebuilt_other_layout; /* rebuilding because the layout differed */
+    size_t files_unchanged; /* files not read: same size and mtime as stored */
+    size_t pruned;        /* articles removed by the prune: no source left */
+    size_t pruned_files;  /* gone files whose sources the prune removed */
+    size_t prune_refused; /* articles a refused prune would have removed (0: not refused) */
+    size_t deleted;       /* articles removed by na_indexer_delete() */
+    /* When the indexer opened: articles not indexed with the current
+     * settings (see the refresh option), and what changed since the last
+     * run ("alias tables, model"; "" when not known). */
+    size_t out_of_date;
+    char out_of_date_why[64];
+    size_t refreshed;     /* articles the refresh option reindexed */
 } na_index_counts_t;
 
 /* Where an article was read; the strings are borrowed for the call. */
@@ -75,7 +129,9 @@ typedef struct {
  * rebuild left beside it.  When the archive has another layout (or the
  * rebuild option is set) the stored articles are indexed again into a
  * new database first (see above; na_indexer_rebuilding() then says so).
- * NA_ERR_LOCKED when another process writes to it; NA_ERR_INVALID, with
+ * NA_ERR_LOCKED when another process writes to it (after waiting up to
+ * lock_wait seconds for it to finish, or until the stop flag is set);
+ * NA_ERR_INVALID, with
  * a message that says to rebuild, for an archive of another layout too
  * large to rebuild unasked (nothing is written); NA_ERR_DATABASE
  * otherwise. */
@@ -101,6 +157,35 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *article, const na_ind
  * sources are settled when the run ends.  Not for a file that could not
  * be read or parsed as a whole, nor for an interrupted one. */
 void na_indexer_file_done(na_indexer_t *ix, const char *path);
+
+/* Fast no-change runs: whether the file at the canonical PATH has the
+ * SIZE and MTIME_NS (nanoseconds since the epoch) stored when this
+ * database last read it, compared for equality (a file restored with an
+ * older mtime is read again).  Sets *UNCHANGED; always false with the
+ * force option.  Either way PATH counts as present in this run (for the
+ * prune) and, when *UNCHANGED, in counts.files_unchanged: the caller
+ * should then not open it, and its articles keep their sources.  Errors
+ * are database errors. */
+na_status_t na_indexer_file_check(na_indexer_t *ix, const char *path, size_t size, long long mtime_ns,
+                                  bool *unchanged, na_error_t *err);
+
+/* Says that PATH, given to na_indexer_file_check() in this run, was read
+ * (whether or not its records were accepted: its diagnostics need not be
+ * repeated while it stays the same), so that its size and mtime are
+ * stored when the run ends.  Not for a file that could not be read, nor
+ * after a database error or an interruption while reading it. */
+void na_indexer_file_read(na_indexer_t *ix, const char *path);
+
+/* Says that ROOT (a canonical path: a folder or a file) was walked
+ * completely in this run, so that with the prune option the files stored
+ * under it and not met in the run are gone.  Nothing outside such roots
+ * is ever pruned, nor are articles from standard input. */
+void na_indexer_prune_root(na_indexer_t *ix, const char *root);
+
+/* Removes the article ID whatever its sources (a takedown), setting
+ * *FOUND (false: there is none, nothing changes).  Its files are not read
+ * again while they stay unchanged.  Errors are database errors. */
+na_status_t na_indexer_delete(na_indexer_t *ix, const char *id, bool *found, na_error_t *err);
 
 /* Writes everything added so far and commits it. */
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);

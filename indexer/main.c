@@ -1,11 +1,11 @@
 /* main.c - newsarc-index: read articles from files, directories or
  * standard input and index them.
  *
- * Per-input outcomes are sorted in one place (report_reject and the
- * status switch in index_input): a bad file or record is reported on one
- * line and skipped; a database error stops the run after keeping what was
- * committed.  Quiet unless something is wrong, so cron mails only
- * problems. */
+ * Per-record and per-file outcomes are sorted in one place, the switch
+ * in report_outcome(): what each costs (the exit status or nothing) and
+ * the one line it prints; a database error stops the run after keeping
+ * what was committed (index_input's status switch).  Quiet unless
+ * something is wrong, so cron mails only problems. */
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -19,6 +19,7 @@
 #include "extraction.h"
 #include "hash.h"
 #include "index.h"
+#include "log.h"
 #include "normalise.h"
 #include "options.h"
 #include "parse.h"
@@ -29,8 +30,18 @@
 
 static volatile sig_atomic_t interrupted;
 
+static void stop_log(void)
+{
+    na_log_stop();
+}
+
+/* The first signal asks the run to stop after the current article (what
+ * was added is committed); a second one stops it at once, keeping only
+ * what was committed before. */
 static void on_signal(int sig)
 {
+    if (interrupted)
+        _exit(128 + sig);
     interrupted = sig;
 }
 
@@ -61,6 +72,8 @@ typedef struct {
     na_extraction_t found;
     char *canonical;      /* the current input's real path; NULL for standard input */
     size_t max_bytes;     /* max_article_bytes: larger inputs are refused unread */
+    bool prune;           /* --prune or prune: true */
+    na_strlist_t complete_roots; /* canonical paths of the arguments walked completely */
 } run_t;
 
 static int status_to_exit(na_status_t st)
@@ -74,42 +87,81 @@ static int status_to_exit(na_status_t st)
     }
 }
 
+/* What became of a record, a file or an article. */
+typedef enum {
+    OUTCOME_REJECTED,       /* a record or file not indexed: costs exit status 1 */
+    OUTCOME_UNBUILT,        /* an article whose document could not be built: likewise */
+    OUTCOME_WARNING,        /* something ignored or guessed; the rest is indexed */
+    OUTCOME_UNCHANGED,      /* a file as it was when last read: not opened */
+    OUTCOME_PRUNED,         /* an article removed by the prune, no source left */
+    OUTCOME_PRUNED_SOURCE,  /* a gone file removed from an article's sources */
+} outcome_t;
+
+/* Prints the one line OUTCOME has (if any, at this verbosity) about FILE
+ * (and LINE, when known) and records what it costs.  ID and REASON may be
+ * NULL where the outcome has none. */
+static void report_outcome(run_t *run, outcome_t outcome, const char *file, size_t line, const char *id,
+                           const char *reason)
+{
+    char where[32] = "";
+    if (line)
+        snprintf(where, sizeof where, ":%zu", line);
+    switch (outcome) {
+    case OUTCOME_REJECTED:
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s%s: error: %s\n", file, where, reason);
+        run->rejected = true;
+        run->input_rejects++;
+        break;
+    case OUTCOME_UNBUILT:
+        /* Possibly reported while a later input is read: it names its own file. */
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s:%zu: error: article '%s' not indexed: %s\n", file, line, id, reason);
+        run->rejected = true;
+        break;
+    case OUTCOME_WARNING:
+        if (run->opts->quiet)
+            break;
+        na_progress_clear(&run->progress);
+        fprintf(stderr, "newsarc-index: %s%s: warning: %s\n", file, where, reason);
+        break;
+    case OUTCOME_UNCHANGED:
+        if (run->opts->verbose > 1)
+            fprintf(stderr, "newsarc-index: %s: unchanged, not read\n", file);
+        break;
+    case OUTCOME_PRUNED:
+    case OUTCOME_PRUNED_SOURCE:
+        if (!run->opts->verbose)
+            break;
+        na_progress_clear(&run->progress);
+        if (outcome == OUTCOME_PRUNED)
+            fprintf(stderr, "newsarc-index: %s: pruned: article '%s' removed, no source left\n", file, id);
+        else
+            fprintf(stderr, "newsarc-index: %s: pruned: source of article '%s' removed\n", file, id);
+        break;
+    }
+}
+
 static void report_reject(run_t *run, size_t line, const char *reason)
 {
-    na_progress_clear(&run->progress);
-    if (line)
-        fprintf(stderr, "newsarc-index: %s:%zu: error: %s\n", run->input->path, line, reason);
-    else
-        fprintf(stderr, "newsarc-index: %s: error: %s\n", run->input->path, reason);
-    run->rejected = true;
-    run->input_rejects++;
+    report_outcome(run, OUTCOME_REJECTED, run->input->path, line, NULL, reason);
 }
 
-/* An article the indexer could not build, possibly reported while a later
- * input is read: it names its own file. */
 static void report_unbuilt(const char *path, size_t line, const char *id, const char *reason, void *ud)
 {
-    run_t *run = ud;
-    na_progress_clear(&run->progress);
-    fprintf(stderr, "newsarc-index: %s:%zu: error: article '%s' not indexed: %s\n", path ? path : "-", line, id,
-            reason);
-    run->rejected = true;
-}
-
-static void sink_reject(size_t line, const char *reason, void *ud)
-{
-    report_reject(ud, line, reason);
+    report_outcome(ud, OUTCOME_UNBUILT, path ? path : "-", line, id, reason);
 }
 
 /* Something in an input was ignored or guessed; the article is indexed
  * and the exit status stays as it is. */
 static void report_warning(run_t *run, size_t line, const char *reason)
 {
-    na_progress_clear(&run->progress);
-    if (line)
-        fprintf(stderr, "newsarc-index: %s:%zu: warning: %s\n", run->input->path, line, reason);
-    else
-        fprintf(stderr, "newsarc-index: %s: warning: %s\n", run->input->path, reason);
+    report_outcome(run, OUTCOME_WARNING, run->input->path, line, NULL, reason);
+}
+
+static void sink_reject(size_t line, const char *reason, void *ud)
+{
+    report_reject(ud, line, reason);
 }
 
 static void sink_warn(size_t line, const char *reason, void *ud)
@@ -268,9 +320,29 @@ static void index_input(run_t *run, const na_input_t *input)
     run->record = 0;
     run->input_rejects = 0;
     free(run->canonical);
-    run->canonical = strcmp(input->path, "-") == 0 ? NULL : realpath(input->path, NULL);
-    if (strcmp(input->path, "-") != 0 && !run->canonical)
+    if (strcmp(input->path, "-") == 0)
+        run->canonical = NULL;
+    else if (input->real)
+        run->canonical = na_xstrdup(input->real);
+    else if (!(run->canonical = realpath(input->path, NULL)))
         run->canonical = na_xstrdup(input->path); /* gone since the walk: read fails below */
+    /* A file as it was when last read is not opened, so its diagnostics
+     * are not repeated on every run either. */
+    bool tracked = run->indexer && input->real && !input->stream;
+    if (tracked) {
+        bool same = false;
+        na_status_t st = na_indexer_file_check(run->indexer, input->real, input->size, input->mtime_ns, &same,
+                                               &run->db_error);
+        if (st) {
+            run->db_status = st;
+            return;
+        }
+        if (same) {
+            report_outcome(run, OUTCOME_UNCHANGED, input->path, 0, NULL, NULL);
+            run->bytes_before += input->size;
+            return;
+        }
+    }
     na_buf_t buf = NA_BUF_INIT;
     int e = 0;
     if (strcmp(input->path, "-") == 0)
@@ -297,6 +369,8 @@ static void index_input(run_t *run, const na_input_t *input)
     }
     if (buf.len == 0) {
         report_reject(run, 0, "empty file");
+        if (tracked)
+            na_indexer_file_read(run->indexer, input->real);
         na_buf_release(&buf);
         return;
     }
@@ -306,6 +380,8 @@ static void index_input(run_t *run, const na_input_t *input)
         char *why = na_xasprintf("skipped, not text: %s", not_text);
         report_warning(run, 0, why);
         free(why);
+        if (tracked)
+            na_indexer_file_read(run->indexer, input->real);
         na_buf_release(&buf);
         run->bytes_before += input->size;
         return;
@@ -336,6 +412,8 @@ static void index_input(run_t *run, const na_input_t *input)
         report_reject(run, 0, err.message[0] ? err.message : na_status_str(st));
         break;
     }
+    if (tracked && (st == NA_OK || st == NA_ERR_PARSE) && run->db_status == NA_OK && !interrupted)
+        na_indexer_file_read(run->indexer, input->real);
     if (run->opts->verbose && run->db_status == NA_OK) {
         na_progress_clear(&run->progress);
         fprintf(stderr, "newsarc-index: %s: %zu articles as %s\n", input->path, run->record,
@@ -349,22 +427,37 @@ static void index_input(run_t *run, const na_input_t *input)
  * a skipped fifo or device does not. */
 static void report_walk(const char *path, bool error, const char *reason, void *ud)
 {
-    run_t *run = ud;
-    fprintf(stderr, "newsarc-index: %s: %s: %s\n", path, error ? "error" : "warning", reason);
-    if (error)
-        run->rejected = true;
+    report_outcome(ud, error ? OUTCOME_REJECTED : OUTCOME_WARNING, path, 0, NULL, reason);
 }
 
-/* The files to read: the PATH arguments, else the configured sources. */
+/* The files to read: the PATH arguments, else the configured sources.
+ * Those walked completely, and holding at least one file, are where a
+ * prune may look for gone files: an unmounted (empty) or unreadable
+ * spool must not empty the archive. */
 static void add_inputs(run_t *run, const na_index_options_t *opts, const na_config_t *cfg, na_inputs_t *inputs)
 {
     size_t n = opts->path_count ? opts->path_count : cfg->source_count;
     for (size_t i = 0; i < n; i++) {
-        if (opts->path_count)
-            na_inputs_add(inputs, opts->paths[i], NA_FORMAT_AUTO, report_walk, run);
-        else
-            na_inputs_add(inputs, cfg->sources[i].path, cfg->sources[i].format, report_walk, run);
+        const char *arg = opts->path_count ? opts->paths[i] : cfg->sources[i].path;
+        size_t before = inputs->count;
+        size_t errors = na_inputs_add(inputs, arg, opts->path_count ? NA_FORMAT_AUTO : cfg->sources[i].format,
+                                      report_walk, run);
+        if (!run->prune || strcmp(arg, "-") == 0)
+            continue;
+        char *real = realpath(arg, NULL);
+        if (errors == 0 && inputs->count > before && real)
+            na_strlist_add_unique(&run->complete_roots, real);
+        else if (!opts->quiet)
+            fprintf(stderr, "newsarc-index: %s: warning: %s; nothing under it is pruned\n", arg,
+                    errors ? "not walked completely" : "no files found");
+        free(real);
     }
+}
+
+/* A source the prune removed, listed at -v. */
+static void report_pruned(const char *id, const char *file, bool deleted, void *ud)
+{
+    report_outcome(ud, deleted ? OUTCOME_PRUNED : OUTCOME_PRUNED_SOURCE, file, 0, id, NULL);
 }
 
 static int print_stats(const char *db, na_out_format_t format)
@@ -406,6 +499,14 @@ int main(int argc, char **argv)
         return na_cli_flush_output("newsarc-index");
     if (rc >= 0)
         return rc;
+    if (opts.log) {
+        int e = na_log_start(opts.log);
+        if (e) {
+            fprintf(stderr, "newsarc-index: error: cannot open the log '%s': %s\n", opts.log, strerror(e));
+            return NA_EXIT_OUTPUT;
+        }
+        atexit(stop_log);
+    }
 
     na_config_t cfg;
     na_error_t err;
@@ -420,7 +521,7 @@ int main(int argc, char **argv)
         return NA_EXIT_USAGE;
     }
     const char *db = opts.db ? opts.db : cfg.database;
-    if (opts.path_count == 0 && cfg.source_count == 0 && !opts.stats && !opts.rebuild) {
+    if (opts.path_count == 0 && cfg.source_count == 0 && !opts.stats && !opts.rebuild && !opts.refresh) {
         fprintf(stderr, "newsarc-index: error: no PATH given and no sources in the configuration\n"
                         "Try 'newsarc-index --help' for more information.\n");
         na_config_release(&cfg);
@@ -440,7 +541,7 @@ int main(int argc, char **argv)
         modes[k] = opts.extract_set ? opts.extract : cfg.extract[k];
         extracting |= modes[k] != NA_EXTRACT_NEVER;
     }
-    bool reading = opts.path_count || (cfg.source_count && !opts.stats) || opts.rebuild;
+    bool reading = opts.path_count || (cfg.source_count && !opts.stats) || opts.rebuild || opts.refresh;
     na_extractor_t *extractor = NULL;
     if (reading && extracting && na_extraction_load(&cfg, norm, &extractor, &err) != NA_OK) {
         fprintf(stderr, "newsarc-index: error: %s (to index without extraction, use --extract never)\n",
@@ -465,7 +566,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < inputs.count && !interrupted; i++)
             index_input(&run, &inputs.items[i]);
         if (interrupted) {
-            rc = NA_EXIT_INTERRUPTED;
+            rc = 128 + (int)interrupted;
         } else if (run.rejected) {
             rc = NA_EXIT_REJECTED;
         }
@@ -473,18 +574,35 @@ int main(int argc, char **argv)
         na_inputs_release(&inputs);
     } else if (reading) {
         na_inputs_t inputs = { NULL, 0, 0 };
-        add_inputs(&run, &opts, &cfg, &inputs);
+        run.prune = opts.prune || cfg.prune;
+        if (!opts.delete_ids)
+            add_inputs(&run, &opts, &cfg, &inputs);
         na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER },
-                                    report_unbuilt, &run, opts.rebuild };
+                                    report_unbuilt, &run, opts.rebuild, false, 0, false, NULL, 0, NULL, false };
         memcpy(io.extract, modes, sizeof modes);
+        io.prune = run.prune;
+        io.prune_max = (unsigned)cfg.prune_max;
+        io.prune_force = opts.force;
+        io.pruned = report_pruned;
+        io.lock_wait = opts.wait >= 0 ? opts.wait : cfg.lock_wait;
+        io.stop = &interrupted;
+        io.refresh = opts.refresh;
+        install_signal_handlers();
         na_status_t st = na_indexer_open(&io, &run.indexer, &err);
         if (st) {
             char *folder = na_xstrdup(db);
             char *slash = strrchr(folder, '/');
             if (slash)
                 *slash = '\0';
-            if (st == NA_ERR_LOCKED)
-                fprintf(stderr, "newsarc-index: error: '%s' is locked by another writer; try again later\n", db);
+            if (st == NA_ERR_LOCKED && interrupted)
+                fprintf(stderr, "newsarc-index: '%s' is locked by another writer; stopped by signal %d while "
+                                "waiting\n", db, (int)interrupted);
+            else if (st == NA_ERR_LOCKED && io.lock_wait > 0)
+                fprintf(stderr, "newsarc-index: error: '%s' is locked by another writer; waited %d s for it, "
+                                "try again later\n", db, io.lock_wait);
+            else if (st == NA_ERR_LOCKED)
+                fprintf(stderr, "newsarc-index: error: '%s' is locked by another writer; try again later "
+                                "(or use --wait SECONDS)\n", db);
             else if (!opts.db && slash && slash != folder && access(folder, F_OK) != 0)
                 /* Most likely the installed default, before "make install". */
                 fprintf(stderr, "newsarc-index: error: %s: no folder '%s' for the database: create it, "
@@ -492,11 +610,13 @@ int main(int argc, char **argv)
             else
                 fprintf(stderr, "newsarc-index: error: %s: %s\n", db, err.message);
             free(folder);
+            rc = st == NA_ERR_LOCKED && interrupted ? 128 + (int)interrupted : status_to_exit(st);
             na_inputs_release(&inputs);
+            na_strlist_clear(&run.complete_roots);
             na_extractor_free(extractor);
             na_normaliser_free(norm);
             na_config_release(&cfg);
-            return status_to_exit(st);
+            return rc;
         }
         const na_index_counts_t *c = na_indexer_counts(run.indexer);
         if (c->rebuilt_other_layout)
@@ -507,7 +627,26 @@ int main(int argc, char **argv)
         if (c->rebuild_lost)
             fprintf(stderr, "newsarc-index: %s: warning: %zu stored articles no longer parse and are not carried over\n",
                     db, c->rebuild_lost);
-        install_signal_handlers();
+        if (c->out_of_date && !opts.refresh && !na_indexer_rebuilding(run.indexer) && !opts.quiet)
+            fprintf(stderr, "newsarc-index: %s: warning: %zu articles are out of date%s%s%s; run "
+                            "'newsarc-index --refresh -d %s' (or --rebuild) to reindex them\n",
+                    db, c->out_of_date, *c->out_of_date_why ? " (the " : "", c->out_of_date_why,
+                    *c->out_of_date_why ? " changed)" : "", db);
+        if (opts.refresh && opts.verbose)
+            fprintf(stderr, "newsarc-index: %s: %zu out-of-date articles reindexed from their stored originals\n",
+                    db, c->refreshed);
+        for (size_t i = 0; i < run.complete_roots.count; i++)
+            na_indexer_prune_root(run.indexer, run.complete_roots.items[i]);
+        for (size_t i = 0; opts.delete_ids && i < opts.path_count && run.db_status == NA_OK; i++) {
+            bool found = false;
+            run.db_status = na_indexer_delete(run.indexer, opts.paths[i], &found, &run.db_error);
+            if (run.db_status == NA_OK && !found) {
+                fprintf(stderr, "newsarc-index: error: no article '%s' in '%s'\n", opts.paths[i], db);
+                run.rejected = true;
+            } else if (run.db_status == NA_OK && opts.verbose) {
+                fprintf(stderr, "newsarc-index: article '%s' deleted\n", opts.paths[i]);
+            }
+        }
         na_progress_init(&run.progress, !opts.quiet, inputs.total_bytes);
         for (size_t i = 0; i < inputs.count && run.db_status == NA_OK && !interrupted; i++)
             index_input(&run, &inputs.items[i]);
@@ -522,9 +661,17 @@ int main(int argc, char **argv)
         na_status_t cst = na_indexer_close(run.indexer, run.db_status || st ? NULL : &run.db_error);
         if (st == NA_OK)
             st = cst;
+        if (counts.prune_refused) {
+            fprintf(stderr, "newsarc-index: %s: error: prune refused: it would remove %zu articles, more than "
+                            "prune_max (%d%%) of the archive; run again with --force to remove them\n",
+                    db, counts.prune_refused, cfg.prune_max);
+            run.rejected = true;
+        }
         if (opts.verbose && st == NA_OK && run.db_status == NA_OK)
-            fprintf(stderr, "newsarc-index: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
-                    counts.added, counts.replaced, counts.unchanged, counts.removed);
+            fprintf(stderr, "newsarc-index: %s: %zu added, %zu replaced, %zu unchanged, %zu removed, %zu pruned, "
+                            "%zu deleted; %zu files unchanged and not read\n",
+                    db, counts.added, counts.replaced, counts.unchanged, counts.removed, counts.pruned,
+                    counts.deleted, counts.files_unchanged);
         if (run.db_status == NA_OK)
             run.db_status = st;
         if (run.db_status) {
@@ -533,11 +680,12 @@ int main(int argc, char **argv)
         } else if (interrupted) {
             fprintf(stderr, "newsarc-index: interrupted by signal %d; %zu articles were committed\n",
                     (int)interrupted, run.articles);
-            rc = NA_EXIT_INTERRUPTED;
+            rc = 128 + (int)interrupted;
         } else if (run.rejected) {
             rc = NA_EXIT_REJECTED;
         }
         na_inputs_release(&inputs);
+        na_strlist_clear(&run.complete_roots);
     }
     free(run.canonical);
     if (opts.stats && rc != NA_EXIT_DATABASE && rc != NA_EXIT_LOCKED) {

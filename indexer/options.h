@@ -23,6 +23,11 @@ typedef struct {
     bool stats;              /* --stats */
     bool force;              /* --force: reindex unchanged articles too */
     bool rebuild;            /* --rebuild: index every stored original again into a new database */
+    bool prune;              /* --prune: remove sources whose file is gone */
+    bool delete_ids;         /* --delete: the arguments are ids of articles to remove */
+    bool refresh;            /* --refresh: reindex out-of-date articles from their stored originals */
+    int wait;                /* --wait SECONDS; -1: lock_wait from the configuration */
+    const char *log;         /* --log FILE; NULL: none */
     char **paths;            /* borrowed from argv */
     size_t path_count;
 } na_index_options_t;
@@ -33,9 +38,10 @@ enum {
     NA_EXIT_REJECTED = 1,   /* some inputs rejected, the rest indexed */
     NA_EXIT_USAGE = 2,      /* usage or configuration error */
     NA_EXIT_DATABASE = 3,   /* the database could not be opened or written */
-    NA_EXIT_OUTPUT = 74,    /* standard output could not be written (NA_CLI_EXIT_OUTPUT) */
+    NA_EXIT_OUTPUT = 74,    /* output (or the --log file) could not be written */
     NA_EXIT_LOCKED = 75,    /* another newsarc-index holds the database: try later */
-    NA_EXIT_INTERRUPTED = 130 /* stopped by a signal after committing what was done */
+    NA_EXIT_INTERRUPTED = 130, /* stopped by SIGINT after committing what was done */
+    NA_EXIT_TERMINATED = 143   /* stopped by SIGTERM after committing what was done */
 };
 
 /* Parses ARGV into OPTS.  Returns -1 to go on, or an exit status when the

@@ -25,23 +25,49 @@ typedef struct {
     size_t errors;
 } walk_t;
 
-static void add_input(na_inputs_t *in, const char *path, const char *rel, size_t size, long long mtime,
+static long long stat_mtime_ns(const struct stat *st)
+{
+    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* REAL is taken over (may be NULL). */
+static void add_input(na_inputs_t *in, const char *path, char *real, const char *rel, const struct stat *st,
                       na_format_t format, bool stream)
 {
+    size_t size = st && S_ISREG(st->st_mode) ? (size_t)st->st_size : 0;
+    long long mtime = st ? (long long)st->st_mtime : 0;
     in->items = na_xrealloc(in->items, (in->count + 1) * sizeof *in->items);
     in->items[in->count].path = na_xstrdup(path);
     in->items[in->count].relpath = na_xstrdup(rel);
     in->items[in->count].size = size;
     in->items[in->count].mtime = mtime;
+    in->items[in->count].mtime_ns = st ? stat_mtime_ns(st) : 0;
+    in->items[in->count].real = real;
     in->items[in->count].format = format;
     in->items[in->count].stream = stream;
     in->count++;
     in->total_bytes += size;
 }
 
-static int cmp_names(const void *a, const void *b)
+typedef struct {
+    char *name;
+    unsigned char type; /* readdir's d_type */
+} entry_t;
+
+static int cmp_entries(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry_t *)a)->name, ((const entry_t *)b)->name);
+}
+
+/* The canonical path of the entry NAME of the folder whose canonical path
+ * is REAL_DIR (may be NULL).  realpath() looks at every component of the
+ * path, which costs more than the rest of a run over unchanged files, so
+ * it is called only for symbolic links and entries of unknown type. */
+static char *entry_real(const char *real_dir, const char *path, const char *name, unsigned char type)
+{
+    if (real_dir && type != DT_LNK && type != DT_UNKNOWN)
+        return strcmp(real_dir, "/") == 0 ? na_xasprintf("/%s", name) : na_xasprintf("%s/%s", real_dir, name);
+    return realpath(path, NULL);
 }
 
 static void report(walk_t *w, const char *path, bool error, const char *reason)
@@ -97,7 +123,7 @@ bool na_walk_is_backup(const char *name)
 /* Depth of nested directories followed; guards against symlink loops. */
 #define MAX_DEPTH 64
 
-static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
+static void walk_dir(walk_t *w, const char *dir, const char *real_dir, const char *rel, int depth)
 {
     if (depth > MAX_DEPTH) {
         report(w, dir, true, na_strerror(ELOOP));
@@ -108,31 +134,45 @@ static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
         report(w, dir, true, na_strerror(errno));
         return;
     }
-    na_strlist_t names = NA_STRLIST_INIT;
+    entry_t *names = NULL;
+    size_t count = 0, cap = 0;
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] != '.' && !na_walk_is_backup(de->d_name))
-            na_strlist_add(&names, de->d_name);
+        if (de->d_name[0] != '.' && !na_walk_is_backup(de->d_name)) {
+            if (count == cap) {
+                cap = cap ? cap * 2 : 64;
+                names = na_xrealloc(names, cap * sizeof *names);
+            }
+            names[count++] = (entry_t){ na_xstrdup(de->d_name), de->d_type };
+        }
         errno = 0;
     }
     /* A listing cut short means files were missed: an error, so that a
      * run never counts this folder as read completely. */
     if (errno)
         report(w, dir, true, na_strerror(errno));
+    /* stat() by name relative to the folder, so the kernel does not look
+     * up the whole path again for each of thousands of files. */
+    int dfd = dup(dirfd(d));
     closedir(d);
-    qsort(names.items, names.count, sizeof *names.items, cmp_names);
+    if (count)
+        qsort(names, count, sizeof *names, cmp_entries);
 
-    for (size_t i = 0; i < names.count; i++) {
-        char *path = na_xasprintf("%s/%s", dir, names.items[i]);
-        char *child_rel = *rel ? na_xasprintf("%s/%s", rel, names.items[i]) : na_xstrdup(names.items[i]);
+    for (size_t i = 0; i < count; i++) {
+        const char *name = names[i].name;
+        char *path = na_xasprintf("%s/%s", dir, name);
+        char *child_rel = *rel ? na_xasprintf("%s/%s", rel, name) : na_xstrdup(name);
         struct stat st;
-        if (stat(path, &st) != 0)
+        if ((dfd >= 0 ? fstatat(dfd, name, &st, 0) : stat(path, &st)) != 0)
             report_unreadable(w, path, errno, true);
-        else if (S_ISDIR(st.st_mode))
-            walk_dir(w, path, child_rel, depth + 1);
-        else if (S_ISREG(st.st_mode))
-            add_input(w->in, path, child_rel, (size_t)st.st_size, (long long)st.st_mtime, w->format, false);
+        else if (S_ISDIR(st.st_mode)) {
+            char *real = entry_real(real_dir, path, name, names[i].type);
+            walk_dir(w, path, real, child_rel, depth + 1);
+            free(real);
+        } else if (S_ISREG(st.st_mode))
+            add_input(w->in, path, entry_real(real_dir, path, name, names[i].type), child_rel, &st, w->format,
+                      false);
         else {
             /* Opening a fifo would block the run until someone writes. */
             char *why = na_xasprintf("%s skipped, not read", special_kind(st.st_mode));
@@ -142,7 +182,11 @@ static void walk_dir(walk_t *w, const char *dir, const char *rel, int depth)
         free(path);
         free(child_rel);
     }
-    na_strlist_clear(&names);
+    if (dfd >= 0)
+        close(dfd);
+    for (size_t i = 0; i < count; i++)
+        free(names[i].name);
+    free(names);
 }
 
 size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_walk_report_fn report_fn,
@@ -150,7 +194,7 @@ size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_wa
 {
     walk_t w = { in, format, report_fn, ud, 0 };
     if (strcmp(arg, "-") == 0) {
-        add_input(in, "-", "stdin", 0, 0, format, true);
+        add_input(in, "-", NULL, "stdin", NULL, format, true);
         return 0;
     }
     struct stat st;
@@ -164,15 +208,17 @@ size_t na_inputs_add(na_inputs_t *in, const char *arg, na_format_t format, na_wa
         while (n > 1 && arg[n - 1] == '/')
             n--;
         char *dir = na_xstrndup(arg, n);
-        walk_dir(&w, dir, "", 0);
+        char *real = realpath(dir, NULL);
+        walk_dir(&w, dir, real, "", 0);
+        free(real);
         free(dir);
         return w.errors;
     }
     /* A pipe named on the command line ("<(feed)") is what the user
      * asked to read, unlike one found in a folder. */
     const char *base = strrchr(arg, '/');
-    add_input(in, arg, base ? base + 1 : arg, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
-              (long long)st.st_mtime, format, !S_ISREG(st.st_mode));
+    add_input(in, arg, S_ISREG(st.st_mode) ? realpath(arg, NULL) : NULL, base ? base + 1 : arg, &st, format,
+              !S_ISREG(st.st_mode));
     return 0;
 }
 
@@ -228,6 +274,7 @@ void na_inputs_release(na_inputs_t *in)
     for (size_t i = 0; i < in->count; i++) {
         free(in->items[i].path);
         free(in->items[i].relpath);
+        free(in->items[i].real);
     }
     free(in->items);
     memset(in, 0, sizeof *in);

@@ -14,6 +14,9 @@ typedef struct {
     char *relpath; /* relative to the argument: its name, for choosing the format */
     size_t size;   /* bytes, for progress; 0 for standard input */
     long long mtime; /* modification time, seconds since the epoch; 0 for standard input */
+    long long mtime_ns; /* the same in nanoseconds, for telling an unchanged file */
+    char *real;    /* canonical path (symbolic links resolved); NULL for standard input
+                    * and when it cannot be resolved */
     na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
     bool stream;   /* a pipe or device named as an argument: read to its end */
 } na_input_t;

@@ -64,6 +64,10 @@ typedef struct {
     int compression_level; /* 1..9, default 9 */
     size_t commit_every;   /* articles per commit, default 10000 */
     size_t max_article_bytes; /* largest input read, default 64 MiB */
+    size_t commit_bytes;   /* article bytes per commit, default 64 MiB */
+    bool prune;            /* remove sources whose file is gone: default false */
+    int prune_max;         /* percent of the articles a prune may remove: default 10 */
+    int lock_wait;         /* seconds to wait for the write lock: default 0 */
     char *alias_places;    /* alias table paths, resolved; NULL: none */
     char *alias_people;
     char *alias_orgs;

@@ -101,6 +101,15 @@ char *na_schema_file_term(const char *path)
     return na_xasprintf("%s#%s", NA_PREFIX_FILE, na_hash64_hex(NA_HASH_SEED, path, len, hex));
 }
 
+char *na_schema_file_meta_key(const char *path)
+{
+    size_t len = strlen(path);
+    if (strlen(NA_META_FILE_PREFIX) + len <= MAX_TERM_BYTES)
+        return na_xasprintf("%s%s", NA_META_FILE_PREFIX, path);
+    char hex[17];
+    return na_xasprintf("%s#%s", NA_META_FILE_PREFIX, na_hash64_hex(NA_HASH_SEED, path, len, hex));
+}
+
 char *na_schema_source_file(const char *source, const char *format)
 {
     if (strcmp(source, "stdin") == 0)

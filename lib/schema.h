@@ -24,6 +24,7 @@
 #define NA_PREFIX_YEAR    "Y"    /* YYYYY */
 #define NA_PREFIX_FORMAT  "XFORMAT" /* input format name */
 #define NA_PREFIX_FILE    "XFILE"   /* XFILE<canonical path>: one per file an article came from */
+#define NA_PREFIX_CONF    "XCONF"   /* XCONF<16 hex>: digest of the settings the article was indexed with */
 
 /* Value slots that are not facets. */
 #define NA_SLOT_DATE 0 /* "YYYYMMDDHHMMSS", for sorting and date ranges */
@@ -77,6 +78,14 @@ char *na_schema_id_term(const char *id);
  * two forms never meet).  Every article with a source in that file has
  * the term. */
 char *na_schema_file_term(const char *path);
+
+/* Returns the metadata key under which the indexer keeps what it last
+ * read of the file at the canonical PATH (malloc()ed; caller frees):
+ * NA_META_FILE_PREFIX + PATH when that fits Xapian's key limit, else
+ * NA_META_FILE_PREFIX "#" and the 16 hex digits of na_hash64() of PATH.
+ * The value is "SIZE MTIME_NS PATH" (decimal bytes, decimal nanoseconds
+ * since the epoch), so a hashed key still names its file. */
+char *na_schema_file_meta_key(const char *path);
 
 /* Returns the canonical path of the file an article's SOURCE names (see
  * record.h: "PATH", "PATH#N" or "stdin") as a malloc()ed string, or NULL
@@ -158,6 +167,8 @@ char *na_schema_display_meta_key(const na_field_info_t *f, const char *key);
 #define NA_META_STORED_BYTES "newsarc:stored-bytes"
 #define NA_META_LAYOUT       "newsarc:layout"        /* the indexer's layout version (index.c) */
 #define NA_META_STOPWORDS    "newsarc:stopwords"     /* every run's stopwords, one a line: no stemmed terms */
+#define NA_META_FILE_PREFIX  "newsarc:file:"         /* per source file: see na_schema_file_meta_key() */
+#define NA_META_DIGEST_FMT   "newsarc:digest:%s"     /* digest of the aliases, gazetteer, model, layout */
 #define NA_SCHEMA_VERSION    "1"
 
 #endif

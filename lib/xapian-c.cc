@@ -38,6 +38,8 @@ extern "C" {
 struct na_xdb {
     Xapian::Database db;                  /* all shards as one */
     std::vector<Xapian::Database> shards; /* each, for metadata */
+    std::vector<std::string> specs;       /* as given, to open them again */
+    std::vector<std::string> stubs;       /* per spec: the generation its stub named, or "" */
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -849,12 +851,14 @@ char *na_x_utf8_lower(const char *s, size_t len)
 
 /* ---- writable database ---- */
 
-na_status_t na_xwdb_open(const char *path, bool create, na_xwdb_t **out, na_error_t *err)
+na_status_t na_xwdb_open(const char *path, unsigned flags, na_xwdb_t **out, na_error_t *err)
 {
     *out = nullptr;
     return guarded(err, [&] {
-        int flags = create ? (Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS) : Xapian::DB_OPEN;
-        *out = new na_xwdb_t{ Xapian::WritableDatabase(path, flags) };
+        int x = (flags & NA_XWDB_CREATE) ? (Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS) : Xapian::DB_OPEN;
+        if (flags & NA_XWDB_WAIT_LOCK)
+            x |= Xapian::DB_RETRY_LOCK;
+        *out = new na_xwdb_t{ Xapian::WritableDatabase(path, x) };
     });
 }
 
@@ -909,6 +913,38 @@ na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, 
     return guarded(err, [&] { *out = postings(db->db, term, count); });
 }
 
+na_status_t na_xwdb_each_term(na_xwdb_t *db, const char *prefix,
+                              bool (*fn)(const char *term, size_t len, unsigned freq, void *ud), void *ud,
+                              na_error_t *err)
+{
+    return guarded(err, [&] {
+        const std::string pfx = prefix ? prefix : "";
+        /* Copied first: FN may change the database, which would
+         * invalidate a live iterator. */
+        std::vector<std::pair<std::string, unsigned>> terms;
+        for (Xapian::TermIterator t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t)
+            terms.emplace_back(*t, t.get_termfreq());
+        for (const auto &t : terms)
+            if (!fn(t.first.c_str(), t.first.size(), t.second, ud))
+                break;
+    });
+}
+
+na_status_t na_xwdb_each_metadata(na_xwdb_t *db, const char *prefix,
+                                  bool (*fn)(const char *key, const char *value, size_t len, void *ud), void *ud,
+                                  na_error_t *err)
+{
+    return guarded(err, [&] {
+        const std::string pfx = prefix ? prefix : "";
+        std::vector<std::pair<std::string, std::string>> items;
+        for (Xapian::TermIterator k = db->db.metadata_keys_begin(pfx); k != db->db.metadata_keys_end(pfx); ++k)
+            items.emplace_back(*k, db->db.get_metadata(*k));
+        for (const auto &kv : items)
+            if (!fn(kv.first.c_str(), kv.second.data(), kv.second.size(), ud))
+                break;
+    });
+}
+
 na_status_t na_xwdb_update(na_xwdb_t *db, na_docid_t docid, const char *drop_prefix, const char *const *terms,
                            size_t count, const void *data, size_t len, na_error_t *err)
 {
@@ -960,6 +996,41 @@ unsigned na_xwdb_doccount(na_xwdb_t *db)
 
 /* ---- read-only database ---- */
 
+/* The generation the stub directory at PATH names ("" when PATH is not
+ * one), read as Xapian reads it: its first "auto" or "glass" line. */
+static std::string stub_line(const std::string &path)
+{
+    std::FILE *f = std::fopen((path + "/XAPIANDB").c_str(), "r");
+    if (!f)
+        return "";
+    char line[4096];
+    std::string target;
+    while (target.empty() && std::fgets(line, sizeof line, f)) {
+        std::string l(line);
+        while (!l.empty() && (l.back() == '\n' || l.back() == '\r' || l.back() == ' '))
+            l.pop_back();
+        for (const char *kind : { "auto ", "glass " })
+            if (l.compare(0, std::strlen(kind), kind) == 0)
+                target = l.substr(std::strlen(kind));
+    }
+    std::fclose(f);
+    return target;
+}
+
+char *na_xdb_stub_target(const char *path)
+{
+    std::string t;
+    try {
+        t = stub_line(path);
+    } catch (...) {
+        return nullptr;
+    }
+    if (t.empty())
+        return nullptr;
+    std::string full = t[0] == '/' ? t : std::string(path) + "/" + t;
+    return strdup(full.c_str());
+}
+
 na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, na_error_t *err)
 {
     *out = nullptr;
@@ -969,6 +1040,8 @@ na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, 
         std::unique_ptr<na_xdb_t> h(new na_xdb_t);
         for (size_t i = 0; i < count; i++) {
             const char *spec = specs[i];
+            h->specs.push_back(spec);
+            h->stubs.push_back(std::strncmp(spec, "tcp:", 4) != 0 ? stub_line(spec) : "");
             if (std::strncmp(spec, "tcp:", 4) != 0) {
                 h->shards.push_back(Xapian::Database(spec));
                 h->db.add_database(h->shards.back());
@@ -997,9 +1070,37 @@ void na_xdb_close(na_xdb_t *db)
     delete db;
 }
 
+bool na_xdb_stub_changed(na_xdb_t *db)
+{
+    return quietly(false, [&] {
+        for (size_t i = 0; i < db->specs.size(); i++)
+            if (db->specs[i].compare(0, 4, "tcp:") != 0 && stub_line(db->specs[i]) != db->stubs[i])
+                return true;
+        return false;
+    });
+}
+
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
 {
-    return guarded(err, [&] { db->db.reopen(); });
+    return guarded(err, [&] {
+        if (!na_xdb_stub_changed(db)) {
+            db->db.reopen();
+            return;
+        }
+        /* reopen() keeps the generation it has open: open them anew. */
+        std::vector<const char *> specs;
+        for (const auto &s : db->specs)
+            specs.push_back(s.c_str());
+        na_xdb_t *fresh = nullptr;
+        na_error_t e;
+        na_status_t st = na_xdb_open(specs.data(), specs.size(), &fresh, &e);
+        if (st)
+            na__fail(st, e.message);
+        std::swap(db->db, fresh->db);
+        std::swap(db->shards, fresh->shards);
+        std::swap(db->stubs, fresh->stubs);
+        delete fresh;
+    });
 }
 
 unsigned na_xdb_doccount(na_xdb_t *db)

@@ -62,11 +62,18 @@ char *na_x_utf8_lower(const char *s, size_t len);
 
 /* ---- writable database ---- */
 
-/* Opens the database at PATH for writing, creating it (and its directory,
- * but not missing parents) as a glass database when CREATE is true.
- * NA_ERR_LOCKED when another writer, in this process or another, has it
- * open; NA_ERR_NOT_FOUND when it does not exist and CREATE is false. */
-na_status_t na_xwdb_open(const char *path, bool create, na_xwdb_t **out, na_error_t *err);
+/* Flags of na_xwdb_open; 0 opens an existing database.  NA_XWDB_CREATE
+ * is 1, so a bool "create" passed by older callers means the same. */
+enum {
+    NA_XWDB_CREATE = 1u << 0,    /* create it (and its directory, not missing parents) as glass */
+    NA_XWDB_WAIT_LOCK = 1u << 1  /* block until another writer lets go (no time limit: Xapian's
+                                  * DB_RETRY_LOCK; the indexer polls instead, to bound the wait) */
+};
+/* Opens the database at PATH for writing as FLAGS say.  NA_ERR_LOCKED
+ * when another writer, in this process or another, has it open (never
+ * with NA_XWDB_WAIT_LOCK); NA_ERR_NOT_FOUND when it does not exist and
+ * NA_XWDB_CREATE is not set. */
+na_status_t na_xwdb_open(const char *path, unsigned flags, na_xwdb_t **out, na_error_t *err);
 /* Commits pending changes and closes; NULL is ignored.  A failed final
  * commit is reported through ERR (may be NULL). */
 na_status_t na_xwdb_close(na_xwdb_t *db, na_error_t *err);
@@ -88,6 +95,19 @@ na_status_t na_xwdb_get_data(na_xwdb_t *db, na_docid_t docid, char **out, size_t
 /* Sets *OUT to the documents indexed by TERM, in docid order, and *COUNT
  * to their number (caller frees *OUT, also when *COUNT is 0). */
 na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err);
+/* Calls FN for every term starting with PREFIX and its document
+ * frequency, in term order, as they were when the call began (FN may
+ * change the database); stops early when FN returns false. */
+na_status_t na_xwdb_each_term(na_xwdb_t *db, const char *prefix,
+                              bool (*fn)(const char *term, size_t len, unsigned freq, void *ud), void *ud,
+                              na_error_t *err);
+/* Calls FN for every metadata key starting with PREFIX and its value (LEN
+ * bytes, not NUL-terminated), in key order, as they were when the call
+ * began (FN may change the database); stops early when FN returns false.
+ * KEY and VALUE are borrowed for the call. */
+na_status_t na_xwdb_each_metadata(na_xwdb_t *db, const char *prefix,
+                                  bool (*fn)(const char *key, const char *value, size_t len, void *ud), void *ud,
+                                  na_error_t *err);
 /* Rewrites document DOCID in place: removes its terms that start with
  * DROP_PREFIX (NULL or "": none), adds the COUNT boolean TERMS (empty
  * ones and ones over 245 bytes are dropped) and sets its data to the LEN
@@ -113,8 +133,21 @@ unsigned na_xwdb_doccount(na_xwdb_t *db);
  * NA_ERR_DATABASE when a server cannot be reached. */
 na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, na_error_t *err);
 void na_xdb_close(na_xdb_t *db);
-/* Reloads to the latest committed revision. */
+/* Reloads to the latest committed revision.  A path that is a stub
+ * directory (a folder holding XAPIANDB, as newsarc-index --rebuild
+ * leaves it) whose stub now names another generation is opened anew,
+ * which Xapian's own reopen() does not do; a long-running reader calls
+ * this when it meets NA_ERR_DATABASE's DatabaseModifiedError and when
+ * na_xdb_stub_changed() says so.  Handles made from DB before (result
+ * sets) keep the old generation. */
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
+/* True when a stub directory DB was opened through names another
+ * generation now (cheap: reads the stub files only). */
+bool na_xdb_stub_changed(na_xdb_t *db);
+/* If PATH is a stub directory, returns the database directory its stub
+ * names (relative names resolved against PATH), malloc()ed (caller
+ * frees); NULL otherwise. */
+char *na_xdb_stub_target(const char *path);
 unsigned na_xdb_doccount(na_xdb_t *db);
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err);
 /* As na_xwdb_postings, over all shards (docids as this handle numbers them). */

@@ -1,6 +1,7 @@
 /* test-hash.c - lib/hash.c's FNV-1a against published vectors, hashing in
  * pieces, and the terms lib/schema.c makes from ids and paths too long
  * for Xapian. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "hash.h"
 #include "schema.h"
+#include "strmap.h"
 #include "unit.h"
 
 static void test_vectors(void)
@@ -105,8 +107,43 @@ static void test_source_files(void)
     }
 }
 
+/* lib/strmap.c: the string-keyed table, across growth. */
+static void test_strmap(void)
+{
+    na_strmap_t m = NA_STRMAP_INIT;
+    CHECK(na_strmap_get(&m, "x") == NULL && !na_strmap_contains(&m, "x"), "strmap: empty map has nothing");
+    static int vals[1000];
+    char key[32];
+    bool fresh = true;
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "key-%d", i);
+        fresh &= na_strmap_put(&m, key, &vals[i]) == NULL;
+    }
+    CHECK(fresh && m.count == 1000, "strmap: 1000 new keys, through several growths");
+    bool found = true;
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "key-%d", i);
+        found &= na_strmap_get(&m, key) == &vals[i];
+    }
+    CHECK(found, "strmap: each key finds its value");
+    CHECK(na_strmap_put(&m, "key-7", &vals[8]) == &vals[7] && m.count == 1000 && na_strmap_get(&m, "key-7") == &vals[8],
+          "strmap: putting a key again replaces its value and returns the old one");
+    CHECK(na_strmap_put(&m, "null", NULL) == NULL && na_strmap_contains(&m, "null") && !na_strmap_contains(&m, "nul"),
+          "strmap: a key with a NULL value is there; a prefix of it is not");
+    size_t pos = 0, n = 0;
+    const char *k;
+    void *v;
+    while (na_strmap_next(&m, &pos, &k, &v))
+        n++;
+    CHECK_INT(n, 1001, "strmap: iteration visits every key once");
+    na_strmap_release(&m, NULL);
+    CHECK(m.count == 0 && na_strmap_get(&m, "key-1") == NULL, "strmap: release empties it");
+    na_strmap_release(NULL, NULL);
+}
+
 int main(void)
 {
+    test_strmap();
     test_vectors();
     test_pieces();
     test_terms();

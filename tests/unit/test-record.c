@@ -309,7 +309,7 @@ static void test_reader(void)
 
     na_xwdb_t *w = NULL;
     na_error_t err;
-    CHECK_INT(na_xwdb_open(path, true, &w, &err), NA_OK, "create a database");
+    CHECK_INT(na_xwdb_open(path, NA_XWDB_CREATE, &w, &err), NA_OK, "create a database");
     char key[64];
     snprintf(key, sizeof key, NA_META_ZDICT_FMT, 7u);
     na_xwdb_set_metadata(w, key, dict_text, strlen(dict_text), &err);

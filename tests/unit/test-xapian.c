@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -341,6 +342,8 @@ typedef struct {
     const char *date;
 } article_t;
 
+#define N(a) (sizeof(a) / sizeof *(a))
+
 #define SLOT_DATE 0
 #define SLOT_PLACE 10 /* 10, 11, 12: a multi-valued field */
 
@@ -390,7 +393,7 @@ static bool build_shard(const char *path, const article_t *arts, size_t n)
     na_error_t err;
     na_xwdb_t *db;
     na_xindexer_t *ix;
-    if (na_xwdb_open(path, true, &db, &err) != NA_OK) {
+    if (na_xwdb_open(path, NA_XWDB_CREATE, &db, &err) != NA_OK) {
         printf("# create %s: %s\n", path, err.message);
         return false;
     }
@@ -406,15 +409,48 @@ static bool build_shard(const char *path, const article_t *arts, size_t n)
     return na_xwdb_close(db, &err) == NA_OK;
 }
 
+typedef struct {
+    const char *path;
+    na_status_t st;
+} waiter_t;
+
+static void *wait_for_lock(void *arg)
+{
+    waiter_t *w = arg;
+    na_xwdb_t *db = NULL;
+    w->st = na_xwdb_open(w->path, NA_XWDB_WAIT_LOCK, &db, NULL);
+    na_xwdb_close(db, NULL);
+    return NULL;
+}
+
+/* NA_XWDB_WAIT_LOCK blocks until the writer lets go, then opens. */
+static void test_wait_lock(const char *path)
+{
+    na_xwdb_t *db = NULL;
+    CHECK_INT(na_xwdb_open(path, 0, &db, NULL), NA_OK, "wait-lock: a writer holds the database");
+    waiter_t w = { path, NA_ERR_INTERNAL };
+    pthread_t t;
+    if (!db || pthread_create(&t, NULL, wait_for_lock, &w) != 0) {
+        na_xwdb_close(db, NULL);
+        return;
+    }
+    struct timespec pause = { 0, 300 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    CHECK_INT(w.st, NA_ERR_INTERNAL, "  a second one with NA_XWDB_WAIT_LOCK waits");
+    na_xwdb_close(db, NULL);
+    pthread_join(t, NULL);
+    CHECK_INT(w.st, NA_OK, "  and opens once the first closes");
+}
+
 static void test_writable(const char *path)
 {
     na_error_t err;
     na_xwdb_t *db = NULL, *db2 = NULL;
-    CHECK_INT(na_xwdb_open(path, false, &db, &err), NA_OK, "writer opens the shard");
+    CHECK_INT(na_xwdb_open(path, 0, &db, &err), NA_OK, "writer opens the shard");
     CHECK_INT(na_xwdb_doccount(db), 5, "  with 5 documents");
 
     /* A second writer, here in the same process, meets the lock. */
-    CHECK_INT(na_xwdb_open(path, false, &db2, &err), NA_ERR_LOCKED, "second writer: NA_ERR_LOCKED");
+    CHECK_INT(na_xwdb_open(path, 0, &db2, &err), NA_ERR_LOCKED, "second writer: NA_ERR_LOCKED");
     CHECK(db2 == NULL && strstr(err.message, "lock") != NULL, "  with a message about the lock");
     CHECK(err.message[0] >= 'a' && err.message[0] <= 'z' && err.message[strlen(err.message) - 1] != '.',
           "  in lower case without a full stop");
@@ -467,7 +503,7 @@ static void test_writable(const char *path)
     CHECK_INT(na_xwdb_close(db, &err), NA_OK, "close");
     CHECK_INT(na_xwdb_close(NULL, &err), NA_OK, "close(NULL)");
 
-    CHECK_INT(na_xwdb_open(path, false, &db2, &err), NA_OK, "writer opens again after close");
+    CHECK_INT(na_xwdb_open(path, 0, &db2, &err), NA_OK, "writer opens again after close");
     na_xwdb_close(db2, NULL);
 }
 
@@ -477,7 +513,7 @@ static void test_update(const char *path)
 {
     na_error_t err;
     na_xwdb_t *db = NULL;
-    CHECK_INT(na_xwdb_open(path, false, &db, &err), NA_OK, "update: writer opens");
+    CHECK_INT(na_xwdb_open(path, 0, &db, &err), NA_OK, "update: writer opens");
     na_xdoc_t *doc = na_xdoc_new();
     na_xdoc_add_boolean_term(doc, "Qupd");
     na_xdoc_add_boolean_term(doc, "XFILE/a");
@@ -545,7 +581,7 @@ static void test_reopen(const char *path)
     na_xwdb_t *wr = NULL;
     na_xindexer_t *ix = NULL;
     CHECK_INT(na_xdb_open(&path, 1, &rd, &err), NA_OK, "reader opens beside a writer");
-    CHECK_INT(na_xwdb_open(path, false, &wr, &err), NA_OK, "  writer opens");
+    CHECK_INT(na_xwdb_open(path, 0, &wr, &err), NA_OK, "  writer opens");
     if (!rd || !wr) {
         na_xdb_close(rd);
         na_xwdb_close(wr, NULL);
@@ -568,6 +604,53 @@ static void test_reopen(const char *path)
     na_xdb_close(rd);
 }
 
+static void write_text(const char *path, const char *text)
+{
+    char *tmp = na_xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    rename(tmp, path);
+    free(tmp);
+}
+
+/* A stub directory whose stub is switched to another generation, as
+ * newsarc-index --rebuild does: a reader notices and reopens. */
+static void test_stub(void)
+{
+    na_error_t err;
+    char *dir = scratch_path("stub"), *g1 = scratch_path("stub/gen-1"), *g2 = scratch_path("stub/gen-2");
+    char *stub = scratch_path("stub/XAPIANDB");
+    mkdir(dir, 0777);
+    CHECK(build_shard(g1, shard_a, N(shard_a)) && build_shard(g2, shard_b, N(shard_b)), "stub: two generations");
+    write_text(stub, "auto gen-1\n");
+    char *t = na_xdb_stub_target(dir);
+    CHECK_STR(t, g1, "  the stub names its generation, resolved against the stub directory");
+    free(t);
+    CHECK(na_xdb_stub_target(g1) == NULL, "  a plain database is no stub");
+    na_xdb_t *rd = NULL;
+    const char *spec = dir;
+    CHECK_INT(na_xdb_open(&spec, 1, &rd, &err), NA_OK, "  a reader opens the stub directory");
+    if (!rd)
+        goto out;
+    CHECK_INT(na_xdb_doccount(rd), N(shard_a), "  and sees the first generation");
+    CHECK(!na_xdb_stub_changed(rd), "  unchanged stub");
+    write_text(stub, "auto gen-2\n");
+    CHECK(na_xdb_stub_changed(rd), "  a switched stub is noticed");
+    CHECK_INT(na_xdb_doccount(rd), N(shard_a), "  the reader keeps its generation until it reopens");
+    CHECK_INT(na_xdb_reopen(rd, &err), NA_OK, "  reopen");
+    CHECK_INT(na_xdb_doccount(rd), N(shard_b), "  then sees the new generation");
+    CHECK(!na_xdb_stub_changed(rd), "  which its stub names");
+    na_xdb_close(rd);
+out:
+    free(dir);
+    free(g1);
+    free(g2);
+    free(stub);
+}
+
 static void test_missing(void)
 {
     na_error_t err;
@@ -577,7 +660,7 @@ static void test_missing(void)
     na_xwdb_t *wdb = (na_xwdb_t *)1;
     CHECK_INT(na_xdb_open(&spec, 1, &db, &err), NA_ERR_NOT_FOUND, "missing database: NA_ERR_NOT_FOUND");
     CHECK(db == NULL, "  and *out NULL");
-    CHECK_INT(na_xwdb_open(path, false, &wdb, &err), NA_ERR_NOT_FOUND, "missing database for writing too");
+    CHECK_INT(na_xwdb_open(path, 0, &wdb, &err), NA_ERR_NOT_FOUND, "missing database for writing too");
     CHECK(wdb == NULL, "  and *out NULL");
     /* A directory without a database in it. */
     free(path);
@@ -879,7 +962,6 @@ static const want_count_t places_oil_ab[] = { { "uk", 3 }, { "norway", 1 }, { "s
 static const want_count_t places_all_ab[] = { { "uk", 3 },          { "usa", 3 },          { "brazil", 1 },
                                               { "colombia", 1 },    { "kenya", 1 },        { "norway", 1 },
                                               { "saudi-arabia", 1 }, { "switzerland", 1 },  { "z\xc3\xbcrich", 1 } };
-#define N(a) (sizeof(a) / sizeof *(a))
 
 static void test_facets(na_xdb_t *db)
 {
@@ -1434,6 +1516,8 @@ int main(void)
     test_writable(a);
     test_update(a);
     test_reopen(a);
+    test_wait_lock(a);
+    test_stub();
     test_missing();
     test_reader(a);
     test_shards(a, b);
