@@ -695,6 +695,7 @@ typedef struct {
     int status;
     size_t bytes;
     bool nul_in_path;
+    char method[16];
     reply_t reply;
 } request_t;
 
@@ -826,6 +827,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *ctx = rq = on_uri(NULL, url, c);
     if (!rq->counted) {
         rq->counted = true;
+        snprintf(rq->method, sizeof rq->method, "%s", method);
+        for (char *m = rq->method; *m; m++)
+            if ((unsigned char)*m <= 0x20 || *m == '"' || *m == 0x7f)
+                *m = '?';
         atomic_fetch_add(&server.in_flight, 1);
         if (rq->reply.status == 0) {
             size_t hsize = 0;
@@ -890,8 +895,8 @@ static void log_line(struct MHD_Connection *c, request_t *rq)
     double ms = (double)(t.tv_sec - rq->start.tv_sec) * 1e3 + (double)(t.tv_nsec - rq->start.tv_nsec) / 1e6;
     pthread_mutex_lock(&server.log_lock);
     if (server.log) {
-        fprintf(server.log, "%s %s \"%s\" %d %zu %.1fms\n", when, host, rq->uri ? rq->uri : "-", rq->status,
-                rq->bytes, ms);
+        fprintf(server.log, "%s %s \"%s %s\" %d %zu %.1fms\n", when, host, rq->method, rq->uri ? rq->uri : "-",
+                rq->status, rq->bytes, ms);
         fflush(server.log);
     }
     pthread_mutex_unlock(&server.log_lock);
@@ -1032,7 +1037,12 @@ int na_server_main(const na_server_options_t *o)
         engine_release(e);
         return 3;
     }
-    fprintf(stderr, PROG ": listening on %s\n", o->listen);
+    /* Port 0 takes a free one: say which, for whoever started us. */
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(server.daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN] = "?";
+    getnameinfo((struct sockaddr *)&addr, alen, host, sizeof host, NULL, 0, NI_NUMERICHOST);
+    fprintf(stderr, PROG ": listening on %s%s%s:%u\n", addr.ss_family == AF_INET6 ? "[" : "", host,
+            addr.ss_family == AF_INET6 ? "]" : "", di ? (unsigned)di->port : 0u);
     for (;;) {
         int sig = 0;
         if (sigwait(&set, &sig) != 0)
