@@ -401,173 +401,7 @@ static double ms_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* ---- metadata ---- */
-
-/* An article's metadata JSON, held while the printer borrows from it:
- * read by record.h's reader for a result, or as a jansson tree when
- * everything is shown (--show) or that reader leaves the text to jansson. */
-typedef struct {
-    na_record_meta_t fields; /* the reader's, when it read them */
-    json_t *json;            /* otherwise */
-    na_pr_meta_t meta;
-    const char *lead;        /* the start of the text, if the record has it */
-    bool lead_cut;           /* ... and that is not all of it */
-    const char **lists[14];
-    na_pr_pair_t *extra;
-    na_strlist_t owned; /* extra values that were not strings, as JSON */
-} meta_t;
-
-static const char *meta_str(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static na_pr_list_t pr_list(na_record_list_t l)
-{
-    na_pr_list_t out = { l.items, l.count };
-    return out;
-}
-
-/* People, places and orgs show supplied and extracted values alike: list N
- * of M becomes SUPPLIED followed by the EXTRACTED values it lacks. */
-static void merge_lists(meta_t *m, int n, na_pr_list_t *supplied, const na_pr_list_t *extracted)
-{
-    if (!extracted->count)
-        return;
-    const char **items = na_xcalloc(supplied->count + extracted->count, sizeof *items);
-    size_t k = 0;
-    for (size_t i = 0; i < supplied->count; i++)
-        items[k++] = supplied->items[i];
-    for (size_t i = 0; i < extracted->count; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < supplied->count && !seen; j++)
-            seen = strcmp(supplied->items[j], extracted->items[i]) == 0;
-        if (!seen)
-            items[k++] = extracted->items[i];
-    }
-    m->lists[n] = items;
-    supplied->items = items;
-    supplied->count = k;
-}
-
-static void meta_list_in(meta_t *m, int n, json_t *o, const char *key, na_pr_list_t *out)
-{
-    json_t *a = json_object_get(o, key);
-    size_t count = json_is_array(a) ? json_array_size(a) : 0;
-    const char **items = na_xcalloc(count ? count : 1, sizeof *items);
-    size_t k = 0;
-    for (size_t i = 0; i < count; i++) {
-        const char *v = json_string_value(json_array_get(a, i));
-        if (v)
-            items[k++] = v;
-    }
-    m->lists[n] = items;
-    out->items = items;
-    out->count = k;
-}
-
-/* Reads the LEN bytes of metadata JSON at DATA into M, with the extra
- * keys only when FULL (results show none); false when they are not a
- * JSON object (M is then empty but usable). */
-static bool meta_load(meta_t *m, const char *data, size_t len, bool full)
-{
-    memset(m, 0, sizeof *m);
-    if (!full && na_record_meta_read(data, len, &m->fields)) {
-        const na_record_meta_t *f = &m->fields;
-        na_pr_meta_t *p = &m->meta;
-        p->id = f->id;
-        p->title = f->title;
-        p->date = f->date;
-        p->source = f->source;
-        p->url = f->url;
-        p->language = f->language;
-        p->dateline = f->dateline;
-        p->format = f->format;
-        p->sources = pr_list(f->sources);
-        p->authors = pr_list(f->authors);
-        p->people = pr_list(f->people);
-        p->places = pr_list(f->places);
-        p->orgs = pr_list(f->orgs);
-        p->topics = pr_list(f->topics);
-        p->exchanges = pr_list(f->exchanges);
-        p->date_source = f->date_source;
-        p->extracted_people = pr_list(f->extracted_people);
-        p->extracted_places = pr_list(f->extracted_places);
-        p->extracted_orgs = pr_list(f->extracted_orgs);
-        p->mentioned = pr_list(f->mentioned);
-        merge_lists(m, 6, &p->people, &p->extracted_people);
-        merge_lists(m, 7, &p->places, &p->extracted_places);
-        merge_lists(m, 8, &p->orgs, &p->extracted_orgs);
-        m->lead = f->lead;
-        m->lead_cut = f->lead_cut;
-        return true;
-    }
-    m->json = json_loadb(data, len, 0, NULL);
-    bool ok = json_is_object(m->json);
-    if (!ok) {
-        json_decref(m->json);
-        m->json = json_object();
-    }
-    na_pr_meta_t *p = &m->meta;
-    p->id = meta_str(m->json, "id");
-    p->title = meta_str(m->json, "title");
-    p->date = meta_str(m->json, "date");
-    p->source = meta_str(m->json, "source");
-    p->url = meta_str(m->json, "url");
-    p->language = meta_str(m->json, "language");
-    p->dateline = meta_str(m->json, "dateline");
-    p->format = meta_str(m->json, "format");
-    meta_list_in(m, 13, m->json, "sources", &p->sources);
-    m->lead = meta_str(m->json, "lead");
-    m->lead_cut = json_is_true(json_object_get(m->json, "lead_cut"));
-    meta_list_in(m, 0, m->json, "authors", &p->authors);
-    meta_list_in(m, 1, m->json, "people", &p->people);
-    meta_list_in(m, 2, m->json, "places", &p->places);
-    meta_list_in(m, 3, m->json, "orgs", &p->orgs);
-    meta_list_in(m, 4, m->json, "topics", &p->topics);
-    meta_list_in(m, 5, m->json, "exchanges", &p->exchanges);
-    p->date_source = meta_str(m->json, "date_source");
-    json_t *found = json_object_get(m->json, "extracted");
-    meta_list_in(m, 9, found, "people", &p->extracted_people);
-    meta_list_in(m, 10, found, "places", &p->extracted_places);
-    meta_list_in(m, 11, found, "orgs", &p->extracted_orgs);
-    meta_list_in(m, 12, found, "mentioned", &p->mentioned);
-    merge_lists(m, 6, &p->people, &p->extracted_people);
-    merge_lists(m, 7, &p->places, &p->extracted_places);
-    merge_lists(m, 8, &p->orgs, &p->extracted_orgs);
-    json_t *extra = full ? json_object_get(m->json, "extra") : NULL;
-    if (json_is_object(extra) && json_object_size(extra)) {
-        m->extra = na_xcalloc(json_object_size(extra), sizeof *m->extra);
-        const char *key;
-        json_t *v;
-        json_object_foreach(extra, key, v) {
-            const char *text = json_string_value(v);
-            if (!text) {
-                char *dumped = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-                if (!dumped)
-                    continue;
-                na_strlist_take(&m->owned, dumped);
-                text = dumped;
-            }
-            m->extra[p->extra_count].key = key;
-            m->extra[p->extra_count].value = text;
-            p->extra_count++;
-        }
-        p->extra = m->extra;
-    }
-    return ok;
-}
-
-static void meta_release(meta_t *m)
-{
-    for (size_t i = 0; i < sizeof m->lists / sizeof *m->lists; i++)
-        free(m->lists[i]);
-    free(m->extra);
-    na_strlist_clear(&m->owned);
-    json_decref(m->json);
-    na_record_meta_release(&m->fields);
-    memset(m, 0, sizeof *m);
-}
+/* ---- metadata: record.h reads it, na_record_meta_load() as shown ---- */
 
 /* Parses RAW again as the format it was indexed as and returns its text
  * (caller frees), or NULL. */
@@ -844,7 +678,7 @@ static na_status_t facet_slots(search_t *s, const facet_spec_t *spec, na_slot_t 
 
 /* The hits of a page and what their printed form borrows. */
 struct na_hit_store {
-    meta_t *metas;
+    na_record_meta_t *metas;
     char **data;
     char **snippets;
     size_t count;
@@ -855,7 +689,7 @@ static void hit_store_free(na_hit_store_t *hs)
     if (!hs)
         return;
     for (size_t i = 0; i < hs->count; i++) {
-        meta_release(&hs->metas[i]);
+        na_record_meta_release(&hs->metas[i]);
         free(hs->data[i]);
         free(hs->snippets[i]);
     }
@@ -865,7 +699,7 @@ static void hit_store_free(na_hit_store_t *hs)
     free(hs);
 }
 
-static const na_pr_list_t no_sources = { NULL, 0 };
+static const na_record_list_t no_sources = { NULL, 0 };
 
 /* Loads hit I of MSET into slot K of the store: metadata and, when
  * SNIPPETS, the snippet. */
@@ -879,13 +713,13 @@ static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, na_hit_stor
         return st;
     na_docid_t docid = na_xmset_docid(mset, i);
     na_record_view_t view;
-    meta_t *meta = &hs->metas[k];
+    na_record_meta_t *meta = &hs->metas[k];
     hs->data[k] = data;
     bool readable = na_record_decode(data, len, &view, NULL) == NA_OK;
-    if (!meta_load(meta, readable ? view.meta : "", readable ? view.meta_len : 0, false))
+    if (!na_record_meta_load(readable ? view.meta : "", readable ? view.meta_len : 0, false, meta))
         warning(s, "document %u: unreadable metadata", docid);
     if (s->req->hide_sources)
-        meta->meta.sources = no_sources;
+        meta->sources = no_sources;
     if (!snippets)
         return NA_OK;
     /* The snippet comes from the article's text, which is not in the
@@ -899,12 +733,12 @@ static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, na_hit_stor
         /* from the lead */
     } else if (readable && read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {
         size_t blen = 0;
-        char *body = article_body(meta->meta.format, &s->raw, &blen);
+        char *body = article_body(meta->format, &s->raw, &blen);
         if (body)
             make_snippet(s, mset, body, blen, true, &snippet, &why);
         free(body);
     } else if (readable) {
-        warning(s, "'%s': no snippet: %s", meta->meta.id ? meta->meta.id : "?", why.message);
+        warning(s, "'%s': no snippet: %s", meta->id ? meta->id : "?", why.message);
     }
     hs->snippets[k] = snippet;
     return NA_OK;
@@ -1217,7 +1051,7 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
             hs->count = i + 1;
             st = load_hit(&s, mset, i, hs, i, true, err);
             if (st == NA_OK) {
-                out->hits[i] = (na_pr_result_t){ na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs->metas[i].meta,
+                out->hits[i] = (na_pr_result_t){ na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs->metas[i],
                                                  hs->snippets[i] };
                 out->hit_count = i + 1;
             }
@@ -1355,14 +1189,14 @@ na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done
      * equal keys by docid, so pages neither skip nor repeat a match. */
     na_status_t st = na_xenquire_run(x->enq, x->done, (unsigned)n, false, &mset, err);
     size_t got = st == NA_OK ? na_xmset_size(mset) : 0;
-    na_hit_store_t hs = { na_xcalloc(1, sizeof(meta_t)), na_xcalloc(1, sizeof(char *)), na_xcalloc(1, sizeof(char *)), 1 };
+    na_hit_store_t hs = { na_xcalloc(1, sizeof(na_record_meta_t)), na_xcalloc(1, sizeof(char *)), na_xcalloc(1, sizeof(char *)), 1 };
     for (size_t i = 0; st == NA_OK && i < got; i++) {
         st = load_hit(&s, mset, i, &hs, 0, false, err);
         if (st == NA_OK) {
-            na_pr_result_t res = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs.metas[0].meta, NULL };
+            na_pr_result_t res = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs.metas[0], NULL };
             p->result(p, &res);
         }
-        meta_release(&hs.metas[0]);
+        na_record_meta_release(&hs.metas[0]);
         free(hs.data[0]);
         hs.data[0] = NULL;
     }
@@ -1396,7 +1230,7 @@ void na_export_free(na_export_t *x)
 /* ---- one article ---- */
 
 struct na_shown_view {
-    meta_t meta;
+    na_record_meta_t meta;
     char *data;
     char *body;
     na_buf_t raw;
@@ -1433,12 +1267,12 @@ static na_status_t find_by_path(na_engine_conn_t *c, const char *arg, na_docid_t
         na_record_view_t view;
         if (na_xdb_get_data(c->db, (*ids)[i], &data, &len, NULL) == NA_OK &&
             na_record_decode(data, len, &view, NULL) == NA_OK) {
-            meta_t m;
-            meta_load(&m, view.meta, view.meta_len, false);
+            na_record_meta_t m;
+            na_record_meta_load(view.meta, view.meta_len, false, &m);
             bool match = false;
-            for (size_t k = 0; k < m.meta.sources.count && !match; k++)
-                match = strcmp(m.meta.sources.items[k], source) == 0;
-            meta_release(&m);
+            for (size_t k = 0; k < m.sources.count && !match; k++)
+                match = strcmp(m.sources.items[k], source) == 0;
+            na_record_meta_release(&m);
             if (match)
                 (*ids)[kept++] = (*ids)[i];
         }
@@ -1465,11 +1299,11 @@ static na_status_t list_ids(na_engine_conn_t *c, const na_docid_t *ids, size_t n
             free(data);
             return st;
         }
-        meta_t m;
-        meta_load(&m, view.meta, view.meta_len, false);
-        if (m.meta.id)
-            na_strlist_add(&v->ids, m.meta.id);
-        meta_release(&m);
+        na_record_meta_t m;
+        na_record_meta_load(view.meta, view.meta_len, false, &m);
+        if (m.id)
+            na_strlist_add(&v->ids, m.id);
+        na_record_meta_release(&m);
         free(data);
     }
     return NA_OK;
@@ -1526,19 +1360,19 @@ static na_status_t show_once(na_engine_conn_t *c, const na_request_t *r, na_show
     out->raw_len = v->raw.len;
     if (r->raw)
         return NA_OK;
-    if (!meta_load(&v->meta, view.meta, view.meta_len, true))
+    if (!na_record_meta_load(view.meta, view.meta_len, true, &v->meta))
         na_strlist_take(&out->warnings, na_xasprintf("article '%s': unreadable metadata", id));
-    if (!v->meta.meta.id)
-        v->meta.meta.id = id;
+    if (!v->meta.id)
+        v->meta.id = id;
     if (r->hide_sources)
-        v->meta.meta.sources = no_sources;
+        v->meta.sources = no_sources;
     size_t blen = 0;
-    v->body = article_body(v->meta.meta.format, &v->raw, &blen);
+    v->body = article_body(v->meta.format, &v->raw, &blen);
     if (!v->body) { /* show what was stored rather than nothing */
         v->body = na_utf8_sanitize(v->raw.data, v->raw.len);
         blen = strlen(v->body);
     }
-    out->meta = &v->meta.meta;
+    out->meta = &v->meta;
     out->body = v->body;
     out->body_len = blen;
     return NA_OK;
@@ -1563,7 +1397,7 @@ void na_shown_release(na_shown_t *a)
         return;
     na_shown_view_t *v = a->view_;
     if (v) {
-        meta_release(&v->meta);
+        na_record_meta_release(&v->meta);
         free(v->data);
         free(v->body);
         na_buf_release(&v->raw);

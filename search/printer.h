@@ -36,34 +36,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "record.h"
+
 #define NA_PRINTER_FORMAT_VERSION 1
 
 /* JSONL: one line per result (the result object of a search, its snippet
  * null when none was made), nothing else: the export's format. */
 typedef enum { NA_PRINT_TEXT = 0, NA_PRINT_JSON, NA_PRINT_JSONL } na_print_format_t;
 
-/* A list of borrowed strings. */
-typedef struct {
-    const char *const *items;
-    size_t count;
-} na_pr_list_t;
-
-typedef struct {
-    const char *key;
-    const char *value;
-} na_pr_pair_t;
-
-/* One article's stored metadata (record.h); NULL for what it lacks. */
-typedef struct {
-    const char *id, *title, *date, *source, *url, *language, *dateline, *format;
-    const char *date_source;   /* "source", "dateline", "mtime", "source+dateline" or NULL */
-    na_pr_list_t sources;      /* where the article was read (record.h) */
-    na_pr_list_t authors, people, places, orgs, topics, exchanges; /* supplied and extracted */
-    na_pr_list_t extracted_people, extracted_places, extracted_orgs; /* extracted only */
-    na_pr_list_t mentioned;    /* periods the text mentions */
-    const na_pr_pair_t *extra; /* other keys the source gave, in order */
-    size_t extra_count;
-} na_pr_meta_t;
+/* An article's metadata as shown: record.h's struct, read by
+ * na_record_meta_load(), the one owner of the record's format. */
+typedef na_record_meta_t na_pr_meta_t;
+typedef na_record_list_t na_pr_list_t;
 
 typedef struct {
     const char *query;   /* the query as given (words joined with spaces) */

@@ -705,29 +705,50 @@ typedef struct {
     na_engine_conn_t *conn;
 } worker_t;
 
-static _Thread_local worker_t worker;
+/* Each worker thread's, freed when libmicrohttpd ends the thread. */
+static pthread_key_t worker_key;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+
+static void worker_free(void *p)
+{
+    worker_t *w = p;
+    na_engine_conn_free(w->conn);
+    engine_release(w->engine);
+    free(w);
+}
+
+static void worker_key_make(void)
+{
+    pthread_key_create(&worker_key, worker_free);
+}
 
 /* This thread's connection, opened or reopened as needed; NULL (the
  * database cannot be opened) makes the request a 503.  *E gets the
  * engine to answer with (released by the caller). */
 static na_engine_conn_t *worker_conn(engine_ref_t **e)
 {
+    pthread_once(&worker_once, worker_key_make);
+    worker_t *w = pthread_getspecific(worker_key);
+    if (!w) {
+        w = na_xcalloc(1, sizeof *w);
+        pthread_setspecific(worker_key, w);
+    }
     *e = engine_acquire();
-    if (worker.engine != *e) {
-        na_engine_conn_free(worker.conn);
-        worker.conn = NULL;
-        engine_release(worker.engine);
-        worker.engine = *e;
+    if (w->engine != *e) {
+        na_engine_conn_free(w->conn);
+        w->conn = NULL;
+        engine_release(w->engine);
+        w->engine = *e;
         atomic_fetch_add(&(*e)->refs, 1);
     }
     na_error_t err;
-    if (worker.conn && na_engine_conn_refresh(worker.conn, &err) != NA_OK) {
-        na_engine_conn_free(worker.conn);
-        worker.conn = NULL;
+    if (w->conn && na_engine_conn_refresh(w->conn, &err) != NA_OK) {
+        na_engine_conn_free(w->conn);
+        w->conn = NULL;
     }
-    if (!worker.conn && na_engine_conn_open((*e)->eng, &worker.conn, &err) != NA_OK)
-        worker.conn = NULL;
-    return worker.conn;
+    if (!w->conn && na_engine_conn_open((*e)->eng, &w->conn, &err) != NA_OK)
+        w->conn = NULL;
+    return w->conn;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
