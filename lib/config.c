@@ -124,6 +124,26 @@ static const config_key_t config_keys[] = {
     { .name = "aliases", .type = KEY_ALIASES,
       .help = "alias table per field: places, people, orgs, topics, sources" },
     { .name = "sources", .type = KEY_SOURCES, .help = "paths newsarc-index reads when given none" },
+    { .name = "max_query_bytes", .type = KEY_COUNT, .offset = OFF(max_query_bytes), .def_num = 4096, .min = 1,
+      .help = "longest query newsarc-search accepts, in bytes" },
+    { .name = "max_limit", .type = KEY_COUNT, .offset = OFF(max_limit), .def_num = 100, .min = 1,
+      .help = "most results per page; a larger limit is cut to it" },
+    { .name = "max_offset", .type = KEY_COUNT, .offset = OFF(max_offset), .def_num = 10000,
+      .help = "deepest offset a search may ask for" },
+    { .name = "time_budget_ms", .type = KEY_COUNT, .offset = OFF(time_budget_ms), .def_num = 2000,
+      .help = "per query: past it the counting stops and the answer says it is incomplete; 0 none" },
+    { .name = "server_threads", .type = KEY_COUNT, .offset = OFF(server_threads), .def_num = 4, .min = 1,
+      .max = 256, .help = "worker threads of newsarc-search --serve" },
+    { .name = "server_connections", .type = KEY_COUNT, .offset = OFF(server_connections), .def_num = 256,
+      .min = 1, .max = 65536, .help = "most connections the server holds open at once" },
+    { .name = "server_timeout", .type = KEY_COUNT, .offset = OFF(server_timeout), .def_num = 30, .min = 1,
+      .help = "seconds an idle or slow connection is kept open" },
+    { .name = "static_dir", .type = KEY_PATH, .offset = OFF(static_dir), .def = "www", .data = true,
+      .help = "the search page's files, served at /" },
+    { .name = "http_show_sources", .type = KEY_BOOL, .offset = OFF(http_show_sources), .def_num = 0,
+      .help = "show source file paths through the HTTP API" },
+    { .name = "cors_origins", .type = KEY_LIST, .offset = OFF(cors_origins),
+      .help = "origins allowed to call the HTTP API from a browser (\"*\": any)" },
 };
 
 /* Alias tables by their key under "aliases"; the built-in default for
@@ -410,8 +430,11 @@ static na_status_t read_list(const loader_t *l, const config_key_t *key, yaml_no
         na_status_t st = NA_OK;
         if (!v || is_null(item) || !*v)
             st = fail_at(l, item, "'%s' should list single values, not %s", key->name, kind(item));
-        else if (key->type == KEY_FACETS && !na_field_by_name(v))
-            st = fail_at(l, item, "unknown facet '%s' (person, place, org, topic, source, year, month)", v);
+        else if (key->type == KEY_FACETS && !na_field_by_name(v)) {
+            char names[256];
+            na_schema_field_names(names, sizeof names);
+            st = fail_at(l, item, "unknown facet '%s' (%s)", v, names);
+        }
         if (st) {
             na_strlist_clear(&list);
             return st;

@@ -75,6 +75,18 @@ typedef struct {
     char *alias_sources;
     na_config_source_t *sources; /* default: none */
     size_t source_count;
+    /* newsarc-search's limits, for every front end (engine.h). */
+    size_t max_query_bytes;  /* default 4096 */
+    size_t max_limit;        /* default 100 */
+    size_t max_offset;       /* default 10000 */
+    size_t time_budget_ms;   /* default 2000; 0: none */
+    /* newsarc-search --serve and CGI. */
+    size_t server_threads;   /* default 4 */
+    size_t server_connections; /* default 256 */
+    size_t server_timeout;   /* seconds, default 30 */
+    char *static_dir;        /* the search page's files; default the data folder's www */
+    bool http_show_sources;  /* source paths in the HTTP API's JSON: default false */
+    na_strlist_t cors_origins; /* origins given CORS headers: default none */
     na_config_mark_t *marks; /* each key the file set, for na_config_check() */
     size_t mark_count;
 } na_config_t;

@@ -379,11 +379,130 @@ bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta)
     return true;
 }
 
+/* What na_record_meta_load() adds to a reading. */
+typedef struct {
+    const char **lists[META_LISTS + 3]; /* jansson's lists, then the merged three */
+    na_record_pair_t *extra;
+    na_strlist_t owned;                 /* extra values that were not strings, as JSON */
+} meta_more_t;
+
+/* The strings of the array KEY of the object O, into *OUT (items kept in
+ * SLOT of M). */
+static void json_list(meta_more_t *m, size_t slot, json_t *o, const char *key, na_record_list_t *out)
+{
+    json_t *a = json_object_get(o, key);
+    size_t count = json_is_array(a) ? json_array_size(a) : 0;
+    const char **items = na_xcalloc(count ? count : 1, sizeof *items);
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *v = json_string_value(json_array_get(a, i));
+        if (v)
+            items[k++] = v;
+    }
+    m->lists[slot] = items;
+    out->items = items;
+    out->count = k;
+}
+
+/* LIST becomes itself followed by the items of EXTRACTED it lacks. */
+static void merge_list(meta_more_t *m, size_t slot, na_record_list_t *list, const na_record_list_t *extracted)
+{
+    if (!extracted->count)
+        return;
+    const char **items = na_xcalloc(list->count + extracted->count, sizeof *items);
+    size_t k = 0;
+    for (size_t i = 0; i < list->count; i++)
+        items[k++] = list->items[i];
+    for (size_t i = 0; i < extracted->count; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < list->count && !seen; j++)
+            seen = strcmp(list->items[j], extracted->items[i]) == 0;
+        if (!seen)
+            items[k++] = extracted->items[i];
+    }
+    m->lists[slot] = items;
+    list->items = items;
+    list->count = k;
+}
+
+/* The jansson fallback: the same keys, from the same table. */
+static bool meta_from_jansson(const char *json, size_t len, bool full, na_record_meta_t *meta, meta_more_t *m)
+{
+    json_t *o = json_loadb(json, len, 0, NULL);
+    bool ok = json_is_object(o);
+    if (!ok) {
+        json_decref(o);
+        o = json_object();
+    }
+    meta->json_ = o;
+    const char **strs[META_STRS] = { &meta->id,       &meta->title,    &meta->date,   &meta->source,
+                                     &meta->url,      &meta->language, &meta->dateline, &meta->format,
+                                     &meta->date_source };
+    na_record_list_t *lists[META_LISTS] = { &meta->authors,   &meta->people,   &meta->places,
+                                            &meta->orgs,      &meta->topics,   &meta->exchanges,
+                                            &meta->sources,   &meta->extracted_people, &meta->extracted_places,
+                                            &meta->extracted_orgs, &meta->mentioned };
+    for (size_t i = 0; i < sizeof meta_keys / sizeof *meta_keys; i++) {
+        size_t k = meta_keys[i].index;
+        if (meta_keys[i].kind == META_STR)
+            *strs[k] = json_string_value(json_object_get(o, meta_keys[i].key));
+        else
+            json_list(m, k, o, meta_keys[i].key, lists[k]);
+    }
+    json_t *found = json_object_get(o, "extracted");
+    for (size_t i = 0; i < META_LISTS - META_TOP_LISTS; i++)
+        json_list(m, META_TOP_LISTS + i, found, extracted_keys[i], lists[META_TOP_LISTS + i]);
+    meta->lead = json_string_value(json_object_get(o, "lead"));
+    meta->lead_cut = json_is_true(json_object_get(o, "lead_cut"));
+    json_t *extra = full ? json_object_get(o, "extra") : NULL;
+    if (json_is_object(extra) && json_object_size(extra)) {
+        m->extra = na_xcalloc(json_object_size(extra), sizeof *m->extra);
+        const char *key;
+        json_t *v;
+        json_object_foreach(extra, key, v) {
+            const char *text = json_string_value(v);
+            if (!text) {
+                char *dumped = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+                if (!dumped)
+                    continue;
+                na_strlist_take(&m->owned, dumped);
+                text = dumped;
+            }
+            m->extra[meta->extra_count].key = key;
+            m->extra[meta->extra_count++].value = text;
+        }
+        meta->extra = m->extra;
+    }
+    return ok;
+}
+
+bool na_record_meta_load(const char *json, size_t len, bool full, na_record_meta_t *meta)
+{
+    bool ok = !full && na_record_meta_read(json, len, meta);
+    meta_more_t *m = na_xcalloc(1, sizeof *m);
+    if (!ok)
+        ok = meta_from_jansson(json, len, full, meta, m);
+    meta->more_ = m;
+    merge_list(m, META_LISTS, &meta->people, &meta->extracted_people);
+    merge_list(m, META_LISTS + 1, &meta->places, &meta->extracted_places);
+    merge_list(m, META_LISTS + 2, &meta->orgs, &meta->extracted_orgs);
+    return ok;
+}
+
 void na_record_meta_release(na_record_meta_t *meta)
 {
     if (!meta)
         return;
     free(meta->mem_);
+    meta_more_t *m = meta->more_;
+    if (m) {
+        for (size_t i = 0; i < sizeof m->lists / sizeof *m->lists; i++)
+            free(m->lists[i]);
+        free(m->extra);
+        na_strlist_clear(&m->owned);
+        free(m);
+    }
+    json_decref(meta->json_);
     memset(meta, 0, sizeof *meta);
 }
 

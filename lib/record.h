@@ -55,6 +55,12 @@ typedef struct {
     size_t count;
 } na_record_list_t;
 
+/* One of the other keys a source gave ("extra"), its value as text. */
+typedef struct {
+    const char *key;
+    const char *value;
+} na_record_pair_t;
+
 /* The metadata fields a search result shows, read straight from the JSON
  * text: a page of results reads ten records, and building a jansson tree
  * for each costs more than the rest of showing it.  NULL, or an empty
@@ -72,7 +78,13 @@ typedef struct {
     na_record_list_t extracted_people, extracted_places, extracted_orgs, mentioned;
     const char *lead; /* see na_record_meta_add_lead() */
     bool lead_cut;    /* "lead_cut" is true */
+    /* na_record_meta_load() with FULL only: the "extra" keys in order,
+     * values that are not strings written as compact JSON. */
+    const na_record_pair_t *extra;
+    size_t extra_count;
     char *mem_;       /* private: the strings and list arrays */
+    struct json_t *json_; /* private: the tree of the jansson fallback */
+    void *more_;      /* private: merged lists, extra pairs */
 } na_record_meta_t;
 
 /* The most bytes of an article's text its lead holds. */
@@ -103,6 +115,16 @@ void na_record_meta_add_lead(struct json_t *meta, const char *body);
  * Other keys ("extra", "extracted") are checked but not kept.  Release
  * META with na_record_meta_release() either way. */
 bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta);
+/* Fills META from the LEN bytes of metadata JSON at JSON as every front
+ * end shows it: read by na_record_meta_read() when it vouches for the
+ * text and FULL is false, else by jansson (the one fallback), with the
+ * "extra" keys when FULL.  People, places and orgs then hold the
+ * supplied values followed by the extracted ones they lack; the
+ * extracted_* lists stay as stored.  Returns false when the text is not
+ * a JSON object (META is then empty but usable).  Strings are borrowed
+ * until na_record_meta_release(), which must be called either way. */
+bool na_record_meta_load(const char *json, size_t len, bool full, na_record_meta_t *meta);
+
 /* Frees what META holds and empties it; META may be NULL. */
 void na_record_meta_release(na_record_meta_t *meta);
 

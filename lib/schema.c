@@ -31,6 +31,7 @@ const na_field_info_t na_fields[NA_FIELD_COUNT] = {
     [NA_FIELD_MONTH] = { "month", NA_PREFIX_MONTH, 12, false, false },
     [NA_FIELD_MENTIONED] = { "mentioned", "XMENTIONED", 500, true, false },
     [NA_FIELD_AUTHOR] = { "author", "XAUTHOR", 600, true, true },
+    [NA_FIELD_DAY] = { "day", NA_PREFIX_DAY, NA_SLOT_DATE, false, false },
 };
 
 /* Ranges apart from the fields' own and from one another: a month is the
@@ -41,6 +42,17 @@ const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS] = {
     { "month", 500 },
     { "day", 1200 },
 };
+
+void na_schema_field_names(char *out, size_t size)
+{
+    size_t n = 0;
+    if (size)
+        out[0] = '\0';
+    for (size_t i = 0; i < NA_FIELD_COUNT && n < size; i++) {
+        int w = snprintf(out + n, size - n, "%s%s", i ? ", " : "", na_fields[i].name);
+        n += w > 0 ? (size_t)w : 0;
+    }
+}
 
 const na_field_info_t *na_field_by_name(const char *name)
 {
@@ -139,7 +151,7 @@ size_t na_schema_date_terms(int year, int month, int day, char terms[3][NA_DATE_
 bool na_schema_folded(const na_field_info_t *f)
 {
     return f != &na_fields[NA_FIELD_YEAR] && f != &na_fields[NA_FIELD_MONTH] &&
-           f != &na_fields[NA_FIELD_MENTIONED];
+           f != &na_fields[NA_FIELD_MENTIONED] && f != &na_fields[NA_FIELD_DAY];
 }
 
 char *na_schema_value_key(const na_field_info_t *f, const char *value)

@@ -41,6 +41,8 @@ typedef enum {
     NA_FIELD_MONTH,
     NA_FIELD_MENTIONED, /* dates the text mentions: YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD */
     NA_FIELD_AUTHOR,    /* the article's authors, normalised like people */
+    NA_FIELD_DAY,       /* the day of the date, YYYY-MM-DD: its term is D, its facet counts the
+                         * sortable date slot by its first 8 digits (no layout change) */
     NA_FIELD_COUNT
 } na_field_t;
 
@@ -57,6 +59,10 @@ typedef struct {
 #define NA_MAX_FIELD_VALUES 64
 
 extern const na_field_info_t na_fields[NA_FIELD_COUNT];
+
+/* Writes the fields' names, in table order and separated by ", ", into
+ * OUT (SIZE bytes, cut to fit): what messages list as the choices. */
+void na_schema_field_names(char *out, size_t size);
 
 /* The field called NAME, or NULL. */
 const na_field_info_t *na_field_by_name(const char *name);

@@ -1460,6 +1460,11 @@ int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t cou
     return index;
 }
 
+void na_xenquire_set_time_limit(na_xenquire_t *enq, double seconds)
+{
+    must([&] { enq->enquire.set_time_limit(seconds); });
+}
+
 na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit, bool exact, na_xmset_t **out,
                             na_error_t *err)
 {
@@ -1549,6 +1554,11 @@ void na_xmset_free(na_xmset_t *mset)
 unsigned na_xmset_total(const na_xmset_t *mset)
 {
     return mset->mset.get_matches_estimated();
+}
+
+bool na_xmset_exact(const na_xmset_t *mset)
+{
+    return quietly(false, [&] { return mset->mset.get_matches_lower_bound() == mset->mset.get_matches_upper_bound(); });
 }
 
 size_t na_xmset_size(const na_xmset_t *mset)

@@ -287,6 +287,12 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending);
  * stock ValueCountMatchSpy (which xapian-tcpsrv knows) counts each value
  * once per document.  Returns the facet's index for na_xenquire_facet. */
 int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count);
+
+/* Stops an EXACT run's exhaustive counting after SECONDS (0: never), as
+ * Xapian's Enquire::set_time_limit: the page is still the best one found,
+ * but the total and facet counts may then be lower bounds
+ * (na_xmset_exact() tells). */
+void na_xenquire_set_time_limit(na_xenquire_t *enq, double seconds);
 /* Runs the search.  With EXACT, every match is visited so that the total
  * and the facet counts are exact (also with LIMIT 0, for counting only).
  * Each run counts facets afresh.  Caller owns *OUT; free with
@@ -305,6 +311,8 @@ void na_xfacet_free(na_xfacet_count_t *counts, size_t count);
 void na_xmset_free(na_xmset_t *mset);
 /* The number of matches: exact when the search ran with EXACT. */
 unsigned na_xmset_total(const na_xmset_t *mset);
+/* Whether the total is exact: Xapian's bounds on it are equal. */
+bool na_xmset_exact(const na_xmset_t *mset);
 /* The number of hits in this page.  For I out of range, the getters below
  * return 0 and the others NA_ERR_INVALID. */
 size_t na_xmset_size(const na_xmset_t *mset);

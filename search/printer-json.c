@@ -75,6 +75,7 @@ static void json_search_begin(na_printer_t *p, const na_pr_search_t *s)
     j->root = new_root();
     json_object_set_new(j->root, "query", jstr(s->query));
     json_object_set_new(j->root, "total", json_integer(s->total));
+    json_object_set_new(j->root, "complete", json_boolean(s->complete));
     json_object_set_new(j->root, "offset", json_integer(s->offset));
     json_object_set_new(j->root, "limit", json_integer(s->limit));
     json_object_set_new(j->root, "results", json_array());
@@ -92,9 +93,8 @@ static json_t *jextracted(const na_pr_meta_t *m)
     return o;
 }
 
-static void json_result(na_printer_t *p, const na_pr_result_t *r)
+static json_t *result_object(const na_pr_result_t *r)
 {
-    json_printer_t *j = (json_printer_t *)p;
     const na_pr_meta_t *m = r->meta;
     char day[11];
     json_t *o = json_object();
@@ -113,7 +113,13 @@ static void json_result(na_printer_t *p, const na_pr_result_t *r)
     json_object_set_new(o, "date_source", jstr(m->date_source));
     json_object_set_new(o, "extracted", jextracted(m));
     json_object_set_new(o, "sources", jlist(&m->sources));
-    json_array_append_new(json_object_get(j->root, "results"), o);
+    return o;
+}
+
+static void json_result(na_printer_t *p, const na_pr_result_t *r)
+{
+    json_printer_t *j = (json_printer_t *)p;
+    json_array_append_new(json_object_get(j->root, "results"), result_object(r));
 }
 
 static void json_facet_begin(na_printer_t *p, const char *name)
@@ -198,4 +204,34 @@ na_printer_t *na_printer_json_new(FILE *out)
     j->base.article = json_article;
     j->base.destroy = json_destroy;
     return &j->base;
+}
+
+/* ---- JSON Lines: one compact result object a line ---- */
+
+static void jsonl_result(na_printer_t *p, const na_pr_result_t *r)
+{
+    json_t *o = result_object(r);
+    json_dumpf(o, p->out, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6));
+    fputc('\n', p->out);
+    json_decref(o);
+}
+
+static void jsonl_nothing(na_printer_t *p) {}
+static void jsonl_count(na_printer_t *p, const char *query, unsigned total) {}
+static void jsonl_search_begin(na_printer_t *p, const na_pr_search_t *s) {}
+static void jsonl_facet_begin(na_printer_t *p, const char *name) {}
+static void jsonl_facet_value(na_printer_t *p, const char *value, unsigned count) {}
+static void jsonl_search_end(na_printer_t *p, double elapsed_ms) {}
+
+na_printer_t *na_printer_jsonl_new(FILE *out)
+{
+    na_printer_t *p = na_printer_json_new(out);
+    p->count = jsonl_count;
+    p->search_begin = jsonl_search_begin;
+    p->result = jsonl_result;
+    p->facet_begin = jsonl_facet_begin;
+    p->facet_value = jsonl_facet_value;
+    p->facet_end = jsonl_nothing;
+    p->search_end = jsonl_search_end;
+    return p;
 }

@@ -109,7 +109,8 @@ static void text_search_begin(na_printer_t *p, const na_pr_search_t *s)
     text_printer_t *t = (text_printer_t *)p;
     if (t->quiet)
         return;
-    fprintf(p->out, "%u match%s", s->total, s->total == 1 ? "" : "es");
+    /* Past the time budget the count is where the counting stopped. */
+    fprintf(p->out, "%s%u match%s", s->complete ? "" : "at least ", s->total, s->total == 1 ? "" : "es");
     unsigned shown = s->offset < s->total ? s->total - s->offset : 0;
     if (shown > s->limit)
         shown = s->limit;
@@ -168,6 +169,7 @@ static void text_facet_end(na_printer_t *p)
 static void text_search_end(na_printer_t *p, double elapsed_ms)
 {
 }
+
 
 static void print_field(FILE *out, const char *key, const char *value)
 {

@@ -14,6 +14,7 @@ na_printer_t *na_printer_new(na_print_format_t format, FILE *out, const na_print
     switch (format) {
     case NA_PRINT_TEXT: return na_printer_text_new(out, opts);
     case NA_PRINT_JSON: return na_printer_json_new(out);
+    case NA_PRINT_JSONL: return na_printer_jsonl_new(out);
     }
     NA_BUG("unknown output format");
 }
@@ -30,6 +31,8 @@ bool na_printer_format_from_name(const char *name, na_print_format_t *format)
         *format = NA_PRINT_TEXT;
     else if (strcmp(name, "json") == 0)
         *format = NA_PRINT_JSON;
+    else if (strcmp(name, "jsonl") == 0)
+        *format = NA_PRINT_JSONL;
     else
         return false;
     return true;

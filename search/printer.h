@@ -14,8 +14,9 @@
  *   article
  * Strings passed in are borrowed for the call only.
  *
- * JSON shapes (format_version 1; any incompatible change bumps it):
- *   search:  {"format_version", "query", "total", "offset", "limit",
+ * JSON shapes (format_version 1; any incompatible change bumps it), also
+ * described by doc/newsarc-json.schema.json:
+ *   search:  {"format_version", "query", "total", "complete", "offset", "limit",
  *             "results": [{"id", "rank", "score", "date", "title",
  *                          "source", "url", "people", "places", "orgs",
  *                          "topics", "snippet", "date_source", "extracted",
@@ -35,38 +36,26 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "record.h"
+
 #define NA_PRINTER_FORMAT_VERSION 1
 
-typedef enum { NA_PRINT_TEXT = 0, NA_PRINT_JSON } na_print_format_t;
+/* JSONL: one line per result (the result object of a search, its snippet
+ * null when none was made), nothing else: the export's format. */
+typedef enum { NA_PRINT_TEXT = 0, NA_PRINT_JSON, NA_PRINT_JSONL } na_print_format_t;
 
-/* A list of borrowed strings. */
-typedef struct {
-    const char *const *items;
-    size_t count;
-} na_pr_list_t;
-
-typedef struct {
-    const char *key;
-    const char *value;
-} na_pr_pair_t;
-
-/* One article's stored metadata (record.h); NULL for what it lacks. */
-typedef struct {
-    const char *id, *title, *date, *source, *url, *language, *dateline, *format;
-    const char *date_source;   /* "source", "dateline", "mtime", "source+dateline" or NULL */
-    na_pr_list_t sources;      /* where the article was read (record.h) */
-    na_pr_list_t authors, people, places, orgs, topics, exchanges; /* supplied and extracted */
-    na_pr_list_t extracted_people, extracted_places, extracted_orgs; /* extracted only */
-    na_pr_list_t mentioned;    /* periods the text mentions */
-    const na_pr_pair_t *extra; /* other keys the source gave, in order */
-    size_t extra_count;
-} na_pr_meta_t;
+/* An article's metadata as shown: record.h's struct, read by
+ * na_record_meta_load(), the one owner of the record's format. */
+typedef na_record_meta_t na_pr_meta_t;
+typedef na_record_list_t na_pr_list_t;
 
 typedef struct {
     const char *query;   /* the query as given (words joined with spaces) */
     unsigned total;      /* exact number of matching articles */
     unsigned offset;     /* matches skipped before the first result */
     unsigned limit;      /* results asked for */
+    bool complete;       /* false: the time budget stopped the counting;
+                          * total and facet counts are then lower bounds */
 } na_pr_search_t;
 
 typedef struct {
@@ -82,7 +71,7 @@ typedef struct na_printer na_printer_t;
 struct na_printer {
     FILE *out;
     /* What a snippet should put around matched terms for this printer
-     * (never NULL; "" for none). */
+     * (never NULL; "" for none): the engine's request says it. */
     const char *hl_start, *hl_end;
 
     void (*count)(na_printer_t *p, const char *query, unsigned total);
@@ -107,11 +96,12 @@ typedef struct {
 na_printer_t *na_printer_new(na_print_format_t format, FILE *out, const na_printer_options_t *opts);
 na_printer_t *na_printer_text_new(FILE *out, const na_printer_options_t *opts);
 na_printer_t *na_printer_json_new(FILE *out);
+na_printer_t *na_printer_jsonl_new(FILE *out);
 
 /* Frees P; NULL is ignored. */
 void na_printer_free(na_printer_t *p);
 
-/* Sets *FORMAT from NAME ("text", "json"); false for an unknown name. */
+/* Sets *FORMAT from NAME ("text", "json", "jsonl"); false for an unknown name. */
 bool na_printer_format_from_name(const char *name, na_print_format_t *format);
 
 /* Flushes P's output.  Returns 0, or the errno of a failed write. */

@@ -26,6 +26,7 @@ typedef struct {
     const na_config_t *cfg;
     na_normaliser_t *norm;    /* loaded on first use: most queries need none */
     bool places_loaded;       /* the gazetteers' places are in NORM */
+    const na_normaliser_t *shared; /* a long-running process's, loaded once */
     na_status_t norm_status;  /* why loading failed, reported instead of a query error */
     na_error_t norm_err;
     char *bad_field;          /* the first field:value a handler refused */
@@ -69,6 +70,10 @@ static const char *check_date_value(na_field_t field, const char *value)
         int m = (value[5] - '0') * 10 + (value[6] - '0');
         if (m < 1 || m > 12)
             return "a month is written YYYY-MM, with MM from 01 to 12";
+    } else if (field == NA_FIELD_DAY) {
+        if (strlen(value) != 10 || !all_digits(value, 4) || value[4] != '-' || !all_digits(value + 5, 2) ||
+            value[7] != '-' || !all_digits(value + 8, 2))
+            return "a day is written YYYY-MM-DD";
     } else if (field == NA_FIELD_MENTIONED) {
         na_period_t a, b;
         const char *dots = strstr(value, "..");
@@ -127,6 +132,8 @@ static na_status_t mentioned_query(const char *value, na_xquery_t **out, na_erro
  * values agree. */
 static const na_normaliser_t *get_normaliser(qctx_t *ctx, na_field_t field)
 {
+    if (ctx->shared)
+        return ctx->shared;
     if (!ctx->norm && ctx->norm_status == NA_OK) {
         na_config_t cfg = *ctx->cfg;
         cfg.gazetteer = NULL;
@@ -152,10 +159,11 @@ static na_status_t field_query(qctx_t *ctx, na_field_t field, const char *value,
     if (field == NA_FIELD_MENTIONED)
         return mentioned_query(value, out, err);
     char *term;
-    if (field == NA_FIELD_YEAR || field == NA_FIELD_MONTH) {
+    if (field == NA_FIELD_YEAR || field == NA_FIELD_MONTH || field == NA_FIELD_DAY) {
         char terms[3][NA_DATE_TERM_SIZE];
-        int year = atoi(value), month = field == NA_FIELD_MONTH ? atoi(value + 5) : 0;
-        size_t n = na_schema_date_terms(year, month, 0, terms);
+        int year = atoi(value), month = field != NA_FIELD_YEAR ? atoi(value + 5) : 0;
+        int day = field == NA_FIELD_DAY ? atoi(value + 8) : 0;
+        size_t n = na_schema_date_terms(year, month, day, terms);
         if (!n)
             return na_error_set(err, NA_ERR_INVALID, "%s", "not a date");
         term = na_xstrdup(terms[n - 1]);
@@ -657,10 +665,11 @@ na_status_t na_query_filter_split(const char *spec, const na_field_info_t **fiel
     char *name = na_xstrndup(spec, (size_t)(eq - spec));
     const na_field_info_t *f = na_field_by_name(name);
     free(name);
-    if (!f)
-        return na_error_set(err, NA_ERR_INVALID,
-                            "--filter '%s': unknown name (person, place, org, topic, source, year, month, mentioned, author)",
-                            spec);
+    if (!f) {
+        char names[256];
+        na_schema_field_names(names, sizeof names);
+        return na_error_set(err, NA_ERR_INVALID, "--filter '%s': unknown name (%s)", spec, names);
+    }
     if (is_blank(eq + 1))
         return na_error_set(err, NA_ERR_INVALID, "--filter '%s': no value given", spec);
     const char *reason = check_date_value((na_field_t)(f - na_fields), eq + 1);
@@ -711,10 +720,18 @@ na_status_t na_query_build(na_xdb_t *db, const na_config_t *cfg, const char *tex
                            const char *const *filters, size_t filter_count, na_xquery_t **out,
                            na_error_t *err)
 {
+    return na_query_build_with(db, cfg, NULL, text, filters, filter_count, out, err);
+}
+
+na_status_t na_query_build_with(na_xdb_t *db, const na_config_t *cfg, const na_normaliser_t *norm,
+                                const char *text, const char *const *filters, size_t filter_count,
+                                na_xquery_t **out, na_error_t *err)
+{
     *out = NULL;
     qctx_t ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = cfg;
+    ctx.shared = norm;
     na_xquery_t *q = NULL;
     na_status_t st = NA_OK;
     if (!text || is_blank(text))

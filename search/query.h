@@ -49,6 +49,13 @@ na_status_t na_query_build(na_xdb_t *db, const na_config_t *cfg, const char *tex
                            const char *const *filters, size_t filter_count, na_xquery_t **out,
                            na_error_t *err);
 
+/* As na_query_build(), with the alias tables of NORM (borrowed; NULL:
+ * loaded from CFG when needed) rather than loading them for this query. */
+struct na_normaliser;
+na_status_t na_query_build_with(na_xdb_t *db, const na_config_t *cfg, const struct na_normaliser *norm,
+                                const char *text, const char *const *filters, size_t filter_count,
+                                na_xquery_t **out, na_error_t *err);
+
 /* Appends to WORDS the free-text words of the query TEXT, accent-folded
  * and lower-cased (ASCII) and without operators, field values other than title:, excluded
  * (-word) words, quotes and wildcard stars: what a snippet should be

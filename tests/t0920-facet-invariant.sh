@@ -21,7 +21,7 @@ test_expect_success 'the whole collection indexes with the default settings' '
 '
 
 # NAME FIELD pairs: every facet, mentioned at each grain.
-facets="person:person place:place org:org topic:topic source:source year:year month:month
+facets="person:person place:place org:org topic:topic source:source year:year month:month day:day
 mentioned:mentioned mentioned:year:mentioned mentioned:quarter:mentioned mentioned:month:mentioned
 mentioned:day:mentioned"
 
@@ -56,4 +56,20 @@ for name in person place org topic source; do
         { ! test -s dups || { cat dups; false; }; }
     '
 done
+
+# The time budget: a search past it says so, and its counts are then
+# lower bounds; within it, the answer is complete.
+printf "time_budget_ms: 1\n" >budget.yaml
+test_expect_success 'past the time budget the answer is marked incomplete' '
+    newsarc_search -d db -c budget.yaml --format json --limit 0 --facet place --facet person --facet org "" >cut.json &&
+    newsarc_search -d db --format json --limit 0 --facet place --facet person --facet org "" >full.json &&
+    python3 -c "
+import json
+cut = json.load(open(\"cut.json\")); full = json.load(open(\"full.json\"))
+assert full[\"complete\"] is True and cut[\"complete\"] is False, (full[\"complete\"], cut[\"complete\"])
+assert cut[\"total\"] <= full[\"total\"]
+for name, values in cut[\"facets\"].items():
+    whole = {v[\"value\"]: v[\"count\"] for v in full[\"facets\"][name]}
+    assert all(v[\"count\"] <= whole.get(v[\"value\"], v[\"count\"]) for v in values)"
+'
 test_done

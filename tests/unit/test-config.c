@@ -271,7 +271,7 @@ static const struct {
     { "stopwords:\n", "1:11: 'stopwords' should be a list, not empty (write [] for none)" },
     { "stopwords: [a, [b]]\n", "1:16: 'stopwords' should list single values, not a list" },
     { "facets: {place: 1}\n", "1:9: 'facets' should be a list, not a mapping" },
-    { "facets: [place, weather]\n", "1:17: unknown facet 'weather' (person, place, org, topic, source, year, month)" },
+    { "facets: [place, weather]\n", "1:17: unknown facet 'weather' (person, place, org, topic, source, year, month, mentioned, author, day)" },
     { "extract: sometimes\n", "1:10: 'extract' should be auto, always or never" },
     { "extract: [auto]\n", "1:10: 'extract' should be auto, always or never" },
     { "extract:\n  people: maybe\n", "2:11: 'extract.people' should be auto, always or never" },

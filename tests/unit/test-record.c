@@ -362,8 +362,67 @@ static void test_reader(void)
     free(path);
 }
 
+/* na_record_meta_load(): the reader or jansson, the same struct either
+ * way, lists merged as shown, the extra keys only when asked for. */
+static const struct {
+    const char *json;
+    bool full;
+    bool ok;
+    const char *id, *people, *places, *extra; /* lists joined with "|"; extra "k=v|..." */
+} loads[] = {
+    /* The reader vouches for this one... */
+    { "{\"id\":\"a\",\"people\":[\"X\"],\"extracted\":{\"people\":[\"X\",\"Y\"],\"places\":[\"Oslo\"]}}",
+      false, true, "a", "X|Y", "Oslo", "" },
+    /* ...a \u escape and a number it leaves to jansson: the same answer. */
+    { "{\"id\":\"\\u0061\",\"n\":1,\"people\":[\"X\"],\"extracted\":{\"people\":[\"X\",\"Y\"],\"places\":[\"Oslo\"]}}",
+      false, true, "a", "X|Y", "Oslo", "" },
+    /* Full: the extra keys in order, non-strings as JSON. */
+    { "{\"id\":\"b\",\"extra\":{\"desk\":\"metro\",\"pages\":3,\"tags\":[\"x\"]}}",
+      true, true, "b", "", "", "desk=metro|pages=3|tags=[\"x\"]" },
+    { "{\"id\":\"b\",\"extra\":{\"desk\":\"metro\"}}", false, true, "b", "", "", "" },
+    /* Not an object: empty, usable, false. */
+    { "[1,2]", false, false, NULL, "", "", "" },
+    { "{\"id\":", true, false, NULL, "", "", "" },
+};
+
+static void join(const na_record_list_t *l, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < l->count && n < size; i++)
+        n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "|" : "", l->items[i]);
+}
+
+static void test_meta_load(void)
+{
+    for (size_t i = 0; i < sizeof loads / sizeof *loads; i++) {
+        na_record_meta_t m;
+        char what[64], got[256];
+        bool ok = na_record_meta_load(loads[i].json, strlen(loads[i].json), loads[i].full, &m);
+        snprintf(what, sizeof what, "load %zu: readable", i);
+        CHECK(ok == loads[i].ok, what);
+        snprintf(what, sizeof what, "load %zu: id", i);
+        CHECK_STR(m.id, loads[i].id, what);
+        join(&m.people, got, sizeof got);
+        snprintf(what, sizeof what, "load %zu: people, extracted merged in", i);
+        CHECK_STR(got, loads[i].people, what);
+        join(&m.places, got, sizeof got);
+        snprintf(what, sizeof what, "load %zu: places", i);
+        CHECK_STR(got, loads[i].places, what);
+        size_t n = 0;
+        got[0] = '\0';
+        for (size_t k = 0; k < m.extra_count; k++)
+            n += (size_t)snprintf(got + n, sizeof got - n, "%s%s=%s", k ? "|" : "", m.extra[k].key, m.extra[k].value);
+        snprintf(what, sizeof what, "load %zu: extra", i);
+        CHECK_STR(got, loads[i].extra, what);
+        na_record_meta_release(&m);
+        CHECK(m.id == NULL && m.more_ == NULL, "released and emptied");
+    }
+}
+
 int main(void)
 {
+    test_meta_load();
     test_round_trip();
     test_corrupt();
     test_meta();

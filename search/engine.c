@@ -1,0 +1,1481 @@
+/* engine.c - newsarc-search's engine: requests in, results out (see
+ * engine.h), for the command line, the HTTP server and CGI alike.
+ *
+ * A search does only what its query needs: the alias tables are read only
+ * when a field value must be normalised (or once, by a server), facet
+ * slots are looked up only for the facets asked for, a query of one term
+ * is counted from the index rather than match by match, and a result's
+ * snippet comes from the start of its text kept in the record's metadata
+ * when that is enough, so that only the articles on the page whose
+ * snippet lies further in are decompressed and parsed again. */
+#include "engine.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "display.h"
+#include "normalise.h"
+#include "parse.h"
+#include "query.h"
+#include "record.h"
+#include "schema.h"
+#include "utf8.h"
+
+/* Snippets (see snippet_window()): their length, the text shown before
+ * the first query word at most, how many query words are looked for and
+ * how many of their places in an article. */
+#define SNIPPET_BYTES 200
+#define SNIPPET_LEAD 40
+#define SNIPPET_MAX_WORDS 32
+#define SNIPPET_MAX_HITS 256
+
+bool na_sort_from_name(const char *name, na_sort_t *sort)
+{
+    static const char *const names[] = { "relevance", "newest", "oldest" };
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *sort = (na_sort_t)i;
+            return true;
+        }
+    return false;
+}
+
+void na_request_init(na_request_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->facet_size = 10;
+    r->limit = 10;
+}
+
+void na_request_release(na_request_t *r)
+{
+    na_strlist_clear(&r->facets);
+    na_strlist_clear(&r->filters);
+}
+
+/* A facet: the field counted and, for mentioned, the grain. */
+typedef struct {
+    const na_field_info_t *field;
+    int grain; /* index into na_mentioned_grains; mentioned only */
+} facet_spec_t;
+
+/* Parses the facet NAME: a field, or "mentioned:GRAIN" for a grain other
+ * than the month "mentioned" counts by. */
+static bool facet_spec_parse(const char *name, facet_spec_t *out)
+{
+    const char *colon = strchr(name, ':');
+    char *field = na_xstrndup(name, colon ? (size_t)(colon - name) : strlen(name));
+    out->field = na_field_by_name(field);
+    out->grain = NA_MENTIONED_DEFAULT_GRAIN;
+    free(field);
+    if (!out->field)
+        return false;
+    if (!colon)
+        return true;
+    if (out->field != &na_fields[NA_FIELD_MENTIONED])
+        return false;
+    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
+        if (strcmp(colon + 1, na_mentioned_grains[g].name) == 0) {
+            out->grain = g;
+            return true;
+        }
+    return false;
+}
+
+na_status_t na_request_validate(na_request_t *r, const na_engine_limits_t *limits, bool *limit_cut,
+                                na_error_t *err)
+{
+    if (limit_cut)
+        *limit_cut = false;
+    size_t qlen = r->query ? strlen(r->query) : 0;
+    if (r->query && r->query_len && r->query_len != qlen)
+        return na_error_set(err, NA_ERR_INVALID, "the query holds a NUL byte");
+    if (limits->max_query_bytes && qlen > limits->max_query_bytes)
+        return na_error_set(err, NA_ERR_INVALID, "the query is %zu bytes long; at most %zu are allowed", qlen,
+                            limits->max_query_bytes);
+    if (r->query && !na_utf8_valid(r->query, qlen))
+        return na_error_set(err, NA_ERR_INVALID, "the query is not valid UTF-8");
+    for (size_t i = 0; i < r->facets.count; i++) {
+        facet_spec_t spec;
+        if (!facet_spec_parse(r->facets.items[i], &spec)) {
+            char names[256];
+            na_schema_field_names(names, sizeof names);
+            return na_error_set(err, NA_ERR_INVALID,
+                                "unknown facet '%s' (%s; mentioned:year, mentioned:quarter, mentioned:month, "
+                                "mentioned:day)",
+                                r->facets.items[i], names);
+        }
+    }
+    for (size_t i = 0; i < r->filters.count; i++) {
+        const na_field_info_t *f;
+        const char *v;
+        if (!na_utf8_valid(r->filters.items[i], strlen(r->filters.items[i])))
+            return na_error_set(err, NA_ERR_INVALID, "a filter is not valid UTF-8");
+        na_status_t st = na_query_filter_split(r->filters.items[i], &f, &v, err);
+        if (st)
+            return st;
+    }
+    if (!r->all && limits->max_offset && r->offset > limits->max_offset)
+        return na_error_set(err, NA_ERR_INVALID,
+                            "offset %u is past the deepest page allowed (%u); export every match instead",
+                            r->offset, limits->max_offset);
+    if (!r->all && limits->max_limit && r->limit > limits->max_limit) {
+        r->limit = limits->max_limit;
+        if (limit_cut)
+            *limit_cut = true;
+    }
+    return NA_OK;
+}
+
+/* ---- the engine and its connections ---- */
+
+struct na_engine {
+    const na_config_t *cfg;
+    na_strlist_t specs;
+    bool from_config;
+    na_normaliser_t *norm; /* NULL: each query loads what it needs */
+    na_engine_limits_t limits;
+};
+
+/* One database of the spec list.  Blobs name compression dictionaries by
+ * an id that is only meaningful in their own database, and per-field slot
+ * counts differ between databases, so both are read shard by shard. */
+typedef struct {
+    const char *spec;
+    na_xdb_t *db;              /* the shard alone; for a single shard the search db */
+    bool own_db;
+    na_record_reader_t *reader;
+    struct stat stamp;         /* of a stub file when opened: a rebuild switches it */
+    bool stamped;
+} shard_t;
+
+struct na_engine_conn {
+    na_engine_t *eng;
+    na_xdb_t *db;              /* all shards as one */
+    shard_t *shards;
+    size_t shard_count;
+};
+
+/* A query word as snippet_window() looks for it. */
+typedef struct {
+    const char *word; /* lower case; borrowed from search_t.words */
+    size_t len;
+    size_t k;         /* bytes a word of the text must start with */
+} qword_t;
+
+/* One run of a request. */
+typedef struct {
+    na_engine_conn_t *conn;
+    const na_request_t *req;
+    const na_config_t *cfg;
+    const char *hl_start, *hl_end;
+    na_strlist_t words;        /* the query's words, for snippet windows */
+    qword_t qwords[SNIPPET_MAX_WORDS];
+    size_t nqwords;
+    na_buf_t raw;              /* the current result's original bytes */
+    na_strlist_t *warnings;
+} search_t;
+
+na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, size_t count, bool from_config,
+                           bool preload, na_engine_t **out, na_error_t *err)
+{
+    *out = NULL;
+    if (!count)
+        return na_error_set(err, NA_ERR_INVALID, "no database given");
+    na_engine_t *e = na_xcalloc(1, sizeof *e);
+    e->cfg = cfg;
+    for (size_t i = 0; i < count; i++)
+        na_strlist_add(&e->specs, specs[i]);
+    e->from_config = from_config;
+    e->limits.max_query_bytes = cfg->max_query_bytes;
+    e->limits.max_limit = (unsigned)cfg->max_limit;
+    e->limits.max_offset = (unsigned)cfg->max_offset;
+    e->limits.time_budget_ms = (unsigned)cfg->time_budget_ms;
+    if (preload) {
+        na_status_t st = na_normaliser_load(cfg, &e->norm, err);
+        if (st) {
+            na_engine_free(e);
+            return st;
+        }
+    }
+    *out = e;
+    return NA_OK;
+}
+
+void na_engine_free(na_engine_t *eng)
+{
+    if (!eng)
+        return;
+    na_strlist_clear(&eng->specs);
+    na_normaliser_free(eng->norm);
+    free(eng);
+}
+
+const na_engine_limits_t *na_engine_limits(const na_engine_t *eng)
+{
+    return &eng->limits;
+}
+
+const na_config_t *na_engine_config(const na_engine_t *eng)
+{
+    return eng->cfg;
+}
+
+static void conn_close(na_engine_conn_t *c)
+{
+    for (size_t i = 0; c->shards && i < c->shard_count; i++) {
+        na_record_reader_free(c->shards[i].reader);
+        if (c->shards[i].own_db)
+            na_xdb_close(c->shards[i].db);
+    }
+    free(c->shards);
+    c->shards = NULL;
+    na_xdb_close(c->db);
+    c->db = NULL;
+}
+
+void na_engine_conn_free(na_engine_conn_t *conn)
+{
+    if (!conn)
+        return;
+    conn_close(conn);
+    free(conn);
+}
+
+static bool is_remote(const char *spec)
+{
+    return strncmp(spec, "tcp:", 4) == 0;
+}
+
+static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
+{
+    na_engine_t *e = c->eng;
+    const char *const *specs = (const char *const *)e->specs.items;
+    size_t n = e->specs.count;
+    na_error_t why;
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        if (is_remote(specs[i]) || stat(specs[i], &sb) == 0)
+            continue;
+        if (e->from_config)
+            return na_error_set(err, NA_ERR_DATABASE, "no database at '%s': run 'newsarc-index PATH...' to create it",
+                                specs[i]);
+        return na_error_set(err, NA_ERR_DATABASE,
+                            "no database at '%s': run 'newsarc-index -d %s PATH...' to create it", specs[i],
+                            specs[i]);
+    }
+    c->shard_count = n;
+    c->shards = na_xcalloc(n, sizeof *c->shards);
+    for (size_t i = 0; i < n; i++) {
+        shard_t *sh = &c->shards[i];
+        sh->spec = specs[i];
+        struct stat sb;
+        if (!is_remote(sh->spec) && stat(sh->spec, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            sh->stamp = sb;
+            sh->stamped = true;
+        }
+    }
+    na_status_t st = na_xdb_open(specs, n, &c->db, &why);
+    if (st) {
+        if (n == 1)
+            return na_error_set(err, NA_ERR_DATABASE, "cannot open database '%s': %s", specs[0], why.message);
+        return na_error_set(err, NA_ERR_DATABASE, "cannot open the databases: %s", why.message);
+    }
+    /* A database written by a newer layout would be misread: refuse it. */
+    char *version = NULL;
+    size_t len = 0;
+    st = na_xdb_get_metadata(c->db, NA_META_SCHEMA, &version, &len, &why);
+    if (st == NA_OK && len && (len != strlen(NA_SCHEMA_VERSION) || memcmp(version, NA_SCHEMA_VERSION, len) != 0))
+        st = na_error_set(err, NA_ERR_DATABASE, "database '%s' has layout %.*s; this newsarc-search reads layout %s",
+                          specs[0], (int)len, version, NA_SCHEMA_VERSION);
+    else if (st && st != NA_ERR_NOT_FOUND)
+        st = na_error_set(err, NA_ERR_DATABASE, "cannot read database '%s': %s", specs[0], why.message);
+    else
+        st = NA_OK;
+    free(version);
+    if (st == NA_OK && n == 1)
+        c->shards[0].db = c->db;
+    return st;
+}
+
+na_status_t na_engine_conn_open(na_engine_t *eng, na_engine_conn_t **out, na_error_t *err)
+{
+    na_engine_conn_t *c = na_xcalloc(1, sizeof *c);
+    c->eng = eng;
+    na_status_t st = conn_connect(c, err);
+    if (st) {
+        na_engine_conn_free(c);
+        c = NULL;
+    }
+    *out = c;
+    return st;
+}
+
+/* Whether a stub file was replaced or rewritten since it was opened:
+ * Xapian's reopen() reads the revision of the databases already open,
+ * not a stub that now names others. */
+static bool stub_changed(const shard_t *sh)
+{
+    struct stat sb;
+    if (!sh->stamped)
+        return false;
+    if (stat(sh->spec, &sb) != 0)
+        return true;
+    return sb.st_ino != sh->stamp.st_ino || sb.st_dev != sh->stamp.st_dev || sb.st_size != sh->stamp.st_size ||
+           sb.st_mtim.tv_sec != sh->stamp.st_mtim.tv_sec || sb.st_mtim.tv_nsec != sh->stamp.st_mtim.tv_nsec;
+}
+
+static na_status_t conn_reconnect(na_engine_conn_t *c, na_error_t *err)
+{
+    conn_close(c);
+    return conn_connect(c, err);
+}
+
+na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
+{
+    bool whole = !c->db;
+    for (size_t i = 0; !whole && i < c->shard_count; i++)
+        whole = stub_changed(&c->shards[i]);
+    if (whole)
+        return conn_reconnect(c, err);
+    na_error_t why;
+    /* Cheap when nothing changed: Xapian compares revisions. */
+    na_status_t st = na_xdb_reopen(c->db, &why);
+    for (size_t i = 0; st == NA_OK && i < c->shard_count; i++)
+        if (c->shards[i].own_db)
+            st = na_xdb_reopen(c->shards[i].db, &why);
+    if (st)
+        return conn_reconnect(c, err);
+    return NA_OK;
+}
+
+/* Shard I on its own, opened on first use. */
+static na_status_t shard_db(na_engine_conn_t *c, size_t i, na_xdb_t **out, na_error_t *err)
+{
+    shard_t *sh = &c->shards[i];
+    if (!sh->db) {
+        na_status_t st = na_xdb_open(&sh->spec, 1, &sh->db, err);
+        if (st) {
+            char reason[sizeof err->message];
+            snprintf(reason, sizeof reason, "%s", err->message);
+            return na_error_set(err, st, "%s: %s", sh->spec, reason);
+        }
+        sh->own_db = true;
+    }
+    *out = sh->db;
+    return NA_OK;
+}
+
+/* Appends the original bytes of the article whose document data is VIEW
+ * and whose docid in the combined database is DOCID. */
+static na_status_t read_raw(na_engine_conn_t *c, na_docid_t docid, const na_record_view_t *view, na_buf_t *out,
+                            na_error_t *err)
+{
+    /* Xapian interleaves the docids of several databases: the shard of
+     * docid d is (d - 1) mod n. */
+    size_t i = c->shard_count > 1 ? (size_t)(docid - 1) % c->shard_count : 0;
+    shard_t *sh = &c->shards[i];
+    if (!sh->reader) {
+        na_xdb_t *db;
+        na_status_t st = shard_db(c, i, &db, err);
+        if (st)
+            return st;
+        sh->reader = na_record_reader_new(db);
+    }
+    return na_record_reader_raw(sh->reader, view, out, err);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* ---- metadata: record.h reads it, na_record_meta_load() as shown ---- */
+
+/* Parses RAW again as the format it was indexed as and returns its text
+ * (caller frees), or NULL. */
+static char *article_body(const char *format, const na_buf_t *raw, size_t *len)
+{
+    na_format_t f = format ? na_format_from_name(format) : NA_FORMAT_AUTO;
+    const unsigned char *bytes = (const unsigned char *)raw->data;
+    if (f == NA_FORMAT_AUTO)
+        f = na_parse_detect("", bytes, raw->len);
+    na_article_t *a = NULL;
+    char *body = NULL;
+    if (na_parse_one(f, bytes, raw->len, &a, NULL) == NA_OK && a->body) {
+        body = a->body;
+        a->body = NULL;
+        *len = strlen(body);
+    }
+    na_article_free(a);
+    return body;
+}
+
+static void warning(search_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warning(search_t *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    na_buf_t b = NA_BUF_INIT;
+    na_buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    na_strlist_take(s->warnings, na_buf_detach(&b, NULL));
+}
+
+/* ---- snippets ----
+ *
+ * A snippet is SNIPPET_BYTES of the article's text around the stretch
+ * where most of the query's words appear.  newsarc chooses that window
+ * itself, from the words of the query as typed, and gives Xapian only the
+ * window, to highlight the terms that match (stemmed as the index is).
+ * Giving Xapian more, for it to choose, would make it weigh every word it
+ * reads by that word's frequency in the database, one B-tree lookup per
+ * distinct word, and that cost more than the search itself.  Without
+ * highlighting (JSON, or text that is not for a terminal) Xapian would
+ * return the window unchanged, so it is not called at all. */
+
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Sets up S->qwords from S->words.  A word of the text looks like a form
+ * of the query word W when it starts with W's first K bytes, case aside:
+ * a stem shares most of its word's start ("prices", "priced": "pric").
+ * This only chooses where to look; Xapian decides what is highlighted. */
+static void snippet_prepare(search_t *s)
+{
+    s->nqwords = s->words.count < SNIPPET_MAX_WORDS ? s->words.count : SNIPPET_MAX_WORDS;
+    for (size_t i = 0; i < s->nqwords; i++) {
+        qword_t *q = &s->qwords[i];
+        q->word = s->words.items[i];
+        q->len = strlen(q->word);
+        q->k = q->len <= 4 ? q->len : (q->len - 3 > 4 ? q->len - 3 : 4);
+    }
+}
+
+/* Does a sentence start at BODY[AT]: after a blank that follows the end
+ * of a sentence (Xapian's rule for its own snippets), or at the start? */
+static bool sentence_starts_at(const char *body, size_t at)
+{
+    size_t i = at;
+    if (i == 0)
+        return true;
+    if (!na_is_space((unsigned char)body[i - 1]))
+        return false;
+    while (i > 0 && na_is_space((unsigned char)body[i - 1]))
+        i--;
+    return i == 0 || body[i - 1] == '.' || body[i - 1] == '?' || body[i - 1] == '!';
+}
+
+/* Where a snippet is cut from the article's text. */
+typedef struct {
+    size_t a, b;      /* the window [a, b) */
+    bool at_sentence; /* a starts a sentence: no "..." in front */
+    bool cut_end;     /* text other than blanks follows b: "..." after */
+} window_t;
+
+/* Chooses the part of the article's text to make a snippet from: at most
+ * SNIPPET_BYTES, starting up to SNIPPET_LEAD bytes before the first of
+ * the hits whose stretch holds the most query words (a word found whole,
+ * or with a short ending, counting twice: "rates" for "rate", where
+ * "international" for "interest" counts once), the first such stretch on
+ * ties; at a sentence start when one lies in the lead-in.  With no hits,
+ * the text's beginning.  TEXT holds LEN bytes of the text: all of it when
+ * WHOLE, else only its start (a record's lead), and then the function
+ * returns false, setting nothing, unless the window is bound to be the
+ * same as in the whole text: when the query has no words, or the stretch
+ * holds every word found whole and lies inside TEXT, and TEXT goes on
+ * past the window. */
+static bool snippet_window(const search_t *s, const char *text, size_t len, bool whole, window_t *w)
+{
+    size_t pos[SNIPPET_MAX_HITS];
+    unsigned which[SNIPPET_MAX_HITS], strong[SNIPPET_MAX_HITS];
+    size_t hits = 0;
+    size_t known = len; /* words before this are known whole */
+    for (size_t i = 0; s->nqwords && i < len && hits < SNIPPET_MAX_HITS; i++) {
+        if (!is_word_byte((unsigned char)text[i]))
+            continue;
+        size_t j = i + 1; /* the word is [i, j) */
+        while (j < len && is_word_byte((unsigned char)text[j]))
+            j++;
+        if (j == len && !whole) { /* it may go on past the start given */
+            known = i;
+            break;
+        }
+        /* Query words are accent-folded, so the word is compared folded:
+         * "Grímsson" is a hit for "grimsson". */
+        const char *word = text + i;
+        size_t wlen = j - i;
+        char fold[64];
+        if (wlen < sizeof fold && na_utf8_folds(word, wlen)) {
+            wlen = na_utf8_fold(word, wlen, fold);
+            word = fold;
+        }
+        unsigned char first = wlen ? (unsigned char)na_ascii_lower((unsigned char)word[0]) : 0;
+        unsigned w_bits = 0, s_bits = 0;
+        for (size_t k = 0; k < s->nqwords; k++) {
+            const qword_t *q = &s->qwords[k];
+            if ((unsigned char)q->word[0] != first || wlen < q->k)
+                continue;
+            size_t n = 1;
+            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)word[n]) == (unsigned char)q->word[n])
+                n++;
+            if (n < q->k)
+                continue;
+            w_bits |= 1u << k;
+            if (wlen <= q->len + 3)
+                s_bits |= 1u << k;
+        }
+        if (w_bits) {
+            pos[hits] = i;
+            which[hits] = w_bits;
+            strong[hits++] = s_bits;
+        }
+        i = j; /* text[j] is not a word byte */
+    }
+    size_t best = 0;
+    int best_score = 0;
+    for (size_t i = 0; i < hits; i++) {
+        unsigned seen = 0, seen_strong = 0;
+        for (size_t j = i; j < hits && pos[j] < pos[i] + SNIPPET_BYTES - SNIPPET_LEAD; j++) {
+            seen |= which[j];
+            seen_strong |= strong[j];
+        }
+        int score = __builtin_popcount(seen) + __builtin_popcount(seen_strong);
+        if (score > best_score) {
+            best_score = score;
+            best = pos[i];
+        }
+    }
+    /* Nothing later can beat a stretch with every word found whole, and
+     * the stretches before it are seen whole when it is. */
+    if (!whole && (best_score < 2 * (int)s->nqwords || best + SNIPPET_BYTES - SNIPPET_LEAD > known))
+        return false;
+
+    size_t a = best > SNIPPET_LEAD ? best - SNIPPET_LEAD : 0;
+    bool sentence = a == 0;
+    for (size_t i = a; !sentence && i < best; i++)
+        if (!na_is_space((unsigned char)text[i]) && sentence_starts_at(text, i)) {
+            a = i;
+            sentence = true;
+        }
+    if (!sentence) { /* start after a blank, never inside a word or a character */
+        while (a < best && !na_is_space((unsigned char)text[a]))
+            a++;
+        while (a < best && na_is_space((unsigned char)text[a]))
+            a++;
+        sentence = sentence_starts_at(text, a);
+    }
+    size_t b = a + SNIPPET_BYTES;
+    if (b >= len) {
+        if (!whole)
+            return false;
+        b = len;
+    } else {
+        while (b > a && !na_is_space((unsigned char)text[b]))
+            b--;
+        if (b == a) { /* one long word: cut it, but not inside a character */
+            b = a + SNIPPET_BYTES;
+            while (b > a && ((unsigned char)text[b] & 0xC0) == 0x80)
+                b--;
+        }
+    }
+    size_t rest = b;
+    while (rest < len && na_is_space((unsigned char)text[rest]))
+        rest++;
+    if (rest == len && !whole)
+        return false;
+    w->a = a;
+    w->b = b;
+    w->at_sentence = sentence;
+    w->cut_end = rest < len;
+    return true;
+}
+
+/* Sets *OUT to the snippet of the query in the LEN bytes of TEXT, as
+ * plain text with the request's highlighting, or to NULL when Xapian
+ * fails (ERR says why).  TEXT and WHOLE as for snippet_window(): returns
+ * false, setting nothing, when the start of the text given cannot tell. */
+static bool make_snippet(search_t *s, na_xmset_t *mset, const char *text, size_t len, bool whole, char **out,
+                         na_error_t *err)
+{
+    window_t w;
+    if (!snippet_window(s, text, len, whole, &w))
+        return false;
+    *out = NULL;
+    char *plain;
+    if (*s->hl_start || *s->hl_end) {
+        char *hl = NULL;
+        if (na_xmset_snippet(mset, text + w.a, w.b - w.a, SNIPPET_BYTES, s->cfg->language, s->hl_start,
+                             s->hl_end, "...", &hl, err) != NA_OK)
+            return true;
+        plain = na_printer_plain_snippet(hl, strlen(hl));
+        free(hl);
+    } else {
+        plain = na_printer_plain_snippet(text + w.a, w.b - w.a);
+    }
+    size_t plen = strlen(plain);
+    /* Mark where the window cut the text, unless Xapian did. */
+    bool cut_start = plen && !w.at_sentence && strncmp(plain, "...", 3) != 0;
+    bool cut_end = plen && w.cut_end && (plen < 3 || strcmp(plain + plen - 3, "...") != 0);
+    if (cut_end) /* as Xapian does: "said, the" cut after "said" is "said..." */
+        while (plen > 1 && (plain[plen - 1] == ',' || plain[plen - 1] == ';' || plain[plen - 1] == ':'))
+            plain[--plen] = '\0';
+    if (cut_start || cut_end) {
+        char *marked = na_xasprintf("%s%s%s", cut_start ? "..." : "", plain, cut_end ? "..." : "");
+        free(plain);
+        plain = marked;
+    }
+    *out = plain;
+    return true;
+}
+/* ---- searching ---- */
+
+/* The value slots holding the values facet SPEC counts.  A multi-valued
+ * field uses as many slots as its most-tagged article had, which the
+ * indexer records per database; the most any shard uses is counted.  The
+ * mentioned field's grains each have their range, sized by one record. */
+static na_status_t facet_slots(search_t *s, const facet_spec_t *spec, na_slot_t *slots, size_t *count,
+                               na_error_t *err)
+{
+    const na_field_info_t *f = spec->field;
+    na_slot_t base = f == &na_fields[NA_FIELD_MENTIONED] ? na_mentioned_grains[spec->grain].slot : f->slot;
+    *count = 0;
+    if (!f->multi) {
+        slots[0] = f->slot;
+        *count = 1;
+        return NA_OK;
+    }
+    char key[64];
+    snprintf(key, sizeof key, NA_META_SLOTS_FMT, f->name);
+    size_t used = 0;
+    for (size_t i = 0; i < s->conn->shard_count; i++) {
+        na_xdb_t *db;
+        na_status_t st = shard_db(s->conn, i, &db, err);
+        char *v = NULL;
+        size_t len = 0;
+        if (st == NA_OK)
+            st = na_xdb_get_metadata(db, key, &v, &len, err);
+        if (st == NA_ERR_NOT_FOUND)
+            st = NA_OK;
+        size_t n = v ? strtoul(v, NULL, 10) : 0;
+        free(v);
+        if (st)
+            return st;
+        if (n > used)
+            used = n;
+    }
+    if (used > NA_MAX_FIELD_VALUES)
+        used = NA_MAX_FIELD_VALUES;
+    for (size_t i = 0; i < used; i++)
+        slots[i] = base + (na_slot_t)i;
+    *count = used;
+    return NA_OK;
+}
+
+/* The hits of a page and what their printed form borrows. */
+struct na_hit_store {
+    na_record_meta_t *metas;
+    char **data;
+    char **snippets;
+    size_t count;
+};
+
+static void hit_store_free(na_hit_store_t *hs)
+{
+    if (!hs)
+        return;
+    for (size_t i = 0; i < hs->count; i++) {
+        na_record_meta_release(&hs->metas[i]);
+        free(hs->data[i]);
+        free(hs->snippets[i]);
+    }
+    free(hs->metas);
+    free(hs->data);
+    free(hs->snippets);
+    free(hs);
+}
+
+static const na_record_list_t no_sources = { NULL, 0 };
+
+/* Loads hit I of MSET into slot K of the store: metadata and, when
+ * SNIPPETS, the snippet. */
+static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, na_hit_store_t *hs, size_t k, bool snippets,
+                            na_error_t *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    na_status_t st = na_xmset_data(mset, i, &data, &len, err);
+    if (st)
+        return st;
+    na_docid_t docid = na_xmset_docid(mset, i);
+    na_record_view_t view;
+    na_record_meta_t *meta = &hs->metas[k];
+    hs->data[k] = data;
+    bool readable = na_record_decode(data, len, &view, NULL) == NA_OK;
+    if (!na_record_meta_load(readable ? view.meta : "", readable ? view.meta_len : 0, false, meta))
+        warning(s, "document %u: unreadable metadata", docid);
+    if (s->req->hide_sources)
+        meta->sources = no_sources;
+    if (!snippets)
+        return NA_OK;
+    /* The snippet comes from the article's text, which is not in the
+     * index: from the start of it kept in the metadata when that is
+     * enough, else decompress the stored original and parse it again. */
+    char *snippet = NULL;
+    na_error_t why;
+    bool done = meta->lead && make_snippet(s, mset, meta->lead, strlen(meta->lead), !meta->lead_cut, &snippet, &why);
+    na_buf_reset(&s->raw);
+    if (done) {
+        /* from the lead */
+    } else if (readable && read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {
+        size_t blen = 0;
+        char *body = article_body(meta->format, &s->raw, &blen);
+        if (body)
+            make_snippet(s, mset, body, blen, true, &snippet, &why);
+        free(body);
+    } else if (readable) {
+        warning(s, "'%s': no snippet: %s", meta->id ? meta->id : "?", why.message);
+    }
+    hs->snippets[k] = snippet;
+    return NA_OK;
+}
+
+/* ---- facets ---- */
+
+/* Sets *OUT to the form to print for KEY, a value of the folded field F
+ * as counted: the most frequent spelling the display entries of all
+ * shards give it, or NULL (print KEY) when none has an entry.  Caller
+ * frees *OUT. */
+static na_status_t display_form(search_t *s, const na_field_info_t *f, const char *key, char **out, na_error_t *err)
+{
+    *out = NULL;
+    char *mkey = na_schema_display_meta_key(f, key);
+    na_display_tally_t tally = NA_DISPLAY_TALLY_INIT;
+    na_status_t st = NA_OK;
+    for (size_t i = 0; st == NA_OK && i < s->conn->shard_count; i++) {
+        na_xdb_t *db;
+        char *v = NULL;
+        size_t len = 0;
+        st = shard_db(s->conn, i, &db, err);
+        if (st == NA_OK)
+            st = na_xdb_get_metadata(db, mkey, &v, &len, err);
+        if (st == NA_ERR_NOT_FOUND)
+            st = NA_OK;
+        if (st == NA_OK && v)
+            na_display_tally_add_stored(&tally, key, v, len);
+        free(v);
+    }
+    const char *best = na_display_tally_best(&tally);
+    if (st == NA_OK && best)
+        *out = na_xstrdup(best);
+    na_display_tally_release(&tally);
+    free(mkey);
+    return st;
+}
+
+/* Whether PREFIX (folded) starts KEY or one of its words. */
+static bool key_matches(const char *key, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (const char *p = key; p; p = strchr(p, ' ')) {
+        if (*p == ' ')
+            p++;
+        if (strncmp(p, prefix, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    return strcmp(((const na_xfacet_count_t *)a)->value, ((const na_xfacet_count_t *)b)->value);
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const na_xfacet_count_t *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+/* The day facet counts the sortable date slot ("YYYYMMDDHHMMSS") by its
+ * first eight digits: each article has one date, so the sum per day is
+ * exact.  A month-precise date (day 00) has no day.  Replaces the N
+ * VALUES with the days, most frequent first, at most MAX (0: all). */
+static void days_from_dates(na_xfacet_count_t **values, size_t *n, size_t max)
+{
+    na_xfacet_count_t *in = *values;
+    na_xfacet_count_t *out = na_xcalloc(*n ? *n : 1, sizeof *out);
+    size_t k = 0;
+    /* Sorted by value, equal days are neighbours. */
+    qsort(in, *n, sizeof *in, by_value);
+    for (size_t i = 0; i < *n; i++) {
+        const char *v = in[i].value;
+        if (strlen(v) < 8 || strncmp(v + 6, "00", 2) == 0)
+            continue;
+        char day[11];
+        snprintf(day, sizeof day, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+        if (k && strcmp(out[k - 1].value, day) == 0) {
+            out[k - 1].count += in[i].count;
+            continue;
+        }
+        out[k].value = na_xstrdup(day);
+        out[k++].count = in[i].count;
+    }
+    na_xfacet_free(in, *n);
+    qsort(out, k, sizeof *out, by_count);
+    if (max && k > max) {
+        for (size_t i = max; i < k; i++)
+            free(out[i].value);
+        k = max;
+    }
+    *values = out;
+    *n = k;
+}
+
+/* Whether a filter of R names the field SPEC counts. */
+static bool facet_filtered(const na_request_t *r, const facet_spec_t *spec)
+{
+    for (size_t i = 0; i < r->filters.count; i++) {
+        const na_field_info_t *f;
+        const char *value;
+        if (na_query_filter_split(r->filters.items[i], &f, &value, NULL) == NA_OK && f == spec->field)
+            return true;
+    }
+    return false;
+}
+
+static na_status_t build_query(search_t *s, const char *const *filters, size_t count, na_xquery_t **q,
+                               na_error_t *err)
+{
+    return na_query_build_with(s->conn->db, s->cfg, s->conn->eng->norm, s->req->query, filters, count, q, err);
+}
+
+static void apply_budget(search_t *s, na_xenquire_t *enq)
+{
+    unsigned ms = s->conn->eng->limits.time_budget_ms;
+    if (ms && !s->req->all)
+        na_xenquire_set_time_limit(enq, ms / 1000.0);
+}
+
+/* Whether a run that took MS and gave MSET counted every match. */
+static bool run_complete(search_t *s, const na_xmset_t *mset, double ms)
+{
+    unsigned budget = s->conn->eng->limits.time_budget_ms;
+    /* Bounds can agree (a one-term query) while the spies stopped early,
+     * so a run that reached the budget is taken as stopped by it. */
+    return na_xmset_exact(mset) && (!budget || s->req->all || ms < budget);
+}
+
+/* Counts facet SPEC disjunctively: over the matches of the query with
+ * every filter except those on SPEC's own field, so that choosing one of
+ * its values leaves the others' counts standing.  A second exact match,
+ * counting only.  *VALUES as for na_xenquire_facet(), at most MAX. */
+static na_status_t count_unfiltered(search_t *s, const facet_spec_t *spec, size_t max, na_xfacet_count_t **values,
+                                    size_t *n, bool *complete, na_error_t *err)
+{
+    const na_request_t *r = s->req;
+    *values = NULL;
+    *n = 0;
+    na_strlist_t others = NA_STRLIST_INIT;
+    for (size_t i = 0; i < r->filters.count; i++) {
+        const na_field_info_t *f;
+        const char *value;
+        if (na_query_filter_split(r->filters.items[i], &f, &value, NULL) == NA_OK && f != spec->field)
+            na_strlist_add(&others, r->filters.items[i]);
+    }
+    na_slot_t slots[NA_MAX_FIELD_VALUES];
+    size_t nslots = 0;
+    na_xquery_t *q = NULL;
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    na_status_t st = facet_slots(s, spec, slots, &nslots, err);
+    if (st == NA_OK && nslots)
+        st = build_query(s, (const char *const *)others.items, others.count, &q, err);
+    if (st == NA_OK && nslots)
+        st = na_xenquire_new(s->conn->db, &enq, err);
+    if (st == NA_OK && nslots) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        na_xenquire_set_query(enq, q);
+        apply_budget(s, enq);
+        int index = na_xenquire_add_facet(enq, slots, nslots);
+        st = na_xenquire_run(enq, 0, 0, true, &mset, err);
+        if (st == NA_OK && !run_complete(s, mset, ms_since(&t0)))
+            *complete = false;
+        if (st == NA_OK)
+            st = na_xenquire_facet(enq, index, max, values, n, err);
+    }
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    na_xquery_free(q);
+    na_strlist_clear(&others);
+    return st;
+}
+
+/* Fills OUT with facet NAME: from the main match ENQ when no filter is on
+ * its field (INDEX, -1 when it has no slots), else counted on its own;
+ * the values as printed, keeping only those PREFIX (may be NULL) matches. */
+static na_status_t facet_collect(search_t *s, na_xenquire_t *enq, const char *name, int index, const char *prefix,
+                                 bool *complete, na_facet_result_t *out, na_error_t *err)
+{
+    facet_spec_t spec;
+    facet_spec_parse(name, &spec); /* checked with the request */
+    out->name = na_xstrdup(name);
+    bool day = spec.field == &na_fields[NA_FIELD_DAY];
+    bool folded = na_schema_folded(spec.field);
+    char *fprefix = prefix && *prefix ? (folded ? na_schema_value_key(spec.field, prefix) : na_xstrdup(prefix)) : NULL;
+    if (fprefix && !folded)
+        for (char *c = fprefix; *c; c++)
+            *c = (char)na_ascii_lower((unsigned char)*c);
+    /* Cut after choosing: the day facet sums values first, a prefix drops some. */
+    size_t max = day || fprefix ? 0 : s->req->facet_size;
+    na_xfacet_count_t *values = NULL;
+    size_t n = 0;
+    na_status_t st = NA_OK;
+    if (facet_filtered(s->req, &spec))
+        st = count_unfiltered(s, &spec, max, &values, &n, complete, err);
+    else if (index >= 0)
+        st = na_xenquire_facet(enq, index, max, &values, &n, err);
+    if (st == NA_OK && day)
+        days_from_dates(&values, &n, fprefix ? 0 : s->req->facet_size);
+    out->values = na_xcalloc(n ? n : 1, sizeof *out->values);
+    for (size_t i = 0; st == NA_OK && i < n; i++) {
+        if (fprefix && !key_matches(values[i].value, fprefix))
+            continue;
+        if (fprefix && s->req->facet_size && out->count >= s->req->facet_size)
+            break;
+        char *form = NULL;
+        st = folded ? display_form(s, spec.field, values[i].value, &form, err) : NA_OK;
+        if (st)
+            break;
+        out->values[out->count].value = form ? form : na_xstrdup(values[i].value);
+        out->values[out->count++].count = values[i].count;
+    }
+    free(fprefix);
+    na_xfacet_free(values, n);
+    return st;
+}
+
+static void search_init(search_t *s, na_engine_conn_t *conn, const na_request_t *r, na_result_t *out)
+{
+    memset(s, 0, sizeof *s);
+    s->conn = conn;
+    s->req = r;
+    s->cfg = conn->eng->cfg;
+    s->hl_start = r->hl_start ? r->hl_start : "";
+    s->hl_end = r->hl_end ? r->hl_end : "";
+    s->warnings = &out->warnings;
+}
+
+static void search_release(search_t *s)
+{
+    na_strlist_clear(&s->words);
+    na_buf_release(&s->raw);
+}
+
+/* Whether ERR is Xapian's word that the database changed under a reader:
+ * then the connection reopens and the request runs once more. */
+static bool db_modified(na_status_t st, const na_error_t *err)
+{
+    return st == NA_ERR_DATABASE && err && strstr(err->message, "DatabaseModifiedError");
+}
+
+static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, bool facets_only, na_result_t *out,
+                              na_error_t *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    search_t s;
+    search_init(&s, conn, r, out);
+    out->query = r->query ? r->query : "";
+    out->offset = r->offset;
+    out->limit = r->limit;
+    out->count_only = r->count;
+    out->complete = true;
+    na_xquery_t *q = NULL;
+    na_status_t st = build_query(&s, (const char *const *)r->filters.items, r->filters.count, &q, err);
+    if (st) {
+        search_release(&s);
+        return st;
+    }
+    na_query_words(r->query ? r->query : "", &s.words);
+    snippet_prepare(&s);
+    out->described = na_xquery_describe(q);
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    int *facet_index = na_xcalloc(r->facets.count + 1, sizeof *facet_index);
+    st = na_xenquire_new(conn->db, &enq, err);
+    if (st == NA_OK) {
+        na_xenquire_set_query(enq, q);
+        if (r->sort != NA_SORT_RELEVANCE)
+            na_xenquire_set_sort(enq, NA_SLOT_DATE, r->sort == NA_SORT_NEWEST);
+        apply_budget(&s, enq);
+    }
+    for (size_t i = 0; st == NA_OK && !r->count && i < r->facets.count; i++) {
+        na_slot_t slots[NA_MAX_FIELD_VALUES];
+        size_t n = 0;
+        facet_spec_t spec;
+        facet_spec_parse(r->facets.items[i], &spec);
+        facet_index[i] = -1;
+        if (facet_filtered(r, &spec))
+            continue; /* counted apart, without its own filters */
+        st = facet_slots(&s, &spec, slots, &n, err);
+        facet_index[i] = n ? na_xenquire_add_facet(enq, slots, n) : -1;
+    }
+    unsigned offset = r->count || facets_only ? 0 : r->offset, limit = r->count || facets_only ? 0 : r->limit;
+    /* EXACT: every match is visited, so the total and facets are exact
+     * (unless the time budget stops the counting). */
+    struct timespec tr;
+    clock_gettime(CLOCK_MONOTONIC, &tr);
+    if (st == NA_OK)
+        st = na_xenquire_run(enq, offset, limit, true, &mset, err);
+    if (st == NA_OK) {
+        out->total = na_xmset_total(mset);
+        out->complete = run_complete(&s, mset, ms_since(&tr));
+    }
+    if (st == NA_OK && !r->count) {
+        size_t n = na_xmset_size(mset);
+        na_hit_store_t *hs = na_xcalloc(1, sizeof *hs);
+        hs->metas = na_xcalloc(n ? n : 1, sizeof *hs->metas);
+        hs->data = na_xcalloc(n ? n : 1, sizeof *hs->data);
+        hs->snippets = na_xcalloc(n ? n : 1, sizeof *hs->snippets);
+        out->store_ = hs;
+        out->hits = na_xcalloc(n ? n : 1, sizeof *out->hits);
+        for (size_t i = 0; st == NA_OK && i < n; i++) {
+            hs->count = i + 1;
+            st = load_hit(&s, mset, i, hs, i, true, err);
+            if (st == NA_OK) {
+                out->hits[i] = (na_pr_result_t){ na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs->metas[i],
+                                                 hs->snippets[i] };
+                out->hit_count = i + 1;
+            }
+        }
+        out->facets = na_xcalloc(r->facets.count + 1, sizeof *out->facets);
+        for (size_t i = 0; st == NA_OK && i < r->facets.count; i++) {
+            st = facet_collect(&s, enq, r->facets.items[i], facet_index[i], r->facet_prefix, &out->complete,
+                               &out->facets[i], err);
+            out->facet_count = i + 1;
+        }
+    }
+    free(facet_index);
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    na_xquery_free(q);
+    search_release(&s);
+    out->elapsed_ms = ms_since(&t0);
+    return st;
+}
+
+static na_status_t search_retrying(na_engine_conn_t *conn, const na_request_t *r, bool facets_only,
+                                   na_result_t *out, na_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    na_status_t st = run_search(conn, r, facets_only, out, err);
+    if (db_modified(st, err)) {
+        na_result_release(out);
+        st = conn_reconnect(conn, err);
+        if (st == NA_OK)
+            st = run_search(conn, r, facets_only, out, err);
+    }
+    return st;
+}
+
+na_status_t na_engine_search(na_engine_conn_t *conn, const na_request_t *r, na_result_t *out, na_error_t *err)
+{
+    return search_retrying(conn, r, false, out, err);
+}
+
+na_status_t na_engine_facet(na_engine_conn_t *conn, const na_request_t *r, na_result_t *out, na_error_t *err)
+{
+    return search_retrying(conn, r, true, out, err);
+}
+
+void na_result_release(na_result_t *res)
+{
+    if (!res)
+        return;
+    hit_store_free(res->store_);
+    free(res->hits);
+    for (size_t i = 0; i < res->facet_count; i++) {
+        for (size_t k = 0; k < res->facets[i].count; k++)
+            free(res->facets[i].values[k].value);
+        free(res->facets[i].values);
+        free(res->facets[i].name);
+    }
+    free(res->facets);
+    na_strlist_clear(&res->warnings);
+    free(res->described);
+    memset(res, 0, sizeof *res);
+}
+
+void na_result_print(const na_result_t *res, na_printer_t *p)
+{
+    if (res->count_only) {
+        p->count(p, res->query, res->total);
+        return;
+    }
+    na_pr_search_t summary = { res->query, res->total, res->offset, res->limit, res->complete };
+    p->search_begin(p, &summary);
+    for (size_t i = 0; i < res->hit_count; i++)
+        p->result(p, &res->hits[i]);
+    for (size_t i = 0; i < res->facet_count; i++) {
+        p->facet_begin(p, res->facets[i].name);
+        for (size_t k = 0; k < res->facets[i].count; k++)
+            p->facet_value(p, res->facets[i].values[k].value, res->facets[i].values[k].count);
+        p->facet_end(p);
+    }
+    p->search_end(p, res->elapsed_ms);
+}
+
+/* ---- export ---- */
+
+struct na_export {
+    na_engine_conn_t *conn;
+    const na_request_t *req;
+    na_xquery_t *query;
+    na_xenquire_t *enq;
+    unsigned total, done;
+    na_strlist_t warnings;
+};
+
+na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_export_t **out, na_error_t *err)
+{
+    *out = NULL;
+    na_export_t *x = na_xcalloc(1, sizeof *x);
+    x->conn = conn;
+    x->req = r;
+    na_result_t dummy;
+    memset(&dummy, 0, sizeof dummy);
+    search_t s;
+    search_init(&s, conn, r, &dummy);
+    na_xmset_t *mset = NULL;
+    na_status_t st = build_query(&s, (const char *const *)r->filters.items, r->filters.count, &x->query, err);
+    if (st == NA_OK)
+        st = na_xenquire_new(conn->db, &x->enq, err);
+    if (st == NA_OK) {
+        na_xenquire_set_query(x->enq, x->query);
+        if (r->sort != NA_SORT_RELEVANCE)
+            na_xenquire_set_sort(x->enq, NA_SLOT_DATE, r->sort == NA_SORT_NEWEST);
+        st = na_xenquire_run(x->enq, 0, 0, true, &mset, err);
+    }
+    if (st == NA_OK)
+        x->total = na_xmset_total(mset);
+    na_xmset_free(mset);
+    search_release(&s);
+    na_strlist_clear(&dummy.warnings);
+    if (st) {
+        na_export_free(x);
+        return st;
+    }
+    *out = x;
+    return NA_OK;
+}
+
+na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done, na_error_t *err)
+{
+    *done = false;
+    na_result_t scratch;
+    memset(&scratch, 0, sizeof scratch);
+    search_t s;
+    search_init(&s, x->conn, x->req, &scratch);
+    na_xmset_t *mset = NULL;
+    /* Each page is its own match over the same revision: Xapian orders
+     * equal keys by docid, so pages neither skip nor repeat a match. */
+    na_status_t st = na_xenquire_run(x->enq, x->done, (unsigned)n, false, &mset, err);
+    size_t got = st == NA_OK ? na_xmset_size(mset) : 0;
+    na_hit_store_t hs = { na_xcalloc(1, sizeof(na_record_meta_t)), na_xcalloc(1, sizeof(char *)), na_xcalloc(1, sizeof(char *)), 1 };
+    for (size_t i = 0; st == NA_OK && i < got; i++) {
+        st = load_hit(&s, mset, i, &hs, 0, false, err);
+        if (st == NA_OK) {
+            na_pr_result_t res = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs.metas[0], NULL };
+            p->result(p, &res);
+        }
+        na_record_meta_release(&hs.metas[0]);
+        free(hs.data[0]);
+        hs.data[0] = NULL;
+    }
+    free(hs.metas);
+    free(hs.data);
+    free(hs.snippets);
+    x->done += (unsigned)got;
+    if (st == NA_OK && (got < n || x->done >= x->total))
+        *done = true;
+    na_xmset_free(mset);
+    search_release(&s);
+    na_strlist_clear(&scratch.warnings);
+    return st;
+}
+
+unsigned na_export_total(const na_export_t *x)
+{
+    return x->total;
+}
+
+void na_export_free(na_export_t *x)
+{
+    if (!x)
+        return;
+    na_xenquire_free(x->enq);
+    na_xquery_free(x->query);
+    na_strlist_clear(&x->warnings);
+    free(x);
+}
+
+/* ---- one article ---- */
+
+struct na_shown_view {
+    na_record_meta_t meta;
+    char *data;
+    char *body;
+    na_buf_t raw;
+    na_strlist_t ids;
+};
+
+/* The articles read from ARG taken as a path: all of a file's, or with
+ * "#N" after the path, the one of its Nth record.  *IDS gets their docids
+ * (caller frees). */
+static na_status_t find_by_path(na_engine_conn_t *c, const char *arg, na_docid_t **ids, size_t *n, na_error_t *err)
+{
+    *ids = NULL;
+    *n = 0;
+    char *canon = realpath(arg, NULL);
+    char *source = NULL; /* the one source asked for, or NULL: the whole file */
+    const char *hash = strrchr(arg, '#');
+    if (!canon && hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
+        char *file = na_xstrndup(arg, (size_t)(hash - arg));
+        canon = realpath(file, NULL);
+        free(file);
+        if (canon)
+            source = na_xasprintf("%s%s", canon, hash);
+    }
+    if (!canon)
+        return NA_ERR_NOT_FOUND;
+    char *term = na_schema_file_term(canon);
+    na_status_t st = na_xdb_postings(c->db, term, ids, n, err);
+    free(term);
+    free(canon);
+    size_t kept = 0;
+    for (size_t i = 0; st == NA_OK && source && i < *n; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        na_record_view_t view;
+        if (na_xdb_get_data(c->db, (*ids)[i], &data, &len, NULL) == NA_OK &&
+            na_record_decode(data, len, &view, NULL) == NA_OK) {
+            na_record_meta_t m;
+            na_record_meta_load(view.meta, view.meta_len, false, &m);
+            bool match = false;
+            for (size_t k = 0; k < m.sources.count && !match; k++)
+                match = strcmp(m.sources.items[k], source) == 0;
+            na_record_meta_release(&m);
+            if (match)
+                (*ids)[kept++] = (*ids)[i];
+        }
+        free(data);
+    }
+    if (source)
+        *n = kept;
+    free(source);
+    return st;
+}
+
+/* The ids of the articles IDS, into V->ids. */
+static na_status_t list_ids(na_engine_conn_t *c, const na_docid_t *ids, size_t n, na_shown_view_t *v,
+                            na_error_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        na_record_view_t view;
+        na_status_t st = na_xdb_get_data(c->db, ids[i], &data, &len, err);
+        if (st == NA_OK)
+            st = na_record_decode(data, len, &view, err);
+        if (st) {
+            free(data);
+            return st;
+        }
+        na_record_meta_t m;
+        na_record_meta_load(view.meta, view.meta_len, false, &m);
+        if (m.id)
+            na_strlist_add(&v->ids, m.id);
+        na_record_meta_release(&m);
+        free(data);
+    }
+    return NA_OK;
+}
+
+static na_status_t show_once(na_engine_conn_t *c, const na_request_t *r, na_shown_t *out, na_error_t *err)
+{
+    na_shown_view_t *v = na_xcalloc(1, sizeof *v);
+    out->view_ = v;
+    const char *id = r->show;
+    char *term = na_schema_id_term(id);
+    na_docid_t docid = 0;
+    na_status_t st = na_xdb_find(c->db, term, &docid, err);
+    free(term);
+    if (st == NA_ERR_NOT_FOUND && r->show_paths) {
+        /* Not an id: perhaps a path the article was read from. */
+        na_docid_t *ids = NULL;
+        size_t n = 0;
+        st = find_by_path(c, id, &ids, &n, err);
+        if (st == NA_OK && n == 1) {
+            docid = ids[0];
+        } else if (st == NA_OK && n > 1) {
+            st = list_ids(c, ids, n, v, err);
+            out->ids = (const char **)v->ids.items;
+            out->id_count = v->ids.count;
+            if (st == NA_OK)
+                st = na_error_set(err, NA_ERR_NOT_FOUND, "'%s' holds %zu articles; show one by id:", id, n);
+        } else if (st == NA_OK || st == NA_ERR_NOT_FOUND) {
+            st = NA_ERR_NOT_FOUND;
+        }
+        free(ids);
+        if (st && st != NA_ERR_NOT_FOUND)
+            return st;
+        if (out->id_count)
+            return NA_ERR_NOT_FOUND;
+    }
+    if (st == NA_ERR_NOT_FOUND)
+        return na_error_set(err, NA_ERR_NOT_FOUND, r->show_paths ? "no article with id or source '%s'"
+                                                                 : "no article with id '%s'", id);
+    size_t len = 0;
+    na_record_view_t view;
+    if (st == NA_OK)
+        st = na_xdb_get_data(c->db, docid, &v->data, &len, err);
+    if (st == NA_OK)
+        st = na_record_decode(v->data, len, &view, err);
+    if (st == NA_OK)
+        st = read_raw(c, docid, &view, &v->raw, err);
+    if (st) {
+        char reason[sizeof err->message];
+        snprintf(reason, sizeof reason, "%s", err ? err->message : "");
+        return na_error_set(err, st, "article '%s': %s", id, reason);
+    }
+    out->raw = v->raw.data;
+    out->raw_len = v->raw.len;
+    if (r->raw)
+        return NA_OK;
+    if (!na_record_meta_load(view.meta, view.meta_len, true, &v->meta))
+        na_strlist_take(&out->warnings, na_xasprintf("article '%s': unreadable metadata", id));
+    if (!v->meta.id)
+        v->meta.id = id;
+    if (r->hide_sources)
+        v->meta.sources = no_sources;
+    size_t blen = 0;
+    v->body = article_body(v->meta.format, &v->raw, &blen);
+    if (!v->body) { /* show what was stored rather than nothing */
+        v->body = na_utf8_sanitize(v->raw.data, v->raw.len);
+        blen = strlen(v->body);
+    }
+    out->meta = &v->meta;
+    out->body = v->body;
+    out->body_len = blen;
+    return NA_OK;
+}
+
+na_status_t na_engine_show(na_engine_conn_t *conn, const na_request_t *r, na_shown_t *out, na_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    na_status_t st = show_once(conn, r, out, err);
+    if (db_modified(st, err)) {
+        na_shown_release(out);
+        st = conn_reconnect(conn, err);
+        if (st == NA_OK)
+            st = show_once(conn, r, out, err);
+    }
+    return st;
+}
+
+void na_shown_release(na_shown_t *a)
+{
+    if (!a)
+        return;
+    na_shown_view_t *v = a->view_;
+    if (v) {
+        na_record_meta_release(&v->meta);
+        free(v->data);
+        free(v->body);
+        na_buf_release(&v->raw);
+        na_strlist_clear(&v->ids);
+        free(v);
+    }
+    na_strlist_clear(&a->warnings);
+    memset(a, 0, sizeof *a);
+}
+
+/* ---- health ---- */
+
+/* The time of the last commit of the local database at PATH: a glass
+ * database rewrites its version file at every commit; a stub file names
+ * its databases, one a line ("auto PATH", "glass PATH" or a bare PATH,
+ * relative to the stub's folder). */
+static long long commit_time(const char *path, int depth)
+{
+    struct stat sb;
+    if (depth > 4 || stat(path, &sb) != 0)
+        return 0;
+    if (S_ISDIR(sb.st_mode)) {
+        char *v = na_xasprintf("%s/iamglass", path);
+        long long t = stat(v, &sb) == 0 ? (long long)sb.st_mtim.tv_sec : 0;
+        free(v);
+        if (t == 0) {
+            /* An archive kept as generations: the folder's stub names one. */
+            char *stub = na_xasprintf("%s/XAPIANDB", path);
+            t = commit_time(stub, depth + 1);
+            free(stub);
+        }
+        return t;
+    }
+    na_buf_t b = NA_BUF_INIT;
+    long long best = 0;
+    if (sb.st_size < 65536 && na_read_file(path, &b) == 0) {
+        char *dir = na_xstrdup(path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            slash[1] = '\0';
+        else
+            dir[0] = '\0';
+        char *save = NULL;
+        for (char *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            char *sp = strchr(line, ' ');
+            const char *target = sp ? sp + 1 : line;
+            if (!*target || *line == '#' || strncmp(line, "remote", 6) == 0)
+                continue;
+            char *full = target[0] == '/' ? na_xstrdup(target) : na_xasprintf("%s%s", dir, target);
+            long long t = commit_time(full, depth + 1);
+            free(full);
+            if (t > best)
+                best = t;
+        }
+        free(dir);
+    }
+    na_buf_release(&b);
+    return best;
+}
+
+na_status_t na_engine_health(na_engine_conn_t *conn, unsigned *articles, long long *commit, na_error_t *err)
+{
+    *articles = na_xdb_doccount(conn->db);
+    *commit = 0;
+    for (size_t i = 0; i < conn->shard_count; i++)
+        if (!is_remote(conn->shards[i].spec)) {
+            long long t = commit_time(conn->shards[i].spec, 0);
+            if (t > *commit)
+                *commit = t;
+        }
+    return NA_OK;
+}
