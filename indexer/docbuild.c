@@ -35,7 +35,25 @@ struct na_docbuild {
     na_display_t *display;     /* the spellings of the keys this run stored */
     na_strlist_t keys;         /* the current field's keys in the article */
     na_buf_t blob, data;
+    na_buf_t fold; /* free text accent-folded for indexing */
+    na_strlist_t stopwords; /* the configuration's, folded as the text is */
 };
+
+/* TEXT accent-folded (na_utf8_fold()), in BUF unless folding changes
+ * nothing; *LEN gets its length.  Words are indexed folded, and queries
+ * folded the same way, so "grimsson" finds "Grímsson"; word positions
+ * stay those of the text, so phrases match either way. */
+static const char *folded(na_buf_t *buf, const char *text, size_t *len)
+{
+    size_t n = strlen(text);
+    *len = n;
+    if (!na_utf8_folds(text, n))
+        return text;
+    na_buf_reset(buf);
+    na_buf_grow(buf, n + 1);
+    *len = na_utf8_fold(text, n, buf->data);
+    return buf->data;
+}
 
 /* The indexer for LANGUAGE, or NULL when there is no such stemmer. */
 static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
@@ -46,7 +64,7 @@ static na_xindexer_t *stemmer_for(na_docbuild_t *b, const char *language)
     na_xindexer_t *t = NULL;
     if (b->stemmer_count == MAX_STEMMERS || na_xindexer_new(language, &t, NULL) != NA_OK)
         return NULL;
-    na_xindexer_set_stopwords(t, (const char *const *)b->cfg->stopwords.items, b->cfg->stopwords.count);
+    na_xindexer_set_stopwords(t, (const char *const *)b->stopwords.items, b->stopwords.count);
     b->stemmers[b->stemmer_count].language = na_xstrdup(language);
     b->stemmers[b->stemmer_count].ix = t;
     b->stemmer_count++;
@@ -63,6 +81,11 @@ na_status_t na_docbuild_new(const na_config_t *cfg, const na_extractor_t *extrac
     memcpy(b->modes, modes, sizeof b->modes);
     na_extraction_init(&b->ex);
     b->display = na_display_new();
+    for (size_t i = 0; i < cfg->stopwords.count; i++) {
+        char *w = na_xstrdup(cfg->stopwords.items[i]);
+        na_utf8_fold(w, strlen(w), w);
+        na_strlist_take(&b->stopwords, w);
+    }
     if (!stemmer_for(b, cfg->language)) {
         na_docbuild_free(b);
         *out = NULL;
@@ -88,6 +111,8 @@ void na_docbuild_free(na_docbuild_t *b)
         na_strlist_clear(&b->merged[i]);
     na_buf_release(&b->blob);
     na_buf_release(&b->data);
+    na_buf_release(&b->fold);
+    na_strlist_clear(&b->stopwords);
     free(b);
 }
 
@@ -365,14 +390,18 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         tg = stemmer_for(b, b->cfg->language);
     na_xindexer_begin(tg, doc);
     if (a->title) {
-        size_t n = strlen(a->title);
-        na_xindexer_index(tg, a->title, n, NA_PREFIX_TITLE, 1);
+        size_t n;
+        const char *title = folded(&b->fold, a->title, &n);
+        na_xindexer_index(tg, title, n, NA_PREFIX_TITLE, 1);
         na_xindexer_gap(tg);
-        na_xindexer_index(tg, a->title, n, "", 1);
+        na_xindexer_index(tg, title, n, "", 1);
         na_xindexer_gap(tg);
     }
-    if (a->body)
-        na_xindexer_index(tg, a->body, strlen(a->body), "", 1);
+    if (a->body) {
+        size_t n;
+        const char *body = folded(&b->fold, a->body, &n);
+        na_xindexer_index(tg, body, n, "", 1);
+    }
     na_xindexer_end(tg);
 
     char *id_term = na_schema_id_term(id);
@@ -393,6 +422,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     if (found.lists[3])
         values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
     values[NA_FIELD_TOPIC] = add_multi_field(b, doc, NA_FIELD_TOPIC, &a->topics);
+    values[NA_FIELD_AUTHOR] = add_multi_field(b, doc, NA_FIELD_AUTHOR, &a->authors);
     add_single_field(b, doc, NA_FIELD_SOURCE, a->source);
     char term[64];
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));

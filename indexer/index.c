@@ -41,7 +41,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-5"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-6"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
@@ -822,6 +822,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     normalise_list(ix, NA_FIELD_PLACE, &a->places);
     normalise_list(ix, NA_FIELD_ORG, &a->orgs);
     normalise_list(ix, NA_FIELD_TOPIC, &a->topics);
+    normalise_list(ix, NA_FIELD_AUTHOR, &a->authors);
     if (a->source) {
         char *s = na_normalise(ix->opts.norm, NA_FIELD_SOURCE, a->source);
         free(a->source);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "places.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -37,6 +38,7 @@ typedef struct {
     const char *canonical; /* shared by the entries of one line */
     uint32_t hash;
     bool is_name;          /* KEY is the canonical name's own key */
+    bool gazetteer;        /* from the gazetteers, not an alias table */
 } entry_t;
 
 /* Entries are kept dense, in the order added, and found through an index
@@ -54,6 +56,7 @@ typedef struct {
 struct na_normaliser {
     table_t tables[NA_FIELD_COUNT];
     block_t *blocks;
+    na_strlist_t texts; /* gazetteer files as read: their names are canonical names */
 };
 
 static block_t *block_new(na_normaliser_t *n, size_t cap)
@@ -88,7 +91,8 @@ static bool is_blank(unsigned char c)
  * bytes: a key is never longer than its value; OUT may be S, as the
  * key never gets ahead of the value it is made from) and returns its
  * length.
- * The key is lower-cased, has no dots, treats "-", "_", blanks and
+ * The key is lower-cased and accent-folded (na_utf8_fold_char: "Zürich"
+ * and "ZURICH" are "zurich"), has no dots, treats "-", "_", blanks and
  * no-break spaces as one separator, keeps no separator at either end, and
  * reads the typographic apostrophe as "'". */
 size_t na_normalise_key(const char *s, size_t len, char *out)
@@ -109,38 +113,39 @@ size_t na_normalise_key(const char *s, size_t len, char *out)
             if (sep)
                 out[n++] = ' ';
             sep = false;
-            out[n++] = (char)na_utf8_lower(c);
+            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
             continue;
         }
-        if (c >= 0xc2 && c <= 0xdf && end - p >= 2 && (p[1] & 0xc0) == 0x80) {
-            unsigned cp = ((c & 0x1f) << 6) | (p[1] & 0x3f);
-            p += 2;
-            if (cp == 0xa0) { /* no-break space */
-                sep = n > 0;
-                continue;
-            }
+        unsigned cp;
+        size_t k = na_utf8_decode((const char *)p, (size_t)(end - p), &cp);
+        if (!k) { /* not UTF-8: kept as it is */
             if (sep)
                 out[n++] = ' ';
             sep = false;
-            cp = na_utf8_lower(cp);
-            if (cp < 0x80) {
-                out[n++] = (char)cp;
-            } else {
-                out[n++] = (char)(0xc0 | (cp >> 6));
-                out[n++] = (char)(0x80 | (cp & 0x3f));
-            }
+            out[n++] = (char)c;
+            p++;
             continue;
         }
+        p += k;
+        if (cp == 0xa0) { /* no-break space */
+            sep = n > 0;
+            continue;
+        }
+        char folded[4];
+        size_t m = na_utf8_fold_char(na_utf8_lower(cp), folded);
+        if (!m)
+            continue; /* a combining mark */
         if (sep)
             out[n++] = ' ';
         sep = false;
-        if (c == 0xe2 && end - p >= 3 && p[1] == 0x80 && p[2] == 0x99) { /* U+2019 */
+        if (cp == 0x2019) {
             out[n++] = '\'';
-            p += 3;
             continue;
         }
-        out[n++] = (char)c;
-        p++;
+        for (size_t i = 0; i < m; i++) { /* "ẞ" folds to "SS" */
+            unsigned char f = (unsigned char)folded[i];
+            out[n++] = (char)(f >= 'A' && f <= 'Z' ? f + 32 : f);
+        }
     }
     out[n] = '\0';
     return n;
@@ -207,7 +212,7 @@ static void table_put(table_t *t, const char *key, size_t klen, const char *cano
     uint32_t h = hash_key(key, klen);
     uint32_t *slot = find_slot(t, h, key);
     if (!*slot) {
-        t->entries[t->count] = (entry_t){ key, canonical, h, is_name };
+        t->entries[t->count] = (entry_t){ key, canonical, h, is_name, false };
         *slot = (uint32_t)++t->count;
         return;
     }
@@ -265,12 +270,19 @@ void na_normaliser_free(na_normaliser_t *n)
         next = b->next;
         free(b);
     }
+    na_strlist_clear(&n->texts);
     free(n);
 }
 
 static bool field_ok(na_field_t field)
 {
     return (unsigned)field < NA_FIELD_COUNT;
+}
+
+/* Authors are people: one table serves both fields. */
+static na_field_t table_field(na_field_t field)
+{
+    return field == NA_FIELD_AUTHOR ? NA_FIELD_PERSON : field;
 }
 
 void na_normaliser_add(na_normaliser_t *n, na_field_t field, const char *alias, const char *canonical)
@@ -282,7 +294,7 @@ void na_normaliser_add(na_normaliser_t *n, na_field_t field, const char *alias, 
     len = tidy(canonical, len, name);
     if (!len)
         return;
-    table_t *t = &n->tables[field];
+    table_t *t = &n->tables[table_field(field)];
     const char *key = block_key(n, name, len, &klen);
     table_put(t, key, klen, name, true);
     key = block_key(n, alias, strlen(alias), &klen);
@@ -405,7 +417,7 @@ na_status_t na_normaliser_add_file(na_normaliser_t *n, na_field_t field, const c
     }
 
     /* One entry per name or alias at most: size the table once. */
-    table_t *t = &n->tables[field];
+    table_t *t = &n->tables[table_field(field)];
     size_t fields = 0;
     for (const char *p = text; (p = strpbrk(p, "\t\n")); p++)
         fields++;
@@ -432,6 +444,78 @@ na_status_t na_normaliser_add_file(na_normaliser_t *n, na_field_t field, const c
     return NA_OK;
 }
 
+/* ---- the gazetteers' places ---- */
+
+/* Maps KEY to CANONICAL unless the table has KEY already: what the alias
+ * tables (read first) and the earlier gazetteer entries say stands. */
+static void table_put_new(table_t *t, const char *key, size_t klen, const char *canonical)
+{
+    if (!klen)
+        return;
+    table_reserve(t, 1);
+    uint32_t h = hash_key(key, klen);
+    uint32_t *slot = find_slot(t, h, key);
+    if (*slot)
+        return;
+    t->entries[t->count] = (entry_t){ key, canonical, h, true, true };
+    *slot = (uint32_t)++t->count;
+}
+
+/* The names of one place table and their aliases, kept apart so that all
+ * names go in before any alias: a name is read as its own place before it
+ * is read as another place's alternate name. */
+typedef struct {
+    na_normaliser_t *n;
+    char **aliases; /* alias, canonical, alias, canonical, ... */
+    size_t count, cap;
+} gaz_load_t;
+
+static void gaz_entry(const na_place_entry_t *e, void *ud)
+{
+    gaz_load_t *l = ud;
+    size_t klen;
+    const char *key = block_key(l->n, e->name, strlen(e->name), &klen);
+    table_put_new(&l->n->tables[NA_FIELD_PLACE], key, klen, e->name);
+    if (l->count + 2 * e->alias_count > l->cap) {
+        l->cap = 2 * (l->count + 2 * e->alias_count) + 64;
+        l->aliases = na_xrealloc(l->aliases, l->cap * sizeof *l->aliases);
+    }
+    for (size_t i = 0; i < e->alias_count; i++) {
+        l->aliases[l->count++] = e->aliases[i];
+        l->aliases[l->count++] = (char *)e->name;
+    }
+}
+
+/* Adds the countries, cities and regions of the gazetteer folder DIR to
+ * the place table, after the alias tables, in that order: a country's
+ * name stands for the country ("Mexico"), a city's for the city over a
+ * region of that name ("Zurich" is Zürich, "Kiev" is Kyiv, not the
+ * province), each table's names before its alternate names. */
+static na_status_t add_gazetteer(na_normaliser_t *n, const char *dir, na_error_t *err)
+{
+    static const na_place_kind_t order[] = { NA_PLACE_COUNTRY, NA_PLACE_CITY, NA_PLACE_REGION };
+    gaz_load_t l = { n, NULL, 0, 0 };
+    na_status_t st = NA_OK;
+    table_t *t = &n->tables[NA_FIELD_PLACE];
+    for (size_t i = 0; st == NA_OK && i < sizeof order / sizeof *order; i++) {
+        char *text = NULL;
+        l.count = 0;
+        st = na_places_read(dir, order[i], gaz_entry, &l, &text, err);
+        if (!text)
+            continue;
+        na_strlist_take(&n->texts, text);
+        table_reserve(t, l.count / 2);
+        /* The text is the normaliser's now: aliases are folded where
+         * they are, as those of a table file are. */
+        for (size_t k = 0; k < l.count; k += 2) {
+            size_t klen = na_normalise_key(l.aliases[k], strlen(l.aliases[k]), l.aliases[k]);
+            table_put_new(t, l.aliases[k], klen, l.aliases[k + 1]);
+        }
+    }
+    free(l.aliases);
+    return st;
+}
+
 na_status_t na_normaliser_load(const na_config_t *cfg, na_normaliser_t **out, na_error_t *err)
 {
     const struct {
@@ -443,18 +527,24 @@ na_status_t na_normaliser_load(const na_config_t *cfg, na_normaliser_t **out, na
         { NA_FIELD_SOURCE, cfg->alias_sources },
     };
     na_normaliser_t *n = na_normaliser_new();
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        if (!files[i].path)
-            continue;
-        na_status_t st = na_normaliser_add_file(n, files[i].field, files[i].path, err);
-        if (st) {
-            na_normaliser_free(n);
-            *out = NULL;
-            return st;
-        }
+    na_status_t st = NA_OK;
+    for (size_t i = 0; st == NA_OK && i < sizeof files / sizeof *files; i++)
+        if (files[i].path)
+            st = na_normaliser_add_file(n, files[i].field, files[i].path, err);
+    if (st == NA_OK && cfg->gazetteer)
+        st = add_gazetteer(n, cfg->gazetteer, err);
+    if (st) {
+        na_normaliser_free(n);
+        *out = NULL;
+        return st;
     }
     *out = n;
     return NA_OK;
+}
+
+na_status_t na_normaliser_add_gazetteer(na_normaliser_t *n, const char *dir, na_error_t *err)
+{
+    return add_gazetteer(n, dir, err);
 }
 
 /* ---- lookups ---- */
@@ -511,24 +601,38 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
         free(tidied);
         return na_xstrdup(canonical);
     }
-    if ((field == NA_FIELD_PERSON || field == NA_FIELD_PLACE || field == NA_FIELD_ORG) && is_code(tidied))
+    if ((field == NA_FIELD_PERSON || field == NA_FIELD_AUTHOR || field == NA_FIELD_PLACE || field == NA_FIELD_ORG) &&
+        is_code(tidied))
         code_to_name(tidied); /* never empty: a code has a letter */
     return tidied;
 }
 
-const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+/* The entry of FIELD's table for the LEN bytes at VALUE, or NULL. */
+static const entry_t *find_entry(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
 {
     if (!n || !field_ok(field) || !len)
         return NULL;
-    const table_t *t = &n->tables[field];
+    const table_t *t = &n->tables[table_field(field)];
     if (!t->count)
         return NULL;
     char small[256];
     char *key = len < sizeof small ? small : na_xmalloc(len + 1);
     size_t klen = na_normalise_key(value, len, key);
     const uint32_t *slot = klen ? find_slot(t, hash_key(key, klen), key) : NULL;
-    const char *canonical = slot && *slot ? t->entries[*slot - 1].canonical : NULL;
+    const entry_t *e = slot && *slot ? &t->entries[*slot - 1] : NULL;
     if (key != small)
         free(key);
-    return canonical;
+    return e;
+}
+
+const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+{
+    const entry_t *e = find_entry(n, field, value, len);
+    return e ? e->canonical : NULL;
+}
+
+const char *na_normalise_find_alias(const na_normaliser_t *n, na_field_t field, const char *value, size_t len)
+{
+    const entry_t *e = find_entry(n, field, value, len);
+    return e && !e->gazetteer ? e->canonical : NULL;
 }

@@ -1,14 +1,26 @@
 /* normalise.h - metadata values to canonical names.
  *
+ * This is the one normaliser of names: the indexer passes supplied and
+ * extracted values through it and the search program query values and
+ * filters, so each entity has one canonical name everywhere.  A value goes
+ * through the alias tables, then (places) the gazetteers' names and
+ * alternate names (countries, cities, then regions of
+ * config/gazetteer/: supplied "Kiev" and extracted "Kyiv" are both
+ * "Kyiv"), matched by a key that ignores case and accents.
+ *
  * Alias tables map each way of writing a value to one canonical name
  * ("US", "U.S.", "usa", "United States of America" -> "United States").
- * Lookups ignore case, dots, and the difference between hyphens,
- * underscores and blanks, so "west-germany" finds "West Germany".  A value
+ * Lookups ignore case, accents ("Zurich" finds "Zürich", "Sao Tome" finds
+ * "São Tomé"), dots, and the difference between hyphens, underscores and
+ * blanks, so "west-germany" finds "West Germany".  A value
  * with no entry is kept as written, except that a lower-case code such as
  * Reuters writes ("james-baker") becomes a name ("James Baker") in the
- * person, place and organisation fields; topics are codes and stay so.
+ * person, author, place and organisation fields.  Authors are looked up
+ * in the people's table.  Topics go by readable names ("Earnings"), the
+ * Reuters codes ("earn") being aliases.
  * The indexer and the query parser use the same normaliser, so
- * place:usa, place:US and place:"United States" are one query.
+ * place:usa, place:US and place:"United States" are one query.  Lookups
+ * do not change a normaliser: once loaded it may be shared by threads.
  *
  * Table files: UTF-8 text, one entry per line, the canonical name then its
  * aliases separated by tabs; blank lines and lines starting with # are
@@ -23,8 +35,11 @@
 
 typedef struct na_normaliser na_normaliser_t;
 
-/* Loads the alias tables CFG names.  NA_ERR_IO naming the file when one
- * cannot be read; NA_ERR_PARSE with "file:line: reason" for a bad line. */
+/* Loads the alias tables CFG names, then the place gazetteers of its
+ * gazetteer folder (na_normaliser_add_gazetteer()).  NA_ERR_IO naming the
+ * file when one cannot be read; NA_ERR_PARSE with "file:line: reason" for
+ * a bad line.  On success *OUT is caller-owned; free with
+ * na_normaliser_free(). */
 na_status_t na_normaliser_load(const na_config_t *cfg, na_normaliser_t **out, na_error_t *err);
 
 /* An empty normaliser (no tables; codes still become names). */
@@ -37,6 +52,14 @@ na_status_t na_normaliser_add_file(na_normaliser_t *n, na_field_t field, const c
 void na_normaliser_add(na_normaliser_t *n, na_field_t field, const char *alias,
                        const char *canonical);
 
+/* Adds the names and alternate names of the countries, cities and
+ * regions in the gazetteer folder DIR (places.h) to the place table,
+ * never replacing what it maps already: countries first, then cities,
+ * then regions, each table's names before its alternate names.  Missing
+ * files are skipped; errors as na_places_read(). */
+na_status_t na_normaliser_add_gazetteer(na_normaliser_t *n, const char *dir, na_error_t *err);
+
+/* Frees N; NULL is allowed. */
 void na_normaliser_free(na_normaliser_t *n);
 
 /* Returns the canonical form of VALUE in FIELD, malloc()ed (caller
@@ -50,9 +73,16 @@ char *na_normalise(const na_normaliser_t *n, na_field_t field, const char *value
 const char *na_normalise_find(const na_normaliser_t *n, na_field_t field, const char *value,
                               size_t len);
 
+/* As na_normalise_find(), but only what the alias tables say: NULL for a
+ * name only the gazetteers map.  For the extractor, which reads the
+ * gazetteers' places itself, with all their readings. */
+const char *na_normalise_find_alias(const na_normaliser_t *n, na_field_t field, const char *value,
+                                    size_t len);
+
 /* Writes the lookup key of the LEN bytes at S to OUT (room for LEN + 1
- * bytes; OUT may be S) and returns its length: lower case, no dots,
- * "-", "_" and blanks one separator, none at either end.  Two spellings
+ * bytes; OUT may be S) and returns its length: lower case, accents
+ * folded (na_utf8_fold_char(): "São Tomé" -> "sao tome", "ß" -> "ss"), no
+ * dots, "-", "_" and blanks one separator, none at either end.  Two spellings
  * with the same key are one name to the alias tables. */
 size_t na_normalise_key(const char *s, size_t len, char *out);
 

@@ -30,6 +30,7 @@ const na_field_info_t na_fields[NA_FIELD_COUNT] = {
     [NA_FIELD_YEAR] = { "year", NA_PREFIX_YEAR, 11, false, false },
     [NA_FIELD_MONTH] = { "month", NA_PREFIX_MONTH, 12, false, false },
     [NA_FIELD_MENTIONED] = { "mentioned", "XMENTIONED", 500, true, false },
+    [NA_FIELD_AUTHOR] = { "author", "XAUTHOR", 600, true, true },
 };
 
 /* Ranges apart from the fields' own and from one another: a month is the

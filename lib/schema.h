@@ -39,6 +39,7 @@ typedef enum {
     NA_FIELD_YEAR,
     NA_FIELD_MONTH,
     NA_FIELD_MENTIONED, /* dates the text mentions: YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD */
+    NA_FIELD_AUTHOR,    /* the article's authors, normalised like people */
     NA_FIELD_COUNT
 } na_field_t;
 

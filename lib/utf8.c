@@ -281,3 +281,165 @@ unsigned na_utf8_lower(unsigned cp)
         return cp + 1;
     return cp;
 }
+
+/* ---- accent folding ---- */
+
+/* The letter each Latin character is written with when its marks are
+ * left off: its canonical decomposition without combining marks, and for
+ * the letters that have none the spelling English text uses for them
+ * (ß ss, æ ae, ø o, ł l, đ and ð d, þ th, œ oe, ı i, ħ h).  "" is a
+ * character kept as it is.  Every entry is ASCII and no longer than its
+ * character's UTF-8 form, so folding never makes text longer. */
+static const char fold_latin[0x250 - 0xc0][3] = {
+    "A", "A", "A", "A", "A", "A", "AE", "C",
+    "E", "E", "E", "E", "I", "I", "I", "I",
+    "D", "N", "O", "O", "O", "O", "O", "",
+    "O", "U", "U", "U", "U", "Y", "TH", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c",
+    "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",
+    "o", "u", "u", "u", "u", "y", "th", "y",
+    "A", "a", "A", "a", "A", "a", "C", "c",
+    "C", "c", "C", "c", "C", "c", "D", "d",
+    "D", "d", "E", "e", "E", "e", "E", "e",
+    "E", "e", "E", "e", "G", "g", "G", "g",
+    "G", "g", "G", "g", "H", "h", "H", "h",
+    "I", "i", "I", "i", "I", "i", "I", "i",
+    "I", "i", "IJ", "ij", "J", "j", "K", "k",
+    "k", "L", "l", "L", "l", "L", "l", "L",
+    "l", "L", "l", "N", "n", "N", "n", "N",
+    "n", "n", "", "", "O", "o", "O", "o",
+    "O", "o", "OE", "oe", "R", "r", "R", "r",
+    "R", "r", "S", "s", "S", "s", "S", "s",
+    "S", "s", "T", "t", "T", "t", "T", "t",
+    "U", "u", "U", "u", "U", "u", "U", "u",
+    "U", "u", "U", "u", "W", "w", "Y", "y",
+    "Y", "Z", "z", "Z", "z", "Z", "z", "s",
+    "b", "B", "", "", "", "", "", "C",
+    "c", "D", "D", "", "", "", "", "",
+    "", "F", "f", "", "", "", "", "I",
+    "K", "k", "l", "", "", "", "", "",
+    "O", "o", "", "", "P", "p", "", "",
+    "", "", "", "t", "T", "t", "T", "U",
+    "u", "", "V", "Y", "y", "Z", "z", "",
+    "", "", "", "", "", "", "", "",
+    "", "", "", "", "DZ", "Dz", "dz", "LJ",
+    "Lj", "lj", "NJ", "Nj", "nj", "A", "a", "I",
+    "i", "O", "o", "U", "u", "U", "u", "U",
+    "u", "U", "u", "U", "u", "", "A", "a",
+    "A", "a", "AE", "ae", "G", "g", "G", "g",
+    "K", "k", "O", "o", "O", "o", "", "",
+    "j", "DZ", "Dz", "dz", "G", "g", "", "",
+    "N", "n", "A", "a", "AE", "ae", "O", "o",
+    "A", "a", "A", "a", "E", "e", "E", "e",
+    "I", "i", "I", "i", "O", "o", "O", "o",
+    "R", "r", "R", "r", "U", "u", "U", "u",
+    "S", "s", "T", "t", "", "", "H", "h",
+    "", "d", "", "", "", "", "A", "a",
+    "E", "e", "O", "o", "O", "o", "O", "o",
+    "O", "o", "Y", "y", "l", "n", "t", "j",
+    "db", "qp", "A", "C", "c", "L", "T", "",
+    "", "", "", "", "", "", "E", "e",
+    "J", "j", "", "", "R", "r", "Y", "y",
+};
+
+static const char fold_latin_additional[0x100][2] = {
+    "A", "a", "B", "b", "B", "b", "B", "b",
+    "C", "c", "D", "d", "D", "d", "D", "d",
+    "D", "d", "D", "d", "E", "e", "E", "e",
+    "E", "e", "E", "e", "E", "e", "F", "f",
+    "G", "g", "H", "h", "H", "h", "H", "h",
+    "H", "h", "H", "h", "I", "i", "I", "i",
+    "K", "k", "K", "k", "K", "k", "L", "l",
+    "L", "l", "L", "l", "L", "l", "M", "m",
+    "M", "m", "M", "m", "N", "n", "N", "n",
+    "N", "n", "N", "n", "O", "o", "O", "o",
+    "O", "o", "O", "o", "P", "p", "P", "p",
+    "R", "r", "R", "r", "R", "r", "R", "r",
+    "S", "s", "S", "s", "S", "s", "S", "s",
+    "S", "s", "T", "t", "T", "t", "T", "t",
+    "T", "t", "U", "u", "U", "u", "U", "u",
+    "U", "u", "U", "u", "V", "v", "V", "v",
+    "W", "w", "W", "w", "W", "w", "W", "w",
+    "W", "w", "X", "x", "X", "x", "Y", "y",
+    "Z", "z", "Z", "z", "Z", "z", "h", "t",
+    "w", "y", "", "", "", "", "SS", "",
+    "A", "a", "A", "a", "A", "a", "A", "a",
+    "A", "a", "A", "a", "A", "a", "A", "a",
+    "A", "a", "A", "a", "A", "a", "A", "a",
+    "E", "e", "E", "e", "E", "e", "E", "e",
+    "E", "e", "E", "e", "E", "e", "E", "e",
+    "I", "i", "I", "i", "O", "o", "O", "o",
+    "O", "o", "O", "o", "O", "o", "O", "o",
+    "O", "o", "O", "o", "O", "o", "O", "o",
+    "O", "o", "O", "o", "U", "u", "U", "u",
+    "U", "u", "U", "u", "U", "u", "U", "u",
+    "U", "u", "Y", "y", "Y", "y", "Y", "y",
+    "Y", "y", "", "", "", "", "", "",
+};
+
+/* Greek vowels with tonos or dialytika, from U+0386: their bare letter. */
+static const unsigned short fold_greek[0x3cf - 0x386] = {
+    0x391, 0, 0x395, 0x397, 0x399, 0, 0x39f, 0, 0x3a5, 0x3a9, 0x3b9,
+    [0x3aa - 0x386] = 0x399, 0x3a5, 0x3b1, 0x3b5, 0x3b7, 0x3b9, 0x3c5,
+    [0x3ca - 0x386] = 0x3b9, 0x3c5, 0x3bf, 0x3c5, 0x3c9,
+};
+
+size_t na_utf8_fold_char(unsigned cp, char *out)
+{
+    const char *ascii = NULL;
+    if (cp >= 0x300 && cp <= 0x36f)
+        return 0; /* a combining mark, as decomposed text writes accents */
+    if (cp >= 0xc0 && cp < 0x250)
+        ascii = fold_latin[cp - 0xc0];
+    else if (cp >= 0x1e00 && cp <= 0x1eff)
+        ascii = fold_latin_additional[cp - 0x1e00];
+    else if (cp >= 0x386 && cp < 0x3cf && fold_greek[cp - 0x386])
+        cp = fold_greek[cp - 0x386];
+    if (ascii && ascii[0]) {
+        out[0] = ascii[0];
+        if (!ascii[1])
+            return 1;
+        out[1] = ascii[1];
+        return 2;
+    }
+    return na_utf8_encode(cp, out);
+}
+
+size_t na_utf8_fold(const char *s, size_t len, char *out)
+{
+    size_t i = 0, n = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp;
+        size_t k;
+        if (c < 0x80 || (k = na_utf8_decode(s + i, len - i, &cp)) == 0) {
+            out[n++] = (char)c; /* ASCII, or a byte that is not UTF-8: kept */
+            i++;
+            continue;
+        }
+        i += k;
+        n += na_utf8_fold_char(cp, out + n);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+bool na_utf8_folds(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0xc3)
+            continue; /* ASCII, U+0080..U+00BF and continuation bytes stay */
+        unsigned cp;
+        size_t k = na_utf8_decode(s + i, len - i, &cp);
+        if (!k)
+            continue;
+        char tmp[4];
+        size_t m = na_utf8_fold_char(cp, tmp);
+        if (m != k || memcmp(tmp, s + i, k) != 0)
+            return true;
+        i += k - 1;
+    }
+    return false;
+}

@@ -57,4 +57,26 @@ unsigned na_utf8_lower(unsigned cp);
 bool na_utf8_is_upper(unsigned cp);
 bool na_utf8_is_lower(unsigned cp);
 
+/* Accent folding, for matching: "Zürich" and "Zurich", "São Tomé" and
+ * "Sao Tome", "Grímsson" and "Grimsson" fold the same.  Latin letters lose
+ * their marks (and ß, æ, ø, ł, đ, ð, þ, œ, ı, ħ become ss, ae, o, l, d,
+ * d, th, oe, i, h), Greek vowels their tonos and dialytika, and combining
+ * marks (U+0300..U+036F) are dropped; case is kept and every other
+ * character is left alone.  A folded form is never longer than the text
+ * it comes from. */
+
+/* Writes the folded form of CP to OUT (room for 4 bytes; at most the
+ * length of CP's UTF-8 form is used) and returns its length, 0 for a
+ * combining mark. */
+size_t na_utf8_fold_char(unsigned cp, char *out);
+
+/* Writes the folded form of the LEN bytes at S to OUT (room for LEN + 1
+ * bytes; OUT may be S), NUL-terminated, and returns its length.  Bytes
+ * that are not valid UTF-8 are copied unchanged. */
+size_t na_utf8_fold(const char *s, size_t len, char *out);
+
+/* True when folding would change the LEN bytes at S: callers skip the
+ * copy for the text that needs none. */
+bool na_utf8_folds(const char *s, size_t len);
+
 #endif

@@ -15,6 +15,10 @@
  */
 #include "xapian-c.h"
 
+extern "C" {
+#include "utf8.h"
+}
+
 #include <xapian.h>
 
 #include <algorithm>
@@ -1479,6 +1483,80 @@ na_status_t na_xmset_value(const na_xmset_t *mset, size_t i, na_slot_t slot, cha
     return guarded(err, [&] { *out = copy_string(na__hit(mset, i).get_document().get_value(slot), len); });
 }
 
+/* The index holds words accent-folded (na_utf8_fold()), and so do
+ * queries, so Xapian does not see that "Grímsson" in a text matches the
+ * query's "grimsson".  The words it highlights in the folded text are
+ * found here, and each word of SNIPPET (Xapian's snippet of the text as
+ * written) that folds to one of them is highlighted too: the snippet
+ * shows the original spelling. */
+static bool snippet_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+static std::string fold_lower(const std::string &w)
+{
+    std::string f(w.size() + 1, '\0');
+    f.resize(na_utf8_fold(w.data(), w.size(), &f[0]));
+    for (auto &c : f)
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+    return f;
+}
+
+static std::string highlight_folded(const na_xmset_t *mset, const char *text, size_t len, size_t length,
+                                    const std::string &start, const std::string &end, const std::string &omit,
+                                    const std::string &snippet)
+{
+    std::string folded(len + 1, '\0');
+    folded.resize(na_utf8_fold(text, len, &folded[0]));
+    std::string hs = mset->mset.snippet(folded, length, mset->stem, 0, start, end, omit);
+    std::unordered_set<std::string> hits;
+    for (size_t i = hs.find(start); i != std::string::npos; i = hs.find(start, i)) {
+        size_t a = i + start.size(), b = end.empty() ? std::string::npos : hs.find(end, a);
+        if (b == std::string::npos)
+            break;
+        std::string hit = fold_lower(hs.substr(a, b - a));
+        hits.insert(hit);
+        /* "grimsson's" is one term to Xapian, two words here */
+        for (size_t p = 0, q; p < hit.size(); p = q + 1) {
+            for (q = p; q < hit.size() && snippet_word_byte((unsigned char)hit[q]);)
+                q++;
+            if (q - p >= 2 && q - p < hit.size())
+                hits.insert(hit.substr(p, q - p));
+        }
+        i = b + end.size();
+    }
+    if (hits.empty())
+        return snippet;
+    std::string out;
+    out.reserve(snippet.size() + 16);
+    for (size_t i = 0; i < snippet.size();) {
+        if (snippet.compare(i, start.size(), start) == 0) { /* highlighted already */
+            size_t b = end.empty() ? std::string::npos : snippet.find(end, i + start.size());
+            b = b == std::string::npos ? snippet.size() : b + end.size();
+            out.append(snippet, i, b - i);
+            i = b;
+            continue;
+        }
+        if (!snippet_word_byte((unsigned char)snippet[i])) {
+            out += snippet[i++];
+            continue;
+        }
+        size_t j = i;
+        while (j < snippet.size() && snippet_word_byte((unsigned char)snippet[j]) &&
+               snippet.compare(j, start.size(), start) != 0)
+            j++;
+        std::string w = snippet.substr(i, j - i);
+        if (hits.count(fold_lower(w)))
+            out += start + w + end;
+        else
+            out += w;
+        i = j;
+    }
+    return out;
+}
+
 na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t len, size_t length,
                              const char *language, const char *hl_start, const char *hl_end, const char *omit,
                              char **out, na_error_t *err)
@@ -1503,6 +1581,8 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
          * one B-tree search per distinct word, for every hit shown. */
         std::string s = mset->mset.snippet(std::string(text, len), length, mset->stem, 0, start, end,
                                            omit ? omit : "");
+        if (!start.empty() && na_utf8_folds(text, len))
+            s = highlight_folded(mset, text, len, length, start, end, omit ? omit : "", s);
         *out = copy_string(unescape_html(s), nullptr);
     });
 }

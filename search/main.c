@@ -116,7 +116,9 @@ static void usage(FILE *out)
           "source:NAME, year:YYYY, month:YYYY-MM, id:ID, date:D or date:A..B (D, A, B as\n"
           "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD; either end of a range may be empty),\n"
           "mentioned:P or mentioned:A..B (articles whose text mentions that period).\n"
-          "Quote names with blanks: place:\"United States\".\n"
+          "author:NAME matches an article's authors.\n"
+          "Quote names with blanks: place:\"United States\".  Case and accents do not\n"
+          "matter: grimsson finds Grímsson, place:Zurich finds Zürich.\n"
           "\n"
           "  -d, --db PATH           the database (default: from the configuration);\n"
           "                          repeat to search several as one; tcp:HOST:PORT for\n"
@@ -127,7 +129,7 @@ static void usage(FILE *out)
           "      --format FMT        text (default) or json\n"
           "      --facet NAME        count the values of NAME among all matches:\n"
           "                          person, place, org, topic, source, year, month,\n"
-          "                          mentioned (by month), mentioned:year,\n"
+          "                          author, mentioned (by month), mentioned:year,\n"
           "                          mentioned:quarter, mentioned:month, mentioned:day\n"
           "                          (repeatable); a filter on NAME does not narrow\n"
           "                          NAME's own counts\n"
@@ -252,7 +254,7 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case OPT_FACET:
             if (!add_facet(&o->facets, optarg))
-                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month, "
+                return usage_error("unknown facet '%s' (person, place, org, topic, source, year, month, author, "
                                    "mentioned[:year|quarter|month|day])",
                                    optarg);
             break;
@@ -725,19 +727,28 @@ static bool snippet_window(const search_t *s, const char *text, size_t len, bool
             known = i;
             break;
         }
-        unsigned char first = (unsigned char)na_ascii_lower((unsigned char)text[i]);
+        /* Query words are accent-folded, so the word is compared folded:
+         * "Grímsson" is a hit for "grimsson". */
+        const char *word = text + i;
+        size_t wlen = j - i;
+        char fold[64];
+        if (wlen < sizeof fold && na_utf8_folds(word, wlen)) {
+            wlen = na_utf8_fold(word, wlen, fold);
+            word = fold;
+        }
+        unsigned char first = wlen ? (unsigned char)na_ascii_lower((unsigned char)word[0]) : 0;
         unsigned w_bits = 0, s_bits = 0;
         for (size_t k = 0; k < s->nqwords; k++) {
             const qword_t *q = &s->qwords[k];
-            if ((unsigned char)q->word[0] != first || j - i < q->k)
+            if ((unsigned char)q->word[0] != first || wlen < q->k)
                 continue;
             size_t n = 1;
-            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)text[i + n]) == (unsigned char)q->word[n])
+            while (n < q->k && (unsigned char)na_ascii_lower((unsigned char)word[n]) == (unsigned char)q->word[n])
                 n++;
             if (n < q->k)
                 continue;
             w_bits |= 1u << k;
-            if (j - i <= q->len + 3)
+            if (wlen <= q->len + 3)
                 s_bits |= 1u << k;
         }
         if (w_bits) {
@@ -1325,7 +1336,7 @@ int main(int argc, char **argv)
     const na_strlist_t *want = opts.facets.count ? &opts.facets : &cfg.facets;
     for (size_t i = 0; i < want->count && st == NA_OK; i++)
         if (!add_facet(&facets, want->items[i])) {
-            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month, mentioned)",
+            report("%s: unknown facet '%s' (person, place, org, topic, source, year, month, mentioned, author)",
                    cfg.file ? cfg.file : "configuration", want->items[i]);
             st = NA_ERR_PARSE;
         }

@@ -19,11 +19,13 @@
 
 #include "date.h"
 #include "normalise.h"
+#include "utf8.h"
 #include "util.h"
 
 typedef struct {
     const na_config_t *cfg;
     na_normaliser_t *norm;    /* loaded on first use: most queries need none */
+    bool places_loaded;       /* the gazetteers' places are in NORM */
     na_status_t norm_status;  /* why loading failed, reported instead of a query error */
     na_error_t norm_err;
     char *bad_field;          /* the first field:value a handler refused */
@@ -119,11 +121,24 @@ static na_status_t mentioned_query(const char *value, na_xquery_t **out, na_erro
     return NA_OK;
 }
 
-static const na_normaliser_t *get_normaliser(qctx_t *ctx)
+/* The normaliser for a value of FIELD.  The alias tables are loaded on
+ * first use, and the gazetteers, which cost more to read than the rest
+ * of a query, only for a place: the indexer loads the same tables, so
+ * values agree. */
+static const na_normaliser_t *get_normaliser(qctx_t *ctx, na_field_t field)
 {
-    if (!ctx->norm && ctx->norm_status == NA_OK)
-        ctx->norm_status = na_normaliser_load(ctx->cfg, &ctx->norm, &ctx->norm_err);
-    return ctx->norm;
+    if (!ctx->norm && ctx->norm_status == NA_OK) {
+        na_config_t cfg = *ctx->cfg;
+        cfg.gazetteer = NULL;
+        ctx->norm_status = na_normaliser_load(&cfg, &ctx->norm, &ctx->norm_err);
+    }
+    if (ctx->norm && field == NA_FIELD_PLACE && !ctx->places_loaded && ctx->cfg->gazetteer) {
+        ctx->places_loaded = true;
+        ctx->norm_status = na_normaliser_add_gazetteer(ctx->norm, ctx->cfg->gazetteer, &ctx->norm_err);
+        if (ctx->norm_status)
+            return NULL;
+    }
+    return ctx->norm_status ? NULL : ctx->norm;
 }
 
 /* The query for VALUE in the exact FIELD: one term.  On failure ERR gets
@@ -145,7 +160,7 @@ static na_status_t field_query(qctx_t *ctx, na_field_t field, const char *value,
             return na_error_set(err, NA_ERR_INVALID, "%s", "not a date");
         term = na_xstrdup(terms[n - 1]);
     } else {
-        const na_normaliser_t *norm = get_normaliser(ctx);
+        const na_normaliser_t *norm = get_normaliser(ctx, field);
         if (!norm)
             return na_error_set(err, ctx->norm_status, "%s", ctx->norm_err.message);
         char *canonical = na_normalise(norm, field, value);
@@ -450,6 +465,7 @@ void na_query_words(const char *text, na_strlist_t *words)
             if (p - w < 2)
                 continue;
             char *word = na_xstrndup(w, (size_t)(p - w));
+            na_utf8_fold(word, strlen(word), word);
             for (char *c = word; *c; c++)
                 *c = (char)na_ascii_lower((unsigned char)*c);
             if (!na_strlist_contains(words, word))
@@ -459,6 +475,63 @@ void na_query_words(const char *text, na_strlist_t *words)
         }
     }
     free(t);
+}
+
+/* ---- accent folding ---- */
+
+/* Is the LEN bytes at NAME a field whose value is exact (not title:)? */
+static bool exact_field(const char *name, size_t len)
+{
+    if ((len == 2 && strncmp(name, "id", 2) == 0) || (len == 4 && strncmp(name, "date", 4) == 0))
+        return true;
+    for (int f = 0; f < NA_FIELD_COUNT; f++)
+        if (strlen(na_fields[f].name) == len && strncmp(na_fields[f].name, name, len) == 0)
+            return true;
+    return false;
+}
+
+/* Returns a malloc()ed copy of the query TEXT with its free text
+ * accent-folded as the indexer folds the words it indexes ("Grímsson"
+ * -> "Grimsson"); operators are ASCII and stay, and the values of exact
+ * fields (place:Zürich, id:...) are left to their handlers, which
+ * normalise them or match them as written. */
+static char *fold_query(const char *text)
+{
+    size_t len = strlen(text);
+    char *out = na_xmalloc(len + 1);
+    size_t n = 0, i = 0;
+    while (i < len) {
+        if (na_is_space((unsigned char)text[i])) {
+            out[n++] = text[i++];
+            continue;
+        }
+        size_t w = i; /* a token: a field name may follow + - ( */
+        while (w < len && strchr("+-(", text[w]))
+            w++;
+        size_t c = w;
+        while (c < len && ((text[c] >= 'a' && text[c] <= 'z') || (text[c] >= 'A' && text[c] <= 'Z')))
+            c++;
+        size_t e; /* the token ends before E */
+        if (c < len && text[c] == ':' && c > w && exact_field(text + w, c - w)) {
+            e = c + 1;
+            if (e < len && text[e] == '"') {
+                const char *q = strchr(text + e + 1, '"');
+                e = q ? (size_t)(q - text) + 1 : len;
+            }
+            while (e < len && !na_is_space((unsigned char)text[e]) && text[e] != ')')
+                e++;
+            memcpy(out + n, text + i, e - i);
+            n += e - i;
+        } else {
+            e = i;
+            while (e < len && !na_is_space((unsigned char)text[e]))
+                e++;
+            n += na_utf8_fold(text + i, e - i, out + n);
+        }
+        i = e;
+    }
+    out[n] = '\0';
+    return out;
 }
 
 /* ---- building ---- */
@@ -523,8 +596,15 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
     na_status_t st = na_xqp_new(db, ctx->cfg->language, &qp, err);
     if (st)
         return st;
-    na_xqp_set_stopwords(qp, (const char *const *)ctx->cfg->stopwords.items,
-                         ctx->cfg->stopwords.count);
+    /* Folded, as the words of the query are. */
+    na_strlist_t stop = NA_STRLIST_INIT;
+    for (size_t i = 0; i < ctx->cfg->stopwords.count; i++) {
+        char *w = na_xstrdup(ctx->cfg->stopwords.items[i]);
+        na_utf8_fold(w, strlen(w), w);
+        na_strlist_take(&stop, w);
+    }
+    na_xqp_set_stopwords(qp, (const char *const *)stop.items, stop.count);
+    na_strlist_clear(&stop);
     na_xqp_add_prefix(qp, "title", NA_PREFIX_TITLE);
     field_ud_t uds[NA_FIELD_COUNT];
     for (int f = 0; f < NA_FIELD_COUNT; f++) {
@@ -546,7 +626,12 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
                 na_strlist_add(&stopwords, w);
     }
     free(indexed);
-    char *parsed = capitalise_stopwords(text, &stopwords);
+    /* Folded as the index is, then stopwords marked as the parser takes them. */
+    for (size_t i = 0; i < stopwords.count; i++)
+        na_utf8_fold(stopwords.items[i], strlen(stopwords.items[i]), stopwords.items[i]);
+    char *folded = fold_query(text);
+    char *parsed = capitalise_stopwords(folded, &stopwords);
+    free(folded);
     na_strlist_clear(&stopwords);
     st = na_xqp_parse(qp, parsed, out, err);
     free(parsed);
@@ -574,7 +659,7 @@ na_status_t na_query_filter_split(const char *spec, const na_field_info_t **fiel
     free(name);
     if (!f)
         return na_error_set(err, NA_ERR_INVALID,
-                            "--filter '%s': unknown name (person, place, org, topic, source, year, month, mentioned)",
+                            "--filter '%s': unknown name (person, place, org, topic, source, year, month, mentioned, author)",
                             spec);
     if (is_blank(eq + 1))
         return na_error_set(err, NA_ERR_INVALID, "--filter '%s': no value given", spec);

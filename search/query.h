@@ -8,9 +8,12 @@
  *   topic: source:           through the alias tables, so place:usa,
  *                            place:US and place:"United States" agree
  *   year:YYYY month:YYYY-MM  exact dates (terms Y and M)
+ *   author:                  an author, normalised like person:
  *   id:ID                    the article with that id, as written
  *   date:D  date:A..B        D, A and B each YYYY, YYYY-MM or YYYY-MM-DD;
  *                            either end of a range may be empty
+ * Free text is accent-folded before Xapian's parser sees it, as the
+ * indexer folds the words it indexes, so "grimsson" finds "Grímsson".
  * Filters ("NAME=VALUE", NAME a facetable field of schema.h) restrict the
  * query without changing its ranking: values of one field are ORed,
  * fields are ANDed.
@@ -46,8 +49,8 @@ na_status_t na_query_build(na_xdb_t *db, const na_config_t *cfg, const char *tex
                            const char *const *filters, size_t filter_count, na_xquery_t **out,
                            na_error_t *err);
 
-/* Appends to WORDS the free-text words of the query TEXT, lower-cased
- * (ASCII) and without operators, field values other than title:, excluded
+/* Appends to WORDS the free-text words of the query TEXT, accent-folded
+ * and lower-cased (ASCII) and without operators, field values other than title:, excluded
  * (-word) words, quotes and wildcard stars: what a snippet should be
  * looked for around.  Each word appears once. */
 void na_query_words(const char *text, na_strlist_t *words);

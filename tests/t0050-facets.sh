@@ -47,7 +47,7 @@ test_expect_success 'a value named twice in one article is counted once' '
 '
 test_expect_success 'facets count all matches, not only the results shown' '
     newsarc_search -d db --limit 1 --facet topic alpha >out &&
-    grep -q "^  2  energy$" out && grep -q "^  2  trade$" out &&
+    grep -q "^  2  energy$" out && grep -q "^  2  Trade$" out &&
     test "$(grep -c "^[0-9]*\\. " out)" = 1
 '
 test_expect_success 'several facets, each under its name' '
@@ -138,7 +138,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert list(d["facets"]) == ["topic", "place"], d
 assert d["facets"]["place"][0] == {"value": "Geneva", "count": 3}, d
-assert d["facets"]["topic"] == [{"value": "energy", "count": 2}, {"value": "trade", "count": 2},
+# Ties in the order of their folded keys.
+assert d["facets"]["topic"] == [{"value": "energy", "count": 2}, {"value": "Trade", "count": 2},
                                 {"value": "mining", "count": 1}], d
 assert d["results"] == [] and d["total"] == 4 and d["limit"] == 0, d
 PY

@@ -13,43 +13,8 @@ test -f "$reuters/reut2-000.sgm" ||
 
 # Values checked per facet: the most frequent ones.
 TOP=5
+FACET_SIZE=$TOP
 
-# Facet NAME's "COUNT VALUE" lines (top $TOP) for the options and query given.
-facet_lines() {
-    name=$1
-    shift
-    newsarc_search --limit 0 --facet-size $TOP --facet "$name" "$@" |
-        sed -n "/^$name:\$/,/^\$/s/^ *\\([0-9][0-9]*\\)  \\(.*\\)\$/\\1 \\2/p"
-}
-
-# Fails unless each value facet NAME prints, filtered on FIELD as
-# printed with the other facets' filters among the options, matches as
-# many articles as printed.
-check_invariant() {
-    name=$1 field=$2
-    shift 2
-    facet_lines "$name" "$@" >lines || return 1
-    test -s lines || { echo "facet $name printed no values"; return 1; }
-    n=$#
-    while [ "$n" -gt 0 ]; do
-        a=$1
-        shift
-        n=$((n - 1))
-        if [ "$a" = --filter ] && [ "$n" -gt 0 ]; then
-            b=$1
-            shift
-            n=$((n - 1))
-            case $b in "$field="*) continue ;; esac
-            set -- "$@" "$a" "$b"
-        else
-            set -- "$@" "$a"
-        fi
-    done
-    while read -r count value; do
-        got=$(newsarc_search --count --filter "$field=$value" "$@") || return 1
-        test "$got" = "$count" || { echo "$name '$value': facet says $count, filter finds $got"; return 1; }
-    done <lines
-}
 
 test_expect_success 'the whole collection indexes with the default settings' '
     newsarc_index -q -d db "$reuters"/reut2-*.sgm 2>err

@@ -308,16 +308,33 @@ def orgs(shared):
     return t
 
 
+def readable_topic(code, desc):
+    """A topic's name as a reader expects it: the descriptions' name in
+    sentence case ("Interest rates", "U.S. dollar"), else the code as
+    words ("Castor oil")."""
+    if desc:
+        words = desc.split()
+        return " ".join([words[0]] + [w if "." in w else w.lower() for w in words[1:]])
+    words = code.replace("-", " ").split()
+    return " ".join([words[0].capitalize()] + words[1:])
+
+
 def topics(shared):
-    """Reuters topic codes are the canonical names; the descriptions' names
-    for them ("Crude Oil" for crude) are aliases."""
+    """Topics go by readable names ("Earnings", "Mergers and acquisitions",
+    "Interest rates"); the Reuters codes and the descriptions' names are
+    aliases, so topic:earn still finds them."""
     t = Table("topics")
+    extra = {}
+    for canonical, aliases in read_extra("topics.tsv"):
+        extra[aliases[0]] = (canonical, aliases)
     desc = descriptions(shared, "****Subject Codes (135)")
     for c in reuters(shared, "topics"):
-        t.add(c, [desc[c]] if c in desc else [])
-    for c in list(t.rows):
-        if not t.rows[c]:
-            del t.rows[c]  # the code alone: nothing for the loader to do
+        if c in extra:
+            t.add(extra[c][0], extra[c][1])
+        else:
+            t.add(readable_topic(c, desc.get(c)), [c] + ([desc[c]] if c in desc else []))
+    # A row with no alias ("Barley" for barley) stays: the loader gives
+    # the code its capitalised name from it.
     return t
 
 
@@ -390,9 +407,11 @@ HEADERS = {
     "topics": """\
 # newsarc alias table: topics.
 #
-# Topics are codes, and codes stay as written; this table only maps the
-# names of Reuters-21578 topic codes to the codes ("Crude Oil" -> crude,
-# "Interest Rates" -> interest), so a topic written out joins its code.
+# Canonical names are readable names in sentence case ("Earnings",
+# "Mergers and acquisitions", "Interest rates", "Crude oil"), what facets
+# show; the Reuters-21578 topic codes (earn, acq, interest, crude) and the
+# names its category descriptions give them are aliases, so topic:earn
+# and --filter topic=earn find the same articles as topic:Earnings.
 """ + REUTERS,
     "sources": """\
 # newsarc alias table: sources (news agencies and publishers).

@@ -1322,7 +1322,10 @@ def readme(sources, counts):
     return """# Gazetteers
 
 Word lists and place tables for newsarc's entity extraction (issue 3).
-They are generated; do not edit them by hand.
+They are generated; do not edit them by hand.  The normaliser
+(`lib/normalise.h`) reads `countries.tsv`, `cities.tsv` and `regions.tsv`
+too, through the same loader (`lib/places.h`): their names and aliases
+give supplied, extracted and queried places one canonical name.
 
 | file | entries | what |
 | --- | ---: | --- |

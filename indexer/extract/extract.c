@@ -18,6 +18,7 @@
 
 #include "dates.h"
 #include "ner.h"
+#include "places.h"
 #include "tokenize.h"
 #include "utf8.h"
 
@@ -243,44 +244,27 @@ static na_status_t read_table(na_extractor_t *x, const char *dir, const char *na
     return NA_OK;
 }
 
-static bool field_set(const char *f)
-{
-    return *f && strcmp(f, "-") != 0;
-}
+/* Takes one entry of the place tables (places.h) into X. */
+typedef struct {
+    na_extractor_t *x;
+    na_buf_t tmp;
+} place_load_t;
 
-static void country_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+static void place_entry(const na_place_entry_t *e, void *ud)
 {
-    size_t idx = new_place(x, PLACE_COUNTRY, f[0], f[0], NULL, 0);
-    size_t klen;
-    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
-    map_put(&x->country_names, key, klen)->value = (int32_t)idx;
-    add_place_key(x, f[0], idx, tmp);
-    for (size_t i = 2; i < n; i++)
-        if (field_set(f[i]))
-            add_place_key(x, f[i], idx, tmp);
-}
-
-static void region_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
-{
-    if (n < 2)
-        return;
-    size_t idx = new_place(x, PLACE_REGION, f[0], f[1], NULL, 0);
-    add_place_key(x, f[0], idx, tmp);
-    for (size_t i = 4; i < n; i++)
-        if (field_set(f[i]))
-            add_place_key(x, f[i], idx, tmp);
-}
-
-static void city_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
-{
-    if (n < 4)
-        return;
-    size_t idx = new_place(x, PLACE_CITY, f[0], f[1], field_set(f[2]) ? f[2] : NULL,
-                           (uint32_t)strtoul(f[3], NULL, 10));
-    add_place_key(x, f[0], idx, tmp);
-    for (size_t i = 5; i < n; i++)
-        if (field_set(f[i]))
-            add_place_key(x, f[i], idx, tmp);
+    place_load_t *l = ud;
+    na_extractor_t *x = l->x;
+    static const place_kind_t kinds[] = { [NA_PLACE_COUNTRY] = PLACE_COUNTRY, [NA_PLACE_REGION] = PLACE_REGION,
+                                          [NA_PLACE_CITY] = PLACE_CITY };
+    size_t idx = new_place(x, kinds[e->kind], e->name, e->country, e->region, (uint32_t)e->population);
+    if (e->kind == NA_PLACE_COUNTRY) {
+        size_t klen;
+        const char *key = fold_into(&l->tmp, e->name, strlen(e->name), &klen);
+        map_put(&x->country_names, key, klen)->value = (int32_t)idx;
+    }
+    add_place_key(x, e->name, idx, &l->tmp);
+    for (size_t i = 0; i < e->alias_count; i++)
+        add_place_key(x, e->aliases[i], idx, &l->tmp);
 }
 
 static void demonym_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
@@ -351,14 +335,25 @@ na_status_t na_extractor_new(const na_extractor_options_t *opts, na_extractor_t 
     if (st == NA_OK && opts->gazetteer_dir) {
         x->gaz = na_gazetteer_create();
         st = na_gazetteer_load_dir(x->gaz, opts->gazetteer_dir, NULL, err);
+        /* The place tables through the loader the normaliser uses too,
+         * so both read them alike. */
+        place_load_t load = { x, NA_BUF_INIT };
+        for (int kind = NA_PLACE_COUNTRY; st == NA_OK && kind <= NA_PLACE_CITY; kind++) {
+            char *text = NULL;
+            st = na_places_read(opts->gazetteer_dir, (na_place_kind_t)kind, place_entry, &load, &text, err);
+            if (text)
+                na_strlist_take(&x->files, text);
+        }
+        na_buf_release(&load.tmp);
         static const struct {
             const char *file;
             line_fn *fn;
         } tables[] = {
-            { "countries.tsv", country_line }, { "regions.tsv", region_line },
-            { "cities.tsv", city_line },       { "demonyms.tsv", demonym_line },
-            { "titles.txt", title_line },      { "org-suffixes.txt", suffix_line },
-            { "common-words.txt", common_line }, { "companies.txt", company_line },
+            { "demonyms.tsv", demonym_line },
+            { "titles.txt", title_line },
+            { "org-suffixes.txt", suffix_line },
+            { "common-words.txt", common_line },
+            { "companies.txt", company_line },
             { "org-words.txt", org_word_line },
         };
         for (size_t i = 0; st == NA_OK && i < sizeof tables / sizeof *tables; i++)
@@ -754,7 +749,9 @@ static int32_t place_readings(const na_extractor_t *x, na_buf_t *tmp, const char
 static int32_t place_lookup(const na_extractor_t *x, na_buf_t *tmp, const char *name, size_t len,
                             const char **alias)
 {
-    *alias = na_normalise_find(x->norm, NA_FIELD_PLACE, name, len);
+    /* The alias table only: the gazetteers' readings are all weighed
+     * here, and canonical_values() names the one chosen. */
+    *alias = na_normalise_find_alias(x->norm, NA_FIELD_PLACE, name, len);
     return *alias ? place_readings(x, tmp, *alias, strlen(*alias)) : place_readings(x, tmp, name, len);
 }
 
@@ -1251,6 +1248,25 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
         if (!t[i].strong && !(type == NA_ENTITY_PERSON && t[i].prose >= 2))
             continue;
         na_strlist_add(list, t[i].value);
+    }
+}
+
+/* Gives each value the name the normaliser gives it, as supplied values
+ * and queries get: the canton read from "ZURICH" and the city "Zürich"
+ * are one place, as are a dateline's "DENVER" and "Denver". */
+static void canonical_values(const na_extractor_t *x, scratch_t *s)
+{
+    static const na_field_t fields[] = { [NA_ENTITY_PERSON] = NA_FIELD_PERSON, [NA_ENTITY_PLACE] = NA_FIELD_PLACE,
+                                         [NA_ENTITY_ORG] = NA_FIELD_ORG };
+    for (size_t i = 0; x->norm && i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type > NA_ENTITY_ORG || !m->value || !*m->value)
+            continue;
+        const char *c = na_normalise_find(x->norm, fields[m->type], m->value, strlen(m->value));
+        if (c)
+            m->value = c;
+        if (m->country && (c = na_normalise_find(x->norm, NA_FIELD_PLACE, m->country, strlen(m->country))))
+            m->country = c;
     }
 }
 
@@ -1971,6 +1987,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     resolve_people(x, s);
     resolve_orgs(x, s);
     unify_spellings(s);
+    canonical_values(x, s);
 
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];

@@ -17,6 +17,9 @@
  *   - organisations: legal-form suffixes dropped ("Samsung Electronics Co
  *     Ltd" -> Samsung Electronics), a leading "the" too, then the
  *     organisation alias table;
+ *   - every value then takes the name the normaliser gives it, as
+ *     supplied values and queries do (the canton read from "ZURICH" is
+ *     Zürich, "DENVER" is Denver);
  *   - dates: the publication date (from the source, else the dateline
  *     with the year of the file's time, else the file's time), and the
  *     dates the text mentions resolved against it (dates.h).
@@ -45,7 +48,7 @@ typedef struct na_extractor na_extractor_t;
 typedef struct {
     const char *model_path;      /* the tagger's model (ner.model) */
     const char *gazetteer_dir;   /* config/gazetteer; NULL: none */
-    const na_normaliser_t *norm; /* alias tables (borrowed; NULL: none) */
+    const na_normaliser_t *norm; /* the normaliser (borrowed, must outlive the extractor; NULL: none) */
     bool city_countries;         /* a city or region also counts its country */
 } na_extractor_options_t;
 

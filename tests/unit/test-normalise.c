@@ -51,7 +51,28 @@ static const norm_case_t shipped[] = {
     { NA_FIELD_PLACE, "St. Lucia", "Saint Lucia" },
     { NA_FIELD_PLACE, "Russian Federation", "Russia" },
     { NA_FIELD_PLACE, "Korea, Republic of", "South Korea" },
-    { NA_FIELD_PLACE, "new-york", "New York" },
+    /* The gazetteers after the alias tables: a city over a region of its
+     * name, and a city's alternate names. */
+    { NA_FIELD_PLACE, "new-york", "New York City" },
+    { NA_FIELD_PLACE, "Kiev", "Kyiv" },
+    { NA_FIELD_PLACE, "KYIV", "Kyiv" },
+    { NA_FIELD_PLACE, "Zurich", "Z\xc3\xbcrich" },
+    { NA_FIELD_PLACE, "ZURICH", "Z\xc3\xbcrich" },
+    { NA_FIELD_PLACE, "Zuerich", "Z\xc3\xbcrich" },
+    { NA_FIELD_PLACE, "DENVER", "Denver" },
+    { NA_FIELD_PLACE, "S\xc3\xa3o Tom\xc3\xa9 and Pr\xc3\xadncipe", "Sao Tome and Principe" },
+    { NA_FIELD_PLACE, "Sao Tome and Principe", "Sao Tome and Principe" },
+    { NA_FIELD_PLACE, "sao tome", "S\xc3\xa3o Tom\xc3\xa9" },
+    { NA_FIELD_PLACE, "Mexico", "Mexico" },
+    { NA_FIELD_PLACE, "Georgia", "Georgia" },
+    /* Accents folded in the key of every table. */
+    { NA_FIELD_PERSON, "Karl Otto Pohl", "Karl Otto Poehl" },
+    { NA_FIELD_PLACE, "Cote d'Ivoire", "Ivory Coast" },
+    { NA_FIELD_PLACE, "TURKIYE", "Turkey" },
+    /* Authors are people. */
+    { NA_FIELD_AUTHOR, "reagan", "Ronald Reagan" },
+    { NA_FIELD_AUTHOR, "jane-doe", "Jane Doe" },
+    { NA_FIELD_AUTHOR, "  Gr\xc3\xadmsson ", "Gr\xc3\xadmsson" },
     { NA_FIELD_PLACE, "Z\xc3\xbcrich", "Z\xc3\xbcrich" },
     { NA_FIELD_PLACE, "  S\xc3\xa3o   Paulo ", "S\xc3\xa3o Paulo" },
     { NA_FIELD_PLACE, "", NULL },
@@ -81,9 +102,19 @@ static const norm_case_t shipped[] = {
     { NA_FIELD_ORG, "worldbank", "World Bank" },
     { NA_FIELD_ORG, "ecafe", "ESCAP" },
     { NA_FIELD_ORG, "acme-holdings", "Acme Holdings" },
-    { NA_FIELD_TOPIC, "money-fx", "money-fx" },
-    { NA_FIELD_TOPIC, "earn", "earn" },
-    { NA_FIELD_TOPIC, "Crude Oil", "crude" },
+    /* Topics go by readable names; the Reuters codes are aliases. */
+    { NA_FIELD_TOPIC, "money-fx", "Money and foreign exchange" },
+    { NA_FIELD_TOPIC, "earn", "Earnings" },
+    { NA_FIELD_TOPIC, "EARN", "Earnings" },
+    { NA_FIELD_TOPIC, "Earnings", "Earnings" },
+    { NA_FIELD_TOPIC, "acq", "Mergers and acquisitions" },
+    { NA_FIELD_TOPIC, "Mergers/Acquisitions", "Mergers and acquisitions" },
+    { NA_FIELD_TOPIC, "interest", "Interest rates" },
+    { NA_FIELD_TOPIC, "Crude Oil", "Crude oil" },
+    { NA_FIELD_TOPIC, "crude", "Crude oil" },
+    { NA_FIELD_TOPIC, "dlr", "U.S. dollar" },
+    { NA_FIELD_TOPIC, "barley", "Barley" },
+    { NA_FIELD_TOPIC, "veg-oil", "Vegetable oils" },
     { NA_FIELD_TOPIC, "climate-change", "climate-change" },
     { NA_FIELD_TOPIC, "  Local   politics ", "Local politics" },
     { NA_FIELD_SOURCE, "reuter", "Reuters" },
@@ -423,9 +454,96 @@ static void test_files(void)
     na_normaliser_free(n);
 }
 
+static void write_in(const char *dir, const char *name, const char *text)
+{
+    char *path = na_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    free(path);
+}
+
+/* The pipeline with a gazetteer made here: alias tables first, then
+ * countries, cities and regions, names before alternate names, nothing
+ * replacing what is mapped already. */
+static void test_gazetteer(void)
+{
+    char dir[] = "/tmp/newsarc-gaz.XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0, "mkdtemp");
+        return;
+    }
+    write_in(dir, "countries.tsv", "# name, code, aliases\nUkraine\tUA\tUkrainian SSR\nLuxembourg\tLU\n");
+    write_in(dir, "cities.tsv",
+             "Kyiv\tUkraine\tKyiv City\t2797553\tPPLC\tKiev\tKyjiw\n"
+             "Luxembourg\tLuxembourg\t-\t100000\tPPLC\n"
+             "Tomsk\t-\t-\t500000\tPPL\tKyjiw\n"
+             "Z\xc3\xbcrich\tSwitzerland\tZurich\t415367\tPPLA\tZuerich\n");
+    write_in(dir, "regions.tsv",
+             "Kiev\tUkraine\tprovince\tUA.13\n"
+             "Zurich\tSwitzerland\tcanton\tCH.ZH\tZH\n"
+             "Some Region\tUkraine\tprovince\tUA.99\tTomsk\n");
+    na_normaliser_t *n = na_normaliser_new();
+    na_normaliser_add(n, NA_FIELD_PLACE, "Kyjiw", "Kyiv (table)");
+    na_error_t err;
+    CHECK_INT(na_normaliser_add_gazetteer(n, dir, &err), NA_OK, "a gazetteer folder loads");
+    static const norm_case_t cases[] = {
+        { NA_FIELD_PLACE, "Kiev", "Kyiv" },                  /* a city's alias over a region's name */
+        { NA_FIELD_PLACE, "kyiv", "Kyiv" },
+        { NA_FIELD_PLACE, "Kyjiw", "Kyiv (table)" },         /* the alias table first */
+        { NA_FIELD_PLACE, "Ukrainian SSR", "Ukraine" },
+        { NA_FIELD_PLACE, "LUXEMBOURG", "Luxembourg" },
+        { NA_FIELD_PLACE, "Zurich", "Z\xc3\xbcrich" },     /* the city over the canton */
+        { NA_FIELD_PLACE, "ZH", "Zurich" },                  /* the canton's own alias */
+        { NA_FIELD_PLACE, "zuerich", "Z\xc3\xbcrich" },
+        { NA_FIELD_PLACE, "tomsk", "Tomsk" },                /* a name before an alias */
+        { NA_FIELD_PLACE, "Some Region", "Some Region" },
+        { NA_FIELD_PERSON, "Kiev", "Kiev" },                 /* places only */
+    };
+    run_cases(n, cases, sizeof cases / sizeof *cases, "gazetteer");
+    CHECK(na_normalise_find_alias(n, NA_FIELD_PLACE, "Kiev", 4) == NULL,
+          "na_normalise_find_alias: not what only the gazetteers say");
+    CHECK_STR(na_normalise_find_alias(n, NA_FIELD_PLACE, "kyjiw", 5), "Kyiv (table)", "... but the alias tables");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "Kiev", 4), "Kyiv", "na_normalise_find: the gazetteers too");
+    na_normaliser_free(n);
+
+    /* A missing table is skipped, as the extractor skips it; a bad line
+     * is an error with file and line. */
+    char *cities = na_xasprintf("%s/cities.tsv", dir);
+    remove(cities);
+    n = na_normaliser_new();
+    CHECK_INT(na_normaliser_add_gazetteer(n, dir, &err), NA_OK, "a folder without cities.tsv loads");
+    char *got = na_normalise(n, NA_FIELD_PLACE, "kiev");
+    CHECK_STR(got, "Kiev", "... and the region is read then");
+    free(got);
+    na_normaliser_free(n);
+    write_in(dir, "regions.tsv", "# comment\nGood\tUkraine\tprovince\tUA.1\nBad \xff\tUkraine\n");
+    n = na_normaliser_new();
+    CHECK_INT(na_normaliser_add_gazetteer(n, dir, &err), NA_ERR_PARSE, "a gazetteer line that is not UTF-8");
+    char *want = na_xasprintf("%s/regions.tsv:3: not valid UTF-8 text", dir);
+    CHECK_STR(err.message, want, "... is refused with file and line");
+    free(want);
+    write_in(dir, "regions.tsv", "Lonely\n");
+    CHECK_INT(na_normaliser_add_gazetteer(n, dir, &err), NA_ERR_PARSE, "a region line without its country");
+    na_normaliser_free(n);
+    n = na_normaliser_new();
+    CHECK_INT(na_normaliser_add_gazetteer(n, "/nonexistent/gazetteer", &err), NA_OK, "no folder: nothing to add");
+    na_normaliser_free(n);
+
+    static const char *const files[] = { "countries.tsv", "regions.tsv" };
+    for (size_t i = 0; i < 2; i++) {
+        char *path = na_xasprintf("%s/%s", dir, files[i]);
+        remove(path);
+        free(path);
+    }
+    free(cities);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_shipped();
+    test_gazetteer();
     test_made();
     test_files();
     return unit_done();

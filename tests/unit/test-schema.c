@@ -23,8 +23,8 @@ static const key_case_t keys[] = {
     { NA_FIELD_PLACE, "West-Germany", "west germany" },
     { NA_FIELD_PLACE, "west_germany", "west germany" },
     { NA_FIELD_PLACE, "West  Germany", "west germany" },
-    { NA_FIELD_PERSON, "Björn Ek", "björn ek" },
-    { NA_FIELD_PERSON, "BJÖRN EK", "björn ek" },
+    { NA_FIELD_PERSON, "Björn Ek", "bjorn ek" },
+    { NA_FIELD_PERSON, "BJÖRN EK", "bjorn ek" },
     { NA_FIELD_SOURCE, "Test Wire", "test wire" },
     { NA_FIELD_TOPIC, "earn", "earn" },
     { NA_FIELD_PLACE, "...", NULL },
@@ -64,8 +64,9 @@ static void test_keys(void)
 static void test_long_key(void)
 {
     na_buf_t b = NA_BUF_INIT;
+    /* A two-byte letter that folding keeps (accented letters fold to one byte). */
     for (int i = 0; i < 150; i++)
-        na_buf_adds(&b, "É");
+        na_buf_adds(&b, "ж");
     const na_field_info_t *f = &na_fields[NA_FIELD_PLACE];
     char *k = na_schema_value_key(f, b.data);
     char *t = na_schema_field_term(f, b.data);

@@ -136,10 +136,65 @@ static void test_cp1252(void)
     na_buf_release(&b);
 }
 
+/* Accent folding: what "grimsson" finding "Grímsson" rests on. */
+static void test_fold(void)
+{
+    static const struct {
+        const char *in, *want, *what;
+    } folds[] = {
+        { "Z\xc3\xbcrich", "Zurich", "u diaeresis" },
+        { "S\xc3\xa3o Tom\xc3\xa9 and Pr\xc3\xadncipe", "Sao Tome and Principe", "a tilde, e and i acute" },
+        { "Gr\xc3\xadmsson", "Grimsson", "i acute" },
+        { "Stra\xc3\x9f" "e", "Strasse", "sharp s is ss" },
+        { "\xe1\xba\x9e", "SS", "capital sharp s is SS" },
+        { "K\xc3\xb8" "benhavn", "Kobenhavn", "o stroke" },
+        { "\xc3\x86gir \xc3\xa6", "AEgir ae", "ae ligature, both cases" },
+        { "\xc5\x81\xc3\xb3" "d\xc5\xba", "Lodz", "L stroke, o acute, z acute" },
+        { "\xc5\x92uvre \xc5\x93", "OEuvre oe", "oe ligature" },
+        { "\xc3\x9eingvellir \xc3\xb0", "THingvellir d", "thorn and eth" },
+        { "\xc4\x90\xc3\xa0 N\xe1\xba\xb5ng", "Da Nang", "D stroke, Vietnamese a with marks" },
+        { "\xc8\x98tefan \xc8\x9b", "Stefan t", "s and t with comma below" },
+        { "I\xcc\x81sland", "Island", "a combining accent is dropped" },
+        { "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1", "\xce\x91\xce\xb8\xce\xb7\xce\xbd\xce\xb1",
+          "Greek eta with tonos" },
+        { "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0",
+          "Cyrillic is kept" },
+        { "\xe4\xb8\xad \xe2\x82\xac \xc2\xa0", "\xe4\xb8\xad \xe2\x82\xac \xc2\xa0", "CJK, euro, no-break space kept" },
+        { "caf\xe9", "caf\xe9", "a byte that is not UTF-8 is kept" },
+        { "plain", "plain", "ASCII" },
+        { "", "", "empty" },
+    };
+    for (size_t i = 0; i < sizeof folds / sizeof *folds; i++) {
+        size_t len = strlen(folds[i].in);
+        char *out = malloc(len + 1);
+        size_t n = na_utf8_fold(folds[i].in, len, out);
+        CHECK_STR(out, folds[i].want, folds[i].what);
+        CHECK_INT(n, strlen(folds[i].want), "... its length");
+        CHECK(n <= len, "... never longer");
+        CHECK_INT(na_utf8_folds(folds[i].in, len), strcmp(folds[i].in, folds[i].want) != 0,
+                  "... na_utf8_folds() says whether it changes");
+        /* In place, as the normaliser and the query folding use it. */
+        memcpy(out, folds[i].in, len + 1);
+        na_utf8_fold(out, len, out);
+        CHECK_STR(out, folds[i].want, "... in place too");
+        free(out);
+    }
+    /* Every folded form fits where its character was. */
+    for (unsigned cp = 0x80; cp < 0x2000; cp++) {
+        char a[4], b[4];
+        size_t n = na_utf8_encode(cp, a);
+        if (na_utf8_fold_char(cp, b) > n) {
+            CHECK(0, "a folded character is never longer");
+            break;
+        }
+    }
+}
+
 int main(void)
 {
     test_cp1252();
     test_case();
+    test_fold();
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         CHECK_INT(na_utf8_valid(cases[i].in, cases[i].len), cases[i].valid, cases[i].what);
         char *s = na_utf8_sanitize(cases[i].in, cases[i].len);
