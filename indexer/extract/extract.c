@@ -1525,9 +1525,10 @@ static size_t after_title_tail(const na_extractor_t *x, na_buf_t *tmp, const cha
     return second;
 }
 
-/* True when every word of WORDS is a common word or a unit of a table,
- * and one is a unit ("Nine Mths"): no name at all.  Common words alone
- * may make a name ("White House", "Red Cross"). */
+/* True when WORDS is one common word ("Heavy", "Trade"), or when every
+ * word is a common word or a unit of a table and one is a unit ("Nine
+ * Mths", "Class A"): no name at all.  Common words alone may make a name
+ * of several words ("White House", "Red Cross"). */
 static bool all_common(const na_extractor_t *x, na_buf_t *tmp, const char *words)
 {
     bool any_unit = false;
@@ -1535,7 +1536,7 @@ static bool all_common(const na_extractor_t *x, na_buf_t *tmp, const char *words
     for (const char *w = words; *w;) {
         const char *e = strchr(w, ' ');
         size_t n = e ? (size_t)(e - w) : strlen(w);
-        bool unit = false;
+        bool unit = n == 1 && *w >= 'A' && *w <= 'Z'; /* "Class A" */
         for (const char *const *u = units; *u && !unit; u++)
             unit = strlen(*u) == n && strncasecmp(*u, w, n) == 0;
         bool lower = false, dot = false;
@@ -1548,7 +1549,7 @@ static bool all_common(const na_extractor_t *x, na_buf_t *tmp, const char *words
         while (*w == ' ')
             w++;
     }
-    return any_unit;
+    return any_unit || one_word(words);
 }
 
 /* Cuts words for what an organisation issues from the end of its name

@@ -221,6 +221,13 @@ static void test_not_prose(void)
     run("Moscow rejected the plan. The Kremlin said the talks were over.\n", &pub_2025_06_16);
     CHECK(has_span(NA_ENTITY_ORG, "Kremlin"), "the Kremlin said: an organisation");
 
+    run("Brown-Forman said the split of its Class A and Class B common shares takes effect in March.\n",
+        &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Class") && !has_span(NA_ENTITY_ORG, "Class A"), "a class of shares is no name");
+    run("Trade between Argentina and Brazil jumped 90 pct last year, officials said.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Trade") && !has_span(NA_ENTITY_PERSON, "Trade"),
+          "a common word opening a sentence is no name");
+
     run("Growth in Latin America slowed as exports fell, bankers said.\n", &pub_2025_06_16);
     CHECK_NOT(people, "Latin America", "a part of the world is no person");
 }
