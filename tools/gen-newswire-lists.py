@@ -52,8 +52,10 @@ def lines_of_reuters(shared):
         data = open(path, encoding="latin-1").read()
         for body in re.findall(r"<BODY>(.*?)</BODY>", data, re.S):
             body = body.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-            for line in body.split("\n"):
-                yield line
+            # Bodies are hard-wrapped: a name and its suffix may be on two
+            # lines ("Wells Fargo\nand Co"), so a paragraph is one line.
+            for para in re.split(r"\n(?=    )|\n\s*\n", body):
+                yield " ".join(para.split("\n"))
 
 
 def lines_of_conll(shared):

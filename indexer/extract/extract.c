@@ -394,6 +394,7 @@ typedef struct {
     size_t first;
     bool headline, lead, dateline;
     bool strong;   /* some mention is evidence enough for a facet value */
+    bool known;    /* a place of the gazetteer or alias table */
     unsigned prose;/* mentions in running text */
 } tally_t;
 
@@ -696,9 +697,16 @@ static void strip_possessive(char *s)
  * in place ("Samsung Electronics Co Ltd" -> "Samsung Electronics"). */
 static void strip_org(const na_extractor_t *x, na_buf_t *tmp, char *s)
 {
-    /* "Kidder, Peabody and Co" is Kidder Peabody. */
+    /* "Kidder, Peabody and Co" is Kidder Peabody; "Cheung Kong
+     * (Holdings) Ltd" is Cheung Kong. */
     for (char *c = strstr(s, ", "); c; c = strstr(c, ", "))
         memmove(c, c + 1, strlen(c + 1) + 1);
+    for (char *c = strstr(s, " ("); c; c = strstr(c, " (")) {
+        char *close = strchr(c, ')');
+        if (!close)
+            break;
+        memmove(c, close + 1, strlen(close + 1) + 1);
+    }
     size_t len = strlen(s);
     if (len > 4 && strncasecmp(s, "the ", 4) == 0)
         memmove(s, s + 4, len - 3);
@@ -1234,6 +1242,7 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
             e->count++;
             e->strong |= strong_evidence(m);
             e->prose += !m->weak;
+            e->known |= m->place >= 0 || m->value != m->text || pass == 1;
             e->headline |= m->headline;
             e->lead |= m->lead;
             e->dateline |= m->dateline;
@@ -1242,6 +1251,10 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
     qsort(t, n, sizeof *t, tally_cmp);
     for (size_t i = 0; i < n; i++) {
         if (type == NA_ENTITY_PLACE && !(t[i].dateline || t[i].headline || t[i].lead || t[i].count >= 2))
+            continue;
+        /* A place no gazetteer or alias table knows ("Miyazawa" of a
+         * headline) needs the dateline or a second mention. */
+        if (type == NA_ENTITY_PLACE && !t[i].known && !t[i].dateline && t[i].count < 2)
             continue;
         /* A surname alone is a person of the article when named twice
          * in its running text ("Smith said ... Smith declined"). */
@@ -1431,16 +1444,29 @@ static size_t suffix_after(const na_extractor_t *x, na_buf_t *tmp, const char *t
     size_t i = end;
     if (i < len && text[i] == ',')
         i++;
-    for (int words = 0; words < 2; words++) {
+    bool org_word = false;
+    for (int words = 0; words < 3; words++) {
         size_t sp = i;
         while (i < len && (text[i] == ' ' || (text[i] == '\n' && (i == sp || text[i - 1] != '\n'))))
             i++;
         if (i == sp || i >= len)
             return 0;
+        if (text[i] == '(' && words == 0) {
+            /* "Cheung Kong (Holdings) Ltd" */
+            size_t close = i + 1;
+            while (close < len && close - i < 24 && text[close] != ')' && text[close] != '\n')
+                close++;
+            if (close >= len || text[close] != ')')
+                return 0;
+            i = close + 1;
+            continue;
+        }
         size_t w = i;
         while (i < len && (alnum_byte((unsigned char)text[i]) || text[i] == '.' || text[i] == '&'))
             i++;
         size_t n = i - w;
+        if (n > 2 && text[w + n - 2] == '\'' && text[w + n - 1] == 's')
+            n -= 2; /* "Wells Fargo and Co's" */
         if (n == 0)
             return 0;
         if (words == 0 && ((n == 3 && strncasecmp(text + w, "and", 3) == 0) || (n == 1 && text[w] == '&'))) {
@@ -1448,7 +1474,8 @@ static size_t suffix_after(const na_extractor_t *x, na_buf_t *tmp, const char *t
             while (i < len && text[i] == ' ')
                 i++;
             if (i + 2 <= len && strncmp(text + i, "Co", 2) == 0 &&
-                (i + 2 == len || !alnum_byte((unsigned char)text[i + 2]) || text[i + 2] == 's')) {
+                (i + 2 == len || !alnum_byte((unsigned char)text[i + 2]) || text[i + 2] == 's' ||
+                 text[i + 2] == '\'')) {
                 i = save;
                 continue;
             }
@@ -1460,7 +1487,13 @@ static size_t suffix_after(const na_extractor_t *x, na_buf_t *tmp, const char *t
         while (m > 1 && text[w + m - 1] == '.')
             m--;
         if (in_set(&x->org_suffixes, tmp, text + w, n) || in_set(&x->org_suffixes, tmp, text + w, m))
-            return (size_t)(w + (text[w + n - 1] == '.' && m < n ? n : n) - end);
+            return w + n - end;
+        /* "Jardine Matheson Holdings Ltd": one organisation word, then
+         * the suffix. */
+        if (words < 2 && !org_word && in_set(&x->org_words, tmp, text + w, n)) {
+            org_word = true;
+            continue;
+        }
         return 0;
     }
     return 0;
@@ -1604,6 +1637,55 @@ static size_t known_company(const na_extractor_t *x, na_buf_t *tmp, const char *
             best = w;
     }
     return best;
+}
+
+/* True for an organisation's first word that no person's name opens
+ * with: banks and companies named in French, Spanish, Italian. */
+static bool org_first_word(const char *words)
+{
+    static const char *const firsts[] = { "Banque", "Banco", "Banca", "Bank", "Credit", "Crédit", "Caisse",
+                                          "Societe", "Société", "Compagnie", "Groupe", "Grupo", "Cie", NULL };
+    const char *sp = strchr(words, ' ');
+    if (!sp)
+        return false;
+    for (const char *const *f = firsts; *f; f++)
+        if (strlen(*f) == (size_t)(sp - words) && strncmp(*f, words, (size_t)(sp - words)) == 0)
+            return true;
+    return false;
+}
+
+/* True for what is written like a name and is none: an amount of money
+ * ("H.K. Dlr", "Canadian Dlrs"), a credit rating ("AA", "Baa-1") unless
+ * the alias table knows it as an organisation ("CCC"), or a programme,
+ * law or agreement ("Export Enhancement Program"). */
+static bool not_a_name(const na_extractor_t *x, const char *words)
+{
+    static const char *const money[] = { "Dlr", "Dlrs", "Stg", "Yen", "Francs", "Marks", NULL };
+    static const char *const things[] = { "Program", "Programme", "Act", "Agreement", "Accord", "Plan",
+                                          "Treaty", "Index", NULL };
+    const char *w = last_word(words);
+    for (const char *const *m = money; *m; m++)
+        if (strcmp(w, *m) == 0)
+            return true;
+    for (const char *const *t = things; *t && w != words; t++)
+        if (strcmp(w, *t) == 0)
+            return true;
+    /* Ratings: one letter repeated (A, B or C, "a" after the first), an
+     * optional "-1", "+" or "-plus". */
+    size_t n = strlen(words), i = 1;
+    if (n < 2 || n > 8 || (words[0] != 'A' && words[0] != 'B' && words[0] != 'C'))
+        return false;
+    while (i < n && (words[i] == words[0] || words[i] == 'a'))
+        i++;
+    if (i < 2)
+        return false;
+    if (i < n && (words[i] == '-' || words[i] == '+'))
+        i++;
+    while (i < n && words[i] >= '0' && words[i] <= '9')
+        i++;
+    if (i < n)
+        return false;
+    return !na_normalise_find(x->norm, NA_FIELD_ORG, words, n);
 }
 
 /* Quantity words that open a sentence in capitals ("Thousands marched"). */
@@ -1836,9 +1918,11 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
                 free(own);
             }
             /* "Smith Barney, Harris Upham and Co" is one firm. */
-            joined |= pv && company && gap == 2 && text[pv->end] == ',' && na_is_space((unsigned char)text[pv->end + 1]) &&
-                      suf > 0 && (memmem(text + end - suf, suf, "and", 3) || memmem(text + end - suf, suf, "And", 3) ||
-                                  memchr(text + end - suf, '&', suf));
+            bool and_co = company && (memmem(text + start, end - start, " and Co", 7) ||
+                                      memmem(text + start, end - start, " And Co", 7) ||
+                                      memmem(text + start, end - start, " & Co", 5) ||
+                                      memmem(text + start, end - start, "\nand Co", 7));
+            joined |= pv && and_co && gap == 2 && text[pv->end] == ',' && na_is_space((unsigned char)text[pv->end + 1]);
             if (joined && !company) {
                 char *both = tidy_words(text, pv->start, end);
                 joined = in_set(&x->companies, &s->tmp, both, strlen(both));
@@ -1878,6 +1962,12 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
                 for (int k = 0; k < 3; k++) {
                     size_t w, n;
                     bool via_and = false;
+                    if (and_co && k == 0 && start >= 2 && text[start - 1] == ' ' && text[start - 2] == ',' &&
+                        word_before(text, start - 2, &w, &n) && text[w] >= 'A' && text[w] <= 'Z' &&
+                        !(last && last->end > w)) {
+                        start = w; /* "Kidder, Peabody and Co" */
+                        continue;
+                    }
                     if (!word_before(text, start, &w, &n))
                         break;
                     if ((n == 3 && strncmp(text + w, "and", 3) == 0) || (n == 1 && text[w] == '&')) {
@@ -1946,6 +2036,14 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
         bool dateline = in_city || in_region;
         if (type == NA_ENTITY_ORG)
             end = start + drop_instruments(words, end - start);
+        if (!dateline && type == NA_ENTITY_PERSON && org_first_word(words)) {
+            type = NA_ENTITY_ORG; /* "Banque Paribas", "Credit Lyonnais" */
+            company = true;
+        }
+        if (!dateline && demonym < 0 && !company && not_a_name(x, words)) {
+            free(words); /* "H.K. Dlr", "AA", "Export Enhancement Program" */
+            continue;
+        }
         if (!dateline && demonym < 0 && !company &&
             (all_common(x, &s->tmp, words) || (one_word(words) && quantity_word(words)) ||
              (one_word(words) && has_lower(words) && in_set(&x->org_words, &s->tmp, words, strlen(words))))) {

@@ -277,6 +277,29 @@ static void test_org_names(void)
         &pub_2025_06_16);
     CHECK_NOT(orgs, "Treasury securities", "what an organisation issues is not part of its name");
 
+    run("The notes were priced by lead manager Kidder, Peabody and Co Inc on Tuesday.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Kidder Peabody", "\"X, Y and Co\" is one firm when the tagger saw only Y");
+    CHECK_NOT(orgs, "Peabody", "... not its second name alone");
+
+    run("The three are Cheung Kong (Holdings) Ltd and two others, the exchange said.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Cheung Kong", "a suffix after a word in brackets");
+    run("It has a credit line from Wells Fargo and Co's leasing unit.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Wells Fargo", "\"and Co's\"");
+    CHECK_NOT(people, "Wells Fargo", "... no person");
+    run("Jardine Matheson Holdings Ltd said its profit rose sharply.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Jardine Matheson", "an organisation word before the suffix");
+
+    run("The loan was arranged by Banque Paribas and Credit Lyonnais, bankers said.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Banque Paribas", "a bank named in French is no person");
+    CHECK_NOT(people, "Credit Lyonnais", "... nor is Credit Lyonnais");
+
+    run("The bank plans a 200 mln H.K. Dlr certificate of deposit issue, dealers said.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_PERSON, "H.K. Dlr") && !has_span(NA_ENTITY_ORG, "H.K. Dlr"), "a currency is no name");
+    run("The debentures are rated AA by two agencies and carry a coupon of seven pct.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "AA"), "a credit rating is no organisation");
+    run("Sales under the Export Enhancement Program rose, the department said.\n", &pub_2025_06_16);
+    CHECK_NOT(orgs, "Export Enhancement Program", "a programme is no organisation");
+
     run("Meridian said it received approval from the Food and Drug Administration to sell the test.\n",
         &pub_2025_06_16);
     CHECK_HAS(orgs, "Food and Drug Administration", "a name ending in an organisation word is taken whole");
