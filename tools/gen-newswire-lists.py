@@ -138,15 +138,23 @@ def main():
                 continue
             if k >= 2 and toks[k - 1] in ("and", "&", "of") and capitalised(toks[k - 2]) and toks[k - 2] not in SUFFIXES:
                 continue
-            if j < i and k >= 2 and toks[k - 1] == "," and capitalised(toks[k - 2]):
-                # "Smith Barney, Harris Upham and Co": the firm is also
-                # named by the words before the comma alone.
-                b = k - 1
-                while b > 0 and k - 1 - b < 3 and capitalised(toks[b - 1]) and toks[b - 1] not in SUFFIXES:
+            c = k
+            head = None
+            while c >= 2 and toks[c - 1] == "," and capitalised(toks[c - 2]):
+                # "Smith Barney, Harris Upham and Co", "L.F. Rothschild,
+                # Unterberg, Towbin Inc": the firm is also named by the
+                # words before the first comma alone.
+                b = c - 1
+                while b > 0 and c - 1 - b < 3 and capitalised(toks[b - 1]) and toks[b - 1] not in SUFFIXES:
                     b -= 1
-                head = toks[b:k - 1]
-                if head and head[0].lower() not in common_set and (b == 0 or not capitalised(toks[b - 1])):
-                    companies[" ".join(head)] += 1
+                head = (b, c - 1)
+                c = b
+            if head:
+                b, e = head
+                words = toks[b:e]
+                if (words and words[0].lower() not in common_set and (b == 0 or not capitalised(toks[b - 1]))
+                        and " ".join(words).lower() not in places):
+                    companies[" ".join(words)] += 1
             name = toks[k:j]
             if name[0] == "The":
                 name = name[1:]

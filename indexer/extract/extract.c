@@ -1499,6 +1499,28 @@ static size_t suffix_after(const na_extractor_t *x, na_buf_t *tmp, const char *t
     return 0;
 }
 
+/* The length of a word after END that makes the name before it a
+ * company ("Wells Fargo Bank", "Boyd Jefferies Group" is not a person),
+ * or 0.  Words of government ("Administration") are left out: "the
+ * Clinton Administration" keeps its person. */
+static size_t company_word_after(const char *text, size_t len, size_t end)
+{
+    static const char *const words[] = { "Bank", "Bancorp", "Group", "Holdings", "Industries", "Securities",
+                                         "Trust", "Capital", "Investments", "Insurance", "Financial",
+                                         "Brothers", "Partners", "Associates", "Enterprises", "Laboratories",
+                                         "Motors", "Airlines", NULL };
+    size_t i = end;
+    if (i >= len || (text[i] != ' ' && text[i] != '\n'))
+        return 0;
+    i++;
+    for (const char *const *w = words; *w; w++) {
+        size_t n = strlen(*w);
+        if (i + n <= len && strncmp(text + i, *w, n) == 0 && (i + n == len || !alnum_byte((unsigned char)text[i + n])))
+            return i + n - end;
+    }
+    return 0;
+}
+
 /* True when the name [START, END) of two words or more ends with a word
  * that marks an organisation ("Drug Administration", "Swiss Bank"). */
 static bool org_final(const na_extractor_t *x, na_buf_t *tmp, const char *text, size_t start, size_t end)
@@ -1585,17 +1607,33 @@ static bool all_common(const na_extractor_t *x, na_buf_t *tmp, const char *words
     return any_unit || one_word(words);
 }
 
+static const char *const instruments[] = { "securities", "bonds", "bills", "notes", "futures", "shares",
+                                           "stock", "stocks", "issues", "yields", "paper", NULL };
+
+/* True when a word for what an organisation issues follows byte END
+ * ("Treasury bills"). */
+static bool instrument_after(const char *text, size_t len, size_t end)
+{
+    if (end >= len || (text[end] != ' ' && text[end] != '\n'))
+        return false;
+    for (const char *const *t = instruments; *t; t++) {
+        size_t n = strlen(*t);
+        if (end + 1 + n <= len && strncmp(text + end + 1, *t, n) == 0 &&
+            (end + 1 + n == len || !alnum_byte((unsigned char)text[end + 1 + n])))
+            return true;
+    }
+    return false;
+}
+
 /* Cuts words for what an organisation issues from the end of its name
  * ("Treasury securities" -> Treasury), in place; returns the new length
  * of the span, LEN less the bytes cut. */
 static size_t drop_instruments(char *words, size_t len)
 {
-    static const char *const tails[] = { "securities", "bonds", "bills", "notes", "futures", "shares", "stock",
-                                         "stocks", "issues", "yields", "paper", NULL };
     char *sp = strrchr(words, ' ');
     if (!sp)
         return len;
-    for (const char *const *t = tails; *t; t++)
+    for (const char *const *t = instruments; *t; t++)
         if (strcmp(sp + 1, *t) == 0) {
             size_t cut = strlen(sp);
             *sp = '\0';
@@ -1885,6 +1923,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
             while (lw > start && !na_is_space((unsigned char)text[lw - 1]))
                 lw--;
             bool inside = lw > start && in_set(&x->org_suffixes, &s->tmp, text + lw, end - lw);
+            if (!suf && !inside && sp->type == NA_NER_PER)
+                suf = company_word_after(text, len, end);
             if (br == 2 || suf || inside) {
                 type = NA_ENTITY_ORG;
                 company = true;
@@ -2034,8 +2074,13 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
             continue;
         }
         bool dateline = in_city || in_region;
-        if (type == NA_ENTITY_ORG)
+        if (type == NA_ENTITY_ORG) {
             end = start + drop_instruments(words, end - start);
+            if (!company && instrument_after(text, len, end)) {
+                free(words); /* "Treasury bills": a kind of paper, not the Treasury */
+                continue;
+            }
+        }
         if (!dateline && type == NA_ENTITY_PERSON && org_first_word(words)) {
             type = NA_ENTITY_ORG; /* "Banque Paribas", "Credit Lyonnais" */
             company = true;

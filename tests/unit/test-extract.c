@@ -276,6 +276,8 @@ static void test_org_names(void)
     run("The bill was sold at 99.8 to yield 65 basis points over comparable Treasury securities.\n",
         &pub_2025_06_16);
     CHECK_NOT(orgs, "Treasury securities", "what an organisation issues is not part of its name");
+    run("Prices of Treasury bills fell in early trading, dealers said.\n", &pub_2025_06_16);
+    CHECK_NOT(orgs, "Treasury", "... and an organisation named only as the issuer of bills is not the article's");
 
     run("The notes were priced by lead manager Kidder, Peabody and Co Inc on Tuesday.\n", &pub_2025_06_16);
     CHECK_HAS(orgs, "Kidder Peabody", "\"X, Y and Co\" is one firm when the tagger saw only Y");
