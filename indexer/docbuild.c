@@ -146,6 +146,7 @@ typedef struct {
     const char *dateline;         /* the source's, else the one extraction read, or NULL */
     const na_strlist_t *sources;  /* where the article was read */
     const na_strlist_t *lists[4]; /* people, places, orgs, mentioned extracted; NULL: none */
+    const na_extraction_t *names; /* every name extraction found, or NULL */
 } found_t;
 
 static char *metadata_json(const na_article_t *a, const char *id, const found_t *found)
@@ -172,6 +173,8 @@ static char *metadata_json(const na_article_t *a, const char *id, const found_t 
     for (int i = 0; i < 4; i++)
         if (found->lists[i])
             json_set_list(extracted, found_keys[i], found->lists[i]);
+    if (found->names && found->names->name_count)
+        json_object_set_new(extracted, "names", na_extraction_names_json(found->names));
     if (json_object_size(extracted))
         json_object_set_new(m, "extracted", extracted);
     else
@@ -356,7 +359,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         return st;
 
     /* Extraction first: it may give the date and more metadata. */
-    found_t found = { a->date, a->date ? "source" : NULL, a->dateline, sources, { NULL, NULL, NULL, NULL } };
+    found_t found = { a->date, a->date ? "source" : NULL, a->dateline, sources, { NULL, NULL, NULL, NULL }, NULL };
     char *dateline = NULL;
     bool want_people = wanted(b, NA_EXTRACT_PEOPLE, a->people.count);
     bool want_places = wanted(b, NA_EXTRACT_PLACES, a->places.count);
@@ -371,6 +374,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         found.lists[1] = want_places ? &b->ex.places : NULL;
         found.lists[2] = want_orgs ? &b->ex.orgs : NULL;
         found.lists[3] = want_dates ? &b->ex.mentioned : NULL;
+        found.names = want_people || want_places || want_orgs ? &b->ex : NULL;
         if (!a->dateline)
             found.dateline = dateline = read_dateline(a);
         /* Extraction's date when the source gave none, or when a

@@ -448,6 +448,9 @@ static void reset_result(na_extraction_t *ex)
     for (size_t i = 0; i < ex->span_count; i++)
         free(ex->spans[i].value);
     ex->span_count = 0;
+    for (size_t i = 0; i < ex->name_count; i++)
+        free(ex->names[i].name);
+    ex->name_count = 0;
     memset(&ex->date, 0, sizeof ex->date);
     ex->date_source = NA_DATE_SOURCE_NONE;
 }
@@ -458,6 +461,7 @@ void na_extraction_release(na_extraction_t *ex)
         return;
     reset_result(ex);
     free(ex->spans);
+    free(ex->names);
     scratch_t *s = ex->scratch;
     if (s) {
         clear_mentions(s);
@@ -1281,6 +1285,44 @@ static void canonical_values(const na_extractor_t *x, scratch_t *s)
         if (m->country && (c = na_normalise_find(x->norm, NA_FIELD_PLACE, m->country, strlen(m->country))))
             m->country = c;
     }
+}
+
+/* Fills EX's names: every value of a person, place or organisation
+ * mention once per type, in order of first mention, salient when the
+ * salient lists hold it.  After collect(). */
+static void collect_names(scratch_t *s, na_extraction_t *ex)
+{
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->type == NA_ENTITY_DATE || !m->value || !*m->value)
+            continue;
+        na_buf_reset(&s->tmp);
+        na_buf_addc(&s->tmp, (char)('0' + m->type));
+        na_buf_adds(&s->tmp, m->value);
+        map_slot_t *slot = map_put(&s->names, s->tmp.data, s->tmp.len);
+        if (slot->value < 0) {
+            if (ex->name_count == ex->name_cap) {
+                ex->name_cap = ex->name_cap ? ex->name_cap * 2 : 16;
+                ex->names = na_xrealloc(ex->names, ex->name_cap * sizeof *ex->names);
+            }
+            const na_strlist_t *list = m->type == NA_ENTITY_PERSON ? &ex->people :
+                                       m->type == NA_ENTITY_PLACE  ? &ex->places : &ex->orgs;
+            slot->value = (int32_t)ex->name_count;
+            ex->names[ex->name_count++] = (na_extract_name_t){ m->type, na_xstrdup(m->value), 0, m->start,
+                                                               na_strlist_contains(list, m->value) };
+        }
+        na_extract_name_t *n = &ex->names[slot->value];
+        n->count++;
+        if (m->start < n->first)
+            n->first = m->start;
+    }
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    const na_extract_name_t *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
 }
 
 static int span_cmp(const void *a, const void *b)
@@ -2144,5 +2186,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     collect(x, s, NA_ENTITY_PERSON, &ex->people);
     collect(x, s, NA_ENTITY_PLACE, &ex->places);
     collect(x, s, NA_ENTITY_ORG, &ex->orgs);
+    collect_names(s, ex);
+    if (ex->name_count > 1)
+        qsort(ex->names, ex->name_count, sizeof *ex->names, name_cmp);
     return NA_OK;
 }
