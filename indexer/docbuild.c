@@ -343,6 +343,26 @@ static char *read_dateline(const na_article_t *a)
     return na_xstrndup(text + dl.city_start, end - dl.city_start);
 }
 
+/* The mentions: terms: every person, place and organisation the article
+ * names, supplied (the merged lists, as the fields hold them) or found
+ * anywhere in its text (NAMES, when extraction ran). */
+static void add_mentions(na_docbuild_t *b, na_xdoc_t *doc, const na_extraction_t *names)
+{
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < b->merged[l].count; i++) {
+            char *term = na_schema_field_term(&na_mentions_field, b->merged[l].items[i]);
+            if (term)
+                na_xdoc_add_boolean_term(doc, term);
+            free(term);
+        }
+    for (size_t i = 0; names && i < names->name_count; i++) {
+        char *term = na_schema_field_term(&na_mentions_field, names->names[i].name);
+        if (term)
+            na_xdoc_add_boolean_term(doc, term);
+        free(term);
+    }
+}
+
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
                             const na_strlist_t *sources, na_xdoc_t **out, unsigned values[NA_FIELD_COUNT], na_error_t *err)
 {
@@ -427,6 +447,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
     values[NA_FIELD_TOPIC] = add_multi_field(b, doc, NA_FIELD_TOPIC, &a->topics);
     values[NA_FIELD_AUTHOR] = add_multi_field(b, doc, NA_FIELD_AUTHOR, &a->authors);
+    add_mentions(b, doc, found.names);
     add_single_field(b, doc, NA_FIELD_SOURCE, a->source);
     char term[64];
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));
