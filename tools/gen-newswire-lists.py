@@ -38,7 +38,9 @@ import re
 import sys
 
 SUFFIXES = {"Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "Corporation", "Company", "Cos", "AG", "SA", "NV",
-            "LP", "Incorporated", "Limited"}
+            "LP", "Incorporated", "Limited", "NA", "N.A."}
+COMPANY_WORDS = {"Bank", "Group", "Holdings", "Industries", "Securities", "Trust", "Capital", "Investments",
+                 "Insurance", "Financial", "Brothers", "Partners", "Enterprises"}
 WORD = re.compile(r"[A-Za-z][A-Za-z.&'-]*|[0-9][0-9.,]*|[^\sA-Za-z0-9]")
 SENT_END = {".", "!", "?", '"', ":", ";", "-"}
 
@@ -158,6 +160,13 @@ def main():
             name = toks[k:j]
             if name[0] == "The":
                 name = name[1:]
+            if len(name) >= 3 and name[-1] in COMPANY_WORDS:
+                # "Wells Fargo Bank NA", "Jardine Matheson Holdings Ltd":
+                # the firm is also named without its last word.
+                short = name[:-1]
+                if (all(capitalised(w) for w in short) and short[0].lower() not in common_set
+                        and " ".join(short).lower() not in places):
+                    companies[" ".join(short)] += 1
             while name and (name[-1] in SUFFIXES or name[-1] in ("and", "&")):
                 name = name[:-1]
             if len(name) == 1 and (name[0] in org_words or name[0].isupper()):
