@@ -858,7 +858,8 @@ static bool ends_in_place_word(const char *name)
 {
     static const char *const words[] = { "County", "City", "Province", "State", "River", "Island",
                                          "Islands", "Valley", "Bay", "Mountains", "Street", "Avenue",
-                                         "Square", "Sea", "Ocean", "Lake", "Strait", NULL };
+                                         "Square", "Sea", "Ocean", "Lake", "Strait", "Basin", "Peninsula",
+                                         "Desert", "Canal", "Coast", "Heights", "Harbour", "Harbor", NULL };
     const char *w = last_word(name);
     for (const char *const *p = words; *p; p++)
         if (strcmp(w, *p) == 0)
@@ -2088,6 +2089,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
         char *words = tidy_words(text, start, end);
         if (!company && !in_city && !in_region &&
             (in_set(&x->companies, &s->tmp, words, strlen(words)) ||
+             (type != NA_ENTITY_ORG && na_normalise_find_alias(x->norm, NA_FIELD_ORG, words, strlen(words))) ||
              (!one_word(words) && in_set(&x->org_suffixes, &s->tmp, last_word(words), strlen(last_word(words)))))) {
             type = NA_ENTITY_ORG; /* "Chrysler Corp" is never a person */
             company = true;

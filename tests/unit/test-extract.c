@@ -228,6 +228,9 @@ static void test_not_prose(void)
     CHECK(!has_span(NA_ENTITY_ORG, "Trade") && !has_span(NA_ENTITY_PERSON, "Trade"),
           "a common word opening a sentence is no name");
 
+    run("Santos, the largest producer in the Cooper Basin, said output rose.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Cooper Basin", "a name ending in Basin is a place, not a person");
+
     run("Growth in Latin America slowed as exports fell, bankers said.\n", &pub_2025_06_16);
     CHECK_NOT(people, "Latin America", "a part of the world is no person");
 }
@@ -285,6 +288,8 @@ static void test_org_names(void)
 
     run("The three are Cheung Kong (Holdings) Ltd and two others, the exchange said.\n", &pub_2025_06_16);
     CHECK_HAS(orgs, "Cheung Kong", "a suffix after a word in brackets");
+    run("Analysts at Wells Fargo said the loan was sound.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Wells Fargo", "an organisation of the alias table is no person");
     run("It has a credit line from Wells Fargo and Co's leasing unit.\n", &pub_2025_06_16);
     CHECK_HAS(orgs, "Wells Fargo", "\"and Co's\"");
     CHECK_NOT(people, "Wells Fargo", "... no person");
