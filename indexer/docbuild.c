@@ -147,6 +147,7 @@ typedef struct {
     const char *dateline;         /* the source's, else the one extraction read, or NULL */
     const na_strlist_t *sources;  /* where the article was read */
     const na_strlist_t *lists[4]; /* people, places, orgs, mentioned extracted; NULL: none */
+    const na_extraction_t *names; /* every name extraction found, or NULL */
 } found_t;
 
 static char *metadata_json(const na_article_t *a, const char *id, const found_t *found)
@@ -173,6 +174,8 @@ static char *metadata_json(const na_article_t *a, const char *id, const found_t 
     for (int i = 0; i < 4; i++)
         if (found->lists[i])
             json_set_list(extracted, found_keys[i], found->lists[i]);
+    if (found->names && found->names->name_count)
+        json_object_set_new(extracted, "names", na_extraction_names_json(found->names));
     if (json_object_size(extracted))
         json_object_set_new(m, "extracted", extracted);
     else
@@ -341,6 +344,26 @@ static char *read_dateline(const na_article_t *a)
     return na_xstrndup(text + dl.city_start, end - dl.city_start);
 }
 
+/* The mentions: terms: every person, place and organisation the article
+ * names, supplied (the merged lists, as the fields hold them) or found
+ * anywhere in its text (NAMES, when extraction ran). */
+static void add_mentions(na_docbuild_t *b, na_xdoc_t *doc, const na_extraction_t *names)
+{
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < b->merged[l].count; i++) {
+            char *term = na_schema_field_term(&na_mentions_field, b->merged[l].items[i]);
+            if (term)
+                na_xdoc_add_boolean_term(doc, term);
+            free(term);
+        }
+    for (size_t i = 0; names && i < names->name_count; i++) {
+        char *term = na_schema_field_term(&na_mentions_field, names->names[i].name);
+        if (term)
+            na_xdoc_add_boolean_term(doc, term);
+        free(term);
+    }
+}
+
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
                             const na_strlist_t *sources, na_xdoc_t **out, unsigned values[NA_FIELD_COUNT], na_error_t *err)
 {
@@ -357,7 +380,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         return st;
 
     /* Extraction first: it may give the date and more metadata. */
-    found_t found = { a->date, a->date ? "source" : NULL, a->dateline, sources, { NULL, NULL, NULL, NULL } };
+    found_t found = { a->date, a->date ? "source" : NULL, a->dateline, sources, { NULL, NULL, NULL, NULL }, NULL };
     char *dateline = NULL;
     bool want_people = wanted(b, NA_EXTRACT_PEOPLE, a->people.count);
     bool want_places = wanted(b, NA_EXTRACT_PLACES, a->places.count);
@@ -372,6 +395,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         found.lists[1] = want_places ? &b->ex.places : NULL;
         found.lists[2] = want_orgs ? &b->ex.orgs : NULL;
         found.lists[3] = want_dates ? &b->ex.mentioned : NULL;
+        found.names = want_people || want_places || want_orgs ? &b->ex : NULL;
         if (!a->dateline)
             found.dateline = dateline = read_dateline(a);
         /* Extraction's date when the source gave none, or when a
@@ -424,6 +448,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
     values[NA_FIELD_TOPIC] = add_multi_field(b, doc, NA_FIELD_TOPIC, &a->topics);
     values[NA_FIELD_AUTHOR] = add_multi_field(b, doc, NA_FIELD_AUTHOR, &a->authors);
+    add_mentions(b, doc, found.names);
     add_single_field(b, doc, NA_FIELD_SOURCE, a->source);
     char term[64];
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));

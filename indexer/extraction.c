@@ -70,6 +70,23 @@ static void place_spans(na_extraction_t *ex, const char *text, const na_article_
     na_buf_release(&enc);
 }
 
+json_t *na_extraction_names_json(const na_extraction_t *ex)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < ex->name_count; i++) {
+        const na_extract_name_t *n = &ex->names[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "type", json_string(na_entity_name(n->type)));
+        json_object_set_new(j, "name", json_string(n->name));
+        json_object_set_new(j, "count", json_integer(n->count));
+        json_object_set_new(j, "first",
+                            n->first == NA_EXTRACTION_NO_OFFSET ? json_null() : json_integer((json_int_t)n->first));
+        json_object_set_new(j, "salient", json_boolean(n->salient));
+        json_array_append_new(list, j);
+    }
+    return list;
+}
+
 na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
                               na_error_t *err)
 {
@@ -127,8 +144,30 @@ na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na
     in.text = text.data ? text.data : "";
     in.len = text.len;
     na_status_t st = na_extract(x, &in, ex, err);
-    if (st == NA_OK)
+    if (st == NA_OK) {
+        /* A name's first mention is a span: it moves with it. */
+        size_t *at = na_xcalloc(ex->name_count + 1, sizeof *at);
+        for (size_t k = 0; k < ex->name_count; k++) {
+            size_t lo = 0, hi = ex->span_count; /* spans are in text order */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (ex->spans[mid].start < ex->names[k].first)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            at[k] = ex->span_count;
+            for (size_t i = lo; i < ex->span_count && ex->spans[i].start == ex->names[k].first; i++)
+                if (ex->spans[i].type == ex->names[k].type) {
+                    at[k] = i;
+                    break;
+                }
+        }
         place_spans(ex, in.text, a, parts, nparts);
+        for (size_t k = 0; k < ex->name_count; k++)
+            ex->names[k].first = at[k] < ex->span_count ? ex->spans[at[k]].start : NA_EXTRACTION_NO_OFFSET;
+        free(at);
+    }
     na_buf_release(&text);
     return st;
 }

@@ -14,6 +14,7 @@
 #ifndef NA_INDEX_EXTRACTION_H
 #define NA_INDEX_EXTRACTION_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "article.h"
@@ -26,6 +27,12 @@
  * offsets into A->raw.  Errors are those of na_extract(). */
 na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
                               na_error_t *err);
+
+/* Returns EX's names as a new JSON array (caller owns; json_decref()) of
+ * {"type": "person"|"place"|"org", "name", "count", "first", "salient"},
+ * "first" being null for a mention that could not be placed: the list
+ * --extract-only prints and the stored metadata keeps under "extracted". */
+json_t *na_extraction_names_json(const na_extraction_t *ex);
 
 /* Loads the extractor CFG names (model, gazetteers, city_countries) with
  * the alias tables of NORM (borrowed; must outlive the extractor).  The

@@ -211,6 +211,7 @@ static void print_extraction(run_t *run, const na_article_t *a, const char *id, 
     json_object_set_new(o, "places", json_list(&ex->places));
     json_object_set_new(o, "orgs", json_list(&ex->orgs));
     json_object_set_new(o, "mentioned", json_list(&ex->mentioned));
+    json_object_set_new(o, "names", na_extraction_names_json(ex));
     json_t *spans = json_array();
     for (size_t i = 0; i < ex->span_count; i++) {
         const na_extract_span_t *sp = &ex->spans[i];

@@ -34,6 +34,8 @@ const na_field_info_t na_fields[NA_FIELD_COUNT] = {
     [NA_FIELD_DAY] = { "day", NA_PREFIX_DAY, NA_SLOT_DATE, false, false },
 };
 
+const na_field_info_t na_mentions_field = { "mentions", NA_PREFIX_MENTIONS, 0, true, true };
+
 /* Ranges apart from the fields' own and from one another: a month is the
  * field's own range, so that databases counted by month keep working. */
 const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS] = {

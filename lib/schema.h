@@ -25,6 +25,7 @@
 #define NA_PREFIX_FORMAT  "XFORMAT" /* input format name */
 #define NA_PREFIX_FILE    "XFILE"   /* XFILE<canonical path>: one per file an article came from */
 #define NA_PREFIX_CONF    "XCONF"   /* XCONF<16 hex>: digest of the settings the article was indexed with */
+#define NA_PREFIX_MENTIONS "XMENTIONS" /* XMENTIONS<folded key>: every person, place and org the article names */
 
 /* Value slots that are not facets. */
 #define NA_SLOT_DATE 0 /* "YYYYMMDDHHMMSS", for sorting and date ranges */
@@ -63,6 +64,12 @@ extern const na_field_info_t na_fields[NA_FIELD_COUNT];
 /* Writes the fields' names, in table order and separated by ", ", into
  * OUT (SIZE bytes, cut to fit): what messages list as the choices. */
 void na_schema_field_names(char *out, size_t size);
+/* mentions:NAME, a query field with no slot and no facet: its terms are
+ * NA_PREFIX_MENTIONS and the folded key of each person, place and
+ * organisation an article names anywhere (supplied or found in the
+ * text), so that na_schema_field_term(&na_mentions_field, canonical)
+ * is the term for a canonical name of any of the three. */
+extern const na_field_info_t na_mentions_field;
 
 /* The field called NAME, or NULL. */
 const na_field_info_t *na_field_by_name(const char *name);

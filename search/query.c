@@ -214,6 +214,40 @@ static na_status_t on_field(void *ud, const char *value, na_xquery_t **out, na_e
     return refuse(f->ctx, na_fields[f->field].name, value, why.message, out);
 }
 
+/* mentions:NAME finds the articles that name NAME anywhere, as a
+ * person, place or organisation: NAME is normalised as each of the three
+ * fields would normalise it ("Kiev" as a place is Kyiv), and any of the
+ * canonical names matches. */
+static na_status_t on_mentions(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
+{
+    qctx_t *ctx = ud;
+    static const na_field_t fields[] = { NA_FIELD_PERSON, NA_FIELD_PLACE, NA_FIELD_ORG };
+    na_strlist_t terms = NA_STRLIST_INIT;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        const na_normaliser_t *norm = get_normaliser(ctx, fields[i]);
+        if (!norm) {
+            na_strlist_clear(&terms);
+            return refuse(ctx, "mentions", value, ctx->norm_err.message, out);
+        }
+        char *canonical = na_normalise(norm, fields[i], value);
+        char *term = canonical ? na_schema_field_term(&na_mentions_field, canonical) : NULL;
+        free(canonical);
+        if (term && !na_strlist_contains(&terms, term))
+            na_strlist_take(&terms, term);
+        else
+            free(term);
+    }
+    if (!terms.count)
+        return refuse(ctx, "mentions", value, "no name given", out);
+    na_xquery_t *any = NULL;
+    for (size_t i = 0; i < terms.count; i++)
+        any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(terms.items[i]));
+    na_strlist_clear(&terms);
+    (void)err;
+    *out = any;
+    return NA_OK;
+}
+
 /* id:ID is the unique term as the indexer wrote it: ids are not
  * lower-cased, since "Q" terms are matched exactly. */
 static na_status_t on_id(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
@@ -621,6 +655,7 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
         na_xqp_add_field(qp, na_fields[f].name, on_field, &uds[f]);
     }
     na_xqp_add_field(qp, "id", on_id, ctx);
+    na_xqp_add_field(qp, "mentions", on_mentions, ctx);
     na_xqp_add_field(qp, "date", on_date, ctx);
     na_strlist_t stopwords = NA_STRLIST_INIT;
     for (size_t i = 0; i < ctx->cfg->stopwords.count; i++)

@@ -141,6 +141,9 @@ struct na_extractor {
     map_t country_names; /* folded country name -> 1 */
     map_t titles;        /* folded title -> 1 */
     map_t org_suffixes;  /* folded suffix -> 1 */
+    map_t common;        /* folded word newswire writes in lower case -> 1 */
+    map_t companies;     /* folded name seen before a legal suffix -> 1 */
+    map_t org_words;     /* folded word that marks an organisation ("Bank") -> 1 */
 };
 
 const char *na_entity_name(na_entity_t type)
@@ -289,6 +292,38 @@ static void suffix_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
         map_put(&x->org_suffixes, key, klen)->value = 1;
 }
 
+static void common_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    (void)n;
+    size_t klen;
+    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
+    if (klen)
+        map_put(&x->common, key, klen)->value = 1;
+}
+
+static void company_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    (void)n;
+    size_t klen;
+    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
+    if (klen)
+        map_put(&x->companies, key, klen)->value = 1;
+}
+
+static void org_word_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
+{
+    (void)n;
+    /* Bodies a one-word name does name: "Congress said". */
+    static const char *const named[] = { "Congress", "Senate", "Parliament", "Times", NULL };
+    for (const char *const *p = named; *p; p++)
+        if (strcmp(*p, f[0]) == 0)
+            return;
+    size_t klen;
+    const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
+    if (klen)
+        map_put(&x->org_words, key, klen)->value = 1;
+}
+
 na_status_t na_extractor_new(const na_extractor_options_t *opts, na_extractor_t **out,
                              na_error_t *err)
 {
@@ -317,6 +352,9 @@ na_status_t na_extractor_new(const na_extractor_options_t *opts, na_extractor_t 
             { "demonyms.tsv", demonym_line },
             { "titles.txt", title_line },
             { "org-suffixes.txt", suffix_line },
+            { "common-words.txt", common_line },
+            { "companies.txt", company_line },
+            { "org-words.txt", org_word_line },
         };
         for (size_t i = 0; st == NA_OK && i < sizeof tables / sizeof *tables; i++)
             st = read_table(x, opts->gazetteer_dir, tables[i].file, tables[i].fn, err);
@@ -339,6 +377,9 @@ void na_extractor_free(na_extractor_t *x)
     map_free(&x->country_names);
     map_free(&x->titles);
     map_free(&x->org_suffixes);
+    map_free(&x->common);
+    map_free(&x->companies);
+    map_free(&x->org_words);
     free(x->places);
     na_strlist_clear(&x->files);
     free(x);
@@ -352,6 +393,9 @@ typedef struct {
     unsigned count;
     size_t first;
     bool headline, lead, dateline;
+    bool strong;   /* some mention is evidence enough for a facet value */
+    bool known;    /* a place of the gazetteer or alias table */
+    unsigned prose;/* mentions in running text */
 } tally_t;
 
 /* One name mention on its way to a value. */
@@ -366,6 +410,9 @@ typedef struct {
     bool headline;      /* in the title or first sentence */
     bool lead;          /* in the first paragraph or so */
     bool dateline;
+    bool weak;          /* in a line of capitals or a table: no evidence of a name alone */
+    bool titled;        /* after a title or honorific ("Mr", "Minister") */
+    bool company;       /* a legal suffix follows, or a known company: an organisation */
 } mention_t;
 
 typedef struct {
@@ -401,6 +448,9 @@ static void reset_result(na_extraction_t *ex)
     for (size_t i = 0; i < ex->span_count; i++)
         free(ex->spans[i].value);
     ex->span_count = 0;
+    for (size_t i = 0; i < ex->name_count; i++)
+        free(ex->names[i].name);
+    ex->name_count = 0;
     memset(&ex->date, 0, sizeof ex->date);
     ex->date_source = NA_DATE_SOURCE_NONE;
 }
@@ -411,6 +461,7 @@ void na_extraction_release(na_extraction_t *ex)
         return;
     reset_result(ex);
     free(ex->spans);
+    free(ex->names);
     scratch_t *s = ex->scratch;
     if (s) {
         clear_mentions(s);
@@ -650,6 +701,16 @@ static void strip_possessive(char *s)
  * in place ("Samsung Electronics Co Ltd" -> "Samsung Electronics"). */
 static void strip_org(const na_extractor_t *x, na_buf_t *tmp, char *s)
 {
+    /* "Kidder, Peabody and Co" is Kidder Peabody; "Cheung Kong
+     * (Holdings) Ltd" is Cheung Kong. */
+    for (char *c = strstr(s, ", "); c; c = strstr(c, ", "))
+        memmove(c, c + 1, strlen(c + 1) + 1);
+    for (char *c = strstr(s, " ("); c; c = strstr(c, " (")) {
+        char *close = strchr(c, ')');
+        if (!close)
+            break;
+        memmove(c, close + 1, strlen(close + 1) + 1);
+    }
     size_t len = strlen(s);
     if (len > 4 && strncasecmp(s, "the ", 4) == 0)
         memmove(s, s + 4, len - 3);
@@ -670,6 +731,11 @@ static void strip_org(const na_extractor_t *x, na_buf_t *tmp, char *s)
         len = strlen(s);
         while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ','))
             s[--len] = '\0';
+        /* "Merrill Lynch and Co" is Merrill Lynch, not "Merrill Lynch and". */
+        if (len > 4 && strcmp(s + len - 4, " and") == 0)
+            s[len -= 4] = '\0';
+        else if (len > 2 && strcmp(s + len - 2, " &") == 0)
+            s[len -= 2] = '\0';
     }
 }
 
@@ -792,7 +858,8 @@ static bool ends_in_place_word(const char *name)
 {
     static const char *const words[] = { "County", "City", "Province", "State", "River", "Island",
                                          "Islands", "Valley", "Bay", "Mountains", "Street", "Avenue",
-                                         "Square", "Sea", "Ocean", "Lake", "Strait", NULL };
+                                         "Square", "Sea", "Ocean", "Lake", "Strait", "Basin", "Peninsula",
+                                         "Desert", "Canal", "Coast", "Heights", "Harbour", "Harbor", NULL };
     const char *w = last_word(name);
     for (const char *const *p = words; *p; p++)
         if (strcmp(w, *p) == 0)
@@ -1026,6 +1093,110 @@ static void unify_spellings(scratch_t *s)
     }
 }
 
+/* Parts of the world no gazetteer lists as one place ("Latin America",
+ * "Middle East"): never people. */
+static bool world_region(const char *name)
+{
+    static const char *const ends[] = { "America", "Asia", "Africa", "Europe", "East", NULL };
+    const char *w = last_word(name);
+    if (w == name)
+        return false;
+    for (const char *const *e = ends; *e; e++)
+        if (strcmp(w, *e) == 0)
+            return true;
+    return false;
+}
+
+/* Types the rules know better than the tagger: a country named as an
+ * organisation is the country ("U.K."); a place of the gazetteer named as
+ * a person is the place unless a title comes before it or a full name of
+ * the article ends with it ("DENVER", "Sao Paulo"); a name that ends with
+ * a person of the article, after words the tagger took into it, is that
+ * person ("Exchequer Nigel Lawson").  Companies are left as they are. */
+static void retype(const na_extractor_t *x, scratch_t *s)
+{
+    /* Folded last words of the article's full names of people, and
+     * (after a tab) the full names themselves. */
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_PERSON || one_word(m->text))
+            continue;
+        size_t klen;
+        const char *w = last_word(m->text);
+        const char *key = fold_into(&s->tmp, w, strlen(w), &klen);
+        map_put(&s->names, key, klen)->value = 1;
+        na_buf_reset(&s->tmp);
+        na_buf_addc(&s->tmp, '\t');
+        na_buf_adds(&s->tmp, m->text);
+        map_put(&s->names, s->tmp.data, s->tmp.len)->value = 1;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->dateline || m->company || m->place >= 0)
+            continue;
+        const char *alias;
+        if (m->type == NA_ENTITY_ORG) {
+            int32_t r = place_lookup(x, &s->tmp, m->text, strlen(m->text), &alias);
+            if (r >= 0 && x->places[r].kind == PLACE_COUNTRY && x->places[r].next < 0)
+                m->type = NA_ENTITY_PLACE;
+        } else if (m->type == NA_ENTITY_PERSON && !m->titled) {
+            if (world_region(m->text)) {
+                m->type = NA_ENTITY_PLACE;
+                continue;
+            }
+            int32_t r = place_lookup(x, &s->tmp, m->text, strlen(m->text), &alias);
+            if (r < 0 || x->places[r].kind == PLACE_DEMONYM)
+                continue;
+            size_t klen;
+            const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+            if (!one_word(m->text) || !map_find(&s->names, key, klen))
+                m->type = NA_ENTITY_PLACE;
+        }
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        if (m->type == NA_ENTITY_PERSON || m->dateline || m->company || one_word(m->text))
+            continue;
+        /* The person's name is the last two or three words. */
+        size_t starts[16];
+        size_t n = split_words(m->text, starts, 16);
+        for (size_t k = n >= 4 ? n - 3 : 1; k + 1 < n; k++) {
+            na_buf_reset(&s->tmp);
+            na_buf_addc(&s->tmp, '\t');
+            na_buf_adds(&s->tmp, m->text + starts[k]);
+            if (!map_find(&s->names, s->tmp.data, s->tmp.len))
+                continue;
+            size_t pn = strlen(m->text + starts[k]);
+            memmove(m->text, m->text + starts[k], pn + 1);
+            m->type = NA_ENTITY_PERSON;
+            if (m->end - m->start > pn)
+                m->start = m->end - pn;
+            break;
+        }
+    }
+}
+
+/* Whether mention M is evidence enough to list its value: a line of
+ * capitals or a table row shows no name by its capitals alone, unless the
+ * gazetteer, a legal suffix or the alias tables vouch for it; a person
+ * needs a full name, a title or an alias (a surname alone that no full
+ * name of the article explains and that is named once is mostly a
+ * company or a slip). */
+static bool strong_evidence(const mention_t *m)
+{
+    switch (m->type) {
+    case NA_ENTITY_PERSON:
+        return !m->weak && (!one_word(m->value) || m->titled || m->value != m->text);
+    case NA_ENTITY_ORG:
+        return !m->weak || m->company || m->value != m->text;
+    case NA_ENTITY_PLACE:
+        return !m->weak || m->place >= 0 || m->dateline || m->value != m->text;
+    default:
+        return true;
+    }
+}
+
 /* ---- collecting ---- */
 
 static void push_span(na_extraction_t *ex, na_entity_t type, size_t start, size_t end, const char *value,
@@ -1074,6 +1245,9 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
             }
             tally_t *e = &t[slot->value];
             e->count++;
+            e->strong |= strong_evidence(m);
+            e->prose += !m->weak;
+            e->known |= m->place >= 0 || m->value != m->text || pass == 1;
             e->headline |= m->headline;
             e->lead |= m->lead;
             e->dateline |= m->dateline;
@@ -1082,6 +1256,14 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
     qsort(t, n, sizeof *t, tally_cmp);
     for (size_t i = 0; i < n; i++) {
         if (type == NA_ENTITY_PLACE && !(t[i].dateline || t[i].headline || t[i].lead || t[i].count >= 2))
+            continue;
+        /* A place no gazetteer or alias table knows ("Miyazawa" of a
+         * headline) needs the dateline or a second mention. */
+        if (type == NA_ENTITY_PLACE && !t[i].known && !t[i].dateline && t[i].count < 2)
+            continue;
+        /* A surname alone is a person of the article when named twice
+         * in its running text ("Smith said ... Smith declined"). */
+        if (!t[i].strong && !(type == NA_ENTITY_PERSON && t[i].prose >= 2))
             continue;
         na_strlist_add(list, t[i].value);
     }
@@ -1104,6 +1286,44 @@ static void canonical_values(const na_extractor_t *x, scratch_t *s)
         if (m->country && (c = na_normalise_find(x->norm, NA_FIELD_PLACE, m->country, strlen(m->country))))
             m->country = c;
     }
+}
+
+/* Fills EX's names: every value of a person, place or organisation
+ * mention once per type, in order of first mention, salient when the
+ * salient lists hold it.  After collect(). */
+static void collect_names(scratch_t *s, na_extraction_t *ex)
+{
+    map_clear(&s->names);
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->type == NA_ENTITY_DATE || !m->value || !*m->value)
+            continue;
+        na_buf_reset(&s->tmp);
+        na_buf_addc(&s->tmp, (char)('0' + m->type));
+        na_buf_adds(&s->tmp, m->value);
+        map_slot_t *slot = map_put(&s->names, s->tmp.data, s->tmp.len);
+        if (slot->value < 0) {
+            if (ex->name_count == ex->name_cap) {
+                ex->name_cap = ex->name_cap ? ex->name_cap * 2 : 16;
+                ex->names = na_xrealloc(ex->names, ex->name_cap * sizeof *ex->names);
+            }
+            const na_strlist_t *list = m->type == NA_ENTITY_PERSON ? &ex->people :
+                                       m->type == NA_ENTITY_PLACE  ? &ex->places : &ex->orgs;
+            slot->value = (int32_t)ex->name_count;
+            ex->names[ex->name_count++] = (na_extract_name_t){ m->type, na_xstrdup(m->value), 0, m->start,
+                                                               na_strlist_contains(list, m->value) };
+        }
+        na_extract_name_t *n = &ex->names[slot->value];
+        n->count++;
+        if (m->start < n->first)
+            n->first = m->start;
+    }
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    const na_extract_name_t *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
 }
 
 static int span_cmp(const void *a, const void *b)
@@ -1160,13 +1380,446 @@ static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const 
     }
 }
 
+/* ---- text that is not prose ---- */
+
+static bool alnum_byte(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'';
+}
+
+/* The line of TEXT (LEN bytes) that holds byte POS: [*LS, *LE).  Calls
+ * for one text come in increasing POS, so the line found last is kept in
+ * *LS and *LE and reused, and each byte is looked at about once. */
+static void line_at(const char *text, size_t len, size_t pos, size_t *ls, size_t *le)
+{
+    if (*le > pos && *ls <= pos)
+        return;
+    size_t from = *le <= pos ? *le : 0;
+    const char *nl = pos > from ? memrchr(text + from, '\n', pos - from) : NULL;
+    *ls = nl ? (size_t)(nl - text) + 1 : from;
+    const char *end = memchr(text + pos, '\n', len - pos);
+    *le = end ? (size_t)(end - text) : len;
+}
+
+/* A line of capitals (a headline, a shouted dateline): there a capital
+ * letter says nothing about a name. */
+static bool caps_line(const char *text, size_t ls, size_t le)
+{
+    size_t upper = 0;
+    if (le - ls > 300)
+        return false;
+    for (size_t i = ls; i < le; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 'a' && c <= 'z')
+            return false;
+        upper += c >= 'A' && c <= 'Z';
+    }
+    return upper >= 4;
+}
+
+/* A row of a table: a short line of figures and abbreviations ("Shr 39
+ * cts vs 50 cts", "Leicester 5 3 1 1"), not a short line of prose (at
+ * most three lower-case words other than units). */
+static bool table_line(const char *text, size_t ls, size_t le)
+{
+    static const char *const units[] = { "vs", "vs.", "cts", "mln", "dlrs", "pct", "billion", "stg", "yen",
+                                         "avg", "shrs", "mths", "of", "loss", "profit", "net", "revs", "div",
+                                         "prior", "qtr", "pay", "payable", "record", "in", NULL };
+    while (ls < le && na_is_space((unsigned char)text[ls]))
+        ls++;
+    while (le > ls && na_is_space((unsigned char)text[le - 1]))
+        le--;
+    if (le - ls > 64 || le == ls)
+        return false;
+    size_t numbers = 0, words = 0, prose = 0, vs = 0;
+    for (size_t i = ls; i < le;) {
+        while (i < le && text[i] == ' ')
+            i++;
+        size_t w = i;
+        while (i < le && text[i] != ' ')
+            i++;
+        if (i == w)
+            break;
+        bool digit = false;
+        for (size_t k = w; k < i; k++)
+            digit |= text[k] >= '0' && text[k] <= '9';
+        words++;
+        if (digit) {
+            numbers++;
+            continue;
+        }
+        bool unit = false;
+        for (const char *const *u = units; *u && !unit; u++)
+            unit = strlen(*u) == i - w && strncmp(*u, text + w, i - w) == 0;
+        vs += i - w >= 2 && strncmp(text + w, "vs", 2) == 0 && unit;
+        if (!unit && text[w] >= 'a' && text[w] <= 'z')
+            prose++;
+    }
+    if (prose > 3)
+        return false;
+    return vs > 0 || numbers >= 2 || (numbers == 1 && words <= 4);
+}
+
+/* 1 when [START, END) lies inside angle brackets as a ticker ("<GE>",
+ * "<RTRS.L>"), 2 when inside them as a company's name ("<Pratt and
+ * Whitney>": wire stories bracket unlisted companies), else 0. */
+static int in_brackets(const char *text, size_t len, size_t start, size_t end)
+{
+    size_t i = start, j = end;
+    while (i > 0 && start - i < 80 && text[i - 1] != '<' && text[i - 1] != '>')
+        i--;
+    if (i == 0 || text[i - 1] != '<')
+        return 0;
+    while (j < len && j - end < 80 && text[j] != '>' && text[j] != '<')
+        j++;
+    if (j >= len || text[j] != '>')
+        return 0;
+    for (size_t k = i; k < j; k++)
+        if ((text[k] >= 'a' && text[k] <= 'z') || na_is_space((unsigned char)text[k]))
+            return 2;
+    return 1;
+}
+
+/* The length of the legal suffix that follows a name ending at END:
+ * " Corp", ", Inc.", " and Co"; 0 when none follows. */
+static size_t suffix_after(const na_extractor_t *x, na_buf_t *tmp, const char *text, size_t len, size_t end)
+{
+    size_t i = end;
+    if (i < len && text[i] == ',')
+        i++;
+    bool org_word = false;
+    for (int words = 0; words < 3; words++) {
+        size_t sp = i;
+        while (i < len && (text[i] == ' ' || (text[i] == '\n' && (i == sp || text[i - 1] != '\n'))))
+            i++;
+        if (i == sp || i >= len)
+            return 0;
+        if (text[i] == '(' && words == 0) {
+            /* "Cheung Kong (Holdings) Ltd" */
+            size_t close = i + 1;
+            while (close < len && close - i < 24 && text[close] != ')' && text[close] != '\n')
+                close++;
+            if (close >= len || text[close] != ')')
+                return 0;
+            i = close + 1;
+            continue;
+        }
+        size_t w = i;
+        while (i < len && (alnum_byte((unsigned char)text[i]) || text[i] == '.' || text[i] == '&'))
+            i++;
+        size_t n = i - w;
+        if (n > 2 && text[w + n - 2] == '\'' && text[w + n - 1] == 's')
+            n -= 2; /* "Wells Fargo and Co's" */
+        if (n == 0)
+            return 0;
+        if (words == 0 && ((n == 3 && strncasecmp(text + w, "and", 3) == 0) || (n == 1 && text[w] == '&'))) {
+            size_t save = i;
+            while (i < len && text[i] == ' ')
+                i++;
+            if (i + 2 <= len && strncmp(text + i, "Co", 2) == 0 &&
+                (i + 2 == len || !alnum_byte((unsigned char)text[i + 2]) || text[i + 2] == 's' ||
+                 text[i + 2] == '\'')) {
+                i = save;
+                continue;
+            }
+            return 0;
+        }
+        if (text[w] < 'A' || text[w] > 'Z')
+            return 0;
+        size_t m = n;
+        while (m > 1 && text[w + m - 1] == '.')
+            m--;
+        if (in_set(&x->org_suffixes, tmp, text + w, n) || in_set(&x->org_suffixes, tmp, text + w, m))
+            return w + n - end;
+        /* "Jardine Matheson Holdings Ltd": one organisation word, then
+         * the suffix. */
+        if (words < 2 && !org_word && in_set(&x->org_words, tmp, text + w, n)) {
+            org_word = true;
+            continue;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* The length of a word after END that makes the name before it a
+ * company ("Wells Fargo Bank", "Boyd Jefferies Group" is not a person),
+ * or 0.  Words of government ("Administration") are left out: "the
+ * Clinton Administration" keeps its person. */
+static size_t company_word_after(const char *text, size_t len, size_t end)
+{
+    static const char *const words[] = { "Bank", "Bancorp", "Group", "Holdings", "Industries", "Securities",
+                                         "Trust", "Capital", "Investments", "Insurance", "Financial",
+                                         "Brothers", "Partners", "Associates", "Enterprises", "Laboratories",
+                                         "Motors", "Airlines", NULL };
+    size_t i = end;
+    if (i >= len || (text[i] != ' ' && text[i] != '\n'))
+        return 0;
+    i++;
+    for (const char *const *w = words; *w; w++) {
+        size_t n = strlen(*w);
+        if (i + n <= len && strncmp(text + i, *w, n) == 0 && (i + n == len || !alnum_byte((unsigned char)text[i + n])))
+            return i + n - end;
+    }
+    return 0;
+}
+
+/* True when the name [START, END) of two words or more ends with a word
+ * that marks an organisation ("Drug Administration", "Swiss Bank"). */
+static bool org_final(const na_extractor_t *x, na_buf_t *tmp, const char *text, size_t start, size_t end)
+{
+    size_t i = end;
+    while (i > start && text[i - 1] != ' ' && text[i - 1] != '\n')
+        i--;
+    return i > start && (in_set(&x->org_words, tmp, text + i, end - i) ||
+                         (end - i == 13 && strncmp(text + i, "International", 13) == 0));
+}
+
+/* The word before byte START, in *W (LEN *N); false when there is none. */
+static bool word_before(const char *text, size_t start, size_t *w, size_t *n)
+{
+    size_t i = start;
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\n'))
+        i--;
+    size_t e = i;
+    while (i > 0 && (alnum_byte((unsigned char)text[i - 1]) || text[i - 1] == '.' ||
+                     (unsigned char)text[i - 1] >= 0x80))
+        i--;
+    *w = i;
+    *n = e - i;
+    return e > i;
+}
+
+/* Where a person's name starts when the tagger took the last word of a
+ * title of several words into it ("Chancellor of the | Exchequer Nigel
+ * Lawson", "Secretary of | State George Shultz"): after that word, with
+ * *TYPE set to person, when a title of the gazetteer ends there and two
+ * words or more are left; otherwise START. */
+static size_t after_title_tail(const na_extractor_t *x, na_buf_t *tmp, const char *text, size_t start, size_t end,
+                               na_entity_t *type)
+{
+    size_t first = start;
+    while (first < end && !na_is_space((unsigned char)text[first]))
+        first++;
+    size_t second = first;
+    while (second < end && na_is_space((unsigned char)text[second]))
+        second++;
+    if (second >= end || !memchr(text + second, ' ', end - second))
+        return start;
+    size_t w, n, from = start;
+    for (int k = 0; k < 3 && word_before(text, from, &w, &n); k++) {
+        from = w;
+        if (!(n == 2 && strncmp(text + w, "of", 2) == 0) && !(n == 3 && strncmp(text + w, "the", 3) == 0))
+            break;
+    }
+    if (from == start)
+        return start;
+    char *phrase = tidy_words(text, from, first);
+    bool title = in_set(&x->titles, tmp, phrase, strlen(phrase));
+    free(phrase);
+    if (!title)
+        return start;
+    *type = NA_ENTITY_PERSON;
+    return second;
+}
+
+/* True when WORDS is one common word ("Heavy", "Trade"), or when every
+ * word is a common word or a unit of a table and one is a unit ("Nine
+ * Mths", "Class A"): no name at all.  Common words alone may make a name
+ * of several words ("White House", "Red Cross"). */
+static bool all_common(const na_extractor_t *x, na_buf_t *tmp, const char *words)
+{
+    bool any_unit = false;
+    static const char *const units[] = { "mths", "qtr", "qtly", "shr", "shrs", "revs", "avg", NULL };
+    for (const char *w = words; *w;) {
+        const char *e = strchr(w, ' ');
+        size_t n = e ? (size_t)(e - w) : strlen(w);
+        bool unit = n == 1 && *w >= 'A' && *w <= 'Z'; /* "Class A" */
+        for (const char *const *u = units; *u && !unit; u++)
+            unit = strlen(*u) == n && strncasecmp(*u, w, n) == 0;
+        bool lower = false, dot = false;
+        for (size_t k = 0; k < n; k++)
+            lower |= w[k] >= 'a' && w[k] <= 'z', dot |= w[k] == '.';
+        if (!unit && (!lower || dot || !in_set(&x->common, tmp, w, n)))
+            return false; /* "US" is no "us" */
+        any_unit |= unit;
+        w += n;
+        while (*w == ' ')
+            w++;
+    }
+    return any_unit || one_word(words);
+}
+
+static const char *const instruments[] = { "securities", "bonds", "bills", "notes", "futures", "shares",
+                                           "stock", "stocks", "issues", "yields", "paper", NULL };
+
+/* True when a word for what an organisation issues follows byte END
+ * ("Treasury bills"). */
+static bool instrument_after(const char *text, size_t len, size_t end)
+{
+    if (end >= len || (text[end] != ' ' && text[end] != '\n'))
+        return false;
+    for (const char *const *t = instruments; *t; t++) {
+        size_t n = strlen(*t);
+        if (end + 1 + n <= len && strncmp(text + end + 1, *t, n) == 0 &&
+            (end + 1 + n == len || !alnum_byte((unsigned char)text[end + 1 + n])))
+            return true;
+    }
+    return false;
+}
+
+/* Cuts words for what an organisation issues from the end of its name
+ * ("Treasury securities" -> Treasury), in place; returns the new length
+ * of the span, LEN less the bytes cut. */
+static size_t drop_instruments(char *words, size_t len)
+{
+    char *sp = strrchr(words, ' ');
+    if (!sp)
+        return len;
+    for (const char *const *t = instruments; *t; t++)
+        if (strcmp(sp + 1, *t) == 0) {
+            size_t cut = strlen(sp);
+            *sp = '\0';
+            return len > cut ? len - cut : len;
+        }
+    return len;
+}
+
+/* Where a known company's name that ends with the span [START, END)
+ * starts, up to three words before it on its line and after LAST, the
+ * article's last mention ("Standard and | Poor's" where the tagger saw
+ * only "Poor"); START when none does.  A possessive after the span
+ * belongs to the name when the company's does. */
+static size_t known_company(const na_extractor_t *x, na_buf_t *tmp, const char *text, size_t start, size_t end,
+                            const mention_t *last)
+{
+    size_t best = start, from = start;
+    size_t e = end;
+    if (text[e] == '\'' && text[e + 1] == 's')
+        e += 2;
+    for (int k = 0; k < 3; k++) {
+        size_t w, n;
+        if (!word_before(text, from, &w, &n) || (last && last->end > w))
+            break;
+        for (size_t i = w + n; i < from; i++)
+            if (text[i] == '\n' && i + 1 < from && text[i + 1] == '\n')
+                return best;
+        from = w;
+        if (text[w] < 'A' || text[w] > 'Z')
+            continue; /* "and", "of" inside a name */
+        char *phrase = tidy_words(text, w, e);
+        bool known = in_set(&x->companies, tmp, phrase, strlen(phrase));
+        if (!known && e > end) {
+            phrase[strlen(phrase) - 2] = '\0';
+            known = in_set(&x->companies, tmp, phrase, strlen(phrase));
+        }
+        free(phrase);
+        if (known)
+            best = w;
+    }
+    return best;
+}
+
+/* True for an organisation's first word that no person's name opens
+ * with: banks and companies named in French, Spanish, Italian. */
+static bool org_first_word(const char *words)
+{
+    static const char *const firsts[] = { "Banque", "Banco", "Banca", "Bank", "Credit", "Crédit", "Caisse",
+                                          "Societe", "Société", "Compagnie", "Groupe", "Grupo", "Cie", NULL };
+    const char *sp = strchr(words, ' ');
+    if (!sp)
+        return false;
+    for (const char *const *f = firsts; *f; f++)
+        if (strlen(*f) == (size_t)(sp - words) && strncmp(*f, words, (size_t)(sp - words)) == 0)
+            return true;
+    return false;
+}
+
+/* True for what is written like a name and is none: an amount of money
+ * ("H.K. Dlr", "Canadian Dlrs"), a credit rating ("AA", "Baa-1") unless
+ * the alias table knows it as an organisation ("CCC"), or a programme,
+ * law or agreement ("Export Enhancement Program"). */
+static bool not_a_name(const na_extractor_t *x, const char *words)
+{
+    static const char *const money[] = { "Dlr", "Dlrs", "Stg", "Yen", "Francs", "Marks", NULL };
+    static const char *const things[] = { "Program", "Programme", "Act", "Agreement", "Accord", "Plan",
+                                          "Treaty", "Index", NULL };
+    const char *w = last_word(words);
+    for (const char *const *m = money; *m; m++)
+        if (strcmp(w, *m) == 0)
+            return true;
+    for (const char *const *t = things; *t && w != words; t++)
+        if (strcmp(w, *t) == 0)
+            return true;
+    /* Ratings: one letter repeated (A, B or C, "a" after the first), an
+     * optional "-1", "+" or "-plus". */
+    size_t n = strlen(words), i = 1;
+    if (n < 2 || n > 8 || (words[0] != 'A' && words[0] != 'B' && words[0] != 'C'))
+        return false;
+    while (i < n && (words[i] == words[0] || words[i] == 'a'))
+        i++;
+    if (i < 2)
+        return false;
+    if (i < n && (words[i] == '-' || words[i] == '+'))
+        i++;
+    while (i < n && words[i] >= '0' && words[i] <= '9')
+        i++;
+    if (i < n)
+        return false;
+    return !na_normalise_find(x->norm, NA_FIELD_ORG, words, n);
+}
+
+/* Quantity words that open a sentence in capitals ("Thousands marched"). */
+static bool quantity_word(const char *w)
+{
+    /* Measures of an economy are written like organisations' letters. */
+    static const char *const measures[] = { "GNP", "GDP", "CPI", "PPI", "PSBR", "M-1", "M-2", "M-3", "M1", "M2",
+                                            "M3", NULL };
+    for (const char *const *p = measures; *p; p++)
+        if (strcmp(*p, w) == 0)
+            return true;
+    /* And adjectives that open many names but are none alone ("Federal
+     * funds", "National said"). */
+    static const char *const words[] = { "Tens", "Hundreds", "Thousands", "Millions", "Billions", "Dozens",
+                                         "Scores", "Some", "Many", "Several", "Federal", "National",
+                                         "International", "Central", "General", "Royal", "Standard", NULL };
+    for (const char *const *p = words; *p; p++)
+        if (strcasecmp(*p, w) == 0)
+            return true;
+    return false;
+}
+
+/* Seats of government named for the government ("the White House
+ * said"): organisations, unless a preposition of place comes before
+ * ("at the White House"). */
+static bool metonym(const char *words, const char *text, size_t start)
+{
+    static const char *const seats[] = { "White House", "Kremlin", "Pentagon", "Downing Street", "Elysee",
+                                         "Elysee Palace", "Élysée", "Élysée Palace", "Whitehall", "Blue House",
+                                         "Quai d'Orsay", "Zhongnanhai", NULL };
+    bool seat = false;
+    for (const char *const *p = seats; *p && !seat; p++)
+        seat = strcmp(*p, words) == 0;
+    if (!seat)
+        return false;
+    size_t w, n;
+    if (word_before(text, start, &w, &n) && n == 3 && strncasecmp(text + w, "the", 3) == 0)
+        word_before(text, w, &w, &n);
+    static const char *const preps[] = { "at", "in", "outside", "inside", "near", "into", "to", "from",
+                                         "visit", "visited", "of", NULL };
+    for (const char *const *p = preps; *p; p++)
+        if (strlen(*p) == n && strncasecmp(*p, text + w, n) == 0)
+            return false;
+    return true;
+}
+
 /* True for a name that ends the text, alone on its line or set apart by
  * a run of blanks: a wire story's sign-off ("Reuter"), not a person or
  * organisation of the story. */
 static bool sign_off(const char *text, size_t len, size_t start, size_t end)
 {
     for (size_t i = end; i < len; i++)
-        if ((unsigned char)text[i] > ' ')
+        if ((unsigned char)text[i] > ' ' && text[i] != '.' && text[i] != '-')
             return false;
     size_t blanks = 0;
     for (size_t i = start; i > 0 && text[i - 1] != '\n'; i--, blanks++)
@@ -1236,9 +1889,53 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
         }
     size_t lead = lead_end(text, len, dl.found ? dl.end : headline_end);
 
+    /* A dateline given as a field follows the title: found there, its
+     * city is a place of the article and never a person. */
+    if (!dl.found && in->dateline && *in->dateline) {
+        const char *d = in->dateline;
+        while (na_is_space((unsigned char)*d))
+            d++;
+        size_t dn = strlen(d);
+        while (dn && na_is_space((unsigned char)d[dn - 1]))
+            dn--;
+        const char *hit = dn && len ? memmem(text, len, d, dn) : NULL;
+        na_dateline_t fdl;
+        if (hit && na_dateline_find(hit, len - (size_t)(hit - text), &fdl)) {
+            size_t off = (size_t)(hit - text);
+            fdl.city_start += off;
+            fdl.city_end += off;
+            if (fdl.region_end) {
+                fdl.region_start += off;
+                fdl.region_end += off;
+            }
+            fdl.end += off;
+            dl = fdl;
+        } else if (hit) {
+            /* One the date reader does not know ("ST. LOUIS, Feb 26 -"):
+             * its city is what comes before the first comma, when that is
+             * written in capitals. */
+            size_t off = (size_t)(hit - text), c = 0;
+            while (c < dn && d[c] != ',')
+                c++;
+            bool caps = c > 1 && c < dn;
+            for (size_t k = 0; k < c && caps; k++)
+                caps = !(d[k] >= 'a' && d[k] <= 'z');
+            if (caps) {
+                memset(&dl, 0, sizeof dl);
+                dl.found = true;
+                dl.city_start = off;
+                dl.city_end = off + c;
+                dl.end = off + dn;
+            }
+        }
+    }
+
     bool dateline_covered = false;
+    size_t line_start = 0, line_end = 0;
     for (size_t i = 0; i < s->ner.count; i++) {
         const na_ner_span_t *sp = &s->ner.items[i];
+        size_t start = sp->start, end = sp->end;
+        bool company = false;
         na_entity_t type;
         if (sp->type == NA_NER_PER)
             type = NA_ENTITY_PERSON;
@@ -1252,21 +1949,166 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
          * article: "(Reuters)" is the agency, not a subject. */
         bool in_city = dl.found && sp->start >= dl.city_start && sp->start < dl.city_end;
         bool in_region = dl.found && dl.region_end && sp->start >= dl.region_start && sp->start < dl.region_end;
+        /* "KOKOMO, Ind., Feb 26 -": a place after the city is its region. */
+        in_region |= dl.found && sp->type == NA_NER_LOC && sp->start >= dl.city_end && sp->start < dl.end;
         if (dl.found && sp->start < dl.end && sp->start >= dl.city_start && !in_city && !in_region)
             continue;
-        if (in_city || in_region)
+        if (in_city || in_region) {
             type = NA_ENTITY_PLACE;
-        else if (sign_off(text, len, sp->start, sp->end))
+        } else if (sign_off(text, len, sp->start, sp->end)) {
             continue;
-        char *words = tidy_words(text, sp->start, sp->end);
-        int32_t demonym = sp->type == NA_NER_MISC && !in_city ? demonym_of(x, &s->tmp, words) : -1;
-        if (sp->type == NA_NER_MISC && !in_city && demonym < 0) {
+        } else {
+            int br = in_brackets(text, len, start, end);
+            if (br == 1)
+                continue; /* a ticker */
+            size_t suf = suffix_after(x, &s->tmp, text, len, end);
+            size_t lw = end;
+            while (lw > start && !na_is_space((unsigned char)text[lw - 1]))
+                lw--;
+            bool inside = lw > start && in_set(&x->org_suffixes, &s->tmp, text + lw, end - lw);
+            if (!suf && !inside && sp->type == NA_NER_PER)
+                suf = company_word_after(text, len, end);
+            if (br == 2 || suf || inside) {
+                type = NA_ENTITY_ORG;
+                company = true;
+                end += suf;
+            }
+            /* "Standard and Poor's Corp", "General Electric Co": the whole
+             * name before a legal suffix, or a known company's name, is
+             * one organisation even where the tagger cut it. */
+            /* The tagger's previous span, kept as a mention or not
+             * ("Standard" alone is dropped, "Standard and Poor's" is not). */
+            const na_ner_span_t *pv = i ? &s->ner.items[i - 1] : NULL;
+            if (pv && dl.found && pv->start < dl.end)
+                pv = NULL;
+            mention_t *pm = s->count ? &s->mentions[s->count - 1] : NULL;
+            if (pm && pv && pm->start != pv->start)
+                pm = NULL;
+            size_t gap = pv && pv->end <= start ? start - pv->end : 99;
+            bool joined = pv && gap <= 5 &&
+                          (gap == 1 ? na_is_space((unsigned char)text[pv->end]) :
+                           (gap == 5 && strncmp(text + pv->end, " and ", 5) == 0) ||
+                           (gap == 3 && strncmp(text + pv->end, " & ", 3) == 0));
+            if (joined && company && gap > 1) {
+                /* "Standard and Poor's Corp" is one firm, but not "Pratt
+                 * and Whitney and General Electric Co" nor "GM and
+                 * Chrysler Corp": the name after the "and" must be no
+                 * company of its own. */
+                char *own = tidy_words(text, start, end);
+                strip_org(x, &s->tmp, own);
+                joined = !in_set(&x->companies, &s->tmp, own, strlen(own)) &&
+                         !memchr(text + pv->start, ' ', pv->end - pv->start);
+                free(own);
+            }
+            /* "Smith Barney, Harris Upham and Co" is one firm. */
+            bool and_co = company && (memmem(text + start, end - start, " and Co", 7) ||
+                                      memmem(text + start, end - start, " And Co", 7) ||
+                                      memmem(text + start, end - start, " & Co", 5) ||
+                                      memmem(text + start, end - start, "\nand Co", 7));
+            joined |= pv && and_co && gap == 2 && text[pv->end] == ',' && na_is_space((unsigned char)text[pv->end + 1]);
+            if (joined && !company) {
+                char *both = tidy_words(text, pv->start, end);
+                joined = in_set(&x->companies, &s->tmp, both, strlen(both));
+                if (!joined) {
+                    strip_org(x, &s->tmp, both);
+                    joined = in_set(&x->companies, &s->tmp, both, strlen(both));
+                }
+                free(both);
+            }
+            if (joined) {
+                start = pv->start;
+                if (pm && pm->start == pv->start) {
+                    free(pm->text);
+                    s->count--;
+                }
+                pm = NULL;
+                type = NA_ENTITY_ORG;
+                company = true;
+            }
+            if (!company) {
+                size_t from = known_company(x, &s->tmp, text, start, end, s->count ? &s->mentions[s->count - 1] : NULL);
+                if (from < start) {
+                    start = from;
+                    type = NA_ENTITY_ORG;
+                    company = true;
+                    if (end + 2 <= len && text[end] == '\'' && text[end + 1] == 's') {
+                        char *with = tidy_words(text, start, end + 2);
+                        if (in_set(&x->companies, &s->tmp, with, strlen(with)))
+                            end += 2;
+                        free(with);
+                    }
+                }
+            }
+            if (company || (sp->type != NA_NER_LOC && org_final(x, &s->tmp, text, start, end))) {
+                const mention_t *last = s->count ? &s->mentions[s->count - 1] : NULL;
+                type = NA_ENTITY_ORG;
+                for (int k = 0; k < 3; k++) {
+                    size_t w, n;
+                    bool via_and = false;
+                    if (and_co && k == 0 && start >= 2 && text[start - 1] == ' ' && text[start - 2] == ',' &&
+                        word_before(text, start - 2, &w, &n) && text[w] >= 'A' && text[w] <= 'Z' &&
+                        !(last && last->end > w)) {
+                        start = w; /* "Kidder, Peabody and Co" */
+                        continue;
+                    }
+                    if (!word_before(text, start, &w, &n))
+                        break;
+                    if ((n == 3 && strncmp(text + w, "and", 3) == 0) || (n == 1 && text[w] == '&')) {
+                        via_and = true;
+                        size_t w2, n2; /* "Alex. Brown and Sons Inc", "Food and Drug Administration" */
+                        if (!word_before(text, w, &w2, &n2) || text[w2] < 'A' || text[w2] > 'Z' ||
+                            (last && last->end > w2 && last->start != w2) || (dl.found && w2 < dl.end))
+                            break;
+                        w = w2, n = n2;
+                    }
+                    if (last && last->end > w && last->start == w && !last->dateline) {
+                        /* "Food" of "Food and Drug Administration", the
+                         * "American" of a company: part of this name. */
+                        free(s->mentions[--s->count].text);
+                        last = s->count ? &s->mentions[s->count - 1] : NULL;
+                    }
+                    if (text[w] < 'A' || text[w] > 'Z' || (last && last->end > w) || (dl.found && w < dl.end) ||
+                        (n <= 3 && (strncmp(text + w, "The", n) == 0 || n == 1)))
+                        break;
+                    size_t b = w;
+                    while (b > 0 && (text[b - 1] == ' ' || (text[b - 1] == '\n' && (b < 2 || text[b - 2] != '\n'))))
+                        b--;
+                    /* A sentence may open with "Standard and Poor's Corp",
+                     * seldom with a company's first word alone. */
+                    bool opens = b == 0 || text[b - 1] == '.' || text[b - 1] == '\n' || text[b - 1] == '"';
+                    if (opens && !via_and)
+                        break;
+                    start = w;
+                    if (opens)
+                        break;
+                }
+            }
+        }
+        if (!company && !in_city && !in_region)
+            start = after_title_tail(x, &s->tmp, text, start, end, &type);
+        char *words = tidy_words(text, start, end);
+        if (!company && !in_city && !in_region &&
+            (in_set(&x->companies, &s->tmp, words, strlen(words)) ||
+             (type != NA_ENTITY_ORG && na_normalise_find_alias(x->norm, NA_FIELD_ORG, words, strlen(words))) ||
+             (!one_word(words) && in_set(&x->org_suffixes, &s->tmp, last_word(words), strlen(last_word(words)))))) {
+            type = NA_ENTITY_ORG; /* "Chrysler Corp" is never a person */
+            company = true;
+        }
+        if (type == NA_ENTITY_ORG && end + 15 <= len && (text[end] == ' ' || text[end] == '\n') &&
+            strncmp(text + end + 1, "administration", 14) == 0 && (end + 15 == len || !alnum_byte(text[end + 15]))) {
+            end += 15; /* "the Reagan administration", not an organisation "Reagan" */
+            free(words);
+            words = tidy_words(text, start, end);
+        }
+        int32_t demonym = sp->type == NA_NER_MISC && !in_city && !company ? demonym_of(x, &s->tmp, words) : -1;
+        if (sp->type == NA_NER_MISC && !in_city && !company && demonym < 0) {
             free(words);
             continue;
         }
         if (shouted(text, len, words, sp->start, sp->end))
             title_case(words);
-        strip_possessive(words);
+        if (!(company && in_set(&x->companies, &s->tmp, words, strlen(words))))
+            strip_possessive(words); /* but "Standard and Poor's" */
         if (type == NA_ENTITY_PERSON)
             strip_titles(x, &s->tmp, words);
         else if (type == NA_ENTITY_ORG)
@@ -1275,11 +2117,46 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
             free(words);
             continue;
         }
-        mention_t *m = add_mention(s, type, sp->start, sp->end, words);
+        bool dateline = in_city || in_region;
+        if (type == NA_ENTITY_ORG) {
+            end = start + drop_instruments(words, end - start);
+            if (!company && instrument_after(text, len, end)) {
+                free(words); /* "Treasury bills": a kind of paper, not the Treasury */
+                continue;
+            }
+        }
+        if (!dateline && type == NA_ENTITY_PERSON && org_first_word(words)) {
+            type = NA_ENTITY_ORG; /* "Banque Paribas", "Credit Lyonnais" */
+            company = true;
+        }
+        if (!dateline && demonym < 0 && !company && not_a_name(x, words)) {
+            free(words); /* "H.K. Dlr", "AA", "Export Enhancement Program" */
+            continue;
+        }
+        if (!dateline && demonym < 0 && !company &&
+            (all_common(x, &s->tmp, words) || (one_word(words) && quantity_word(words)) ||
+             (one_word(words) && has_lower(words) && in_set(&x->org_words, &s->tmp, words, strlen(words))))) {
+            /* "Heavy rain", "Thousands marched", "Net 1,545 vs 2,188",
+             * "Nine Mths", "the Bank said": common words, or an
+             * organisation word alone, are no name. */
+            free(words);
+            continue;
+        }
+        if (!dateline && metonym(words, text, start))
+            type = NA_ENTITY_ORG;
+        mention_t *m = add_mention(s, type, start, end, words);
         m->place = demonym;
-        m->headline = sp->start < headline_end;
-        m->lead = sp->start < lead;
-        if (in_city || in_region) {
+        m->headline = start < headline_end;
+        m->lead = start < lead;
+        m->company = company;
+        size_t w, n;
+        m->titled = word_before(text, start, &w, &n) && in_set(&x->titles, &s->tmp, text + w, n);
+        line_at(text, len, start, &line_start, &line_end);
+        size_t ls = line_start;
+        if (dl.found && dl.end > ls && dl.end <= start)
+            ls = dl.end; /* a body glued to its dateline */
+        m->weak = !dateline && (caps_line(text, ls, line_end) || table_line(text, ls, line_end));
+        if (dateline) {
             m->dateline = true;
             dateline_covered |= in_city;
         }
@@ -1292,6 +2169,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
         m->dateline = m->headline = m->lead = true;
     }
 
+    retype(x, s);
     agree_types(s);
     resolve_places(x, s);
     resolve_people(x, s);
@@ -1310,5 +2188,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     collect(x, s, NA_ENTITY_PERSON, &ex->people);
     collect(x, s, NA_ENTITY_PLACE, &ex->places);
     collect(x, s, NA_ENTITY_ORG, &ex->orgs);
+    collect_names(s, ex);
+    if (ex->name_count > 1)
+        qsort(ex->names, ex->name_count, sizeof *ex->names, name_cmp);
     return NA_OK;
 }

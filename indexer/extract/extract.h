@@ -27,7 +27,31 @@
  * those of the title and the lead, and those named more than once; a
  * place named once in passing is a span but not a value (Reuters tags
  * stories that way, and a facet of every place mentioned is mostly
- * noise).
+ * noise).  Every name the article has a span of is in its names list,
+ * with how often and where first it is named and whether it is salient
+ * (in people, places or orgs).
+ *
+ * Text that is not prose is read as what it is before names are taken:
+ * a line of capitals (a headline) or a table row ("Shr 39 cts vs 50
+ * cts") gives spans but is no evidence of a name for the salient lists
+ * unless the gazetteers, a legal suffix or the alias tables vouch for it;
+ * a ticker in angle brackets is no name, a company's name in them is an
+ * organisation; the wire's sign-off ("Reuter") is dropped; a dateline
+ * given as a field (the Reuters DATELINE) is found in the text and its
+ * city is a place, never a person.  Words that are no names alone are
+ * dropped: a common word of newswire ("Heavy", "Net"; the list
+ * common-words.txt is learned from unlabelled newswire), quantity words
+ * ("Thousands"), measures ("GNP"), ratings ("AA"), currencies ("H.K.
+ * Dlr"), programmes and laws, an organisation word alone ("the Bank").
+ * Organisation names are kept whole before suffixes are dropped: the
+ * capitalised words before a legal suffix or "and Co" ("Merrill Lynch
+ * and Co", "Standard and Poor's Corp", "Smith Barney, Harris Upham and
+ * Co"), a name ending in an organisation word ("Food and Drug
+ * Administration") and a known company (companies.txt, names seen
+ * before legal suffixes in newswire) are organisations, never people or
+ * places.  A place of the gazetteer taken as a person is a place unless a
+ * title or a full name of the article says otherwise; a seat of
+ * government that speaks ("the White House said") is an organisation.
  *
  * An extractor is read-only once made, so one may serve any number of
  * threads, each with its own na_extraction_t.
@@ -71,6 +95,15 @@ typedef struct {
     bool demonym;      /* a place named by its people's word ("German") */
 } na_extract_span_t;
 
+/* A person, place or organisation the article names anywhere. */
+typedef struct {
+    na_entity_t type;  /* NA_ENTITY_PERSON, _PLACE or _ORG */
+    char *name;        /* canonical value, as in the spans (owned by the extraction) */
+    unsigned count;    /* mentions */
+    size_t first;      /* byte offset of the first mention in the text given */
+    bool salient;      /* also in people, places or orgs: the article is about it */
+} na_extract_name_t;
+
 /* Where the publication date came from. */
 typedef enum {
     NA_DATE_SOURCE_NONE = 0, /* no date at all */
@@ -91,6 +124,8 @@ typedef struct {
     na_strlist_t mentioned;      /* "YYYY", "YYYY-Qn", "YYYY-MM", "YYYY-MM-DD" */
     na_extract_span_t *spans;    /* in text order */
     size_t span_count, span_cap;
+    na_extract_name_t *names;    /* every name of a span, once per type, by first mention */
+    size_t name_count, name_cap;
     na_date_t date;              /* publication date (year 0: none) */
     na_date_source_t date_source;
     void *scratch;               /* reused working memory */

@@ -1,7 +1,7 @@
 /* ner-train.c - trains the named-entity model from CoNLL-2003 files.
  *
- *     ner-train --train eng.train --dev eng.testa --out config/ner.model
- *               [--epochs N] [--ensemble K] [--bits B] [--prune W]
+ *     ner-train --train eng.train [--dev eng.testa] --out config/ner.model
+ *               [--epochs N] [--ensemble K] [--bits B] [--prune W] [--select]
  *               [--seed S] [--gazetteer DIR | --no-gazetteer] [-v]
  *
  * Reads CoNLL files (one "token POS chunk tag" line per token, a blank
@@ -12,9 +12,12 @@
  * config/gazetteer/ when they are there.  For each of K seeds (default 5)
  * it trains the averaged perceptron for N passes (default 20) in a fixed,
  * seeded order (a fifth of the documents of each pass without gazetteer
- * features, see ner.h), printing the development span precision, recall and F1
- * per type after each pass, and keeps the pass with the best F1 over PER,
- * LOC and ORG; the K kept models are averaged into the one written,
+ * features, see ner.h) and keeps the last pass; with --dev it prints the
+ * development span precision, recall and F1 per type after each pass, and
+ * with --select too it keeps instead the pass with the best F1 over PER,
+ * LOC and ORG there (which tunes the model on that file: a file chosen so
+ * is no longer held out).  The K kept models are averaged into the one
+ * written,
  * through a temporary file and a rename.  The same inputs give the same
  * model, byte for byte.
  *
@@ -146,11 +149,12 @@ static double elapsed(const struct timespec *t0)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: " PROG " --train FILE --dev FILE --out MODEL [options]\n"
+            "usage: " PROG " --train FILE [--dev FILE] --out MODEL [options]\n"
             "  --train FILE       CoNLL-2003 training file (eng.train)\n"
-            "  --dev FILE         CoNLL-2003 development file (eng.testa)\n"
+            "  --dev FILE         score each pass on this file (eng.testa)\n"
             "  --out MODEL        where to write the model (config/ner.model)\n"
-            "  --epochs N         training passes (default 20); the best is kept\n"
+            "  --epochs N         training passes (default 15); the last is kept\n"
+            "  --select           keep each member's best pass on --dev instead\n"
 
             "  --ensemble K       average K models trained from seeds S..S+K-1 (default 5)\n"
             "  --bits B           weight table of 2^B rows (default 18)\n"
@@ -166,17 +170,17 @@ int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
     const char *gaz_dir = "config/gazetteer";
-    unsigned epochs = 20, bits = 18, ensemble = 5;
+    unsigned epochs = 15, bits = 18, ensemble = 5;
     double prune = 0.05;
     unsigned long long seed = 1;
-    bool use_gaz = true, verbose = false;
+    bool use_gaz = true, verbose = false, select = false;
     static const struct option opts[] = {
         { "train", required_argument, NULL, 't' }, { "dev", required_argument, NULL, 'd' },
         { "out", required_argument, NULL, 'o' },   { "epochs", required_argument, NULL, 'e' },
         { "bits", required_argument, NULL, 'b' },  { "prune", required_argument, NULL, 'p' },
         { "seed", required_argument, NULL, 's' },  { "gazetteer", required_argument, NULL, 'g' },
         { "no-gazetteer", no_argument, NULL, 'G' }, { "verbose", no_argument, NULL, 'v' },
-        { "ensemble", required_argument, NULL, 'n' },
+        { "ensemble", required_argument, NULL, 'n' }, { "select", no_argument, NULL, 'S' },
         { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
@@ -225,6 +229,7 @@ int main(int argc, char **argv)
         case 'g': gaz_dir = optarg; use_gaz = true; break;
         case 'G': use_gaz = false; break;
         case 'v': verbose = true; break;
+        case 'S': select = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': printf(PROG " (newsarc) model format %d, features %d\n", NA_NER_FORMAT_VERSION,
                          NA_NER_FEATURE_VERSION);
@@ -232,7 +237,7 @@ int main(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (optind < argc || !train_path || !dev_path || !out_path) {
+    if (optind < argc || !train_path || !out_path || (select && !dev_path)) {
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -243,7 +248,7 @@ int main(int argc, char **argv)
     na_ner_trainer_t *tr = NULL;
     na_error_t err;
     if (na_conll_read(train_path, NA_CONLL_SPACED, &train, &err) != NA_OK ||
-        na_conll_read(dev_path, NA_CONLL_SPACED, &dev, &err) != NA_OK) {
+        (dev_path && na_conll_read(dev_path, NA_CONLL_SPACED, &dev, &err) != NA_OK)) {
         fprintf(stderr, PROG ": error: %s\n", err.message);
         goto out;
     }
@@ -274,9 +279,9 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    /* Each member of the ensemble is trained from its own seed; its best
-     * epoch on the development set is kept, and the members' weights are
-     * averaged. */
+    /* Each member of the ensemble is trained from its own seed; its last
+     * epoch (or with --select its best on the development set) is kept,
+     * and the members' weights are averaged. */
     double best_f = -1;
     char summary[512], best_summary[512] = "";
     na_ner_model_t *best = NULL;
@@ -289,14 +294,22 @@ int main(int argc, char **argv)
         na_ner_trainer_reseed(tr, seed + k);
         for (unsigned ep = 1; ep <= epochs; ep++) {
             size_t errors = na_ner_trainer_epoch(tr, ep);
+            if (!dev_path && ep < epochs) {
+                printf("seed %llu epoch %2u: %6zu train errors\n", seed + k, ep, errors);
+                fflush(stdout);
+                continue;
+            }
             na_ner_model_t *m = na_ner_trainer_model(tr, (float)prune, NULL);
-            double f = evaluate(m, gaz, &dev, summary, sizeof summary);
-            printf("seed %llu epoch %2u: %6zu train errors; dev %s; PER+LOC+ORG F1 %.4f%s\n", seed + k, ep, errors,
-                   summary, f, f > member_f ? " *" : "");
+            double f = dev_path ? evaluate(m, gaz, &dev, summary, sizeof summary) : 0;
+            if (dev_path)
+                printf("seed %llu epoch %2u: %6zu train errors; dev %s; PER+LOC+ORG F1 %.4f%s\n", seed + k, ep,
+                       errors, summary, f, select && f > member_f ? " *" : "");
+            else
+                printf("seed %llu epoch %2u: %6zu train errors\n", seed + k, ep, errors);
             if (verbose)
                 printf("  %.1f s elapsed\n", elapsed(&t0));
             fflush(stdout);
-            if (f > member_f) {
+            if (select ? f > member_f : ep == epochs) {
                 member_f = f;
                 member_epoch = ep;
                 na_ner_model_free(members[k]);
@@ -314,8 +327,10 @@ int main(int argc, char **argv)
     }
     if (ensemble > 1) {
         best = na_ner_model_average((const na_ner_model_t *const *)members, ensemble);
-        best_f = evaluate(best, gaz, &dev, best_summary, sizeof best_summary);
-        printf("average of %u: dev %s; PER+LOC+ORG F1 %.4f\n", ensemble, best_summary, best_f);
+        if (dev_path) {
+            best_f = evaluate(best, gaz, &dev, best_summary, sizeof best_summary);
+            printf("average of %u: dev %s; PER+LOC+ORG F1 %.4f\n", ensemble, best_summary, best_f);
+        }
         for (unsigned k = 0; k < ensemble; k++)
             na_ner_model_free(members[k]);
     } else {
@@ -329,19 +344,20 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ng && gl < sizeof gazlist; i++)
         gl += (size_t)snprintf(gazlist + gl, sizeof gazlist - gl, "%s%s", i ? " " : "", names[i]);
     char *info = na_xasprintf("newsarc entity model: greedy averaged perceptron, %u hash bits, prune %g; "
-                              "mean of %u members from seed %llu, best epochs %s of %u; "
-                              "trained on %zu documents (%zu tokens); gazetteer classes: %s; dev span %s",
-                              bits, prune, ensemble, seed, epochs_used, epochs, train.count, train.ntokens,
-                              ng ? gazlist : "none", best_summary);
+                              "mean of %u members from seed %llu, %s epochs %s of %u; "
+                              "trained on %zu documents (%zu tokens); gazetteer classes: %s%s%s",
+                              bits, prune, ensemble, seed, select ? "best" : "kept", epochs_used, epochs,
+                              train.count, train.ntokens, ng ? gazlist : "none",
+                              dev_path ? "; dev span " : "", dev_path ? best_summary : "");
     na_ner_model_set_info(best, info);
     free(info);
     na_buf_t out = NA_BUF_INIT;
     na_ner_model_serialize(best, &out);
     int wr = write_file(out_path, out.data, out.len);
     if (!wr)
-        printf("kept: %s: %s; PER+LOC+ORG F1 %.4f\nwrote %s (%zu bytes) in %.1f s\n",
-               ensemble > 1 ? "the average" : "the best epoch", best_summary, best_f, out_path, out.len,
-               elapsed(&t0));
+        printf("kept: %s%s%s; wrote %s (%zu bytes) in %.1f s\n",
+               ensemble > 1 ? "the average" : select ? "the best epoch" : "the last epoch",
+               dev_path ? ": dev " : "", dev_path ? best_summary : "", out_path, out.len, elapsed(&t0));
     na_buf_release(&out);
     na_ner_model_free(best);
     if (wr)

@@ -69,7 +69,7 @@ static void test_people(void)
     CHECK_INT(trump_spans, 3, "... every mention is a span with the full name");
 
     run("Officials said Smith would resign. Smith declined to comment.\n", &pub_2025_06_16);
-    CHECK_HAS(people, "Smith", "a surname with no full name is kept as it is");
+    CHECK_HAS(people, "Smith", "a surname with no full name, named twice, is kept as it is");
 
     run("Dr. Jane Goodall spoke in London.\n", &pub_2025_06_16);
     CHECK_HAS(people, "Jane Goodall", "honorific Dr. dropped");
@@ -140,6 +140,177 @@ static void test_orgs(void)
     run("Shares of Apple Inc. rose after the European Commission approved the deal.\n", &pub_2025_06_16);
     CHECK_HAS(orgs, "Apple", "legal suffixes: Inc. dropped");
     CHECK_HAS(orgs, "European Commission", "institutions");
+}
+
+/* Runs TEXT with DATELINE given as the source's own field, as the
+ * Reuters reader gives it. */
+static void run_dateline(const char *text, const char *dateline)
+{
+    na_extract_input_t in = { text, strlen(text), &pub_2025_06_16, NULL, false, dateline };
+    na_error_t err;
+    if (na_extract(x, &in, &ex, &err) != NA_OK)
+        printf("# na_extract: %s\n", err.message);
+}
+
+static bool has_span(na_entity_t type, const char *value)
+{
+    for (size_t i = 0; i < ex.span_count; i++)
+        if (ex.spans[i].type == type && strcmp(ex.spans[i].value, value) == 0)
+            return true;
+    return false;
+}
+
+/* Text that is not prose, and words that are no names. */
+static void test_not_prose(void)
+{
+    static const char earnings[] =
+        "ACME WIDGETS INC <ACWI> 4TH QTR NET\n\n"
+        "DENVER, March 3 - Shr 39 cts vs 50 cts\n"
+        "    Net 1,545,160 vs 2,188,933\n"
+        "    Revs 25.2 mln vs 19.5 mln\n"
+        "    Nine Mths\n"
+        "    Shr 1.53 dlrs vs 1.21 dlrs\n"
+        "    Qtly div 35 cts vs 35 cts in prior qtr\n"
+        " Reuter\n";
+    run(earnings, &pub_2025_06_16);
+    CHECK_INT(ex.people.count, 0, "an earnings table names no people (Net, Shr, Nine Mths, Reuter)");
+    CHECK_HAS(places, "Denver", "... its dateline is a place");
+    CHECK_NOT(orgs, "Qtly", "... a table row is no organisation");
+    CHECK_NOT(orgs, "ACWI", "... nor a ticker");
+
+    run_dateline("KOKOMO BANCORP SETS PAYOUT\n\nST. LOUIS, March 3 - Kokomo Bancorp said it would pay "
+                 "a dividend.\n", "ST. LOUIS, March 3 -");
+    CHECK_NOT(orgs, "St. Louis", "a dateline given as a field is no organisation");
+    CHECK_NOT(orgs, "ST. LOUIS", "... in capitals either");
+    CHECK(has_span(NA_ENTITY_PLACE, "St. Louis") || has(&ex.places, "St. Louis"),
+          "... it is the article's place");
+
+    run_dateline("VARIAN AND SIEMENS FORM VENTURE\n\nPALO ALTO, Calif., March 3 - Varian Associates Inc said "
+                 "it formed a venture with Siemens AG.\n", "PALO ALTO, Calif., March 3 -");
+    CHECK_INT(ex.people.count, 0, "a dateline city in capitals is never a person");
+
+    run("REUTER DEALING SERVICE STARTS IN CHINA\n\nThe service opened on Monday, the company said.\n",
+        &pub_2025_06_16);
+    CHECK_NOT(people, "Reuter", "a headline in capitals is no evidence of a person");
+
+    run("Heavy rain fell across the north on Monday and flooded roads, officials said.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Heavy", "a sentence-initial adjective is no person");
+    CHECK(!has_span(NA_ENTITY_PERSON, "Heavy") && !has_span(NA_ENTITY_ORG, "Heavy"), "... nor any name");
+
+    run("Tens of thousands of workers marched through the capital on Saturday.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Tens") && !has_span(NA_ENTITY_PERSON, "Tens"),
+          "a quantity word is no organisation");
+    run("Thousands gathered outside parliament as the vote began.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Thousands") && !has_span(NA_ENTITY_PERSON, "Thousands"),
+          "... Thousands either");
+
+    run("The country would miss its gross national product (GNP) growth target, the minister said.\n",
+        &pub_2025_06_16);
+    CHECK_NOT(orgs, "GNP", "a measure of the economy is no organisation");
+
+    run("Denver said on Monday it would raise the sales tax, and Denver voters will decide in May.\n",
+        &pub_2025_06_16);
+    CHECK_NOT(people, "Denver", "a city of the gazetteer is no person without a title or first name");
+    run("The singer John Denver recorded the song in 1971. Denver later said he wrote it in a car.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(people, "John Denver", "... but a full name is a person");
+
+    run("The White House said on Tuesday that the president would veto the bill.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "White House", "a seat of government that says something is an organisation");
+    CHECK_NOT(places, "White House", "... not a place");
+    run("Moscow rejected the plan. The Kremlin said the talks were over.\n", &pub_2025_06_16);
+    CHECK(has_span(NA_ENTITY_ORG, "Kremlin"), "the Kremlin said: an organisation");
+
+    run("Brown-Forman said the split of its Class A and Class B common shares takes effect in March.\n",
+        &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Class") && !has_span(NA_ENTITY_ORG, "Class A"), "a class of shares is no name");
+    run("Trade between Argentina and Brazil jumped 90 pct last year, officials said.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Trade") && !has_span(NA_ENTITY_PERSON, "Trade"),
+          "a common word opening a sentence is no name");
+
+    run("Santos, the largest producer in the Cooper Basin, said output rose.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Cooper Basin", "a name ending in Basin is a place, not a person");
+
+    run("Growth in Latin America slowed as exports fell, bankers said.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Latin America", "a part of the world is no person");
+}
+
+/* Organisation names kept whole, one form each. */
+static void test_org_names(void)
+{
+    run("Merrill Lynch and Co said on Monday it would buy the unit.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Merrill Lynch", "\"and Co\" is a legal suffix: Merrill Lynch");
+    CHECK_NOT(orgs, "Merrill Lynch and", "... not Merrill Lynch and");
+
+    run("The issue is rated AAA by Standard and Poor's and A-1 by another agency.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Standard and Poor's", "Standard and Poor's is one name");
+    CHECK_NOT(orgs, "Standard", "... not cut apart");
+    CHECK_NOT(orgs, "Poor's", "... at the and");
+    run("Standard and Poor's Corp said it cut the rating of the debt.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Standard and Poor's", "... with its suffix too, opening a sentence");
+
+    run("He said the engines will come from General Electric\nCo, a rival of the group.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "General Electric", "a name before a legal suffix is taken whole across a line break");
+    CHECK_NOT(orgs, "Electric", "... not its last word");
+
+    run("The system is built around the American\nTelephone and Telegraph Co switch.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "American Telephone and Telegraph", "... with its \"and\" inside");
+
+    run("The shares were placed by Smith Barney, Harris Upham and Co Inc and two other banks.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(orgs, "Smith Barney Harris Upham", "\"X, Y and Co\" is one firm");
+    CHECK_NOT(people, "Smith Barney", "... never a person");
+    run("Analysts at Smith Barney said the merger made sense.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Smith Barney", "a company named without its suffix is no person");
+
+    run("Chrysler Corp said car sales fell. Chrysler will cut output, Chrysler said.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Chrysler", "a company is an organisation");
+    CHECK_NOT(people, "Chrysler", "... never a person");
+    CHECK_NOT(places, "Chrysler", "... nor a place");
+
+    run("Reuters Holdings Plc <RTRS.L> said it had its first subscriber in China.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Reuters Holdings", "the company before a ticker");
+    CHECK(!has_span(NA_ENTITY_ORG, "RTRS.L"), "... the ticker is no name");
+
+    run("U.K. Chancellor of the Exchequer Nigel Lawson told the meeting rates would stay.\n", &pub_2025_06_16);
+    CHECK_HAS(people, "Nigel Lawson", "a title of several words is not part of the name");
+    CHECK_NOT(orgs, "Exchequer Nigel Lawson", "... nor an organisation");
+
+    run("The bill was sold at 99.8 to yield 65 basis points over comparable Treasury securities.\n",
+        &pub_2025_06_16);
+    CHECK_NOT(orgs, "Treasury securities", "what an organisation issues is not part of its name");
+    run("Prices of Treasury bills fell in early trading, dealers said.\n", &pub_2025_06_16);
+    CHECK_NOT(orgs, "Treasury", "... and an organisation named only as the issuer of bills is not the article's");
+
+    run("The notes were priced by lead manager Kidder, Peabody and Co Inc on Tuesday.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Kidder Peabody", "\"X, Y and Co\" is one firm when the tagger saw only Y");
+    CHECK_NOT(orgs, "Peabody", "... not its second name alone");
+
+    run("The three are Cheung Kong (Holdings) Ltd and two others, the exchange said.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Cheung Kong", "a suffix after a word in brackets");
+    run("Analysts at Wells Fargo said the loan was sound.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Wells Fargo", "an organisation of the alias table is no person");
+    run("It has a credit line from Wells Fargo and Co's leasing unit.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Wells Fargo", "\"and Co's\"");
+    CHECK_NOT(people, "Wells Fargo", "... no person");
+    run("Jardine Matheson Holdings Ltd said its profit rose sharply.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Jardine Matheson", "an organisation word before the suffix");
+
+    run("The loan was arranged by Banque Paribas and Credit Lyonnais, bankers said.\n", &pub_2025_06_16);
+    CHECK_NOT(people, "Banque Paribas", "a bank named in French is no person");
+    CHECK_NOT(people, "Credit Lyonnais", "... nor is Credit Lyonnais");
+
+    run("The bank plans a 200 mln H.K. Dlr certificate of deposit issue, dealers said.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_PERSON, "H.K. Dlr") && !has_span(NA_ENTITY_ORG, "H.K. Dlr"), "a currency is no name");
+    run("The debentures are rated AA by two agencies and carry a coupon of seven pct.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "AA"), "a credit rating is no organisation");
+    run("Sales under the Export Enhancement Program rose, the department said.\n", &pub_2025_06_16);
+    CHECK_NOT(orgs, "Export Enhancement Program", "a programme is no organisation");
+
+    run("Meridian said it received approval from the Food and Drug Administration to sell the test.\n",
+        &pub_2025_06_16);
+    CHECK_HAS(orgs, "Food and Drug Administration", "a name ending in an organisation word is taken whole");
+    CHECK_NOT(people, "Drug Administration", "... and is no person");
 }
 
 static void test_dates(void)
@@ -303,6 +474,8 @@ int main(void)
     test_people();
     test_places();
     test_orgs();
+    test_not_prose();
+    test_org_names();
     test_dates();
     test_date_sources();
     test_spans();
