@@ -21,8 +21,15 @@ test_expect_success 'setup: install a copy of the build into a scratch prefix' '
     rm -f build/lib/config.o &&
     # A build beside its sources finds them in the copy; a separate one
     # (make distcheck) in the source tree, which holds no objects.
-    if test "$(cd "$top_srcdir" && pwd)" = "$(cd "$top_builddir" && pwd)"; then
-        set -- ; else set -- srcdir="$top_srcdir" top_srcdir="$top_srcdir" VPATH="$top_srcdir"; fi &&
+    # Named absolutely: the copy is elsewhere, where "../.." means nothing.
+    src=$(cd "$top_srcdir" && pwd) &&
+    if test "$src" = "$(cd "$top_builddir" && pwd)"; then
+        set -- ; else
+        # A separate build (make distcheck): its dependency files name the
+        # sources relative to it, as the copy cannot reach them.
+        rel=$(sed -n "s/^srcdir = //p" build/Makefile | sed "s/[.]/\\\\./g") &&
+        find build -name "*.Po" -exec sed -i -e "s# $rel/# $src/#g" -e "s#^$rel/#$src/#" {} + &&
+        set -- srcdir="$src" top_srcdir="$src" VPATH="$src"; fi &&
     make -s -C build install prefix="$P" "$@" >make.out 2>&1 || { cat make.out; false; }
 '
 test_expect_success 'the layout: programs, configuration, data, and the database folder' '

@@ -8,7 +8,8 @@
 command -v curl >/dev/null 2>&1 || skip_all "curl not found (Debian package curl)"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (Debian package python3)"
 
-articles=$FIXTURES/articles
+# Canonical, as the sources an article records are.
+articles=$(cd "$FIXTURES/articles" && pwd -P)
 golden=$top_srcdir/tests/golden
 schema=$top_srcdir/doc/newsarc-json.schema.json
 search_bin=$top_builddir/search/newsarc-search
