@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "bulk.h"
 #include "date.h"
 #include "docbuild.h"
 #include "hash.h"
@@ -46,6 +47,17 @@
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
 #define AUTO_REBUILD_MAX 2000
+
+/* What one article's postings and positions cost Xapian's in-memory
+ * build, in bytes, per byte of the original and per document: measured
+ * on Reuters-21578 and rounded up, so that the budget of index_memory is
+ * an upper bound on what pending documents take (see flush_due()). */
+#define COST_PER_BYTE 12
+#define COST_PER_DOC 2048
+
+/* Of index_memory, what the rest of the process is left: tables, the
+ * queue, the ids seen in the run. */
+#define MEMORY_RESERVE (64u << 20)
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
@@ -118,7 +130,14 @@ struct na_indexer {
     bool stopping;
     na_status_t failed; /* the first error: nothing more is written */
 
+    /* A first build or a rebuild, invisible until complete, writes its
+     * documents as partial databases (bulk.h) and its metadata to ix->db,
+     * a database of no documents in the build's folder. */
+    na_bulk_t *bulk;
+    bool first_build;   /* the live database was new: nothing to rebuild */
+
     size_t since_commit;
+    size_t pending_cost; /* of documents written since the last commit */
     na_index_counts_t counts;
     char *input_path; /* the input articles are added from, or NULL */
 };
@@ -297,6 +316,42 @@ static na_status_t start_worker(na_indexer_t *ix, na_error_t *err)
     return NA_OK;
 }
 
+/* ---- the flush policy ---- */
+
+/* What JOB's document costs Xapian's in-memory build until it is
+ * flushed (see COST_PER_BYTE). */
+static size_t doc_cost(const job_t *job)
+{
+    return job->article->raw_len * COST_PER_BYTE + COST_PER_DOC;
+}
+
+/* The memory pending documents may take: index_memory less what the
+ * rest of the process needs, and never less than a quarter of it. */
+static size_t memory_budget(const na_indexer_t *ix)
+{
+    size_t all = ix->opts.config->index_memory << 20;
+    return all > 4 * (size_t)MEMORY_RESERVE / 3 ? all - MEMORY_RESERVE : all / 4;
+}
+
+/* Whether the batch since the last commit is complete: commit_every
+ * articles, or the memory budget spent, whichever comes first.  Xapian's
+ * own flush by document count (XAPIAN_FLUSH_THRESHOLD) is set out of the
+ * way at open, so that a commit is the only flush of an ordinary run and
+ * the batch lost to a crash is this one.  A bulk build spends its budget
+ * per partial database instead (bulk.h). */
+static bool flush_due(const na_indexer_t *ix)
+{
+    return ix->since_commit >= ix->opts.config->commit_every ||
+           (!ix->bulk && ix->pending_cost >= memory_budget(ix));
+}
+
+static void flush_policy_init(void)
+{
+    /* Read by Xapian when a database is opened for writing; a value the
+     * user set wins. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 0);
+}
+
 /* Writes the finished job at the head of the queue (called unlocked: the
  * worker never touches a finished job or the database). */
 static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
@@ -314,11 +369,17 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->opts.reject(job->path, job->article->line, job->id, job->err.message, ix->opts.reject_ud);
         return NA_OK;
     }
-    char *id_term = na_schema_id_term(job->id);
-    st = na_xwdb_replace(ix->db, id_term, job->doc, err);
-    free(id_term);
+    size_t cost = doc_cost(job);
+    if (ix->bulk) {
+        st = na_bulk_add(ix->bulk, job->doc, cost, err);
+    } else {
+        char *id_term = na_schema_id_term(job->id);
+        st = na_xwdb_replace(ix->db, id_term, job->doc, err);
+        free(id_term);
+    }
     if (st)
         return st;
+    ix->pending_cost += cost;
     for (int f = 0; f < NA_FIELD_COUNT; f++)
         if (job->values[f] > ix->slots_used[f]) {
             ix->slots_used[f] = job->values[f];
@@ -394,8 +455,9 @@ static void remove_tree(const char *path)
 }
 
 /* Calls FN with the full path of every leftover of a rebuild of the
- * database at PATH: PATH.rebuild-PID (a new database never moved in) and
- * PATH.rebuild-PID-old (the old one moved away); OLD: only the latter.
+ * database at PATH: PATH.rebuild-PID (a new database never moved in),
+ * PATH.rebuild-PID-parts (its partial databases) and PATH.rebuild-PID-old
+ * (the old one moved away); OLD: only the latter.
  * Nothing else is touched, whatever its name. */
 static void each_leftover(const char *path, bool old, void (*fn)(const char *leftover, void *ud), void *ud)
 {
@@ -416,7 +478,7 @@ static void each_leftover(const char *path, bool old, void (*fn)(const char *lef
             continue;
         size_t digits = strspn(rest + 8, "0123456789");
         const char *tail = rest + 8 + digits;
-        if (digits == 0 || (strcmp(tail, "-old") != 0 && (old || *tail)))
+        if (digits == 0 || (strcmp(tail, "-old") != 0 && (old || (*tail && strcmp(tail, "-parts") != 0))))
             continue;
         char *full = slash ? na_xasprintf("%s/%s", *dir ? dir : "", n) : na_xstrdup(n);
         fn(full, ud);
@@ -441,6 +503,82 @@ static void restore_old(const char *leftover, void *ud)
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT)
         rename(leftover, path);
+}
+
+/* ---- builds nobody sees until complete ---- */
+
+/* The build folder of a first build or a rebuild: the new database's
+ * path with "-parts" (each_leftover() knows it). */
+static char *bulk_dir(const na_indexer_t *ix)
+{
+    return na_xasprintf("%s-parts", ix->new_path);
+}
+
+/* Makes this run's documents go to partial databases (bulk.h) when
+ * nobody may see them before they are complete: a rebuild (REBUILDING,
+ * ix->db being the new, empty database at new_path) or a first build into
+ * a database no run has indexed into, which then is built beside it as a
+ * rebuild is and moved into place on close. */
+static na_status_t start_bulk(na_indexer_t *ix, bool rebuilding, na_error_t *err)
+{
+    na_status_t st;
+    if (!rebuilding) {
+        if (na_xwdb_doccount(ix->db) != 0)
+            return NA_OK;
+        char *val = NULL;
+        size_t len = 0;
+        st = na_xwdb_get_metadata(ix->db, NA_META_LAYOUT, &val, &len, err);
+        free(val);
+        if (st != NA_ERR_NOT_FOUND)
+            return st;
+        na_error_clear(err);
+        ix->first_build = true;
+        ix->live = ix->db;
+        ix->db = NULL;
+        ix->live_path = na_xstrdup(ix->opts.db_path);
+        ix->new_path = na_xasprintf("%s.rebuild-%ld", ix->opts.db_path, (long)getpid());
+    } else {
+        st = na_xwdb_close(ix->db, err);
+        ix->db = NULL;
+        remove_tree(ix->new_path);
+        if (st)
+            return st;
+    }
+    char *dir = bulk_dir(ix);
+    st = na_bulk_open(dir, memory_budget(ix), &ix->bulk, err);
+    if (st == NA_OK) {
+        char *meta = na_xasprintf("%s/meta", dir);
+        st = na_xwdb_open(meta, true, &ix->db, err);
+        free(meta);
+    }
+    free(dir);
+    return st;
+}
+
+/* Ends a bulk build: the metadata committed, the partial databases
+ * merged into the new database at new_path, which ix->db then is. */
+static na_status_t finish_bulk(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = na_indexer_commit(ix, err);
+    if (st == NA_OK)
+        st = na_xwdb_close(ix->db, err);
+    else
+        na_xwdb_close(ix->db, NULL);
+    ix->db = NULL;
+    char *dir = bulk_dir(ix);
+    char *meta = na_xasprintf("%s/meta", dir);
+    ix->counts.batches += na_bulk_batches(ix->bulk);
+    if (st == NA_OK)
+        st = na_bulk_merge(ix->bulk, meta, ix->new_path, err);
+    na_bulk_free(ix->bulk);
+    ix->bulk = NULL;
+    free(meta);
+    free(dir);
+    if (st == NA_OK)
+        st = na_xwdb_open(ix->new_path, false, &ix->db, err);
+    if (st)
+        ix->failed = st;
+    return st;
 }
 
 /* Reads the state a run continues from: the value slots in use and the
@@ -504,6 +642,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work_ready, NULL);
     pthread_cond_init(&ix->job_done, NULL);
+    flush_policy_init();
     na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
     if (st == NA_OK) {
         each_leftover(opts->db_path, true, restore_old, (void *)opts->db_path);
@@ -528,6 +667,8 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         st = na_xwdb_open(ix->new_path, true, &ix->db, err);
     }
     if (st == NA_OK)
+        st = start_bulk(ix, other || opts->rebuild, err);
+    if (st == NA_OK)
         st = load_state(ix, err);
     if (st == NA_OK)
         st = na_xwdb_set_metadata(ix->db, NA_META_SCHEMA, NA_SCHEMA_VERSION, strlen(NA_SCHEMA_VERSION), err);
@@ -538,6 +679,9 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     ix->training = ix->dict_id == 0;
     if (st == NA_OK && ix->live)
         st = rebuild_load(ix, err);
+    /* The PATHs given with a rebuild are looked up in what was carried. */
+    if (st == NA_OK && ix->bulk && !ix->first_build)
+        st = finish_bulk(ix, err);
     if (st) {
         ix->cancel = true;
         ix->failed = st;
@@ -550,12 +694,14 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
 
 bool na_indexer_rebuilding(const na_indexer_t *ix)
 {
-    return ix->live != NULL;
+    return ix->live != NULL && !ix->first_build;
 }
 
 void na_indexer_cancel(na_indexer_t *ix)
 {
-    if (ix)
+    /* A first build has no old database to go back to: what it did is
+     * kept, as an ordinary run's is. */
+    if (ix && !ix->first_build)
         ix->cancel = true;
 }
 
@@ -600,6 +746,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     na_status_t st2 = na_xwdb_close(ix->db, st ? NULL : err);
     if (st == NA_OK)
         st = st2;
+    na_bulk_free(ix->bulk); /* a build that did not finish */
     if (ix->live) {
         /* An interrupted or failed rebuild leaves the live database as it was. */
         if (st == NA_OK && !ix->cancel) {
@@ -884,7 +1031,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     } else {
         st = submit(ix, &job, err);
     }
-    if (st == NA_OK && ix->since_commit >= ix->opts.config->commit_every)
+    if (st == NA_OK && flush_due(ix))
         st = na_indexer_commit(ix, err);
     return st;
 }
@@ -917,6 +1064,7 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     if (st == NA_OK)
         st = na_xwdb_commit(ix->db, err);
     ix->since_commit = 0;
+    ix->pending_cost = 0;
     if (st)
         ix->failed = st;
     return st;
@@ -1013,7 +1161,12 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
-    for (size_t i = 0; st == NA_OK && i < ix->files_done.cap; i++) {
+    if (st == NA_OK && ix->bulk)
+        st = finish_bulk(ix, err);
+    /* A first build wrote each document with the first source it was read
+     * at, and flagged (reconcile) those read at more: the files read hold
+     * nothing else to settle. */
+    for (size_t i = 0; st == NA_OK && !ix->first_build && i < ix->files_done.cap; i++) {
         const char *path = ix->files_done.slots[i];
         if (!path)
             continue;

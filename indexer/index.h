@@ -63,6 +63,7 @@ typedef struct {
     size_t carried;   /* rebuilding: stored articles indexed again */
     size_t rebuild_lost; /* rebuilding: stored originals that no longer parse */
     bool rebuilt_other_layout; /* rebuilding because the layout differed */
+    size_t batches;   /* partial databases a first build or rebuild merged */
 } na_index_counts_t;
 
 /* Where an article was read; the strings are borrowed for the call. */

@@ -505,6 +505,8 @@ int main(int argc, char **argv)
         if (opts.verbose && st == NA_OK && run.db_status == NA_OK)
             fprintf(stderr, "newsarc-index: %zu added, %zu replaced, %zu unchanged, %zu removed\n",
                     counts.added, counts.replaced, counts.unchanged, counts.removed);
+        if (opts.verbose && st == NA_OK && run.db_status == NA_OK && counts.batches > 1)
+            fprintf(stderr, "newsarc-index: written as %zu partial databases, merged\n", counts.batches);
         if (run.db_status == NA_OK)
             run.db_status = st;
         if (run.db_status) {

@@ -110,6 +110,8 @@ static const config_key_t config_keys[] = {
       .min = 1, .max = 9, .help = "zlib level of the stored original articles" },
     { .name = "commit_every", .type = KEY_COUNT, .offset = OFF(commit_every), .def_num = 10000,
       .min = 1, .help = "articles indexed between two commits" },
+    { .name = "index_memory", .type = KEY_COUNT, .offset = OFF(index_memory), .def_num = 256,
+      .min = 32, .max = 1 << 20, .help = "megabytes the indexer may use, most of it for documents not yet written" },
     { .name = "aliases", .type = KEY_ALIASES,
       .help = "alias table per field: places, people, orgs, topics, sources" },
     { .name = "sources", .type = KEY_SOURCES, .help = "paths newsarc-index reads when given none" },

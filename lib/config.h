@@ -63,6 +63,7 @@ typedef struct {
     char *gazetteer;       /* gazetteer folder; default in the data folder */
     int compression_level; /* 1..9, default 9 */
     size_t commit_every;   /* articles per commit, default 10000 */
+    size_t index_memory;   /* MB the indexer may use, default 256 */
     char *alias_places;    /* alias table paths, resolved; NULL: none */
     char *alias_people;
     char *alias_orgs;
