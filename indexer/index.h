@@ -6,6 +6,14 @@
  * added in one replace_document call, so any commit holds whole articles
  * only.  Commits happen every commit_every articles and on close.
  *
+ * A commit also comes as soon as the documents written since the last
+ * would take more than index_memory in Xapian's in-memory build, so
+ * memory stays bounded and a crash loses at most one batch.  A first
+ * build into a database no run has indexed into, and a rebuild, are
+ * written as partial databases (bulk.h) beside the database, merged at
+ * the end into one compacted database that then takes its place: until
+ * then readers see the database as it was.
+ *
  * Ids and sources (the model notmuch uses for mail): an article's id is
  * its source's own, else "d-" and the 16 hex digits of na_hash64() of its
  * raw bytes alone, so the same bytes are one article whatever file or
@@ -110,12 +118,12 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);
  * the counts are then final.  Close does it when it was not done. */
 na_status_t na_indexer_finish(na_indexer_t *ix, na_error_t *err);
 
-/* True when this run rebuilds the archive. */
+/* True when this run rebuilds the archive (a first build does not). */
 bool na_indexer_rebuilding(const na_indexer_t *ix);
 
 /* Makes close leave the live database as it was when rebuilding (for an
- * interrupted run); a run that is not rebuilding still commits.  NULL is
- * ignored. */
+ * interrupted run); a run that is not rebuilding, a first build included,
+ * still commits.  NULL is ignored. */
 void na_indexer_cancel(na_indexer_t *ix);
 
 /* Settles the sources (see above), commits and closes; a rebuilt
