@@ -76,6 +76,12 @@ typedef struct {
     unsigned values[NA_FIELD_COUNT];
     na_status_t status;
     na_error_t err;
+    /* A bulk build swaps the threads' parts: the caller builds the
+     * document and the worker writes it, which evens out their work,
+     * Xapian's side being the larger (see submit()). */
+    bool prebuilt;
+    na_status_t write_status;
+    na_error_t write_err;
 } job_t;
 
 /* What this run produced under one id. */
@@ -279,6 +285,8 @@ static void job_release(job_t *job)
 
 /* ---- the worker ---- */
 
+static size_t doc_cost(const job_t *job);
+
 static void *worker_main(void *arg)
 {
     na_indexer_t *ix = arg;
@@ -291,8 +299,11 @@ static void *worker_main(void *arg)
             break; /* stopping, and nothing left to do */
         ix->next_work = (ix->next_work + 1) % QUEUE_SIZE;
         pthread_mutex_unlock(&ix->lock);
-        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
-                                      job->values, &job->err);
+        if (!job->prebuilt)
+            job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
+                                          job->values, &job->err);
+        else if (job->status == NA_OK)
+            job->write_status = na_bulk_add(ix->bulk, job->doc, doc_cost(job), &job->write_err);
         pthread_mutex_lock(&ix->lock);
         job->state = JOB_DONE;
         pthread_cond_signal(&ix->job_done);
@@ -370,8 +381,10 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
         return NA_OK;
     }
     size_t cost = doc_cost(job);
-    if (ix->bulk) {
-        st = na_bulk_add(ix->bulk, job->doc, cost, err);
+    if (job->prebuilt) {
+        st = job->write_status; /* written by the worker */
+        if (st)
+            na_error_set(err, st, "%s", job->write_err.message);
     } else {
         char *id_term = na_schema_id_term(job->id);
         st = na_xwdb_replace(ix->db, id_term, job->doc, err);
@@ -426,6 +439,14 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
     if (!ix->worker_running && (st = start_worker(ix, err)) != NA_OK) {
         job_release(job);
         return st;
+    }
+    /* In a bulk build Xapian's writes, with nothing to look up, cost more
+     * than building the document: this thread builds it and the worker
+     * writes (the worker touches the builder only for jobs it builds). */
+    if (ix->bulk) {
+        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
+                                      job->values, &job->err);
+        job->prebuilt = true;
     }
     pthread_mutex_lock(&ix->lock);
     size_t slot = (ix->head + ix->count) % QUEUE_SIZE;
