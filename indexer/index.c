@@ -57,7 +57,7 @@
 
 /* Of index_memory, what the rest of the process is left: tables, the
  * queue, the ids seen in the run. */
-#define MEMORY_RESERVE (64u << 20)
+#define MEMORY_RESERVE (96u << 20)
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
