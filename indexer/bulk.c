@@ -16,7 +16,6 @@ struct na_bulk {
     na_xwdb_t *part;  /* the batch being filled, or NULL */
     size_t parts;     /* batches begun: part-1 .. part-N */
     size_t cost;      /* of the current batch */
-    size_t budget;
 };
 
 static char *part_path(const na_bulk_t *b, size_t n)
@@ -24,14 +23,13 @@ static char *part_path(const na_bulk_t *b, size_t n)
     return na_xasprintf("%s/part-%zu", b->dir, n);
 }
 
-na_status_t na_bulk_open(const char *dir, size_t budget, na_bulk_t **out, na_error_t *err)
+na_status_t na_bulk_open(const char *dir, na_bulk_t **out, na_error_t *err)
 {
     *out = NULL;
     if (mkdir(dir, 0777) != 0)
         return na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
     na_bulk_t *b = na_xcalloc(1, sizeof *b);
     b->dir = na_xstrdup(dir);
-    b->budget = budget ? budget : 1;
     *out = b;
     return NA_OK;
 }
@@ -45,10 +43,10 @@ static na_status_t end_part(na_bulk_t *b, na_error_t *err)
     return st;
 }
 
-na_status_t na_bulk_add(na_bulk_t *b, const na_xdoc_t *doc, size_t cost, na_error_t *err)
+na_status_t na_bulk_add(na_bulk_t *b, const na_xdoc_t *doc, size_t cost, size_t budget, na_error_t *err)
 {
     na_status_t st = NA_OK;
-    if (b->part && b->cost + cost > b->budget && b->cost > 0)
+    if (b->part && b->cost + cost > budget && b->cost > 0)
         st = end_part(b, err);
     if (st == NA_OK && !b->part) {
         char *path = part_path(b, b->parts + 1);

@@ -21,17 +21,17 @@
 
 typedef struct na_bulk na_bulk_t;
 
-/* Starts a build in the folder DIR (created; it must not exist), whose
- * batches hold documents of at most BUDGET cost units in all (see
- * na_bulk_add).  NA_ERR_IO when DIR cannot be created.  Caller owns the
- * build; free with na_bulk_free(). */
-na_status_t na_bulk_open(const char *dir, size_t budget, na_bulk_t **out, na_error_t *err);
+/* Starts a build in the folder DIR (created; it must not exist).
+ * NA_ERR_IO when DIR cannot be created.  Caller owns the build; free
+ * with na_bulk_free(). */
+na_status_t na_bulk_open(const char *dir, na_bulk_t **out, na_error_t *err);
 
-/* Adds DOC (still the caller's) to the current batch, counting COST
- * against the budget; a full batch is written out and a new one begun.
- * Documents keep the order they were added in.  NA_ERR_DATABASE and the
- * like from Xapian: the build cannot go on. */
-na_status_t na_bulk_add(na_bulk_t *b, const na_xdoc_t *doc, size_t cost, na_error_t *err);
+/* Adds DOC (still the caller's) to the current batch, counting COST; a
+ * batch whose documents would cost more than BUDGET in all is written out
+ * first and a new one begun (the budget may shrink as the run's other
+ * memory grows).  Documents keep the order they were added in.
+ * NA_ERR_DATABASE and the like from Xapian: the build cannot go on. */
+na_status_t na_bulk_add(na_bulk_t *b, const na_xdoc_t *doc, size_t cost, size_t budget, na_error_t *err);
 
 /* Writes the last batch and merges, in order, the database at FIRST
  * (holding metadata and no documents; closed by the caller) and every

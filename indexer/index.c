@@ -55,9 +55,11 @@
 #define COST_PER_BYTE 12
 #define COST_PER_DOC 2048
 
-/* Of index_memory, what the rest of the process is left: tables, the
- * queue, the ids seen in the run. */
-#define MEMORY_RESERVE (96u << 20)
+/* Of index_memory, what the rest of the process is left: the tables, the
+ * queue; and per id seen in the run, what it keeps of it (id, place,
+ * sources) until the run ends. */
+#define MEMORY_RESERVE (64u << 20)
+#define COST_PER_SEEN 320
 
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
@@ -80,6 +82,7 @@ typedef struct {
      * document and the worker writes it, which evens out their work,
      * Xapian's side being the larger (see submit()). */
     bool prebuilt;
+    size_t budget;         /* memory_budget() when it was built */
     na_status_t write_status;
     na_error_t write_err;
 } job_t;
@@ -303,7 +306,7 @@ static void *worker_main(void *arg)
             job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
                                           job->values, &job->err);
         else if (job->status == NA_OK)
-            job->write_status = na_bulk_add(ix->bulk, job->doc, doc_cost(job), &job->write_err);
+            job->write_status = na_bulk_add(ix->bulk, job->doc, doc_cost(job), job->budget, &job->write_err);
         pthread_mutex_lock(&ix->lock);
         job->state = JOB_DONE;
         pthread_cond_signal(&ix->job_done);
@@ -336,12 +339,14 @@ static size_t doc_cost(const job_t *job)
     return job->article->raw_len * COST_PER_BYTE + COST_PER_DOC;
 }
 
-/* The memory pending documents may take: index_memory less what the
- * rest of the process needs, and never less than a quarter of it. */
+/* The memory pending documents may take now: index_memory less what the
+ * rest of the process needs, which grows with the ids seen, and never
+ * less than a quarter of it. */
 static size_t memory_budget(const na_indexer_t *ix)
 {
     size_t all = ix->opts.config->index_memory << 20;
-    return all > 4 * (size_t)MEMORY_RESERVE / 3 ? all - MEMORY_RESERVE : all / 4;
+    size_t rest = MEMORY_RESERVE + ix->seen.count * (size_t)COST_PER_SEEN;
+    return all / 4 + rest < all ? all - rest : all / 4;
 }
 
 /* Whether the batch since the last commit is complete: commit_every
@@ -447,6 +452,7 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
         job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
                                       job->values, &job->err);
         job->prebuilt = true;
+        job->budget = memory_budget(ix);
     }
     pthread_mutex_lock(&ix->lock);
     size_t slot = (ix->head + ix->count) % QUEUE_SIZE;
@@ -566,7 +572,7 @@ static na_status_t start_bulk(na_indexer_t *ix, bool rebuilding, na_error_t *err
             return st;
     }
     char *dir = bulk_dir(ix);
-    st = na_bulk_open(dir, memory_budget(ix), &ix->bulk, err);
+    st = na_bulk_open(dir, &ix->bulk, err);
     if (st == NA_OK) {
         char *meta = na_xasprintf("%s/meta", dir);
         st = na_xwdb_open(meta, true, &ix->db, err);
