@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <ftw.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +43,12 @@ static na_status_t end_part(na_bulk_t *b, na_error_t *err)
     na_status_t st = na_xwdb_close(b->part, err);
     b->part = NULL;
     b->cost = 0;
+#ifdef __GLIBC__
+    /* The batch's postings were freed into this thread's malloc arena,
+     * which keeps them resident; handed back, the next batch and the rest
+     * of the process share one budget, not one each. */
+    malloc_trim(0);
+#endif
     return st;
 }
 
