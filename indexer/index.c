@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "bulk.h"
 #include "date.h"
 #include "docbuild.h"
 #include "hash.h"
@@ -48,6 +49,19 @@
  * rebuilt on open without being asked: it takes seconds. */
 #define AUTO_REBUILD_MAX 2000
 
+/* What one article's postings and positions cost Xapian's in-memory
+ * build, in bytes, per byte of the original and per document: measured
+ * on Reuters-21578 and rounded up, so that the budget of index_memory is
+ * an upper bound on what pending documents take (see flush_due()). */
+#define COST_PER_BYTE 12
+#define COST_PER_DOC 2048
+
+/* Of index_memory, what the rest of the process is left: the tables, the
+ * queue; and per id seen in the run, what it keeps of it (id, place,
+ * sources) until the run ends. */
+#define MEMORY_RESERVE (64u << 20)
+#define COST_PER_SEEN 320
+
 /* Articles between the two threads: enough to keep both busy. */
 #define QUEUE_SIZE 64
 
@@ -71,6 +85,13 @@ typedef struct {
     unsigned values[NA_FIELD_COUNT];
     na_status_t status;
     na_error_t err;
+    /* A bulk build swaps the threads' parts: the caller builds the
+     * document and the worker writes it, which evens out their work,
+     * Xapian's side being the larger (see submit()). */
+    bool prebuilt;
+    size_t budget;         /* memory_budget() when it was built */
+    na_status_t write_status;
+    na_error_t write_err;
 } job_t;
 
 /* What this run produced under one id. */
@@ -108,7 +129,10 @@ struct na_indexer {
      * stub directory itself (NULL for a plain database), and for a plain
      * database being rebuilt, the stub directory built beside it. */
     char *gen_path, *stub_dir, *new_dir;
-    bool first_build; /* gen_path is the first generation: no stub yet */
+    /* No stub yet: gen_path is gen-0, a database of no documents that
+     * holds this run's lock while the first generation is built beside
+     * it as a rebuild's is (see resolve_path()). */
+    bool first_build;
     bool cancel; /* close without moving a rebuilt database in */
     bool finished; /* na_indexer_finish() ran */
 
@@ -134,7 +158,13 @@ struct na_indexer {
     bool stopping;
     na_status_t failed; /* the first error: nothing more is written */
 
+    /* A first build or a rebuild, invisible until complete, writes its
+     * documents as partial databases (bulk.h) and its metadata to ix->db,
+     * a database of no documents in the build's folder. */
+    na_bulk_t *bulk;
+
     size_t since_commit, since_commit_bytes;
+    size_t pending_cost; /* of documents written since the last commit */
     /* A first build into an empty database (and a rebuild, which readers
      * never see until it is moved in) commits only at the end, so that
      * searches never see it half done. */
@@ -253,6 +283,8 @@ static void job_release(job_t *job)
 
 /* ---- the worker ---- */
 
+static size_t doc_cost(const job_t *job);
+
 static void *worker_main(void *arg)
 {
     na_indexer_t *ix = arg;
@@ -265,8 +297,11 @@ static void *worker_main(void *arg)
             break; /* stopping, and nothing left to do */
         ix->next_work = (ix->next_work + 1) % QUEUE_SIZE;
         pthread_mutex_unlock(&ix->lock);
-        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
-                                      job->values, &job->err);
+        if (!job->prebuilt)
+            job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
+                                          job->values, &job->err);
+        else if (job->status == NA_OK)
+            job->write_status = na_bulk_add(ix->bulk, job->doc, doc_cost(job), job->budget, &job->write_err);
         pthread_mutex_lock(&ix->lock);
         job->state = JOB_DONE;
         pthread_cond_signal(&ix->job_done);
@@ -290,6 +325,49 @@ static na_status_t start_worker(na_indexer_t *ix, na_error_t *err)
     return NA_OK;
 }
 
+/* ---- the flush policy ---- */
+
+/* What JOB's document costs Xapian's in-memory build until it is
+ * flushed (see COST_PER_BYTE). */
+static size_t doc_cost(const job_t *job)
+{
+    return job->article->raw_len * COST_PER_BYTE + COST_PER_DOC;
+}
+
+/* The memory pending documents may take now: index_memory less what the
+ * rest of the process needs, which grows with the ids seen, and never
+ * less than a quarter of it. */
+static size_t memory_budget(const na_indexer_t *ix)
+{
+    size_t all = ix->opts.config->index_memory << 20;
+    size_t rest = MEMORY_RESERVE + ix->seen.count * (size_t)COST_PER_SEEN;
+    return all / 4 + rest < all ? all - rest : all / 4;
+}
+
+/* Whether the batch since the last commit is complete: commit_every
+ * articles, commit_bytes bytes or the memory budget spent, whichever
+ * comes first.  Xapian's own flush by document count
+ * (XAPIAN_FLUSH_THRESHOLD) is set out of the way at open, so that a
+ * commit is the only flush of an ordinary run and the batch lost to a
+ * crash is this one.  A bulk build spends its budget per partial database
+ * instead (bulk.h) and commits its metadata once, at the merge; a rebuild
+ * past the merge commits a generation nobody reads yet; a first build
+ * into a plain empty database commits once, at the end. */
+static bool flush_due(const na_indexer_t *ix)
+{
+    if (ix->bulk || (ix->one_commit && !ix->live))
+        return false;
+    return ix->since_commit >= ix->opts.config->commit_every ||
+           ix->since_commit_bytes >= ix->opts.config->commit_bytes || ix->pending_cost >= memory_budget(ix);
+}
+
+static void flush_policy_init(void)
+{
+    /* Read by Xapian when a database is opened for writing; a value the
+     * user set wins. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "4000000000", 0);
+}
+
 /* Writes the finished job at the head of the queue (called unlocked: the
  * worker never touches a finished job or the database). */
 static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
@@ -307,12 +385,20 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
             ix->opts.reject(job->path, job->article->line, job->id, job->err.message, ix->opts.reject_ud);
         return NA_OK;
     }
-    na_xdoc_add_boolean_term(job->doc, ix->conf_term);
-    char *id_term = na_schema_id_term(job->id);
-    st = na_xwdb_replace(ix->db, id_term, job->doc, err);
-    free(id_term);
+    size_t cost = doc_cost(job);
+    if (job->prebuilt) {
+        st = job->write_status; /* written by the worker */
+        if (st)
+            na_error_set(err, st, "%s", job->write_err.message);
+    } else {
+        na_xdoc_add_boolean_term(job->doc, ix->conf_term);
+        char *id_term = na_schema_id_term(job->id);
+        st = na_xwdb_replace(ix->db, id_term, job->doc, err);
+        free(id_term);
+    }
     if (st)
         return st;
+    ix->pending_cost += cost;
     for (int f = 0; f < NA_FIELD_COUNT; f++)
         if (job->values[f] > ix->slots_used[f]) {
             ix->slots_used[f] = job->values[f];
@@ -358,6 +444,17 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
     if (!ix->worker_running && (st = start_worker(ix, err)) != NA_OK) {
         job_release(job);
         return st;
+    }
+    /* In a bulk build Xapian's writes, with nothing to look up, cost more
+     * than building the document: this thread builds it and the worker
+     * writes (the worker touches the builder only for jobs it builds). */
+    if (ix->bulk) {
+        job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
+                                      job->values, &job->err);
+        if (job->status == NA_OK)
+            na_xdoc_add_boolean_term(job->doc, ix->conf_term);
+        job->prebuilt = true;
+        job->budget = memory_budget(ix);
     }
     pthread_mutex_lock(&ix->lock);
     size_t slot = (ix->head + ix->count) % QUEUE_SIZE;
@@ -428,7 +525,8 @@ static void remove_leftover(const char *leftover, void *ud)
 
 /* In a stub directory, removes every generation ("gen-N") but the one
  * the stub names: those of rebuilds since switched away from (kept until
- * now for readers that still had them open) or interrupted. */
+ * now for readers that still had them open) or interrupted, and what
+ * builds of a generation left beside it ("gen-N-parts", "gen-N-old"). */
 static void remove_stale_generations(const char *stub_dir, const char *current)
 {
     DIR *d = opendir(stub_dir);
@@ -437,8 +535,10 @@ static void remove_stale_generations(const char *stub_dir, const char *current)
     struct dirent *de;
     while (d && (de = readdir(d)) != NULL) {
         const char *n = de->d_name;
-        if (strncmp(n, "gen-", 4) != 0 || !n[4] || strspn(n + 4, "0123456789") != strlen(n + 4) ||
-            strcmp(n, cur) == 0)
+        size_t digits = strspn(n + 4, "0123456789");
+        const char *tail = n + 4 + digits;
+        if (strncmp(n, "gen-", 4) != 0 || digits == 0 ||
+            (*tail && strcmp(tail, "-parts") != 0 && strcmp(tail, "-old") != 0) || strcmp(n, cur) == 0)
             continue;
         char *full = na_xasprintf("%s/%s", stub_dir, n);
         remove_tree(full);
@@ -503,6 +603,60 @@ static void restore_old(const char *leftover, void *ud)
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT)
         rename(leftover, path);
+}
+
+/* ---- builds nobody sees until complete ---- */
+
+/* The build folder of a first build or a rebuild: the new generation's
+ * path with "-parts", beside it (remove_stale_generations() knows it). */
+static char *bulk_dir(const na_indexer_t *ix)
+{
+    return na_xasprintf("%s-parts", ix->new_path);
+}
+
+/* Makes this run's documents go to partial databases (bulk.h), merged
+ * into the new generation at new_path by finish_bulk(): for a first build
+ * or a rebuild, which nobody sees before the stub names that generation.
+ * ix->db is then a database of no documents in the build folder, which
+ * takes the metadata. */
+static na_status_t start_bulk(na_indexer_t *ix, na_error_t *err)
+{
+    char *dir = bulk_dir(ix);
+    remove_tree(dir); /* an interrupted build's, in a folder no stub names */
+    na_status_t st = na_bulk_open(dir, &ix->bulk, err);
+    if (st == NA_OK) {
+        char *meta = na_xasprintf("%s/meta", dir);
+        st = na_xwdb_open(meta, NA_XWDB_CREATE, &ix->db, err);
+        free(meta);
+    }
+    free(dir);
+    return st;
+}
+
+/* Ends a bulk build: the metadata committed, the partial databases
+ * merged into the new database at new_path, which ix->db then is. */
+static na_status_t finish_bulk(na_indexer_t *ix, na_error_t *err)
+{
+    na_status_t st = na_indexer_commit(ix, err);
+    if (st == NA_OK)
+        st = na_xwdb_close(ix->db, err);
+    else
+        na_xwdb_close(ix->db, NULL);
+    ix->db = NULL;
+    char *dir = bulk_dir(ix);
+    char *meta = na_xasprintf("%s/meta", dir);
+    ix->counts.batches += na_bulk_batches(ix->bulk);
+    if (st == NA_OK)
+        st = na_bulk_merge(ix->bulk, meta, ix->new_path, err);
+    na_bulk_free(ix->bulk);
+    ix->bulk = NULL;
+    free(meta);
+    free(dir);
+    if (st == NA_OK)
+        st = na_xwdb_open(ix->new_path, 0, &ix->db, err);
+    if (st)
+        ix->failed = st;
+    return st;
 }
 
 /* Reads the state a run continues from: the value slots in use and the
@@ -694,9 +848,11 @@ static bool stop_requested(const na_indexer_t *ix)
  * seconds in all. */
 /* Decides what to open for the path given: the generation its stub
  * names; for a path that does not exist yet (or an empty folder, or one
- * a first build left without a stub), the first generation of a new stub
- * directory, whose stub is written once the build is complete, so that
- * searches never see it half done; else the plain database there. */
+ * a first build left without a stub), "gen-0" of a new stub directory:
+ * it only holds the lock (a second writer finds it taken), while the
+ * build writes gen-1 beside it and the stub naming gen-1 comes once that
+ * is complete, so that searches never see it half done; else the plain
+ * database there. */
 static na_status_t resolve_path(na_indexer_t *ix, na_error_t *err)
 {
     const char *p = ix->opts.db_path;
@@ -731,7 +887,7 @@ static na_status_t resolve_path(na_indexer_t *ix, na_error_t *err)
     if (mkdir(p, 0777) != 0 && errno != EEXIST)
         return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", p, strerror(errno));
     ix->stub_dir = na_xstrdup(p);
-    ix->gen_path = na_xasprintf("%s/gen-1", p);
+    ix->gen_path = na_xasprintf("%s/gen-0", p);
     ix->first_build = true;
     return NA_OK;
 }
@@ -784,6 +940,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work_ready, NULL);
     pthread_cond_init(&ix->job_done, NULL);
+    flush_policy_init();
     na_status_t st = na_docbuild_new(opts->config, opts->extractor, opts->extract, &ix->builder, err);
     if (st == NA_OK) {
         each_leftover(opts->db_path, true, restore_old, (void *)opts->db_path);
@@ -801,7 +958,8 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         st = na_error_set(err, NA_ERR_INVALID,
                           "the archive was indexed by an older newsarc; run 'newsarc-index --rebuild -d %s' "
                           "to carry its %u articles over", opts->db_path, na_xwdb_doccount(ix->db));
-    if (st == NA_OK && (other || opts->rebuild)) {
+    /* A first build is a rebuild of the empty gen-0, which nobody reads. */
+    if (st == NA_OK && (other || opts->rebuild || ix->first_build)) {
         ix->live = ix->db;
         ix->db = NULL;
         ix->live_path = na_xstrdup(ix->gen_path);
@@ -817,7 +975,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
         }
         ix->counts.rebuilt_other_layout = other;
         if (st == NA_OK)
-            st = na_xwdb_open(ix->new_path, NA_XWDB_CREATE, &ix->db, err);
+            st = start_bulk(ix, err);
     }
     if (st == NA_OK)
         st = load_state(ix, err);
@@ -831,10 +989,15 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
     ix->one_commit = st == NA_OK && (ix->live || ix->first_build || na_xwdb_doccount(ix->db) == 0);
     if (st == NA_OK && !ix->live)
         st = count_out_of_date(ix, err);
-    if (st == NA_OK && ix->live)
+    if (st == NA_OK && ix->live && !ix->first_build)
         st = rebuild_load(ix, err);
+    else if (st == NA_OK && ix->live)
+        ;
     else if (st == NA_OK && opts->refresh && ix->counts.out_of_date)
         st = refresh_load(ix, err);
+    /* The PATHs given with a rebuild are looked up in what was carried. */
+    if (st == NA_OK && ix->bulk && !ix->first_build)
+        st = finish_bulk(ix, err);
     if (st) {
         ix->cancel = true;
         ix->failed = st;
@@ -847,12 +1010,14 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
 
 bool na_indexer_rebuilding(const na_indexer_t *ix)
 {
-    return ix->live != NULL;
+    return ix->live != NULL && !ix->first_build;
 }
 
 void na_indexer_cancel(na_indexer_t *ix)
 {
-    if (ix)
+    /* A first build has no old database to go back to: what it did is
+     * kept, as an ordinary run's is. */
+    if (ix && !ix->first_build)
         ix->cancel = true;
 }
 
@@ -871,8 +1036,17 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
     const char *gen = strrchr(ix->new_path, '/') + 1;
     if (ix->stub_dir) {
         st = write_stub(ix->stub_dir, gen, err);
+        /* A first build's gen-0 only held the lock: it is moved aside
+         * before it is let go, so that a writer waiting for it never opens
+         * a database half removed (it makes a new gen-0, finds the stub
+         * naming another generation and opens that). */
+        char *old = st == NA_OK && ix->first_build ? na_xasprintf("%s-old", ix->live_path) : NULL;
+        bool moved = old && rename(ix->live_path, old) == 0;
         na_xwdb_close(ix->live, NULL);
         ix->live = NULL;
+        if (moved)
+            remove_tree(old);
+        free(old);
         return st;
     }
     st = write_stub(ix->new_dir, gen, err);
@@ -913,11 +1087,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
     na_status_t st2 = na_xwdb_close(ix->db, st ? NULL : err);
     if (st == NA_OK)
         st = st2;
-    /* A first build becomes visible only now, whole (also one stopped by
-     * a signal: what it committed); a failed one is continued by the next
-     * run. */
-    if (st == NA_OK && ix->first_build && ix->db && !ix->live)
-        st = write_stub(ix->stub_dir, "gen-1", err);
+    na_bulk_free(ix->bulk); /* a build that did not finish */
     if (ix->live) {
         /* An interrupted or failed rebuild leaves the live database as it was. */
         if (st == NA_OK && !ix->cancel) {
@@ -1172,9 +1342,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     }
     /* Held articles count too: a batch is committed (what training held
      * is then stored without a dictionary) rather than lost to a crash. */
-    if (st == NA_OK && !ix->one_commit &&
-        (ix->since_commit >= ix->opts.config->commit_every ||
-         ix->since_commit_bytes >= ix->opts.config->commit_bytes))
+    if (st == NA_OK && flush_due(ix))
         st = na_indexer_commit(ix, err);
     return st;
 }
@@ -1207,6 +1375,7 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     if (st == NA_OK)
         st = na_xwdb_commit(ix->db, err);
     ix->since_commit = ix->since_commit_bytes = 0;
+    ix->pending_cost = 0;
     if (st)
         ix->failed = st;
     return st;
@@ -1521,10 +1690,22 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
     na_status_t st = ix->held_count ? flush_held(ix, err) : NA_OK;
     if (st == NA_OK && ix->worker_running)
         st = drain(ix, true, err);
+    /* A first build's file stats and digests go with its metadata, so
+     * that the merged database is its one commit. */
+    bool stats_stored = st == NA_OK && ix->bulk && ix->first_build;
+    if (stats_stored)
+        st = store_file_stats(ix, err);
+    if (stats_stored && st == NA_OK && ix->counts.added > 0)
+        st = store_digests(ix, err);
+    if (st == NA_OK && ix->bulk)
+        st = finish_bulk(ix, err);
     if (st == NA_OK && ix->opts.prune && ix->prune_roots.count)
         st = prune(ix, err);
+    /* A first build wrote each document with the first source it was read
+     * at, and flagged (reconcile) those read at more: the files read hold
+     * nothing else to settle. */
     const char *path;
-    for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->files_done, &pos, &path, NULL);) {
+    for (size_t pos = 0; st == NA_OK && !ix->first_build && na_strmap_next(&ix->files_done, &pos, &path, NULL);) {
         char *term = na_schema_file_term(path);
         na_docid_t *ids = NULL;
         size_t n = 0;
@@ -1550,7 +1731,7 @@ static na_status_t finish(na_indexer_t *ix, na_error_t *err)
         }
         free(term);
     }
-    if (st == NA_OK)
+    if (st == NA_OK && !stats_stored)
         st = store_file_stats(ix, err);
     /* The digests stored are those the whole archive was indexed with,
      * so that the warning keeps naming what changed until a refresh. */

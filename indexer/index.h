@@ -4,10 +4,18 @@
  * lock keeps other writers out).  Each article becomes one document whose
  * terms, values and data (metadata plus the compressed original) are
  * added in one replace_document call, so any commit holds whole articles
- * only.  Commits happen every commit_every articles or commit_bytes bytes
- * and on close.  A new database is a stub directory (see below) whose
- * stub is written when its first build closes, so that, like a rebuild,
- * it is seen only whole.
+ * only.  Commits happen every commit_every articles or commit_bytes bytes,
+ * or as soon as the documents written since the last would take more than
+ * index_memory in Xapian's in-memory build (whichever comes first), and
+ * on close, so memory stays bounded and a crash loses at most one batch.
+ *
+ * A new database is a stub directory (see below) whose stub is written
+ * when its first build closes, so that, like a rebuild, it is seen only
+ * whole: the build holds the lock on an empty gen-0 and writes gen-1.  A
+ * first build and a rebuild write the new generation's documents as
+ * partial databases (bulk.h) in gen-N-parts, merged at the end into one
+ * compacted database at gen-N; what an interrupted one left is removed by
+ * the next run.
  *
  * Ids and sources (the model notmuch uses for mail): an article's id is
  * its source's own, else "d-" and the 16 hex digits of na_hash64() of its
@@ -117,6 +125,7 @@ typedef struct {
     size_t out_of_date;
     char out_of_date_why[64];
     size_t refreshed;     /* articles the refresh option reindexed */
+    size_t batches;   /* partial databases a first build or rebuild merged */
 } na_index_counts_t;
 
 /* Where an article was read; the strings are borrowed for the call. */
@@ -194,12 +203,12 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);
  * the counts are then final.  Close does it when it was not done. */
 na_status_t na_indexer_finish(na_indexer_t *ix, na_error_t *err);
 
-/* True when this run rebuilds the archive. */
+/* True when this run rebuilds the archive (a first build does not). */
 bool na_indexer_rebuilding(const na_indexer_t *ix);
 
 /* Makes close leave the live database as it was when rebuilding (for an
- * interrupted run); a run that is not rebuilding still commits.  NULL is
- * ignored. */
+ * interrupted run); a run that is not rebuilding, a first build included,
+ * still commits.  NULL is ignored. */
 void na_indexer_cancel(na_indexer_t *ix);
 
 /* Settles the sources (see above), commits and closes; a rebuilt

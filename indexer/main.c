@@ -673,6 +673,8 @@ int main(int argc, char **argv)
                             "%zu deleted; %zu files unchanged and not read\n",
                     db, counts.added, counts.replaced, counts.unchanged, counts.removed, counts.pruned,
                     counts.deleted, counts.files_unchanged);
+        if (opts.verbose && st == NA_OK && run.db_status == NA_OK && counts.batches > 1)
+            fprintf(stderr, "newsarc-index: %s: written as %zu partial databases, merged\n", db, counts.batches);
         if (run.db_status == NA_OK)
             run.db_status = st;
         if (run.db_status) {

@@ -121,6 +121,8 @@ static const config_key_t config_keys[] = {
       .help = "percent of the articles a prune may remove without --force" },
     { .name = "lock_wait", .type = KEY_INT, .offset = OFF(lock_wait), .def_num = 0, .min = 0, .max = 86400,
       .help = "seconds newsarc-index waits for another writer's lock" },
+    { .name = "index_memory", .type = KEY_COUNT, .offset = OFF(index_memory), .def_num = 256,
+      .min = 32, .max = 1 << 20, .help = "megabytes the indexer may use, most of it for documents not yet written" },
     { .name = "aliases", .type = KEY_ALIASES,
       .help = "alias table per field: places, people, orgs, topics, sources" },
     { .name = "sources", .type = KEY_SOURCES, .help = "paths newsarc-index reads when given none" },

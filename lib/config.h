@@ -68,6 +68,7 @@ typedef struct {
     bool prune;            /* remove sources whose file is gone: default false */
     int prune_max;         /* percent of the articles a prune may remove: default 10 */
     int lock_wait;         /* seconds to wait for the write lock: default 0 */
+    size_t index_memory;   /* MB the indexer may use, default 256 */
     char *alias_places;    /* alias table paths, resolved; NULL: none */
     char *alias_people;
     char *alias_orgs;

@@ -883,6 +883,23 @@ na_status_t na_xwdb_replace(na_xwdb_t *db, const char *unique_term, const na_xdo
     return guarded(err, [&] { db->db.replace_document(unique_term, doc->doc); });
 }
 
+na_status_t na_xwdb_add(na_xwdb_t *db, const na_xdoc_t *doc, na_error_t *err)
+{
+    return guarded(err, [&] { db->db.add_document(doc->doc); });
+}
+
+na_status_t na_x_compact(const char *const *paths, size_t count, const char *out, na_error_t *err)
+{
+    return guarded(err, [&] {
+        Xapian::Database all;
+        for (size_t i = 0; i < count; i++)
+            all.add_database(Xapian::Database(paths[i], Xapian::DB_BACKEND_GLASS));
+        /* FULL, not FULLER: later runs update the merged database, and
+         * oversize items would make every such update split blocks. */
+        all.compact(out, Xapian::Compactor::FULL);
+    });
+}
+
 na_status_t na_xwdb_delete(na_xwdb_t *db, const char *unique_term, na_error_t *err)
 {
     return guarded(err, [&] { db->db.delete_document(unique_term); });

@@ -82,6 +82,15 @@ na_status_t na_xwdb_commit(na_xwdb_t *db, na_error_t *err);
 /* Adds DOC, replacing any document indexed by UNIQUE_TERM. DOC stays
  * owned by the caller and may be freed or reused afterwards. */
 na_status_t na_xwdb_replace(na_xwdb_t *db, const char *unique_term, const na_xdoc_t *doc, na_error_t *err);
+/* Adds DOC as a new document, without looking for one to replace: for a
+ * database known to hold none of the run's ids.  DOC stays the caller's. */
+na_status_t na_xwdb_add(na_xwdb_t *db, const na_xdoc_t *doc, na_error_t *err);
+/* Merges the COUNT local databases at PATHS, in order (documents
+ * renumbered one after the other, metadata of all of them), into a new
+ * compacted glass database at OUT, as xapian-compact does.  The sources
+ * must not be open for writing.  NA_ERR_DATABASE on failure (OUT may
+ * then hold part of a database: the caller removes it). */
+na_status_t na_x_compact(const char *const *paths, size_t count, const char *out, na_error_t *err);
 /* Deletes the documents indexed by UNIQUE_TERM (none is not an error). */
 na_status_t na_xwdb_delete(na_xwdb_t *db, const char *unique_term, na_error_t *err);
 /* Finds the first document indexed by TERM; NA_ERR_NOT_FOUND if none. */
