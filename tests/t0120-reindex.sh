@@ -107,7 +107,8 @@ test_expect_failure_code 2 '--delete with no id is a usage error' '
 
 # A writer that holds the lock until its standard input ends; wait_locked
 # waits (up to 20 s, for a loaded machine) until it has it, asking with a
-# harmless --delete.
+# harmless --delete.  That probe takes the lock for a moment itself, so
+# the holder waits for it (--wait) rather than losing the race and leaving.
 wait_locked() {
     n=0
     while [ $n -lt 100 ]; do
@@ -119,7 +120,7 @@ wait_locked() {
     return 1
 }
 mkfifo hold1 hold2
-"$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d db - <hold1 2>/dev/null &
+"$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never --wait 60 -d db - <hold1 2>/dev/null &
 holder=$!
 exec 9>hold1
 wait_locked
@@ -139,7 +140,7 @@ exec 9>&-
 test_expect_success 'the lock of a killed writer never blocks the next one' '
     index -d db spool
 '
-"$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never -d db - <hold2 2>/dev/null &
+"$top_builddir/indexer/newsarc-index" -c "$CONFIG" --extract never --wait 60 -d db - <hold2 2>/dev/null &
 holder=$!
 exec 9>hold2
 wait_locked
