@@ -8,10 +8,8 @@ uint64_t na_hash64(uint64_t seed, const void *data, size_t len)
 {
     const unsigned char *p = data;
     uint64_t h = seed;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
+    for (size_t i = 0; i < len; i++)
+        h = na_hash64_byte(h, p[i]);
     return h;
 }
 

@@ -14,6 +14,13 @@
 /* The FNV-1a offset basis: the seed of a fresh hash. */
 #define NA_HASH_SEED 0xcbf29ce484222325ULL
 
+/* One byte of the hash: na_hash64(h, &c, 1), inline for the tagger's
+ * word features, which hash a word while they read it. */
+static inline uint64_t na_hash64_byte(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 0x100000001b3ULL;
+}
+
 /* Returns the FNV-1a hash of the LEN bytes at DATA continued from SEED
  * (NA_HASH_SEED to start), so that several pieces can be hashed as one
  * stream: na_hash64(na_hash64(s, a, n), b, m) is the hash of a then b.

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "utf8.h"
 
 #define NLABELS 9         /* O, B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG, B-MISC, I-MISC */
@@ -72,9 +73,6 @@ static inline bool tag_allowed(int prev, int cand)
 
 /* ---- hashing ---- */
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
 static inline uint64_t mix64(uint64_t x)
 {
     x ^= x >> 33;
@@ -85,15 +83,9 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
-static inline uint64_t fnv_byte(uint64_t h, unsigned char c) { return (h ^ c) * FNV_PRIME; }
-
 static uint64_t hash_bytes(const void *p, size_t n)
 {
-    const unsigned char *s = p;
-    uint64_t h = FNV_OFFSET;
-    for (size_t i = 0; i < n; i++)
-        h = fnv_byte(h, s[i]);
-    return mix64(h);
+    return mix64(na_hash64(NA_HASH_SEED, p, n));
 }
 
 /* A feature: a template number and one to three values, hashed. */
@@ -180,7 +172,7 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
     size_t nl = 0;
     if (n > MAX_WORD)
         n = MAX_WORD;
-    uint64_t hl = FNV_OFFSET, ho = FNV_OFFSET, hsh = FNV_OFFSET, hss = FNV_OFFSET;
+    uint64_t hl = NA_HASH_SEED, ho = NA_HASH_SEED, hsh = NA_HASH_SEED, hss = NA_HASH_SEED;
     unsigned upper = 0, lower = 0, digit = 0, letters = 0, dots = 0, nshape = 0;
     int last = -1;
     bool first_upper = false;
@@ -203,21 +195,21 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
                     dots++;
             }
             low[nl++] = lc;
-            hl = fnv_byte(hl, lc);
-            ho = fnv_byte(ho, oc);
+            hl = na_hash64_byte(hl, lc);
+            ho = na_hash64_byte(ho, oc);
         } else {
             unsigned cp;
             k = na_tok_decode(s + i, n - i, &cp);
             if (cp >= NA_TOK_RAW_BYTE) {
                 letters++, sc = 'u';
                 low[nl++] = c;
-                hl = fnv_byte(hl, c);
-                ho = fnv_byte(ho, c);
+                hl = na_hash64_byte(hl, c);
+                ho = na_hash64_byte(ho, c);
             } else if (cp == 0x2019 || cp == 0x2018 || cp == 0x2bc) {
                 sc = '\'';
                 low[nl++] = '\'';
-                hl = fnv_byte(hl, '\'');
-                ho = fnv_byte(ho, '\'');
+                hl = na_hash64_byte(hl, '\'');
+                ho = na_hash64_byte(ho, '\'');
             } else {
                 unsigned lcp = cp;
                 if (na_utf8_is_upper(cp)) {
@@ -233,23 +225,23 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
                 size_t m = encode_utf8(lcp, enc);
                 for (size_t j = 0; j < m && nl < MAX_WORD; j++) {
                     low[nl++] = (unsigned char)enc[j];
-                    hl = fnv_byte(hl, (unsigned char)enc[j]);
+                    hl = na_hash64_byte(hl, (unsigned char)enc[j]);
                 }
                 for (size_t j = 0; j < k; j++)
-                    ho = fnv_byte(ho, s[i + j]);
+                    ho = na_hash64_byte(ho, s[i + j]);
             }
         }
         if (i == 0)
             first_upper = sc == 'X';
         if (nshape < 16) {
-            hsh = fnv_byte(hsh, sc);
+            hsh = na_hash64_byte(hsh, sc);
             nshape++;
         } else if (nshape == 16) {
-            hsh = fnv_byte(hsh, '+');
+            hsh = na_hash64_byte(hsh, '+');
             nshape++;
         }
         if (sc != last)
-            hss = fnv_byte(hss, sc);
+            hss = na_hash64_byte(hss, sc);
         last = sc;
         i += k;
     }
