@@ -1820,10 +1820,6 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
     return c->st == NA_OK;
 }
 
-/* Fills the new database with every article of the live one, indexed
- * again from its stored original bytes, format and sources, then forgets
- * the run's ids so that the paths of this run replace and extend them as
- * in any other run. */
 static bool copy_meta(const char *key, const char *value, size_t len, void *ud)
 {
     carry_t *c = ud;
@@ -1831,58 +1827,58 @@ static bool copy_meta(const char *key, const char *value, size_t len, void *ud)
     return c->st == NA_OK;
 }
 
-/* Reindexes, in place, every article not indexed with the current
- * settings, from its stored original; the database's dictionaries are
- * read through a read-only handle (they never change), the articles
- * through the writable one (they do, batch by batch). */
-static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err)
+/* Indexes again, from its stored original bytes, format and sources,
+ * every article whose id term C->refresh finds in the database being
+ * written, else in the one at PATH; dictionaries are read through a
+ * read-only handle on PATH (they never change).  Commits, then forgets
+ * the run's ids so that the paths of this run replace and extend the
+ * articles as in any other run. */
+static na_status_t carry_articles(na_indexer_t *ix, carry_t *c, const char *path, na_error_t *err)
 {
-    carry_t c = { ix, NULL, NULL, NA_OK, err, true, NULL, 0 };
-    const char *path = ix->opts.db_path;
-    na_status_t st = na_xwdb_postings(ix->db, ix->conf_term, &c.current, &c.current_count, err);
-    if (st == NA_OK)
-        st = na_xdb_open(&path, 1, &c.old, err);
+    na_status_t st = na_xdb_open(&path, 1, &c->old, err);
     if (st == NA_OK) {
-        c.reader = na_record_reader_new(c.old);
-        st = na_xwdb_each_term(ix->db, NA_PREFIX_ID, carry_one, &c, err);
+        c->reader = na_record_reader_new(c->old);
+        st = c->refresh ? na_xwdb_each_term(ix->db, NA_PREFIX_ID, carry_one, c, err)
+                        : na_xdb_each_term(c->old, NA_PREFIX_ID, carry_one, c, err);
         if (st == NA_OK)
-            st = c.st;
-        na_record_reader_free(c.reader);
-        na_xdb_close(c.old);
+            st = c->st;
+        na_record_reader_free(c->reader);
+        na_xdb_close(c->old);
     }
-    free(c.current);
     if (st == NA_OK)
         st = na_indexer_commit(ix, err);
-    ix->counts.refreshed = ix->counts.replaced;
-    ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
     na_strmap_release(&ix->seen, free_seen_item);
     return st;
 }
 
+/* Reindexes, in place, every article not indexed with the current
+ * settings; the articles are read through the writable handle (they
+ * change, batch by batch). */
+static na_status_t refresh_load(na_indexer_t *ix, na_error_t *err)
+{
+    carry_t c = { ix, NULL, NULL, NA_OK, err, true, NULL, 0 };
+    na_status_t st = na_xwdb_postings(ix->db, ix->conf_term, &c.current, &c.current_count, err);
+    if (st == NA_OK)
+        st = carry_articles(ix, &c, ix->opts.db_path, err);
+    free(c.current);
+    ix->counts.refreshed = ix->counts.replaced;
+    ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
+    return st;
+}
+
+/* Fills the new database with every article of the live one. */
 static na_status_t rebuild_load(na_indexer_t *ix, na_error_t *err)
 {
     carry_t c = { ix, NULL, NULL, NA_OK, err, false, NULL, 0 };
-    const char *path = ix->live_path;
     /* What was read of each file is carried too: the files stay as
      * unchanged as the articles carried from them. */
     na_status_t st = na_xwdb_each_metadata(ix->live, NA_META_FILE_PREFIX, copy_meta, &c, err);
     if (st == NA_OK)
         st = c.st;
     if (st == NA_OK)
-        st = na_xdb_open(&path, 1, &c.old, err);
-    if (st == NA_OK) {
-        c.reader = na_record_reader_new(c.old);
-        st = na_xdb_each_term(c.old, NA_PREFIX_ID, carry_one, &c, err);
-        if (st == NA_OK)
-            st = c.st;
-        na_record_reader_free(c.reader);
-        na_xdb_close(c.old);
-    }
-    if (st == NA_OK)
-        st = na_indexer_commit(ix, err);
+        st = carry_articles(ix, &c, ix->live_path, err);
     ix->counts.carried = ix->counts.added;
     ix->counts.added = ix->counts.replaced = ix->counts.unchanged = 0;
-    na_strmap_release(&ix->seen, free_seen_item);
     return st;
 }
 
