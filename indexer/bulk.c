@@ -30,7 +30,7 @@ na_status_t na_bulk_open(const char *dir, na_bulk_t **out, na_error_t *err)
 {
     *out = NULL;
     if (mkdir(dir, 0777) != 0)
-        return na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
+        return na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", dir, na_strerror(errno));
     na_bulk_t *b = na_xcalloc(1, sizeof *b);
     b->dir = na_xstrdup(dir);
     *out = b;

@@ -575,12 +575,12 @@ static na_status_t write_stub(const char *dir, const char *gen, na_error_t *err)
     na_status_t st = NA_OK;
     FILE *f = fopen(tmp, "w");
     if (!f || fprintf(f, "auto %s\n", gen) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, na_strerror(errno));
     }
     if (f && fclose(f) != 0 && st == NA_OK)
-        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, na_strerror(errno));
     if (st == NA_OK && rename(tmp, stub) != 0)
-        st = na_error_set(err, NA_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, stub, strerror(errno));
+        st = na_error_set(err, NA_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, stub, na_strerror(errno));
     if (st)
         unlink(tmp);
     else {
@@ -885,7 +885,7 @@ static na_status_t resolve_path(na_indexer_t *ix, na_error_t *err)
         return NA_OK;
     }
     if (mkdir(p, 0777) != 0 && errno != EEXIST)
-        return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", p, strerror(errno));
+        return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", p, na_strerror(errno));
     ix->stub_dir = na_xstrdup(p);
     ix->gen_path = na_xasprintf("%s/gen-0", p);
     ix->first_build = true;
@@ -971,7 +971,7 @@ na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out
             ix->new_dir = na_xasprintf("%s.rebuild-%ld", opts->db_path, (long)getpid());
             ix->new_path = na_xasprintf("%s/gen-1", ix->new_dir);
             if (mkdir(ix->new_dir, 0777) != 0)
-                st = na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", ix->new_dir, strerror(errno));
+                st = na_error_set(err, NA_ERR_IO, "cannot create '%s': %s", ix->new_dir, na_strerror(errno));
         }
         ix->counts.rebuilt_other_layout = other;
         if (st == NA_OK)

@@ -503,7 +503,7 @@ int main(int argc, char **argv)
     if (opts.log) {
         int e = na_log_start(opts.log);
         if (e) {
-            fprintf(stderr, "newsarc-index: error: cannot open the log '%s': %s\n", opts.log, strerror(e));
+            fprintf(stderr, "newsarc-index: error: cannot open the log '%s': %s\n", opts.log, na_strerror(e));
             return NA_EXIT_OUTPUT;
         }
         atexit(stop_log);

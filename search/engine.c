@@ -445,11 +445,6 @@ static void warning(search_t *s, const char *fmt, ...)
  * highlighting (JSON, or text that is not for a terminal) Xapian would
  * return the window unchanged, so it is not called at all. */
 
-static bool is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
 /* Sets up S->qwords from S->words.  A word of the text looks like a form
  * of the query word W when it starts with W's first K bytes, case aside:
  * a stem shares most of its word's start ("prices", "priced": "pric").
@@ -505,10 +500,10 @@ static bool snippet_window(const search_t *s, const char *text, size_t len, bool
     size_t hits = 0;
     size_t known = len; /* words before this are known whole */
     for (size_t i = 0; s->nqwords && i < len && hits < SNIPPET_MAX_HITS; i++) {
-        if (!is_word_byte((unsigned char)text[i]))
+        if (!na_query_is_word_byte((unsigned char)text[i]))
             continue;
         size_t j = i + 1; /* the word is [i, j) */
-        while (j < len && is_word_byte((unsigned char)text[j]))
+        while (j < len && na_query_is_word_byte((unsigned char)text[j]))
             j++;
         if (j == len && !whole) { /* it may go on past the start given */
             known = i;

@@ -474,7 +474,7 @@ static void explain_query_error(const qctx_t *ctx, const char *text, na_error_t 
 
 /* ---- words for snippets ---- */
 
-static bool is_word_byte(unsigned char c)
+bool na_query_is_word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
@@ -499,10 +499,10 @@ void na_query_words(const char *text, na_strlist_t *words)
         }
         /* What is left may hold several words ("a phrase", data-driven). */
         while (p < end) {
-            while (p < end && !is_word_byte((unsigned char)*p))
+            while (p < end && !na_query_is_word_byte((unsigned char)*p))
                 p++;
             const char *w = p;
-            while (p < end && is_word_byte((unsigned char)*p))
+            while (p < end && na_query_is_word_byte((unsigned char)*p))
                 p++;
             if (p - w < 2)
                 continue;
@@ -618,12 +618,12 @@ static char *capitalise_stopwords(const char *text, const na_strlist_t *stopword
         }
         while (p < end) {
             const char *w = p;
-            while (p < end && is_word_byte((unsigned char)*p))
+            while (p < end && na_query_is_word_byte((unsigned char)*p))
                 p++;
             bool bounded = (w == text || !strchr("'&", w[-1])) && (p == end || !strchr("'&*", *p));
             if (p > w && *w >= 'a' && *w <= 'z' && bounded && is_stopword(stopwords, w, (size_t)(p - w)))
                 copy[w - text] = (char)(*w - 'a' + 'A');
-            while (p < end && !is_word_byte((unsigned char)*p))
+            while (p < end && !na_query_is_word_byte((unsigned char)*p))
                 p++;
         }
     }

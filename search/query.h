@@ -21,6 +21,7 @@
 #ifndef NA_SEARCH_QUERY_H
 #define NA_SEARCH_QUERY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -55,6 +56,11 @@ struct na_normaliser;
 na_status_t na_query_build_with(na_xdb_t *db, const na_config_t *cfg, const struct na_normaliser *norm,
                                 const char *text, const char *const *filters, size_t filter_count,
                                 na_xquery_t **out, na_error_t *err);
+
+/* True for a byte that belongs to a word of the query or of a snippet's
+ * text: ASCII letters and digits, and every byte of a non-ASCII
+ * character. */
+bool na_query_is_word_byte(unsigned char c);
 
 /* Appends to WORDS the free-text words of the query TEXT, accent-folded
  * and lower-cased (ASCII) and without operators, field values other than title:, excluded

@@ -174,9 +174,7 @@ typedef struct {
 static void params_add(params_t *p, const char *key, const char *value, size_t len)
 {
     p->items = na_xrealloc(p->items, (p->count + 1) * sizeof *p->items);
-    char *v = na_xmalloc(len + 1);
-    memcpy(v, value, len);
-    v[len] = '\0';
+    char *v = na_xstrndup(value, len);
     p->items[p->count++] = (param_t){ na_xstrdup(key), v, len };
 }
 
