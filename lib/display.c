@@ -5,10 +5,11 @@
  * metadata name can be checked against the key it was written for. */
 #include "display.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "strmap.h"
 
 void na_display_tally_release(na_display_tally_t *t)
 {
@@ -90,45 +91,27 @@ void na_display_tally_format(na_display_tally_t *t, const char *key, na_buf_t *o
         na_buf_addf(out, "%lu\t%s\n", t->items[i].count, t->items[i].spelling);
 }
 
-/* ---- a run's collection: one open-addressing table over (field, key) ---- */
-
-typedef struct {
-    char *key; /* owned; NULL: free entry */
-    na_field_t field;
-    uint32_t hash;
-    na_display_tally_t tally;
-} entry_t;
+/* ---- a run's collection: per field, its keys' tallies ---- */
 
 struct na_display {
-    entry_t *entries;
-    size_t count, cap; /* cap a power of two, at most half full */
+    na_strmap_t tallies[NA_FIELD_COUNT]; /* key -> na_display_tally_t (owned) */
 };
-
-static uint32_t hash_of(na_field_t field, const char *key)
-{
-    uint32_t h = 2166136261u ^ (uint32_t)field; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
-    return h;
-}
 
 na_display_t *na_display_new(void)
 {
     return na_xcalloc(1, sizeof(na_display_t));
 }
 
+static void free_tally(void *t)
+{
+    na_display_tally_release(t);
+    free(t);
+}
+
 static void clear_entries(na_display_t *d)
 {
-    for (size_t i = 0; i < d->cap; i++)
-        if (d->entries[i].key) {
-            free(d->entries[i].key);
-            na_display_tally_release(&d->entries[i].tally);
-        }
-    free(d->entries);
-    d->entries = NULL;
-    d->count = d->cap = 0;
+    for (int f = 0; f < NA_FIELD_COUNT; f++)
+        na_strmap_release(&d->tallies[f], free_tally);
 }
 
 void na_display_free(na_display_t *d)
@@ -139,65 +122,42 @@ void na_display_free(na_display_t *d)
     free(d);
 }
 
-static entry_t *find(entry_t *entries, size_t cap, na_field_t field, const char *key, uint32_t h)
-{
-    size_t i = h & (cap - 1);
-    while (entries[i].key && !(entries[i].hash == h && entries[i].field == field && strcmp(entries[i].key, key) == 0))
-        i = (i + 1) & (cap - 1);
-    return &entries[i];
-}
-
-static void grow(na_display_t *d)
-{
-    size_t cap = d->cap ? 2 * d->cap : 256;
-    entry_t *entries = na_xcalloc(cap, sizeof *entries);
-    for (size_t i = 0; i < d->cap; i++)
-        if (d->entries[i].key)
-            *find(entries, cap, d->entries[i].field, d->entries[i].key, d->entries[i].hash) = d->entries[i];
-    free(d->entries);
-    d->entries = entries;
-    d->cap = cap;
-}
-
 void na_display_add(na_display_t *d, na_field_t field, const char *key, const char *spelling)
 {
-    if (2 * (d->count + 1) > d->cap)
-        grow(d);
-    uint32_t h = hash_of(field, key);
-    entry_t *e = find(d->entries, d->cap, field, key, h);
-    if (!e->key) {
-        e->key = na_xstrdup(key);
-        e->field = field;
-        e->hash = h;
-        d->count++;
+    na_display_tally_t *t = na_strmap_get(&d->tallies[field], key);
+    if (!t) {
+        t = na_xcalloc(1, sizeof *t);
+        na_strmap_put(&d->tallies[field], key, t);
     }
-    na_display_tally_add(&e->tally, spelling, 1);
+    na_display_tally_add(t, spelling, 1);
 }
 
 na_status_t na_display_flush(na_display_t *d, na_xwdb_t *db, na_error_t *err)
 {
     na_status_t st = NA_OK;
     na_buf_t out = NA_BUF_INIT;
-    for (size_t i = 0; st == NA_OK && i < d->cap; i++) {
-        entry_t *e = &d->entries[i];
-        if (!e->key)
-            continue;
-        char *mkey = na_schema_display_meta_key(&na_fields[e->field], e->key);
-        char *old = NULL;
-        size_t len = 0;
-        st = na_xwdb_get_metadata(db, mkey, &old, &len, err);
-        if (st == NA_ERR_NOT_FOUND) {
-            na_error_clear(err);
-            st = NA_OK;
+    for (int f = 0; st == NA_OK && f < NA_FIELD_COUNT; f++) {
+        const char *key;
+        void *value;
+        for (size_t pos = 0; st == NA_OK && na_strmap_next(&d->tallies[f], &pos, &key, &value);) {
+            na_display_tally_t *t = value;
+            char *mkey = na_schema_display_meta_key(&na_fields[f], key);
+            char *old = NULL;
+            size_t len = 0;
+            st = na_xwdb_get_metadata(db, mkey, &old, &len, err);
+            if (st == NA_ERR_NOT_FOUND) {
+                na_error_clear(err);
+                st = NA_OK;
+            }
+            if (st == NA_OK && old && len)
+                na_display_tally_add_stored(t, key, old, len);
+            free(old);
+            if (st == NA_OK) {
+                na_display_tally_format(t, key, &out);
+                st = na_xwdb_set_metadata(db, mkey, out.data, out.len, err);
+            }
+            free(mkey);
         }
-        if (st == NA_OK && old && len)
-            na_display_tally_add_stored(&e->tally, e->key, old, len);
-        free(old);
-        if (st == NA_OK) {
-            na_display_tally_format(&e->tally, e->key, &out);
-            st = na_xwdb_set_metadata(db, mkey, out.data, out.len, err);
-        }
-        free(mkey);
     }
     na_buf_release(&out);
     clear_entries(d);
