@@ -45,18 +45,24 @@ static void grow(na_strmap_t *m)
     *m = bigger;
 }
 
-void *na_strmap_put(na_strmap_t *m, const char *key, void *value)
+void **na_strmap_ref(na_strmap_t *m, const char *key)
 {
     if ((m->count + 1) * 2 > m->cap)
         grow(m);
     size_t i = slot_of(m, key);
-    void *old = m->values[i];
     if (!m->keys[i]) {
         m->keys[i] = na_xstrdup(key);
+        m->values[i] = NULL;
         m->count++;
-        old = NULL;
     }
-    m->values[i] = value;
+    return &m->values[i];
+}
+
+void *na_strmap_put(na_strmap_t *m, const char *key, void *value)
+{
+    void **slot = na_strmap_ref(m, key);
+    void *old = *slot;
+    *slot = value;
     return old;
 }
 
@@ -74,16 +80,26 @@ bool na_strmap_next(const na_strmap_t *m, size_t *pos, const char **key, void **
     return false;
 }
 
-void na_strmap_release(na_strmap_t *m, void (*free_value)(void *))
+void na_strmap_clear(na_strmap_t *m, void (*free_value)(void *))
 {
-    if (!m)
+    if (!m || !m->count)
         return;
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i]) {
             free(m->keys[i]);
+            m->keys[i] = NULL;
             if (free_value)
                 free_value(m->values[i]);
+            m->values[i] = NULL;
         }
+    m->count = 0;
+}
+
+void na_strmap_release(na_strmap_t *m, void (*free_value)(void *))
+{
+    if (!m)
+        return;
+    na_strmap_clear(m, free_value);
     free(m->keys);
     free(m->values);
     *m = (na_strmap_t)NA_STRMAP_INIT;

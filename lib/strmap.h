@@ -28,6 +28,12 @@ bool na_strmap_contains(const na_strmap_t *map, const char *key);
  * value it replaces, or NULL for a new key. */
 void *na_strmap_put(na_strmap_t *map, const char *key, void *value);
 
+/* The value slot under KEY, added (KEY copied, value NULL) when KEY is
+ * new, for a caller that reads and sets a value with one lookup.
+ * Borrowed; valid until the next na_strmap_put(), na_strmap_ref(),
+ * na_strmap_clear() or na_strmap_release(). */
+void **na_strmap_ref(na_strmap_t *map, const char *key);
+
 /* Iterates in no particular order: start *POS at 0; each call sets *KEY
  * (borrowed until release) and *VALUE (either may be NULL) and returns
  * true, or returns false when there is no more.  MAP must not change
@@ -37,5 +43,9 @@ bool na_strmap_next(const na_strmap_t *map, size_t *pos, const char **key, void 
 /* Frees the keys and, when FREE_VALUE is not NULL, calls it on every
  * value; MAP is then empty and can be used again.  NULL is ignored. */
 void na_strmap_release(na_strmap_t *map, void (*free_value)(void *));
+
+/* As na_strmap_release(), but MAP keeps its room: for a map emptied and
+ * filled again many times (once per article).  NULL is ignored. */
+void na_strmap_clear(na_strmap_t *map, void (*free_value)(void *));
 
 #endif

@@ -19,92 +19,23 @@
 #include "dates.h"
 #include "ner.h"
 #include "places.h"
+#include "strmap.h"
 #include "tokenize.h"
 #include "utf8.h"
 
-/* ---- a string-keyed hash map of int32 values ---- */
+/* ---- string-keyed maps of int32 values ---- */
 
-typedef struct {
-    char *key; /* owned */
-    uint32_t hash;
-    int32_t value;
-} map_slot_t;
-
-typedef struct {
-    map_slot_t *slots;
-    size_t cap, count;
-} map_t;
-
-static uint32_t hash_bytes(const char *s, size_t n)
+/* The extractor's maps are lib/strmap tables holding an index or a flag
+ * in each value pointer, stored plus one so that the NULL of a key not
+ * set yet reads as -1, "none". */
+static int32_t map_get(const na_strmap_t *m, const char *key)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
+    return (int32_t)((intptr_t)na_strmap_get(m, key) - 1);
 }
 
-static map_slot_t *map_find(const map_t *m, const char *key, size_t n)
+static void map_set(na_strmap_t *m, const char *key, int32_t value)
 {
-    if (!m->cap)
-        return NULL;
-    uint32_t h = hash_bytes(key, n);
-    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        map_slot_t *s = &m->slots[i];
-        if (!s->key)
-            return NULL;
-        if (s->hash == h && strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
-            return s;
-    }
-}
-
-/* Returns the slot for KEY, created with VALUE -1 when new. */
-static map_slot_t *map_put(map_t *m, const char *key, size_t n)
-{
-    if ((m->count + 1) * 4 > m->cap * 3) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        map_slot_t *slots = na_xcalloc(cap, sizeof *slots);
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->slots[i].key)
-                continue;
-            size_t j = m->slots[i].hash & (cap - 1);
-            while (slots[j].key)
-                j = (j + 1) & (cap - 1);
-            slots[j] = m->slots[i];
-        }
-        free(m->slots);
-        m->slots = slots;
-        m->cap = cap;
-    }
-    uint32_t h = hash_bytes(key, n);
-    size_t i = h & (m->cap - 1);
-    for (; m->slots[i].key; i = (i + 1) & (m->cap - 1))
-        if (m->slots[i].hash == h && strncmp(m->slots[i].key, key, n) == 0 && m->slots[i].key[n] == '\0')
-            return &m->slots[i];
-    m->slots[i].key = na_xstrndup(key, n);
-    m->slots[i].hash = h;
-    m->slots[i].value = -1;
-    m->count++;
-    return &m->slots[i];
-}
-
-static void map_free(map_t *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
-    memset(m, 0, sizeof *m);
-}
-
-/* Empties M but keeps its table for the next article. */
-static void map_clear(map_t *m)
-{
-    for (size_t i = 0; i < m->cap; i++) {
-        free(m->slots[i].key);
-        m->slots[i].key = NULL;
-    }
-    m->count = 0;
+    na_strmap_put(m, key, (void *)((intptr_t)value + 1));
 }
 
 /* The folded key of the LEN bytes at S in BUF (see na_normalise_key). */
@@ -137,13 +68,13 @@ struct na_extractor {
     na_strlist_t files;  /* gazetteer files as read, cut in place */
     place_t *places;
     size_t place_count, place_cap;
-    map_t place_keys;    /* folded name -> first place index */
-    map_t country_names; /* folded country name -> 1 */
-    map_t titles;        /* folded title -> 1 */
-    map_t org_suffixes;  /* folded suffix -> 1 */
-    map_t common;        /* folded word newswire writes in lower case -> 1 */
-    map_t companies;     /* folded name seen before a legal suffix -> 1 */
-    map_t org_words;     /* folded word that marks an organisation ("Bank") -> 1 */
+    na_strmap_t place_keys;    /* folded name -> first place index */
+    na_strmap_t country_names; /* folded country name -> 1 */
+    na_strmap_t titles;        /* folded title -> 1 */
+    na_strmap_t org_suffixes;  /* folded suffix -> 1 */
+    na_strmap_t common;        /* folded word newswire writes in lower case -> 1 */
+    na_strmap_t companies;     /* folded name seen before a legal suffix -> 1 */
+    na_strmap_t org_words;     /* folded word that marks an organisation ("Bank") -> 1 */
 };
 
 const char *na_entity_name(na_entity_t type)
@@ -164,16 +95,18 @@ static void add_place_key(na_extractor_t *x, const char *name, size_t idx, na_bu
     const char *key = fold_into(tmp, name, strlen(name), &klen);
     if (!klen)
         return;
-    map_slot_t *s = map_put(&x->place_keys, key, klen);
     /* Several readings of one key keep their file order: countries,
      * then regions, then cities by population. */
-    int32_t *link = &s->value;
+    int32_t first = map_get(&x->place_keys, key);
+    int32_t *link = &first;
     while (*link >= 0) {
         if ((size_t)*link == idx)
             return;
         link = &x->places[*link].next;
     }
     *link = (int32_t)idx;
+    if (link == &first)
+        map_set(&x->place_keys, key, first);
 }
 
 static size_t new_place(na_extractor_t *x, place_kind_t kind, const char *name, const char *country,
@@ -260,7 +193,7 @@ static void place_entry(const na_place_entry_t *e, void *ud)
     if (e->kind == NA_PLACE_COUNTRY) {
         size_t klen;
         const char *key = fold_into(&l->tmp, e->name, strlen(e->name), &klen);
-        map_put(&x->country_names, key, klen)->value = (int32_t)idx;
+        map_set(&x->country_names, key, (int32_t)idx);
     }
     add_place_key(x, e->name, idx, &l->tmp);
     for (size_t i = 0; i < e->alias_count; i++)
@@ -280,7 +213,7 @@ static void title_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
     size_t klen;
     const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
     if (klen)
-        map_put(&x->titles, key, klen)->value = 1;
+        map_set(&x->titles, key, 1);
 }
 
 static void suffix_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
@@ -289,7 +222,7 @@ static void suffix_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
     size_t klen;
     const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
     if (klen)
-        map_put(&x->org_suffixes, key, klen)->value = 1;
+        map_set(&x->org_suffixes, key, 1);
 }
 
 static void common_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
@@ -298,7 +231,7 @@ static void common_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
     size_t klen;
     const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
     if (klen)
-        map_put(&x->common, key, klen)->value = 1;
+        map_set(&x->common, key, 1);
 }
 
 static void company_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
@@ -307,7 +240,7 @@ static void company_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
     size_t klen;
     const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
     if (klen)
-        map_put(&x->companies, key, klen)->value = 1;
+        map_set(&x->companies, key, 1);
 }
 
 static void org_word_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
@@ -321,7 +254,7 @@ static void org_word_line(na_extractor_t *x, char **f, size_t n, na_buf_t *tmp)
     size_t klen;
     const char *key = fold_into(tmp, f[0], strlen(f[0]), &klen);
     if (klen)
-        map_put(&x->org_words, key, klen)->value = 1;
+        map_set(&x->org_words, key, 1);
 }
 
 na_status_t na_extractor_new(const na_extractor_options_t *opts, na_extractor_t **out,
@@ -373,13 +306,13 @@ void na_extractor_free(na_extractor_t *x)
         return;
     na_ner_model_free(x->model);
     na_gazetteer_free(x->gaz);
-    map_free(&x->place_keys);
-    map_free(&x->country_names);
-    map_free(&x->titles);
-    map_free(&x->org_suffixes);
-    map_free(&x->common);
-    map_free(&x->companies);
-    map_free(&x->org_words);
+    na_strmap_release(&x->place_keys, NULL);
+    na_strmap_release(&x->country_names, NULL);
+    na_strmap_release(&x->titles, NULL);
+    na_strmap_release(&x->org_suffixes, NULL);
+    na_strmap_release(&x->common, NULL);
+    na_strmap_release(&x->companies, NULL);
+    na_strmap_release(&x->org_words, NULL);
     free(x->places);
     na_strlist_clear(&x->files);
     free(x);
@@ -422,7 +355,7 @@ typedef struct {
     mention_t *mentions;
     size_t count, cap;
     na_buf_t tmp;
-    map_t names;   /* per-article lookups, emptied before each use */
+    na_strmap_t names;   /* per-article lookups, emptied before each use */
     tally_t *tally;
     size_t tally_cap;
 } scratch_t;
@@ -470,7 +403,7 @@ void na_extraction_release(na_extraction_t *ex)
         na_ner_spans_release(&s->ner);
         na_date_mentions_release(&s->dates);
         na_buf_release(&s->tmp);
-        map_free(&s->names);
+        na_strmap_release(&s->names, NULL);
         free(s->tally);
         free(s);
     }
@@ -654,11 +587,11 @@ static size_t split_words(const char *s, size_t *starts, size_t max)
     return n;
 }
 
-static bool in_set(const map_t *set, na_buf_t *tmp, const char *s, size_t len)
+static bool in_set(const na_strmap_t *set, na_buf_t *tmp, const char *s, size_t len)
 {
     size_t klen;
     const char *key = fold_into(tmp, s, len, &klen);
-    return klen && map_find(set, key, klen);
+    return klen && map_get(set, key) >= 0;
 }
 
 /* Drops titles and honorifics from the front of the person name S, in
@@ -751,8 +684,7 @@ static int32_t place_readings(const na_extractor_t *x, na_buf_t *tmp, const char
 {
     size_t klen;
     const char *key = fold_into(tmp, name, len, &klen);
-    const map_slot_t *slot = klen ? map_find(&x->place_keys, key, klen) : NULL;
-    return slot ? slot->value : -1;
+    return klen ? map_get(&x->place_keys, key) : -1;
 }
 
 /* The first reading of the place NAME (LEN bytes) after the place alias
@@ -845,8 +777,8 @@ static const char *reading_value(const na_extractor_t *x, na_buf_t *tmp, const p
         return p->name;
     size_t klen;
     const char *key = fold_into(tmp, p->name, strlen(p->name), &klen);
-    const map_slot_t *c = map_find(&x->country_names, key, klen);
-    if (c && strcmp(x->places[c->value].name, p->country) != 0) {
+    int32_t c = map_get(&x->country_names, key);
+    if (c >= 0 && strcmp(x->places[c].name, p->country) != 0) {
         *owned = na_xasprintf("%s, %s", p->name, p->country);
         return *owned;
     }
@@ -875,7 +807,7 @@ static bool ends_in_place_word(const char *name)
 static void agree_types(scratch_t *s)
 {
     unsigned (*votes)[3] = na_xcalloc(s->count + 1, sizeof *votes);
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     size_t names = 0;
     int32_t *name_of = na_xmalloc((s->count + 1) * sizeof *name_of);
     for (size_t i = 0; i < s->count; i++) {
@@ -884,11 +816,13 @@ static void agree_types(scratch_t *s)
             m->type = NA_ENTITY_PLACE;
         size_t klen;
         const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-        map_slot_t *slot = map_put(&s->names, key, klen);
-        if (slot->value < 0)
-            slot->value = (int32_t)names++;
-        name_of[i] = slot->value;
-        votes[slot->value][m->type] += m->headline ? 1 : 2;
+        int32_t name = map_get(&s->names, key);
+        if (name < 0) {
+            name = (int32_t)names++;
+            map_set(&s->names, key, name);
+        }
+        name_of[i] = name;
+        votes[name][m->type] += m->headline ? 1 : 2;
     }
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
@@ -973,11 +907,11 @@ static void resolve_places(const na_extractor_t *x, scratch_t *s)
 /* Records that KEY names mention I, or -2 when it names several. */
 static void link_name(scratch_t *s, const char *key, size_t klen, size_t i)
 {
-    map_slot_t *slot = map_put(&s->names, key, klen);
-    if (slot->value == -1)
-        slot->value = (int32_t)i;
-    else if (slot->value >= 0 && strcmp(s->mentions[slot->value].text, s->mentions[i].text) != 0)
-        slot->value = -2;
+    int32_t named = map_get(&s->names, key);
+    if (named == -1)
+        map_set(&s->names, key, (int32_t)i);
+    else if (named >= 0 && strcmp(s->mentions[named].text, s->mentions[i].text) != 0)
+        map_set(&s->names, key, -2);
 }
 
 /* A surname alone is the full name of the article that ends with it, when
@@ -989,7 +923,7 @@ static void resolve_people(const na_extractor_t *x, scratch_t *s)
      * also, marked by a leading tab, the folded first word of a name whose
      * given names are hyphenated, family name first ("Lee" of "Lee
      * Jae-yong"). */
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
         if (m->type != NA_ENTITY_PERSON)
@@ -1018,15 +952,15 @@ static void resolve_people(const na_extractor_t *x, scratch_t *s)
         if (one_word(m->text)) {
             size_t klen;
             const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-            const map_slot_t *slot = map_find(&s->names, key, klen);
-            if (!slot) {
+            int32_t full = map_get(&s->names, key);
+            if (full == -1) {
                 na_buf_grow(&s->tmp, klen + 2);
                 memmove(s->tmp.data + 1, s->tmp.data, klen + 1);
                 s->tmp.data[0] = '\t';
-                slot = map_find(&s->names, s->tmp.data, klen + 1);
+                full = map_get(&s->names, s->tmp.data);
             }
-            if (slot && slot->value >= 0)
-                m->value = s->mentions[slot->value].text;
+            if (full >= 0)
+                m->value = s->mentions[full].text;
         }
         const char *alias = na_normalise_find(x->norm, NA_FIELD_PERSON, m->value, strlen(m->value));
         if (alias)
@@ -1039,7 +973,7 @@ static void resolve_people(const na_extractor_t *x, scratch_t *s)
  * Electronics"). */
 static void resolve_orgs(const na_extractor_t *x, scratch_t *s)
 {
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
         if (m->type != NA_ENTITY_ORG)
@@ -1059,9 +993,9 @@ static void resolve_orgs(const na_extractor_t *x, scratch_t *s)
             continue;
         size_t klen;
         const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-        const map_slot_t *slot = map_find(&s->names, key, klen);
-        if (slot && slot->value >= 0)
-            m->value = s->mentions[slot->value].value;
+        int32_t named = map_get(&s->names, key);
+        if (named >= 0)
+            m->value = s->mentions[named].value;
     }
 }
 
@@ -1070,16 +1004,15 @@ static void resolve_orgs(const na_extractor_t *x, scratch_t *s)
  * capitals. */
 static void unify_spellings(scratch_t *s)
 {
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->type == NA_ENTITY_DATE || !has_lower(m->text))
             continue;
         size_t klen;
         const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-        map_slot_t *slot = map_put(&s->names, key, klen);
-        if (slot->value < 0)
-            slot->value = (int32_t)i;
+        if (map_get(&s->names, key) < 0)
+            map_set(&s->names, key, (int32_t)i);
     }
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
@@ -1087,9 +1020,9 @@ static void unify_spellings(scratch_t *s)
             continue;
         size_t klen;
         const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-        const map_slot_t *slot = map_find(&s->names, key, klen);
-        if (slot && s->mentions[slot->value].type == m->type)
-            m->value = s->mentions[slot->value].value;
+        int32_t first = map_get(&s->names, key);
+        if (first >= 0 && s->mentions[first].type == m->type)
+            m->value = s->mentions[first].value;
     }
 }
 
@@ -1117,7 +1050,7 @@ static void retype(const na_extractor_t *x, scratch_t *s)
 {
     /* Folded last words of the article's full names of people, and
      * (after a tab) the full names themselves. */
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->type != NA_ENTITY_PERSON || one_word(m->text))
@@ -1125,11 +1058,11 @@ static void retype(const na_extractor_t *x, scratch_t *s)
         size_t klen;
         const char *w = last_word(m->text);
         const char *key = fold_into(&s->tmp, w, strlen(w), &klen);
-        map_put(&s->names, key, klen)->value = 1;
+        map_set(&s->names, key, 1);
         na_buf_reset(&s->tmp);
         na_buf_addc(&s->tmp, '\t');
         na_buf_adds(&s->tmp, m->text);
-        map_put(&s->names, s->tmp.data, s->tmp.len)->value = 1;
+        map_set(&s->names, s->tmp.data, 1);
     }
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
@@ -1150,7 +1083,7 @@ static void retype(const na_extractor_t *x, scratch_t *s)
                 continue;
             size_t klen;
             const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-            if (!one_word(m->text) || !map_find(&s->names, key, klen))
+            if (!one_word(m->text) || map_get(&s->names, key) < 0)
                 m->type = NA_ENTITY_PLACE;
         }
     }
@@ -1165,7 +1098,7 @@ static void retype(const na_extractor_t *x, scratch_t *s)
             na_buf_reset(&s->tmp);
             na_buf_addc(&s->tmp, '\t');
             na_buf_adds(&s->tmp, m->text + starts[k]);
-            if (!map_find(&s->names, s->tmp.data, s->tmp.len))
+            if (map_get(&s->names, s->tmp.data) < 0)
                 continue;
             size_t pn = strlen(m->text + starts[k]);
             memmove(m->text, m->text + starts[k], pn + 1);
@@ -1229,7 +1162,7 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
     }
     tally_t *t = s->tally;
     size_t n = 0;
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->type != type || !m->value || !*m->value)
@@ -1238,12 +1171,13 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
             const char *v = pass == 0 ? m->value : x->city_countries ? m->country : NULL;
             if (!v)
                 continue;
-            map_slot_t *slot = map_put(&s->names, v, strlen(v));
-            if (slot->value < 0) {
-                slot->value = (int32_t)n;
+            int32_t k = map_get(&s->names, v);
+            if (k < 0) {
+                k = (int32_t)n;
+                map_set(&s->names, v, k);
                 t[n++] = (tally_t){ .value = v, .first = m->start };
             }
-            tally_t *e = &t[slot->value];
+            tally_t *e = &t[k];
             e->count++;
             e->strong |= strong_evidence(m);
             e->prose += !m->weak;
@@ -1293,7 +1227,7 @@ static void canonical_values(const na_extractor_t *x, scratch_t *s)
  * salient lists hold it.  After collect(). */
 static void collect_names(scratch_t *s, na_extraction_t *ex)
 {
-    map_clear(&s->names);
+    na_strmap_clear(&s->names, NULL);
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->type == NA_ENTITY_DATE || !m->value || !*m->value)
@@ -1301,19 +1235,20 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
         na_buf_reset(&s->tmp);
         na_buf_addc(&s->tmp, (char)('0' + m->type));
         na_buf_adds(&s->tmp, m->value);
-        map_slot_t *slot = map_put(&s->names, s->tmp.data, s->tmp.len);
-        if (slot->value < 0) {
+        int32_t k = map_get(&s->names, s->tmp.data);
+        if (k < 0) {
             if (ex->name_count == ex->name_cap) {
                 ex->name_cap = ex->name_cap ? ex->name_cap * 2 : 16;
                 ex->names = na_xrealloc(ex->names, ex->name_cap * sizeof *ex->names);
             }
             const na_strlist_t *list = m->type == NA_ENTITY_PERSON ? &ex->people :
                                        m->type == NA_ENTITY_PLACE  ? &ex->places : &ex->orgs;
-            slot->value = (int32_t)ex->name_count;
+            k = (int32_t)ex->name_count;
+            map_set(&s->names, s->tmp.data, k);
             ex->names[ex->name_count++] = (na_extract_name_t){ m->type, na_xstrdup(m->value), 0, m->start,
                                                                na_strlist_contains(list, m->value) };
         }
-        na_extract_name_t *n = &ex->names[slot->value];
+        na_extract_name_t *n = &ex->names[k];
         n->count++;
         if (m->start < n->first)
             n->first = m->start;

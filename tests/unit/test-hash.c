@@ -11,6 +11,7 @@
 #include "schema.h"
 #include "strmap.h"
 #include "unit.h"
+#include "util.h"
 
 static void test_vectors(void)
 {
@@ -136,6 +137,28 @@ static void test_strmap(void)
     while (na_strmap_next(&m, &pos, &k, &v))
         n++;
     CHECK_INT(n, 1001, "strmap: iteration visits every key once");
+    void **ref = na_strmap_ref(&m, "key-9");
+    CHECK(ref && *ref == &vals[9] && m.count == 1001, "strmap: ref of a key finds its value slot");
+    *ref = &vals[10];
+    CHECK(na_strmap_get(&m, "key-9") == &vals[10], "strmap: setting through a ref sets the value");
+    ref = na_strmap_ref(&m, "fresh");
+    CHECK(ref && *ref == NULL && m.count == 1002 && na_strmap_contains(&m, "fresh"),
+          "strmap: ref of a new key adds it with a NULL value");
+    size_t cap = m.cap;
+    na_strmap_clear(&m, NULL);
+    CHECK(m.count == 0 && m.cap == cap && !na_strmap_contains(&m, "key-1") && !na_strmap_contains(&m, "fresh"),
+          "strmap: clear empties it and keeps its room");
+    pos = 0;
+    CHECK(!na_strmap_next(&m, &pos, &k, &v), "strmap: a cleared map iterates over nothing");
+    CHECK(na_strmap_put(&m, "key-1", &vals[1]) == NULL && na_strmap_get(&m, "key-1") == &vals[1] && m.count == 1,
+          "strmap: a cleared map takes keys again");
+    na_strmap_t freed = NA_STRMAP_INIT;
+    na_strmap_put(&freed, "a", na_xstrdup("one"));
+    na_strmap_put(&freed, "b", na_xstrdup("two"));
+    na_strmap_clear(&freed, free);
+    CHECK(freed.count == 0 && !na_strmap_contains(&freed, "a"), "strmap: clear frees the values it is given to");
+    na_strmap_release(&freed, NULL);
+    na_strmap_clear(NULL, NULL);
     na_strmap_release(&m, NULL);
     CHECK(m.count == 0 && na_strmap_get(&m, "key-1") == NULL, "strmap: release empties it");
     na_strmap_release(NULL, NULL);
