@@ -21,6 +21,21 @@ static inline uint64_t na_hash64_byte(uint64_t h, unsigned char c)
     return (h ^ c) * 0x100000001b3ULL;
 }
 
+/* Mixes the 64 bits of H so that each bit of the result depends on all
+ * of them (MurmurHash3's finaliser).  FNV-1a spreads its last bytes
+ * poorly into the low bits, which a power-of-two table uses; the tagger's
+ * features are mixed the same way, so its models depend on this
+ * arithmetic staying as it is. */
+static inline uint64_t na_hash64_mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
 /* Returns the FNV-1a hash of the LEN bytes at DATA continued from SEED
  * (NA_HASH_SEED to start), so that several pieces can be hashed as one
  * stream: na_hash64(na_hash64(s, a, n), b, m) is the hash of a then b.

@@ -16,6 +16,7 @@
 #include "xapian-c.h"
 
 extern "C" {
+#include "hash.h"
 #include "utf8.h"
 }
 
@@ -451,14 +452,10 @@ class na__stem_cache {
     std::vector<unsigned char> arena;
     size_t count = 0;
 
+    /* The slot index comes from the low bits, which the mix fills. */
     static uint32_t hash(const char *s, size_t n)
     {
-        uint32_t h = 2166136261u; /* FNV-1a, then a mix for the low bits */
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ static_cast<unsigned char>(s[i])) * 16777619u;
-        h ^= h >> 15;
-        h *= 0x2c1b3c6du;
-        return h ^ (h >> 12);
+        return static_cast<uint32_t>(na_hash64_mix(na_hash64(NA_HASH_SEED, s, n)));
     }
 
     void grow()

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "status.h"
 #include "util.h"
 
@@ -342,9 +343,13 @@ static int keyword_find(const unsigned char *s, size_t n)
 _Static_assert(sizeof keywords / sizeof keywords[0] < KW_SLOTS / 2,
                "the keyword hash table needs room, and slots hold index + 1 in a byte");
 
+/* lib/hash's FNV-1a of the word in lower case, kept to 32 bits: the low
+ * bits of its product need only the low bits of the state. */
+#define KW_HASH_SEED ((unsigned)NA_HASH_SEED)
+
 static unsigned kw_hash_add(unsigned h, unsigned char c)
 {
-    return h * 31u + (c | 0x20u);
+    return (unsigned)na_hash64_byte(h, (unsigned char)(c | 0x20u));
 }
 
 static unsigned kw_slot(unsigned h)
@@ -356,7 +361,7 @@ static void kw_table_build(unsigned char slots[KW_SLOTS])
 {
     memset(slots, 0, KW_SLOTS);
     for (size_t i = 0; i < NKEYWORDS; i++) {
-        unsigned h = 0;
+        unsigned h = KW_HASH_SEED;
         for (const char *p = keywords[i].name; *p; p++)
             h = kw_hash_add(h, (unsigned char)*p);
         unsigned b = kw_slot(h);
@@ -390,7 +395,7 @@ bool na__dates_selfcheck(void)
     for (size_t i = 0; i < NKEYWORDS; i++) {
         const unsigned char *name = (const unsigned char *)keywords[i].name;
         size_t n = strlen(keywords[i].name);
-        unsigned h = 0;
+        unsigned h = KW_HASH_SEED;
         for (size_t j = 0; j < n; j++)
             h = kw_hash_add(h, name[j]);
         if (n > KEYWORD_MAX || keyword_find(name, n) != (int)i || kw_table_find(slots, name, n, h) != (int)i)
@@ -453,7 +458,7 @@ static bool lex_scan(lexer_t *lx, tok_t *t)
         return false;
     }
     size_t start = i;
-    unsigned letters = 0, digits = 0, uppers = 0, high = 0, h = 0;
+    unsigned letters = 0, digits = 0, uppers = 0, high = 0, h = KW_HASH_SEED;
     while (i < len) {
         unsigned char c = s[i];
         unsigned cc = byte_class[c];

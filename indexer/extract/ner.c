@@ -73,30 +73,20 @@ static inline bool tag_allowed(int prev, int cand)
 
 /* ---- hashing ---- */
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint64_t hash_bytes(const void *p, size_t n)
 {
-    return mix64(na_hash64(NA_HASH_SEED, p, n));
+    return na_hash64_mix(na_hash64(NA_HASH_SEED, p, n));
 }
 
 /* A feature: a template number and one to three values, hashed. */
-static inline uint64_t f1(uint64_t tpl, uint64_t a) { return mix64(a + tpl * 0x9e3779b97f4a7c15ULL); }
+static inline uint64_t f1(uint64_t tpl, uint64_t a) { return na_hash64_mix(a + tpl * 0x9e3779b97f4a7c15ULL); }
 static inline uint64_t f2(uint64_t tpl, uint64_t a, uint64_t b)
 {
-    return mix64(f1(tpl, a) ^ (b + 0x632be59bd9b4e019ULL));
+    return na_hash64_mix(f1(tpl, a) ^ (b + 0x632be59bd9b4e019ULL));
 }
 static inline uint64_t f3(uint64_t tpl, uint64_t a, uint64_t b, uint64_t c)
 {
-    return mix64(f2(tpl, a, b) + c * 0x94d049bb133111ebULL);
+    return na_hash64_mix(f2(tpl, a, b) + c * 0x94d049bb133111ebULL);
 }
 
 /* Feature templates.  Never renumber without raising
@@ -245,8 +235,8 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
         last = sc;
         i += k;
     }
-    t->hl = mix64(hl);
-    t->ho = mix64(ho);
+    t->hl = na_hash64_mix(hl);
+    t->ho = na_hash64_mix(ho);
     t->caseb = (uint8_t)((lower ? CB_LOWER : 0) | (upper ? CB_UPPER : 0) | (digit ? CB_DIGIT : 0) |
                          (letters ? CB_ALPHA : 0));
     if (letters == 0)
@@ -263,8 +253,8 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
         t->cls = K_MIXED;
     if (!full)
         return;
-    t->hshape = mix64(hsh);
-    t->hshort = mix64(hss);
+    t->hshape = na_hash64_mix(hsh);
+    t->hshort = na_hash64_mix(hss);
     unsigned na = 0;
     while (na < 4 && nl > na + 1) {
         t->hpre[na] = hash_bytes(low, na + 1);
@@ -1526,7 +1516,7 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
     size_t *order = na_xmalloc((tr->ndocs ? tr->ndocs : 1) * sizeof *order);
     for (size_t i = 0; i < tr->ndocs; i++)
         order[i] = i;
-    uint64_t rng = mix64(tr->seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
+    uint64_t rng = na_hash64_mix(tr->seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
     for (size_t i = tr->ndocs; i > 1; i--) {
         size_t j = (size_t)(rng_next(&rng) % i);
         size_t x = order[i - 1];

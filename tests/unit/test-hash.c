@@ -33,6 +33,15 @@ static void test_vectors(void)
         CHECK_STR(na_hash64_hex(NA_HASH_SEED, cases[i].in, strlen(cases[i].in), out), cases[i].hex, what);
     }
     CHECK(na_hash64(NA_HASH_SEED, NULL, 0) == NA_HASH_SEED, "no bytes leave the seed");
+    /* MurmurHash3's fmix64, which the tagger's model features depend on. */
+    CHECK(na_hash64_mix(0) == 0, "mix of 0 is 0");
+    CHECK(na_hash64_mix(1) == 0xb456bcfc34c2cb2cULL, "mix of 1 is fmix64's");
+    CHECK(na_hash64_mix(NA_HASH_SEED) == 0xefd01f60ba992926ULL, "mix of the seed is fmix64's");
+    /* The date finder keeps only 32 bits of the state while it hashes. */
+    uint32_t h32 = (uint32_t)NA_HASH_SEED;
+    for (const char *p = "september"; *p; p++)
+        h32 = (uint32_t)na_hash64_byte(h32, (unsigned char)*p);
+    CHECK(h32 == (uint32_t)na_hash64(NA_HASH_SEED, "september", 9), "32 bits of state give the hash's low 32 bits");
 }
 
 static void test_pieces(void)
