@@ -41,8 +41,12 @@ char *na_cp1252_decode(const char *s, size_t len);
 bool na_cp1252_encode(const char *s, size_t len, na_buf_t *out);
 
 /* Decodes one code point at S (at most LEN bytes).  Returns its length in
- * bytes (>= 1) and stores the code point in *CP, or returns 0 for an
- * invalid sequence. */
+ * bytes (>= 1) and stores the code point in *CP, or returns 0, leaving
+ * *CP alone, for an invalid sequence: an overlong form, a surrogate, a
+ * value above U+10FFFF, a lead byte 0xc0, 0xc1 or 0xf5..0xff, a lone
+ * continuation byte, or a sequence broken or truncated by LEN.  The one
+ * UTF-8 decoder: every other reader of characters (tokenizer, date
+ * finder, the Xapian shim's word reader) calls it. */
 size_t na_utf8_decode(const char *s, size_t len, unsigned *cp);
 
 /* Writes CP as UTF-8 into OUT (at least 4 bytes); returns the length. */

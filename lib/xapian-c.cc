@@ -328,31 +328,25 @@ inline bool na__continuation(unsigned char b)
 /* Decodes the character at P (P < END) as Xapian's Utf8Iterator does,
  * storing its length in *N.  Invalid, overlong and truncated sequences
  * read as one ISO-8859-1 byte each, which TermGenerator then treats as the
- * Latin-1 letter it encodes; the same terms need the same reading. */
+ * Latin-1 letter it encodes; the same terms need the same reading.  That
+ * is the strict decoder's reading except for surrogates (U+D800..DFFF,
+ * lead byte 0xed), which Utf8Iterator decodes; indexed text has none (it
+ * is sanitised), but the reading stays TermGenerator's. */
 inline unsigned na__decode(const unsigned char *p, const unsigned char *end, unsigned *n)
 {
-    unsigned c = p[0];
-    *n = 1;
-    if (c < 0xc2)
-        return c;
     size_t avail = static_cast<size_t>(end - p);
-    if (c < 0xe0) {
-        if (avail < 2 || !na__continuation(p[1]))
-            return c;
-        *n = 2;
-        return ((c & 0x1f) << 6) | (p[1] & 0x3f);
+    unsigned cp;
+    size_t k = na_utf8_decode(reinterpret_cast<const char *>(p), avail, &cp);
+    if (k) {
+        *n = static_cast<unsigned>(k);
+        return cp;
     }
-    if (c < 0xf0) {
-        if (avail < 3 || !na__continuation(p[1]) || !na__continuation(p[2]) || (c == 0xe0 && p[1] < 0xa0))
-            return c;
+    if (p[0] == 0xed && avail >= 3 && na__continuation(p[1]) && na__continuation(p[2])) {
         *n = 3;
-        return ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+        return 0xd000 | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
     }
-    if (c >= 0xf5 || avail < 4 || !na__continuation(p[1]) || !na__continuation(p[2]) ||
-        !na__continuation(p[3]) || (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-        return c;
-    *n = 4;
-    return ((c & 0x07) << 18) | ((p[1] & 0x3f) << 12) | ((p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+    *n = 1;
+    return p[0];
 }
 
 /* The character at P and its length; ASCII without a function call. */

@@ -22,6 +22,7 @@
 
 #include "hash.h"
 #include "status.h"
+#include "utf8.h"
 #include "util.h"
 
 /* ---- calendar arithmetic ---- */
@@ -102,39 +103,6 @@ static const unsigned char byte_class[256] = {
     H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H,
 };
 
-/* Decodes one strict UTF-8 character (no overlongs, surrogates or values
- * above U+10FFFF) at S, N > 0 bytes left: its length, or 0 when the bytes
- * are not one. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0];
-    size_t k;
-    unsigned min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        k = 2, min = 0x80, c &= 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        k = 3, min = 0x800, c &= 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        k = 4, min = 0x10000, c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (n < k)
-        return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3fu);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return k;
-}
-
 /* How a non-ASCII character reads: a letter, upper or lower case when
  * known, or punctuation and space. */
 typedef enum { HC_SEP, HC_LETTER, HC_UPPER, HC_LOWER } high_class_t;
@@ -146,7 +114,7 @@ typedef enum { HC_SEP, HC_LETTER, HC_UPPER, HC_LOWER } high_class_t;
 static size_t high_char(const unsigned char *s, size_t n, high_class_t *hc)
 {
     unsigned cp;
-    size_t k = utf8_decode(s, n, &cp);
+    size_t k = na_utf8_decode((const char *)s, n, &cp);
     if (!k) {
         k = 1;
         cp = s[0];

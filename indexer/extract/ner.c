@@ -101,30 +101,6 @@ enum {
 
 /* ---- token analysis ---- */
 
-static size_t encode_utf8(unsigned cp, char *o)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 enum {
     K_PUNCT, K_LOWER, K_TITLE, K_CAPS, K_CAP1, K_DIGIT, K_ALNUM, K_CAMEL, K_MIXED, K_ABBR,
     K_BOUND
@@ -212,7 +188,7 @@ static void analyse(const unsigned char *s, size_t n, tinfo_t *t, bool full)
                 }
                 letters++;
                 char enc[4];
-                size_t m = encode_utf8(lcp, enc);
+                size_t m = na_utf8_encode(lcp, enc);
                 for (size_t j = 0; j < m && nl < MAX_WORD; j++) {
                     low[nl++] = (unsigned char)enc[j];
                     hl = na_hash64_byte(hl, (unsigned char)enc[j]);

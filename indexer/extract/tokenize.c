@@ -29,35 +29,13 @@ void na_tokens_release(na_tokens_t *tokens)
 
 size_t na_tok_decode(const unsigned char *s, size_t len, unsigned *cp)
 {
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
+    if (s[0] < 0x80) {
+        *cp = s[0];
         return 1;
     }
-    size_t n;
-    unsigned min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2, c &= 0x1f, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3, c &= 0x0f, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4, c &= 0x07, min = 0x10000;
-    } else {
-        *cp = NA_TOK_RAW_BYTE + s[0];
-        return 1;
-    }
-    if (len < n)
-        goto raw;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            goto raw;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        goto raw;
-    *cp = c;
-    return n;
-raw:
+    size_t n = na_utf8_decode((const char *)s, len, cp);
+    if (n)
+        return n;
     *cp = NA_TOK_RAW_BYTE + s[0];
     return 1;
 }

@@ -136,6 +136,33 @@ static uint64_t rnd(uint64_t *x)
     return *x;
 }
 
+/* The tokenizer reads characters with lib/utf8's strict decoder; a byte
+ * that starts no valid character is one character of its own. */
+static void test_tokenizer_decode(void)
+{
+    static const struct {
+        const char *in;
+        size_t len, want_len;
+        unsigned want_cp;
+        const char *what;
+    } cases[] = {
+        { "a", 1, 1, 'a', "tok_decode: ASCII" },
+        { "\xc3\xa9", 2, 2, 0xe9, "tok_decode: two bytes" },
+        { "\xe2\x80\x99", 3, 3, 0x2019, "tok_decode: three bytes" },
+        { "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff, "tok_decode: U+10FFFF" },
+        { "\xc0\xaf", 2, 1, NA_TOK_RAW_BYTE + 0xc0, "tok_decode: an overlong form is a raw byte" },
+        { "\xed\xa0\x80", 3, 1, NA_TOK_RAW_BYTE + 0xed, "tok_decode: a surrogate is a raw byte" },
+        { "\xf4\x90\x80\x80", 4, 1, NA_TOK_RAW_BYTE + 0xf4, "tok_decode: above U+10FFFF is a raw byte" },
+        { "\xe2\x80", 2, 1, NA_TOK_RAW_BYTE + 0xe2, "tok_decode: a truncated form is a raw byte" },
+        { "\x80", 1, 1, NA_TOK_RAW_BYTE + 0x80, "tok_decode: a lone continuation byte is a raw byte" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unsigned cp = 0;
+        size_t n = na_tok_decode((const unsigned char *)cases[i].in, cases[i].len, &cp);
+        CHECK(n == cases[i].want_len && cp == cases[i].want_cp, cases[i].what);
+    }
+}
+
 static void test_tokenizer_robust(void)
 {
     size_t n = 10u << 20;
@@ -353,6 +380,7 @@ int main(void)
 {
     test_tokenizer_table();
     test_tokenizer_offsets();
+    test_tokenizer_decode();
     test_tokenizer_robust();
     test_gazetteer();
     test_model();

@@ -38,24 +38,54 @@ static const struct {
     { "", 0, 1, "", "empty" },
 };
 
-/* Decoding one code point. */
+/* Decoding one code point: the one strict decoder every reader of UTF-8
+ * calls (the tokenizer, the date finder, the Xapian shim's word reader),
+ * so its edges are all here. */
 static const struct {
     const char *in;
     size_t len;
     size_t want_len;
     unsigned want_cp;
+    const char *what;
 } decode[] = {
-    { "A", 1, 1, 0x41 },
-    { "\xc3\xa9", 2, 2, 0xe9 },
-    { "\xe2\x82\xac", 3, 3, 0x20ac },
-    { "\xf0\x9f\x93\xb0", 4, 4, 0x1f4f0 },
-    { "\xc3\xa9", 1, 0, 0 },          /* cut short by LEN */
-    { "\xc0\x80", 2, 0, 0 },          /* overlong NUL */
-    { "\xed\xa0\x80", 3, 0, 0 },      /* surrogate */
-    { "\xf4\x90\x80\x80", 4, 0, 0 },  /* above U+10FFFF */
-    { "\x80", 1, 0, 0 },              /* continuation byte */
-    { "\xc3" "A", 2, 0, 0 },          /* lead byte without continuation */
-    { "", 0, 0, 0 },
+    { "A", 1, 1, 0x41, "ASCII" },
+    { "\x7f", 1, 1, 0x7f, "last one-byte character" },
+    { "\xc2\x80", 2, 2, 0x80, "first two-byte character" },
+    { "\xc3\xa9", 2, 2, 0xe9, "two bytes" },
+    { "\xdf\xbf", 2, 2, 0x7ff, "last two-byte character" },
+    { "\xe0\xa0\x80", 3, 3, 0x800, "first three-byte character" },
+    { "\xe2\x82\xac", 3, 3, 0x20ac, "three bytes" },
+    { "\xed\x9f\xbf", 3, 3, 0xd7ff, "just below the surrogates" },
+    { "\xee\x80\x80", 3, 3, 0xe000, "just above the surrogates" },
+    { "\xef\xbf\xbf", 3, 3, 0xffff, "last three-byte character" },
+    { "\xf0\x90\x80\x80", 4, 4, 0x10000, "first four-byte character" },
+    { "\xf0\x9f\x93\xb0", 4, 4, 0x1f4f0, "four bytes" },
+    { "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff, "U+10FFFF, the last code point" },
+    { "\xc3\xa9zz", 4, 2, 0xe9, "only the first character is read" },
+    { "\xc0\x80", 2, 0, 0, "overlong NUL" },
+    { "\xc1\xbf", 2, 0, 0, "overlong two-byte form of U+007F" },
+    { "\xe0\x80\xaf", 3, 0, 0, "overlong three-byte form" },
+    { "\xe0\x9f\xbf", 3, 0, 0, "overlong three-byte form of U+07FF" },
+    { "\xf0\x80\x80\xaf", 4, 0, 0, "overlong four-byte form" },
+    { "\xf0\x8f\xbf\xbf", 4, 0, 0, "overlong four-byte form of U+FFFF" },
+    { "\xed\xa0\x80", 3, 0, 0, "first surrogate" },
+    { "\xed\xbf\xbf", 3, 0, 0, "last surrogate" },
+    { "\xed\xa0\xbd\xed\xb2\xa9", 6, 0, 0, "a surrogate pair (CESU-8)" },
+    { "\xf4\x90\x80\x80", 4, 0, 0, "above U+10FFFF" },
+    { "\xf5\x80\x80\x80", 4, 0, 0, "lead byte 0xf5" },
+    { "\xf8\x88\x80\x80\x80", 5, 0, 0, "five-byte form" },
+    { "\xff", 1, 0, 0, "byte 0xff" },
+    { "\x80", 1, 0, 0, "continuation byte alone" },
+    { "\xbf\xbf", 2, 0, 0, "continuation bytes alone" },
+    { "\xc3\xa9", 1, 0, 0, "two-byte form cut short by LEN" },
+    { "\xc3", 1, 0, 0, "two-byte form truncated" },
+    { "\xe2\x82", 2, 0, 0, "three-byte form truncated" },
+    { "\xf0\x9f\x93", 3, 0, 0, "four-byte form truncated" },
+    { "\xc3" "A", 2, 0, 0, "lead byte without continuation" },
+    { "\xe2" "A\xac", 3, 0, 0, "three-byte form broken at its second byte" },
+    { "\xe2\x82" "A", 3, 0, 0, "three-byte form broken at its third byte" },
+    { "\xf0\x9f\x93" "A", 4, 0, 0, "four-byte form broken at its fourth byte" },
+    { "", 0, 0, 0, "no bytes" },
 };
 
 /* Encoding, checked by decoding back. */
@@ -205,9 +235,14 @@ int main(void)
     for (size_t i = 0; i < sizeof decode / sizeof *decode; i++) {
         unsigned cp = 0xdead;
         size_t n = na_utf8_decode(decode[i].in, decode[i].len, &cp);
-        CHECK_INT(n, decode[i].want_len, "decode length");
+        CHECK_INT(n, decode[i].want_len, decode[i].what);
         if (n)
-            CHECK_INT(cp, decode[i].want_cp, "decode value");
+            CHECK_INT(cp, decode[i].want_cp, "... its code point");
+        else
+            CHECK_INT(cp, 0xdead, "... and *CP is left alone");
+        /* The validator and the decoder agree. */
+        if (decode[i].len && (n == 0 || n == decode[i].len))
+            CHECK_INT(na_utf8_valid(decode[i].in, decode[i].len), n != 0, "... and na_utf8_valid agrees");
     }
     for (size_t i = 0; i < sizeof encode / sizeof *encode; i++) {
         char out[4];
