@@ -5,8 +5,8 @@
 # loop (and on while the run lasts) as an ordinary run adds 6,000
 # articles committed every 500 (counts only grow, by whole batches) and as
 # --rebuild replaces the database (every count is the old or the new
-# total).  No error reaches
-# a searcher.
+# total; searches are counted on each side of the switch, and there must
+# be some on both).  No error reaches a searcher.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 . "$top_srcdir/tests/reuters-db"
 
@@ -20,19 +20,23 @@ sed -e 's/^commit_every:.*/commit_every: 500/' \
 index() { newsarc_index -c batch.yaml -q --extract never "$@"; }
 count() { newsarc_search -d "$1" --count ""; }
 
-# Runs searches of DB, PAUSE seconds apart, twenty at least and more
-# while the process PID runs: each count goes to FILE, each search's
-# standard error to FILE.err, a failed search's exit status to FILE.fail.
+# Runs searches of DB, PAUSE seconds apart, twenty at least, more while
+# the process PID runs and three more once it has ended: each count goes
+# to FILE, with "running" or "ended" (whether PID ran when the search
+# started) to FILE.phase, each search's standard error to FILE.err, a
+# failed search's exit status to FILE.fail.
 searches() {
     db=$1 pid=$2 pause=$3 out=$4
-    : >"$out" && : >"$out.err" && : >"$out.fail"
-    i=0
-    while [ $i -lt 20 ] || { kill -0 "$pid" 2>/dev/null && [ $i -lt 2000 ]; }; do
+    : >"$out" && : >"$out.phase" && : >"$out.err" && : >"$out.fail"
+    i=0 ended=0
+    while [ $i -lt 2000 ] && { [ $i -lt 20 ] || [ $ended -lt 3 ]; }; do
         i=$((i + 1))
+        if kill -0 "$pid" 2>/dev/null; then phase=running; else phase=ended ended=$((ended + 1)); fi
         n=$(newsarc_search -d "$db" --count "" 2>>"$out.err")
         rc=$?
         [ $rc = 0 ] || echo "$rc" >>"$out.fail"
         echo "$n" >>"$out"
+        echo "$n $phase" >>"$out.phase"
         sleep "$pause"
     done
 }
@@ -101,6 +105,11 @@ pid=$!
 searches swap.db "$pid" 0.1 swap.counts
 wait "$pid"; swap_rc=$?
 echo "# --rebuild from 3000 to $(count swap.db) articles; searches saw: $(tr '\n' ' ' <swap.counts)"
+old_running=$(grep -c "^3000 running$" swap.counts.phase)
+new_running=$(grep -c "^4000 running$" swap.counts.phase)
+new_ended=$(grep -c "^4000 ended$" swap.counts.phase)
+echo "# searches before the switch (old total, --rebuild running): $old_running;" \
+     "after it: $((new_running + new_ended)) ($new_running while --rebuild still ran)"
 test_expect_success '--rebuild indexed the stored articles and the new ones' '
     test $swap_rc = 0 && ! test -s swap.err && test "$(count swap.db)" = 4000
 '
@@ -109,5 +118,11 @@ test_expect_success 'no error reached a searcher during --rebuild' '
 '
 test_expect_success 'every count seen during --rebuild is the old or the new total' '
     ! grep -v "^\(3000\|4000\)$" swap.counts
+'
+test_expect_success 'searches ran on both sides of the switch, the first ones while --rebuild ran' '
+    test "$old_running" -ge 1 && test "$((new_running + new_ended))" -ge 1
+'
+test_expect_success '... and the switch happened once: no old total after the new one' '
+    ! sed -n "/^4000$/,\$p" swap.counts | grep -v "^4000$"
 '
 test_done
