@@ -23,6 +23,7 @@ extern "C" {
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +32,7 @@ extern "C" {
 #include <memory>
 #include <new>
 #include <string>
+#include <strings.h>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -103,10 +105,17 @@ void na__tidy_message(na_error_t *err)
 }
 
 /* Records E under CODE; WITH_TYPE puts Xapian's error type first, for the
- * catch-all codes where the type is the useful part. */
+ * catch-all codes where the type is the useful part.  A full disk or
+ * quota is the user's to fix: it is said in strerror's words alone
+ * (na_strerror), since Xapian's own text ("DatabaseError: Error writing
+ * block 201 (No space left on device)") adds nothing they can act on. */
 na_status_t na__xapian_error(na_error_t *err, na_status_t code, const Xapian::Error &e, bool with_type)
 {
     const char *errstr = e.get_error_string();
+    static const int full[] = { ENOSPC, EDQUOT };
+    for (int full_errno : full)
+        if (errstr && strcasecmp(errstr, na_strerror(full_errno)) == 0)
+            return na_error_set(err, code, "%s", na_strerror(full_errno));
     na_error_set(err, code, "%s%s%s%s%s%s", with_type ? e.get_type() : "", with_type ? ": " : "",
                  e.get_msg().c_str(), errstr ? " (" : "", errstr ? errstr : "", errstr ? ")" : "");
     na__tidy_message(err);

@@ -21,7 +21,8 @@
  * NA_ERR_INVALID (an unknown language, a malformed database spec, an empty
  * metadata key, an index out of range); NA_ERR_DATABASE (any other Xapian
  * error, including network errors from remote shards; the message starts
- * with Xapian's error type); NA_ERR_NOMEM; NA_ERR_INTERNAL (an exception of
+ * with Xapian's error type, except for a full disk or quota, whose message
+ * is na_strerror()'s alone: "no space left on device"); NA_ERR_NOMEM; NA_ERR_INTERNAL (an exception of
  * unknown type).
  */
 #ifndef NA_XAPIAN_C_H
