@@ -1,8 +1,10 @@
 /* hash.h - the one hash newsarc uses: 64-bit FNV-1a over bytes.
  *
  * It names articles that have no id of their own (a digest of their
- * bytes), stands in for terms too long for Xapian, and spots unchanged
- * articles.  It is not cryptographic: it guards against accidents, not
+ * bytes), stands in for terms too long for Xapian, spots unchanged
+ * articles, and places keys in the in-memory tables (strmap.h, the stem
+ * cache, the date finder's keywords, the tagger's features, mixed by
+ * na_hash64_mix()): no other hash is written anywhere else.  It is not cryptographic: it guards against accidents, not
  * against someone crafting collisions.
  */
 #ifndef NA_HASH_H
