@@ -68,27 +68,11 @@ typedef struct {
     int grain; /* index into na_mentioned_grains; mentioned only */
 } facet_spec_t;
 
-/* Parses the facet NAME: a field, or "mentioned:GRAIN" for a grain other
- * than the month "mentioned" counts by. */
+/* Parses the facet NAME (na_schema_facet_parse()). */
 static bool facet_spec_parse(const char *name, facet_spec_t *out)
 {
-    const char *colon = strchr(name, ':');
-    char *field = na_xstrndup(name, colon ? (size_t)(colon - name) : strlen(name));
-    out->field = na_field_by_name(field);
-    out->grain = NA_MENTIONED_DEFAULT_GRAIN;
-    free(field);
-    if (!out->field)
-        return false;
-    if (!colon)
-        return true;
-    if (out->field != &na_fields[NA_FIELD_MENTIONED])
-        return false;
-    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
-        if (strcmp(colon + 1, na_mentioned_grains[g].name) == 0) {
-            out->grain = g;
-            return true;
-        }
-    return false;
+    out->field = na_schema_facet_parse(name, &out->grain);
+    return out->field != NULL;
 }
 
 na_status_t na_request_validate(na_request_t *r, const na_engine_limits_t *limits, bool *limit_cut,
@@ -108,11 +92,8 @@ na_status_t na_request_validate(na_request_t *r, const na_engine_limits_t *limit
         facet_spec_t spec;
         if (!facet_spec_parse(r->facets.items[i], &spec)) {
             char names[256];
-            na_schema_field_names(names, sizeof names);
-            return na_error_set(err, NA_ERR_INVALID,
-                                "unknown facet '%s' (%s; mentioned:year, mentioned:quarter, mentioned:month, "
-                                "mentioned:day)",
-                                r->facets.items[i], names);
+            na_schema_facet_names(names, sizeof names);
+            return na_error_set(err, NA_ERR_INVALID, "unknown facet '%s' (%s)", r->facets.items[i], names);
         }
     }
     for (size_t i = 0; i < r->filters.count; i++) {
