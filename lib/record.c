@@ -642,6 +642,7 @@ static bool meta_from_jansson(const char *json, size_t len, bool full, na_record
 
 bool na_record_meta_load(const char *json, size_t len, bool full, na_record_meta_t *meta)
 {
+    memset(meta, 0, sizeof *meta);
     bool ok = !full && na_record_meta_read(json, len, meta);
     meta_more_t *m = na_xcalloc(1, sizeof *m);
     if (!ok)
