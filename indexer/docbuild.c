@@ -1,7 +1,6 @@
 /* docbuild.c - building the Xapian document of one article (docbuild.h). */
 #include "docbuild.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,22 +123,6 @@ void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict)
     b->packer = NULL;
 }
 
-static void json_set_str(json_t *obj, const char *key, const char *value)
-{
-    if (value && *value)
-        json_object_set_new(obj, key, json_stringn_nocheck(value, strlen(value)));
-}
-
-static void json_set_list(json_t *obj, const char *key, const na_strlist_t *list)
-{
-    if (!list->count)
-        return;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < list->count; i++)
-        json_array_append_new(arr, json_stringn_nocheck(list->items[i], strlen(list->items[i])));
-    json_object_set_new(obj, key, arr);
-}
-
 /* What extraction added to an article, for its metadata. */
 typedef struct {
     const char *date;             /* the publication date in use, or NULL */
@@ -150,49 +133,49 @@ typedef struct {
     const na_extraction_t *names; /* every name extraction found, or NULL */
 } found_t;
 
-static char *metadata_json(const na_article_t *a, const char *id, const found_t *found)
+static na_record_list_t record_list(const na_strlist_t *list)
 {
-    json_t *m = json_object();
-    json_set_str(m, "id", id);
-    json_set_str(m, "title", a->title);
-    json_set_str(m, "date", found->date);
-    json_set_str(m, "date_source", found->date_source);
-    json_set_str(m, "source", a->source);
-    json_set_str(m, "url", a->url);
-    json_set_str(m, "language", a->language);
-    json_set_str(m, "dateline", found->dateline);
-    json_set_str(m, "format", na_format_name(a->format));
-    json_set_list(m, "sources", found->sources);
-    json_set_list(m, "authors", &a->authors);
-    json_set_list(m, "people", &a->people);
-    json_set_list(m, "places", &a->places);
-    json_set_list(m, "orgs", &a->orgs);
-    json_set_list(m, "topics", &a->topics);
-    json_set_list(m, "exchanges", &a->exchanges);
-    static const char *const found_keys[4] = { "people", "places", "orgs", "mentioned" };
-    json_t *extracted = json_object();
-    for (int i = 0; i < 4; i++)
-        if (found->lists[i])
-            json_set_list(extracted, found_keys[i], found->lists[i]);
-    if (found->names && found->names->name_count)
-        json_object_set_new(extracted, "names", na_extraction_names_json(found->names));
-    if (json_object_size(extracted))
-        json_object_set_new(m, "extracted", extracted);
-    else
-        json_decref(extracted);
-    if (a->extra_count) {
-        json_t *x = json_object();
-        for (size_t i = 0; i < a->extra_count; i++)
-            json_set_str(x, a->extra[i].key, a->extra[i].value);
-        json_object_set_new(m, "extra", x);
-    }
-    /* The start of the text, so that a result's snippet seldom needs the
-     * stored original. */
-    if (a->body)
-        na_record_meta_add_lead(m, a->body);
-    char *s = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(m);
-    return s;
+    return list ? (na_record_list_t){ (const char *const *)list->items, list->count } : (na_record_list_t){ NULL, 0 };
+}
+
+/* Appends to OUT the document data of A under ID: its metadata as
+ * lib/record writes it, then the store blob BLOB. */
+static void build_record(const na_article_t *a, const char *id, const found_t *found, const na_buf_t *blob,
+                         na_buf_t *out)
+{
+    na_record_meta_t m;
+    memset(&m, 0, sizeof m);
+    m.id = id;
+    m.title = a->title;
+    m.date = found->date;
+    m.date_source = found->date_source;
+    m.source = a->source;
+    m.url = a->url;
+    m.language = a->language;
+    m.dateline = found->dateline;
+    m.format = na_format_name(a->format);
+    m.sources = record_list(found->sources);
+    m.authors = record_list(&a->authors);
+    m.people = record_list(&a->people);
+    m.places = record_list(&a->places);
+    m.orgs = record_list(&a->orgs);
+    m.topics = record_list(&a->topics);
+    m.exchanges = record_list(&a->exchanges);
+    m.extracted_people = record_list(found->lists[0]);
+    m.extracted_places = record_list(found->lists[1]);
+    m.extracted_orgs = record_list(found->lists[2]);
+    m.mentioned = record_list(found->lists[3]);
+    na_record_name_t *names = found->names ? na_extraction_record_names(found->names) : NULL;
+    m.names = names;
+    m.name_count = names ? found->names->name_count : 0;
+    na_record_pair_t *extra = na_xcalloc(a->extra_count + 1, sizeof *extra);
+    for (size_t i = 0; i < a->extra_count; i++)
+        extra[i] = (na_record_pair_t){ a->extra[i].key, a->extra[i].value };
+    m.extra = extra;
+    m.extra_count = a->extra_count;
+    na_record_build(&m, a->body, blob->data, blob->len, out);
+    free(extra);
+    free(names);
 }
 
 static void add_field_term(na_xdoc_t *doc, na_field_t field, const char *value)
@@ -456,11 +439,9 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     add_date(doc, found.date);
     na_xdoc_add_value(doc, NA_SLOT_HASH, hash, 16);
 
-    char *meta = metadata_json(a, id, &found);
-    free(dateline);
     na_buf_reset(&b->data);
-    na_record_encode(meta, strlen(meta), b->blob.data, b->blob.len, &b->data);
-    free(meta);
+    build_record(a, id, &found, &b->blob, &b->data);
+    free(dateline);
     na_xdoc_set_data(doc, b->data.data, b->data.len);
     *out = doc;
     return NA_OK;

@@ -70,20 +70,23 @@ static void place_spans(na_extraction_t *ex, const char *text, const na_article_
     na_buf_release(&enc);
 }
 
-json_t *na_extraction_names_json(const na_extraction_t *ex)
+na_record_name_t *na_extraction_record_names(const na_extraction_t *ex)
 {
-    json_t *list = json_array();
+    na_record_name_t *names = na_xcalloc(ex->name_count + 1, sizeof *names);
     for (size_t i = 0; i < ex->name_count; i++) {
         const na_extract_name_t *n = &ex->names[i];
-        json_t *j = json_object();
-        json_object_set_new(j, "type", json_string(na_entity_name(n->type)));
-        json_object_set_new(j, "name", json_string(n->name));
-        json_object_set_new(j, "count", json_integer(n->count));
-        json_object_set_new(j, "first",
-                            n->first == NA_EXTRACTION_NO_OFFSET ? json_null() : json_integer((json_int_t)n->first));
-        json_object_set_new(j, "salient", json_boolean(n->salient));
-        json_array_append_new(list, j);
+        names[i] = (na_record_name_t){ na_entity_name(n->type), n->name, n->count,
+                                       n->first == NA_EXTRACTION_NO_OFFSET ? NA_RECORD_NO_OFFSET : n->first,
+                                       n->salient };
     }
+    return names;
+}
+
+json_t *na_extraction_names_json(const na_extraction_t *ex)
+{
+    na_record_name_t *names = na_extraction_record_names(ex);
+    json_t *list = na_record_names_json(names, ex->name_count);
+    free(names);
     return list;
 }
 

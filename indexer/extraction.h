@@ -20,6 +20,7 @@
 #include "article.h"
 #include "config.h"
 #include "extract.h"
+#include "record.h"
 
 #define NA_EXTRACTION_NO_OFFSET SIZE_MAX
 
@@ -28,10 +29,14 @@
 na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
                               na_error_t *err);
 
-/* Returns EX's names as a new JSON array (caller owns; json_decref()) of
- * {"type": "person"|"place"|"org", "name", "count", "first", "salient"},
- * "first" being null for a mention that could not be placed: the list
- * --extract-only prints and the stored metadata keeps under "extracted". */
+/* Returns EX's names (ex->name_count of them) as the record stores them
+ * (record.h), strings borrowed from EX while it is unchanged; caller
+ * owns the array; free with free(). */
+na_record_name_t *na_extraction_record_names(const na_extraction_t *ex);
+
+/* Returns EX's names as a new JSON array (caller owns; json_decref()),
+ * written by na_record_names_json(): the list --extract-only prints and
+ * the stored metadata keeps under "extracted". */
 json_t *na_extraction_names_json(const na_extraction_t *ex);
 
 /* Loads the extractor CFG names (model, gazetteers, city_countries) with

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1223,17 +1222,9 @@ static na_status_t stored_sources(na_indexer_t *ix, na_docid_t docid, na_strlist
         st = na_record_decode(data, len, &view, err);
     if (st == NA_OK) {
         na_record_meta_t m;
-        if (na_record_meta_read(view.meta, view.meta_len, &m)) {
-            for (size_t i = 0; i < m.sources.count; i++)
-                na_strlist_add_unique(out, m.sources.items[i]);
-        } else {
-            json_t *o = json_loadb(view.meta, view.meta_len, 0, NULL);
-            json_t *a = json_object_get(o, "sources");
-            for (size_t i = 0; i < json_array_size(a); i++)
-                if (json_string_value(json_array_get(a, i)))
-                    na_strlist_add_unique(out, json_string_value(json_array_get(a, i)));
-            json_decref(o);
-        }
+        na_record_meta_load(view.meta, view.meta_len, false, &m);
+        for (size_t i = 0; i < m.sources.count; i++)
+            na_strlist_add_unique(out, m.sources.items[i]);
         na_record_meta_release(&m);
     }
     free(data);
@@ -1403,15 +1394,13 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, b
         free(data);
         return st;
     }
-    json_t *m = json_loadb(view.meta, view.meta_len, 0, NULL);
-    const char *id = json_string_value(json_object_get(m, "id"));
-    const char *format = json_string_value(json_object_get(m, "format"));
-    json_t *old = json_object_get(m, "sources");
+    na_record_meta_t m;
+    bool object = na_record_meta_load(view.meta, view.meta_len, false, &m);
+    const char *id = m.id;
+    const char *format = m.format;
     na_strlist_t was = NA_STRLIST_INIT, now = NA_STRLIST_INIT, lost = NA_STRLIST_INIT;
-    for (size_t i = 0; i < json_array_size(old); i++) {
-        const char *s = json_string_value(json_array_get(old, i));
-        if (!s)
-            continue;
+    for (size_t i = 0; i < m.sources.count; i++) {
+        const char *s = m.sources.items[i];
         na_strlist_add(&was, s);
         char *file = na_schema_source_file(s, format);
         if (!file || (!na_strmap_contains(&ix->files_done, file) && !na_strmap_contains(&ix->gone, file)))
@@ -1424,7 +1413,7 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, b
     for (size_t i = 0; e && i < e->produced.count; i++)
         na_strlist_add_unique(&now, e->produced.items[i]);
 
-    bool same = !json_is_object(m) || same_list((const char *const *)was.items, was.count, &now);
+    bool same = !object || same_list((const char *const *)was.items, was.count, &now);
     if (dry) {
         if (deletes)
             *deletes = !same && now.count == 0;
@@ -1437,10 +1426,8 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, b
         else if (st == NA_OK)
             ix->counts.removed++;
     } else {
-        json_t *arr = json_array();
         na_strlist_t terms = NA_STRLIST_INIT;
         for (size_t i = 0; i < now.count; i++) {
-            json_array_append_new(arr, json_string(now.items[i]));
             char *file = na_schema_source_file(now.items[i], format);
             if (file) {
                 char *t = na_schema_file_term(file);
@@ -1450,8 +1437,8 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, b
             }
             free(file);
         }
-        json_object_set_new(m, "sources", arr);
-        char *meta = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        na_record_list_t sources = { (const char *const *)now.items, now.count };
+        char *meta = na_record_meta_with_sources(view.meta, view.meta_len, &sources);
         na_buf_t buf = NA_BUF_INIT;
         na_record_encode(meta, strlen(meta), view.blob, view.blob_len, &buf);
         st = na_xwdb_update(ix->db, docid, NA_PREFIX_FILE, (const char *const *)terms.items, terms.count, buf.data,
@@ -1466,7 +1453,7 @@ static na_status_t reconcile_doc(na_indexer_t *ix, na_docid_t docid, bool dry, b
     na_strlist_clear(&was);
     na_strlist_clear(&now);
     na_strlist_clear(&lost);
-    json_decref(m);
+    na_record_meta_release(&m);
     free(data);
     return st;
 }
@@ -1786,13 +1773,13 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
     if (c->st == NA_OK)
         c->st = na_record_reader_raw(c->reader, &view, &raw, c->err);
     if (c->st == NA_OK) {
-        json_t *m = json_loadb(view.meta, view.meta_len, 0, NULL);
-        const char *fname = json_string_value(json_object_get(m, "format"));
+        na_record_meta_t m;
+        na_record_meta_load(view.meta, view.meta_len, false, &m);
+        const char *fname = m.format;
         na_format_t format = fname ? na_format_from_name(fname) : NA_FORMAT_AUTO;
         if (format == NA_FORMAT_AUTO)
             format = na_parse_detect(NULL, (const unsigned char *)raw.data, raw.len);
-        json_t *sources = json_object_get(m, "sources");
-        size_t n = json_array_size(sources);
+        size_t n = m.sources.count;
         for (size_t i = 0; c->st == NA_OK && i < (n ? n : 1); i++) {
             na_article_t *a = NULL;
             if (na_parse_one(format, (const unsigned char *)raw.data, raw.len, &a, NULL) != NA_OK) {
@@ -1800,19 +1787,19 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
                 break;
             }
             /* The date of last resort the article had, as it had it. */
-            const char *ds = json_string_value(json_object_get(m, "date_source"));
+            const char *ds = m.date_source;
             na_date_t d;
-            const char *date = json_string_value(json_object_get(m, "date"));
+            const char *date = m.date;
             if (ds && strcmp(ds, "source") != 0 && date && na_date_parse_iso(date, &d)) {
                 struct tm tm = { .tm_year = d.year - 1900, .tm_mon = d.month ? d.month - 1 : 0,
                                  .tm_mday = d.day ? d.day : 1 };
                 a->mtime = (long long)timegm(&tm);
             }
-            na_index_source_t src = { n ? json_string_value(json_array_get(sources, i)) : NULL, t };
+            na_index_source_t src = { n ? m.sources.items[i] : NULL, t };
             const char *dup = NULL;
             c->st = na_indexer_add(c->ix, a, &src, &dup, c->err);
         }
-        json_decref(m);
+        na_record_meta_release(&m);
     }
     free(t);
     free(data);

@@ -432,9 +432,9 @@ static na_status_t read_list(const loader_t *l, const config_key_t *key, yaml_no
         na_status_t st = NA_OK;
         if (!v || is_null(item) || !*v)
             st = fail_at(l, item, "'%s' should list single values, not %s", key->name, kind(item));
-        else if (key->type == KEY_FACETS && !na_field_by_name(v)) {
+        else if (key->type == KEY_FACETS && !na_schema_facet_parse(v, NULL)) {
             char names[256];
-            na_schema_field_names(names, sizeof names);
+            na_schema_facet_names(names, sizeof names);
             st = fail_at(l, item, "unknown facet '%s' (%s)", v, names);
         }
         if (st) {

@@ -1,9 +1,11 @@
 /* record.c - packing an article's metadata and stored bytes into one
- * Xapian document data string, reading the metadata's shown fields, and
- * reading stored articles back. */
+ * Xapian document data string, writing and reading the metadata by one
+ * table of its keys, and reading stored articles back. */
 #include "record.h"
 
 #include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,19 @@
 #include "schema.h"
 #include "store.h"
 #include "utf8.h"
+
+/* The keys of the metadata beside those of the tables below. */
+#define KEY_EXTRACTED "extracted"
+#define KEY_NAMES "names"
+#define KEY_EXTRA "extra"
+#define KEY_LEAD "lead"
+#define KEY_LEAD_CUT "lead_cut"
+/* The keys of a "names" object. */
+#define NAME_TYPE "type"
+#define NAME_NAME "name"
+#define NAME_COUNT "count"
+#define NAME_FIRST "first"
+#define NAME_SALIENT "salient"
 
 static void put_varint(na_buf_t *out, size_t v)
 {
@@ -79,12 +94,182 @@ void na_record_meta_add_lead(json_t *meta, const char *body)
     json_t *lead = json_stringn(body, n);
     if (!lead) /* not valid UTF-8, against the contract: no lead rather than a bad one */
         return;
-    json_object_set_new(meta, "lead", lead);
+    json_object_set_new(meta, KEY_LEAD, lead);
     if (n < len)
-        json_object_set_new(meta, "lead_cut", json_true());
+        json_object_set_new(meta, KEY_LEAD_CUT, json_true());
 }
 
-/* ---- metadata ----
+/* ---- metadata: the keys, one table for writing and reading ---- */
+
+typedef enum { META_STR, META_LIST } meta_kind_t;
+
+typedef struct {
+    const char *key;
+    meta_kind_t kind;
+    size_t offset; /* of the field in na_record_meta_t */
+} meta_key_t;
+
+#define KEY_STR(key, field) { key, META_STR, offsetof(na_record_meta_t, field) }
+#define KEY_LIST(key, field) { key, META_LIST, offsetof(na_record_meta_t, field) }
+
+/* The top-level keys with a string or a list of strings, in the order
+ * they are written; "extracted", "extra", "lead" and "lead_cut" follow. */
+static const meta_key_t meta_keys[] = {
+    KEY_STR("id", id),          KEY_STR("title", title),
+    KEY_STR("date", date),      KEY_STR("date_source", date_source),
+    KEY_STR("source", source),  KEY_STR("url", url),
+    KEY_STR("language", language), KEY_STR("dateline", dateline),
+    KEY_STR("format", format),  KEY_LIST("sources", sources),
+    KEY_LIST("authors", authors), KEY_LIST("people", people),
+    KEY_LIST("places", places), KEY_LIST("orgs", orgs),
+    KEY_LIST("topics", topics), KEY_LIST("exchanges", exchanges),
+};
+
+/* The lists of the "extracted" object, in order; "names" follows. */
+static const meta_key_t extracted_keys[] = {
+    KEY_LIST("people", extracted_people),
+    KEY_LIST("places", extracted_places),
+    KEY_LIST("orgs", extracted_orgs),
+    KEY_LIST("mentioned", mentioned),
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof *(a))
+/* Every list of the table: top-level ones, then extracted ones. */
+#define META_LISTS 11
+
+static const char **meta_str(na_record_meta_t *m, const meta_key_t *k)
+{
+    return (const char **)(void *)((char *)m + k->offset);
+}
+
+static na_record_list_t *meta_list(na_record_meta_t *m, const meta_key_t *k)
+{
+    return (na_record_list_t *)(void *)((char *)m + k->offset);
+}
+
+static const char *meta_cstr(const na_record_meta_t *m, const meta_key_t *k)
+{
+    return *(const char *const *)(const void *)((const char *)m + k->offset);
+}
+
+static const na_record_list_t *meta_clist(const na_record_meta_t *m, const meta_key_t *k)
+{
+    return (const na_record_list_t *)(const void *)((const char *)m + k->offset);
+}
+
+/* The key of the table's field at OFFSET. */
+static const char *key_of(size_t offset)
+{
+    for (size_t i = 0; i < COUNT_OF(meta_keys); i++)
+        if (meta_keys[i].offset == offset)
+            return meta_keys[i].key;
+    abort(); /* a field the table lacks: a bug here */
+}
+
+/* ---- writing ---- */
+
+static void put_str(json_t *obj, const char *key, const char *value)
+{
+    if (value && *value)
+        json_object_set_new(obj, key, json_stringn_nocheck(value, strlen(value)));
+}
+
+static void put_list(json_t *obj, const char *key, const na_record_list_t *list)
+{
+    if (!list->count)
+        return;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < list->count; i++)
+        json_array_append_new(arr, json_stringn_nocheck(list->items[i], strlen(list->items[i])));
+    json_object_set_new(obj, key, arr);
+}
+
+json_t *na_record_names_json(const na_record_name_t *names, size_t count)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++) {
+        const na_record_name_t *n = &names[i];
+        json_t *j = json_object();
+        json_object_set_new(j, NAME_TYPE, json_string(n->type));
+        json_object_set_new(j, NAME_NAME, json_string(n->name));
+        json_object_set_new(j, NAME_COUNT, json_integer(n->count));
+        json_object_set_new(j, NAME_FIRST,
+                            n->first == NA_RECORD_NO_OFFSET ? json_null() : json_integer((json_int_t)n->first));
+        json_object_set_new(j, NAME_SALIENT, json_boolean(n->salient));
+        json_array_append_new(list, j);
+    }
+    return list;
+}
+
+static int dump_to_buf(const char *text, size_t size, void *ud)
+{
+    na_buf_add(ud, text, size);
+    return 0;
+}
+
+/* Appends the compact JSON of O to OUT; jansson fails only when it runs
+ * out of memory, which the na_x allocators treat as fatal too. */
+static void dump_json(const json_t *o, na_buf_t *out)
+{
+    size_t was = out->len;
+    if (json_dump_callback(o, dump_to_buf, out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0 || out->len == was)
+        abort();
+}
+
+void na_record_build(const na_record_meta_t *meta, const char *body, const void *blob, size_t blob_len,
+                     na_buf_t *out)
+{
+    json_t *m = json_object();
+    for (size_t i = 0; i < COUNT_OF(meta_keys); i++) {
+        if (meta_keys[i].kind == META_STR)
+            put_str(m, meta_keys[i].key, meta_cstr(meta, &meta_keys[i]));
+        else
+            put_list(m, meta_keys[i].key, meta_clist(meta, &meta_keys[i]));
+    }
+    json_t *extracted = json_object();
+    for (size_t i = 0; i < COUNT_OF(extracted_keys); i++)
+        put_list(extracted, extracted_keys[i].key, meta_clist(meta, &extracted_keys[i]));
+    if (meta->name_count)
+        json_object_set_new(extracted, KEY_NAMES, na_record_names_json(meta->names, meta->name_count));
+    if (json_object_size(extracted))
+        json_object_set_new(m, KEY_EXTRACTED, extracted);
+    else
+        json_decref(extracted);
+    if (meta->extra_count) {
+        json_t *x = json_object();
+        for (size_t i = 0; i < meta->extra_count; i++)
+            put_str(x, meta->extra[i].key, meta->extra[i].value);
+        json_object_set_new(m, KEY_EXTRA, x);
+    }
+    /* The start of the text, so that a result's snippet seldom needs the
+     * stored original. */
+    if (body)
+        na_record_meta_add_lead(m, body);
+    na_buf_t text = NA_BUF_INIT;
+    dump_json(m, &text);
+    json_decref(m);
+    na_record_encode(text.data, text.len, blob, blob_len, out);
+    na_buf_release(&text);
+}
+
+char *na_record_meta_with_sources(const char *json, size_t len, const na_record_list_t *sources)
+{
+    json_t *m = json_loadb(json, len, 0, NULL);
+    if (!json_is_object(m)) {
+        json_decref(m);
+        return NULL;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sources->count; i++)
+        json_array_append_new(arr, json_string(sources->items[i]));
+    json_object_set_new(m, key_of(offsetof(na_record_meta_t, sources)), arr);
+    na_buf_t text = NA_BUF_INIT;
+    dump_json(m, &text);
+    json_decref(m);
+    return text.data;
+}
+
+/* ---- reading ----
  *
  * A reader for the JSON the indexer writes (record.h), strict where JSON
  * is strict, that keeps the fields a result shows and only checks the
@@ -97,27 +282,6 @@ void na_record_meta_add_lead(json_t *meta, const char *body)
  * pointers too. */
 
 #define META_DEPTH_MAX 32
-
-enum { META_STR, META_LIST };
-
-static const struct {
-    const char *key;
-    int kind;
-    size_t index;
-} meta_keys[] = {
-    { "id", META_STR, 0 },       { "title", META_STR, 1 },    { "date", META_STR, 2 },
-    { "source", META_STR, 3 },   { "url", META_STR, 4 },      { "language", META_STR, 5 },
-    { "dateline", META_STR, 6 }, { "format", META_STR, 7 },   { "date_source", META_STR, 8 },
-    { "authors", META_LIST, 0 }, { "people", META_LIST, 1 },  { "places", META_LIST, 2 },
-    { "orgs", META_LIST, 3 },    { "topics", META_LIST, 4 },  { "exchanges", META_LIST, 5 },
-    { "sources", META_LIST, 6 },
-};
-
-/* The lists of the "extracted" object, after the top-level ones. */
-static const char *const extracted_keys[] = { "people", "places", "orgs", "mentioned" };
-#define META_STRS 9
-#define META_TOP_LISTS 7
-#define META_LISTS (META_TOP_LISTS + 4)
 
 typedef struct {
     const unsigned char *p, *end;
@@ -294,52 +458,54 @@ static bool mr_skip(meta_reader_t *r)
     return ok;
 }
 
-typedef struct {
-    const char *str[META_STRS];
-    size_t first[META_LISTS], count[META_LISTS];
-    const char *lead;
-    bool lead_cut;
-} meta_found_t;
+/* A list the reader keeps: R->items from FIRST on, COUNT of them; the
+ * items array is allocated once, so the pointer stays valid. */
+static bool mr_list(meta_reader_t *r, na_record_list_t *out)
+{
+    *out = (na_record_list_t){ NULL, 0 };
+    if (!mr_at(r, '['))
+        return mr_skip(r);
+    size_t first = 0, count = 0;
+    if (!mr_array(r, true, &first, &count))
+        return false;
+    if (count)
+        *out = (na_record_list_t){ r->items + first, count };
+    return true;
+}
 
 static bool mr_extracted_member(meta_reader_t *r, const char *key, void *ud)
 {
-    meta_found_t *f = ud;
-    for (size_t i = 0; i < sizeof extracted_keys / sizeof *extracted_keys; i++) {
-        if (strcmp(key, extracted_keys[i]) != 0)
-            continue;
-        size_t k = META_TOP_LISTS + i;
-        f->count[k] = 0;
-        return mr_at(r, '[') ? mr_array(r, true, &f->first[k], &f->count[k]) : mr_skip(r);
-    }
+    na_record_meta_t *f = ud;
+    for (size_t i = 0; i < COUNT_OF(extracted_keys); i++)
+        if (strcmp(key, extracted_keys[i].key) == 0)
+            return mr_list(r, meta_list(f, &extracted_keys[i]));
     return mr_skip(r);
 }
 
 static bool mr_member(meta_reader_t *r, const char *key, void *ud)
 {
-    meta_found_t *f = ud;
-    if (strcmp(key, "lead") == 0) {
+    na_record_meta_t *f = ud;
+    if (strcmp(key, KEY_LEAD) == 0) {
         f->lead = NULL;
         return mr_at(r, '"') ? mr_string(r, &f->lead) : mr_skip(r);
     }
-    if (strcmp(key, "lead_cut") == 0) {
+    if (strcmp(key, KEY_LEAD_CUT) == 0) {
         f->lead_cut = mr_at(r, 't');
         return mr_skip(r);
     }
-    if (strcmp(key, "extracted") == 0) {
-        for (size_t k = META_TOP_LISTS; k < META_LISTS; k++)
-            f->count[k] = 0;
+    if (strcmp(key, KEY_EXTRACTED) == 0) {
+        for (size_t i = 0; i < COUNT_OF(extracted_keys); i++)
+            *meta_list(f, &extracted_keys[i]) = (na_record_list_t){ NULL, 0 };
         return mr_at(r, '{') ? mr_object(r, mr_extracted_member, f) : mr_skip(r);
     }
-    for (size_t i = 0; i < sizeof meta_keys / sizeof *meta_keys; i++) {
+    for (size_t i = 0; i < COUNT_OF(meta_keys); i++) {
         if (strcmp(key, meta_keys[i].key) != 0)
             continue;
-        size_t k = meta_keys[i].index;
-        if (meta_keys[i].kind == META_STR) {
-            f->str[k] = NULL;
-            return mr_at(r, '"') ? mr_string(r, &f->str[k]) : mr_skip(r);
-        }
-        f->count[k] = 0;
-        return mr_at(r, '[') ? mr_array(r, true, &f->first[k], &f->count[k]) : mr_skip(r);
+        if (meta_keys[i].kind == META_LIST)
+            return mr_list(r, meta_list(f, &meta_keys[i]));
+        const char **str = meta_str(f, &meta_keys[i]);
+        *str = NULL;
+        return mr_at(r, '"') ? mr_string(r, str) : mr_skip(r);
     }
     return mr_skip(r);
 }
@@ -351,31 +517,15 @@ bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta)
     char *mem = na_xmalloc(max_items * sizeof(const char *) + len + 1);
     meta_reader_t r = { (const unsigned char *)json, (const unsigned char *)json + len,
                         mem + max_items * sizeof(const char *), 0, (const char **)(void *)mem, 0, 0 };
-    meta_found_t f;
-    memset(&f, 0, sizeof f);
     mr_blanks(&r);
-    bool ok = mr_at(&r, '{') && mr_object(&r, mr_member, &f);
+    bool ok = mr_at(&r, '{') && mr_object(&r, mr_member, meta);
     mr_blanks(&r);
     if (!ok || r.p != r.end) {
         free(mem);
+        memset(meta, 0, sizeof *meta);
         return false;
     }
     meta->mem_ = mem;
-    const char **strs[META_STRS] = { &meta->id,       &meta->title,    &meta->date,   &meta->source,
-                                     &meta->url,      &meta->language, &meta->dateline, &meta->format,
-                                     &meta->date_source };
-    for (size_t i = 0; i < META_STRS; i++)
-        *strs[i] = f.str[i];
-    na_record_list_t *lists[META_LISTS] = { &meta->authors,   &meta->people,   &meta->places,
-                                            &meta->orgs,      &meta->topics,   &meta->exchanges,
-                                            &meta->sources,   &meta->extracted_people, &meta->extracted_places,
-                                            &meta->extracted_orgs, &meta->mentioned };
-    for (size_t i = 0; i < META_LISTS; i++) {
-        lists[i]->items = f.count[i] ? r.items + f.first[i] : NULL;
-        lists[i]->count = f.count[i];
-    }
-    meta->lead = f.lead;
-    meta->lead_cut = f.lead_cut;
     return true;
 }
 
@@ -383,6 +533,7 @@ bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta)
 typedef struct {
     const char **lists[META_LISTS + 3]; /* jansson's lists, then the merged three */
     na_record_pair_t *extra;
+    na_record_name_t *names;
     na_strlist_t owned;                 /* extra values that were not strings, as JSON */
 } meta_more_t;
 
@@ -435,26 +586,39 @@ static bool meta_from_jansson(const char *json, size_t len, bool full, na_record
         o = json_object();
     }
     meta->json_ = o;
-    const char **strs[META_STRS] = { &meta->id,       &meta->title,    &meta->date,   &meta->source,
-                                     &meta->url,      &meta->language, &meta->dateline, &meta->format,
-                                     &meta->date_source };
-    na_record_list_t *lists[META_LISTS] = { &meta->authors,   &meta->people,   &meta->places,
-                                            &meta->orgs,      &meta->topics,   &meta->exchanges,
-                                            &meta->sources,   &meta->extracted_people, &meta->extracted_places,
-                                            &meta->extracted_orgs, &meta->mentioned };
-    for (size_t i = 0; i < sizeof meta_keys / sizeof *meta_keys; i++) {
-        size_t k = meta_keys[i].index;
+    size_t slot = 0;
+    for (size_t i = 0; i < COUNT_OF(meta_keys); i++) {
         if (meta_keys[i].kind == META_STR)
-            *strs[k] = json_string_value(json_object_get(o, meta_keys[i].key));
+            *meta_str(meta, &meta_keys[i]) = json_string_value(json_object_get(o, meta_keys[i].key));
         else
-            json_list(m, k, o, meta_keys[i].key, lists[k]);
+            json_list(m, slot++, o, meta_keys[i].key, meta_list(meta, &meta_keys[i]));
     }
-    json_t *found = json_object_get(o, "extracted");
-    for (size_t i = 0; i < META_LISTS - META_TOP_LISTS; i++)
-        json_list(m, META_TOP_LISTS + i, found, extracted_keys[i], lists[META_TOP_LISTS + i]);
-    meta->lead = json_string_value(json_object_get(o, "lead"));
-    meta->lead_cut = json_is_true(json_object_get(o, "lead_cut"));
-    json_t *extra = full ? json_object_get(o, "extra") : NULL;
+    json_t *found = json_object_get(o, KEY_EXTRACTED);
+    for (size_t i = 0; i < COUNT_OF(extracted_keys); i++)
+        json_list(m, slot++, found, extracted_keys[i].key, meta_list(meta, &extracted_keys[i]));
+    if (slot != META_LISTS)
+        abort(); /* META_LISTS does not count the tables' lists: a bug here */
+    meta->lead = json_string_value(json_object_get(o, KEY_LEAD));
+    meta->lead_cut = json_is_true(json_object_get(o, KEY_LEAD_CUT));
+    json_t *names = full ? json_object_get(found, KEY_NAMES) : NULL;
+    if (json_array_size(names)) {
+        m->names = na_xcalloc(json_array_size(names), sizeof *m->names);
+        for (size_t i = 0; i < json_array_size(names); i++) {
+            json_t *n = json_array_get(names, i);
+            if (!json_is_object(n))
+                continue;
+            json_t *first = json_object_get(n, NAME_FIRST);
+            json_int_t count = json_integer_value(json_object_get(n, NAME_COUNT));
+            m->names[meta->name_count++] = (na_record_name_t){
+                json_string_value(json_object_get(n, NAME_TYPE)), json_string_value(json_object_get(n, NAME_NAME)),
+                count > 0 && count <= UINT_MAX ? (unsigned)count : 0,
+                json_integer_value(first) >= 0 && json_is_integer(first) ? (size_t)json_integer_value(first)
+                                                                         : NA_RECORD_NO_OFFSET,
+                json_is_true(json_object_get(n, NAME_SALIENT)) };
+        }
+        meta->names = m->names;
+    }
+    json_t *extra = full ? json_object_get(o, KEY_EXTRA) : NULL;
     if (json_is_object(extra) && json_object_size(extra)) {
         m->extra = na_xcalloc(json_object_size(extra), sizeof *m->extra);
         const char *key;
@@ -478,6 +642,7 @@ static bool meta_from_jansson(const char *json, size_t len, bool full, na_record
 
 bool na_record_meta_load(const char *json, size_t len, bool full, na_record_meta_t *meta)
 {
+    memset(meta, 0, sizeof *meta);
     bool ok = !full && na_record_meta_read(json, len, meta);
     meta_more_t *m = na_xcalloc(1, sizeof *m);
     if (!ok)
@@ -499,6 +664,7 @@ void na_record_meta_release(na_record_meta_t *meta)
         for (size_t i = 0; i < sizeof m->lists / sizeof *m->lists; i++)
             free(m->lists[i]);
         free(m->extra);
+        free(m->names);
         na_strlist_clear(&m->owned);
         free(m);
     }

@@ -19,7 +19,12 @@
  *   "mtime" or "source+dateline"), "extra" (object of other source keys), "lead"
  *   and "lead_cut" (the start of the text, see na_record_meta_add_lead();
  *   records written before it lack them).  Keys with no value are left
- *   out.
+ *   out.  "extracted" may also hold "names": objects {"type", "name",
+ *   "count", "first", "salient"} (na_record_name_t).
+ *
+ * This module is the one owner of that format: na_record_build() writes
+ * it from an na_record_meta_t, na_record_meta_load() reads it back into
+ * the same struct, both by one table of keys in record.c.
  */
 #ifndef NA_RECORD_H
 #define NA_RECORD_H
@@ -61,6 +66,18 @@ typedef struct {
     const char *value;
 } na_record_pair_t;
 
+/* A person, place or organisation an article names anywhere, as
+ * extraction counted it: an item of "extracted"'s "names". */
+typedef struct {
+    const char *type; /* "person", "place" or "org" */
+    const char *name; /* canonical value */
+    unsigned count;   /* mentions */
+    size_t first;     /* byte offset of the first mention, or NA_RECORD_NO_OFFSET (null) */
+    bool salient;     /* also among the article's people, places or orgs */
+} na_record_name_t;
+
+#define NA_RECORD_NO_OFFSET ((size_t)-1)
+
 /* The metadata fields a search result shows, read straight from the JSON
  * text: a page of results reads ten records, and building a jansson tree
  * for each costs more than the rest of showing it.  NULL, or an empty
@@ -82,6 +99,9 @@ typedef struct {
      * values that are not strings written as compact JSON. */
     const na_record_pair_t *extra;
     size_t extra_count;
+    /* na_record_meta_load() with FULL only: "extracted"'s "names". */
+    const na_record_name_t *names;
+    size_t name_count;
     char *mem_;       /* private: the strings and list arrays */
     struct json_t *json_; /* private: the tree of the jansson fallback */
     void *more_;      /* private: merged lists, extra pairs */
@@ -102,9 +122,30 @@ size_t na_record_lead_len(const char *body, size_t len);
  * and "lead_cut": true when that is not all of BODY.  newsarc-search
  * makes a result's snippet from the lead when the query's words are in
  * it (or the query has none), without decompressing and parsing the
- * stored article.  The indexer calls it while building the metadata. */
+ * stored article.  na_record_build() calls it. */
 struct json_t;
 void na_record_meta_add_lead(struct json_t *meta, const char *body);
+
+/* Appends to OUT the document data of an article: META written as the
+ * metadata JSON (every string valid UTF-8; strings NULL or "" and empty
+ * lists left out; "extracted" written when one of its lists or names is
+ * not empty, "extra" when EXTRA_COUNT is not 0; META's lead and lead_cut
+ * are ignored: they are taken from BODY, the article's text, as
+ * na_record_meta_add_lead() says), then the BLOB_LEN bytes of the store
+ * blob BLOB (store.h).  Nothing of META is kept. */
+void na_record_build(const na_record_meta_t *meta, const char *body, const void *blob, size_t blob_len,
+                     na_buf_t *out);
+
+/* Returns the COUNT NAMES as a new JSON array of "extracted"'s "names"
+ * objects (caller owns; json_decref()): what the record stores and what
+ * newsarc-index --extract-only prints. */
+struct json_t *na_record_names_json(const na_record_name_t *names, size_t count);
+
+/* Returns the metadata JSON of LEN bytes at JSON with its "sources"
+ * replaced by SOURCES (added last when it had none), every other key
+ * kept as it was and where it was; NULL when the text is not a JSON
+ * object.  Caller owns; free with free(). */
+char *na_record_meta_with_sources(const char *json, size_t len, const na_record_list_t *sources);
 
 /* Fills META from the LEN bytes of metadata JSON at JSON, which need not
  * be NUL-terminated.  Returns true when the text is a JSON object that

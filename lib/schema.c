@@ -64,6 +64,39 @@ const na_field_info_t *na_field_by_name(const char *name)
     return NULL;
 }
 
+const na_field_info_t *na_schema_facet_parse(const char *name, int *grain)
+{
+    const char *colon = name ? strchr(name, ':') : NULL;
+    size_t len = colon ? (size_t)(colon - name) : name ? strlen(name) : 0;
+    const na_field_info_t *f = NULL;
+    for (size_t i = 0; name && i < NA_FIELD_COUNT && !f; i++)
+        if (strlen(na_fields[i].name) == len && strncmp(na_fields[i].name, name, len) == 0)
+            f = &na_fields[i];
+    if (grain)
+        *grain = NA_MENTIONED_DEFAULT_GRAIN;
+    if (!f || !colon)
+        return f;
+    if (f != &na_fields[NA_FIELD_MENTIONED])
+        return NULL;
+    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
+        if (strcmp(colon + 1, na_mentioned_grains[g].name) == 0) {
+            if (grain)
+                *grain = g;
+            return f;
+        }
+    return NULL;
+}
+
+void na_schema_facet_names(char *out, size_t size)
+{
+    na_schema_field_names(out, size);
+    size_t n = strlen(out);
+    for (int g = 0; g < NA_MENTIONED_GRAINS && n < size; g++) {
+        int w = snprintf(out + n, size - n, ", %s:%s", na_fields[NA_FIELD_MENTIONED].name, na_mentioned_grains[g].name);
+        n += w > 0 ? (size_t)w : 0;
+    }
+}
+
 /* Xapian refuses terms longer than 245 bytes; cutting a little below
  * that leaves a margin. */
 #define MAX_TERM_BYTES 240

@@ -154,6 +154,16 @@ typedef struct {
 extern const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS];
 #define NA_MENTIONED_DEFAULT_GRAIN 2 /* month */
 
+/* The field a facet NAME counts: a field's name, or "mentioned:GRAIN"
+ * with a grain's name; NULL for anything else.  *GRAIN (may be NULL)
+ * gets the grain's index, NA_MENTIONED_DEFAULT_GRAIN when none is
+ * named. */
+const na_field_info_t *na_schema_facet_parse(const char *name, int *grain);
+/* Writes every facet name na_schema_facet_parse() takes, the fields then
+ * mentioned:GRAIN for each grain, separated by ", ", into OUT (SIZE
+ * bytes, cut to fit): what messages and --help list as the choices. */
+void na_schema_facet_names(char *out, size_t size);
+
 /* Display forms.  Slots and terms hold folded keys; the form a facet
  * prints for a key is kept in the metadata entry NA_META_DISPLAY_FMT
  * (field name, then key), or, when that name would be too long for a

@@ -68,27 +68,11 @@ typedef struct {
     int grain; /* index into na_mentioned_grains; mentioned only */
 } facet_spec_t;
 
-/* Parses the facet NAME: a field, or "mentioned:GRAIN" for a grain other
- * than the month "mentioned" counts by. */
+/* Parses the facet NAME (na_schema_facet_parse()). */
 static bool facet_spec_parse(const char *name, facet_spec_t *out)
 {
-    const char *colon = strchr(name, ':');
-    char *field = na_xstrndup(name, colon ? (size_t)(colon - name) : strlen(name));
-    out->field = na_field_by_name(field);
-    out->grain = NA_MENTIONED_DEFAULT_GRAIN;
-    free(field);
-    if (!out->field)
-        return false;
-    if (!colon)
-        return true;
-    if (out->field != &na_fields[NA_FIELD_MENTIONED])
-        return false;
-    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
-        if (strcmp(colon + 1, na_mentioned_grains[g].name) == 0) {
-            out->grain = g;
-            return true;
-        }
-    return false;
+    out->field = na_schema_facet_parse(name, &out->grain);
+    return out->field != NULL;
 }
 
 na_status_t na_request_validate(na_request_t *r, const na_engine_limits_t *limits, bool *limit_cut,
@@ -108,11 +92,8 @@ na_status_t na_request_validate(na_request_t *r, const na_engine_limits_t *limit
         facet_spec_t spec;
         if (!facet_spec_parse(r->facets.items[i], &spec)) {
             char names[256];
-            na_schema_field_names(names, sizeof names);
-            return na_error_set(err, NA_ERR_INVALID,
-                                "unknown facet '%s' (%s; mentioned:year, mentioned:quarter, mentioned:month, "
-                                "mentioned:day)",
-                                r->facets.items[i], names);
+            na_schema_facet_names(names, sizeof names);
+            return na_error_set(err, NA_ERR_INVALID, "unknown facet '%s' (%s)", r->facets.items[i], names);
         }
     }
     for (size_t i = 0; i < r->filters.count; i++) {
@@ -1137,31 +1118,48 @@ void na_result_print(const na_result_t *res, na_printer_t *p)
     p->search_end(p, res->elapsed_ms);
 }
 
-/* ---- export ---- */
+/* ---- export ----
+ *
+ * An export reads page after page of one revision.  When a writer's
+ * commits take that revision away (DatabaseModifiedError), the export
+ * reopens and matches again at the new revision from the start, leaving
+ * out the documents it has printed already (by docid: replacing an
+ * article keeps its docid): nothing is printed twice, and every match of
+ * the new revision not yet printed follows. */
+
+/* Restarts after a DatabaseModifiedError at most this many times in a
+ * row without printing anything, like search_retrying()'s one retry but
+ * for a long read that many commits may overtake. */
+#define EXPORT_RETRIES 5
 
 struct na_export {
     na_engine_conn_t *conn;
     const na_request_t *req;
     na_xquery_t *query;
     na_xenquire_t *enq;
-    unsigned total, done;
+    unsigned total, done; /* matches at this revision; those of them gone through */
+    na_docid_t *sent;     /* docids printed, the first sent_sorted in order */
+    size_t sent_count, sent_cap, sent_sorted;
     na_strlist_t warnings;
 };
 
-na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_export_t **out, na_error_t *err)
+/* Matches X's request at the connection's revision from the start. */
+static na_status_t export_match(na_export_t *x, na_error_t *err)
 {
-    *out = NULL;
-    na_export_t *x = na_xcalloc(1, sizeof *x);
-    x->conn = conn;
-    x->req = r;
+    na_xenquire_free(x->enq);
+    na_xquery_free(x->query);
+    x->enq = NULL;
+    x->query = NULL;
+    x->done = 0;
     na_result_t dummy;
     memset(&dummy, 0, sizeof dummy);
     search_t s;
-    search_init(&s, conn, r, &dummy);
+    search_init(&s, x->conn, x->req, &dummy);
     na_xmset_t *mset = NULL;
+    const na_request_t *r = x->req;
     na_status_t st = build_query(&s, (const char *const *)r->filters.items, r->filters.count, &x->query, err);
     if (st == NA_OK)
-        st = na_xenquire_new(conn->db, &x->enq, err);
+        st = na_xenquire_new(x->conn->db, &x->enq, err);
     if (st == NA_OK) {
         na_xenquire_set_query(x->enq, x->query);
         if (r->sort != NA_SORT_RELEVANCE)
@@ -1173,6 +1171,21 @@ na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_ex
     na_xmset_free(mset);
     search_release(&s);
     na_strlist_clear(&dummy.warnings);
+    return st;
+}
+
+na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_export_t **out, na_error_t *err)
+{
+    *out = NULL;
+    na_export_t *x = na_xcalloc(1, sizeof *x);
+    x->conn = conn;
+    x->req = r;
+    na_status_t st = export_match(x, err);
+    if (db_modified(st, err)) {
+        st = conn_reconnect(conn, err);
+        if (st == NA_OK)
+            st = export_match(x, err);
+    }
     if (st) {
         na_export_free(x);
         return st;
@@ -1181,9 +1194,32 @@ na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_ex
     return NA_OK;
 }
 
-na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done, na_error_t *err)
+static int cmp_docid(const void *a, const void *b)
 {
-    *done = false;
+    na_docid_t x = *(const na_docid_t *)a, y = *(const na_docid_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool export_sent(const na_export_t *x, na_docid_t docid)
+{
+    return x->sent_sorted && bsearch(&docid, x->sent, x->sent_sorted, sizeof *x->sent, cmp_docid);
+}
+
+static void export_mark(na_export_t *x, na_docid_t docid)
+{
+    if (x->sent_count == x->sent_cap) {
+        x->sent_cap = x->sent_cap ? 2 * x->sent_cap : 256;
+        x->sent = na_xrealloc(x->sent, x->sent_cap * sizeof *x->sent);
+    }
+    x->sent[x->sent_count++] = docid;
+}
+
+/* Prints the matches of the next page of N not printed yet; *PRINTED
+ * gets how many were. */
+static na_status_t export_page(na_export_t *x, na_printer_t *p, size_t n, bool *done, size_t *printed,
+                               na_error_t *err)
+{
+    *printed = 0;
     na_result_t scratch;
     memset(&scratch, 0, sizeof scratch);
     search_t s;
@@ -1195,10 +1231,15 @@ na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done
     size_t got = st == NA_OK ? na_xmset_size(mset) : 0;
     na_hit_store_t hs = { na_xcalloc(1, sizeof(na_record_meta_t)), na_xcalloc(1, sizeof(char *)), na_xcalloc(1, sizeof(char *)), 1 };
     for (size_t i = 0; st == NA_OK && i < got; i++) {
+        na_docid_t docid = na_xmset_docid(mset, i);
+        if (export_sent(x, docid))
+            continue;
         st = load_hit(&s, mset, i, &hs, 0, false, err);
         if (st == NA_OK) {
             na_pr_result_t res = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs.metas[0], NULL };
             p->result(p, &res);
+            export_mark(x, docid);
+            ++*printed;
         }
         na_record_meta_release(&hs.metas[0]);
         free(hs.data[0]);
@@ -1207,12 +1248,33 @@ na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done
     free(hs.metas);
     free(hs.data);
     free(hs.snippets);
-    x->done += (unsigned)got;
-    if (st == NA_OK && (got < n || x->done >= x->total))
-        *done = true;
+    if (st == NA_OK) {
+        x->done += (unsigned)got;
+        if (got < n || x->done >= x->total)
+            *done = true;
+    }
     na_xmset_free(mset);
     search_release(&s);
     na_strlist_clear(&scratch.warnings);
+    return st;
+}
+
+na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done, na_error_t *err)
+{
+    *done = false;
+    size_t printed = 0;
+    na_status_t st = export_page(x, p, n, done, &printed, err);
+    for (int retries = 0; db_modified(st, err) && retries < EXPORT_RETRIES; retries++) {
+        if (printed)
+            retries = 0; /* progress: the writer is not outrunning every read */
+        qsort(x->sent, x->sent_count, sizeof *x->sent, cmp_docid);
+        x->sent_sorted = x->sent_count;
+        st = conn_reconnect(x->conn, err);
+        if (st == NA_OK)
+            st = export_match(x, err);
+        if (st == NA_OK)
+            st = export_page(x, p, n, done, &printed, err);
+    }
     return st;
 }
 
@@ -1227,6 +1289,7 @@ void na_export_free(na_export_t *x)
         return;
     na_xenquire_free(x->enq);
     na_xquery_free(x->query);
+    free(x->sent);
     na_strlist_clear(&x->warnings);
     free(x);
 }

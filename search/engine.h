@@ -166,9 +166,15 @@ typedef struct na_export na_export_t;
  * (NULL is ignored), before CONN. */
 na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_export_t **out, na_error_t *err);
 /* Prints up to N more matches through P (its result call, no snippet);
- * *DONE becomes true after the last.  Statuses as na_engine_search(). */
+ * *DONE becomes true after the last.  Statuses as na_engine_search().
+ * When commits take away the revision being read (Xapian's
+ * DatabaseModifiedError), the connection reopens and the export goes on
+ * at the new revision with the matches it has not printed yet (a match
+ * is printed once at most; those added meanwhile are printed too); the
+ * error is returned only when it comes back five times in a
+ * row with nothing printed.  A call may then print fewer than N. */
 na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done, na_error_t *err);
-/* The number of matches being exported. */
+/* The number of matches at the revision being exported. */
 unsigned na_export_total(const na_export_t *x);
 void na_export_free(na_export_t *x);
 

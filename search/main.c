@@ -108,6 +108,24 @@ static const struct option long_options[] = {
     { NULL, 0, NULL, 0 },
 };
 
+/* The schema's facet names, wrapped under the options' help column. */
+static void print_facet_names(FILE *out)
+{
+    char names[512];
+    na_schema_facet_names(names, sizeof names);
+    size_t col = 0;
+    for (char *w = strtok(names, " "); w; w = strtok(NULL, " ")) {
+        size_t len = strlen(w);
+        if (col && col + 1 + len > 79) {
+            fputc('\n', out);
+            col = 0;
+        }
+        int n = fprintf(out, "%s%s", col ? " " : "                          ", w);
+        col += n > 0 ? (size_t)n : 0;
+    }
+    fputc('\n', out);
+}
+
 static void usage(FILE *out)
 {
     fputs("Usage: " PROG " [OPTION]... [QUERY]...\n"
@@ -133,12 +151,12 @@ static void usage(FILE *out)
           "  -q, --quiet             no header line, no warnings\n"
           "  -v, --verbose           print the parsed query and timings on stderr\n"
           "      --format FMT        text (default), json, or jsonl (one result a line)\n"
-          "      --facet NAME        count the values of NAME among all matches:\n"
-          "                          person, place, org, topic, source, year, month,\n"
-          "                          author, day, mentioned (by month), mentioned:year,\n"
-          "                          mentioned:quarter, mentioned:month, mentioned:day\n"
-          "                          (repeatable); a filter on NAME does not narrow\n"
-          "                          NAME's own counts\n"
+          "      --facet NAME        count the values of NAME among all matches\n"
+          "                          (repeatable; mentioned counts by month); a filter\n"
+          "                          on NAME does not narrow NAME's own counts; NAME:\n",
+          out);
+    print_facet_names(out);
+    fputs(
           "      --facet-size N      show the N most frequent values (default 10; 0: all)\n"
           "      --filter NAME=VALUE keep only matches with this value (repeatable;\n"
           "                          values of one NAME are ORed, names ANDed)\n"

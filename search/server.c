@@ -689,7 +689,7 @@ static server_t server;
 typedef struct {
     struct timespec start;
     char *uri;       /* as received, for the log */
-    bool counted;    /* in server.in_flight */
+    bool started;    /* the handler has seen it: its method is known */
     int status;
     size_t bytes;
     bool nul_in_path;
@@ -767,6 +767,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     rq->reply.status = 0;
     if (n > MAX_URL_BYTES)
         reply_error(&rq->reply, 414, "the URL is too long");
+    snprintf(rq->method, sizeof rq->method, "-");
+    /* In flight from its request line on, not from its last header: a
+     * client still sending headers when SIGTERM comes is answered too. */
+    atomic_fetch_add(&server.in_flight, 1);
     return rq;
 }
 
@@ -844,13 +848,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     request_t *rq = *ctx;
     if (!rq) /* no URI callback: should not happen, but be safe */
         *ctx = rq = on_uri(NULL, url, c);
-    if (!rq->counted) {
-        rq->counted = true;
+    if (!rq->started) {
+        rq->started = true;
         snprintf(rq->method, sizeof rq->method, "%s", method);
         for (char *m = rq->method; *m; m++)
             if ((unsigned char)*m <= 0x20 || *m == '"' || *m == 0x7f)
                 *m = '?';
-        atomic_fetch_add(&server.in_flight, 1);
         if (rq->reply.status == 0) {
             size_t hsize = 0;
             MHD_get_connection_values_n(c, MHD_HEADER_KIND, sum_headers, &hsize);
@@ -926,10 +929,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum M
     request_t *rq = *ctx;
     if (!rq)
         return;
-    if (rq->counted) {
-        log_line(c, rq);
-        atomic_fetch_sub(&server.in_flight, 1);
-    }
+    /* A request the handler never answered (a client too slow for
+     * server_timeout or gone, or one libmicrohttpd refused itself) is
+     * logged with status 0. */
+    log_line(c, rq);
+    atomic_fetch_sub(&server.in_flight, 1);
     reply_release(&rq->reply);
     free(rq->uri);
     free(rq);

@@ -26,6 +26,19 @@ test_expect_success 'the articles index' '
 test_expect_failure_code 2 'an unknown facet is a usage error' '
     newsarc_search -d db --facet colour ""
 '
+test_expect_success 'the facet names of the error message are in --help and the man page, every one counted' '
+    newsarc_search -d db --facet colour "" 2>err;
+    names=$(sed -n "s/.*unknown facet .colour. (\(.*\))\$/\1/p" err | tr -d ,) &&
+    test -n "$names" &&
+    newsarc_search --help >help &&
+    sed -n "/--facet NAME/,/--facet-size/p" help | tr -d , | tr " " "\n" | grep . >help.names &&
+    for n in $names; do
+        grep -qx "$n" help.names || { echo "--help lacks $n"; exit 1; }
+        grep -qF "\\fB$n\\fR" "$top_srcdir/doc/newsarc-search.1" || { echo "the man page lacks $n"; exit 1; }
+        newsarc_search -d db --count --facet "$n" "" >/dev/null || { echo "$n refused"; exit 1; }
+    done &&
+    case "$names" in *mentioned:year*) ;; *) exit 1 ;; esac
+'
 test_expect_failure_code 2 'a --facet-size that is not a number is a usage error' '
     newsarc_search -d db --facet place --facet-size many ""
 '

@@ -61,4 +61,19 @@ test_expect_success 'tables turned off are not checked' '
     run_prog "$index" -c off.yaml -d off.db "$samples" &&
     run_prog "$search" -c off.yaml -d off.db --count "place:usa"
 '
+test_expect_success 'facets: takes mentioned:GRAIN, counted as --facet counts it' '
+    newsarc_index -d mdb --extract always "$samples" &&
+    printf "extract: never\nfacets: [place, mentioned:year]\n" >grain.yaml &&
+    run_prog "$search" -c grain.yaml -d mdb --format json --limit 0 >grain.json &&
+    newsarc_search -d mdb --facet place --facet mentioned:year --format json --limit 0 >flag.json &&
+    grep -q "\"mentioned:year\": \[{\"value\": \"2025\", \"count\": [1-9]" grain.json &&
+    sed "s/\"elapsed_ms\": [0-9.e-]*//" grain.json >a &&
+    sed "s/\"elapsed_ms\": [0-9.e-]*//" flag.json >b &&
+    cmp a b
+'
+test_expect_success 'an unknown facet or grain is refused by both, naming every facet allowed' '
+    allowed="person, place, org, topic, source, year, month, mentioned, author, day, mentioned:year, mentioned:quarter, mentioned:month, mentioned:day" &&
+    check_both grain "facets: [place, mentioned:week]\n" 1:17 "unknown facet .mentioned:week. ($allowed)" &&
+    check_both colon "facets:\n  - year:month\n" 2:5 "unknown facet .year:month. ($allowed)"
+'
 test_done

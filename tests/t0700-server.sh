@@ -323,6 +323,64 @@ echo $? >term.rc
 test_expect_success 'SIGTERM stops the server cleanly (exit 0)' '
     test "$(cat term.rc)" = 0 && grep -q "stopped" server.err
 '
+# SIGTERM while two clients are sending their requests slowly: one
+# finishes its headers after the signal and is answered, the other never
+# does and is closed after server_timeout; no new connection is taken
+# meanwhile; the server exits 0 and logs both.
+: >server.log
+start_server srv.yaml
+python3 - "$PORT" "$SERVER" >slow-stop.out 2>&1 <<'EOP'
+import os, signal, socket, sys, time
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+done = socket.create_connection(("127.0.0.1", port))
+done.sendall(b"GET /api/search?q=rates&limit=1 HTTP/1.1\r\nHost: x\r\n")
+stall = socket.create_connection(("127.0.0.1", port))
+stall.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+time.sleep(0.5)
+os.kill(pid, signal.SIGTERM)
+t = time.time()
+time.sleep(0.5)
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    sys.exit("a new connection was taken while stopping")
+except OSError:
+    pass
+done.sendall(b"Connection: close\r\n\r\n")
+done.settimeout(5)
+data = b""
+while True:
+    chunk = done.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+assert data.startswith(b"HTTP/1.1 200"), data[:300]
+assert b'"query": "rates"' in data, data[:300]
+def running():
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+while running() and time.time() - t < 15:
+    time.sleep(0.05)
+took = time.time() - t
+# The stalled client holds it for server_timeout (2 s), no longer.
+assert not running() and took < 6, "still running %.1f s after SIGTERM" % took
+print("stopped %.1f s after SIGTERM" % took)
+EOP
+echo $? >slow-stop.py.rc
+wait "$SERVER"
+echo $? >slow-stop.rc
+SERVER=
+test_expect_success 'SIGTERM with slow requests in flight: the finished one answered, no new connection, exit 0 in time' '
+    cat slow-stop.out &&
+    test "$(cat slow-stop.py.rc)" = 0 && test "$(cat slow-stop.rc)" = 0 && grep -q "stopped" server.err
+'
+test_expect_success '... both logged: the answered one with its status, the other with 0' '
+    grep -q "\"GET /api/search?q=rates&limit=1\" 200 " server.log &&
+    grep -q "\"- /api/health\" 0 0 " server.log
+'
+
 printf "database: late.db\n" >late.yaml
 start_server late.yaml
 test_expect_success 'a missing database is a 503, and the server recovers when it appears' '

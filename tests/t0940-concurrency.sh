@@ -6,7 +6,8 @@
 # articles committed every 500 (counts only grow, by whole batches) and as
 # --rebuild replaces the database (every count is the old or the new
 # total; searches are counted on each side of the switch, and there must
-# be some on both).  No error reaches a searcher.
+# be some on both); an export as --force rewrites what it reads goes on
+# and prints every article once.  No error reaches a searcher.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 . "$top_srcdir/tests/reuters-db"
 
@@ -95,6 +96,30 @@ test_expect_success 'the counts searchers saw only grow, by whole batches of 500
         \$1 !~ /^[0-9]+\$/ || \$1 < last || \$1 > hi { print \"bad count \" \$1; exit 1 }
         \$1 > last && \$1 < hi && \$1 - last < 500 { print \"less than a batch: \" last \" to \" \$1; exit 1 }
         { last = \$1 }" grow.counts
+'
+
+# ---- an export overtaken by commits ----
+# The export reads a little of the 9,000 articles, then waits on a full
+# pipe while --force rewrites the first 3,000 in six commits: the
+# revision it reads is gone when it goes on.
+mkfifo export.fifo || exit 1
+newsarc_search -d grow.db --format jsonl --all "" >export.fifo 2>export.err &
+spid=$!
+exec 3<export.fifo
+dd bs=4096 count=1 <&3 >export.out 2>/dev/null
+index --force -d grow.db "$(r 000)" "$(r 001)" "$(r 002)" 2>force.err
+force_rc=$?
+cat <&3 >>export.out
+exec 3<&-
+wait "$spid"; export_rc=$?
+echo "# an export during --force: exit status $export_rc, $(wc -l <export.out) lines"
+test_expect_success 'an export goes on past the commits of a run rewriting what it reads' '
+    test $force_rc = 0 && ! test -s force.err &&
+    test $export_rc = 0 && ! test -s export.err
+'
+test_expect_success '... printing every article once' '
+    sed -n "s/^{\"id\":\"\([^\"]*\)\".*/\1/p" export.out | sort >export.ids &&
+    test "$(wc -l <export.ids)" = 9000 && test "$(sort -u export.ids | wc -l)" = 9000
 '
 
 # ---- searches during --rebuild ----

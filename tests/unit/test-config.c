@@ -103,7 +103,7 @@ static void test_keys(void)
                             "database: news.db\n"
                             "language: german\n"
                             "stopwords: [der, die, das]\n"
-                            "facets: [place, person, year]\n"
+                            "facets: [place, person, year, mentioned:quarter]\n"
                             "extract: never\n"
                             "compression_level: 6\n"
                             "commit_every: 500\n"
@@ -135,8 +135,9 @@ static void test_keys(void)
     free(want);
     CHECK_STR(cfg.language, "german", "language");
     CHECK(cfg.stopwords.count == 3 && strcmp(cfg.stopwords.items[2], "das") == 0, "stopwords replace the default list");
-    CHECK(cfg.facets.count == 3 && strcmp(cfg.facets.items[0], "place") == 0 &&
-              strcmp(cfg.facets.items[2], "year") == 0, "facets, in order");
+    CHECK(cfg.facets.count == 4 && strcmp(cfg.facets.items[0], "place") == 0 &&
+              strcmp(cfg.facets.items[2], "year") == 0 && strcmp(cfg.facets.items[3], "mentioned:quarter") == 0,
+          "facets, in order, a grain of mentioned among them");
     CHECK_INT(cfg.extract[NA_EXTRACT_PLACES], NA_EXTRACT_NEVER, "extract");
     CHECK_INT(cfg.compression_level, 6, "compression_level");
     CHECK_INT(cfg.commit_every, 500, "commit_every");
@@ -271,7 +272,8 @@ static const struct {
     { "stopwords:\n", "1:11: 'stopwords' should be a list, not empty (write [] for none)" },
     { "stopwords: [a, [b]]\n", "1:16: 'stopwords' should list single values, not a list" },
     { "facets: {place: 1}\n", "1:9: 'facets' should be a list, not a mapping" },
-    { "facets: [place, weather]\n", "1:17: unknown facet 'weather' (person, place, org, topic, source, year, month, mentioned, author, day)" },
+    { "facets: [place, weather]\n", "1:17: unknown facet 'weather' (person, place, org, topic, source, year, month, mentioned, author, day, mentioned:year, mentioned:quarter, mentioned:month, mentioned:day)" },
+    { "facets: [mentioned:week]\n", "1:10: unknown facet 'mentioned:week' (person, place, org, topic, source, year, month, mentioned, author, day, mentioned:year, mentioned:quarter, mentioned:month, mentioned:day)" },
     { "extract: sometimes\n", "1:10: 'extract' should be auto, always or never" },
     { "extract: [auto]\n", "1:10: 'extract' should be auto, always or never" },
     { "extract:\n  people: maybe\n", "2:11: 'extract.people' should be auto, always or never" },

@@ -1,12 +1,15 @@
 /* test-engine.c - the search engine's request checks, its limits, and a
  * reader meeting Xapian's DatabaseModifiedError: the engine reopens and
- * runs the request again, where a plain reader fails. */
+ * runs the request again, where a plain reader fails; an export it
+ * overtakes goes on. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "engine.h"
+#include "printer.h"
+#include "record.h"
 #include "unit.h"
 #include "xapian-c.h"
 
@@ -181,9 +184,125 @@ static void test_database_modified(void)
     free(path);
 }
 
+/* Writes documents FIRST..LAST-1, each with the term "common" and a
+ * record whose id is "docN" and whose title names ROUND, replacing those
+ * of earlier calls, and commits. */
+static void write_records(na_xwdb_t *db, int round, int first, int last)
+{
+    na_xdoc_t *doc = na_xdoc_new();
+    na_buf_t data = NA_BUF_INIT;
+    for (int i = first; i < last; i++) {
+        char id[32], qid[40], title[48];
+        snprintf(id, sizeof id, "doc%d", i);
+        snprintf(qid, sizeof qid, "Q%s", id);
+        snprintf(title, sizeof title, "round %d of %d", round, i);
+        na_record_meta_t m = { .id = id, .title = title };
+        na_buf_reset(&data);
+        na_record_build(&m, NULL, "", 0, &data);
+        na_xdoc_clear(doc);
+        na_xdoc_add_boolean_term(doc, "common");
+        na_xdoc_add_boolean_term(doc, qid);
+        na_xdoc_set_data(doc, data.data, data.len);
+        na_xwdb_replace(db, qid, doc, NULL);
+    }
+    na_buf_release(&data);
+    na_xdoc_free(doc);
+    na_xwdb_commit(db, NULL);
+}
+
+/* A printer that keeps the ids of the results it is given. */
+typedef struct {
+    na_printer_t base;
+    na_strlist_t ids;
+} id_printer_t;
+
+static void keep_id(na_printer_t *p, const na_pr_result_t *r)
+{
+    na_strlist_add(&((id_printer_t *)(void *)p)->ids, r->meta->id ? r->meta->id : "?");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An export overtaken by a writer's commits between its pages goes on:
+ * every article printed once, those added meanwhile too. */
+static void test_export_modified(void)
+{
+    char dir[] = "/tmp/newsarc-export-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0, "a scratch folder");
+        return;
+    }
+    char *path = NULL;
+    if (asprintf(&path, "%s/db", dir) < 0)
+        return;
+    na_xwdb_t *w = NULL;
+    CHECK_INT(na_xwdb_open(path, true, &w, NULL), NA_OK, "a database to write");
+    write_records(w, 0, 0, 2000);
+
+    na_config_t cfg;
+    na_config_defaults(&cfg);
+    const char *specs[] = { path };
+    na_engine_t *eng = NULL;
+    na_engine_conn_t *conn = NULL;
+    na_error_t err;
+    CHECK_INT(na_engine_open(&cfg, specs, 1, false, false, &eng, &err), NA_OK, "the engine opens");
+    CHECK_INT(na_engine_conn_open(eng, &conn, &err), NA_OK, "a connection opens");
+    na_request_t r;
+    na_request_init(&r);
+    r.query = "Common";
+    r.all = true;
+    for (int sort = 0; sort < 2; sort++) {
+        r.sort = sort ? NA_SORT_NEWEST : NA_SORT_RELEVANCE;
+        id_printer_t pr;
+        memset(&pr, 0, sizeof pr);
+        pr.base.result = keep_id;
+        na_export_t *x = NULL;
+        bool done = false;
+        CHECK_INT(na_export_begin(conn, &r, &x, &err), NA_OK, "an export begins");
+        CHECK_INT(na_export_total(x), 2000 + 200 * sort, "... over every article");
+        na_status_t st = na_export_next(x, &pr.base, 300, &done, &err);
+        CHECK(st == NA_OK && pr.ids.count == 300 && !done, "a first page");
+        /* The writer rewrites every article and adds some, several
+         * revisions on: the export's revision is gone. */
+        int total = 2000 + 200 * sort;
+        for (int round = 1; round <= 4; round++) {
+            write_records(w, round + 10 * sort, 0, total);
+            write_records(w, round + 10 * sort, total, total + 50);
+            total += 50;
+        }
+        while (st == NA_OK && !done)
+            st = na_export_next(x, &pr.base, 300, &done, &err);
+        CHECK_INT(st, NA_OK, "the export goes on past the commits");
+        if (st)
+            fprintf(stderr, "# %s\n", err.message);
+        CHECK_INT(pr.ids.count, total, "... printing every article");
+        qsort(pr.ids.items, pr.ids.count, sizeof *pr.ids.items, cmp_str);
+        bool twice = false;
+        for (size_t i = 1; i < pr.ids.count; i++)
+            twice = twice || strcmp(pr.ids.items[i - 1], pr.ids.items[i]) == 0;
+        CHECK(!twice, "... each once");
+        na_export_free(x);
+        na_strlist_clear(&pr.ids);
+    }
+    na_request_release(&r);
+    na_engine_conn_free(conn);
+    na_engine_free(eng);
+    na_config_release(&cfg);
+    na_xwdb_close(w, NULL);
+    char *cmd = NULL;
+    if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0 && system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    free(cmd);
+    free(path);
+}
+
 int main(void)
 {
     test_validate();
     test_database_modified();
+    test_export_modified();
     return unit_done();
 }

@@ -1,6 +1,6 @@
 /* test-record.c - document data layout, the metadata reader (checked
  * against jansson on written, hand-made and randomly damaged records),
- * the lead kept in the metadata, and reading stored articles back through
+ * the lead kept in the metadata, building a whole record, and reading stored articles back through
  * a real database with a dictionary in its metadata. */
 #include <jansson.h>
 #include <stdint.h>
@@ -420,10 +420,132 @@ static void test_meta_load(void)
     }
 }
 
+/* A record with every key, built, decoded and loaded back whole: the
+ * exact bytes the indexer stores (key order, compact JSON, what is left
+ * out), and every field as it went in. */
+static void test_build(void)
+{
+    const char *sources[] = { "/news/a.sgm#3", "stdin" };
+    const char *authors[] = { "Ann Lee" };
+    const char *people[] = { "Paul Volcker" };
+    const char *places[] = { "Canada", "Brazil" };
+    const char *orgs[] = { "OPEC" };
+    const char *topics[] = { "crude" };
+    const char *exchanges[] = { "NYSE" };
+    const char *x_people[] = { "James Baker", "Paul Volcker" };
+    const char *x_places[] = { "Ottawa" };
+    const char *x_orgs[] = { "IMF" };
+    const char *mentioned[] = { "1987", "1987-03" };
+    const na_record_name_t names[] = { { "person", "James Baker", 2, 14, false },
+                                       { "place", "Ottawa", 1, NA_RECORD_NO_OFFSET, true } };
+    const na_record_pair_t extra[] = { { "desk", "energy" }, { "empty", "" }, { "tags", "[\"a\"]" } };
+#define L(a) { a, sizeof a / sizeof *a }
+    na_record_meta_t in = { .id = "a1", .title = "Oil \"up\"", .date = "1987-03-02", .source = "Reuters",
+                            .url = "", .language = "en", .dateline = "OTTAWA, March 2", .format = "reuters",
+                            .date_source = "source+dateline", .authors = L(authors), .people = L(people),
+                            .places = L(places), .orgs = L(orgs), .topics = L(topics), .exchanges = L(exchanges),
+                            .sources = L(sources), .extracted_people = L(x_people), .extracted_places = L(x_places),
+                            .extracted_orgs = L(x_orgs), .mentioned = L(mentioned), .lead = "ignored",
+                            .extra = extra, .extra_count = 3, .names = names, .name_count = 2 };
+#undef L
+    const char *want =
+        "{\"id\":\"a1\",\"title\":\"Oil \\\"up\\\"\",\"date\":\"1987-03-02\",\"date_source\":\"source+dateline\","
+        "\"source\":\"Reuters\",\"language\":\"en\",\"dateline\":\"OTTAWA, March 2\",\"format\":\"reuters\","
+        "\"sources\":[\"/news/a.sgm#3\",\"stdin\"],\"authors\":[\"Ann Lee\"],\"people\":[\"Paul Volcker\"],"
+        "\"places\":[\"Canada\",\"Brazil\"],\"orgs\":[\"OPEC\"],\"topics\":[\"crude\"],\"exchanges\":[\"NYSE\"],"
+        "\"extracted\":{\"people\":[\"James Baker\",\"Paul Volcker\"],\"places\":[\"Ottawa\"],\"orgs\":[\"IMF\"],"
+        "\"mentioned\":[\"1987\",\"1987-03\"],\"names\":[{\"type\":\"person\",\"name\":\"James Baker\",\"count\":2,"
+        "\"first\":14,\"salient\":false},{\"type\":\"place\",\"name\":\"Ottawa\",\"count\":1,\"first\":null,"
+        "\"salient\":true}]},\"extra\":{\"desk\":\"energy\",\"tags\":\"[\\\"a\\\"]\"},\"lead\":\"Oil rose.\"}";
+    na_buf_t data = NA_BUF_INIT;
+    na_buf_adds(&data, "x"); /* appended to, not replaced */
+    na_record_build(&in, "Oil rose.", "BLOB", 4, &data);
+    na_record_view_t v;
+    CHECK_INT(na_record_decode(data.data + 1, data.len - 1, &v, NULL), NA_OK, "a built record decodes");
+    CHECK(data.data[0] == 'x', "... after what OUT held");
+    CHECK(v.blob_len == 4 && memcmp(v.blob, "BLOB", 4) == 0, "... with its blob");
+    char *meta = na_xstrndup(v.meta, v.meta_len);
+    CHECK_STR(meta, want, "... and exactly the metadata bytes the format says");
+
+    na_record_meta_t out;
+    CHECK(na_record_meta_load(v.meta, v.meta_len, true, &out), "the full record loads");
+    const char *const *got_strs[] = { &out.id, &out.title, &out.date, &out.source, &out.language,
+                                      &out.dateline, &out.format, &out.date_source };
+    const char *const *in_strs[] = { &in.id, &in.title, &in.date, &in.source, &in.language,
+                                     &in.dateline, &in.format, &in.date_source };
+    for (size_t i = 0; i < sizeof got_strs / sizeof *got_strs; i++)
+        CHECK_STR(*got_strs[i], *in_strs[i], "a string field comes back");
+    CHECK(out.url == NULL, "an empty string is left out");
+    const na_record_list_t *got_lists[] = { &out.authors, &out.topics, &out.exchanges, &out.sources,
+                                            &out.extracted_people, &out.extracted_places, &out.extracted_orgs,
+                                            &out.mentioned };
+    const na_record_list_t *in_lists[] = { &in.authors, &in.topics, &in.exchanges, &in.sources,
+                                           &in.extracted_people, &in.extracted_places, &in.extracted_orgs,
+                                           &in.mentioned };
+    for (size_t i = 0; i < sizeof got_lists / sizeof *got_lists; i++) {
+        bool same = got_lists[i]->count == in_lists[i]->count;
+        for (size_t k = 0; same && k < in_lists[i]->count; k++)
+            same = strcmp(got_lists[i]->items[k], in_lists[i]->items[k]) == 0;
+        CHECK(same, "a list comes back");
+    }
+    CHECK(out.people.count == 2 && strcmp(out.people.items[1], "James Baker") == 0,
+          "people shown: supplied, then the extracted ones they lack");
+    CHECK_STR(out.lead, "Oil rose.", "the lead is the body's");
+    CHECK(!out.lead_cut, "... not cut");
+    CHECK_INT(out.extra_count, 2, "extra keys with a value come back");
+    CHECK(out.extra_count == 2 && strcmp(out.extra[1].key, "tags") == 0 && strcmp(out.extra[1].value, "[\"a\"]") == 0,
+          "... as text, in order");
+    CHECK_INT(out.name_count, 2, "the names come back");
+    for (size_t i = 0; i < out.name_count && i < 2; i++)
+        CHECK(strcmp(out.names[i].type, names[i].type) == 0 && strcmp(out.names[i].name, names[i].name) == 0 &&
+                  out.names[i].count == names[i].count && out.names[i].first == names[i].first &&
+                  out.names[i].salient == names[i].salient,
+              "... each as it went in");
+    na_record_meta_release(&out);
+    na_record_meta_t fast;
+    CHECK(!na_record_meta_read(v.meta, v.meta_len, &fast), "the fast reader leaves the names' numbers to jansson");
+    na_record_meta_release(&fast);
+    CHECK(na_record_meta_load(v.meta, v.meta_len, false, &fast), "... which a shown record is read by then");
+    CHECK(fast.sources.count == 2 && strcmp(fast.title, in.title) == 0 && fast.name_count == 0,
+          "... with its fields, the names only when full");
+    na_record_meta_release(&fast);
+
+    /* New sources: every other byte stays as it was. */
+    const char *moved[] = { "/news/b.sgm#1" };
+    na_record_list_t ms = { moved, 1 };
+    char *re = na_record_meta_with_sources(v.meta, v.meta_len, &ms);
+    char *expect = na_xstrdup(want);
+    char *at = strstr(expect, "[\"/news/a.sgm#3\",\"stdin\"]");
+    memcpy(at, "[\"/news/b.sgm#1\"]", strlen("[\"/news/b.sgm#1\"]"));
+    memmove(at + strlen("[\"/news/b.sgm#1\"]"), at + strlen("[\"/news/a.sgm#3\",\"stdin\"]"),
+            strlen(at + strlen("[\"/news/a.sgm#3\",\"stdin\"]")) + 1);
+    CHECK_STR(re, expect, "sources replaced where they were, nothing else changed");
+    free(re);
+    free(expect);
+    re = na_record_meta_with_sources("{\"id\":\"b\"}", 10, &ms);
+    CHECK_STR(re, "{\"id\":\"b\",\"sources\":[\"/news/b.sgm#1\"]}", "sources added last when missing");
+    free(re);
+    CHECK(na_record_meta_with_sources("[1]", 3, &ms) == NULL, "not an object: NULL");
+
+    /* Nothing but an id: no "extracted", no "extra", no lead. */
+    na_record_meta_t bare = { .id = "b" };
+    na_buf_reset(&data);
+    na_record_build(&bare, NULL, "", 0, &data);
+    CHECK_INT(na_record_decode(data.data, data.len, &v, NULL), NA_OK, "a bare record decodes");
+    free(meta);
+    meta = na_xstrndup(v.meta, v.meta_len);
+    CHECK_STR(meta, "{\"id\":\"b\"}", "... and holds only its id");
+    CHECK(na_record_meta_read(v.meta, v.meta_len, &fast) && strcmp(fast.id, "b") == 0, "... which the fast reader reads");
+    na_record_meta_release(&fast);
+    free(meta);
+    na_buf_release(&data);
+}
+
 int main(void)
 {
     test_meta_load();
     test_round_trip();
+    test_build();
     test_corrupt();
     test_meta();
     test_lead();

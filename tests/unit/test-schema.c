@@ -163,11 +163,57 @@ static void test_grains(void)
     CHECK_STR(na_mentioned_grains[NA_MENTIONED_DEFAULT_GRAIN].name, "month", "  and is the month");
 }
 
+/* Facet names: every field, and mentioned:GRAIN for each grain only. */
+static void test_facet_names(void)
+{
+    static const struct {
+        const char *name;
+        int field; /* -1: refused */
+        int grain;
+    } cases[] = {
+        { "place", NA_FIELD_PLACE, NA_MENTIONED_DEFAULT_GRAIN },
+        { "mentioned", NA_FIELD_MENTIONED, NA_MENTIONED_DEFAULT_GRAIN },
+        { "mentioned:year", NA_FIELD_MENTIONED, 0 },
+        { "mentioned:quarter", NA_FIELD_MENTIONED, 1 },
+        { "mentioned:month", NA_FIELD_MENTIONED, 2 },
+        { "mentioned:day", NA_FIELD_MENTIONED, 3 },
+        { "day", NA_FIELD_DAY, NA_MENTIONED_DEFAULT_GRAIN },
+        { "mentioned:week", -1, 0 },
+        { "mentioned:", -1, 0 },
+        { "place:year", -1, 0 },
+        { "mention", -1, 0 },
+        { "mentionedx", -1, 0 },
+        { "", -1, 0 },
+        { ":year", -1, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int grain = -7;
+        const na_field_info_t *f = na_schema_facet_parse(cases[i].name, &grain);
+        if (cases[i].field < 0) {
+            CHECK(f == NULL, cases[i].name);
+        } else {
+            CHECK(f == &na_fields[cases[i].field], cases[i].name);
+            CHECK_INT(grain, cases[i].grain, cases[i].name);
+        }
+    }
+    CHECK(na_schema_facet_parse(NULL, NULL) == NULL, "no name: none");
+    char names[512];
+    na_schema_facet_names(names, sizeof names);
+    CHECK_STR(names,
+              "person, place, org, topic, source, year, month, mentioned, author, day, mentioned:year, "
+              "mentioned:quarter, mentioned:month, mentioned:day",
+              "every facet name, from the tables");
+    char small[12];
+    na_schema_facet_names(small, sizeof small);
+    CHECK_STR(small, "person, pla", "cut to fit");
+}
+
 int main(void)
 {
     test_keys();
     test_long_key();
     test_tally();
     test_grains();
+    test_facet_names();
     return unit_done();
 }
