@@ -133,6 +133,9 @@ typedef struct {
     na_facet_result_t *facets;
     size_t facet_count;
     na_strlist_t warnings; /* one line each, without the program's name */
+    unsigned shards;       /* shards searched and left out; set with failed_shards */
+    na_strlist_t failed_shards; /* shard_failure partial: the shards left out, */
+    na_strlist_t failed_errors; /* and why (also among the warnings) */
     double elapsed_ms;     /* time spent in the engine */
     char *described;       /* Xapian's description of the query */
     na_hit_store_t *store_;
