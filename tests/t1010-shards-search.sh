@@ -156,6 +156,41 @@ test_expect_success 'an answer with every shard has no "shards" member' '
     newsarc_search -d sh --format json copper >out && ! grep -q "\"shards\"" out
 '
 
+# The HTTP server: 200 with the shards left out listed (partial), 503 (fail).
+# serve CONFIG: starts newsarc-search --serve on a free port; sets PORT, SERVER.
+serve() {
+    : >server.err
+    "$search_bin" -c "$1" -d remote.stub --serve 127.0.0.1:0 --log server.log 2>server.err &
+    SERVER=$!
+    i=0
+    while [ $i -lt 100 ]; do
+        PORT=$(sed -n 's/^newsarc-search: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' server.err)
+        [ -n "$PORT" ] && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+if command -v curl >/dev/null 2>&1; then
+    serve partial.yaml
+    test_expect_success 'the server answers 200 from the other shards, listing the one left out' '
+        test -n "$PORT" &&
+        curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
+        test "$(cat status)" = 200 &&
+        grep -q "\"shards\": {\"total\": 3, \"failed\": \[{\"shard\": \"tcp:127.0.0.1:$s1988_port\"" body
+    '
+    kill -TERM "$SERVER"; wait "$SERVER"
+    serve fast.yaml
+    test_expect_success 'with shard_failure fail the server answers 503' '
+        test -n "$PORT" &&
+        curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
+        test "$(cat status)" = 503
+    '
+    kill -TERM "$SERVER"; wait "$SERVER"
+else
+    test_skip 'curl not found: the server tests'
+fi
+
 start_tcpsrv s1988 sh/1988 || exit 1
 printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' \
     "$s1987_port" "$s1988_port" "$sundated_port" >remote.stub
