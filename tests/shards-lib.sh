@@ -65,7 +65,7 @@ start_tcpsrv() {
 stop_tcpsrv() {
     eval "pid=\${$1_pid:-}"
     [ -n "$pid" ] || return 0
-    kill -CONT $pid 2>/dev/null
+    kill -CONT -- -$pid 2>/dev/null
     kill $pid 2>/dev/null
     wait $pid 2>/dev/null
     eval "$1_pid="
@@ -74,7 +74,7 @@ stop_tcpsrv() {
 
 stop_all_tcpsrv() {
     for pid in $TCPSRV_PIDS; do
-        kill -CONT $pid 2>/dev/null
+        kill -CONT -- -$pid 2>/dev/null
         kill $pid 2>/dev/null
     done
 }

@@ -194,7 +194,7 @@ fi
 start_tcpsrv s1988 sh/1988 || exit 1
 printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' \
     "$s1987_port" "$s1988_port" "$sundated_port" >remote.stub
-kill -STOP "$s1988_pid"
+kill -STOP -- "-$s1988_pid"
 test_expect_failure_code 3 'a shard that stops answering fails the search after remote_timeout' '
     start=$(date +%s)
     "$search_bin" -c fast.yaml -d remote.stub copper >out 2>err
@@ -214,10 +214,35 @@ test_expect_success 'with partial, a shard that stops answering is left out afte
 	assert got == want
 	EOP
 '
-kill -CONT "$s1988_pid"
+kill -CONT -- "-$s1988_pid"
 test_expect_success 'the shard answers again once it is back' '
     "$search_bin" -c partial.yaml -d remote.stub --format json copper >out &&
     ! grep -q "\"shards\"" out && json_cmp out r1.one
 '
+
+# A long-running server whose shard stops answering after its connections
+# are open: the forked xapian-tcpsrv serving them is stopped too (its
+# process group), the next request meets the timeout and is answered by
+# the others; once the shard is back, by all.
+if command -v curl >/dev/null 2>&1; then
+    cat partial.yaml >srvpartial.yaml && echo "server_threads: 1" >>srvpartial.yaml
+    serve srvpartial.yaml
+    test_expect_success 'the server answers from every shard first' '
+        curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
+        test "$(cat status)" = 200 && ! grep -q "\"shards\"" body
+    '
+    kill -STOP -- "-$s1988_pid"
+    test_expect_success 'a shard that stops answering under a running server is left out of its next answer' '
+        curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
+        test "$(cat status)" = 200 &&
+        grep -q "\"failed\": \[{\"shard\": \"tcp:127.0.0.1:$s1988_port\", \"error\": \"Network" body
+    '
+    kill -CONT -- "-$s1988_pid"
+    test_expect_success '... and answers again once it is back' '
+        curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
+        test "$(cat status)" = 200 && ! grep -q "\"shards\"" body
+    '
+    kill -TERM "$SERVER"; wait "$SERVER"
+fi
 
 test_done
