@@ -1390,8 +1390,8 @@ na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done
     search_t s;
     search_init(&s, x->conn, x->req, &scratch);
     na_xmset_t *mset = NULL;
-    /* Each page is its own match over the same revision: Xapian orders
-     * equal keys by docid, so pages neither skip nor repeat a match. */
+    /* Each page is its own match over the same revision: the sort key is
+     * unique (it ends in the id), so pages neither skip nor repeat a match. */
     na_status_t st = na_xenquire_run(x->enq, x->done, (unsigned)n, false, &mset, err);
     size_t got = st == NA_OK ? na_xmset_size(mset) : 0;
     na_hit_store_t hs = { na_xcalloc(1, sizeof(na_record_meta_t)), na_xcalloc(1, sizeof(char *)), na_xcalloc(1, sizeof(char *)), 1 };
