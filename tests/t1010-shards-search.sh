@@ -9,7 +9,8 @@
 . "$top_srcdir/tests/shards-lib.sh"
 
 command -v xapian-tcpsrv >/dev/null 2>&1 || skip_all "xapian-tcpsrv not found (Debian package xapian-tools)"
-trap 'stop_all_tcpsrv; [ -n "${NEWSARC_KEEP_TRASH:-}" ] || rm -rf "$TRASH"' EXIT
+SERVER=
+trap 'stop_all_tcpsrv; [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; [ -n "${NEWSARC_KEEP_TRASH:-}" ] || rm -rf "$TRASH"' EXIT
 
 split_articles art || exit 1
 newsarc_index -q -d one art/*.jsonl || exit 1
@@ -179,14 +180,14 @@ if command -v curl >/dev/null 2>&1; then
         test "$(cat status)" = 200 &&
         grep -q "\"shards\": {\"total\": 3, \"failed\": \[{\"shard\": \"tcp:127.0.0.1:$s1988_port\"" body
     '
-    kill -TERM "$SERVER"; wait "$SERVER"
+    kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
     serve fast.yaml
     test_expect_success 'with shard_failure fail the server answers 503' '
         test -n "$PORT" &&
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 503
     '
-    kill -TERM "$SERVER"; wait "$SERVER"
+    kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
 else
     test_skip 'curl not found: the server tests'
 fi
@@ -242,7 +243,7 @@ if command -v curl >/dev/null 2>&1; then
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 200 && ! grep -q "\"shards\"" body
     '
-    kill -TERM "$SERVER"; wait "$SERVER"
+    kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
 fi
 
 test_done

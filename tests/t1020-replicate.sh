@@ -83,8 +83,10 @@ test_expect_success 'after the next index run the replica catches up and answers
     replicate && same_answers "-d sh/1987" "-d replica" &&
     newsarc_search -d replica --count "id:shard-21" >n && test "$(cat n)" = 1
 '
+# Started here, not in a test's subshell, so that the exit trap stops it.
+start_tcpsrv rep replica
 test_expect_success 'the replica served by xapian-tcpsrv answers as the shard' '
-    start_tcpsrv rep replica &&
+    test -n "${rep_pid:-}" &&
     same_answers "-d sh" "-d tcp:127.0.0.1:$rep_port -d sh/1988 -d sh/undated"
 '
 
