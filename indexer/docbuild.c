@@ -278,6 +278,20 @@ static const na_strlist_t *merge(na_strlist_t *out, const na_strlist_t *supplied
     return out;
 }
 
+/* NA_SLOT_SORT: the sortable date (or NA_SORT_UNDATED) then ID. */
+static void add_sort_key(na_xdoc_t *doc, const char *iso, const char *id)
+{
+    na_date_t d;
+    char sortable[15] = NA_SORT_UNDATED;
+    if (iso && na_date_parse_iso(iso, &d))
+        na_date_format_sortable(&d, sortable);
+    na_buf_t key = NA_BUF_INIT;
+    na_buf_add(&key, sortable, 14);
+    na_buf_adds(&key, id);
+    na_xdoc_add_value(doc, NA_SLOT_SORT, key.data, key.len);
+    na_buf_release(&key);
+}
+
 /* A date as precise as the source gave it: a month-precise date has its
  * year and month terms and facet values but no day term, and sorts as
  * day 00 of its month; an undated article has none of these. */
@@ -437,6 +451,7 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
     snprintf(term, sizeof term, "%s%s", NA_PREFIX_FORMAT, na_format_name(a->format));
     na_xdoc_add_boolean_term(doc, term);
     add_date(doc, found.date);
+    add_sort_key(doc, found.date, id);
     na_xdoc_add_value(doc, NA_SLOT_HASH, hash, 16);
 
     na_buf_reset(&b->data);

@@ -42,7 +42,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-8"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-9"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */

@@ -89,6 +89,18 @@ bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out)
     return false;
 }
 
+static const char *const shard_failure_names[] = { "fail", "partial", NULL };
+
+bool na_shard_failure_from_name(const char *name, na_shard_failure_t *out)
+{
+    for (int i = 0; name && shard_failure_names[i]; i++)
+        if (strcmp(name, shard_failure_names[i]) == 0) {
+            *out = (na_shard_failure_t)i;
+            return true;
+        }
+    return false;
+}
+
 static const config_key_t config_keys[] = {
     { .name = "database", .type = KEY_PATH, .offset = OFF(database), .def = NA_DATABASE,
       .help = "the Xapian database newsarc-index writes and newsarc-search reads" },
@@ -134,6 +146,12 @@ static const config_key_t config_keys[] = {
       .help = "deepest offset a search may ask for" },
     { .name = "time_budget_ms", .type = KEY_COUNT, .offset = OFF(time_budget_ms), .def_num = 2000,
       .help = "per query: past it the counting stops and the answer says it is incomplete; 0 none" },
+    { .name = "shard_failure", .type = KEY_CHOICE, .offset = OFF(shard_failure), .choices = shard_failure_names,
+      .def_num = NA_SHARD_FAIL, .help = "a shard that fails: fail the search, or answer from the others (partial)" },
+    { .name = "remote_timeout", .type = KEY_COUNT, .offset = OFF(remote_timeout_ms), .def_num = 10000, .min = 1,
+      .max = 3600000, .help = "milliseconds a remote shard may take to answer before it counts as failed" },
+    { .name = "remote_connect_timeout", .type = KEY_COUNT, .offset = OFF(remote_connect_timeout_ms),
+      .def_num = 10000, .min = 1, .max = 3600000, .help = "milliseconds to connect to a remote shard" },
     { .name = "server_threads", .type = KEY_COUNT, .offset = OFF(server_threads), .def_num = 4, .min = 1,
       .max = 256, .help = "worker threads of newsarc-search --serve" },
     { .name = "server_connections", .type = KEY_COUNT, .offset = OFF(server_connections), .def_num = 256,

@@ -40,6 +40,11 @@ const char *na_extract_kind_name(na_extract_kind_t kind);
  * leaving *OUT alone, for any other NAME. */
 bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out);
 
+typedef enum { NA_SHARD_FAIL = 0, NA_SHARD_PARTIAL } na_shard_failure_t;
+
+/* Sets *OUT from NAME ("fail", "partial"); false, leaving it, otherwise. */
+bool na_shard_failure_from_name(const char *name, na_shard_failure_t *out);
+
 typedef struct {
     char *path;
     na_format_t format; /* NA_FORMAT_AUTO: by extension or content */
@@ -81,6 +86,11 @@ typedef struct {
     size_t max_limit;        /* default 100 */
     size_t max_offset;       /* default 10000 */
     size_t time_budget_ms;   /* default 2000; 0: none */
+    /* Shards (engine.h): a shard that cannot be opened or does not answer
+     * fails the search, or is left out of a partial answer that says so. */
+    int shard_failure;       /* na_shard_failure_t, default NA_SHARD_FAIL */
+    size_t remote_timeout_ms;         /* a remote shard's idle limit, default 10000 */
+    size_t remote_connect_timeout_ms; /* connecting to one, default 10000 */
     /* newsarc-search --serve and CGI. */
     size_t server_threads;   /* default 4 */
     size_t server_connections; /* default 256 */

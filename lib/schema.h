@@ -30,6 +30,13 @@
 /* Value slots that are not facets. */
 #define NA_SLOT_DATE 0 /* "YYYYMMDDHHMMSS", for sorting and date ranges */
 #define NA_SLOT_HASH 1 /* 16 hex digits of the raw bytes' hash: skip unchanged articles */
+/* The order of every sort: the 14 digits of NA_SLOT_DATE ("00000000000000"
+ * when undated) then the article's id, so that ties in date, and in score
+ * (relevance then this, newest first), fall to the id, never to Xapian's
+ * docid, and a page is the same however the archive is split.  One stock
+ * value, so remote shards (xapian-tcpsrv, no custom KeyMaker) sort alike. */
+#define NA_SLOT_SORT 2
+#define NA_SORT_UNDATED "00000000000000"
 
 /* Facetable fields.  Order is the order of the na_fields table. */
 typedef enum {

@@ -43,6 +43,7 @@ struct na_xdb {
     std::vector<Xapian::Database> shards; /* each, for metadata */
     std::vector<std::string> specs;       /* as given, to open them again */
     std::vector<std::string> stubs;       /* per spec: the generation its stub named, or "" */
+    na_xdb_remote_t remote = { 0, 0 };    /* timeouts of tcp: specs, to open them again */
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -1050,11 +1051,22 @@ char *na_xdb_stub_target(const char *path)
 
 na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, na_error_t *err)
 {
+    return na_xdb_open_with(specs, count, nullptr, out, err);
+}
+
+na_status_t na_xdb_open_with(const char *const *specs, size_t count, const na_xdb_remote_t *remote, na_xdb_t **out,
+                             na_error_t *err)
+{
     *out = nullptr;
     return guarded(err, [&] {
         if (count == 0)
             na__fail(NA_ERR_INVALID, "no database to open");
         std::unique_ptr<na_xdb_t> h(new na_xdb_t);
+        if (remote)
+            h->remote = *remote;
+        /* 0 is Xapian's default; its unit is the millisecond. */
+        useconds_t idle = h->remote.timeout_ms ? h->remote.timeout_ms : 10000;
+        useconds_t connect = h->remote.connect_timeout_ms ? h->remote.connect_timeout_ms : 10000;
         for (size_t i = 0; i < count; i++) {
             const char *spec = specs[i];
             h->specs.push_back(spec);
@@ -1073,8 +1085,26 @@ na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, 
                 port > 65535)
                 na__fail(NA_ERR_INVALID, std::string("remote database '") + spec + "' is not tcp:HOST:PORT");
             std::string host(spec + 4, static_cast<size_t>(colon - (spec + 4)));
-            h->shards.push_back(Xapian::Remote::open(host, static_cast<unsigned>(port)));
+            h->shards.push_back(Xapian::Remote::open(host, static_cast<unsigned>(port), idle, connect));
             h->db.add_database(h->shards.back());
+        }
+        *out = h.release();
+    });
+}
+
+na_status_t na_xdb_combine(na_xdb_t *const *parts, size_t count, na_xdb_t **out, na_error_t *err)
+{
+    *out = nullptr;
+    return guarded(err, [&] {
+        if (count == 0)
+            na__fail(NA_ERR_INVALID, "no database to open");
+        std::unique_ptr<na_xdb_t> h(new na_xdb_t);
+        h->remote = parts[0]->remote;
+        for (size_t i = 0; i < count; i++) {
+            h->db.add_database(parts[i]->db);
+            h->shards.insert(h->shards.end(), parts[i]->shards.begin(), parts[i]->shards.end());
+            h->specs.insert(h->specs.end(), parts[i]->specs.begin(), parts[i]->specs.end());
+            h->stubs.insert(h->stubs.end(), parts[i]->stubs.begin(), parts[i]->stubs.end());
         }
         *out = h.release();
     });
@@ -1110,7 +1140,7 @@ na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
             specs.push_back(s.c_str());
         na_xdb_t *fresh = nullptr;
         na_error_t e;
-        na_status_t st = na_xdb_open(specs.data(), specs.size(), &fresh, &e);
+        na_status_t st = na_xdb_open_with(specs.data(), specs.size(), &db->remote, &fresh, &e);
         if (st)
             na__fail(st, e.message);
         std::swap(db->db, fresh->db);
@@ -1465,6 +1495,11 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending)
         else
             enq->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), descending);
     });
+}
+
+void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, bool descending)
+{
+    must([&] { enq->enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(slot), descending); });
 }
 
 int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count)

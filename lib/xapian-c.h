@@ -142,6 +142,21 @@ unsigned na_xwdb_doccount(na_xwdb_t *db);
  * a malformed tcp: spec; NA_ERR_NOT_FOUND when a path holds no database;
  * NA_ERR_DATABASE when a server cannot be reached. */
 na_status_t na_xdb_open(const char *const *specs, size_t count, na_xdb_t **out, na_error_t *err);
+/* How long remote shards may take, in milliseconds; 0: Xapian's default
+ * (10,000).  Xapian's stub files carry no timeouts, hence this. */
+typedef struct {
+    unsigned timeout_ms;         /* each call, once connected */
+    unsigned connect_timeout_ms; /* connecting */
+} na_xdb_remote_t;
+/* As na_xdb_open(), tcp: specs opened with REMOTE's timeouts (may be
+ * NULL), which na_xdb_reopen() keeps. */
+na_status_t na_xdb_open_with(const char *const *specs, size_t count, const na_xdb_remote_t *remote, na_xdb_t **out,
+                             na_error_t *err);
+/* Searches the COUNT (at least one) open handles PARTS as one, in order:
+ * a new handle sharing their connections (nothing is opened again).
+ * PARTS stay the caller's and may be closed before or after *OUT.
+ * NA_ERR_INVALID for COUNT 0. */
+na_status_t na_xdb_combine(na_xdb_t *const *parts, size_t count, na_xdb_t **out, na_error_t *err);
 void na_xdb_close(na_xdb_t *db);
 /* Reloads to the latest committed revision.  A path that is a stub
  * directory (a folder holding XAPIANDB, as newsarc-index --rebuild
@@ -296,6 +311,9 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending);
  * a multi-valued field keeps value i of a document in slot base+i, so the
  * stock ValueCountMatchSpy (which xapian-tcpsrv knows) counts each value
  * once per document.  Returns the facet's index for na_xenquire_facet. */
+/* By relevance, equal weights ordered by the value in SLOT (descending
+ * when DESCENDING): a stock sort that remote shards apply too. */
+void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, bool descending);
 int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count);
 
 /* Stops an EXACT run's exhaustive counting after SECONDS (0: never), as

@@ -125,25 +125,38 @@ struct na_engine {
     bool from_config;
     na_normaliser_t *norm; /* NULL: each query loads what it needs */
     na_engine_limits_t limits;
+    na_xdb_remote_t remote; /* timeouts of remote shards */
+    bool partial;           /* shard_failure partial: answer without the shards that fail */
 };
 
-/* One database of the spec list.  Blobs name compression dictionaries by
- * an id that is only meaningful in their own database, and per-field slot
+/* One shard that answered.  Blobs name compression dictionaries by an id
+ * that is only meaningful in their own database, and per-field slot
  * counts differ between databases, so both are read shard by shard. */
 typedef struct {
-    const char *spec;
-    na_xdb_t *db;              /* the shard alone; for a single shard the search db */
-    bool own_db;
+    const char *spec;          /* borrowed from the connection's specs */
+    na_xdb_t *db;              /* the shard alone */
     na_record_reader_t *reader;
-    struct stat stamp;         /* of a stub file when opened: a rebuild switches it */
-    bool stamped;
 } shard_t;
+
+/* A stub file the shard list was read from: when it changes (a shard
+ * added, a generation switched), everything is opened anew, which
+ * Xapian's reopen() does not do. */
+typedef struct {
+    char *path;
+    struct stat stamp;
+    bool present;
+} watch_t;
 
 struct na_engine_conn {
     na_engine_t *eng;
-    na_xdb_t *db;              /* all shards as one */
-    shard_t *shards;
+    na_xdb_t *db;              /* the shards that answered, as one */
+    shard_t *shards;           /* those shards, in the order of db's sub-databases */
     size_t shard_count;
+    na_strlist_t specs;        /* every shard, the engine's specs with their stubs read */
+    na_strlist_t failed, why;  /* the shards left out (partial) and why */
+    bool remote;               /* some shard answering is remote */
+    watch_t *watches;
+    size_t watch_count;
 };
 
 /* A query word as snippet_window() looks for it. */
@@ -181,6 +194,9 @@ na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, siz
     e->limits.max_limit = (unsigned)cfg->max_limit;
     e->limits.max_offset = (unsigned)cfg->max_offset;
     e->limits.time_budget_ms = (unsigned)cfg->time_budget_ms;
+    e->remote.timeout_ms = (unsigned)cfg->remote_timeout_ms;
+    e->remote.connect_timeout_ms = (unsigned)cfg->remote_connect_timeout_ms;
+    e->partial = cfg->shard_failure == NA_SHARD_PARTIAL;
     if (preload) {
         na_status_t st = na_normaliser_load(cfg, &e->norm, err);
         if (st) {
@@ -215,13 +231,22 @@ static void conn_close(na_engine_conn_t *c)
 {
     for (size_t i = 0; c->shards && i < c->shard_count; i++) {
         na_record_reader_free(c->shards[i].reader);
-        if (c->shards[i].own_db)
-            na_xdb_close(c->shards[i].db);
+        na_xdb_close(c->shards[i].db);
     }
     free(c->shards);
     c->shards = NULL;
+    c->shard_count = 0;
+    c->remote = false;
     na_xdb_close(c->db);
     c->db = NULL;
+    for (size_t i = 0; i < c->watch_count; i++)
+        free(c->watches[i].path);
+    free(c->watches);
+    c->watches = NULL;
+    c->watch_count = 0;
+    na_strlist_clear(&c->specs);
+    na_strlist_clear(&c->failed);
+    na_strlist_clear(&c->why);
 }
 
 void na_engine_conn_free(na_engine_conn_t *conn)
@@ -237,13 +262,145 @@ static bool is_remote(const char *spec)
     return strncmp(spec, "tcp:", 4) == 0;
 }
 
+/* ---- stub files ----
+ *
+ * Xapian reads a stub file itself, but through one it returns metadata
+ * from the first database only (each shard has its own compression
+ * dictionaries and slot counts) and takes no timeouts for its remote
+ * lines, and one shard that fails fails them all.  So newsarc reads the
+ * stubs itself and opens their databases one by one: a stub file given
+ * with -d, and the stub of a folder of shards (DB/XAPIANDB naming
+ * DB/1987, DB/1988, ...).  The stub of a folder of generations (one line
+ * naming gen-N, as --rebuild leaves it) is left to the binding, which
+ * follows its switches. */
+
+#define STUB_DEPTH 4
+#define STUB_MAX_BYTES 65536
+
+static void watch(na_engine_conn_t *c, const char *path)
+{
+    c->watches = na_xrealloc(c->watches, (c->watch_count + 1) * sizeof *c->watches);
+    watch_t *w = &c->watches[c->watch_count++];
+    w->path = na_xstrdup(path);
+    w->present = stat(path, &w->stamp) == 0;
+}
+
+static bool watch_changed(const watch_t *w)
+{
+    struct stat sb;
+    bool present = stat(w->path, &sb) == 0;
+    if (present != w->present)
+        return true;
+    return present && (sb.st_ino != w->stamp.st_ino || sb.st_dev != w->stamp.st_dev ||
+                       sb.st_size != w->stamp.st_size || sb.st_mtim.tv_sec != w->stamp.st_mtim.tv_sec ||
+                       sb.st_mtim.tv_nsec != w->stamp.st_mtim.tv_nsec);
+}
+
+/* Reads the entries of the stub file PATH into ENTRIES as specs: "auto
+ * P", "glass P", "chert P" or a bare P (relative to the file's folder)
+ * as paths, "remote HOST:PORT" as tcp:HOST:PORT; blank lines and "#"
+ * comments skipped.  False when the file cannot be read or holds a line
+ * newsarc does not read itself (a remote program, an in-memory
+ * database): Xapian then opens the stub as it is. */
+static bool stub_entries(const char *path, na_strlist_t *entries)
+{
+    na_buf_t b = NA_BUF_INIT;
+    struct stat sb;
+    if (stat(path, &sb) != 0 || sb.st_size > STUB_MAX_BYTES || na_read_file(path, &b) != 0) {
+        na_buf_release(&b);
+        return false;
+    }
+    char *dir = na_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        dir[0] = '\0';
+    bool ok = true;
+    char *save = NULL;
+    for (char *line = strtok_r(b.data ? b.data : "", "\n", &save); ok && line; line = strtok_r(NULL, "\n", &save)) {
+        size_t len = strlen(line);
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+            line[--len] = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!*line || *line == '#')
+            continue;
+        char *sp = strpbrk(line, " \t");
+        const char *arg = sp ? sp + strspn(sp, " \t") : "";
+        size_t kw = sp ? (size_t)(sp - line) : strlen(line);
+        if (kw == 6 && strncmp(line, "remote", 6) == 0) {
+            if (*arg == ':' || !strchr(arg, ':'))
+                ok = false; /* a program to run, not HOST:PORT */
+            else
+                na_strlist_take(entries, na_xasprintf("tcp:%s", arg));
+        } else if ((kw == 4 && strncmp(line, "auto", 4) == 0) || (kw == 5 && strncmp(line, "glass", 5) == 0) ||
+                   (kw == 5 && strncmp(line, "chert", 5) == 0)) {
+            if (!*arg)
+                ok = false;
+            else
+                na_strlist_take(entries, arg[0] == '/' ? na_xstrdup(arg) : na_xasprintf("%s%s", dir, arg));
+        } else if (!sp) {
+            na_strlist_take(entries, line[0] == '/' ? na_xstrdup(line) : na_xasprintf("%s%s", dir, line));
+        } else {
+            ok = false; /* inmemory, or a kind Xapian may learn */
+        }
+    }
+    free(dir);
+    na_buf_release(&b);
+    return ok;
+}
+
+/* Whether PATH is a folder holding a stub file XAPIANDB. */
+static bool is_stub_dir(const char *path)
+{
+    struct stat sb;
+    char *stub = na_xasprintf("%s/XAPIANDB", path);
+    bool yes = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && stat(stub, &sb) == 0 && S_ISREG(sb.st_mode);
+    free(stub);
+    return yes;
+}
+
+/* Adds SPEC to C's shards, or the shards its stub lists. */
+static void expand_spec(na_engine_conn_t *c, const char *spec, int depth)
+{
+    struct stat sb;
+    if (is_remote(spec) || depth > STUB_DEPTH || stat(spec, &sb) != 0) {
+        na_strlist_add(&c->specs, spec);
+        return;
+    }
+    na_strlist_t entries = NA_STRLIST_INIT;
+    char *stub = NULL;
+    bool expand = false;
+    if (S_ISREG(sb.st_mode)) {
+        stub = na_xstrdup(spec);
+        expand = stub_entries(stub, &entries) && entries.count;
+    } else if (is_stub_dir(spec)) {
+        stub = na_xasprintf("%s/XAPIANDB", spec);
+        /* A folder of shards, not one of generations: several entries,
+         * or entries that are archives themselves, or remote ones. */
+        if (stub_entries(stub, &entries) && entries.count) {
+            expand = entries.count > 1;
+            for (size_t i = 0; !expand && i < entries.count; i++)
+                expand = is_remote(entries.items[i]) || is_stub_dir(entries.items[i]);
+        }
+    }
+    if (stub)
+        watch(c, stub);
+    if (expand)
+        for (size_t i = 0; i < entries.count; i++)
+            expand_spec(c, entries.items[i], depth + 1);
+    else
+        na_strlist_add(&c->specs, spec);
+    na_strlist_clear(&entries);
+    free(stub);
+}
+
 static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
 {
     na_engine_t *e = c->eng;
     const char *const *specs = (const char *const *)e->specs.items;
-    size_t n = e->specs.count;
-    na_error_t why;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < e->specs.count; i++) {
         struct stat sb;
         if (is_remote(specs[i]) || stat(specs[i], &sb) == 0)
             continue;
@@ -254,23 +411,39 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
                             "no database at '%s': run 'newsarc-index -d %s PATH...' to create it", specs[i],
                             specs[i]);
     }
-    c->shard_count = n;
-    c->shards = na_xcalloc(n, sizeof *c->shards);
-    for (size_t i = 0; i < n; i++) {
-        shard_t *sh = &c->shards[i];
-        sh->spec = specs[i];
-        struct stat sb;
-        if (!is_remote(sh->spec) && stat(sh->spec, &sb) == 0 && S_ISREG(sb.st_mode)) {
-            sh->stamp = sb;
-            sh->stamped = true;
+    for (size_t i = 0; i < e->specs.count; i++)
+        expand_spec(c, specs[i], 0);
+    size_t n = c->specs.count;
+    c->shards = na_xcalloc(n ? n : 1, sizeof *c->shards);
+    na_xdb_t **parts = na_xcalloc(n ? n : 1, sizeof *parts);
+    na_status_t st = NA_OK;
+    na_error_t why;
+    for (size_t i = 0; st == NA_OK && i < n; i++) {
+        const char *spec = c->specs.items[i];
+        na_xdb_t *db = NULL;
+        na_status_t o = na_xdb_open_with(&spec, 1, &e->remote, &db, &why);
+        if (o == NA_OK) {
+            c->remote |= is_remote(spec);
+            c->shards[c->shard_count].spec = spec;
+            c->shards[c->shard_count].db = db;
+            parts[c->shard_count++] = db;
+        } else if (n == 1) {
+            st = na_error_set(err, NA_ERR_DATABASE, "cannot open database '%s': %s", spec, why.message);
+        } else if (!e->partial) {
+            st = na_error_set(err, NA_ERR_DATABASE, "cannot open shard '%s': %s", spec, why.message);
+        } else {
+            na_strlist_add(&c->failed, spec);
+            na_strlist_add(&c->why, why.message);
         }
     }
-    na_status_t st = na_xdb_open(specs, n, &c->db, &why);
-    if (st) {
-        if (n == 1)
-            return na_error_set(err, NA_ERR_DATABASE, "cannot open database '%s': %s", specs[0], why.message);
-        return na_error_set(err, NA_ERR_DATABASE, "cannot open the databases: %s", why.message);
-    }
+    if (st == NA_OK && !c->shard_count)
+        st = na_error_set(err, NA_ERR_DATABASE, "no shard can be opened: '%s': %s", c->failed.items[0],
+                          c->why.items[0]);
+    if (st == NA_OK && na_xdb_combine(parts, c->shard_count, &c->db, &why) != NA_OK)
+        st = na_error_set(err, NA_ERR_DATABASE, "cannot open the databases: %s", why.message);
+    free(parts);
+    if (st)
+        return st;
     /* A database written by a newer layout would be misread: refuse it. */
     char *version = NULL;
     size_t len = 0;
@@ -283,8 +456,6 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     else
         st = NA_OK;
     free(version);
-    if (st == NA_OK && n == 1)
-        c->shards[0].db = c->db;
     return st;
 }
 
@@ -301,20 +472,6 @@ na_status_t na_engine_conn_open(na_engine_t *eng, na_engine_conn_t **out, na_err
     return st;
 }
 
-/* Whether a stub file was replaced or rewritten since it was opened:
- * Xapian's reopen() reads the revision of the databases already open,
- * not a stub that now names others. */
-static bool stub_changed(const shard_t *sh)
-{
-    struct stat sb;
-    if (!sh->stamped)
-        return false;
-    if (stat(sh->spec, &sb) != 0)
-        return true;
-    return sb.st_ino != sh->stamp.st_ino || sb.st_dev != sh->stamp.st_dev || sb.st_size != sh->stamp.st_size ||
-           sb.st_mtim.tv_sec != sh->stamp.st_mtim.tv_sec || sb.st_mtim.tv_nsec != sh->stamp.st_mtim.tv_nsec;
-}
-
 static na_status_t conn_reconnect(na_engine_conn_t *c, na_error_t *err)
 {
     conn_close(c);
@@ -323,36 +480,28 @@ static na_status_t conn_reconnect(na_engine_conn_t *c, na_error_t *err)
 
 na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
 {
-    bool whole = !c->db;
+    /* Shards left out are tried again: they may be back. */
+    bool whole = !c->db || c->failed.count;
+    for (size_t i = 0; !whole && i < c->watch_count; i++)
+        whole = watch_changed(&c->watches[i]);
     for (size_t i = 0; !whole && i < c->shard_count; i++)
-        whole = stub_changed(&c->shards[i]);
+        whole = na_xdb_stub_changed(c->shards[i].db);
     if (whole)
         return conn_reconnect(c, err);
     na_error_t why;
-    /* Cheap when nothing changed: Xapian compares revisions. */
+    /* Cheap when nothing changed: Xapian compares revisions.  The shards
+     * share their databases with the combined handle. */
     na_status_t st = na_xdb_reopen(c->db, &why);
-    for (size_t i = 0; st == NA_OK && i < c->shard_count; i++)
-        if (c->shards[i].own_db)
-            st = na_xdb_reopen(c->shards[i].db, &why);
     if (st)
         return conn_reconnect(c, err);
     return NA_OK;
 }
 
-/* Shard I on its own, opened on first use. */
+/* Shard I on its own. */
 static na_status_t shard_db(na_engine_conn_t *c, size_t i, na_xdb_t **out, na_error_t *err)
 {
-    shard_t *sh = &c->shards[i];
-    if (!sh->db) {
-        na_status_t st = na_xdb_open(&sh->spec, 1, &sh->db, err);
-        if (st) {
-            char reason[sizeof err->message];
-            snprintf(reason, sizeof reason, "%s", err->message);
-            return na_error_set(err, st, "%s: %s", sh->spec, reason);
-        }
-        sh->own_db = true;
-    }
-    *out = sh->db;
+    (void)err;
+    *out = c->shards[i].db;
     return NA_OK;
 }
 
@@ -964,11 +1113,37 @@ static void search_release(search_t *s)
     na_buf_release(&s->raw);
 }
 
-/* Whether ERR is Xapian's word that the database changed under a reader:
- * then the connection reopens and the request runs once more. */
+/* Whether ERR is Xapian's word that the database changed under a reader,
+ * or that a remote shard failed: then the connection reopens (leaving a
+ * shard that fails again out, or failing for it, as shard_failure says)
+ * and the request runs once more. */
 static bool db_modified(na_status_t st, const na_error_t *err)
 {
-    return st == NA_ERR_DATABASE && err && strstr(err->message, "DatabaseModifiedError");
+    return st == NA_ERR_DATABASE && err &&
+           (strstr(err->message, "DatabaseModifiedError") || strncmp(err->message, "Network", 7) == 0);
+}
+
+/* Every order ends in NA_SLOT_SORT (date, then id), never in docids, so
+ * that a page does not depend on how the archive is split; equal scores
+ * put the newest first. */
+static void set_sort(na_xenquire_t *enq, na_sort_t sort)
+{
+    if (sort == NA_SORT_RELEVANCE)
+        na_xenquire_set_sort_relevance_then(enq, NA_SLOT_SORT, true);
+    else
+        na_xenquire_set_sort(enq, NA_SLOT_SORT, sort == NA_SORT_NEWEST);
+}
+
+/* Copies the shards C left out into OUT, each with a warning. */
+static void note_failed(const na_engine_conn_t *c, na_result_t *out)
+{
+    out->shards = (unsigned)(c->shard_count + c->failed.count);
+    for (size_t i = 0; i < c->failed.count; i++) {
+        na_strlist_add(&out->failed_shards, c->failed.items[i]);
+        na_strlist_add(&out->failed_errors, c->why.items[i]);
+        na_strlist_take(&out->warnings, na_xasprintf("shard '%s' left out of the answer: %s", c->failed.items[i],
+                                                     c->why.items[i]));
+    }
 }
 
 static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, bool facets_only, na_result_t *out,
@@ -992,14 +1167,13 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
     na_query_words(r->query ? r->query : "", &s.words);
     snippet_prepare(&s);
     out->described = na_xquery_describe(q);
-    na_xenquire_t *enq = NULL;
+    na_xenquire_t *enq = NULL, *page = NULL;
     na_xmset_t *mset = NULL;
     int *facet_index = na_xcalloc(r->facets.count + 1, sizeof *facet_index);
     st = na_xenquire_new(conn->db, &enq, err);
     if (st == NA_OK) {
         na_xenquire_set_query(enq, q);
-        if (r->sort != NA_SORT_RELEVANCE)
-            na_xenquire_set_sort(enq, NA_SLOT_DATE, r->sort == NA_SORT_NEWEST);
+        set_sort(enq, r->sort);
         apply_budget(&s, enq);
     }
     for (size_t i = 0; st == NA_OK && !r->count && i < r->facets.count; i++) {
@@ -1018,11 +1192,26 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
      * (unless the time budget stops the counting). */
     struct timespec tr;
     clock_gettime(CLOCK_MONOTONIC, &tr);
+    /* Xapian's spies count some of a remote shard's best matches twice
+     * when the page holds fewer than all matches (its own count and the
+     * page it sends back): with a remote shard, the facets are counted in
+     * a run without a page, and the page is a run without spies. */
+    bool split = conn->remote && r->facets.count && limit;
     if (st == NA_OK)
-        st = na_xenquire_run(enq, offset, limit, true, &mset, err);
+        st = na_xenquire_run(enq, split ? 0 : offset, split ? 0 : limit, true, &mset, err);
     if (st == NA_OK) {
         out->total = na_xmset_total(mset);
         out->complete = run_complete(&s, mset, ms_since(&tr));
+    }
+    if (st == NA_OK && split) {
+        na_xmset_free(mset);
+        mset = NULL;
+        st = na_xenquire_new(conn->db, &page, err);
+        if (st == NA_OK) {
+            na_xenquire_set_query(page, q);
+            set_sort(page, r->sort);
+            st = na_xenquire_run(page, offset, limit, false, &mset, err);
+        }
     }
     if (st == NA_OK && !r->count) {
         size_t n = na_xmset_size(mset);
@@ -1050,6 +1239,7 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
     }
     free(facet_index);
     na_xmset_free(mset);
+    na_xenquire_free(page);
     na_xenquire_free(enq);
     na_xquery_free(q);
     search_release(&s);
@@ -1068,6 +1258,8 @@ static na_status_t search_retrying(na_engine_conn_t *conn, const na_request_t *r
         if (st == NA_OK)
             st = run_search(conn, r, facets_only, out, err);
     }
+    if (st == NA_OK)
+        note_failed(conn, out);
     return st;
 }
 
@@ -1095,6 +1287,8 @@ void na_result_release(na_result_t *res)
     }
     free(res->facets);
     na_strlist_clear(&res->warnings);
+    na_strlist_clear(&res->failed_shards);
+    na_strlist_clear(&res->failed_errors);
     free(res->described);
     memset(res, 0, sizeof *res);
 }
@@ -1105,7 +1299,15 @@ void na_result_print(const na_result_t *res, na_printer_t *p)
         p->count(p, res->query, res->total);
         return;
     }
-    na_pr_search_t summary = { res->query, res->total, res->offset, res->limit, res->complete };
+    na_pr_search_t summary = { res->query,
+                               res->total,
+                               res->offset,
+                               res->limit,
+                               res->complete,
+                               res->shards,
+                               (const char *const *)res->failed_shards.items,
+                               (const char *const *)res->failed_errors.items,
+                               res->failed_shards.count };
     p->search_begin(p, &summary);
     for (size_t i = 0; i < res->hit_count; i++)
         p->result(p, &res->hits[i]);
@@ -1162,8 +1364,7 @@ static na_status_t export_match(na_export_t *x, na_error_t *err)
         st = na_xenquire_new(x->conn->db, &x->enq, err);
     if (st == NA_OK) {
         na_xenquire_set_query(x->enq, x->query);
-        if (r->sort != NA_SORT_RELEVANCE)
-            na_xenquire_set_sort(x->enq, NA_SLOT_DATE, r->sort == NA_SORT_NEWEST);
+        set_sort(x->enq, r->sort);
         st = na_xenquire_run(x->enq, 0, 0, true, &mset, err);
     }
     if (st == NA_OK)
@@ -1225,8 +1426,8 @@ static na_status_t export_page(na_export_t *x, na_printer_t *p, size_t n, bool *
     search_t s;
     search_init(&s, x->conn, x->req, &scratch);
     na_xmset_t *mset = NULL;
-    /* Each page is its own match over the same revision: Xapian orders
-     * equal keys by docid, so pages neither skip nor repeat a match. */
+    /* Each page is its own match over the same revision: the sort key is
+     * unique (it ends in the id), so pages neither skip nor repeat a match. */
     na_status_t st = na_xenquire_run(x->enq, x->done, (unsigned)n, false, &mset, err);
     size_t got = st == NA_OK ? na_xmset_size(mset) : 0;
     na_hit_store_t hs = { na_xcalloc(1, sizeof(na_record_meta_t)), na_xcalloc(1, sizeof(char *)), na_xcalloc(1, sizeof(char *)), 1 };

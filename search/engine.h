@@ -14,6 +14,16 @@
  * The engine never prints: results, warnings and errors come back as
  * data and statuses, which front ends map to their own world
  * (status_to_exit(), status_to_http()).
+ *
+ * Shards: a spec may be a Xapian stub file or an archive of shards (a
+ * folder whose stub XAPIANDB lists them); the engine reads those stubs
+ * itself and opens every shard on its own (remote ones with the
+ * configuration's remote_timeout and remote_connect_timeout), then
+ * searches them as one, so that answers do not depend on the layout:
+ * every sort ends in NA_SLOT_SORT (date, then id).  A shard that cannot be
+ * opened, or fails during a search (after which the connection is opened
+ * again and the request run once more), fails the request naming it, or
+ * with shard_failure partial is left out and listed in the result.
  */
 #ifndef NA_SEARCH_ENGINE_H
 #define NA_SEARCH_ENGINE_H
@@ -98,7 +108,10 @@ const na_config_t *na_engine_config(const na_engine_t *eng);
 /* Opens the databases for one thread.  NA_ERR_DATABASE, the message
  * saying which database and why (a missing one names the indexer command
  * that creates it), when they cannot be opened or have a layout this
- * program cannot read.  Caller owns *OUT; free with
+ * program cannot read; with several shards, "cannot open shard 'SPEC':
+ * REASON" for the first that fails (shard_failure fail), or, with
+ * partial, only when none can be opened.  The shards left out are tried
+ * again by na_engine_conn_refresh().  Caller owns *OUT; free with
  * na_engine_conn_free() (NULL is ignored). */
 na_status_t na_engine_conn_open(na_engine_t *eng, na_engine_conn_t **out, na_error_t *err);
 void na_engine_conn_free(na_engine_conn_t *conn);
@@ -133,6 +146,9 @@ typedef struct {
     na_facet_result_t *facets;
     size_t facet_count;
     na_strlist_t warnings; /* one line each, without the program's name */
+    unsigned shards;       /* shards searched and left out; set with failed_shards */
+    na_strlist_t failed_shards; /* shard_failure partial: the shards left out, */
+    na_strlist_t failed_errors; /* and why (also among the warnings) */
     double elapsed_ms;     /* time spent in the engine */
     char *described;       /* Xapian's description of the query */
     na_hit_store_t *store_;
@@ -161,7 +177,7 @@ void na_result_print(const na_result_t *res, na_printer_t *p);
 
 typedef struct na_export na_export_t;
 /* Starts exporting the matches of R (its query, filters and sort; a
- * stable order: ties by docid) through CONN.  Statuses as
+ * stable order: ties by date then id, as every sort) through CONN.  Statuses as
  * na_engine_search().  Caller owns *OUT; free with na_export_free()
  * (NULL is ignored), before CONN. */
 na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_export_t **out, na_error_t *err);

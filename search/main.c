@@ -80,13 +80,14 @@ typedef struct {
     const char *serve;        /* --serve [HOST:]PORT */
     const char *log;          /* --log FILE */
     const char *static_dir;   /* --static DIR */
+    const char *shard_failure;/* --shard-failure: else the configuration's */
     na_request_t req;         /* what to search or show */
     char *query;              /* the QUERY words joined with spaces */
 } options_t;
 
 enum {
     OPT_FACET = NA_CLI_OPT_FIRST, OPT_FACET_SIZE, OPT_FILTER, OPT_SORT, OPT_LIMIT, OPT_OFFSET,
-    OPT_COUNT, OPT_SHOW, OPT_RAW, OPT_ALL, OPT_MARKERS, OPT_SERVE, OPT_LOG, OPT_STATIC
+    OPT_COUNT, OPT_SHOW, OPT_RAW, OPT_ALL, OPT_MARKERS, OPT_SERVE, OPT_LOG, OPT_STATIC, OPT_SHARD_FAILURE
 };
 
 static const struct option long_options[] = {
@@ -105,6 +106,7 @@ static const struct option long_options[] = {
     { "serve", required_argument, NULL, OPT_SERVE },
     { "log", required_argument, NULL, OPT_LOG },
     { "static", required_argument, NULL, OPT_STATIC },
+    { "shard-failure", required_argument, NULL, OPT_SHARD_FAILURE },
     { NULL, 0, NULL, 0 },
 };
 
@@ -173,6 +175,9 @@ static void usage(FILE *out)
           "      --log FILE          with --serve: one line per request to FILE (default\n"
           "                          standard error); SIGHUP reopens it\n"
           "      --static DIR        with --serve or CGI: the search page's folder\n"
+          "      --shard-failure MODE  a shard that cannot be reached or does not answer:\n"
+          "                          fail (default, exit 3) or partial (answer from the\n"
+          "                          others, saying which were left out)\n"
           "  -h, --help              show this help and exit\n"
           "  -V, --version           show the version and exit\n"
           "\n"
@@ -288,6 +293,13 @@ static int parse_options(int argc, char **argv, options_t *o)
         case OPT_SERVE: o->serve = optarg; break;
         case OPT_LOG: o->log = optarg; break;
         case OPT_STATIC: o->static_dir = optarg; break;
+        case OPT_SHARD_FAILURE: {
+            na_shard_failure_t mode;
+            if (!na_shard_failure_from_name(optarg, &mode))
+                return usage_error("unknown shard failure mode '%s' (fail or partial)", optarg);
+            o->shard_failure = optarg;
+            break;
+        }
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -434,9 +446,14 @@ int main(int argc, char **argv)
         options_release(&opts);
         return status_to_exit(NA_ERR_PARSE);
     }
+    if (opts.shard_failure) {
+        na_shard_failure_t mode = NA_SHARD_FAIL;
+        na_shard_failure_from_name(opts.shard_failure, &mode);
+        cfg.shard_failure = (int)mode;
+    }
     if (opts.serve) {
         na_server_options_t so = { opts.serve, opts.log, opts.static_dir, opts.config,
-                                   (const char *const *)opts.dbs.items, opts.dbs.count };
+                                   (const char *const *)opts.dbs.items, opts.dbs.count, opts.shard_failure };
         na_config_release(&cfg);
         rc = na_server_main(&so);
         options_release(&opts);

@@ -78,6 +78,19 @@ static void json_search_begin(na_printer_t *p, const na_pr_search_t *s)
     json_object_set_new(j->root, "complete", json_boolean(s->complete));
     json_object_set_new(j->root, "offset", json_integer(s->offset));
     json_object_set_new(j->root, "limit", json_integer(s->limit));
+    if (s->failed_count) {
+        json_t *failed = json_array();
+        for (size_t i = 0; i < s->failed_count; i++) {
+            json_t *f = json_object();
+            json_object_set_new(f, "shard", jstr(s->failed_shards[i]));
+            json_object_set_new(f, "error", jstr(s->failed_errors[i]));
+            json_array_append_new(failed, f);
+        }
+        json_t *shards = json_object();
+        json_object_set_new(shards, "total", json_integer(s->shards));
+        json_object_set_new(shards, "failed", failed);
+        json_object_set_new(j->root, "shards", shards);
+    }
     json_object_set_new(j->root, "results", json_array());
     json_object_set_new(j->root, "facets", json_object());
 }

@@ -22,6 +22,9 @@
  *                          "topics", "snippet", "date_source", "extracted",
  *                          "sources"}],
  *             "facets": {NAME: [{"value", "count"}]}, "elapsed_ms"}
+ *            and, only when shards were left out of the answer (shard_failure
+ *            partial), "shards": {"total", "failed": [{"shard", "error"}]}
+ *            after "limit"
  *   count:   {"format_version", "query", "total"}
  *   article: {"format_version", "id", "title", "date", "source", "url",
  *             "language", "dateline", "format", "sources", "authors",
@@ -56,6 +59,10 @@ typedef struct {
     unsigned limit;      /* results asked for */
     bool complete;       /* false: the time budget stopped the counting;
                           * total and facet counts are then lower bounds */
+    unsigned shards;     /* shards searched or left out, when some were left out */
+    const char *const *failed_shards; /* the FAILED_COUNT shards left out, as given */
+    const char *const *failed_errors; /* and why, one line each */
+    size_t failed_count; /* 0: every shard answered (no "shards" in the JSON) */
 } na_pr_search_t;
 
 typedef struct {

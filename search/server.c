@@ -137,7 +137,7 @@ static char *static_root(const char *option, const na_config_t *cfg)
 /* Loads the configuration and opens an engine over it.  Statuses of
  * na_config_load(), na_config_check() and na_engine_open(). */
 static na_status_t engine_load(const char *config, const char *const *dbs, size_t n, const char *static_dir,
-                               engine_ref_t **out, na_error_t *err)
+                               const char *shard_failure, engine_ref_t **out, na_error_t *err)
 {
     engine_ref_t *e = na_xcalloc(1, sizeof *e);
     atomic_init(&e->refs, 1);
@@ -147,6 +147,9 @@ static na_status_t engine_load(const char *config, const char *const *dbs, size_
         return st;
     }
     st = na_config_check(&e->cfg, err);
+    na_shard_failure_t mode;
+    if (shard_failure && na_shard_failure_from_name(shard_failure, &mode))
+        e->cfg.shard_failure = (int)mode;
     const char *const *specs = n ? dbs : (const char *const *)&e->cfg.database;
     if (st == NA_OK)
         st = na_engine_open(&e->cfg, specs, n ? n : 1, n == 0, true, &e->eng, err);
@@ -996,7 +999,7 @@ static void reload(const na_server_options_t *o)
     pthread_mutex_unlock(&server.log_lock);
     engine_ref_t *e = NULL;
     na_error_t err;
-    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, &e, &err) != NA_OK) {
+    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, o->shard_failure, &e, &err) != NA_OK) {
         fprintf(stderr, PROG ": error: reload: %s; keeping the configuration in use\n", err.message);
         return;
     }
@@ -1018,7 +1021,7 @@ int na_server_main(const na_server_options_t *o)
     }
     na_error_t err;
     engine_ref_t *e = NULL;
-    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, &e, &err) != NA_OK) {
+    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, o->shard_failure, &e, &err) != NA_OK) {
         fprintf(stderr, PROG ": error: %s\n", err.message);
         return 2;
     }
@@ -1157,7 +1160,7 @@ int na_cgi_main(void)
     size_t qlen = qs ? strlen(qs) : 0;
     if (strlen(path) + qlen > MAX_URL_BYTES) {
         reply_error(&r, 414, "the URL is too long");
-    } else if (engine_load(NULL, NULL, 0, NULL, &e, &err) != NA_OK) {
+    } else if (engine_load(NULL, NULL, 0, NULL, NULL, &e, &err) != NA_OK) {
         reply_error(&r, 500, "the configuration cannot be read");
         fprintf(stderr, PROG ": error: %s\n", err.message);
     } else {

@@ -19,7 +19,8 @@
  * parameter or query (the message gives the column), 404 no such article
  * or path, 405 a method other than GET or HEAD, 413 a request body, 414 a
  * URL over 64 KiB, 431 headers over 32 KiB, 503 while the database cannot
- * be opened, 500 anything else.  Source paths are left out of the JSON
+ * be opened or, with shard_failure fail, a shard fails (with partial the
+ * answer is a 200 whose JSON lists the shards left out), 500 anything else.  Source paths are left out of the JSON
  * unless the configuration's http_show_sources says otherwise.
  */
 #ifndef NA_SEARCH_SERVER_H
@@ -36,6 +37,7 @@ typedef struct {
     const char *config;       /* the configuration file (NULL: the usual search) */
     const char *const *dbs;   /* -d; none: the configuration's database */
     size_t db_count;
+    const char *shard_failure; /* --shard-failure "fail" or "partial"; NULL: the configuration's */
 } na_server_options_t;
 
 /* The HTTP status for an engine status. */

@@ -312,6 +312,14 @@
       text += '; this page is past the last one (' + fmt(Math.ceil(total / PAGE_SIZE)) + ')';
     }
     $('summary').textContent = text;
+    // Shards left out (shard_failure: partial): the answer is not the whole archive's.
+    const failed = body.shards && body.shards.failed ? body.shards.failed : [];
+    const banner = $('shards-banner');
+    banner.textContent = failed.length
+      ? 'Part of the archive did not answer (' + fmt(failed.length) + ' of ' + fmt(body.shards.total) +
+        ' shards: ' + failed.map((f) => f.shard).join(', ') + '); these results and counts leave it out.'
+      : '';
+    banner.hidden = !failed.length;
   }
 
   function drawChips(s) {

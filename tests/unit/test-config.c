@@ -72,6 +72,9 @@ static void test_defaults(void)
     CHECK_INT(cfg.commit_every, 10000, "defaults: commit every 10000");
     CHECK_INT(cfg.max_article_bytes, 64 << 20, "defaults: inputs of up to 64 MiB");
     CHECK_INT(cfg.source_count, 0, "defaults: no sources");
+    CHECK_INT(cfg.shard_failure, NA_SHARD_FAIL, "defaults: a failing shard fails the search");
+    CHECK_INT(cfg.remote_timeout_ms, 10000, "defaults: remote shards get Xapian's 10 s to answer");
+    CHECK_INT(cfg.remote_connect_timeout_ms, 10000, "defaults: ... and to connect");
     /* Alias tables: named in the data folder, even when missing, so that
      * na_config_check() can say so. */
     char *data = na_config_data_dir();
@@ -260,6 +263,8 @@ static const struct {
     /* keys */
     { "databse: typo.db\n", "1:1: unknown key 'databse' (did you mean 'database'?)" },
     { "colour: blue\n", "1:1: unknown key 'colour'" },
+    { "shard_failure: ignore\n", "1:16: 'shard_failure' should be fail or partial" },
+    { "remote_timeout: 0\n", "1:17: 'remote_timeout' should be between 1 and 3600000, not 0" },
     { "language: english\nlanguage: german\n", "2:1: duplicate key 'language' (first at line 1)" },
     { "[a]: b\n", "1:1: a key should be a name, not a list" },
     { "- just\n- a list\n", "1:1: the configuration should be a mapping of keys to values, not a list" },
