@@ -871,22 +871,20 @@ static na_status_t write_whole(const char *path, const char *data, size_t len, n
 }
 
 /* Loads CFG's tables into *OUT and lays them out with their sources in
- * IMAGE.  The sources are stamped before they are read: one that changes
- * meanwhile makes the file stale, never wrongly fresh. */
+ * IMAGE, which stays empty when a source cannot be stamped (loading
+ * then says why, or the tables are only loaded).  The sources are
+ * stamped before they are read: one that changes meanwhile makes the
+ * file stale, never wrongly fresh. */
 static na_status_t compile_tables(const na_config_t *cfg, na_normaliser_t **out, na_buf_t *image, na_error_t *err)
 {
     char *paths[TAB_SOURCES];
     source_paths(cfg, paths);
     tab_source_t src[TAB_SOURCES];
-    for (int i = 0; i < TAB_SOURCES; i++)
-        if (!source_now(paths[i], true, &src[i])) {
-            int e = errno;
-            na_status_t st = na_error_set(err, NA_ERR_IO, "%s: cannot read: %s", paths[i], na_strerror(e));
-            free_paths(paths);
-            return st;
-        }
+    bool stamped = true;
+    for (int i = 0; stamped && i < TAB_SOURCES; i++)
+        stamped = source_now(paths[i], true, &src[i]);
     na_status_t st = na_normaliser_load(cfg, out, err);
-    if (st == NA_OK)
+    if (st == NA_OK && stamped)
         image_build(*out, paths, src, image);
     free_paths(paths);
     return st;
@@ -897,6 +895,8 @@ na_status_t na_normaliser_compile(const na_config_t *cfg, const char *path, na_e
     na_normaliser_t *n = NULL;
     na_buf_t image = NA_BUF_INIT;
     na_status_t st = compile_tables(cfg, &n, &image, err);
+    if (st == NA_OK && !image.len)
+        st = na_error_set(err, NA_ERR_IO, "%s: cannot compile tables: a table file cannot be read", path);
     if (st == NA_OK)
         st = write_whole(path, image.data, image.len, err);
     na_normaliser_free(n);
@@ -1063,7 +1063,9 @@ na_status_t na_normaliser_open(const na_config_t *cfg, const char *cache, na_nor
     na_status_t st = compile_tables(cfg, out, &image, err);
     if (st == NA_OK) {
         na_error_t werr;
-        *form = write_whole(cache, image.data, image.len, &werr) == NA_OK ? NA_TABLES_COMPILED : NA_TABLES_PARSED;
+        na_error_set(&werr, NA_ERR_IO, "%s: not compiled: a table file cannot be read", cache);
+        *form = image.len && write_whole(cache, image.data, image.len, &werr) == NA_OK ? NA_TABLES_COMPILED
+                                                                                      : NA_TABLES_PARSED;
         if (*form == NA_TABLES_PARSED && why)
             *why = werr;
     }

@@ -11,13 +11,16 @@
  * lacks an operand is found here, so the message can give its column. */
 #include "query.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "date.h"
+#include "hash.h"
 #include "normalise.h"
 #include "utf8.h"
 #include "util.h"
@@ -126,15 +129,97 @@ static na_status_t mentioned_query(const char *value, na_xquery_t **out, na_erro
     return NA_OK;
 }
 
-/* The normaliser for a value of FIELD.  The alias tables are loaded on
- * first use, and the gazetteers, which cost more to read than the rest
- * of a query, only for a place: the indexer loads the same tables, so
- * values agree. */
+/* How this thread's last query build got its tables, for -v. */
+static _Thread_local char tables_note[1200];
+
+const char *na_query_tables_note(void)
+{
+    return tables_note;
+}
+
+/* The folder of compiled tables: $NEWSARC_CACHE (empty: none), else
+ * newsarc/ in $XDG_CACHE_HOME or in ~/.cache, made when missing.  NULL
+ * when there is none. */
+static char *cache_dir(void)
+{
+    const char *env = getenv("NEWSARC_CACHE");
+    char *dir;
+    if (env)
+        dir = *env ? na_xstrdup(env) : NULL;
+    else if ((env = getenv("XDG_CACHE_HOME")) && *env == '/')
+        dir = na_xasprintf("%s/newsarc", env);
+    else if ((env = getenv("HOME")) && *env == '/')
+        dir = na_xasprintf("%s/.cache/newsarc", env);
+    else
+        dir = NULL;
+    if (!dir)
+        return NULL;
+    /* ~/.cache may not exist yet: make it, then newsarc/ in it. */
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            free(dir);
+            return NULL;
+        }
+        *slash = '/';
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* The compiled tables file for CFG's table files: one per set of paths,
+ * so that configurations naming other tables do not take turns
+ * overwriting one file.  Malloc()ed; NULL when there is no cache. */
+static char *cache_path(const na_config_t *cfg)
+{
+    const char *paths[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
+                            cfg->alias_sources, cfg->gazetteer };
+    uint64_t h = NA_HASH_SEED;
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        h = paths[i] ? na_hash64(h, paths[i], strlen(paths[i]) + 1) : na_hash64(h, "", 1);
+    char hex[17];
+    na_hash64_hex(h, NULL, 0, hex);
+    char *dir = cache_dir();
+    char *path = dir ? na_xasprintf("%s/tables-%s", dir, hex) : NULL;
+    free(dir);
+    return path;
+}
+
+/* Loads every table from the compiled file in the cache, which costs
+ * less than parsing even the alias tables alone; false when there is no
+ * cache, so that the tables are parsed as they are needed. */
+static bool open_compiled(qctx_t *ctx)
+{
+    char *path = cache_path(ctx->cfg);
+    if (!path)
+        return false;
+    na_tables_form_t form;
+    na_error_t why;
+    ctx->norm_status = na_normaliser_open(ctx->cfg, path, &ctx->norm, &form, &why, &ctx->norm_err);
+    ctx->places_loaded = true;
+    if (ctx->norm_status == NA_OK && form == NA_TABLES_MAPPED)
+        snprintf(tables_note, sizeof tables_note, "mapped compiled tables %s", path);
+    else if (ctx->norm_status == NA_OK)
+        snprintf(tables_note, sizeof tables_note, "parsed the tables (%s)%s%s", why.message,
+                 form == NA_TABLES_COMPILED ? "; compiled them to " : "", form == NA_TABLES_COMPILED ? path : "");
+    free(path);
+    return true;
+}
+
+/* The normaliser for a value of FIELD: compiled tables when there is a
+ * cache, else the alias tables parsed on first use and the gazetteers,
+ * which cost more to read than the rest of a query, only for a place.
+ * The indexer loads the same tables, so values agree. */
 static const na_normaliser_t *get_normaliser(qctx_t *ctx, na_field_t field)
 {
     if (ctx->shared)
         return ctx->shared;
-    if (!ctx->norm && ctx->norm_status == NA_OK) {
+    if (!ctx->norm && ctx->norm_status == NA_OK && !open_compiled(ctx)) {
+        snprintf(tables_note, sizeof tables_note, "parsed the tables (no cache folder)");
         na_config_t cfg = *ctx->cfg;
         cfg.gazetteer = NULL;
         ctx->norm_status = na_normaliser_load(&cfg, &ctx->norm, &ctx->norm_err);
@@ -767,6 +852,7 @@ na_status_t na_query_build_with(na_xdb_t *db, const na_config_t *cfg, const na_n
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = cfg;
     ctx.shared = norm;
+    tables_note[0] = '\0';
     na_xquery_t *q = NULL;
     na_status_t st = NA_OK;
     if (!text || is_blank(text))
