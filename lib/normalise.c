@@ -687,17 +687,27 @@ typedef struct {
     uint32_t slots_off, cap, entries_off, count;
 } tab_dir_t;
 
+/* PATH made absolute against CWD (NULL: as it is), malloc()ed. */
+static char *absolute(const char *cwd, const char *path, const char *name)
+{
+    bool rel = path[0] != '/' && cwd;
+    return na_xasprintf("%s%s%s%s%s", rel ? cwd : "", rel ? "/" : "", path, name ? "/" : "", name ? name : "");
+}
+
 /* The table files CFG's normaliser is made from, in the sources' order
- * (see na_normaliser_load()): PATHS[i] is malloc()ed, NULL for none. */
+ * (see na_normaliser_load()), absolute so that a compiled file names the
+ * same files from any folder: PATHS[i] is malloc()ed, NULL for none. */
 static void source_paths(const na_config_t *cfg, char *paths[TAB_SOURCES])
 {
     const char *tables[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
                              cfg->alias_sources };
+    char cwd_buf[4096];
+    const char *cwd = getcwd(cwd_buf, sizeof cwd_buf);
     for (int i = 0; i < 5; i++)
-        paths[i] = tables[i] ? na_xstrdup(tables[i]) : NULL;
+        paths[i] = tables[i] ? absolute(cwd, tables[i], NULL) : NULL;
     static const na_place_kind_t kinds[] = { NA_PLACE_COUNTRY, NA_PLACE_CITY, NA_PLACE_REGION };
     for (int i = 0; i < 3; i++)
-        paths[5 + i] = cfg->gazetteer ? na_xasprintf("%s/%s", cfg->gazetteer, na_places_file(kinds[i])) : NULL;
+        paths[5 + i] = cfg->gazetteer ? absolute(cwd, cfg->gazetteer, na_places_file(kinds[i])) : NULL;
 }
 
 static void free_paths(char *paths[TAB_SOURCES])

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "hash.h"
@@ -178,7 +179,14 @@ static char *cache_path(const na_config_t *cfg)
 {
     const char *paths[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
                             cfg->alias_sources, cfg->gazetteer };
+    char cwd[4096];
     uint64_t h = NA_HASH_SEED;
+    /* Relative paths name other files from another folder. */
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (paths[i] && paths[i][0] != '/' && getcwd(cwd, sizeof cwd)) {
+            h = na_hash64(h, cwd, strlen(cwd) + 1);
+            break;
+        }
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
         h = paths[i] ? na_hash64(h, paths[i], strlen(paths[i]) + 1) : na_hash64(h, "", 1);
     char hex[17];
