@@ -11,17 +11,14 @@
  * lacks an operand is found here, so the message can give its column. */
 #include "query.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "cli.h"
 #include "date.h"
-#include "hash.h"
 #include "normalise.h"
 #include "utf8.h"
 #include "util.h"
@@ -138,71 +135,12 @@ const char *na_query_tables_note(void)
     return tables_note;
 }
 
-/* The folder of compiled tables: $NEWSARC_CACHE (empty: none), else
- * newsarc/ in $XDG_CACHE_HOME or in ~/.cache, made when missing.  NULL
- * when there is none. */
-static char *cache_dir(void)
-{
-    const char *env = getenv("NEWSARC_CACHE");
-    char *dir;
-    if (env)
-        dir = *env ? na_xstrdup(env) : NULL;
-    else if ((env = getenv("XDG_CACHE_HOME")) && *env == '/')
-        dir = na_xasprintf("%s/newsarc", env);
-    else if ((env = getenv("HOME")) && *env == '/')
-        dir = na_xasprintf("%s/.cache/newsarc", env);
-    else
-        dir = NULL;
-    if (!dir)
-        return NULL;
-    /* ~/.cache may not exist yet: make it, then newsarc/ in it. */
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            free(dir);
-            return NULL;
-        }
-        *slash = '/';
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        free(dir);
-        return NULL;
-    }
-    return dir;
-}
-
-/* The compiled tables file for CFG's table files: one per set of paths,
- * so that configurations naming other tables do not take turns
- * overwriting one file.  Malloc()ed; NULL when there is no cache. */
-static char *cache_path(const na_config_t *cfg)
-{
-    const char *paths[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
-                            cfg->alias_sources, cfg->gazetteer };
-    char cwd[4096];
-    uint64_t h = NA_HASH_SEED;
-    /* Relative paths name other files from another folder. */
-    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
-        if (paths[i] && paths[i][0] != '/' && getcwd(cwd, sizeof cwd)) {
-            h = na_hash64(h, cwd, strlen(cwd) + 1);
-            break;
-        }
-    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
-        h = paths[i] ? na_hash64(h, paths[i], strlen(paths[i]) + 1) : na_hash64(h, "", 1);
-    char hex[17];
-    na_hash64_hex(h, NULL, 0, hex);
-    char *dir = cache_dir();
-    char *path = dir ? na_xasprintf("%s/tables-%s", dir, hex) : NULL;
-    free(dir);
-    return path;
-}
-
 /* Loads every table from the compiled file in the cache, which costs
  * less than parsing even the alias tables alone; false when there is no
  * cache, so that the tables are parsed as they are needed. */
 static bool open_compiled(qctx_t *ctx)
 {
-    char *path = cache_path(ctx->cfg);
+    char *path = na_cli_tables_cache(ctx->cfg);
     if (!path)
         return false;
     na_tables_form_t form;
