@@ -537,9 +537,11 @@ int main(int argc, char **argv)
     na_error_set(&why, NA_ERR_NOT_FOUND, "no cache folder");
     na_status_t nst = tables ? na_normaliser_open(&cfg, tables, &norm, &form, &why, &err)
                              : na_normaliser_load(&cfg, &norm, &err);
-    if (nst == NA_OK && opts.verbose > 1)
-        fprintf(stderr, "newsarc-index: tables: %s %s\n",
-                form == NA_TABLES_MAPPED ? "mapped compiled tables" : "parsed the tables:", form == NA_TABLES_MAPPED ? tables : why.message);
+    if (nst == NA_OK && opts.verbose > 1 && form == NA_TABLES_MAPPED)
+        fprintf(stderr, "newsarc-index: tables: mapped compiled tables %s\n", tables);
+    else if (nst == NA_OK && opts.verbose > 1)
+        fprintf(stderr, "newsarc-index: tables: parsed the tables (%s)%s%s\n", why.message,
+                form == NA_TABLES_COMPILED ? "; compiled them to " : "", form == NA_TABLES_COMPILED ? tables : "");
     free(tables);
     if (nst != NA_OK) {
         fprintf(stderr, "newsarc-index: error: %s\n", err.message);
