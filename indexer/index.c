@@ -1212,14 +1212,10 @@ static bool same_list(const char *const *a, size_t na, const na_strlist_t *b)
 }
 
 /* The stored sources of document DOCID, appended to OUT. */
-static na_status_t stored_sources(na_indexer_t *ix, na_docid_t docid, na_strlist_t *out, na_error_t *err)
+static na_status_t stored_sources(const char *data, size_t len, na_strlist_t *out, na_error_t *err)
 {
-    char *data = NULL;
-    size_t len = 0;
     na_record_view_t view;
-    na_status_t st = na_xwdb_get_data(ix->db, docid, &data, &len, err);
-    if (st == NA_OK)
-        st = na_record_decode(data, len, &view, err);
+    na_status_t st = na_record_decode(data, len, &view, err);
     if (st == NA_OK) {
         na_record_meta_t m;
         na_record_meta_load(view.meta, view.meta_len, false, &m);
@@ -1227,7 +1223,6 @@ static na_status_t stored_sources(na_indexer_t *ix, na_docid_t docid, na_strlist
             na_strlist_add_unique(out, m.sources.items[i]);
         na_record_meta_release(&m);
     }
-    free(data);
     return st;
 }
 
@@ -1284,25 +1279,33 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
         na_error_clear(err);
         st = NA_OK;
     }
+    /* The stored sources and content hash, from one fetch of the
+     * document. */
+    char *old = NULL;
+    size_t len = 0;
     if (st == NA_OK && exists) {
+        char *data = NULL;
+        size_t data_len = 0;
+        st = na_xwdb_get_data_value(ix->db, docid, NA_SLOT_HASH, &data, &data_len, &old, &len, err);
         /* The document keeps the sources it had until the run ends, so
          * that a crash in between loses none. */
-        st = stored_sources(ix, docid, &job.sources, err);
+        if (st == NA_OK)
+            st = stored_sources(data, data_len, &job.sources, err);
+        free(data);
         if (st == NA_OK && !same_list((const char *const *)e->produced.items, e->produced.count, &job.sources))
             e->reconcile = true;
     }
     if (st == NA_OK && exists && !ix->opts.force) {
-        char *old = NULL;
-        size_t len = 0;
-        st = na_xwdb_get_value(ix->db, docid, NA_SLOT_HASH, &old, &len, err);
-        bool same = st == NA_OK && len == 16 && memcmp(old, job.hash, 16) == 0;
+        bool same = len == 16 && memcmp(old, job.hash, 16) == 0;
         free(old);
+        old = NULL;
         if (same) {
             ix->counts.unchanged++;
             job_release(&job);
             return NA_OK;
         }
     }
+    free(old);
     if (st) {
         job_release(&job);
         return st;

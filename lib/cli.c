@@ -3,10 +3,15 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ac-config.h"
+#include "hash.h"
 #include "util.h"
 #include "xapian-c.h"
 
@@ -36,4 +41,62 @@ int na_cli_flush_output(const char *prog)
 void na_cli_version(const char *prog)
 {
     printf("%s %s (xapian %s)\n", prog, PACKAGE_VERSION, na_x_version());
+}
+
+/* The folder of compiled tables: $NEWSARC_CACHE (empty: none), else
+ * newsarc/ in $XDG_CACHE_HOME or in ~/.cache, made when missing.  NULL
+ * when there is none. */
+static char *cache_dir(void)
+{
+    const char *env = getenv("NEWSARC_CACHE");
+    char *dir;
+    if (env)
+        dir = *env ? na_xstrdup(env) : NULL;
+    else if ((env = getenv("XDG_CACHE_HOME")) && *env == '/')
+        dir = na_xasprintf("%s/newsarc", env);
+    else if ((env = getenv("HOME")) && *env == '/')
+        dir = na_xasprintf("%s/.cache/newsarc", env);
+    else
+        dir = NULL;
+    if (!dir)
+        return NULL;
+    /* ~/.cache may not exist yet: make it, then newsarc/ in it. */
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            free(dir);
+            return NULL;
+        }
+        *slash = '/';
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* One compiled file per set of table paths, so that configurations
+ * naming other tables do not take turns overwriting one file. */
+char *na_cli_tables_cache(const na_config_t *cfg)
+{
+    const char *paths[] = { cfg->alias_places, cfg->alias_people, cfg->alias_orgs, cfg->alias_topics,
+                            cfg->alias_sources, cfg->gazetteer };
+    char cwd[4096];
+    uint64_t h = NA_HASH_SEED;
+    /* Relative paths name other files from another folder. */
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (paths[i] && paths[i][0] != '/' && getcwd(cwd, sizeof cwd)) {
+            h = na_hash64(h, cwd, strlen(cwd) + 1);
+            break;
+        }
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        h = paths[i] ? na_hash64(h, paths[i], strlen(paths[i]) + 1) : na_hash64(h, "", 1);
+    char hex[17];
+    na_hash64_hex(h, NULL, 0, hex);
+    char *dir = cache_dir();
+    char *path = dir ? na_xasprintf("%s/tables-%s", dir, hex) : NULL;
+    free(dir);
+    return path;
 }

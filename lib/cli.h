@@ -12,6 +12,8 @@
 
 #include <getopt.h>
 
+#include "config.h"
+
 /* -d DB, -c FILE, -q, -v, -h, -V; the leading ':' makes getopt_long()
  * answer ':' for a missing value. */
 #define NA_CLI_SHORT_OPTIONS ":d:c:qvhV"
@@ -44,5 +46,12 @@ void na_cli_version(const char *prog);
  * output: REASON" on standard error and returns NA_CLI_EXIT_OUTPUT.
  * Programs call it before exiting, on every path that writes output. */
 int na_cli_flush_output(const char *prog);
+
+/* The file both programs keep CFG's alias tables and place gazetteer in
+ * compiled (normalise.h: na_normaliser_open()), one per set of table
+ * paths: in $NEWSARC_CACHE (empty: no cache), else in newsarc/ of
+ * $XDG_CACHE_HOME or of ~/.cache, made when missing.  Malloc()ed; NULL
+ * when there is no cache folder. */
+char *na_cli_tables_cache(const na_config_t *cfg);
 
 #endif

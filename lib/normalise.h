@@ -59,6 +59,48 @@ void na_normaliser_add(na_normaliser_t *n, na_field_t field, const char *alias,
  * files are skipped; errors as na_places_read(). */
 na_status_t na_normaliser_add_gazetteer(na_normaliser_t *n, const char *dir, na_error_t *err);
 
+/* ---- the compiled form ----
+ *
+ * A program that loads the tables for each run (newsarc-search answering
+ * one query) maps them compiled instead of parsing the table files: one
+ * file holding the tables ready for lookups, and the path, size, stat
+ * stamps and content digest of every table file they were made from
+ * (the five alias tables and the countries, cities and regions of the
+ * gazetteer folder).  A compiled file is used only while those are the
+ * files CFG names and are unchanged: equal stamps, or else equal content.
+ * Lookups on a mapped normaliser give what the parsed one gives. */
+
+typedef enum {
+    NA_TABLES_MAPPED,   /* the compiled file was fresh and is mapped */
+    NA_TABLES_COMPILED, /* parsed from the table files, and compiled to the file */
+    NA_TABLES_PARSED    /* parsed; the file could not be written */
+} na_tables_form_t;
+
+/* Loads CFG's tables (na_normaliser_load()) and writes them compiled to
+ * PATH, through a temporary file renamed over it.  Statuses as
+ * na_normaliser_load(), and NA_ERR_IO when PATH cannot be written. */
+na_status_t na_normaliser_compile(const na_config_t *cfg, const char *path, na_error_t *err);
+
+/* Maps the compiled tables at PATH into *OUT (caller-owned; free with
+ * na_normaliser_free(), which unmaps them), after checking them against
+ * CFG's table files.  NA_ERR_NOT_FOUND when there is no file, or when it
+ * is stale ("stale compiled tables: 'FILE' changed ..."): made from
+ * other files or from these with other content; NA_ERR_CORRUPT when it
+ * is not compiled tables, is of another version of newsarc, is cut
+ * short or fails its check; NA_ERR_IO when it cannot be read.  Only the
+ * header and directory are checked on opening; every offset a lookup
+ * reads is bounds-checked, so a damaged body gives no answer, never a
+ * read outside the file.  A mapped normaliser cannot be added to. */
+na_status_t na_normaliser_map(const na_config_t *cfg, const char *path, na_normaliser_t **out, na_error_t *err);
+
+/* The tables of CFG from the compiled file CACHE when it is fresh
+ * (na_normaliser_map()), else parsed from the table files and compiled to
+ * CACHE for the next run.  *FORM says which; WHY (may be NULL) gets the
+ * reason CACHE was not mapped, or could not be written.  Fails only as
+ * na_normaliser_load() does. */
+na_status_t na_normaliser_open(const na_config_t *cfg, const char *cache, na_normaliser_t **out,
+                               na_tables_form_t *form, na_error_t *why, na_error_t *err);
+
 /* Frees N; NULL is allowed. */
 void na_normaliser_free(na_normaliser_t *n);
 

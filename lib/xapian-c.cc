@@ -924,6 +924,25 @@ na_status_t na_xwdb_get_data(na_xwdb_t *db, na_docid_t docid, char **out, size_t
     return guarded(err, [&] { *out = copy_string(db->db.get_document(docid).get_data(), len); });
 }
 
+na_status_t na_xwdb_get_data_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, char **data, size_t *data_len,
+                                   char **value, size_t *value_len, na_error_t *err)
+{
+    *data = nullptr;
+    *value = nullptr;
+    na_status_t st = guarded(err, [&] {
+        Xapian::Document doc = db->db.get_document(docid);
+        std::string d = doc.get_data(), v = doc.get_value(slot);
+        *data = copy_string(d, data_len);
+        *value = copy_string(v, value_len);
+    });
+    if (st) {
+        free(*data);
+        free(*value);
+        *data = *value = nullptr;
+    }
+    return st;
+}
+
 na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err)
 {
     *out = nullptr;

@@ -102,6 +102,11 @@ na_status_t na_xwdb_get_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, c
 /* Copies the data of document DOCID to *OUT (caller frees).
  * NA_ERR_NOT_FOUND when there is no such document. */
 na_status_t na_xwdb_get_data(na_xwdb_t *db, na_docid_t docid, char **out, size_t *len, na_error_t *err);
+/* Both of the above from one fetch of document DOCID: its data to *DATA
+ * and the value in SLOT to *VALUE (caller frees both; both NULL on
+ * failure).  NA_ERR_NOT_FOUND when there is no such document. */
+na_status_t na_xwdb_get_data_value(na_xwdb_t *db, na_docid_t docid, na_slot_t slot, char **data, size_t *data_len,
+                                   char **value, size_t *value_len, na_error_t *err);
 /* Sets *OUT to the documents indexed by TERM, in docid order, and *COUNT
  * to their number (caller frees *OUT, also when *COUNT is 0). */
 na_status_t na_xwdb_postings(na_xwdb_t *db, const char *term, na_docid_t **out, size_t *count, na_error_t *err);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "display.h"
 #include "normalise.h"
 #include "parse.h"
@@ -198,7 +199,13 @@ na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, siz
     e->remote.connect_timeout_ms = (unsigned)cfg->remote_connect_timeout_ms;
     e->partial = cfg->shard_failure == NA_SHARD_PARTIAL;
     if (preload) {
-        na_status_t st = na_normaliser_load(cfg, &e->norm, err);
+        /* Mapped compiled when there is a cache: a CGI request is one
+         * process, which would parse them all otherwise. */
+        char *cache = na_cli_tables_cache(cfg);
+        na_tables_form_t form;
+        na_status_t st = cache ? na_normaliser_open(cfg, cache, &e->norm, &form, NULL, err)
+                               : na_normaliser_load(cfg, &e->norm, err);
+        free(cache);
         if (st) {
             na_engine_free(e);
             return st;

@@ -95,7 +95,8 @@ typedef struct na_engine_conn na_engine_conn_t;
  * FROM_CONFIG: the spec is the configuration's default, which error
  * messages then say.  PRELOAD: load the alias tables now, once, for a
  * process that runs many queries (NA_ERR_PARSE or NA_ERR_IO when they
- * cannot be read); otherwise each query loads what it needs.  Databases
+ * cannot be read), mapped compiled from the cache when there is one
+ * (na_cli_tables_cache()); otherwise each query loads what it needs.  Databases
  * are opened by connections, not here.  Caller owns *OUT; free with
  * na_engine_free() (NULL is ignored), after every connection. */
 na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, size_t count, bool from_config,

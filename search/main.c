@@ -397,6 +397,8 @@ static na_status_t run_search(const options_t *o, na_engine_conn_t *conn, na_pri
     st = na_engine_search(conn, &o->req, &res, &err);
     if (o->verbose && res.described)
         fprintf(stderr, PROG ": query: %s\n", res.described);
+    if (o->verbose && *na_query_tables_note())
+        fprintf(stderr, PROG ": tables: %s\n", na_query_tables_note());
     print_warnings(o, &res.warnings);
     if (st == NA_OK) {
         if (o->verbose)

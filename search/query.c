@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli.h"
 #include "date.h"
 #include "normalise.h"
 #include "utf8.h"
@@ -126,15 +127,45 @@ static na_status_t mentioned_query(const char *value, na_xquery_t **out, na_erro
     return NA_OK;
 }
 
-/* The normaliser for a value of FIELD.  The alias tables are loaded on
- * first use, and the gazetteers, which cost more to read than the rest
- * of a query, only for a place: the indexer loads the same tables, so
- * values agree. */
+/* How this thread's last query build got its tables, for -v. */
+static _Thread_local char tables_note[1200];
+
+const char *na_query_tables_note(void)
+{
+    return tables_note;
+}
+
+/* Loads every table from the compiled file in the cache, which costs
+ * less than parsing even the alias tables alone; false when there is no
+ * cache, so that the tables are parsed as they are needed. */
+static bool open_compiled(qctx_t *ctx)
+{
+    char *path = na_cli_tables_cache(ctx->cfg);
+    if (!path)
+        return false;
+    na_tables_form_t form;
+    na_error_t why;
+    ctx->norm_status = na_normaliser_open(ctx->cfg, path, &ctx->norm, &form, &why, &ctx->norm_err);
+    ctx->places_loaded = true;
+    if (ctx->norm_status == NA_OK && form == NA_TABLES_MAPPED)
+        snprintf(tables_note, sizeof tables_note, "mapped compiled tables %s", path);
+    else if (ctx->norm_status == NA_OK)
+        snprintf(tables_note, sizeof tables_note, "parsed the tables (%s)%s%s", why.message,
+                 form == NA_TABLES_COMPILED ? "; compiled them to " : "", form == NA_TABLES_COMPILED ? path : "");
+    free(path);
+    return true;
+}
+
+/* The normaliser for a value of FIELD: compiled tables when there is a
+ * cache, else the alias tables parsed on first use and the gazetteers,
+ * which cost more to read than the rest of a query, only for a place.
+ * The indexer loads the same tables, so values agree. */
 static const na_normaliser_t *get_normaliser(qctx_t *ctx, na_field_t field)
 {
     if (ctx->shared)
         return ctx->shared;
-    if (!ctx->norm && ctx->norm_status == NA_OK) {
+    if (!ctx->norm && ctx->norm_status == NA_OK && !open_compiled(ctx)) {
+        snprintf(tables_note, sizeof tables_note, "parsed the tables (no cache folder)");
         na_config_t cfg = *ctx->cfg;
         cfg.gazetteer = NULL;
         ctx->norm_status = na_normaliser_load(&cfg, &ctx->norm, &ctx->norm_err);
@@ -767,6 +798,7 @@ na_status_t na_query_build_with(na_xdb_t *db, const na_config_t *cfg, const na_n
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = cfg;
     ctx.shared = norm;
+    tables_note[0] = '\0';
     na_xquery_t *q = NULL;
     na_status_t st = NA_OK;
     if (!text || is_blank(text))

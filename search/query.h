@@ -57,6 +57,14 @@ na_status_t na_query_build_with(na_xdb_t *db, const na_config_t *cfg, const stru
                                 const char *text, const char *const *filters, size_t filter_count,
                                 na_xquery_t **out, na_error_t *err);
 
+/* How the last na_query_build() of the calling thread got its tables:
+ * "mapped compiled tables FILE", "parsed the tables (why not mapped)...",
+ * or "" when it needed none or was given them (for -v).  Borrowed: valid
+ * until that thread's next build.  The compiled tables live in
+ * $NEWSARC_CACHE (empty: none), else in newsarc/ of $XDG_CACHE_HOME or
+ * ~/.cache (see normalise.h for when they are used). */
+const char *na_query_tables_note(void);
+
 /* True for a byte that belongs to a word of the query or of a snippet's
  * text: ASCII letters and digits, and every byte of a non-ASCII
  * character. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -540,11 +541,282 @@ static void test_gazetteer(void)
     rmdir(dir);
 }
 
+/* ---- the compiled form ---- */
+
+static char *read_all(const char *path, size_t *len)
+{
+    na_buf_t b = NA_BUF_INIT;
+    if (na_read_file(path, &b) != 0) {
+        na_buf_release(&b);
+        return NULL;
+    }
+    return na_buf_detach(&b, len);
+}
+
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    fwrite(data, 1, len, f);
+    fclose(f);
+}
+
+/* Every name and alias of the table file PATH (each tab-separated
+ * field), and its upper-case form, finds the same in A and B. */
+static size_t compare_file(const na_normaliser_t *a, const na_normaliser_t *b, na_field_t field, const char *path)
+{
+    size_t len, diffs = 0;
+    char *text = read_all(path, &len);
+    if (!text)
+        return 1;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (*line == '#')
+            continue;
+        char *save = NULL;
+        for (char *f = strtok_r(line, "\t", &save); f; f = strtok_r(NULL, "\t", &save)) {
+            for (int upper = 0; upper < 2; upper++) {
+                if (upper)
+                    for (char *c = f; *c; c++)
+                        *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+                size_t n = strlen(f);
+                const char *x = na_normalise_find(a, field, f, n), *y = na_normalise_find(b, field, f, n);
+                const char *xa = na_normalise_find_alias(a, field, f, n);
+                const char *ya = na_normalise_find_alias(b, field, f, n);
+                if ((x ? !y || strcmp(x, y) : y != NULL) || (xa ? !ya || strcmp(xa, ya) : ya != NULL)) {
+                    if (diffs++ < 5)
+                        printf("# %s: '%s': parsed '%s', mapped '%s'\n", path, f, x ? x : "(null)",
+                               y ? y : "(null)");
+                }
+            }
+        }
+    }
+    free(text);
+    return diffs;
+}
+
+/* The shipped tables, compiled and mapped, answer as parsed. */
+static void test_compiled_round_trip(const char *dir)
+{
+    char *path = unit_srcpath("config/newsarc.yaml");
+    na_config_t cfg;
+    na_error_t err;
+    if (na_config_load_file(&cfg, path, &err) != NA_OK) {
+        CHECK(0, err.message);
+        free(path);
+        return;
+    }
+    free(path);
+    char *tab = na_xasprintf("%s/shipped.tab", dir);
+    na_normaliser_t *parsed = NULL, *mapped = NULL;
+    CHECK_INT(na_normaliser_load(&cfg, &parsed, &err), NA_OK, "compiled: the shipped tables load");
+    CHECK_INT(na_normaliser_compile(&cfg, tab, &err), NA_OK, "compiled: they compile");
+    CHECK_INT(na_normaliser_map(&cfg, tab, &mapped, &err), NA_OK, "compiled: the file maps");
+    if (!parsed || !mapped) {
+        printf("# %s\n", err.message);
+    } else {
+        const struct {
+            na_field_t field;
+            const char *path;
+        } files[] = {
+            { NA_FIELD_PLACE, cfg.alias_places }, { NA_FIELD_PERSON, cfg.alias_people },
+            { NA_FIELD_AUTHOR, cfg.alias_people }, { NA_FIELD_ORG, cfg.alias_orgs },
+            { NA_FIELD_TOPIC, cfg.alias_topics }, { NA_FIELD_SOURCE, cfg.alias_sources },
+        };
+        size_t diffs = 0;
+        for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+            diffs += compare_file(parsed, mapped, files[i].field, files[i].path);
+        static const char *const gaz[] = { "countries.tsv", "cities.tsv", "regions.tsv" };
+        for (size_t i = 0; i < 3; i++) {
+            char *g = na_xasprintf("%s/%s", cfg.gazetteer, gaz[i]);
+            diffs += compare_file(parsed, mapped, NA_FIELD_PLACE, g);
+            diffs += compare_file(parsed, mapped, NA_FIELD_ORG, g); /* names no other table has */
+            free(g);
+        }
+        CHECK_INT(diffs, 0, "compiled: every name and alias of every table finds what the parsed tables find");
+        static const norm_case_t cases[] = {
+            { NA_FIELD_PLACE, "usa", "United States" },   { NA_FIELD_PLACE, "  west-germany ", "West Germany" },
+            { NA_FIELD_PLACE, "Kiev", "Kyiv" },           { NA_FIELD_PLACE, "Zurich", "Z\xc3\xbcrich" },
+            { NA_FIELD_TOPIC, "earn", "Earnings" },       { NA_FIELD_PERSON, "james-baker", "James Baker" },
+            { NA_FIELD_PLACE, "no-such-place", "No Such Place" },
+        };
+        run_cases(mapped, cases, sizeof cases / sizeof *cases, "compiled");
+        CHECK(na_normalise_find(mapped, NA_FIELD_PLACE, "..", 2) == NULL, "compiled: a key of nothing finds nothing");
+    }
+    na_normaliser_free(parsed);
+    na_normaliser_free(mapped);
+    remove(tab);
+    free(tab);
+    na_config_release(&cfg);
+}
+
+/* A configuration of the tables in DIR: places.tsv and a gazetteer
+ * folder gaz/ with countries.tsv (no cities or regions). */
+static void small_config(na_config_t *cfg, const char *dir)
+{
+    na_config_defaults(cfg);
+    char **tables[] = { &cfg->alias_places, &cfg->alias_people, &cfg->alias_orgs, &cfg->alias_topics,
+                        &cfg->alias_sources, &cfg->gazetteer };
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        free(*tables[i]);
+        *tables[i] = NULL;
+    }
+    cfg->alias_places = na_xasprintf("%s/places.tsv", dir);
+    cfg->gazetteer = na_xasprintf("%s/gaz", dir);
+}
+
+/* Damaged, cut short, stale: refused, each with its status. */
+static void test_compiled_refused(const char *dir)
+{
+    char *gaz = na_xasprintf("%s/gaz", dir);
+    mkdir(gaz, 0700);
+    write_in(dir, "places.tsv", "United States\tusa\tU.S.\n");
+    write_in(gaz, "countries.tsv", "Ukraine\tUA\tUkrainian SSR\n");
+    na_config_t cfg;
+    small_config(&cfg, dir);
+    char *tab = na_xasprintf("%s/small.tab", dir);
+    na_error_t err;
+    na_normaliser_t *n = NULL;
+    CHECK_INT(na_normaliser_compile(&cfg, tab, &err), NA_OK, "compiled: small tables compile");
+    CHECK_INT(na_normaliser_map(&cfg, tab, &n, &err), NA_OK, "compiled: and map");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "USA", 3), "United States", "compiled: an alias");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "ukrainian ssr", 13), "Ukraine", "compiled: a gazetteer's alias");
+    CHECK(na_normalise_find_alias(n, NA_FIELD_PLACE, "ukrainian ssr", 13) == NULL,
+          "compiled: ... which is no alias table's");
+    na_normaliser_free(n);
+
+    size_t len;
+    char *good = read_all(tab, &len);
+    char *bad = na_xasprintf("%s/bad.tab", dir);
+    static const struct {
+        const char *what;
+        long at;      /* byte to change; -1: none */
+        long cut;     /* bytes to keep; -1: all */
+        na_status_t want;
+        const char *message;
+    } cases[] = {
+        { "compiled: a file that is not compiled tables", 0, -1, NA_ERR_CORRUPT, "not compiled tables" },
+        { "compiled: another version", 8, -1, NA_ERR_CORRUPT, "another version" },
+        { "compiled: a changed header", 28, -1, NA_ERR_CORRUPT, "fail their check" },
+        { "compiled: a changed source record", 60, -1, NA_ERR_CORRUPT, "fail their check" },
+        { "compiled: a file cut short", -1, 1, NA_ERR_CORRUPT, "cut short" },
+        { "compiled: a file cut to its header", -1, 48, NA_ERR_CORRUPT, "wrong size" },
+        { "compiled: an empty file", -1, -2, NA_ERR_CORRUPT, "too short" },
+    };
+    for (size_t i = 0; good && i < sizeof cases / sizeof *cases; i++) {
+        char *copy = na_xmalloc(len);
+        memcpy(copy, good, len);
+        if (cases[i].at >= 0)
+            copy[cases[i].at] ^= 0x5a;
+        size_t keep = cases[i].cut == -1 ? len : cases[i].cut == -2 ? 0 : cases[i].cut == 1 ? len - 1 : (size_t)cases[i].cut;
+        write_bytes(bad, copy, keep);
+        free(copy);
+        n = (na_normaliser_t *)(void *)&err; /* must be overwritten */
+        CHECK_INT(na_normaliser_map(&cfg, bad, &n, &err), cases[i].want, cases[i].what);
+        CHECK(n == NULL && strstr(err.message, cases[i].message) && strstr(err.message, bad),
+              "compiled: ... with no normaliser and a message naming the file and why");
+        if (!strstr(err.message, cases[i].message))
+            printf("# got: %s\n", err.message);
+    }
+    /* A damaged body is never read outside the file: every slot made
+     * to point past the entries finds nothing. */
+    if (good) {
+        char *copy = na_xmalloc(len);
+        memcpy(copy, good, len);
+        size_t body = 48 + 8 * 72 + NA_FIELD_COUNT * 16; /* header, sources, directory */
+        memset(copy + body, 0xff, 64);
+        write_bytes(bad, copy, len);
+        free(copy);
+        n = NULL;
+        CHECK_INT(na_normaliser_map(&cfg, bad, &n, &err), NA_OK, "compiled: a damaged body is not seen on opening");
+        CHECK(na_normalise_find(n, NA_FIELD_PLACE, "usa", 3) == NULL,
+              "compiled: ... and slots pointing past the entries find nothing");
+        na_normaliser_free(n);
+    }
+    CHECK_INT(na_normaliser_map(&cfg, "/nonexistent/x.tab", &n, &err), NA_ERR_NOT_FOUND, "compiled: no file");
+
+    /* Stale: other content, another table file, a table that appears. */
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    write_in(dir, "places.tsv", "United Statez\tusa\tU.S.\n"); /* the same size */
+    CHECK_INT(na_normaliser_map(&cfg, tab, &n, &err), NA_ERR_NOT_FOUND, "compiled: stale after a table changed");
+    char *want = na_xasprintf("%s: stale compiled tables: '%s/places.tsv' changed", tab, dir);
+    CHECK(strncmp(err.message, want, strlen(want)) == 0, "compiled: ... naming the file and the table");
+    if (strncmp(err.message, want, strlen(want)) != 0)
+        printf("# got: %s\n", err.message);
+    free(want);
+    na_tables_form_t form;
+    na_error_t why;
+    CHECK_INT(na_normaliser_open(&cfg, tab, &n, &form, &why, &err), NA_OK, "compiled: open parses stale tables");
+    CHECK_INT(form, NA_TABLES_COMPILED, "compiled: ... and compiles them again");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "usa", 3), "United Statez", "compiled: ... with the new content");
+    na_normaliser_free(n);
+    CHECK_INT(na_normaliser_open(&cfg, tab, &n, &form, &why, &err), NA_OK, "compiled: open again");
+    CHECK_INT(form, NA_TABLES_MAPPED, "compiled: ... maps the fresh file");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "usa", 3), "United Statez", "compiled: ... with the new content");
+    na_normaliser_free(n);
+
+    /* The same content under new stamps is fresh, and stamped again. */
+    nanosleep(&pause, NULL);
+    write_in(dir, "places.tsv", "United Statez\tusa\tU.S.\n");
+    CHECK_INT(na_normaliser_map(&cfg, tab, &n, &err), NA_OK, "compiled: a table rewritten as it was is fresh");
+    na_normaliser_free(n);
+    CHECK_INT(na_normaliser_open(&cfg, tab, &n, &form, &why, &err), NA_OK, "compiled: open a touched table");
+    CHECK_INT(form, NA_TABLES_COMPILED, "compiled: ... compiles the stamps again");
+    na_normaliser_free(n);
+
+    write_in(gaz, "cities.tsv", "Kyiv\tUkraine\t-\t2797553\tPPLC\tKiev\n");
+    CHECK_INT(na_normaliser_map(&cfg, tab, &n, &err), NA_ERR_NOT_FOUND, "compiled: stale when a gazetteer appears");
+    na_config_t other;
+    small_config(&other, dir);
+    free(other.alias_people);
+    other.alias_people = na_xasprintf("%s/places.tsv", dir);
+    CHECK_INT(na_normaliser_compile(&cfg, tab, &err), NA_OK, "compiled: compiled again");
+    CHECK_INT(na_normaliser_map(&other, tab, &n, &err), NA_ERR_NOT_FOUND,
+              "compiled: stale for a configuration naming other tables");
+    na_config_release(&other);
+
+    /* No cache that can be written: parsed, and said why. */
+    CHECK_INT(na_normaliser_open(&cfg, "/nonexistent/dir/x.tab", &n, &form, &why, &err), NA_OK,
+              "compiled: open without a cache");
+    CHECK_INT(form, NA_TABLES_PARSED, "compiled: ... parses");
+    CHECK(strstr(why.message, "/nonexistent/dir/x.tab") != NULL, "compiled: ... and says why");
+    CHECK_STR(na_normalise_find(n, NA_FIELD_PLACE, "Kiev", 4), "Kyiv", "compiled: ... with every table");
+    na_normaliser_free(n);
+
+    char *cities = na_xasprintf("%s/cities.tsv", gaz);
+    char *countries = na_xasprintf("%s/countries.tsv", gaz);
+    remove(cities);
+    remove(countries);
+    remove(bad);
+    remove(tab);
+    remove(cfg.alias_places);
+    rmdir(gaz);
+    free(cities);
+    free(countries);
+    free(good);
+    free(bad);
+    free(tab);
+    free(gaz);
+    na_config_release(&cfg);
+}
+
+static void test_compiled(void)
+{
+    char dir[] = "/tmp/newsarc-tab.XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0, "mkdtemp");
+        return;
+    }
+    test_compiled_round_trip(dir);
+    test_compiled_refused(dir);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_shipped();
     test_gazetteer();
     test_made();
     test_files();
+    test_compiled();
     return unit_done();
 }

@@ -558,6 +558,18 @@ static void test_update(const char *path)
               "update of no document: NA_ERR_NOT_FOUND");
     CHECK_INT(na_xwdb_get_data(db, 99999, &v, &vlen, &err), NA_ERR_NOT_FOUND, "data of no document");
     CHECK(v == NULL, "  leaves *out NULL");
+    char *d = NULL;
+    size_t dlen = 0;
+    CHECK_INT(na_xwdb_get_data_value(db, id, SLOT_DATE, &d, &dlen, &v, &vlen, &err), NA_OK,
+              "data and a value in one fetch");
+    CHECK(dlen == 8 && d && memcmp(d, "new\0data", 8) == 0, "  the data byte for byte");
+    CHECK_STR(v, "20250101", "  and the value");
+    free(d);
+    free(v);
+    d = v = (char *)"x";
+    CHECK_INT(na_xwdb_get_data_value(db, 99999, SLOT_DATE, &d, &dlen, &v, &vlen, &err), NA_ERR_NOT_FOUND,
+              "data and value of no document");
+    CHECK(d == NULL && v == NULL, "  leave both NULL");
     CHECK_INT(na_xwdb_commit(db, &err), NA_OK, "  commit");
 
     na_xdb_t *rd = NULL;
