@@ -304,6 +304,13 @@ typedef struct {
 static bool mr_extracted_member(meta_reader_t *r, const char *key, void *ud)
 {
     meta_found_t *f = ud;
+    if (strcmp(key, "names") == 0) {
+        /* Objects with numbers: only an empty list is this reader's. */
+        const unsigned char *q = r->p + 1;
+        while (q < r->end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+            q++;
+        return !mr_at(r, '[') || (q < r->end && *q == ']') ? mr_skip(r) : false;
+    }
     for (size_t i = 0; i < sizeof extracted_keys / sizeof *extracted_keys; i++) {
         if (strcmp(key, extracted_keys[i]) != 0)
             continue;
@@ -383,6 +390,7 @@ bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta)
 typedef struct {
     const char **lists[META_LISTS + 3]; /* jansson's lists, then the merged three */
     na_record_pair_t *extra;
+    na_record_name_t *names;
     na_strlist_t owned;                 /* extra values that were not strings, as JSON */
 } meta_more_t;
 
@@ -452,6 +460,25 @@ static bool meta_from_jansson(const char *json, size_t len, bool full, na_record
     json_t *found = json_object_get(o, "extracted");
     for (size_t i = 0; i < META_LISTS - META_TOP_LISTS; i++)
         json_list(m, META_TOP_LISTS + i, found, extracted_keys[i], lists[META_TOP_LISTS + i]);
+    json_t *names = json_object_get(found, "names");
+    if (json_is_array(names) && json_array_size(names)) {
+        m->names = na_xcalloc(json_array_size(names), sizeof *m->names);
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n) {
+            na_record_name_t *out = &m->names[meta->name_count];
+            out->type = json_string_value(json_object_get(n, "type"));
+            out->name = json_string_value(json_object_get(n, "name"));
+            if (!out->type || !out->name)
+                continue;
+            json_t *first = json_object_get(n, "first");
+            out->count = json_integer_value(json_object_get(n, "count"));
+            out->first = json_is_integer(first) ? json_integer_value(first) : -1;
+            out->salient = json_is_true(json_object_get(n, "salient"));
+            meta->name_count++;
+        }
+        meta->names = m->names;
+    }
     meta->lead = json_string_value(json_object_get(o, "lead"));
     meta->lead_cut = json_is_true(json_object_get(o, "lead_cut"));
     json_t *extra = full ? json_object_get(o, "extra") : NULL;
@@ -499,6 +526,7 @@ void na_record_meta_release(na_record_meta_t *meta)
         for (size_t i = 0; i < sizeof m->lists / sizeof *m->lists; i++)
             free(m->lists[i]);
         free(m->extra);
+        free(m->names);
         na_strlist_clear(&m->owned);
         free(m);
     }

@@ -14,7 +14,9 @@
  *   file of several articles, or "stdin"; see index.h),
  *   "authors", "people", "places", "orgs", "topics", "exchanges" (arrays
  *   of canonical names: supplied ones), "extracted" (object of arrays
- *   "people", "places", "orgs" and "mentioned": what extraction found),
+ *   "people", "places", "orgs" and "mentioned": what extraction found,
+ *   and "names": every name the text gives, objects of "type", "name",
+ *   "count", "first" and "salient" as --extract-only prints them),
  *   "date_source" (where "date" came from: "source", "dateline",
  *   "mtime" or "source+dateline"), "extra" (object of other source keys), "lead"
  *   and "lead_cut" (the start of the text, see na_record_meta_add_lead();
@@ -61,6 +63,15 @@ typedef struct {
     const char *value;
 } na_record_pair_t;
 
+/* One item of "extracted"."names": a name the text gives anywhere. */
+typedef struct {
+    const char *type;  /* "person", "place" or "org" */
+    const char *name;  /* canonical, as the fields hold names */
+    long long count;   /* mentions in the text */
+    long long first;   /* byte offset of the first mention; -1: unknown */
+    bool salient;      /* among the names the article is about */
+} na_record_name_t;
+
 /* The metadata fields a search result shows, read straight from the JSON
  * text: a page of results reads ten records, and building a jansson tree
  * for each costs more than the rest of showing it.  NULL, or an empty
@@ -76,6 +87,11 @@ typedef struct {
     /* The "extracted" object: what extraction added to people, places
      * and orgs, and the periods the text mentions. */
     na_record_list_t extracted_people, extracted_places, extracted_orgs, mentioned;
+    /* "extracted"."names" in stored order (items without a string type
+     * and name are left out); records written before names were stored
+     * have none. */
+    const na_record_name_t *names;
+    size_t name_count;
     const char *lead; /* see na_record_meta_add_lead() */
     bool lead_cut;    /* "lead_cut" is true */
     /* na_record_meta_load() with FULL only: the "extra" keys in order,
@@ -112,7 +128,9 @@ void na_record_meta_add_lead(struct json_t *meta, const char *body);
  * give.  Returns false, with META empty, for text that is not valid JSON
  * or not an object, and also for valid JSON it leaves to a full parser
  * (numbers, \u escapes, nesting deeper than 32); the caller then uses one.
- * Other keys ("extra", "extracted") are checked but not kept.  Release
+ * Other keys ("extra", "extracted") are checked but not kept; a
+ * non-empty "extracted"."names" is left to the full parser too (its
+ * items hold numbers).  Release
  * META with na_record_meta_release() either way. */
 bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta);
 /* Fills META from the LEN bytes of metadata JSON at JSON as every front
