@@ -607,5 +607,14 @@ int main(int argc, char **argv)
     if (verbose)
         fprintf(stderr, "%s: wrote %s in %.0f s\n", PROG, out, (double)(clock() - t0) / CLOCKS_PER_SEC);
     free(tmp);
+    free(path);
+    free(stack);
+    free(b.P), free(b.q), free(b.L), free(b.cnt), free(b.active), free(b.node);
+    free(b.parent), free(b.slot_of), free(b.child);
+    free(right), free(left), free(rn), free(ln), free(rfill), free(lfill), free(rlen), free(llen);
+    free(order), free(newid);
+    for (size_t i = 0; i < c.n; i++)
+        free(c.words[i]);
+    free(c.words), free(c.counts), free(c.slot), free(c.text);
     return EXIT_OK;
 }
