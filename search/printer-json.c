@@ -103,6 +103,22 @@ static json_t *jextracted(const na_pr_meta_t *m)
     json_object_set_new(o, "places", jlist(&m->extracted_places));
     json_object_set_new(o, "orgs", jlist(&m->extracted_orgs));
     json_object_set_new(o, "mentioned", jlist(&m->mentioned));
+    /* Left out rather than empty for records stored before names were,
+     * so that their output stays what it was. */
+    if (m->name_count) {
+        json_t *names = json_array();
+        for (size_t i = 0; i < m->name_count; i++) {
+            const na_record_name_t *n = &m->names[i];
+            json_t *j = json_object();
+            json_object_set_new(j, "type", json_string(n->type));
+            json_object_set_new(j, "name", json_string(n->name));
+            json_object_set_new(j, "count", json_integer(n->count));
+            json_object_set_new(j, "first", n->first == NA_RECORD_NO_OFFSET ? json_null() : json_integer(n->first));
+            json_object_set_new(j, "salient", json_boolean(n->salient));
+            json_array_append_new(names, j);
+        }
+        json_object_set_new(o, "names", names);
+    }
     return o;
 }
 

@@ -198,6 +198,10 @@ static void text_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
     print_list(out, "extracted people:", &m->extracted_people);
     print_list(out, "extracted places:", &m->extracted_places);
     print_list(out, "extracted orgs:", &m->extracted_orgs);
+    /* Every name the text gives, one a line: "*" marks the salient ones. */
+    for (size_t i = 0; i < m->name_count; i++)
+        fprintf(out, "name: %s %s (%u)%s\n", m->names[i].type, m->names[i].name, m->names[i].count,
+                m->names[i].salient ? " *" : "");
     for (size_t i = 0; i < m->extra_count; i++)
         print_field(out, m->extra[i].key, m->extra[i].value);
     print_field(out, "language", m->language);

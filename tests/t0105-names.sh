@@ -62,6 +62,30 @@ if command -v xapian-delve >/dev/null 2>&1; then
         grep -a -q "{\"type\":\"place\",\"name\":\"Accra\",\"count\":1,\"first\":[0-9]*,\"salient\":false}" data
     '
 fi
+test_expect_success '--show prints every name, salient ones marked, in text' '
+    id=$(newsarc_search -d db --format json "mentions:Accra" |
+         python3 -c "import json, sys; print(json.load(sys.stdin)[\"results\"][0][\"id\"])") &&
+    newsarc_search -d db --show "$id" >show &&
+    grep -q "^name: place Accra (1)\$" show &&
+    grep -q "^name: place Lagos ([0-9]*) \*\$" show
+'
+test_expect_success '--show in JSON carries extracted.names; results leave them out' '
+    newsarc_search -d db --format json "mentions:Accra" >results.json &&
+    id=$(python3 -c "import json, sys; print(json.load(sys.stdin)[\"results\"][0][\"id\"])" <results.json) &&
+    newsarc_search -d db --format json --show "$id" >show.json &&
+    "$top_srcdir/tests/json-validate" "$top_srcdir/doc/newsarc-json.schema.json" show.json results.json &&
+    python3 - show.json results.json <<PY
+import json, sys
+raw = open("news/lagos-port.txt", "rb").read()
+assert "names" not in json.load(open(sys.argv[2]))["results"][0]["extracted"]
+for path, get in ((sys.argv[1], lambda d: d),):
+    names = {(n["type"], n["name"]): n for n in get(json.load(open(path)))["extracted"]["names"]}
+    accra = names[("place", "Accra")]
+    assert accra["count"] == 1 and not accra["salient"], accra
+    assert raw[accra["first"]:accra["first"] + 5] == b"Accra", accra
+    assert names[("place", "Lagos")]["salient"], names
+PY
+'
 test_expect_success 'mentions: finds a place named only in passing; place: does not' '
     test "$(newsarc_search -d db --count "mentions:Accra")" = 1 &&
     test "$(newsarc_search -d db --count "place:Accra")" = 0

@@ -1228,6 +1228,13 @@ static void canonical_values(const na_extractor_t *x, scratch_t *s)
 static void collect_names(scratch_t *s, na_extraction_t *ex)
 {
     na_strmap_clear(&s->names, NULL);
+    /* What the salient sets ask of a name's mentions, less aboutness: a
+     * name seen only in lines of capitals and table rows, with nothing
+     * to vouch for it ("Apr", "COPPER", "Api Says" of a headline), is no
+     * name the article gives. */
+    size_t first = ex->name_count, cap = s->count ? s->count : 1;
+    bool *strong = na_xcalloc(cap, sizeof *strong);
+    unsigned *prose = na_xcalloc(cap, sizeof *prose);
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->type == NA_ENTITY_DATE || !m->value || !*m->value)
@@ -1252,7 +1259,20 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
         n->count++;
         if (m->start < n->first)
             n->first = m->start;
+        strong[(size_t)k - first] |= strong_evidence(m);
+        prose[(size_t)k - first] += !m->weak;
     }
+    size_t kept = first;
+    for (size_t i = first; i < ex->name_count; i++) {
+        na_extract_name_t *n = &ex->names[i];
+        if (n->salient || strong[i - first] || (n->type == NA_ENTITY_PERSON && prose[i - first] >= 2))
+            ex->names[kept++] = *n;
+        else
+            free(n->name);
+    }
+    ex->name_count = kept;
+    free(strong);
+    free(prose);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -2019,8 +2039,31 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
                 }
             }
         }
-        if (!company && !in_city && !in_region)
-            start = after_title_tail(x, &s->tmp, text, start, end, &type);
+        if (!company && !in_city && !in_region) {
+            /* "Chancellor of the | Exchequer Nigel | Lawson": the tagger
+             * took the title's last word and stopped one word short; a
+             * capitalised word right after, which no span holds, ends
+             * the name. */
+            size_t next = end + 1, next_end = next;
+            if (end < len && text[end] == ' ' && next < len && text[next] >= 'A' && text[next] <= 'Z' &&
+                !(i + 1 < s->ner.count && s->ner.items[i + 1].start == next)) {
+                next_end = next + 1;
+                while (next_end < len && text[next_end] >= 'a' && text[next_end] <= 'z')
+                    next_end++;
+                if (next_end - next < 2 || (next_end < len && !na_is_space((unsigned char)text[next_end]) &&
+                                             !strchr(",.;:)'", text[next_end])))
+                    next_end = next;
+            }
+            size_t from = after_title_tail(x, &s->tmp, text, start, end, &type);
+            const char *gap = memchr(text + start, ' ', end - start);
+            bool two_words = gap && !memchr(gap + 1, ' ', (size_t)(text + end - (gap + 1)));
+            if (from == start && next_end > next && two_words) {
+                from = after_title_tail(x, &s->tmp, text, start, next_end, &type);
+                if (from != start)
+                    end = next_end;
+            }
+            start = from;
+        }
         char *words = tidy_words(text, start, end);
         if (!company && !in_city && !in_region &&
             (in_set(&x->companies, &s->tmp, words, strlen(words)) ||

@@ -29,7 +29,9 @@
  * stories that way, and a facet of every place mentioned is mostly
  * noise).  Every name the article has a span of is in its names list,
  * with how often and where first it is named and whether it is salient
- * (in people, places or orgs).
+ * (in people, places or orgs), unless every span of it lies in a line of
+ * capitals or a table row with nothing (gazetteer, legal suffix, alias
+ * table) to vouch for it: a span there is no evidence of a name.
  *
  * Text that is not prose is read as what it is before names are taken:
  * a line of capitals (a headline) or a table row ("Shr 39 cts vs 50
@@ -124,7 +126,7 @@ typedef struct {
     na_strlist_t mentioned;      /* "YYYY", "YYYY-Qn", "YYYY-MM", "YYYY-MM-DD" */
     na_extract_span_t *spans;    /* in text order */
     size_t span_count, span_cap;
-    na_extract_name_t *names;    /* every name of a span, once per type, by first mention */
+    na_extract_name_t *names;    /* every name of a span (see above), once per type, by first mention */
     size_t name_count, name_cap;
     na_date_t date;              /* publication date (year 0: none) */
     na_date_source_t date_source;

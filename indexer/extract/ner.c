@@ -29,7 +29,7 @@
 #define MAX_SENT 1000     /* longer sentences are cut into pieces */
 #define MAX_CHUNK 20000   /* tokens of a document considered together */
 #define MAX_WORD 64       /* bytes of a token that are analysed */
-#define MAX_FEATS 96      /* features of one token, at most */
+#define MAX_FEATS 128     /* features of one token, at most */
 #define PAD 2             /* context window either side */
 #ifndef GAZ_DROPOUT_PERMILLE
 #define GAZ_DROPOUT_PERMILLE 200 /* training documents seen without gazetteers */
@@ -96,8 +96,15 @@ enum {
     T_WM2, T_WM1, T_WP1, T_WP2, T_SM2, T_SM1, T_SP1, T_SP2, T_CLS3, T_BIM, T_BIP,
     T_WM1C, T_WP1C, T_DOC, T_GAZ, T_GAZC, T_GAZM1, T_GAZP1,
     T_T1, T_T2_RETIRED, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
-    T_RUNFIRST, T_RUNLAST, T_RUNPOS
+    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1
 };
+
+/* The name a model lists among its gazetteer classes when it was trained
+ * with word clusters (it is no file's class). */
+static const char CLUSTERS_CLASS[] = "clusters";
+
+/* Cluster path prefixes used as features, in bits. */
+static const unsigned CLU_PREFIX[] = { 4, 6, 10, 20 };
 
 /* ---- token analysis ---- */
 
@@ -126,6 +133,8 @@ typedef struct {
     uint8_t runpos;  /* in a run of capitalised words: 1 B, 2 I, 3 L, 4 U */
     uint16_t runfirst, runlast; /* offsets back to its first / on to its last word */
     uint8_t gpos[NA_GAZETTEER_MAX_CLASSES]; /* 0, or 1 B, 2 I, 3 L, 4 U */
+    uint8_t clen;    /* bits of its word cluster path; 0: no cluster */
+    uint64_t cpath;  /* the path, first bit highest */
 } tinfo_t;
 
 static const uint64_t H_BOS = 0x5bd1e9955bd1e995ULL;
@@ -274,6 +283,11 @@ struct na_gazetteer {
     size_t mask, used;
     uint64_t first[GAZ_FILTER_BITS / 64]; /* Bloom filter of phrase-opening words */
     na_tokens_t toks; /* scratch for adding */
+    /* Word clusters: open addressing on the tagger's hash of the original
+     * form (key 0 is empty), the path in the high bits of cpath. */
+    uint64_t *ckey, *cpath;
+    uint8_t *clen;
+    size_t cmask, cused;
 };
 
 na_gazetteer_t *na_gazetteer_create(void)
@@ -291,6 +305,9 @@ void na_gazetteer_free(na_gazetteer_t *g)
     for (unsigned i = 0; i < g->nclasses; i++)
         free(g->names[i]);
     free(g->e);
+    free(g->ckey);
+    free(g->cpath);
+    free(g->clen);
     na_tokens_release(&g->toks);
     free(g);
 }
@@ -449,6 +466,7 @@ na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *
         { "titles.txt", 1u << 0, 0 },
         { "org-suffixes.txt", 1u << 0, 0 },
         { "org-words.txt", 1u << 0, 0 },
+        { "clusters.tsv", 0, 0 }, /* word clusters, not a class */
     };
     if (nfiles)
         *nfiles = 0;
@@ -472,7 +490,17 @@ na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *
         char cls[64];
         snprintf(cls, sizeof cls, "%s", files[i].file);
         *strrchr(cls, '.') = '\0';
-        na_status_t st = na_gazetteer_add_lines(g, cls, buf.data, buf.len, files[i].columns, files[i].aliases_from, err);
+        na_status_t st;
+        if (strcmp(cls, CLUSTERS_CLASS) == 0) {
+            st = na_gazetteer_add_clusters(g, buf.data, buf.len, err);
+            if (st != NA_OK && err) {
+                char why[sizeof err->message];
+                snprintf(why, sizeof why, "%s", err->message);
+                na_error_set(err, st, "%s: %s", path, why);
+            }
+        } else {
+            st = na_gazetteer_add_lines(g, cls, buf.data, buf.len, files[i].columns, files[i].aliases_from, err);
+        }
         free(path);
         na_buf_release(&buf);
         if (st != NA_OK)
@@ -483,10 +511,95 @@ na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *
     return NA_OK;
 }
 
+static size_t clu_slot(const uint64_t *keys, size_t mask, uint64_t key)
+{
+    size_t i = (size_t)(key >> 17) & mask;
+    while (keys[i] && keys[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void clu_grow(na_gazetteer_t *g)
+{
+    size_t nmask = g->cmask ? g->cmask * 2 + 1 : 4095;
+    uint64_t *nk = na_xcalloc(nmask + 1, sizeof *nk), *np = na_xcalloc(nmask + 1, sizeof *np);
+    uint8_t *nl = na_xcalloc(nmask + 1, 1);
+    for (size_t i = 0; g->ckey && i <= g->cmask; i++)
+        if (g->ckey[i]) {
+            size_t j = clu_slot(nk, nmask, g->ckey[i]);
+            nk[j] = g->ckey[i], np[j] = g->cpath[i], nl[j] = g->clen[i];
+        }
+    free(g->ckey);
+    free(g->cpath);
+    free(g->clen);
+    g->ckey = nk, g->cpath = np, g->clen = nl, g->cmask = nmask;
+}
+
+na_status_t na_gazetteer_add_clusters(na_gazetteer_t *g, const char *data, size_t len, na_error_t *err)
+{
+    if (!g || (len && !data))
+        return na_error_set(err, NA_ERR_INVALID, "no gazetteer or cluster data given");
+    size_t lineno = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *line = data + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - line) : len - pos;
+        pos += n + 1;
+        lineno++;
+        if (n == 0 || line[0] == '#')
+            continue;
+        const char *tab = memchr(line, '\t', n);
+        const char *word = tab ? tab + 1 : NULL;
+        const char *tab2 = word ? memchr(word, '\t', n - (size_t)(word - line)) : NULL;
+        size_t wl = word ? (size_t)((tab2 ? tab2 : line + n) - word) : 0;
+        size_t pl = tab ? (size_t)(tab - line) : 0;
+        uint64_t path = 0;
+        bool ok = pl > 0 && wl > 0;
+        for (size_t i = 0; ok && i < pl; i++) {
+            ok = line[i] == '0' || line[i] == '1';
+            if (i < 63 && line[i] == '1')
+                path |= 1ULL << (63 - i);
+        }
+        if (!ok)
+            return na_error_set(err, NA_ERR_PARSE, "line %zu: not \"PATH TAB WORD\" with a path of 0s and 1s",
+                                lineno);
+        tinfo_t t;
+        analyse((const unsigned char *)word, wl, &t, false);
+        uint64_t key = t.ho ? t.ho : 1;
+        if ((g->cused + 1) * 2 > g->cmask)
+            clu_grow(g);
+        size_t j = clu_slot(g->ckey, g->cmask, key);
+        if (!g->ckey[j]) {
+            g->cused++;
+            g->ckey[j] = key;
+        }
+        g->cpath[j] = path;
+        g->clen[j] = (uint8_t)(pl < 63 ? pl : 63);
+    }
+    return NA_OK;
+}
+
+/* The cluster of the word whose original-form hash is HO into T. */
+static inline void clu_lookup(const na_gazetteer_t *g, tinfo_t *t)
+{
+    t->clen = 0;
+    t->cpath = 0;
+    if (!g || !g->cused)
+        return;
+    uint64_t key = t->ho ? t->ho : 1;
+    size_t j = clu_slot(g->ckey, g->cmask, key);
+    if (g->ckey[j]) {
+        t->clen = g->clen[j];
+        t->cpath = g->cpath[j];
+    }
+}
+
 size_t na_gazetteer_count(const na_gazetteer_t *g, const char *cls)
 {
     if (!g || !cls)
         return 0;
+    if (strcmp(cls, CLUSTERS_CLASS) == 0)
+        return g->cused;
     for (unsigned i = 0; i < g->nclasses; i++)
         if (strcmp(g->names[i], cls) == 0)
             return g->counts[i];
@@ -640,6 +753,7 @@ typedef struct {
     docmap_t map;
     tinfo_t *ti; /* PAD + longest sentence + PAD entries; ti[PAD] is the first token */
     bool caps;   /* the current sentence is in capitals */
+    bool clusters; /* word cluster features are computed */
 } ctx_t;
 
 /* Prepares C for documents of up to NTOKS tokens. */
@@ -647,6 +761,7 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
 {
     memset(c, 0, sizeof *c);
     c->gaz = gaz;
+    c->clusters = gaz && gaz->cused;
     c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
     for (size_t i = 0; i < PAD; i++) {
         c->ti[i].hl = c->ti[i].hshort = H_BOS;
@@ -728,6 +843,8 @@ static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token
             initial = false;
         const dent_t *d = (p->caseb & CB_ALPHA) ? docmap_find(&c->map, p->hl) : NULL;
         p->doccase = d ? d->dcase : 0;
+        if (c->clusters)
+            clu_lookup(c->gaz, p);
     }
     for (size_t i = n; i < n + PAD; i++) {
         memset(&t[i], 0, sizeof t[i]);
@@ -754,6 +871,14 @@ static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token
         }
         i = j;
     }
+}
+
+/* The first BITS bits of T's cluster path, marked with their length; 0
+ * for a word with no cluster. */
+static inline uint64_t clu_prefix(const tinfo_t *t, unsigned bits)
+{
+    unsigned l = t->clen < bits ? t->clen : bits;
+    return l ? (t->cpath >> (64 - l)) | (1ULL << l) : 0;
 }
 
 /* Static features of token I of the prepared sentence, as hashes; the
@@ -796,6 +921,19 @@ static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f, size_t *ngaz)
             f[n++] = f2(T_RUNFIRST, (t - t->runfirst)->hl, t->runpos);
             f[n++] = f2(T_RUNLAST, (t + t->runlast)->hl, t->runpos);
         }
+    }
+    if (c->clusters) {
+        /* Prefixes of the word's cluster path (a path shorter than a
+         * prefix stands for itself), and of its neighbours'. */
+        if (t->clen)
+            for (unsigned k = 0; k < sizeof CLU_PREFIX / sizeof *CLU_PREFIX; k++)
+                f[n++] = f2(T_CLU, k, clu_prefix(t, CLU_PREFIX[k]));
+        else
+            f[n++] = f2(T_CLU, 99, t->cls);
+        f[n++] = f2(T_CLUM1, 0, clu_prefix(m1, CLU_PREFIX[0]));
+        f[n++] = f2(T_CLUM1, 2, clu_prefix(m1, CLU_PREFIX[2]));
+        f[n++] = f2(T_CLUP1, 0, clu_prefix(p1, CLU_PREFIX[0]));
+        f[n++] = f2(T_CLUP1, 2, clu_prefix(p1, CLU_PREFIX[2]));
     }
     size_t before_gaz = n;
     const na_gazetteer_t *g = c->gaz;
@@ -856,6 +994,7 @@ struct na_ner_model {
     size_t nonzero_rows;
     char **gnames;       /* gazetteer classes seen in training */
     size_t ngnames;
+    bool clusters;       /* trained with word clusters (CLUSTERS_CLASS in gnames) */
     char *info;
 };
 
@@ -1054,6 +1193,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
         if (pos >= end || p[pos] == 0 || end - pos - 1 < p[pos])
             goto corrupt;
         m->gnames[i] = na_xstrndup((const char *)p + pos + 1, p[pos]);
+        m->clusters |= strcmp(m->gnames[i], CLUSTERS_CLASS) == 0;
         m->ngnames++;
         pos += 1 + (size_t)p[pos];
     }
@@ -1174,6 +1314,7 @@ na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t
     m->gnames = na_xcalloc(m->ngnames ? m->ngnames : 1, sizeof *m->gnames);
     for (size_t i = 0; i < m->ngnames; i++)
         m->gnames[i] = na_xstrdup(models[0]->gnames[i]);
+    m->clusters = models[0]->clusters;
     m->info = na_xstrdup("");
     return m;
 }
@@ -1270,6 +1411,7 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
     na_status_t st = NA_OK;
     ctx_t c;
     ctx_init(&c, gaz, ntoks);
+    c.clusters &= model->clusters;
     size_t cap = ntoks < MAX_SENT ? ntoks : MAX_SENT;
     uint8_t *lab = na_xmalloc(cap);
     float *margin = na_xmalloc(cap * sizeof *margin);
@@ -1586,9 +1728,12 @@ na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, co
     m->nonzero_rows = nr;
     const na_gazetteer_t *g = tr->gaz;
     m->ngnames = g ? g->nclasses : 0;
-    m->gnames = na_xcalloc(m->ngnames ? m->ngnames : 1, sizeof *m->gnames);
+    m->clusters = g && g->cused;
+    m->gnames = na_xcalloc(m->ngnames + 1, sizeof *m->gnames);
     for (size_t i = 0; i < m->ngnames; i++)
         m->gnames[i] = na_xstrdup(g->names[i]);
+    if (m->clusters)
+        m->gnames[m->ngnames++] = na_xstrdup(CLUSTERS_CLASS);
     m->info = na_xstrdup(info ? info : "");
     return m;
 }

@@ -9,8 +9,10 @@
  * tokens either side and some of their pairs, the first and last word of
  * the run of capitalised words it is in, gazetteer matches (its own and
  * its neighbours'), how the same word is capitalised elsewhere in the
- * document, the previous tag, and the types already given to the same
- * word in the document.  Features are hashed into a fixed table of 2^bits
+ * document, the previous tag, the types already given to the same
+ * word in the document, and prefixes of the Brown cluster paths of the
+ * word and its neighbours (word clusters learned by ner-clusters from
+ * unlabelled newswire, config/gazetteer/clusters.tsv).  Features are hashed into a fixed table of 2^bits
  * rows of one weight per tag, stored sparsely, so a lookup is one hash and
  * at most one row.  Tagging allocates only scratch memory, is
  * deterministic and runs at well over 5 MB of text a second on one core.
@@ -73,7 +75,7 @@ extern "C" {
 #endif
 
 /* Changes whenever feature extraction changes; models record it. */
-#define NA_NER_FEATURE_VERSION 1
+#define NA_NER_FEATURE_VERSION 2
 #define NA_NER_FORMAT_VERSION 1
 
 typedef enum {
@@ -156,13 +158,25 @@ na_status_t na_gazetteer_add_lines(na_gazetteer_t *gaz, const char *cls, const c
  * aliases from field 3), demonyms.tsv, regions.tsv (aliases from 5),
  * cities.tsv (aliases from 6), leaders.tsv (full name, family name,
  * aliases from 6), first-names.tsv, titles.txt, org-suffixes.txt and
- * org-words.txt.  Missing files are skipped; *NFILES (may be NULL)
+ * org-words.txt, and the word clusters of clusters.tsv
+ * (na_gazetteer_add_clusters()).  Missing files are skipped; *NFILES (may be NULL)
  * receives how many were read.  Returns NA_OK, or NA_ERR_IO when an
  * existing file cannot be read (the message names it). */
 na_status_t na_gazetteer_load_dir(na_gazetteer_t *gaz, const char *dir, unsigned *nfiles,
                                   na_error_t *err);
 
-/* Number of phrases added to class CLS (0 when there is no such class). */
+/* Adds the word clusters of the LEN bytes at DATA (clusters.tsv, made by
+ * ner-clusters: "PATH TAB WORD [TAB COUNT]" lines, PATH of 0s and 1s,
+ * '#' lines skipped; a word given twice keeps its last path).  A model
+ * trained with clusters lists "clusters" among its gazetteer classes and
+ * uses prefixes of the paths of a word and its neighbours as features; a
+ * model trained without them ignores them.  Returns NA_OK, NA_ERR_INVALID
+ * without GAZ, or NA_ERR_PARSE naming the first malformed line (the lines
+ * before it are kept). */
+na_status_t na_gazetteer_add_clusters(na_gazetteer_t *gaz, const char *data, size_t len, na_error_t *err);
+
+/* Number of phrases added to class CLS (0 when there is no such class);
+ * for "clusters", the number of words with a cluster. */
 size_t na_gazetteer_count(const na_gazetteer_t *gaz, const char *cls);
 
 /* ---- models ---- */

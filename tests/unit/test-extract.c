@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "config.h"
@@ -177,6 +178,28 @@ static void test_not_prose(void)
     CHECK_HAS(places, "Denver", "... its dateline is a place");
     CHECK_NOT(orgs, "Qtly", "... a table row is no organisation");
     CHECK_NOT(orgs, "ACWI", "... nor a ticker");
+
+    /* A table of prices under a headline in capitals: its words are
+     * spans of the tagger, but no names the article gives. */
+    run("LONDON METAL INDICATIONS AT 0919 - APR 7\n\n"
+        "ALL THREE MONTHS BUYER SELLERS COPPER 875 877 LEAD 298 300 ZINC 455 457 ALUMINIUM 806 808\n",
+        &pub_2025_06_16);
+    for (size_t i = 0; i < ex.name_count; i++) {
+        CHECK(strcmp(ex.names[i].name, "Apr") != 0 && strcasecmp(ex.names[i].name, "copper") != 0 &&
+                  strcasecmp(ex.names[i].name, "zinc") != 0 && strcasecmp(ex.names[i].name, "aluminium") != 0,
+              "a price table's words are not among the names");
+        if (!ex.names[i].salient)
+            printf("#   names: [%s]\n", ex.names[i].name);
+    }
+    run("API SAYS DISTILLATE STOCKS OFF 4.07 MLN BBLS\n\nBlah blah blah.\n", &pub_2025_06_16);
+    for (size_t i = 0; i < ex.name_count; i++)
+        CHECK(strcmp(ex.names[i].name, "Api Says") != 0, "a headline verb run on to a name is not among the names");
+    run("Dock workers at the port of Lagos stopped work on Monday over unpaid wages.\n\n"
+        "One shipping agent said two vessels had already turned towards Accra.\n", &pub_2025_06_16);
+    bool accra = false;
+    for (size_t i = 0; i < ex.name_count; i++)
+        accra |= strcmp(ex.names[i].name, "Accra") == 0;
+    CHECK(accra, "a place named once in prose is among the names");
 
     run_dateline("KOKOMO BANCORP SETS PAYOUT\n\nST. LOUIS, March 3 - Kokomo Bancorp said it would pay "
                  "a dividend.\n", "ST. LOUIS, March 3 -");

@@ -376,6 +376,97 @@ static void test_gazetteer(void)
     na_gazetteer_free(NULL);
 }
 
+/* A made-up capitalised word of 5 to 7 letters, from *X. */
+static void made_up_word(uint64_t *x, char *out)
+{
+    size_t n = 5 + rnd(x) % 3;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)((i ? 'a' : 'A') + rnd(x) % 26);
+    out[n] = '\0';
+}
+
+/* Word clusters: the file form, and a model that learns from them what it
+ * could not from the words alone.  Made-up words in the sentence "W said
+ * ." are people when their cluster path starts 1110 and organisations
+ * when it starts 0001; at test time Quelp and Tarsk, never seen in
+ * training, share those prefixes. */
+static void test_clusters(void)
+{
+    na_gazetteer_t *g = na_gazetteer_create();
+    na_error_t err;
+    const char *table = "# PATH\tWORD\tCOUNT\n111000\tZorbu\t9\n111001\tMirka\t9\n111010\tTrovin\t9\n"
+                        "111011\tQuelp\t3\n000100\tBrindle\t9\n000101\tKaspo\t9\n000110\tVelmar\t9\n"
+                        "000111\tTarsk\t3\n01\tsaid\t40\n";
+    CHECK_INT(na_gazetteer_add_clusters(g, table, strlen(table), &err), NA_OK, "a cluster table loads");
+    CHECK_INT(na_gazetteer_count(g, "clusters"), 9, "one cluster a word, comments skipped");
+    const char *dup = "1\tsaid\n";
+    CHECK_INT(na_gazetteer_add_clusters(g, dup, strlen(dup), &err), NA_OK, "a word again");
+    CHECK_INT(na_gazetteer_count(g, "clusters"), 9, "keeps one entry");
+    const char *bad = "0101\tfine\n01x1\tbroken\n";
+    CHECK_INT(na_gazetteer_add_clusters(g, bad, strlen(bad), &err), NA_ERR_PARSE, "a path of other characters");
+    CHECK(strstr(err.message, "line 2") != NULL, "names its line");
+    const char *nopath = "\tword\n";
+    CHECK_INT(na_gazetteer_add_clusters(g, nopath, strlen(nopath), &err), NA_ERR_PARSE, "an empty path");
+    CHECK_INT(na_gazetteer_add_clusters(g, dup, 0, &err), NA_OK, "no data");
+    CHECK_INT(na_gazetteer_count(g, "clusters"), 10, "the good line before a bad one is kept");
+
+    enum { NWORDS = 40 };
+    char words[NWORDS][8];
+    uint64_t x = 88172645463325252ULL;
+    na_buf_t more = NA_BUF_INIT;
+    for (int i = 0; i < NWORDS; i++) {
+        made_up_word(&x, words[i]);
+        char bits[8]; /* the word's number, so that paths differ past the prefix */
+        for (int k = 0; k < 6; k++)
+            bits[k] = (char)('0' + ((i >> (5 - k)) & 1));
+        bits[6] = '\0';
+        na_buf_addf(&more, "%s%s\t%s\n", i % 2 ? "0001" : "1110", bits, words[i]);
+    }
+    CHECK_INT(na_gazetteer_add_clusters(g, more.data, more.len, &err), NA_OK, "made-up words get clusters");
+    na_gazetteer_t *plain = na_gazetteer_create();
+    na_ner_model_t *models[2];
+    for (int with = 0; with < 2; with++) {
+        na_ner_trainer_t *tr = na_ner_trainer_create(16, with ? g : plain, 7);
+        for (int i = 0; i < NWORDS; i++) {
+            char doc[32];
+            snprintf(doc, sizeof doc, "%s said .", words[i]);
+            na_tokens_t toks = NA_TOKENS_INIT;
+            na_tokenize(doc, strlen(doc), 0, &toks, NULL);
+            na_ner_span_t gold = { i % 2 ? NA_NER_ORG : NA_NER_PER, 0, 1, 0, 0, 0 };
+            na_ner_trainer_add(tr, doc, strlen(doc), toks.items, toks.count, &gold, 1, NULL);
+            na_tokens_release(&toks);
+        }
+        for (unsigned e = 1; e <= 5; e++)
+            na_ner_trainer_epoch(tr, e);
+        models[with] = na_ner_trainer_model(tr, 0, "test");
+        na_ner_trainer_free(tr);
+    }
+    na_buf_release(&more);
+    const char *const *names;
+    size_t ng = na_ner_model_gazetteer_classes(models[1], &names);
+    CHECK(ng == 1 && strcmp(names[0], "clusters") == 0, "a model trained with clusters lists them");
+    CHECK_INT(na_ner_model_gazetteer_classes(models[0], NULL), 0, "one trained without does not");
+    static const want_t per[] = { { "PER", "Quelp" } }, org[] = { { "ORG", "Tarsk" } };
+    check_tags(models[1], g, "Quelp said .", per, 1);
+    check_tags(models[1], g, "Tarsk said .", org, 1);
+    /* The model without clusters cannot tell the two apart. */
+    na_tokens_t toks = NA_TOKENS_INIT;
+    na_ner_spans_t a = NA_NER_SPANS_INIT, b = NA_NER_SPANS_INIT;
+    na_tokenize("Quelp said .", 12, 0, &toks, NULL);
+    na_ner_tag(models[0], g, "Quelp said .", 12, toks.items, toks.count, &a, NULL);
+    na_tokenize("Tarsk said .", 12, 0, &toks, NULL);
+    na_ner_tag(models[0], g, "Tarsk said .", 12, toks.items, toks.count, &b, NULL);
+    CHECK(!(a.count == 1 && b.count == 1 && a.items[0].type == NA_NER_PER && b.items[0].type == NA_NER_ORG),
+          "without clusters the unseen words are not both right");
+    na_tokens_release(&toks);
+    na_ner_spans_release(&a);
+    na_ner_spans_release(&b);
+    na_ner_model_free(models[0]);
+    na_ner_model_free(models[1]);
+    na_gazetteer_free(plain);
+    na_gazetteer_free(g);
+}
+
 int main(void)
 {
     test_tokenizer_table();
@@ -383,6 +474,7 @@ int main(void)
     test_tokenizer_decode();
     test_tokenizer_robust();
     test_gazetteer();
+    test_clusters();
     test_model();
     return unit_done();
 }
