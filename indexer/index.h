@@ -126,6 +126,7 @@ typedef struct {
     char out_of_date_why[64];
     size_t refreshed;     /* articles the refresh option reindexed */
     size_t batches;   /* partial databases a first build or rebuild merged */
+    size_t moved;     /* time shards: copies removed from a shard the article left (shards.h) */
 } na_index_counts_t;
 
 /* Where an article was read; the strings are borrowed for the call. */
