@@ -60,7 +60,7 @@ struct na_shards {
     na_indexer_t *single;   /* unsharded: the one indexer */
     shard_t *shards;        /* in name order */
     size_t count, cap;
-    na_strmap_t seen;       /* id -> shard index + 1, for ids met in the run */
+    na_strmap_t seen;       /* id -> its shard's name (borrowed), for ids met in the run */
     na_strmap_t table;      /* DB/files as read at open: path -> "SIZE MTIME_NS" */
     na_strmap_t present;    /* path -> file_t: files met in the run */
     na_strlist_t done;      /* files read whole */
@@ -68,6 +68,10 @@ struct na_shards {
     move_t *moves;
     size_t move_count, move_cap;
     na_extraction_t ex;
+    /* The configuration every shard's writer borrows: a copy whose
+     * index_memory is the configured one shared among the writers open. */
+    na_config_t cfg;
+    size_t last;            /* the shard of the last article added, or SIZE_MAX */
     char *input;
     na_index_counts_t closed; /* counts of writers already closed */
     na_index_counts_t sum;
@@ -273,12 +277,9 @@ static size_t shard_index(na_shards_t *s, const char *name)
     }
     memmove(s->shards + i + 1, s->shards + i, (s->count - i) * sizeof *s->shards);
     s->count++;
-    /* Indexes kept in SEEN and MOVES past I move up by one. */
-    void *v;
-    const char *key;
-    for (size_t pos = 0; na_strmap_next(&s->seen, &pos, &key, &v);)
-        if ((size_t)(uintptr_t)v > i)
-            na_strmap_put(&s->seen, key, (void *)((uintptr_t)v + 1));
+    /* Indexes kept past I move up by one. */
+    if (s->last != SIZE_MAX && s->last >= i)
+        s->last++;
     for (size_t k = 0; k < s->move_count; k++) {
         if (s->moves[k].from >= i)
             s->moves[k].from++;
@@ -325,6 +326,20 @@ static void add_counts(na_index_counts_t *to, const na_index_counts_t *c)
     to->batches += c->batches;
 }
 
+/* Puts the shard's name before ERR's message (once), and for a lock
+ * says what to do about it. */
+static na_status_t shard_error(na_error_t *err, na_status_t st, const char *name)
+{
+    if (!err || strncmp(err->message, "shard '", 7) == 0)
+        return st;
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    if (st == NA_ERR_LOCKED)
+        return na_error_set(err, st, "shard '%s' is locked by another writer; try again later (or use --wait "
+                            "SECONDS)", name);
+    return na_error_set(err, st, "shard '%s': %s", name, msg);
+}
+
 /* Opens shard I's writer.  It waits for the lock only when I sorts after
  * every shard this run holds open, so that runs take locks in name
  * order and never wait for each other. */
@@ -335,6 +350,7 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
         return NA_OK;
     na_indexer_options_t o = s->opts.ix;
     o.db_path = sh->path;
+    o.config = &s->cfg;
     for (size_t k = i + 1; k < s->count; k++)
         if (s->shards[k].ix)
             o.lock_wait = 0;
@@ -342,9 +358,14 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
     for (size_t k = 0; k < s->count; k++)
         open += s->shards[k].ix != NULL || s->shards[k].ro != NULL;
     raise_nofile(open);
+    size_t writers = 1;
+    for (size_t k = 0; k < s->count; k++)
+        writers += s->shards[k].ix != NULL;
+    size_t share = s->opts.ix.config->index_memory / writers;
+    s->cfg.index_memory = share < 32 ? 32 : share;
     na_status_t st = na_indexer_open(&o, &sh->ix, err);
-    if (st && err)
-        na_error_set(err, st, "shard '%s': %s", sh->name, err->message);
+    if (st)
+        shard_error(err, st, sh->name);
     if (st == NA_OK && s->input)
         na_indexer_set_input(sh->ix, s->input);
     return st;
@@ -362,8 +383,8 @@ static na_status_t close_writer(na_shards_t *s, shard_t *sh, na_error_t *err)
     sh->ix = NULL;
     if (st == NA_OK)
         st = cst;
-    if (st && err && strncmp(err->message, "shard '", 7) != 0)
-        na_error_set(err, st, "shard '%s': %s", sh->name, err->message);
+    if (st)
+        shard_error(err, st, sh->name);
     return st;
 }
 
@@ -380,7 +401,7 @@ static na_status_t reader(na_shards_t *s, size_t i, na_xdb_t **out, na_error_t *
             const char *spec = sh->path;
             na_status_t st = na_xdb_open(&spec, 1, &sh->ro, err);
             if (st)
-                return na_error_set(err, st, "shard '%s': %s", sh->name, err->message);
+                return shard_error(err, st, sh->name);
         }
     }
     *out = sh->ro;
@@ -441,6 +462,8 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
     na_shards_t *s = na_xcalloc(1, sizeof *s);
     s->opts = *opts;
     s->kind = kind;
+    s->cfg = *opts->ix.config;
+    s->last = SIZE_MAX;
     na_extraction_init(&s->ex);
     na_status_t st = NA_OK;
     if (kind == NA_SHARD_BY_NONE) {
@@ -527,10 +550,11 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
                                : na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, a->raw, a->raw_len, hex));
     na_status_t st = NA_OK;
     size_t at;
-    uintptr_t seen = (uintptr_t)na_strmap_get(&s->seen, id);
+    const char *seen = na_strmap_get(&s->seen, id);
+    bool found_seen = false;
     if (seen) {
         /* Met before in the run: its shard decides, as one database would. */
-        at = seen - 1;
+        at = find_shard(s, seen, &found_seen);
     } else {
         char name[16];
         period_of(s, a, name);
@@ -551,7 +575,7 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
         }
         free(term);
         if (st == NA_OK)
-            na_strmap_put(&s->seen, id, (void *)(uintptr_t)(at + 1));
+            na_strmap_put(&s->seen, id, s->shards[at].name);
     }
     free(id);
     if (st == NA_OK)
@@ -561,11 +585,21 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
         s->failed = st;
         return st;
     }
+    /* Leaving a shard for another: the idle ones keep no more than their
+     * share of the memory. */
+    for (size_t k = 0; st == NA_OK && at != s->last && k < s->count; k++)
+        if (k != at && s->shards[k].ix && (st = na_indexer_trim(s->shards[k].ix, s->cfg.index_memory << 20, err)))
+            shard_error(err, st, s->shards[k].name);
+    s->last = at;
+    if (st) {
+        na_article_free(a);
+        s->failed = st;
+        return st;
+    }
     st = na_indexer_add(s->shards[at].ix, a, src, dup_of, err);
     if (st) {
         s->failed = st;
-        if (err && strncmp(err->message, "shard '", 7) != 0)
-            na_error_set(err, st, "shard '%s': %s", s->shards[at].name, err->message);
+        shard_error(err, st, s->shards[at].name);
     }
     return st;
 }
