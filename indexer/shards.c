@@ -206,7 +206,16 @@ static na_status_t write_top_stub(const char *db, na_error_t *err)
         na_buf_adds(&buf, names.items[i]);
         na_buf_addc(&buf, '\n');
     }
-    na_status_t st = names.count ? write_atomic(db, "XAPIANDB", buf.data, buf.len, err) : NA_OK;
+    /* Unchanged, it is left alone: a server watching it need not reopen. */
+    char *path = join(db, "XAPIANDB");
+    FILE *f = fopen(path, "r");
+    free(path);
+    char old[4096];
+    size_t n = f ? fread(old, 1, sizeof old, f) : 0;
+    if (f)
+        fclose(f);
+    bool same = f && n == buf.len && n < sizeof old && memcmp(old, buf.data, n) == 0;
+    na_status_t st = names.count && !same ? write_atomic(db, "XAPIANDB", buf.data, buf.len, err) : NA_OK;
     na_buf_release(&buf);
     na_strlist_clear(&names);
     return st;
@@ -917,6 +926,11 @@ na_status_t na_shards_close(na_shards_t *s, na_error_t *err)
             free(sh->name);
             free(sh->path);
         }
+        /* A failed or interrupted run may have completed new shards. */
+        int fd = s->finished ? -1 : lock_archive(s->opts.ix.db_path, NULL);
+        if (fd >= 0)
+            write_top_stub(s->opts.ix.db_path, NULL);
+        unlock_archive(fd);
         if (st == NA_OK)
             st = s->failed;
     }

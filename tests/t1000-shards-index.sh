@@ -56,9 +56,12 @@ test_expect_success 'newsarc-search reads the sharded archive: counts, ids, face
 '
 test_expect_success 'a second run opens no file, and no shard: one held by another writer is no obstacle' '
     (sleep 3; printf "Held\n\nA note that keeps the lock.\n") | index -d db/1987 - &
-    holder=$! && sleep 1 &&
+    holder=$! && sleep 1 && ls -i db/XAPIANDB >stub.before &&
     sindex -v -d db in 2>err && grep -q "0 added.*; 5 files unchanged and not read" err &&
     wait $holder
+'
+test_expect_success '... and leaves the top stub alone, as it lists the same shards' '
+    ls -i db/XAPIANDB | cmp - stub.before
 '
 test_expect_success '--stats prints each shard and the total' '
     newsarc_index -d db --stats >stats &&
