@@ -156,5 +156,14 @@ test_expect_success 'with --wait it writes once the other run is done' '
     (sleep 2; cat p87.md) | index --input-format markdown -d db/1987 - &
     sleep 1 && sindex --wait 20 -d db q87.md && wait && test "$(count db/1987 id:q87)" = 1
 '
+story r88.md r88 1988-10-10 west
+story r87.md r87 1987-10-10 west
+test_expect_failure_code 75 'a run holding a later shard does not wait for an earlier one, even with --wait' '
+    (sleep 4; cat p87.md) | index --input-format markdown -d db/1987 - &
+    sleep 1 && sindex --wait 20 -d db r88.md r87.md 2>err; rc=$?; wait; exit $rc
+'
+test_expect_success '... what it wrote before is kept' '
+    test "$(count db id:r88)" = 1 && test "$(count db id:r87)" = 0
+'
 
 test_done
