@@ -39,6 +39,11 @@ na_status_t na_bulk_add(na_bulk_t *b, const na_xdoc_t *doc, size_t cost, size_t 
  * either way. */
 na_status_t na_bulk_merge(na_bulk_t *b, const char *first, const char *out, na_error_t *err);
 
+/* Writes the current batch out now when its documents cost more than
+ * MAX (an idle build hands its memory back); not while a na_bulk_add()
+ * runs.  Errors as na_bulk_add(). */
+na_status_t na_bulk_trim(na_bulk_t *b, size_t max, na_error_t *err);
+
 /* The batches written so far (for tests and -v). */
 size_t na_bulk_batches(const na_bulk_t *b);
 

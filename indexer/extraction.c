@@ -90,21 +90,70 @@ json_t *na_extraction_names_json(const na_extraction_t *ex)
     return list;
 }
 
-na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
-                              na_error_t *err)
+/* The dates IN reads from A: its source's and its file's time. */
+static void input_dates(const na_article_t *a, na_extract_input_t *in, na_date_t *source_date,
+                        na_date_t *file_time)
 {
-    na_date_t source_date, file_time;
-    na_extract_input_t in = { NULL, 0, NULL, NULL, a->date_unreadable, a->dateline };
-    if (a->date && na_date_parse_iso(a->date, &source_date))
-        in.source_date = &source_date;
+    *in = (na_extract_input_t){ NULL, 0, NULL, NULL, a->date_unreadable, a->dateline };
+    if (a->date && na_date_parse_iso(a->date, source_date))
+        in->source_date = source_date;
     if (a->mtime > 0) {
         time_t t = (time_t)a->mtime;
         struct tm tm;
         if (gmtime_r(&t, &tm)) {
-            file_time = (na_date_t){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, -1, -1, -1 };
-            in.file_time = &file_time;
+            *file_time = (na_date_t){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, -1, -1, -1 };
+            in->file_time = file_time;
         }
     }
+}
+
+na_status_t na_extraction_pubdate(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
+                                  na_error_t *err)
+{
+    na_date_t source_date, file_time;
+    na_extract_input_t in;
+    input_dates(a, &in, &source_date, &file_time);
+    /* The text as na_extraction_run() gives it, as far as its dateline goes. */
+    na_buf_t text = NA_BUF_INIT;
+    if (a->format == NA_FORMAT_TEXT && !a->legacy) {
+        in.text = (const char *)a->raw;
+        in.len = a->raw_len;
+    } else if (a->format == NA_FORMAT_TEXT) {
+        char *decoded = na_cp1252_decode((const char *)a->raw, a->raw_len);
+        na_buf_adds(&text, decoded);
+        free(decoded);
+    } else {
+        if (a->title) {
+            na_buf_adds(&text, a->title);
+            na_buf_adds(&text, "\n\n");
+        }
+        if (a->dateline) {
+            const char *d = a->dateline;
+            while (na_is_space((unsigned char)*d))
+                d++;
+            na_buf_adds(&text, d);
+            while (text.len && na_is_space((unsigned char)text.data[text.len - 1]))
+                text.data[--text.len] = '\0';
+            na_buf_addc(&text, ' ');
+        }
+        if (a->body)
+            na_buf_adds(&text, a->body);
+    }
+    if (!in.text) {
+        in.text = text.data ? text.data : "";
+        in.len = text.len;
+    }
+    na_status_t st = na_extract_pubdate(x, &in, ex, err);
+    na_buf_release(&text);
+    return st;
+}
+
+na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
+                              na_error_t *err)
+{
+    na_date_t source_date, file_time;
+    na_extract_input_t in;
+    input_dates(a, &in, &source_date, &file_time);
     if (a->format == NA_FORMAT_TEXT && !a->legacy) {
         in.text = (const char *)a->raw;
         in.len = a->raw_len;

@@ -29,6 +29,11 @@
 na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
                               na_error_t *err);
 
+/* Finds only A's publication date, as na_extraction_run() would, into
+ * EX's date and date_source (na_extract_pubdate()). */
+na_status_t na_extraction_pubdate(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
+                                  na_error_t *err);
+
 /* Returns EX's names (ex->name_count of them) as the record stores them
  * (record.h), strings borrowed from EX while it is unchanged; caller
  * owns the array; free with free(). */

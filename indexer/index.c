@@ -1341,6 +1341,19 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     return st;
 }
 
+na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err)
+{
+    if (ix->failed || !ix->bulk)
+        return ix->failed;
+    /* The worker writes the batch: idle once drained. */
+    na_status_t st = ix->worker_running ? drain(ix, true, err) : NA_OK;
+    if (st == NA_OK)
+        st = na_bulk_trim(ix->bulk, max, err);
+    if (st)
+        ix->failed = st;
+    return st;
+}
+
 void na_indexer_file_done(na_indexer_t *ix, const char *path)
 {
     if (path)

@@ -126,6 +126,7 @@ typedef struct {
     char out_of_date_why[64];
     size_t refreshed;     /* articles the refresh option reindexed */
     size_t batches;   /* partial databases a first build or rebuild merged */
+    size_t moved;     /* time shards: copies removed from a shard the article left (shards.h) */
 } na_index_counts_t;
 
 /* Where an article was read; the strings are borrowed for the call. */
@@ -195,6 +196,12 @@ void na_indexer_prune_root(na_indexer_t *ix, const char *root);
  * *FOUND (false: there is none, nothing changes).  Its files are not read
  * again while they stay unchanged.  Errors are database errors. */
 na_status_t na_indexer_delete(na_indexer_t *ix, const char *id, bool *found, na_error_t *err);
+
+/* In a first build or a rebuild (written as partial databases), writes
+ * the batch held in memory out when it costs more than MAX bytes, so that
+ * an indexer left idle while others work (time shards) gives its memory
+ * back; otherwise nothing.  Errors are database errors. */
+na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err);
 
 /* Writes everything added so far and commits it. */
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "parse.h"
 #include "progress.h"
+#include "shards.h"
 #include "sniff.h"
 #include "utf8.h"
 #include "walk.h"
@@ -58,7 +59,7 @@ static void install_signal_handlers(void)
 
 typedef struct {
     const na_index_options_t *opts;
-    na_indexer_t *indexer;
+    na_shards_t *indexer;
     na_progress_t progress;
     const na_input_t *input;
     size_t record;        /* articles seen in the current input */
@@ -277,7 +278,7 @@ static int sink_article(na_article_t *article, void *ud)
     na_index_source_t src = { source, where };
     const char *dup_of = NULL;
     char *id = article->id && *article->id ? na_xstrdup(article->id) : NULL;
-    na_status_t st = na_indexer_add(run->indexer, article, &src, &dup_of, &run->db_error);
+    na_status_t st = na_shards_add(run->indexer, article, &src, &dup_of, &run->db_error);
     if (st == NA_OK && dup_of) {
         char *reason = na_xasprintf("duplicate id '%s' (first at %s); record not indexed", id ? id : "", dup_of);
         report_reject(run, line, reason);
@@ -332,7 +333,7 @@ static void index_input(run_t *run, const na_input_t *input)
     bool tracked = run->indexer && input->real && !input->stream;
     if (tracked) {
         bool same = false;
-        na_status_t st = na_indexer_file_check(run->indexer, input->real, input->size, input->mtime_ns, &same,
+        na_status_t st = na_shards_file_check(run->indexer, input->real, input->size, input->mtime_ns, &same,
                                                &run->db_error);
         if (st) {
             run->db_status = st;
@@ -371,7 +372,7 @@ static void index_input(run_t *run, const na_input_t *input)
     if (buf.len == 0) {
         report_reject(run, 0, "empty file");
         if (tracked)
-            na_indexer_file_read(run->indexer, input->real);
+            na_shards_file_read(run->indexer, input->real);
         na_buf_release(&buf);
         return;
     }
@@ -382,7 +383,7 @@ static void index_input(run_t *run, const na_input_t *input)
         report_warning(run, 0, why);
         free(why);
         if (tracked)
-            na_indexer_file_read(run->indexer, input->real);
+            na_shards_file_read(run->indexer, input->real);
         na_buf_release(&buf);
         run->bytes_before += input->size;
         return;
@@ -392,7 +393,7 @@ static void index_input(run_t *run, const na_input_t *input)
         format = na_parse_detect(input->relpath, bytes, buf.len);
 
     if (run->indexer)
-        na_indexer_set_input(run->indexer, input->path);
+        na_shards_set_input(run->indexer, input->path);
     na_parse_sink_t sink = { sink_article, sink_reject, run, sink_warn };
     na_error_t err;
     na_error_clear(&err);
@@ -403,7 +404,7 @@ static void index_input(run_t *run, const na_input_t *input)
             report_reject(run, 0, "no articles found");
         /* Read whole: what the file no longer holds loses it as a source. */
         if (run->indexer && run->canonical && run->db_status == NA_OK && !interrupted)
-            na_indexer_file_done(run->indexer, run->canonical);
+            na_shards_file_done(run->indexer, run->canonical);
         break;
     case NA_ERR_PARSE:
         /* The message starts with the line when the parser knows it. */
@@ -414,7 +415,7 @@ static void index_input(run_t *run, const na_input_t *input)
         break;
     }
     if (tracked && (st == NA_OK || st == NA_ERR_PARSE) && run->db_status == NA_OK && !interrupted)
-        na_indexer_file_read(run->indexer, input->real);
+        na_shards_file_read(run->indexer, input->real);
     if (run->opts->verbose && run->db_status == NA_OK) {
         na_progress_clear(&run->progress);
         fprintf(stderr, "newsarc-index: %s: %zu articles as %s\n", input->path, run->record,
@@ -455,14 +456,79 @@ static void add_inputs(run_t *run, const na_index_options_t *opts, const na_conf
     }
 }
 
+/* An article's copy removed from a time shard it no longer belongs in
+ * (its date changed, or a crash left it in two), listed at -v. */
+static void report_moved(const char *id, const char *from, const char *to, void *ud)
+{
+    run_t *run = ud;
+    if (!run->opts->verbose)
+        return;
+    na_progress_clear(&run->progress);
+    fprintf(stderr, "newsarc-index: article '%s' removed from shard '%s': it belongs in '%s'\n", id, from, to);
+}
+
 /* A source the prune removed, listed at -v. */
 static void report_pruned(const char *id, const char *file, bool deleted, void *ud)
 {
     report_outcome(ud, deleted ? OUTCOME_PRUNED : OUTCOME_PRUNED_SOURCE, file, 0, id, NULL);
 }
 
+/* A sharded archive: each shard's figures, then the total. */
+static int print_shard_stats(const char *db, na_out_format_t format)
+{
+    na_strlist_t names = NA_STRLIST_INIT;
+    na_shards_list(db, &names);
+    na_index_stats_t total = { 0, 0, 0, 0 };
+    json_t *list = json_array();
+    if (format != NA_OUT_JSON)
+        printf("%-10s %10s %14s %14s %14s\n", "shard", "articles", "raw bytes", "stored bytes", "database");
+    for (size_t i = 0; i < names.count; i++) {
+        char *path = na_xasprintf("%s/%s", db, names.items[i]);
+        na_index_stats_t s;
+        na_error_t err;
+        na_status_t st = na_index_stats(path, &s, &err);
+        free(path);
+        if (st) {
+            fprintf(stderr, "newsarc-index: error: %s: shard '%s': %s\n", db, names.items[i], err.message);
+            json_decref(list);
+            na_strlist_clear(&names);
+            return status_to_exit(st);
+        }
+        total.articles += s.articles;
+        total.raw_bytes += s.raw_bytes;
+        total.stored_bytes += s.stored_bytes;
+        total.db_bytes += s.db_bytes;
+        if (format == NA_OUT_JSON)
+            json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I}", "shard", names.items[i], "articles",
+                                                  (json_int_t)s.articles, "raw_bytes", (json_int_t)s.raw_bytes,
+                                                  "stored_bytes", (json_int_t)s.stored_bytes, "db_bytes",
+                                                  (json_int_t)s.db_bytes));
+        else
+            printf("%-10s %10zu %14zu %14zu %14zu\n", names.items[i], s.articles, s.raw_bytes, s.stored_bytes,
+                   s.db_bytes);
+    }
+    double ratio = total.raw_bytes ? (double)total.stored_bytes / (double)total.raw_bytes : 0.0;
+    if (format == NA_OUT_JSON) {
+        json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:f, s:o}", "articles", (json_int_t)total.articles,
+                              "raw_bytes", (json_int_t)total.raw_bytes, "stored_bytes",
+                              (json_int_t)total.stored_bytes, "db_bytes", (json_int_t)total.db_bytes,
+                              "stored_ratio", ratio, "shards", list);
+        json_dumpf(o, stdout, JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(o);
+    } else {
+        json_decref(list);
+        printf("%-10s %10zu %14zu %14zu %14zu\n", "total", total.articles, total.raw_bytes, total.stored_bytes,
+               total.db_bytes);
+    }
+    na_strlist_clear(&names);
+    return NA_EXIT_OK;
+}
+
 static int print_stats(const char *db, na_out_format_t format)
 {
+    if (na_shards_kind(db) != NA_SHARD_BY_NONE)
+        return print_shard_stats(db, format);
     na_index_stats_t s;
     na_error_t err;
     na_status_t st = na_index_stats(db, &s, &err);
@@ -603,7 +669,8 @@ int main(int argc, char **argv)
         io.stop = &interrupted;
         io.refresh = opts.refresh;
         install_signal_handlers();
-        na_status_t st = na_indexer_open(&io, &run.indexer, &err);
+        na_shards_options_t so = { io, opts.shard_by >= 0 ? opts.shard_by : cfg.shard_by, report_moved };
+        na_status_t st = na_shards_open(&so, &run.indexer, &err);
         if (st) {
             char *folder = na_xstrdup(db);
             char *slash = strrchr(folder, '/');
@@ -633,16 +700,16 @@ int main(int argc, char **argv)
             na_config_release(&cfg);
             return rc;
         }
-        const na_index_counts_t *c = na_indexer_counts(run.indexer);
+        const na_index_counts_t *c = na_shards_counts(run.indexer);
         if (c->rebuilt_other_layout)
             fprintf(stderr, "newsarc-index: %s: indexed by an older newsarc; rebuilding it from its %zu stored "
                             "articles\n", db, c->carried);
-        else if (opts.verbose && na_indexer_rebuilding(run.indexer))
+        else if (opts.verbose && na_shards_rebuilding(run.indexer))
             fprintf(stderr, "newsarc-index: %s: rebuilding it from its %zu stored articles\n", db, c->carried);
         if (c->rebuild_lost)
             fprintf(stderr, "newsarc-index: %s: warning: %zu stored articles no longer parse and are not carried over\n",
                     db, c->rebuild_lost);
-        if (c->out_of_date && !opts.refresh && !na_indexer_rebuilding(run.indexer) && !opts.quiet)
+        if (c->out_of_date && !opts.refresh && !na_shards_rebuilding(run.indexer) && !opts.quiet)
             fprintf(stderr, "newsarc-index: %s: warning: %zu articles are out of date%s%s%s; run "
                             "'newsarc-index --refresh -d %s' (or --rebuild) to reindex them\n",
                     db, c->out_of_date, *c->out_of_date_why ? " (the " : "", c->out_of_date_why,
@@ -651,10 +718,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "newsarc-index: %s: %zu out-of-date articles reindexed from their stored originals\n",
                     db, c->refreshed);
         for (size_t i = 0; i < run.complete_roots.count; i++)
-            na_indexer_prune_root(run.indexer, run.complete_roots.items[i]);
+            na_shards_prune_root(run.indexer, run.complete_roots.items[i]);
         for (size_t i = 0; opts.delete_ids && i < opts.path_count && run.db_status == NA_OK; i++) {
             bool found = false;
-            run.db_status = na_indexer_delete(run.indexer, opts.paths[i], &found, &run.db_error);
+            run.db_status = na_shards_delete(run.indexer, opts.paths[i], &found, &run.db_error);
             if (run.db_status == NA_OK && !found) {
                 fprintf(stderr, "newsarc-index: error: no article '%s' in '%s'\n", opts.paths[i], db);
                 run.rejected = true;
@@ -670,10 +737,10 @@ int main(int argc, char **argv)
         /* Close commits what was added, also after an interruption, but an
          * interrupted rebuild leaves the live database as it was. */
         if (interrupted)
-            na_indexer_cancel(run.indexer);
-        st = run.db_status ? NA_OK : na_indexer_finish(run.indexer, &run.db_error);
-        na_index_counts_t counts = *na_indexer_counts(run.indexer);
-        na_status_t cst = na_indexer_close(run.indexer, run.db_status || st ? NULL : &run.db_error);
+            na_shards_cancel(run.indexer);
+        st = run.db_status ? NA_OK : na_shards_finish(run.indexer, &run.db_error);
+        na_index_counts_t counts = *na_shards_counts(run.indexer);
+        na_status_t cst = na_shards_close(run.indexer, run.db_status || st ? NULL : &run.db_error);
         if (st == NA_OK)
             st = cst;
         if (counts.prune_refused) {
@@ -687,6 +754,8 @@ int main(int argc, char **argv)
                             "%zu deleted; %zu files unchanged and not read\n",
                     db, counts.added, counts.replaced, counts.unchanged, counts.removed, counts.pruned,
                     counts.deleted, counts.files_unchanged);
+        if (opts.verbose && st == NA_OK && run.db_status == NA_OK && counts.moved)
+            fprintf(stderr, "newsarc-index: %s: %zu articles moved to another shard\n", db, counts.moved);
         if (opts.verbose && st == NA_OK && run.db_status == NA_OK && counts.batches > 1)
             fprintf(stderr, "newsarc-index: %s: written as %zu partial databases, merged\n", db, counts.batches);
         if (run.db_status == NA_OK)

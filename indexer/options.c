@@ -10,7 +10,7 @@
 #include "cli.h"
 
 enum { OPT_INPUT_FORMAT = NA_CLI_OPT_FIRST, OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_STATS, OPT_FORCE, OPT_REBUILD,
-       OPT_PRUNE, OPT_DELETE, OPT_WAIT, OPT_REFRESH, OPT_LOG };
+       OPT_PRUNE, OPT_DELETE, OPT_WAIT, OPT_REFRESH, OPT_LOG, OPT_SHARD_BY };
 
 static const struct option long_options[] = {
     NA_CLI_LONG_OPTIONS,
@@ -25,6 +25,7 @@ static const struct option long_options[] = {
     { "wait", required_argument, NULL, OPT_WAIT },
     { "refresh", no_argument, NULL, OPT_REFRESH },
     { "log", required_argument, NULL, OPT_LOG },
+    { "shard-by", required_argument, NULL, OPT_SHARD_BY },
     { NULL, 0, NULL, 0 },
 };
 
@@ -58,6 +59,8 @@ static void usage(FILE *out)
           "      --refresh            reindex the out-of-date stored articles from their\n"
           "                           stored originals (after a change of aliases or model)\n"
           "      --wait SECONDS       wait this long for another writer's lock\n"
+          "      --shard-by PERIOD    split a new archive into one database per year or\n"
+          "                           month (none: one database); see shard_by\n"
           "      --log FILE           append the messages to FILE, with timestamps\n"
           "      --rebuild            index every stored article again (and PATHs) into a new\n"
           "                           database that then replaces the old one\n"
@@ -78,6 +81,7 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
 {
     memset(o, 0, sizeof *o);
     o->wait = -1;
+    o->shard_by = -1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, NA_CLI_SHORT_OPTIONS, long_options, NULL)) != -1) {
@@ -117,6 +121,16 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
         case OPT_DELETE: o->delete_ids = true; break;
         case OPT_REFRESH: o->refresh = true; break;
         case OPT_LOG: o->log = optarg; break;
+        case OPT_SHARD_BY:
+            if (strcmp(optarg, "none") == 0)
+                o->shard_by = NA_SHARD_BY_NONE;
+            else if (strcmp(optarg, "year") == 0)
+                o->shard_by = NA_SHARD_BY_YEAR;
+            else if (strcmp(optarg, "month") == 0)
+                o->shard_by = NA_SHARD_BY_MONTH;
+            else
+                return usage_error("unknown --shard-by '%s' (none, year, month)", optarg);
+            break;
         case OPT_WAIT: {
             char *end;
             errno = 0;

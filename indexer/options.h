@@ -28,6 +28,7 @@ typedef struct {
     bool refresh;            /* --refresh: reindex out-of-date articles from their stored originals */
     int wait;                /* --wait SECONDS; -1: lock_wait from the configuration */
     const char *log;         /* --log FILE; NULL: none */
+    int shard_by;            /* --shard-by: NA_SHARD_BY_*; -1: shard_by from the configuration */
     char **paths;            /* borrowed from argv */
     size_t path_count;
 } na_index_options_t;

@@ -72,6 +72,7 @@ static const char *const default_stopwords[] = {
 };
 
 static const char *const extract_names[] = { "auto", "always", "never", NULL };
+static const char *const shard_by_names[] = { "none", "year", "month", NULL };
 static const char *const extract_kinds[] = { "people", "places", "orgs", "dates", NULL };
 
 const char *na_extract_kind_name(na_extract_kind_t kind)
@@ -133,6 +134,8 @@ static const config_key_t config_keys[] = {
       .help = "percent of the articles a prune may remove without --force" },
     { .name = "lock_wait", .type = KEY_INT, .offset = OFF(lock_wait), .def_num = 0, .min = 0, .max = 86400,
       .help = "seconds newsarc-index waits for another writer's lock" },
+    { .name = "shard_by", .type = KEY_CHOICE, .offset = OFF(shard_by), .choices = shard_by_names,
+      .def_num = NA_SHARD_BY_NONE, .help = "time shards of a new archive: none, year or month" },
     { .name = "index_memory", .type = KEY_COUNT, .offset = OFF(index_memory), .def_num = 256,
       .min = 32, .max = 1 << 20, .help = "megabytes the indexer may use, most of it for documents not yet written" },
     { .name = "aliases", .type = KEY_ALIASES,

@@ -56,6 +56,9 @@ typedef struct {
     size_t line, column; /* from 1 */
 } na_config_mark_t;
 
+/* shard_by: how newsarc-index splits an archive into time shards. */
+enum { NA_SHARD_BY_NONE = 0, NA_SHARD_BY_YEAR, NA_SHARD_BY_MONTH };
+
 typedef struct {
     char *file;            /* the file read, or NULL for built-in defaults */
     char *database;        /* default NA_DATABASE */
@@ -73,6 +76,7 @@ typedef struct {
     bool prune;            /* remove sources whose file is gone: default false */
     int prune_max;         /* percent of the articles a prune may remove: default 10 */
     int lock_wait;         /* seconds to wait for the write lock: default 0 */
+    int shard_by;          /* NA_SHARD_BY_*: time shards of a new archive; default none */
     size_t index_memory;   /* MB the indexer may use, default 256 */
     char *alias_places;    /* alias table paths, resolved; NULL: none */
     char *alias_people;

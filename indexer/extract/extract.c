@@ -1289,9 +1289,10 @@ static int span_cmp(const void *a, const void *b)
 
 /* ---- the article ---- */
 
-static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const na_dateline_t *text_dl)
+/* The publication date of IN (see na_extract()), TEXT_DL being the
+ * dateline opening its text, into EX's date and date_source. */
+static void pick_pubdate(na_extraction_t *ex, const na_extract_input_t *in, const na_dateline_t *text_dl)
 {
-    scratch_t *s = ex->scratch;
     const na_date_t *src = in->source_date;
     /* A dateline given as a field has no dash after it; with one added it
      * reads like one opening the text. */
@@ -1322,6 +1323,12 @@ static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const 
         ex->date = *in->file_time;
         ex->date_source = NA_DATE_SOURCE_MTIME;
     }
+}
+
+static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const na_dateline_t *text_dl)
+{
+    scratch_t *s = ex->scratch;
+    pick_pubdate(ex, in, text_dl);
     if (!ex->date.year)
         return;
     na_dates_find(in->text, in->len, &ex->date, &s->dates);
@@ -1807,6 +1814,29 @@ static size_t lead_end(const char *text, size_t len, size_t body)
     return limit;
 }
 
+/* The dateline opening TEXT, as na_extract() reads it. */
+static void text_dateline(const na_extractor_t *x, scratch_t *s, const char *text, size_t len, na_dateline_t *dl)
+{
+    const char *alias;
+    if (na_dateline_find(text, len, dl) && !dl->month && !dl->region_end &&
+        place_lookup(x, &s->tmp, text + dl->city_start, dl->city_end - dl->city_start, &alias) < 0 && !alias)
+        memset(dl, 0, sizeof *dl); /* "SOCCER - JAPAN WIN": a headline's topic, not a city */
+}
+
+na_status_t na_extract_pubdate(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
+                               na_error_t *err)
+{
+    if (!x || !in || !ex || (!in->text && in->len))
+        return na_error_set(err, NA_ERR_INVALID, "extract: no extractor, input or output");
+    reset_result(ex);
+    if (!ex->scratch)
+        ex->scratch = na_xcalloc(1, sizeof(scratch_t));
+    na_dateline_t dl;
+    text_dateline(x, ex->scratch, in->text, in->len, &dl);
+    pick_pubdate(ex, in, &dl);
+    return NA_OK;
+}
+
 na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
                        na_error_t *err)
 {
@@ -1821,10 +1851,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     size_t len = in->len;
 
     na_dateline_t dl;
-    const char *alias;
-    if (na_dateline_find(text, len, &dl) && !dl.month && !dl.region_end &&
-        place_lookup(x, &s->tmp, text + dl.city_start, dl.city_end - dl.city_start, &alias) < 0 && !alias)
-        memset(&dl, 0, sizeof dl); /* "SOCCER - JAPAN WIN": a headline's topic, not a city */
+    text_dateline(x, s, text, len, &dl);
     find_dates(ex, in, &dl);
 
     na_status_t st = na_tokenize(text, len, hard_wrapped(text, len) ? NA_TOKENIZE_PARAGRAPHS : NA_TOKENIZE_LINES,

@@ -162,4 +162,11 @@ typedef struct {
 na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *out,
                        na_error_t *err);
 
+/* Finds only the publication date of IN (as na_extract() would, into
+ * OUT's date and date_source; the rest of OUT is emptied), at a fraction
+ * of the cost: the indexer routes articles to time shards by it.
+ * NA_ERR_INVALID only for NULL arguments. */
+na_status_t na_extract_pubdate(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *out,
+                               na_error_t *err);
+
 #endif

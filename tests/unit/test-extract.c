@@ -407,6 +407,13 @@ static void test_date_sources(void)
             na_date_format_iso(&ex.date, got);
         CHECK_STR(got, cases[i].date ? cases[i].date : "", cases[i].text);
         CHECK_INT(ex.date_source, cases[i].from, "where the date came from");
+        /* The date alone, which routes articles to time shards, is the same. */
+        na_extract_pubdate(x, &in, &ex, NULL);
+        got[0] = '\0';
+        if (ex.date.year)
+            na_date_format_iso(&ex.date, got);
+        CHECK_STR(got, cases[i].date ? cases[i].date : "", "na_extract_pubdate: the same date");
+        CHECK_INT(ex.date_source, cases[i].from, "na_extract_pubdate: the same source");
     }
     CHECK_STR(na_date_source_name(NA_DATE_SOURCE_SOURCE_DATELINE), "source+dateline", "its name");
 
@@ -421,6 +428,15 @@ static void test_date_sources(void)
     na_extract(x, &in, &ex, NULL);
     CHECK(ex.date.year == 2026 && ex.date.month == 3 && ex.date.day == 2, "no source date: the field's day, the file's year");
     CHECK_INT(ex.date_source, NA_DATE_SOURCE_DATELINE, "... from the dateline");
+    na_extract_pubdate(x, &in, &ex, NULL);
+    CHECK(ex.date.year == 2026 && ex.date.month == 3 && ex.date.day == 2, "na_extract_pubdate reads the field too");
+    const char *topic = "SOCCER - JAPAN WIN\n";
+    na_extract_input_t in4 = { topic, strlen(topic), NULL, &file_time, false, "LAGOS, March 2" };
+    na_extract(x, &in4, &ex, NULL);
+    na_date_t full = ex.date;
+    na_extract_pubdate(x, &in4, &ex, NULL);
+    CHECK(ex.date.year == full.year && ex.date.month == full.month && ex.date.day == full.day,
+          "na_extract_pubdate: a headline topic is no dateline either");
 }
 
 static void test_spans(void)
