@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "store.h"
 #include "unit.h"
 
@@ -226,12 +228,12 @@ static void test_round_trips(void)
         { "random bytes", noise, sizeof noise, NO_DICT, 9, 0 },
         { "random bytes, with a dictionary", noise, sizeof noise, WITH_DICT, 9, 0 },
         { "an article", s.texts[0].data, s.texts[0].len, NO_DICT, 9, 1 },
-        { "an article, with a dictionary", s.texts[0].data, s.texts[0].len, WITH_DICT, 9, 2 },
-        { "an article, with a dictionary, level 1", s.texts[1].data, s.texts[1].len, WITH_DICT, 1, 2 },
+        { "an article, with a dictionary", s.texts[0].data, s.texts[0].len, WITH_DICT, 9, 3 },
+        { "an article, with a dictionary, level 1", s.texts[1].data, s.texts[1].len, WITH_DICT, 1, 3 },
         { "an article, level 5", s.texts[2].data, s.texts[2].len, NO_DICT, 5, 1 },
-        { "200 kB of articles, with a dictionary", long_text.data, long_text.len, WITH_DICT, 9, 2 },
+        { "200 kB of articles, with a dictionary", long_text.data, long_text.len, WITH_DICT, 9, 3 },
         { "1 MiB of zeros (near zlib's 1032:1)", zeros, big_len, NO_DICT, 9, 1 },
-        { "1 MiB of zeros, with a dictionary", zeros, big_len, WITH_DICT, 9, 2 },
+        { "1 MiB of zeros, with a dictionary", zeros, big_len, WITH_DICT, 9, 3 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const na_zdict_t *d = cases[i].dict == WITH_DICT ? &dict : NULL;
@@ -247,14 +249,14 @@ static void test_round_trips(void)
         if (cases[i].method >= 0)
             CHECK_INT(method, cases[i].method, "... with the method wanted");
         else
-            CHECK(method == 1 || method == 2, "... compressed");
+            CHECK(method == 1 || method == 3, "... compressed");
         if (method != 0)
             CHECK(blen < cases[i].len + 2, "... smaller than storing it as is");
         size_t raw_len = 12345;
         unsigned id = 12345;
         CHECK_INT(na_store_blob_info(b, blen, &raw_len, &id, NULL), NA_OK, "... its header reads");
         CHECK_INT(raw_len, cases[i].len, "... with the raw length");
-        CHECK_INT(id, method == 2 ? dict.id : 0, "... and the dictionary id");
+        CHECK_INT(id, method == 3 ? dict.id : 0, "... and the dictionary id");
         CHECK_INT(na_store_unpack(b, blen, d, &back, &err), NA_OK, "... it unpacks");
         CHECK(memcmp(back.data, "before", 6) == 0 && back.len == 6 + cases[i].len &&
                   memcmp(back.data + 6, cases[i].data, cases[i].len) == 0 && back.data[back.len] == '\0',
@@ -338,7 +340,7 @@ static void test_headers(void)
         { "method 0 with a byte missing", "\x00\x03" "ab", 4, NA_ERR_CORRUPT, 0, 0 },
         { "method 0 with a byte too many", "\x00\x03" "abcd", 6, NA_ERR_CORRUPT, 0, 0 },
         { "method 0 with a two-byte length", "\x00\x81\x01" "abc", 6, NA_ERR_CORRUPT, 0, 0 },
-        { "an unknown method", "\x03\x00", 2, NA_ERR_CORRUPT, 0, 0 },
+        { "an unknown method", "\x04\x00", 2, NA_ERR_CORRUPT, 0, 0 },
         { "method 255", "\xff\x00", 2, NA_ERR_CORRUPT, 0, 0 },
         { "a varint cut short", "\x01\x80", 2, NA_ERR_CORRUPT, 0, 0 },
         { "a varint with a redundant zero group", "\x00\x80\x00", 3, NA_ERR_CORRUPT, 0, 0 },
@@ -352,6 +354,13 @@ static void test_headers(void)
         { "method 2 naming dictionary 0", "\x02\x05\x00" "12345678", 11, NA_ERR_CORRUPT, 0, 0 },
         { "method 2 naming no dictionary", "\x02\x05", 2, NA_ERR_CORRUPT, 0, 0 },
         { "method 2 naming dictionary 2^32", "\x02\x05\x80\x80\x80\x80\x10" "12345678", 15, NA_ERR_CORRUPT, 0, 0 },
+        { "method 3 naming dictionary 5", "\x03\x05\x00\x00\x00\x05" "1234", 10, NA_OK, 5, 5 },
+        { "method 3 naming dictionary 0xfedcba98", "\x03\x05\xfe\xdc\xba\x98" "1234", 10, NA_OK, 5, 0xfedcba98u },
+        { "method 3 naming dictionary 0", "\x03\x05\x00\x00\x00\x00" "1234", 10, NA_ERR_CORRUPT, 0, 0 },
+        { "method 3 with its id cut short", "\x03\x05\x00\x00\x05", 5, NA_ERR_CORRUPT, 0, 0 },
+        { "method 3 with no room for its checksum", "\x03\x05\x00\x00\x00\x05" "123", 9, NA_ERR_CORRUPT, 0, 0 },
+        { "method 3 within 1032:1, its checksum apart", "\x03\x88\x40\x00\x00\x00\x05" "1234567" "1234", 18, NA_OK, 8200, 5 },
+        { "method 3 beyond 1032:1, its checksum apart", "\x03\x88\x40\x00\x00\x00\x05" "123456" "1234", 17, NA_ERR_CORRUPT, 0, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t raw_len = 999;
@@ -388,7 +397,7 @@ static void test_wrong_dictionary(void)
     na_buf_t with = NA_BUF_INIT, without = NA_BUF_INIT;
     na_store_pack(s.ptrs[0], s.lens[0], &dict, 9, &with, NULL);
     na_store_pack(s.ptrs[0], s.lens[0], NULL, 9, &without, NULL);
-    CHECK_INT(with.data[0], 2, "an article packs against the dictionary");
+    CHECK_INT(with.data[0], 3, "an article packs against the dictionary");
 
     na_buf_t other_bytes = NA_BUF_INIT;
     na_buf_add(&other_bytes, dict.data, dict.len);
@@ -429,36 +438,60 @@ static void test_wrong_dictionary(void)
         na_buf_release(&out);
     }
 
-    /* Headers that lie about the stream: a dictionary stream called
-     * method 1, and a plain stream called method 2. */
-    na_buf_t forged = NA_BUF_INIT;
-    na_buf_add(&forged, with.data, with.len);
-    forged.data[0] = 1;
+    /* Headers that lie about the stream: a raw deflate stream against the
+     * dictionary called method 1 (a zlib stream), and a zlib stream
+     * called method 3. */
+    CHECK(agree, "... the unpacker agreeing on each");
     size_t pos = 1;
-    while ((unsigned char)forged.data[pos] & 0x80) /* skip the length */
+    while ((unsigned char)with.data[pos] & 0x80) /* skip the length */
         pos++;
     pos++;
-    memmove(forged.data + pos, forged.data + pos + 1, forged.len - pos - 1); /* drop the one-byte id */
-    forged.len--;
-    CHECK(agree, "... the unpacker agreeing on each");
+    na_buf_t forged = NA_BUF_INIT;
+    na_buf_add(&forged, with.data, pos);
+    forged.data[0] = 1;
+    na_buf_add(&forged, with.data + pos + 4, with.len - pos - 8); /* no id, no checksum */
     na_buf_t out = NA_BUF_INIT;
     CHECK_INT(unpack_both(forged.data, forged.len, &dict, &out, &agree), NA_ERR_CORRUPT,
               "a dictionary stream under a method 1 header is corrupt");
     na_buf_reset(&forged);
-    na_buf_addc(&forged, 2);
-    na_buf_add(&forged, without.data + 1, without.len - 1);
-    /* insert the id after the length */
-    pos = 1;
-    while ((unsigned char)forged.data[pos] & 0x80)
-        pos++;
-    pos++;
-    na_buf_addc(&forged, 0);
-    memmove(forged.data + pos + 1, forged.data + pos, forged.len - pos - 1);
-    forged.data[pos] = (char)dict.id;
+    na_buf_add(&forged, without.data, pos);
+    forged.data[0] = 3;
+    const char id_bytes[4] = { 0, 0, 0, (char)dict.id };
+    na_buf_add(&forged, id_bytes, 4);
+    na_buf_add(&forged, without.data + pos, without.len - pos);
     na_buf_reset(&out);
     CHECK_INT(unpack_both(forged.data, forged.len, &dict, &out, &agree), NA_ERR_CORRUPT,
-              "a plain stream under a method 2 header is corrupt");
+              "a plain stream under a method 3 header is corrupt");
     CHECK(agree, "... the unpacker agreeing on both");
+
+    /* Method 2, what older archives hold: a zlib stream with the
+     * dictionary's Adler-32 in its header.  Made here as zlib makes it. */
+    na_buf_reset(&forged);
+    na_buf_add(&forged, with.data, pos);
+    forged.data[0] = 2;
+    na_buf_addc(&forged, (char)dict.id); /* a one-byte varint */
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    unsigned char zout[8192];
+    CHECK(deflateInit(&z, 9) == Z_OK && deflateSetDictionary(&z, dict.data, (uInt)dict.len) == Z_OK,
+          "zlib makes a method 2 stream");
+    z.next_in = (Bytef *)(uintptr_t)s.ptrs[0];
+    z.avail_in = (uInt)s.lens[0];
+    z.next_out = zout;
+    z.avail_out = sizeof zout;
+    CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END, "... of the article");
+    na_buf_add(&forged, zout, sizeof zout - z.avail_out);
+    deflateEnd(&z);
+    na_buf_reset(&out);
+    CHECK_INT(unpack_both(forged.data, forged.len, &dict, &out, &agree), NA_OK, "a method 2 blob unpacks");
+    CHECK(same(&out, s.ptrs[0], s.lens[0]), "... byte-exact");
+    unsigned id = 0;
+    CHECK(na_store_blob_info(forged.data, forged.len, NULL, &id, NULL) == NA_OK && id == dict.id,
+          "... naming its dictionary");
+    na_buf_reset(&out);
+    CHECK_INT(unpack_both(forged.data, forged.len, &altered, &out, &agree), NA_ERR_CORRUPT,
+              "... and not with other bytes under the dictionary's id");
+    CHECK(agree, "... the unpacker agreeing");
 
     na_buf_release(&forged);
     na_buf_release(&out);
@@ -498,7 +531,7 @@ static void test_damage(void)
         const na_zdict_t *d = with ? &dict : NULL;
         na_buf_t blob = NA_BUF_INIT;
         na_store_pack(s.ptrs[with], s.lens[with], d, 9, &blob, NULL);
-        CHECK_INT(blob.data[0], with ? 2 : 1, with ? "a blob with a dictionary to damage" : "a plain blob to damage");
+        CHECK_INT(blob.data[0], with ? 3 : 1, with ? "a blob with a dictionary to damage" : "a plain blob to damage");
 
         /* Copies on the heap, exactly as long as the damaged blob, so
          * that valgrind sees any read past its end. */
@@ -575,6 +608,10 @@ static void test_damage(void)
             b[0] %= 4;
         if (len > 2 && b[0] == 2)
             b[2] = (unsigned char)dict.id; /* sometimes reach the inflater with the dictionary */
+        if (len > 5 && b[0] == 3) {
+            b[2] = b[3] = b[4] = 0;
+            b[5] = (unsigned char)dict.id;
+        }
         na_buf_t out = NA_BUF_INIT;
         size_t raw_len = 0;
         na_status_t info = na_store_blob_info(b, len, &raw_len, NULL, NULL);
