@@ -609,20 +609,69 @@ static bool na__counted_by_index(const Xapian::Query &q)
     }
 }
 
+/* Does Q match every document? */
+static bool na__matches_all(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_MATCH_ALL:
+        return true;
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_num_subqueries() == 1 && na__matches_all(q.get_subquery(0));
+    default:
+        return false;
+    }
+}
+
+/* Reads the next string of a packed value (see na_xdoc_add_packed_value)
+ * from *P into ITEM and moves *P past it; false at END or on a value cut
+ * short, which then counts no further. */
+static bool na__unpack_next(const char **p, const char *end, std::string &item)
+{
+    size_t len = 0;
+    unsigned shift = 0;
+    for (;;) {
+        if (*p == end || shift > 28)
+            return false;
+        unsigned char c = static_cast<unsigned char>(*(*p)++);
+        len |= static_cast<size_t>(c & 0x7f) << shift;
+        shift += 7;
+        if (!(c & 0x80))
+            break;
+    }
+    if (len == 0 || len > static_cast<size_t>(end - *p))
+        return false;
+    item.assign(*p, len);
+    *p += len;
+    return true;
+}
+
+/* One facet: the slot counted, whether its values are packed lists
+ * (na_xdoc_add_packed_value) to be split after counting, and the term
+ * prefix whose term frequencies give the same counts over every
+ * document (empty: none). */
+struct na__facet {
+    Xapian::valueno slot;
+    bool packed;
+    std::string prefix;
+};
+
 struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
-    /* Facet counting uses Xapian's stock ValueCountMatchSpy, one per value
-     * slot, summed afterwards.  Why not one spy per facet: a multi-valued
-     * field (an article's several places) keeps value i in slot base+i,
-     * and a custom spy reading them all would be unknown to xapian-tcpsrv,
-     * which only rebuilds the stock spies for remote shards.  A document
-     * holds a value in at most one of a field's slots, so the sum counts
-     * each article once per value: exact, locally and remotely. */
-    std::vector<std::vector<Xapian::valueno>> facet_slots;
-    /* The spies of the last run, owned by the enquire; new spies each run
-     * because a spy's counts only ever grow. */
-    std::vector<std::vector<Xapian::ValueCountMatchSpy *>> spies;
+    /* Facet counting uses Xapian's stock ValueCountMatchSpy, one per
+     * facet: a multi-valued field keeps all of a document's values packed
+     * in one slot, so the spy counts distinct combinations, each split
+     * afterwards into its values.  A document holds each value once in
+     * its combination, so the sums are exact, and since xapian-tcpsrv
+     * rebuilds the stock spies for remote shards, exact remotely too; the
+     * cost is one value read per match and facet, whatever the number of
+     * values a document has. */
+    std::vector<na__facet> facets;
+    /* The spies of the last run, owned by the enquire (NULL for a facet
+     * counted from term frequencies); new spies each run because a spy's
+     * counts only ever grow. */
+    std::vector<Xapian::ValueCountMatchSpy *> spies;
+    bool ran = false;
 
     explicit na_xenquire(const Xapian::Database &d) : db(d), enquire(d)
     {
@@ -1208,6 +1257,34 @@ void na_xdoc_set_data(na_xdoc_t *doc, const void *data, size_t len)
     must([&] { doc->doc.set_data(std::string(static_cast<const char *>(data), len)); });
 }
 
+void na_xdoc_add_packed_value(na_xdoc_t *doc, na_slot_t slot, const char *const *items, size_t count)
+{
+    must([&] {
+        std::vector<std::string> v;
+        for (size_t i = 0; i < count; i++)
+            if (items[i][0])
+                v.emplace_back(items[i]);
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        if (v.empty())
+            return;
+        std::string packed;
+        for (const std::string &item : v) {
+            for (size_t n = item.size(); ; n >>= 7) {
+                unsigned char c = static_cast<unsigned char>(n & 0x7f);
+                if (n >> 7) {
+                    packed += static_cast<char>(c | 0x80);
+                    continue;
+                }
+                packed += static_cast<char>(c);
+                break;
+            }
+            packed += item;
+        }
+        doc->doc.add_value(slot, packed);
+    });
+}
+
 void na_xdoc_add_boolean_term(na_xdoc_t *doc, const char *term)
 {
     /* Glass refuses terms over 245 bytes, but only at commit, failing the
@@ -1467,12 +1544,12 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending)
     });
 }
 
-int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count)
+int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const char *prefix)
 {
     int index = -1;
     must([&] {
-        enq->facet_slots.emplace_back(slots, slots + count);
-        index = static_cast<int>(enq->facet_slots.size() - 1);
+        enq->facets.push_back(na__facet{ slot, packed, prefix ? prefix : "" });
+        index = static_cast<int>(enq->facets.size() - 1);
     });
     return index;
 }
@@ -1489,22 +1566,30 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
     return guarded(err, [&] {
         enq->enquire.clear_matchspies();
         enq->spies.clear();
-        for (const std::vector<Xapian::valueno> &slots : enq->facet_slots) {
-            enq->spies.emplace_back();
-            for (Xapian::valueno slot : slots) {
-                std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
-                Xapian::ValueCountMatchSpy *raw = spy.get();
-                /* Owned by the enquire from here, even if this throws. */
-                enq->enquire.add_matchspy(spy.release()->release());
-                enq->spies.back().push_back(raw);
+        enq->ran = false;
+        /* Every document matches: the documents holding a value are those
+         * its term indexes, which Xapian counts without visiting them. */
+        bool all = na__matches_all(enq->enquire.get_query());
+        bool spied = false;
+        for (const na__facet &f : enq->facets) {
+            if (all && !f.prefix.empty()) {
+                enq->spies.push_back(nullptr);
+                continue;
             }
+            std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(f.slot));
+            Xapian::ValueCountMatchSpy *raw = spy.get();
+            /* Owned by the enquire from here, even if this throws. */
+            enq->enquire.add_matchspy(spy.release()->release());
+            enq->spies.push_back(raw);
+            spied = true;
         }
+        enq->ran = true;
         /* A query of one term (a word, a field value, or every document)
          * matches as many documents as the term indexes, which Xapian
          * knows without visiting them: it then reports equal bounds, an
          * exact total, and only the page asked for needs ranking.  Facets
          * need every match shown to their spies. */
-        if (exact && enq->facet_slots.empty() && na__counted_by_index(enq->enquire.get_query())) {
+        if (exact && !spied && na__counted_by_index(enq->enquire.get_query())) {
             Xapian::MSet m = enq->enquire.get_mset(offset, limit, Xapian::doccount(0));
             if (m.get_matches_lower_bound() == m.get_matches_upper_bound()) {
                 *out = new na_xmset_t(std::move(m));
@@ -1524,13 +1609,28 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
     *out = nullptr;
     *count = 0;
     return guarded(err, [&] {
-        if (index < 0 || static_cast<size_t>(index) >= enq->facet_slots.size())
+        if (index < 0 || static_cast<size_t>(index) >= enq->facets.size())
             na__fail(NA_ERR_INVALID, "no facet " + std::to_string(index));
+        const na__facet &f = enq->facets[static_cast<size_t>(index)];
         std::unordered_map<std::string, unsigned> sums;
-        if (static_cast<size_t>(index) < enq->spies.size())
-            for (Xapian::ValueCountMatchSpy *spy : enq->spies[static_cast<size_t>(index)])
-                for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v)
-                    sums[*v] += v.get_termfreq();
+        Xapian::ValueCountMatchSpy *spy = enq->ran ? enq->spies[static_cast<size_t>(index)] : nullptr;
+        if (enq->ran && !spy) {
+            for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)
+                if (t.get_termfreq())
+                    sums.emplace((*t).substr(f.prefix.size()), t.get_termfreq());
+        } else if (spy && !f.packed) {
+            for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v)
+                sums.emplace(*v, v.get_termfreq());
+        } else if (spy) {
+            std::string item;
+            for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v) {
+                const std::string packed = *v;
+                const char *p = packed.data(), *end = p + packed.size();
+                unsigned n = v.get_termfreq();
+                while (na__unpack_next(&p, end, item))
+                    sums[item] += n;
+            }
+        }
         std::vector<std::pair<std::string, unsigned>> sorted(sums.begin(), sums.end());
         std::sort(sorted.begin(), sorted.end(),
                   [](const std::pair<std::string, unsigned> &a, const std::pair<std::string, unsigned> &b) {
