@@ -263,27 +263,28 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     const char *const *specs = (const char *const *)e->specs.items;
     size_t n = e->specs.count;
     na_error_t why;
-    for (size_t i = 0; i < n; i++) {
-        struct stat sb;
-        if (is_remote(specs[i]) || stat(specs[i], &sb) == 0)
-            continue;
-        if (e->from_config)
-            return na_error_set(err, NA_ERR_DATABASE, "no database at '%s': run 'newsarc-index PATH...' to create it",
-                                specs[i]);
-        return na_error_set(err, NA_ERR_DATABASE,
-                            "no database at '%s': run 'newsarc-index -d %s PATH...' to create it", specs[i],
-                            specs[i]);
-    }
     c->shard_count = n;
     c->shards = na_xcalloc(n, sizeof *c->shards);
     for (size_t i = 0; i < n; i++) {
         shard_t *sh = &c->shards[i];
         sh->spec = specs[i];
         struct stat sb;
-        if (!is_remote(sh->spec) && stat(sh->spec, &sb) == 0 && S_ISREG(sb.st_mode)) {
-            sh->stamp = sb;
-            sh->stamped = true;
+        if (is_remote(specs[i]))
+            continue;
+        if (stat(specs[i], &sb) == 0) {
+            /* A stub file is stamped, so that a rebuild's switch shows. */
+            if (S_ISREG(sb.st_mode)) {
+                sh->stamp = sb;
+                sh->stamped = true;
+            }
+            continue;
         }
+        if (e->from_config)
+            return na_error_set(err, NA_ERR_DATABASE, "no database at '%s': run 'newsarc-index PATH...' to create it",
+                                specs[i]);
+        return na_error_set(err, NA_ERR_DATABASE,
+                            "no database at '%s': run 'newsarc-index -d %s PATH...' to create it", specs[i],
+                            specs[i]);
     }
     na_status_t st = na_xdb_open(specs, n, &c->db, &why);
     if (st) {
