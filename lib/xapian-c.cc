@@ -655,9 +655,54 @@ struct na__facet {
     std::string prefix;
 };
 
+/* Counts a slot's values as the stock ValueCountMatchSpy does, for one
+ * local database: the matcher shows it documents in increasing docid
+ * order, so one value stream moved forward with them reads each value in
+ * a step, where Document::get_value() looks each up afresh.  A document
+ * out of order, were there one, is read the usual way.  xapian-tcpsrv
+ * does not know it, and over several shards documents carry their
+ * shard's docids, so it counts only a single local database. */
+class na__stream_spy : public Xapian::MatchSpy {
+    Xapian::ValueIterator it, end;
+    Xapian::valueno slot;
+    Xapian::docid last = 0;
+
+  public:
+    std::unordered_map<std::string, Xapian::doccount> counts;
+
+    na__stream_spy(const Xapian::Database &db, Xapian::valueno s)
+        : it(db.valuestream_begin(s)), end(db.valuestream_end(s)), slot(s)
+    {
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        Xapian::docid did = doc.get_docid();
+        if (did <= last) {
+            std::string v = doc.get_value(slot);
+            if (!v.empty())
+                ++counts[v];
+            return;
+        }
+        last = did;
+        if (it != end && it.get_docid() < did)
+            it.skip_to(did);
+        if (it != end && it.get_docid() == did)
+            ++counts[*it];
+    }
+};
+
+/* A facet's spy in the last run: the stock one, the local one, or
+ * neither (counted from term frequencies). */
+struct na__spy {
+    Xapian::ValueCountMatchSpy *stock;
+    na__stream_spy *local;
+};
+
 struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
+    bool local; /* one database, on this machine: na__stream_spy counts */
     /* Facet counting uses Xapian's stock ValueCountMatchSpy, one per
      * facet: a multi-valued field keeps all of a document's values packed
      * in one slot, so the spy counts distinct combinations, each split
@@ -667,13 +712,12 @@ struct na_xenquire {
      * cost is one value read per match and facet, whatever the number of
      * values a document has. */
     std::vector<na__facet> facets;
-    /* The spies of the last run, owned by the enquire (NULL for a facet
-     * counted from term frequencies); new spies each run because a spy's
-     * counts only ever grow. */
-    std::vector<Xapian::ValueCountMatchSpy *> spies;
+    /* The spies of the last run, owned by the enquire; new spies each run
+     * because a spy's counts only ever grow. */
+    std::vector<na__spy> spies;
     bool ran = false;
 
-    explicit na_xenquire(const Xapian::Database &d) : db(d), enquire(d)
+    na_xenquire(const Xapian::Database &d, bool l) : db(d), enquire(d), local(l)
     {
         enquire.set_query(Xapian::Query::MatchAll);
     }
@@ -1521,7 +1565,10 @@ na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_
 na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
 {
     *out = nullptr;
-    return guarded(err, [&] { *out = new na_xenquire_t(db->db); });
+    return guarded(err, [&] {
+        bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
+        *out = new na_xenquire_t(db->db, local);
+    });
 }
 
 void na_xenquire_free(na_xenquire_t *enq)
@@ -1572,15 +1619,22 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
         bool all = na__matches_all(enq->enquire.get_query());
         bool spied = false;
         for (const na__facet &f : enq->facets) {
+            na__spy spy = { nullptr, nullptr };
             if (all && !f.prefix.empty()) {
-                enq->spies.push_back(nullptr);
+                enq->spies.push_back(spy);
                 continue;
             }
-            std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(f.slot));
-            Xapian::ValueCountMatchSpy *raw = spy.get();
-            /* Owned by the enquire from here, even if this throws. */
-            enq->enquire.add_matchspy(spy.release()->release());
-            enq->spies.push_back(raw);
+            /* Owned by the enquire from add_matchspy() on, even if it throws. */
+            if (enq->local) {
+                std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
+                spy.local = p.get();
+                enq->enquire.add_matchspy(p.release()->release());
+            } else {
+                std::unique_ptr<Xapian::ValueCountMatchSpy> p(new Xapian::ValueCountMatchSpy(f.slot));
+                spy.stock = p.get();
+                enq->enquire.add_matchspy(p.release()->release());
+            }
+            enq->spies.push_back(spy);
             spied = true;
         }
         enq->ran = true;
@@ -1613,23 +1667,32 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
             na__fail(NA_ERR_INVALID, "no facet " + std::to_string(index));
         const na__facet &f = enq->facets[static_cast<size_t>(index)];
         std::unordered_map<std::string, unsigned> sums;
-        Xapian::ValueCountMatchSpy *spy = enq->ran ? enq->spies[static_cast<size_t>(index)] : nullptr;
-        if (enq->ran && !spy) {
+        na__spy spy = { nullptr, nullptr };
+        if (enq->ran)
+            spy = enq->spies[static_cast<size_t>(index)];
+        if (!enq->ran) {
+            /* nothing counted yet */
+        } else if (!spy.stock && !spy.local) {
             for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)
                 if (t.get_termfreq())
                     sums.emplace((*t).substr(f.prefix.size()), t.get_termfreq());
-        } else if (spy && !f.packed) {
-            for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v)
-                sums.emplace(*v, v.get_termfreq());
-        } else if (spy) {
+        } else {
             std::string item;
-            for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v) {
-                const std::string packed = *v;
-                const char *p = packed.data(), *end = p + packed.size();
-                unsigned n = v.get_termfreq();
+            auto add = [&](const std::string &value, unsigned n) {
+                if (!f.packed) {
+                    sums[value] += n;
+                    return;
+                }
+                const char *p = value.data(), *end = p + value.size();
                 while (na__unpack_next(&p, end, item))
                     sums[item] += n;
-            }
+            };
+            if (spy.local)
+                for (const auto &c : spy.local->counts)
+                    add(c.first, c.second);
+            else
+                for (Xapian::TermIterator v = spy.stock->values_begin(); v != spy.stock->values_end(); ++v)
+                    add(*v, v.get_termfreq());
         }
         std::vector<std::pair<std::string, unsigned>> sorted(sums.begin(), sums.end());
         std::sort(sorted.begin(), sorted.end(),

@@ -304,7 +304,8 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending);
  * ValueCountMatchSpy (which xapian-tcpsrv knows) counts each distinct
  * list, and each list's count is then added to every string in it, so a
  * document counts once for each of its strings, at the cost of one value
- * read per match.  PREFIX (NULL: none) is a term prefix such that a
+ * read per match (over one local database by a spy of newsarc's own that
+ * reads the slot as a stream, with the same counts).  PREFIX (NULL: none) is a term prefix such that a
  * document has the term PREFIX+S exactly when S is (in) its value in
  * SLOT: a run whose query matches every document then counts from the
  * terms' frequencies, visiting no document.  Returns the facet's index
