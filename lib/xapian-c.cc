@@ -703,9 +703,10 @@ struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
     bool local; /* one database, on this machine: na__stream_spy counts */
-    /* Facet counting uses Xapian's stock ValueCountMatchSpy, one per
-     * facet: a multi-valued field keeps all of a document's values packed
-     * in one slot, so the spy counts distinct combinations, each split
+    /* Facet counting uses one spy per facet, Xapian's stock
+     * ValueCountMatchSpy or, over one local database, na__stream_spy: a
+     * multi-valued field keeps all of a document's values packed in one
+     * slot, so the spy counts distinct combinations, each split
      * afterwards into its values.  A document holds each value once in
      * its combination, so the sums are exact, and since xapian-tcpsrv
      * rebuilds the stock spies for remote shards, exact remotely too; the
