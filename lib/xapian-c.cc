@@ -1667,7 +1667,9 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
         if (index < 0 || static_cast<size_t>(index) >= enq->facets.size())
             na__fail(NA_ERR_INVALID, "no facet " + std::to_string(index));
         const na__facet &f = enq->facets[static_cast<size_t>(index)];
-        std::unordered_map<std::string, unsigned> sums;
+        /* (value, count) pairs; from term frequencies directly, each term
+         * being one value, from spies through a sum per value. */
+        std::vector<std::pair<std::string, unsigned>> items;
         na__spy spy = { nullptr, nullptr };
         if (enq->ran)
             spy = enq->spies[static_cast<size_t>(index)];
@@ -1676,8 +1678,9 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
         } else if (!spy.stock && !spy.local) {
             for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)
                 if (t.get_termfreq())
-                    sums.emplace((*t).substr(f.prefix.size()), t.get_termfreq());
+                    items.emplace_back((*t).substr(f.prefix.size()), t.get_termfreq());
         } else {
+            std::unordered_map<std::string, unsigned> sums;
             std::string item;
             auto add = [&](const std::string &value, unsigned n) {
                 if (!f.packed) {
@@ -1694,20 +1697,22 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
             else
                 for (Xapian::TermIterator v = spy.stock->values_begin(); v != spy.stock->values_end(); ++v)
                     add(*v, v.get_termfreq());
+            items.assign(sums.begin(), sums.end());
         }
-        std::vector<std::pair<std::string, unsigned>> sorted(sums.begin(), sums.end());
-        std::sort(sorted.begin(), sorted.end(),
-                  [](const std::pair<std::string, unsigned> &a, const std::pair<std::string, unsigned> &b) {
-                      return a.second != b.second ? a.second > b.second : a.first < b.first;
-                  });
-        size_t n = max && max < sorted.size() ? max : sorted.size();
+        /* Only the first MAX in order: a facet of every person has
+         * thousands of values, of which a page shows ten. */
+        size_t n = max && max < items.size() ? max : items.size();
+        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(n), items.end(),
+                          [](const std::pair<std::string, unsigned> &x, const std::pair<std::string, unsigned> &y) {
+                              return x.second != y.second ? x.second > y.second : x.first < y.first;
+                          });
         na_xfacet_count_t *arr = static_cast<na_xfacet_count_t *>(std::calloc(n ? n : 1, sizeof *arr));
         if (!arr)
             throw std::bad_alloc();
         try {
             for (size_t i = 0; i < n; i++) {
-                arr[i].value = copy_string(sorted[i].first, nullptr);
-                arr[i].count = sorted[i].second;
+                arr[i].value = copy_string(items[i].first, nullptr);
+                arr[i].count = items[i].second;
             }
         } catch (...) {
             na_xfacet_free(arr, n); /* calloc left the rest NULL */
