@@ -186,12 +186,12 @@ static void add_field_term(na_xdoc_t *doc, na_field_t field, const char *value)
     free(term);
 }
 
-/* Value i of a multi-valued field goes in slot base+i, so that Xapian's
- * stock value-count spies count each value once per article.  Slots and
- * terms hold the value's key, so two spellings of one name ("DENVER",
- * "Denver") are one value, in one slot; the spelling goes to the display
- * table. */
-static unsigned add_multi_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t field, const na_strlist_t *values)
+/* All of an article's keys of a multi-valued field go packed in its one
+ * slot, so that one value read per article counts them all, exact also
+ * through the stock spy xapian-tcpsrv knows.  Slot and terms hold the
+ * value's key, so two spellings of one name ("DENVER", "Denver") are one
+ * value; the spelling goes to the display table. */
+static void add_multi_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t field, const na_strlist_t *values)
 {
     const na_field_info_t *fi = &na_fields[field];
     na_strlist_clear(&b->keys);
@@ -204,12 +204,10 @@ static unsigned add_multi_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t fie
         char *term = na_xasprintf("%s%s", fi->prefix, key);
         na_xdoc_add_boolean_term(doc, term);
         free(term);
-        if (b->keys.count < NA_MAX_FIELD_VALUES)
-            na_xdoc_add_value(doc, fi->slot + (na_slot_t)b->keys.count, key, strlen(key));
         na_display_add(b->display, field, key, values->items[i]);
         na_strlist_take(&b->keys, key);
     }
-    return b->keys.count < NA_MAX_FIELD_VALUES ? (unsigned)b->keys.count : NA_MAX_FIELD_VALUES;
+    na_xdoc_add_packed_value(doc, fi->slot, (const char *const *)b->keys.items, b->keys.count);
 }
 
 static void add_single_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t field, const char *value)
@@ -227,14 +225,12 @@ static void add_single_field(na_docbuild_t *b, na_xdoc_t *doc, na_field_t field,
 
 /* A mentioned period is a term for itself and for each period that holds
  * it, so that mentioned:2025-05 finds an article that names 9 May 2025.
- * For counting, each of those periods is also a value in its grain's
- * slot range (schema.h), once per article: the count of a month is then
- * the articles mentioned:MONTH finds.  Returns the most slots one grain
- * uses. */
-static unsigned add_mentioned(na_xdoc_t *doc, const na_strlist_t *values)
+ * For counting, each of those periods is also a key packed in its grain's
+ * slot (schema.h), once per article: the count of a month is then the
+ * articles mentioned:MONTH finds. */
+static void add_mentioned(na_xdoc_t *doc, const na_strlist_t *values)
 {
     na_strlist_t seen[NA_MENTIONED_GRAINS] = { NA_STRLIST_INIT, NA_STRLIST_INIT, NA_STRLIST_INIT, NA_STRLIST_INIT };
-    unsigned most = 0;
     for (size_t i = 0; i < values->count; i++) {
         na_period_t p;
         if (!na_period_parse(values->items[i], &p))
@@ -243,21 +239,16 @@ static unsigned add_mentioned(na_xdoc_t *doc, const na_strlist_t *values)
         size_t n = na_period_enclosing(&p, forms);
         for (size_t k = 0; k < n; k++) {
             int grain = (int)p.grain - (int)k; /* finest first */
-            na_strlist_t *list = &seen[grain];
-            if (grain < 0 || na_strlist_contains(list, forms[k]))
+            if (grain < 0 || na_strlist_contains(&seen[grain], forms[k]))
                 continue;
             add_field_term(doc, NA_FIELD_MENTIONED, forms[k]);
-            if (list->count < NA_MAX_FIELD_VALUES)
-                na_xdoc_add_value(doc, na_mentioned_grains[grain].slot + (na_slot_t)list->count, forms[k],
-                                  strlen(forms[k]));
-            na_strlist_add(list, forms[k]);
-            if (list->count > most && list->count <= NA_MAX_FIELD_VALUES)
-                most = (unsigned)list->count;
+            na_strlist_add(&seen[grain], forms[k]);
         }
     }
-    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
+    for (int g = 0; g < NA_MENTIONED_GRAINS; g++) {
+        na_xdoc_add_packed_value(doc, na_mentioned_grains[g].slot, (const char *const *)seen[g].items, seen[g].count);
         na_strlist_clear(&seen[g]);
-    return most;
+    }
 }
 
 /* Whether extraction should fill KIND for an article whose source gave
@@ -362,10 +353,9 @@ static void add_mentions(na_docbuild_t *b, na_xdoc_t *doc, const na_extraction_t
 }
 
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
-                            const na_strlist_t *sources, na_xdoc_t **out, unsigned values[NA_FIELD_COUNT], na_error_t *err)
+                            const na_strlist_t *sources, na_xdoc_t **out, na_error_t *err)
 {
     *out = NULL;
-    memset(values, 0, NA_FIELD_COUNT * sizeof *values);
     if (!b->packer) {
         b->packer = na_store_packer_new(b->dict, b->cfg->compression_level);
         if (!b->packer)
@@ -438,13 +428,13 @@ na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char 
         }
         free(file);
     }
-    values[NA_FIELD_PERSON] = add_multi_field(b, doc, NA_FIELD_PERSON, merge(&b->merged[0], &a->people, found.lists[0]));
-    values[NA_FIELD_PLACE] = add_multi_field(b, doc, NA_FIELD_PLACE, merge(&b->merged[1], &a->places, found.lists[1]));
-    values[NA_FIELD_ORG] = add_multi_field(b, doc, NA_FIELD_ORG, merge(&b->merged[2], &a->orgs, found.lists[2]));
+    add_multi_field(b, doc, NA_FIELD_PERSON, merge(&b->merged[0], &a->people, found.lists[0]));
+    add_multi_field(b, doc, NA_FIELD_PLACE, merge(&b->merged[1], &a->places, found.lists[1]));
+    add_multi_field(b, doc, NA_FIELD_ORG, merge(&b->merged[2], &a->orgs, found.lists[2]));
     if (found.lists[3])
-        values[NA_FIELD_MENTIONED] = add_mentioned(doc, found.lists[3]);
-    values[NA_FIELD_TOPIC] = add_multi_field(b, doc, NA_FIELD_TOPIC, &a->topics);
-    values[NA_FIELD_AUTHOR] = add_multi_field(b, doc, NA_FIELD_AUTHOR, &a->authors);
+        add_mentioned(doc, found.lists[3]);
+    add_multi_field(b, doc, NA_FIELD_TOPIC, &a->topics);
+    add_multi_field(b, doc, NA_FIELD_AUTHOR, &a->authors);
     add_mentions(b, doc, found.names);
     add_single_field(b, doc, NA_FIELD_SOURCE, a->source);
     char term[64];

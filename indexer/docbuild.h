@@ -39,10 +39,9 @@ void na_docbuild_set_dict(na_docbuild_t *b, const na_zdict_t *dict);
  * HASH (16 hex digits) to spot unchanged articles later and SOURCES
  * (record.h; borrowed for the call) as the "sources" array and one XFILE
  * term per file.
- * *DOC is the caller's (free with na_xdoc_free); VALUES[f] is how many
- * values multi-valued field f has, for the slots in use. */
+ * *DOC is the caller's (free with na_xdoc_free). */
 na_status_t na_docbuild_run(na_docbuild_t *b, const na_article_t *a, const char *id, const char *hash,
-                            const na_strlist_t *sources, na_xdoc_t **doc, unsigned values[NA_FIELD_COUNT], na_error_t *err);
+                            const na_strlist_t *sources, na_xdoc_t **doc, na_error_t *err);
 
 /* The spellings of the folded keys the documents built so far stored
  * (display.h), for the indexer to merge into the database at commit.

@@ -42,7 +42,7 @@
 /* Bump when the document layout changes.  It is kept in the metadata key
  * NA_META_LAYOUT: an archive of another layout is rebuilt (see
  * rebuild_load()), never mixed with documents of this one. */
-#define INDEX_LAYOUT_VERSION "newsarc-layout-9"
+#define INDEX_LAYOUT_VERSION "newsarc-layout-10"
 
 /* An archive of another layout with at most this many articles is
  * rebuilt on open without being asked: it takes seconds. */
@@ -81,7 +81,6 @@ typedef struct {
     char hash[17];
     na_strlist_t sources;  /* owned: what the document records */
     na_xdoc_t *doc;        /* built by the worker */
-    unsigned values[NA_FIELD_COUNT];
     na_status_t status;
     na_error_t err;
     /* A bulk build swaps the threads' parts: the caller builds the
@@ -134,9 +133,6 @@ struct na_indexer {
     bool first_build;
     bool cancel; /* close without moving a rebuilt database in */
     bool finished; /* na_indexer_finish() ran */
-
-    unsigned slots_used[NA_FIELD_COUNT]; /* value slots a multi-valued field uses */
-    bool slots_dirty;
 
     /* Compression: the dictionary in use (id 0 = none yet). */
     unsigned dict_id;
@@ -298,7 +294,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&ix->lock);
         if (!job->prebuilt)
             job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
-                                          job->values, &job->err);
+                                          &job->err);
         else if (job->status == NA_OK)
             job->write_status = na_bulk_add(ix->bulk, job->doc, doc_cost(job), job->budget, &job->write_err);
         pthread_mutex_lock(&ix->lock);
@@ -398,11 +394,6 @@ static na_status_t write_job(na_indexer_t *ix, job_t *job, na_error_t *err)
     if (st)
         return st;
     ix->pending_cost += cost;
-    for (int f = 0; f < NA_FIELD_COUNT; f++)
-        if (job->values[f] > ix->slots_used[f]) {
-            ix->slots_used[f] = job->values[f];
-            ix->slots_dirty = true;
-        }
     return NA_OK;
 }
 
@@ -449,7 +440,7 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
      * writes (the worker touches the builder only for jobs it builds). */
     if (ix->bulk) {
         job->status = na_docbuild_run(ix->builder, job->article, job->id, job->hash, &job->sources, &job->doc,
-                                      job->values, &job->err);
+                                      &job->err);
         if (job->status == NA_OK)
             na_xdoc_add_boolean_term(job->doc, ix->conf_term);
         job->prebuilt = true;
@@ -658,20 +649,11 @@ static na_status_t finish_bulk(na_indexer_t *ix, na_error_t *err)
     return st;
 }
 
-/* Reads the state a run continues from: the value slots in use and the
- * compression dictionary. */
+/* Reads the state a run continues from: the compression dictionary. */
 static na_status_t load_state(na_indexer_t *ix, na_error_t *err)
 {
     char key[64];
-    na_status_t st = NA_OK;
-    for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {
-        if (!na_fields[f].multi)
-            continue;
-        snprintf(key, sizeof key, NA_META_SLOTS_FMT, na_fields[f].name);
-        st = read_meta_uint(ix->db, key, &ix->slots_used[f], err);
-    }
-    if (st == NA_OK)
-        st = read_meta_uint(ix->db, NA_META_ZDICT_LATEST, &ix->dict_id, err);
+    na_status_t st = read_meta_uint(ix->db, NA_META_ZDICT_LATEST, &ix->dict_id, err);
     if (st == NA_OK && ix->dict_id) {
         char *d = NULL;
         size_t dlen = 0;
@@ -1368,17 +1350,6 @@ na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err)
     /* Drained: the worker is idle, so the builder's display table is ours. */
     if (st == NA_OK && ix->builder)
         st = na_display_flush(na_docbuild_display(ix->builder), ix->db, err);
-    if (st == NA_OK && ix->slots_dirty) {
-        char key[64];
-        for (int f = 0; f < NA_FIELD_COUNT && st == NA_OK; f++) {
-            if (!na_fields[f].multi)
-                continue;
-            snprintf(key, sizeof key, NA_META_SLOTS_FMT, na_fields[f].name);
-            st = write_meta_uint(ix->db, key, ix->slots_used[f], err);
-        }
-        if (st == NA_OK)
-            ix->slots_dirty = false;
-    }
     if (st == NA_OK)
         st = na_xwdb_commit(ix->db, err);
     ix->since_commit = ix->since_commit_bytes = 0;

@@ -152,7 +152,8 @@ char *na_record_meta_with_sources(const char *json, size_t len, const na_record_
  * this reader can vouch for: then META holds exactly what jansson would
  * give.  Returns false, with META empty, for text that is not valid JSON
  * or not an object, and also for valid JSON it leaves to a full parser
- * (numbers, \u escapes, nesting deeper than 32); the caller then uses one.
+ * (\u escapes, nesting deeper than 32); the caller then uses one.
+ * Numbers are checked and skipped: no key it keeps holds one.
  * Other keys ("extra", "extracted") are checked but not kept.  Release
  * META with na_record_meta_release() either way. */
 bool na_record_meta_read(const char *json, size_t len, na_record_meta_t *meta);

@@ -17,9 +17,9 @@
 #include "normalise.h"
 #include "util.h"
 
-/* Multi-valued fields own a range of NA_MAX_FIELD_VALUES slots from
- * their first slot (person 100..163, ...); single-valued ones one slot
- * each, kept apart from those ranges. */
+/* One slot a field; a multi-valued field's keys are packed in it.  The
+ * numbers are those of the first slots of the ranges that layouts before
+ * the packing gave each value of a field. */
 const na_field_info_t na_fields[NA_FIELD_COUNT] = {
     /*                   name      prefix     slot multi aliased */
     [NA_FIELD_PERSON] = { "person", "XPERSON", 100, true, true },
@@ -36,8 +36,8 @@ const na_field_info_t na_fields[NA_FIELD_COUNT] = {
 
 const na_field_info_t na_mentions_field = { "mentions", NA_PREFIX_MENTIONS, 0, true, true };
 
-/* Ranges apart from the fields' own and from one another: a month is the
- * field's own range, so that databases counted by month keep working. */
+/* Slots apart from the fields' own and from one another; a month is the
+ * field's own slot. */
 const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS] = {
     { "year", 1000 },
     { "quarter", 1100 },

@@ -6,8 +6,9 @@
  * conventions (omega's termprefixes): Q unique id, S title, D/M/Y dates,
  * X... for newsarc's own fields.  Boolean terms are the prefix followed by
  * the canonical value's folded key (na_schema_value_key()), cut to fit
- * Xapian's term length limit; the facet slots hold the same keys, and the
- * forms facets print are kept apart in metadata (display.h).
+ * Xapian's term length limit; the facet slots hold the same keys (a
+ * multi-valued field all of an article's keys packed in its one slot),
+ * and the forms facets print are kept apart in metadata (display.h).
  */
 #ifndef NA_SCHEMA_H
 #define NA_SCHEMA_H
@@ -57,14 +58,16 @@ typedef enum {
 typedef struct {
     const char *name;   /* query field ("person:") and facet name */
     const char *prefix; /* boolean term prefix */
-    na_slot_t slot;     /* first value slot */
-    bool multi;         /* several values per article (slots slot, slot+1, ...) */
+    na_slot_t slot;     /* value slot */
+    bool multi;         /* several values per article, packed in the one slot */
     bool aliased;       /* values are normalised through alias tables */
 } na_field_info_t;
 
-/* A multi-valued field keeps value i of an article in slot + i, for i below
- * this bound; values past it are still searchable but not counted. */
-#define NA_MAX_FIELD_VALUES 64
+/* A multi-valued field keeps all of an article's keys in its one slot,
+ * written by na_xdoc_add_packed_value() (xapian-c.h): distinct, sorted,
+ * each preceded by its length, so that the stock value-count spy counts
+ * each combination and the facet adds its count to each key in it.  The
+ * slot then holds exactly the keys the field's terms do. */
 
 extern const na_field_info_t na_fields[NA_FIELD_COUNT];
 
@@ -136,7 +139,7 @@ bool na_schema_folded(const na_field_info_t *f);
  * dots, one separator, and whatever folding that function does), cut at
  * a UTF-8 boundary so that F's prefix and the key fit Xapian's term
  * limit; for a date field, VALUE as written.  The field's boolean term
- * is the prefix then this key, and its facet slots hold exactly this key,
+ * is the prefix then this key, and its facet slot holds exactly this key,
  * so that a facet value and the filter for it match the same articles. */
 char *na_schema_value_key(const na_field_info_t *f, const char *value);
 
@@ -146,17 +149,17 @@ char *na_schema_value_key(const na_field_info_t *f, const char *value);
 char *na_schema_field_term(const na_field_info_t *f, const char *value);
 
 /* The mentioned field counts one grain at a time: each grain has its own
- * range of NA_MAX_FIELD_VALUES slots, holding the article's distinct
- * periods at that grain (a mention of 1987-03-09 gives 1987-03-09,
- * 1987-03, 1987-Q1 and 1987, each in its grain's range), so that the
- * stock value-count spy over one range counts an article once per
- * period, exactly as mentioned:PERIOD finds it.  Indexed by na_grain_t
- * (date.h): year, quarter, month, day.  The month range is the field's
- * own slot and the default of --facet mentioned. */
+ * slot, holding the article's distinct periods at that grain packed as
+ * a multi-valued field's keys are (a mention of 1987-03-09 gives
+ * 1987-03-09, 1987-03, 1987-Q1 and 1987, each in its grain's slot), so
+ * that an article counts once per period, exactly as mentioned:PERIOD
+ * finds it.  Indexed by na_grain_t (date.h): year, quarter, month, day.
+ * The month's slot is the field's own and the default of --facet
+ * mentioned. */
 #define NA_MENTIONED_GRAINS 4
 typedef struct {
     const char *name; /* "year", "quarter", "month", "day": --facet mentioned:NAME */
-    na_slot_t slot;   /* first slot of the range */
+    na_slot_t slot;   /* the grain's slot */
 } na_grain_info_t;
 extern const na_grain_info_t na_mentioned_grains[NA_MENTIONED_GRAINS];
 #define NA_MENTIONED_DEFAULT_GRAIN 2 /* month */
@@ -189,8 +192,7 @@ void na_schema_facet_names(char *out, size_t size);
 char *na_schema_display_meta_key(const na_field_info_t *f, const char *key);
 
 /* Metadata keys. */
-#define NA_META_SCHEMA       "newsarc:schema"        /* schema version, "1" */
-#define NA_META_SLOTS_FMT    "newsarc:slots:%s"      /* per field: slots in use */
+#define NA_META_SCHEMA       "newsarc:schema"        /* schema version, NA_SCHEMA_VERSION */
 #define NA_META_ZDICT_FMT    "newsarc:zdict:%u"      /* dictionary bytes by id */
 #define NA_META_ZDICT_LATEST "newsarc:zdict:latest"  /* id of the dictionary to use */
 #define NA_META_RAW_BYTES    "newsarc:raw-bytes"
@@ -199,6 +201,8 @@ char *na_schema_display_meta_key(const na_field_info_t *f, const char *key);
 #define NA_META_STOPWORDS    "newsarc:stopwords"     /* every run's stopwords, one a line: no stemmed terms */
 #define NA_META_FILE_PREFIX  "newsarc:file:"         /* per source file: see na_schema_file_meta_key() */
 #define NA_META_DIGEST_FMT   "newsarc:digest:%s"     /* digest of the aliases, gazetteer, model, layout */
-#define NA_SCHEMA_VERSION    "1"
+/* "2": multi-valued fields packed in one slot; a reader of "1" would
+ * take a packed list for one value. */
+#define NA_SCHEMA_VERSION    "2"
 
 #endif

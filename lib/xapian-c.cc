@@ -610,22 +610,116 @@ static bool na__counted_by_index(const Xapian::Query &q)
     }
 }
 
+/* Does Q match every document? */
+static bool na__matches_all(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_MATCH_ALL:
+        return true;
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_num_subqueries() == 1 && na__matches_all(q.get_subquery(0));
+    default:
+        return false;
+    }
+}
+
+/* Reads the next string of a packed value (see na_xdoc_add_packed_value)
+ * from *P into ITEM and moves *P past it; false at END or on a value cut
+ * short, which then counts no further. */
+static bool na__unpack_next(const char **p, const char *end, std::string &item)
+{
+    size_t len = 0;
+    unsigned shift = 0;
+    for (;;) {
+        if (*p == end || shift > 28)
+            return false;
+        unsigned char c = static_cast<unsigned char>(*(*p)++);
+        len |= static_cast<size_t>(c & 0x7f) << shift;
+        shift += 7;
+        if (!(c & 0x80))
+            break;
+    }
+    if (len == 0 || len > static_cast<size_t>(end - *p))
+        return false;
+    item.assign(*p, len);
+    *p += len;
+    return true;
+}
+
+/* One facet: the slot counted, whether its values are packed lists
+ * (na_xdoc_add_packed_value) to be split after counting, and the term
+ * prefix whose term frequencies give the same counts over every
+ * document (empty: none). */
+struct na__facet {
+    Xapian::valueno slot;
+    bool packed;
+    std::string prefix;
+};
+
+/* Counts a slot's values as the stock ValueCountMatchSpy does, for one
+ * local database: the matcher shows it documents in increasing docid
+ * order, so one value stream moved forward with them reads each value in
+ * a step, where Document::get_value() looks each up afresh.  A document
+ * out of order, were there one, is read the usual way.  xapian-tcpsrv
+ * does not know it, and over several shards documents carry their
+ * shard's docids, so it counts only a single local database. */
+class na__stream_spy : public Xapian::MatchSpy {
+    Xapian::ValueIterator it, end;
+    Xapian::valueno slot;
+    Xapian::docid last = 0;
+
+  public:
+    std::unordered_map<std::string, Xapian::doccount> counts;
+
+    na__stream_spy(const Xapian::Database &db, Xapian::valueno s)
+        : it(db.valuestream_begin(s)), end(db.valuestream_end(s)), slot(s)
+    {
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        Xapian::docid did = doc.get_docid();
+        if (did <= last) {
+            std::string v = doc.get_value(slot);
+            if (!v.empty())
+                ++counts[v];
+            return;
+        }
+        last = did;
+        if (it != end && it.get_docid() < did)
+            it.skip_to(did);
+        if (it != end && it.get_docid() == did)
+            ++counts[*it];
+    }
+};
+
+/* A facet's spy in the last run: the stock one, the local one, or
+ * neither (counted from term frequencies). */
+struct na__spy {
+    Xapian::ValueCountMatchSpy *stock;
+    na__stream_spy *local;
+};
+
 struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
-    /* Facet counting uses Xapian's stock ValueCountMatchSpy, one per value
-     * slot, summed afterwards.  Why not one spy per facet: a multi-valued
-     * field (an article's several places) keeps value i in slot base+i,
-     * and a custom spy reading them all would be unknown to xapian-tcpsrv,
-     * which only rebuilds the stock spies for remote shards.  A document
-     * holds a value in at most one of a field's slots, so the sum counts
-     * each article once per value: exact, locally and remotely. */
-    std::vector<std::vector<Xapian::valueno>> facet_slots;
+    bool local; /* one database, on this machine: na__stream_spy counts */
+    /* Facet counting uses one spy per facet, Xapian's stock
+     * ValueCountMatchSpy or, over one local database, na__stream_spy: a
+     * multi-valued field keeps all of a document's values packed in one
+     * slot, so the spy counts distinct combinations, each split
+     * afterwards into its values.  A document holds each value once in
+     * its combination, so the sums are exact, and since xapian-tcpsrv
+     * rebuilds the stock spies for remote shards, exact remotely too; the
+     * cost is one value read per match and facet, whatever the number of
+     * values a document has. */
+    std::vector<na__facet> facets;
     /* The spies of the last run, owned by the enquire; new spies each run
      * because a spy's counts only ever grow. */
-    std::vector<std::vector<Xapian::ValueCountMatchSpy *>> spies;
+    std::vector<na__spy> spies;
+    bool ran = false;
 
-    explicit na_xenquire(const Xapian::Database &d) : db(d), enquire(d)
+    na_xenquire(const Xapian::Database &d, bool l) : db(d), enquire(d), local(l)
     {
         enquire.set_query(Xapian::Query::MatchAll);
     }
@@ -1257,6 +1351,34 @@ void na_xdoc_set_data(na_xdoc_t *doc, const void *data, size_t len)
     must([&] { doc->doc.set_data(std::string(static_cast<const char *>(data), len)); });
 }
 
+void na_xdoc_add_packed_value(na_xdoc_t *doc, na_slot_t slot, const char *const *items, size_t count)
+{
+    must([&] {
+        std::vector<std::string> v;
+        for (size_t i = 0; i < count; i++)
+            if (items[i][0])
+                v.emplace_back(items[i]);
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        if (v.empty())
+            return;
+        std::string packed;
+        for (const std::string &item : v) {
+            for (size_t n = item.size(); ; n >>= 7) {
+                unsigned char c = static_cast<unsigned char>(n & 0x7f);
+                if (n >> 7) {
+                    packed += static_cast<char>(c | 0x80);
+                    continue;
+                }
+                packed += static_cast<char>(c);
+                break;
+            }
+            packed += item;
+        }
+        doc->doc.add_value(slot, packed);
+    });
+}
+
 void na_xdoc_add_boolean_term(na_xdoc_t *doc, const char *term)
 {
     /* Glass refuses terms over 245 bytes, but only at commit, failing the
@@ -1493,7 +1615,10 @@ na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_
 na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
 {
     *out = nullptr;
-    return guarded(err, [&] { *out = new na_xenquire_t(db->db); });
+    return guarded(err, [&] {
+        bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
+        *out = new na_xenquire_t(db->db, local);
+    });
 }
 
 void na_xenquire_free(na_xenquire_t *enq)
@@ -1521,12 +1646,12 @@ void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, boo
     must([&] { enq->enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(slot), descending); });
 }
 
-int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count)
+int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const char *prefix)
 {
     int index = -1;
     must([&] {
-        enq->facet_slots.emplace_back(slots, slots + count);
-        index = static_cast<int>(enq->facet_slots.size() - 1);
+        enq->facets.push_back(na__facet{ slot, packed, prefix ? prefix : "" });
+        index = static_cast<int>(enq->facets.size() - 1);
     });
     return index;
 }
@@ -1543,22 +1668,37 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
     return guarded(err, [&] {
         enq->enquire.clear_matchspies();
         enq->spies.clear();
-        for (const std::vector<Xapian::valueno> &slots : enq->facet_slots) {
-            enq->spies.emplace_back();
-            for (Xapian::valueno slot : slots) {
-                std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
-                Xapian::ValueCountMatchSpy *raw = spy.get();
-                /* Owned by the enquire from here, even if this throws. */
-                enq->enquire.add_matchspy(spy.release()->release());
-                enq->spies.back().push_back(raw);
+        enq->ran = false;
+        /* Every document matches: the documents holding a value are those
+         * its term indexes, which Xapian counts without visiting them. */
+        bool all = na__matches_all(enq->enquire.get_query());
+        bool spied = false;
+        for (const na__facet &f : enq->facets) {
+            na__spy spy = { nullptr, nullptr };
+            if (all && !f.prefix.empty()) {
+                enq->spies.push_back(spy);
+                continue;
             }
+            /* Owned by the enquire from add_matchspy() on, even if it throws. */
+            if (enq->local) {
+                std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
+                spy.local = p.get();
+                enq->enquire.add_matchspy(p.release()->release());
+            } else {
+                std::unique_ptr<Xapian::ValueCountMatchSpy> p(new Xapian::ValueCountMatchSpy(f.slot));
+                spy.stock = p.get();
+                enq->enquire.add_matchspy(p.release()->release());
+            }
+            enq->spies.push_back(spy);
+            spied = true;
         }
+        enq->ran = true;
         /* A query of one term (a word, a field value, or every document)
          * matches as many documents as the term indexes, which Xapian
          * knows without visiting them: it then reports equal bounds, an
          * exact total, and only the page asked for needs ranking.  Facets
          * need every match shown to their spies. */
-        if (exact && enq->facet_slots.empty() && na__counted_by_index(enq->enquire.get_query())) {
+        if (exact && !spied && na__counted_by_index(enq->enquire.get_query())) {
             Xapian::MSet m = enq->enquire.get_mset(offset, limit, Xapian::doccount(0));
             if (m.get_matches_lower_bound() == m.get_matches_upper_bound()) {
                 *out = new na_xmset_t(std::move(m));
@@ -1578,26 +1718,55 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
     *out = nullptr;
     *count = 0;
     return guarded(err, [&] {
-        if (index < 0 || static_cast<size_t>(index) >= enq->facet_slots.size())
+        if (index < 0 || static_cast<size_t>(index) >= enq->facets.size())
             na__fail(NA_ERR_INVALID, "no facet " + std::to_string(index));
-        std::unordered_map<std::string, unsigned> sums;
-        if (static_cast<size_t>(index) < enq->spies.size())
-            for (Xapian::ValueCountMatchSpy *spy : enq->spies[static_cast<size_t>(index)])
-                for (Xapian::TermIterator v = spy->values_begin(); v != spy->values_end(); ++v)
-                    sums[*v] += v.get_termfreq();
-        std::vector<std::pair<std::string, unsigned>> sorted(sums.begin(), sums.end());
-        std::sort(sorted.begin(), sorted.end(),
-                  [](const std::pair<std::string, unsigned> &a, const std::pair<std::string, unsigned> &b) {
-                      return a.second != b.second ? a.second > b.second : a.first < b.first;
-                  });
-        size_t n = max && max < sorted.size() ? max : sorted.size();
+        const na__facet &f = enq->facets[static_cast<size_t>(index)];
+        /* (value, count) pairs; from term frequencies directly, each term
+         * being one value, from spies through a sum per value. */
+        std::vector<std::pair<std::string, unsigned>> items;
+        na__spy spy = { nullptr, nullptr };
+        if (enq->ran)
+            spy = enq->spies[static_cast<size_t>(index)];
+        if (!enq->ran) {
+            /* nothing counted yet */
+        } else if (!spy.stock && !spy.local) {
+            for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)
+                if (t.get_termfreq())
+                    items.emplace_back((*t).substr(f.prefix.size()), t.get_termfreq());
+        } else {
+            std::unordered_map<std::string, unsigned> sums;
+            std::string item;
+            auto add = [&](const std::string &value, unsigned n) {
+                if (!f.packed) {
+                    sums[value] += n;
+                    return;
+                }
+                const char *p = value.data(), *end = p + value.size();
+                while (na__unpack_next(&p, end, item))
+                    sums[item] += n;
+            };
+            if (spy.local)
+                for (const auto &c : spy.local->counts)
+                    add(c.first, c.second);
+            else
+                for (Xapian::TermIterator v = spy.stock->values_begin(); v != spy.stock->values_end(); ++v)
+                    add(*v, v.get_termfreq());
+            items.assign(sums.begin(), sums.end());
+        }
+        /* Only the first MAX in order: a facet of every person has
+         * thousands of values, of which a page shows ten. */
+        size_t n = max && max < items.size() ? max : items.size();
+        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(n), items.end(),
+                          [](const std::pair<std::string, unsigned> &x, const std::pair<std::string, unsigned> &y) {
+                              return x.second != y.second ? x.second > y.second : x.first < y.first;
+                          });
         na_xfacet_count_t *arr = static_cast<na_xfacet_count_t *>(std::calloc(n ? n : 1, sizeof *arr));
         if (!arr)
             throw std::bad_alloc();
         try {
             for (size_t i = 0; i < n; i++) {
-                arr[i].value = copy_string(sorted[i].first, nullptr);
-                arr[i].count = sorted[i].second;
+                arr[i].value = copy_string(items[i].first, nullptr);
+                arr[i].count = items[i].second;
             }
         } catch (...) {
             na_xfacet_free(arr, n); /* calloc left the rest NULL */

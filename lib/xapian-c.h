@@ -205,6 +205,14 @@ void na_xdoc_set_data(na_xdoc_t *doc, const void *data, size_t len);
 void na_xdoc_add_boolean_term(na_xdoc_t *doc, const char *term);
 void na_xdoc_add_value(na_xdoc_t *doc, na_slot_t slot, const void *value, size_t len);
 
+/* Sets SLOT to the COUNT strings ITEMS as one value: distinct, non-empty
+ * ones only, in byte order, each preceded by its length in bytes (7 bits
+ * a byte, least significant first, the top bit set on all but the last),
+ * so that documents with the same strings have the same value.  Adds no
+ * value when no string is left.  Counted by na_xenquire_add_facet() with
+ * PACKED. */
+void na_xdoc_add_packed_value(na_xdoc_t *doc, na_slot_t slot, const char *const *items, size_t count);
+
 /* ---- free-text indexing ----
  * Produces exactly the terms Xapian's TermGenerator would produce with its
  * default settings, STEM_SOME and a stopper with STOP_STEMMED, so that
@@ -312,14 +320,21 @@ void na_xenquire_set_query(na_xenquire_t *enq, const na_xquery_t *q);
 /* SLOT < 0: by relevance.  Otherwise by the value in SLOT, newest first
  * when DESCENDING, ties broken by relevance. */
 void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending);
-/* Counts the values in SLOTS among all matches, summing over the slots:
- * a multi-valued field keeps value i of a document in slot base+i, so the
- * stock ValueCountMatchSpy (which xapian-tcpsrv knows) counts each value
- * once per document.  Returns the facet's index for na_xenquire_facet. */
 /* By relevance, equal weights ordered by the value in SLOT (descending
  * when DESCENDING): a stock sort that remote shards apply too. */
 void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, bool descending);
-int na_xenquire_add_facet(na_xenquire_t *enq, const na_slot_t *slots, size_t count);
+/* Counts the values in SLOT among all matches.  With PACKED, each value
+ * is a list written by na_xdoc_add_packed_value(): the stock
+ * ValueCountMatchSpy (which xapian-tcpsrv knows) counts each distinct
+ * list, and each list's count is then added to every string in it, so a
+ * document counts once for each of its strings, at the cost of one value
+ * read per match (over one local database by a spy of newsarc's own that
+ * reads the slot as a stream, with the same counts).  PREFIX (NULL: none) is a term prefix such that a
+ * document has the term PREFIX+S exactly when S is (in) its value in
+ * SLOT: a run whose query matches every document then counts from the
+ * terms' frequencies, visiting no document.  Returns the facet's index
+ * for na_xenquire_facet. */
+int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const char *prefix);
 
 /* Stops an EXACT run's exhaustive counting after SECONDS (0: never), as
  * Xapian's Enquire::set_time_limit: the page is still the best one found,

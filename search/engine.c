@@ -2,12 +2,13 @@
  * engine.h), for the command line, the HTTP server and CGI alike.
  *
  * A search does only what its query needs: the alias tables are read only
- * when a field value must be normalised (or once, by a server), facet
- * slots are looked up only for the facets asked for, a query of one term
- * is counted from the index rather than match by match, and a result's
- * snippet comes from the start of its text kept in the record's metadata
- * when that is enough, so that only the articles on the page whose
- * snippet lies further in are decompressed and parsed again. */
+ * when a field value must be normalised (or once, by a server), a
+ * multi-valued facet costs one value read per match (its values packed in
+ * one slot), a query of one term, and the facets of a query of every
+ * document, are counted from the index rather than match by match, and a
+ * result's snippet comes from the start of its text kept in the record's
+ * metadata when that is enough, so that only the articles on the page
+ * whose snippet lies further in are decompressed and parsed again. */
 #include "engine.h"
 
 #include <errno.h>
@@ -130,9 +131,9 @@ struct na_engine {
     bool partial;           /* shard_failure partial: answer without the shards that fail */
 };
 
-/* One shard that answered.  Blobs name compression dictionaries by an id
- * that is only meaningful in their own database, and per-field slot
- * counts differ between databases, so both are read shard by shard. */
+/* One database of the spec list.  Blobs name compression dictionaries by
+ * an id that is only meaningful in their own database, so they are read
+ * shard by shard. */
 typedef struct {
     const char *spec;          /* borrowed from the connection's specs */
     na_xdb_t *db;              /* the shard alone */
@@ -775,46 +776,18 @@ static bool make_snippet(search_t *s, na_xmset_t *mset, const char *text, size_t
 }
 /* ---- searching ---- */
 
-/* The value slots holding the values facet SPEC counts.  A multi-valued
- * field uses as many slots as its most-tagged article had, which the
- * indexer records per database; the most any shard uses is counted.  The
- * mentioned field's grains each have their range, sized by one record. */
-static na_status_t facet_slots(search_t *s, const facet_spec_t *spec, na_slot_t *slots, size_t *count,
-                               na_error_t *err)
+/* Adds facet SPEC to ENQ: its slot (a mentioned grain's own), packed for
+ * a multi-valued field, and for a field whose terms hold exactly the
+ * keys its slot does (the folded multi-valued ones; mentioned mixes its
+ * grains under one prefix) the prefix from whose term frequencies a
+ * match of every document is counted.  Returns the facet's index. */
+static int facet_add(na_xenquire_t *enq, const facet_spec_t *spec)
 {
     const na_field_info_t *f = spec->field;
-    na_slot_t base = f == &na_fields[NA_FIELD_MENTIONED] ? na_mentioned_grains[spec->grain].slot : f->slot;
-    *count = 0;
-    if (!f->multi) {
-        slots[0] = f->slot;
-        *count = 1;
-        return NA_OK;
-    }
-    char key[64];
-    snprintf(key, sizeof key, NA_META_SLOTS_FMT, f->name);
-    size_t used = 0;
-    for (size_t i = 0; i < s->conn->shard_count; i++) {
-        na_xdb_t *db;
-        na_status_t st = shard_db(s->conn, i, &db, err);
-        char *v = NULL;
-        size_t len = 0;
-        if (st == NA_OK)
-            st = na_xdb_get_metadata(db, key, &v, &len, err);
-        if (st == NA_ERR_NOT_FOUND)
-            st = NA_OK;
-        size_t n = v ? strtoul(v, NULL, 10) : 0;
-        free(v);
-        if (st)
-            return st;
-        if (n > used)
-            used = n;
-    }
-    if (used > NA_MAX_FIELD_VALUES)
-        used = NA_MAX_FIELD_VALUES;
-    for (size_t i = 0; i < used; i++)
-        slots[i] = base + (na_slot_t)i;
-    *count = used;
-    return NA_OK;
+    bool mentioned = f == &na_fields[NA_FIELD_MENTIONED];
+    na_slot_t slot = mentioned ? na_mentioned_grains[spec->grain].slot : f->slot;
+    const char *prefix = f->multi && !mentioned && na_schema_folded(f) ? f->prefix : NULL;
+    return na_xenquire_add_facet(enq, slot, f->multi, prefix);
 }
 
 /* The hits of a page and what their printed form borrows. */
@@ -1030,22 +1003,18 @@ static na_status_t count_unfiltered(search_t *s, const facet_spec_t *spec, size_
         if (na_query_filter_split(r->filters.items[i], &f, &value, NULL) == NA_OK && f != spec->field)
             na_strlist_add(&others, r->filters.items[i]);
     }
-    na_slot_t slots[NA_MAX_FIELD_VALUES];
-    size_t nslots = 0;
     na_xquery_t *q = NULL;
     na_xenquire_t *enq = NULL;
     na_xmset_t *mset = NULL;
-    na_status_t st = facet_slots(s, spec, slots, &nslots, err);
-    if (st == NA_OK && nslots)
-        st = build_query(s, (const char *const *)others.items, others.count, &q, err);
-    if (st == NA_OK && nslots)
+    na_status_t st = build_query(s, (const char *const *)others.items, others.count, &q, err);
+    if (st == NA_OK)
         st = na_xenquire_new(s->conn->db, &enq, err);
-    if (st == NA_OK && nslots) {
+    if (st == NA_OK) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         na_xenquire_set_query(enq, q);
         apply_budget(s, enq);
-        int index = na_xenquire_add_facet(enq, slots, nslots);
+        int index = facet_add(enq, spec);
         st = na_xenquire_run(enq, 0, 0, true, &mset, err);
         if (st == NA_OK && !run_complete(s, mset, ms_since(&t0)))
             *complete = false;
@@ -1059,14 +1028,13 @@ static na_status_t count_unfiltered(search_t *s, const facet_spec_t *spec, size_
     return st;
 }
 
-/* Fills OUT with facet NAME: from the main match ENQ when no filter is on
- * its field (INDEX, -1 when it has no slots), else counted on its own;
- * the values as printed, keeping only those PREFIX (may be NULL) matches. */
-static na_status_t facet_collect(search_t *s, na_xenquire_t *enq, const char *name, int index, const char *prefix,
-                                 bool *complete, na_facet_result_t *out, na_error_t *err)
+/* Fills OUT with facet NAME, SPEC as parsed: from the main match ENQ
+ * (its INDEX there) when no filter is on its field, else counted on its
+ * own; the values as printed, keeping only those PREFIX (may be NULL)
+ * matches. */
+static na_status_t facet_collect(search_t *s, na_xenquire_t *enq, const char *name, facet_spec_t spec, int index,
+                                 const char *prefix, bool *complete, na_facet_result_t *out, na_error_t *err)
 {
-    facet_spec_t spec;
-    facet_spec_parse(name, &spec); /* checked with the request */
     out->name = na_xstrdup(name);
     bool day = spec.field == &na_fields[NA_FIELD_DAY];
     bool folded = na_schema_folded(spec.field);
@@ -1079,9 +1047,9 @@ static na_status_t facet_collect(search_t *s, na_xenquire_t *enq, const char *na
     na_xfacet_count_t *values = NULL;
     size_t n = 0;
     na_status_t st = NA_OK;
-    if (facet_filtered(s->req, &spec))
+    if (index < 0)
         st = count_unfiltered(s, &spec, max, &values, &n, complete, err);
-    else if (index >= 0)
+    else
         st = na_xenquire_facet(enq, index, max, &values, &n, err);
     if (st == NA_OK && day)
         days_from_dates(&values, &n, fprefix ? 0 : s->req->facet_size);
@@ -1177,6 +1145,7 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
     na_xenquire_t *enq = NULL, *page = NULL;
     na_xmset_t *mset = NULL;
     int *facet_index = na_xcalloc(r->facets.count + 1, sizeof *facet_index);
+    facet_spec_t *specs = na_xcalloc(r->facets.count + 1, sizeof *specs);
     st = na_xenquire_new(conn->db, &enq, err);
     if (st == NA_OK) {
         na_xenquire_set_query(enq, q);
@@ -1184,15 +1153,9 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
         apply_budget(&s, enq);
     }
     for (size_t i = 0; st == NA_OK && !r->count && i < r->facets.count; i++) {
-        na_slot_t slots[NA_MAX_FIELD_VALUES];
-        size_t n = 0;
-        facet_spec_t spec;
-        facet_spec_parse(r->facets.items[i], &spec);
-        facet_index[i] = -1;
-        if (facet_filtered(r, &spec))
-            continue; /* counted apart, without its own filters */
-        st = facet_slots(&s, &spec, slots, &n, err);
-        facet_index[i] = n ? na_xenquire_add_facet(enq, slots, n) : -1;
+        facet_spec_parse(r->facets.items[i], &specs[i]); /* checked with the request */
+        /* A facet with a filter on its own field is counted apart, without it (-1). */
+        facet_index[i] = facet_filtered(r, &specs[i]) ? -1 : facet_add(enq, &specs[i]);
     }
     unsigned offset = r->count || facets_only ? 0 : r->offset, limit = r->count || facets_only ? 0 : r->limit;
     /* EXACT: every match is visited, so the total and facets are exact
@@ -1239,12 +1202,13 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
         }
         out->facets = na_xcalloc(r->facets.count + 1, sizeof *out->facets);
         for (size_t i = 0; st == NA_OK && i < r->facets.count; i++) {
-            st = facet_collect(&s, enq, r->facets.items[i], facet_index[i], r->facet_prefix, &out->complete,
-                               &out->facets[i], err);
+            st = facet_collect(&s, enq, r->facets.items[i], specs[i], facet_index[i], r->facet_prefix,
+                               &out->complete, &out->facets[i], err);
             out->facet_count = i + 1;
         }
     }
     free(facet_index);
+    free(specs);
     na_xmset_free(mset);
     na_xenquire_free(page);
     na_xenquire_free(enq);

@@ -1,7 +1,11 @@
 /* printer-json.c - newsarc-search's output for programs: one JSON object
- * per run, built with jansson and written at the end (shapes in
- * printer.h).  Every key is always present, so a consumer need not test
- * for it: absent strings are null, absent lists []. */
+ * per run, written at the end (shapes in printer.h).  Every key is always
+ * present, so a consumer need not test for it: absent strings are null,
+ * absent lists [].  Searches and their results, what a server prints
+ * most, are written straight into a buffer in jansson's own layout
+ * (", " and ": " apart, its escapes and its reals), as a jansson tree
+ * built and dumped for each cost more than the search itself; counts and
+ * articles go through jansson. */
 #include "printer.h"
 
 #include <jansson.h>
@@ -13,9 +17,113 @@
 
 typedef struct {
     na_printer_t base;
-    json_t *root;   /* the search object being built */
-    json_t *facet;  /* the facet list being filled */
+    na_buf_t out;      /* the search object being written */
+    bool in_facets;    /* past the results: "facets": { is open */
+    size_t values;     /* values written in the open facet */
+    na_strlist_t seen; /* facet names written: a name asked twice is one key */
+    bool skip;         /* the open facet's name was written before */
 } json_printer_t;
+
+/* ---- writing JSON as jansson dumps it ---- */
+
+/* S (LEN bytes) as a JSON string: jansson's escapes (\" \\ \b \f \n
+ * \r \t, other control characters as \u00XX), UTF-8 as it is; invalid
+ * UTF-8 converted first, as jstrn() does. */
+static void w_strn(na_buf_t *b, const char *s, size_t len)
+{
+    if (!s) {
+        na_buf_adds(b, "null");
+        return;
+    }
+    char *clean = na_utf8_valid(s, len) ? NULL : na_utf8_sanitize(s, len);
+    if (clean) {
+        s = clean;
+        len = strlen(clean);
+    }
+    na_buf_addc(b, '"');
+    size_t run = 0; /* bytes at s that need no escape */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        na_buf_add(b, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': na_buf_adds(b, "\\\""); break;
+        case '\\': na_buf_adds(b, "\\\\"); break;
+        case '\b': na_buf_adds(b, "\\b"); break;
+        case '\f': na_buf_adds(b, "\\f"); break;
+        case '\n': na_buf_adds(b, "\\n"); break;
+        case '\r': na_buf_adds(b, "\\r"); break;
+        case '\t': na_buf_adds(b, "\\t"); break;
+        default: na_buf_addf(b, "\\u%04X", c);
+        }
+    }
+    na_buf_add(b, s + run, len - run);
+    na_buf_addc(b, '"');
+    free(clean);
+}
+
+static void w_str(na_buf_t *b, const char *s)
+{
+    w_strn(b, s, s ? strlen(s) : 0);
+}
+
+/* What jansson puts between items and after keys: ", " and ": ", or
+ * with JSON_COMPACT "," and ":". */
+typedef struct {
+    const char *comma, *colon;
+} sep_t;
+static const sep_t spaced = { ", ", ": " }, compact = { ",", ":" };
+
+/* The separator (but before the first member), then "KEY" and the colon. */
+static void w_key(na_buf_t *b, const sep_t *sep, const char *key, bool first)
+{
+    if (!first)
+        na_buf_adds(b, sep->comma);
+    na_buf_addc(b, '"');
+    na_buf_adds(b, key);
+    na_buf_addc(b, '"');
+    na_buf_adds(b, sep->colon);
+}
+
+/* A real as jansson writes it with JSON_REAL_PRECISION(6): "%.6g", ".0"
+ * added when that looks like an integer, the exponent without '+' or
+ * leading zeros, '.' whatever the locale. */
+static void w_real(na_buf_t *b, double v)
+{
+    char num[64];
+    int n = snprintf(num, sizeof num, "%.6g", v);
+    if (n < 0 || (size_t)n >= sizeof num - 3)
+        return;
+    for (char *c = num; *c; c++)
+        if (*c == ',')
+            *c = '.';
+    if (!strchr(num, '.') && !strchr(num, 'e'))
+        strcat(num, ".0");
+    char *e = strchr(num, 'e');
+    if (e) {
+        char *start = e + 1, *end = e + 2;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start)
+            memmove(start, end, strlen(end) + 1);
+    }
+    na_buf_adds(b, num);
+}
+
+static void w_list(na_buf_t *b, const sep_t *sep, const na_pr_list_t *list)
+{
+    na_buf_addc(b, '[');
+    for (size_t i = 0; i < list->count; i++) {
+        if (i)
+            na_buf_adds(b, sep->comma);
+        w_str(b, list->items[i]);
+    }
+    na_buf_addc(b, ']');
+}
 
 /* A JSON string of the LEN bytes at S, or null for NULL.  jansson refuses
  * invalid UTF-8; stored text is valid, but a damaged record must not lose
@@ -53,10 +161,21 @@ static json_t *new_root(void)
     return o;
 }
 
+/* Writes O and a newline to P's stream in one write: json_dumpf() writes
+ * each token apart, which costs a server's memory stream more than
+ * building the text. */
+static void dump_flags(na_printer_t *p, json_t *o, size_t flags)
+{
+    char *text = json_dumps(o, flags); /* jansson's malloc(): free() it */
+    if (text)
+        fputs(text, p->out);
+    fputc('\n', p->out);
+    free(text);
+}
+
 static void dump(na_printer_t *p, json_t *o)
 {
-    json_dumpf(o, p->out, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    fputc('\n', p->out);
+    dump_flags(p, o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 }
 
 static void json_count(na_printer_t *p, const char *query, unsigned total)
@@ -71,28 +190,38 @@ static void json_count(na_printer_t *p, const char *query, unsigned total)
 static void json_search_begin(na_printer_t *p, const na_pr_search_t *s)
 {
     json_printer_t *j = (json_printer_t *)p;
-    json_decref(j->root);
-    j->root = new_root();
-    json_object_set_new(j->root, "query", jstr(s->query));
-    json_object_set_new(j->root, "total", json_integer(s->total));
-    json_object_set_new(j->root, "complete", json_boolean(s->complete));
-    json_object_set_new(j->root, "offset", json_integer(s->offset));
-    json_object_set_new(j->root, "limit", json_integer(s->limit));
+    na_buf_t *b = &j->out;
+    na_buf_reset(b);
+    na_strlist_clear(&j->seen);
+    j->in_facets = false;
+    na_buf_addf(b, "{\"format_version\": %d", NA_PRINTER_FORMAT_VERSION);
+    w_key(b, &spaced, "query", false);
+    w_str(b, s->query);
+    na_buf_addf(b, ", \"total\": %u, \"complete\": %s, \"offset\": %u, \"limit\": %u", s->total,
+                s->complete ? "true" : "false", s->offset, s->limit);
     if (s->failed_count) {
-        json_t *failed = json_array();
+        na_buf_addf(b, ", \"shards\": {\"total\": %u, \"failed\": [", s->shards);
         for (size_t i = 0; i < s->failed_count; i++) {
-            json_t *f = json_object();
-            json_object_set_new(f, "shard", jstr(s->failed_shards[i]));
-            json_object_set_new(f, "error", jstr(s->failed_errors[i]));
-            json_array_append_new(failed, f);
+            na_buf_adds(b, i ? ", {" : "{");
+            w_key(b, &spaced, "shard", true);
+            w_str(b, s->failed_shards[i]);
+            w_key(b, &spaced, "error", false);
+            w_str(b, s->failed_errors[i]);
+            na_buf_addc(b, '}');
         }
-        json_t *shards = json_object();
-        json_object_set_new(shards, "total", json_integer(s->shards));
-        json_object_set_new(shards, "failed", failed);
-        json_object_set_new(j->root, "shards", shards);
+        na_buf_adds(b, "]}");
     }
-    json_object_set_new(j->root, "results", json_array());
-    json_object_set_new(j->root, "facets", json_object());
+    na_buf_adds(b, ", \"results\": [");
+    j->values = 0; /* results so far */
+}
+
+/* Closes the results and opens the facets, once. */
+static void open_facets(json_printer_t *j)
+{
+    if (j->in_facets)
+        return;
+    na_buf_adds(&j->out, "], \"facets\": {");
+    j->in_facets = true;
 }
 
 /* What extraction found, apart from what the source supplied. */
@@ -122,63 +251,109 @@ static json_t *jextracted(const na_pr_meta_t *m)
     return o;
 }
 
-static json_t *result_object(const na_pr_result_t *r)
+/* Writes result R as an object: the keys of printer.h, in that order. */
+static void write_result(na_buf_t *b, const sep_t *sep, const na_pr_result_t *r)
 {
     const na_pr_meta_t *m = r->meta;
     char day[11];
-    json_t *o = json_object();
-    json_object_set_new(o, "id", jstr(m->id));
-    json_object_set_new(o, "rank", json_integer(r->rank));
-    json_object_set_new(o, "score", json_real(r->score));
-    json_object_set_new(o, "date", jstr(na_printer_day(m->date, day)));
-    json_object_set_new(o, "title", jstr(m->title));
-    json_object_set_new(o, "source", jstr(m->source));
-    json_object_set_new(o, "url", jstr(m->url));
-    json_object_set_new(o, "people", jlist(&m->people));
-    json_object_set_new(o, "places", jlist(&m->places));
-    json_object_set_new(o, "orgs", jlist(&m->orgs));
-    json_object_set_new(o, "topics", jlist(&m->topics));
-    json_object_set_new(o, "snippet", jstr(r->snippet));
-    json_object_set_new(o, "date_source", jstr(m->date_source));
-    json_object_set_new(o, "extracted", jextracted(m));
-    json_object_set_new(o, "sources", jlist(&m->sources));
-    return o;
+    na_buf_addc(b, '{');
+    w_key(b, sep, "id", true);
+    w_str(b, m->id);
+    w_key(b, sep, "rank", false);
+    na_buf_addf(b, "%u", r->rank);
+    w_key(b, sep, "score", false);
+    w_real(b, r->score);
+    w_key(b, sep, "date", false);
+    w_str(b, na_printer_day(m->date, day));
+    w_key(b, sep, "title", false);
+    w_str(b, m->title);
+    w_key(b, sep, "source", false);
+    w_str(b, m->source);
+    w_key(b, sep, "url", false);
+    w_str(b, m->url);
+    w_key(b, sep, "people", false);
+    w_list(b, sep, &m->people);
+    w_key(b, sep, "places", false);
+    w_list(b, sep, &m->places);
+    w_key(b, sep, "orgs", false);
+    w_list(b, sep, &m->orgs);
+    w_key(b, sep, "topics", false);
+    w_list(b, sep, &m->topics);
+    w_key(b, sep, "snippet", false);
+    w_str(b, r->snippet);
+    w_key(b, sep, "date_source", false);
+    w_str(b, m->date_source);
+    w_key(b, sep, "extracted", false);
+    na_buf_addc(b, '{');
+    w_key(b, sep, "people", true);
+    w_list(b, sep, &m->extracted_people);
+    w_key(b, sep, "places", false);
+    w_list(b, sep, &m->extracted_places);
+    w_key(b, sep, "orgs", false);
+    w_list(b, sep, &m->extracted_orgs);
+    w_key(b, sep, "mentioned", false);
+    w_list(b, sep, &m->mentioned);
+    na_buf_addc(b, '}');
+    w_key(b, sep, "sources", false);
+    w_list(b, sep, &m->sources);
+    na_buf_addc(b, '}');
 }
 
 static void json_result(na_printer_t *p, const na_pr_result_t *r)
 {
     json_printer_t *j = (json_printer_t *)p;
-    json_array_append_new(json_object_get(j->root, "results"), result_object(r));
+    if (j->values++)
+        na_buf_adds(&j->out, ", ");
+    write_result(&j->out, &spaced, r);
 }
 
 static void json_facet_begin(na_printer_t *p, const char *name)
 {
     json_printer_t *j = (json_printer_t *)p;
-    j->facet = json_array();
-    json_object_set_new(json_object_get(j->root, "facets"), name, j->facet);
+    open_facets(j);
+    /* jansson's object kept a name's first place and its last value;
+     * the values of one name are the same each time it is asked. */
+    j->skip = na_strlist_contains(&j->seen, name);
+    j->values = 0;
+    if (j->skip)
+        return;
+    na_strlist_add(&j->seen, name);
+    if (j->seen.count > 1)
+        na_buf_adds(&j->out, ", ");
+    w_str(&j->out, name);
+    na_buf_adds(&j->out, ": [");
 }
 
 static void json_facet_value(na_printer_t *p, const char *value, unsigned count)
 {
     json_printer_t *j = (json_printer_t *)p;
-    json_t *o = json_object();
-    json_object_set_new(o, "value", jstr(value));
-    json_object_set_new(o, "count", json_integer(count));
-    json_array_append_new(j->facet, o);
+    if (j->skip)
+        return;
+    if (j->values++)
+        na_buf_adds(&j->out, ", ");
+    na_buf_adds(&j->out, "{\"value\": ");
+    w_str(&j->out, value);
+    na_buf_addf(&j->out, ", \"count\": %u}", count);
 }
 
 static void json_facet_end(na_printer_t *p)
 {
-    ((json_printer_t *)p)->facet = NULL;
+    json_printer_t *j = (json_printer_t *)p;
+    if (!j->skip)
+        na_buf_addc(&j->out, ']');
+    j->skip = false;
 }
 
 static void json_search_end(na_printer_t *p, double elapsed_ms)
 {
     json_printer_t *j = (json_printer_t *)p;
-    json_object_set_new(j->root, "elapsed_ms", json_real(elapsed_ms));
-    dump(p, j->root);
-    json_decref(j->root);
-    j->root = NULL;
+    open_facets(j);
+    na_buf_adds(&j->out, "}, \"elapsed_ms\": ");
+    w_real(&j->out, elapsed_ms);
+    na_buf_addc(&j->out, '}');
+    na_buf_addc(&j->out, '\n');
+    fwrite(j->out.data, 1, j->out.len, p->out);
+    na_buf_reset(&j->out);
 }
 
 static void json_article(na_printer_t *p, const na_pr_meta_t *m, const char *body, size_t body_len)
@@ -213,7 +388,8 @@ static void json_article(na_printer_t *p, const na_pr_meta_t *m, const char *bod
 static void json_destroy(na_printer_t *p)
 {
     json_printer_t *j = (json_printer_t *)p;
-    json_decref(j->root);
+    na_buf_release(&j->out);
+    na_strlist_clear(&j->seen);
     free(j);
 }
 
@@ -239,10 +415,11 @@ na_printer_t *na_printer_json_new(FILE *out)
 
 static void jsonl_result(na_printer_t *p, const na_pr_result_t *r)
 {
-    json_t *o = result_object(r);
-    json_dumpf(o, p->out, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6));
-    fputc('\n', p->out);
-    json_decref(o);
+    json_printer_t *j = (json_printer_t *)p;
+    na_buf_reset(&j->out);
+    write_result(&j->out, &compact, r);
+    na_buf_addc(&j->out, '\n');
+    fwrite(j->out.data, 1, j->out.len, p->out);
 }
 
 static void jsonl_nothing(na_printer_t *p) {}

@@ -3,8 +3,9 @@
  *
  * main.c says what to print, in the same calls for every format; a
  * printer decides how.  The text printer writes blocks for a person at a
- * terminal as it goes; the JSON printer builds one object (with jansson)
- * and writes it at the end.  A new format (HTML for a search page) is a
+ * terminal as it goes; the JSON printer writes one object at the end, in
+ * jansson's layout (a search straight into a buffer, counts and articles
+ * through jansson).  A new format (HTML for a search page) is a
  * new printer-*.c file and one line in na_printer_new().
  *
  * Calls come in one of these orders:

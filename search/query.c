@@ -313,9 +313,32 @@ static na_xquery_t *period_terms(const na_period_t *p)
     return na_xquery_term(terms[n - 1]);
 }
 
+/* The days FROM to TO (both YYYY-MM-DD, in order) of one month as the OR
+ * of their day terms, else NULL.  An article dated to the day has exactly
+ * its day's term and one dated to the month or year (day 00, sorting
+ * before the month's first day) none, as a value range within the month
+ * takes the one and never the other: the same matches, from postings
+ * instead of every article's date.  (A range across months also takes
+ * the articles dated to a month after its first, by how day 00 sorts.) */
+static na_xquery_t *day_range_terms(const char *from, const char *to)
+{
+    na_period_t a, b;
+    if (!na_period_parse(from, &a) || !na_period_parse(to, &b) || a.grain != NA_GRAIN_DAY ||
+        b.grain != NA_GRAIN_DAY || a.year != b.year || a.month != b.month || a.day > b.day)
+        return NULL;
+    na_xquery_t *any = NULL;
+    for (; a.day <= b.day; na_period_next(&a)) {
+        any = na_xquery_combine(NA_XQ_OR, any, period_terms(&a));
+        if (a.day == b.day)
+            break;
+    }
+    return any;
+}
+
 /* date:D matches the whole of D, by its date term; date:A..B from the
- * start of A to the end of B, either end open when empty.  The value slot
- * holds sortable dates, so a byte-order range is a date range. */
+ * start of A to the end of B, either end open when empty: days of one
+ * month by their terms, else over the value slot, which holds sortable
+ * dates, so that a byte-order range is a date range. */
 static na_status_t on_date(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
 {
     char lo[15], hi[15], ignore[15];
@@ -339,10 +362,12 @@ static na_status_t on_date(void *ud, const char *value, na_xquery_t **out, na_er
     else if (*from && *to && strcmp(lo, hi) > 0)
         reason = "the range ends before it starts";
     bool open_start = !*from;
+    *out = reason || open_start || !*to ? NULL : day_range_terms(from, to);
     free(from);
     if (reason)
         return refuse(ud, "date", value, reason, out);
-    *out = na_xquery_value_range(NA_SLOT_DATE, open_start ? NULL : lo, *to ? hi : NULL);
+    if (!*out)
+        *out = na_xquery_value_range(NA_SLOT_DATE, open_start ? NULL : lo, *to ? hi : NULL);
     return NA_OK;
 }
 

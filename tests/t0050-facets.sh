@@ -143,6 +143,49 @@ test_expect_success 'facets over several databases are summed' '
     grep -q "^  4  Geneva$" out && grep -q "^  1  Berlin$" out
 '
 
+# A multi-valued field keeps all of an article's values packed in one
+# slot: however many an article has, each counts, by a query's matches
+# or (for every document) by the terms.
+i=1
+places=
+while [ $i -le 80 ]; do
+    places="$places${places:+, }\"Qvx$i\""
+    i=$((i + 1))
+done
+printf '{"id": "m1", "title": "Many", "places": [%s], "body": "roll call"}\n' "$places" >many.jsonl
+printf '{"id": "m2", "title": "Few", "places": ["Qvx80", "Geneva"], "body": "roll"}\n' >>many.jsonl
+test_expect_success 'an article with 80 places counts each of them' '
+    newsarc_index -d many many.jsonl &&
+    FACET_SIZE=0 facet_lines place -d many roll >lines &&
+    test "$(wc -l <lines)" = 81 && grep -q "^2 Qvx80$" lines && grep -q "^1 Qvx1$" lines &&
+    test "$(grep -c "^1 Qvx" lines)" = 79 &&
+    FACET_SIZE=0 facet_lines place -d many "" >all && test_cmp all <lines
+'
+test_expect_success 'facets of every document, from the terms, equal those counted match by match' '
+    for f in person place topic source; do
+        FACET_SIZE=0 facet_lines $f -d db "" >all.$f &&
+        FACET_SIZE=0 facet_lines $f -d db "NOT zzqqxx" >matched.$f &&
+        test -s all.$f && test_cmp all.$f <matched.$f || return 1
+    done
+'
+test_expect_success '  also after an article is deleted' '
+    newsarc_index -d del tagged.jsonl && newsarc_index -d del --delete t3 &&
+    FACET_SIZE=0 facet_lines place -d del "" >all &&
+    FACET_SIZE=0 facet_lines place -d del "NOT zzqqxx" >matched && test_cmp all <matched &&
+    test_cmp all <<EOF
+2 Geneva
+1 Lima
+1 Oslo
+1 United States
+EOF
+'
+test_expect_success 'a database whose values are not packed is refused, naming its layout' '
+    gen=$(sed -n "s/^auto //p" many/XAPIANDB) &&
+    xapian-metadata set "many/$gen" newsarc:schema 1 &&
+    ! newsarc_search -d many --facet place "" >out 2>err &&
+    grep -q "has layout 1; this newsarc-search reads layout 2" err
+'
+
 if [ "$have_python" = yes ]; then
 test_expect_success 'JSON facets: {"NAME": [{"value", "count"}]} in the order asked for' '
     newsarc_search -d db --format json --limit 0 --facet topic --facet place "" >out.json &&

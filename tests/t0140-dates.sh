@@ -122,6 +122,15 @@ test_expect_success 'date counts: days, months, years' '
     test "$(count date:2023)" = 10 &&
     test "$(count date:2023-03-01..2023-03-05)" = 6
 '
+test_expect_success 'days of one month go by their day terms, the same matches as by the dates' '
+    newsarc_search -v -d db --count date:2023-03-01..2023-03-05 >terms 2>err1 &&
+    grep -q "D20230301 OR" err1 && grep -q "D20230305" err1 && ! grep -q VALUE_RANGE err1 &&
+    sum=0 && for d in 01 02 03 04 05; do sum=$((sum + $(count date:2023-03-$d))) || return 1; done &&
+    test "$(cat terms)" = 6 && test "$sum" = 6 &&
+    test "$(count "date:2023-03-05..2023-03-05")" = "$(count date:2023-03-05)" &&
+    newsarc_search -v -d db --count date:2023-02-28..2023-03-05 >across 2>err3 &&
+    grep -q "VALUE_RANGE 0 20230228000000 20230305235959" err3
+'
 test_expect_success 'the month and year facets equal their filters' '
     newsarc_search -d db --facet month --facet year "" >facets &&
     grep -q "^ *8  2023-03$" facets &&

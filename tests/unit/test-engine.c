@@ -1,7 +1,9 @@
-/* test-engine.c - the search engine's request checks, its limits, and a
- * reader meeting Xapian's DatabaseModifiedError: the engine reopens and
+/* test-engine.c - the search engine's request checks, its limits, a
+ * reader meeting Xapian's DatabaseModifiedError (the engine reopens and
  * runs the request again, where a plain reader fails; an export it
- * overtakes goes on. */
+ * overtakes goes on), and the JSON printers writing what jansson would. */
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "printer.h"
 #include "record.h"
 #include "unit.h"
+#include "utf8.h"
 #include "xapian-c.h"
 
 static const struct {
@@ -299,10 +302,173 @@ static void test_export_modified(void)
     free(path);
 }
 
+/* ---- the JSON printer against jansson ---- */
+
+/* LIST as jansson's array of its strings. */
+static json_t *ref_list(const na_pr_list_t *list)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < list->count; i++)
+        json_array_append_new(a, json_string(list->items[i]));
+    return a;
+}
+
+static json_t *ref_str(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (!j) {
+        char *clean = na_utf8_sanitize(s, strlen(s));
+        j = json_string(clean);
+        free(clean);
+    }
+    return j;
+}
+
+/* Result R as jansson's object, the keys in printer.h's order. */
+static json_t *ref_result(const na_pr_result_t *r)
+{
+    const na_pr_meta_t *m = r->meta;
+    char day[11];
+    json_t *o = json_object(), *x = json_object();
+    json_object_set_new(o, "id", ref_str(m->id));
+    json_object_set_new(o, "rank", json_integer(r->rank));
+    json_object_set_new(o, "score", json_real(r->score));
+    json_object_set_new(o, "date", ref_str(na_printer_day(m->date, day)));
+    json_object_set_new(o, "title", ref_str(m->title));
+    json_object_set_new(o, "source", ref_str(m->source));
+    json_object_set_new(o, "url", ref_str(m->url));
+    json_object_set_new(o, "people", ref_list(&m->people));
+    json_object_set_new(o, "places", ref_list(&m->places));
+    json_object_set_new(o, "orgs", ref_list(&m->orgs));
+    json_object_set_new(o, "topics", ref_list(&m->topics));
+    json_object_set_new(o, "snippet", ref_str(r->snippet));
+    json_object_set_new(o, "date_source", ref_str(m->date_source));
+    json_object_set_new(x, "people", ref_list(&m->extracted_people));
+    json_object_set_new(x, "places", ref_list(&m->extracted_places));
+    json_object_set_new(x, "orgs", ref_list(&m->extracted_orgs));
+    json_object_set_new(x, "mentioned", ref_list(&m->mentioned));
+    json_object_set_new(o, "extracted", x);
+    json_object_set_new(o, "sources", ref_list(&m->sources));
+    return o;
+}
+
+/* What printer P writes for a search of N results R, then FACETS (NULL
+ * ended, each name followed by its values and counts), as a string. */
+static char *print_with(na_printer_t *(*make)(FILE *), const na_pr_search_t *s, const na_pr_result_t *r, size_t n,
+                        const char *const *facets, double elapsed)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    na_printer_t *p = make(f);
+    p->search_begin(p, s);
+    for (size_t i = 0; i < n; i++)
+        p->result(p, &r[i]);
+    for (size_t i = 0; facets[i]; i++) {
+        p->facet_begin(p, facets[i]);
+        for (i++; facets[i] && strcmp(facets[i], "."); i += 2)
+            p->facet_value(p, facets[i], (unsigned)atoi(facets[i + 1]));
+        p->facet_end(p);
+    }
+    p->search_end(p, elapsed);
+    na_printer_free(p);
+    fclose(f);
+    return text;
+}
+
+static void test_json_printer(void)
+{
+    static const char *const people[] = { "Ana \"Q\" Lima", "tab\there", "\x01\x1f\x7f" };
+    static const char *const places[] = { "Z\xc3\xbcrich", "back\\slash/solidus", "" };
+    static const char *const lines[] = { "new\nline\r\b\f" };
+    na_pr_meta_t m1, m2;
+    memset(&m1, 0, sizeof m1);
+    memset(&m2, 0, sizeof m2);
+    m1.id = "a1";
+    m1.title = "Caf\xe9 au lait"; /* not UTF-8: converted, as jansson needs */
+    m1.date = "1987-03-02T10:00:00";
+    m1.source = "Wire";
+    m1.people = (na_pr_list_t){ people, 3 };
+    m1.places = (na_pr_list_t){ places, 3 };
+    m1.extracted_orgs = (na_pr_list_t){ lines, 1 };
+    m1.sources = (na_pr_list_t){ places, 2 };
+    m1.date_source = "dateline";
+    m2.id = "b\"2";
+    const na_pr_result_t results[] = {
+        { 1, 12.345678901, &m1, "a \xee\x80\x80snippet\xee\x80\x81 \"quoted\"" },
+        { 2, 0.0, &m2, NULL },
+        { 3, 1e-7, &m2, "" },
+        { 4, 123456789.0, &m2, "x" },
+        { 5, 1e21, &m2, "y" },
+        { 6, 100.0, &m2, "z" },
+    };
+    static const char *const facets[] = { "place", "Z\xc3\xbcrich", "3", "Oslo\t", "1", ".", "topic", ".",
+                                          "place", "Z\xc3\xbcrich", "3", "Oslo\t", "1", ".", "mentioned:day",
+                                          "1987-03-02", "2", ".", NULL };
+    const na_pr_search_t s = { "q \"x\" \\ \x02", 1234, 10, 20, false };
+    double elapsed = 3.25;
+
+    json_t *root = json_object(), *res = json_array(), *fs = json_object();
+    json_object_set_new(root, "format_version", json_integer(NA_PRINTER_FORMAT_VERSION));
+    json_object_set_new(root, "query", ref_str(s.query));
+    json_object_set_new(root, "total", json_integer(s.total));
+    json_object_set_new(root, "complete", json_boolean(s.complete));
+    json_object_set_new(root, "offset", json_integer(s.offset));
+    json_object_set_new(root, "limit", json_integer(s.limit));
+    json_object_set_new(root, "results", res);
+    json_object_set_new(root, "facets", fs);
+    char *lines_want = NULL;
+    size_t lines_len = 0;
+    FILE *lf = open_memstream(&lines_want, &lines_len);
+    for (size_t i = 0; i < sizeof results / sizeof *results; i++) {
+        json_t *o = ref_result(&results[i]);
+        char *compact = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(6));
+        fprintf(lf, "%s\n", compact);
+        free(compact);
+        json_array_append_new(res, o);
+    }
+    fclose(lf);
+    for (size_t i = 0; facets[i]; i++) {
+        json_t *a = json_array();
+        json_object_set_new(fs, facets[i], a);
+        for (i++; facets[i] && strcmp(facets[i], "."); i += 2) {
+            json_t *v = json_object();
+            json_object_set_new(v, "value", ref_str(facets[i]));
+            json_object_set_new(v, "count", json_integer(atoi(facets[i + 1])));
+            json_array_append_new(a, v);
+        }
+    }
+    json_object_set_new(root, "elapsed_ms", json_real(elapsed));
+    char *want = json_dumps(root, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(root);
+
+    size_t n = sizeof results / sizeof *results;
+    char *got = print_with(na_printer_json_new, &s, results, n, facets, elapsed);
+    size_t wlen = strlen(want);
+    CHECK(got && strncmp(got, want, wlen) == 0 && strcmp(got + wlen, "\n") == 0,
+          "JSON printer: the bytes jansson writes, escapes, reals and a facet asked twice included");
+    if (got && (strncmp(got, want, wlen) != 0 || strcmp(got + wlen, "\n") != 0))
+        printf("#   got  %s#   want %s\n", got, want);
+    free(got);
+    got = print_with(na_printer_jsonl_new, &s, results, n, facets, elapsed);
+    CHECK_STR(got, lines_want, "JSON Lines printer: jansson's compact lines");
+    free(got);
+    static const char *const no_facets[] = { NULL };
+    got = print_with(na_printer_json_new, &s, results, 0, no_facets, 0.5);
+    CHECK(got && strstr(got, "\"results\": [], \"facets\": {}, \"elapsed_ms\": 0.5}\n") != NULL,
+          "  no results, no facets: [] and {}");
+    free(got);
+    free(want);
+    free(lines_want);
+}
+
 int main(void)
 {
     test_validate();
     test_database_modified();
     test_export_modified();
+    test_json_printer();
     return unit_done();
 }

@@ -142,22 +142,25 @@ static void test_tally(void)
 
 static void test_grains(void)
 {
-    /* Slot ranges of the grains apart from one another and from every
-     * field's own range. */
+    /* The grains' slots apart from one another and from every other
+     * field's and fixed slot. */
     for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
         for (int h = 0; h < NA_MENTIONED_GRAINS; h++)
-            if (g != h) {
-                na_slot_t a = na_mentioned_grains[g].slot, b = na_mentioned_grains[h].slot;
-                CHECK(a + NA_MAX_FIELD_VALUES <= b || b + NA_MAX_FIELD_VALUES <= a, "grain ranges apart");
-            }
-    for (int g = 0; g < NA_MENTIONED_GRAINS; g++)
-        for (int f = 0; f < NA_FIELD_COUNT; f++) {
-            if (f == NA_FIELD_MENTIONED)
-                continue;
-            na_slot_t a = na_mentioned_grains[g].slot, b = na_fields[f].slot;
-            unsigned width = na_fields[f].multi ? NA_MAX_FIELD_VALUES : 1;
-            CHECK(a + NA_MAX_FIELD_VALUES <= b || b + width <= a, "grain range apart from fields");
-        }
+            if (g != h)
+                CHECK(na_mentioned_grains[g].slot != na_mentioned_grains[h].slot, "grain slots apart");
+    for (int g = 0; g < NA_MENTIONED_GRAINS; g++) {
+        na_slot_t a = na_mentioned_grains[g].slot;
+        CHECK(a != NA_SLOT_DATE && a != NA_SLOT_HASH, "grain slot apart from the fixed ones");
+        for (int f = 0; f < NA_FIELD_COUNT; f++)
+            if (f != NA_FIELD_MENTIONED)
+                CHECK(a != na_fields[f].slot, "grain slot apart from fields");
+    }
+    /* One slot a field: no two fields share one, but the day (its
+     * values are the dates'). */
+    for (int f = 0; f < NA_FIELD_COUNT; f++)
+        for (int h = f + 1; h < NA_FIELD_COUNT; h++)
+            if (f != NA_FIELD_DAY && h != NA_FIELD_DAY)
+                CHECK(na_fields[f].slot != na_fields[h].slot, "field slots apart");
     CHECK_INT(na_mentioned_grains[NA_MENTIONED_DEFAULT_GRAIN].slot, na_fields[NA_FIELD_MENTIONED].slot,
               "the default grain is the field's own range");
     CHECK_STR(na_mentioned_grains[NA_MENTIONED_DEFAULT_GRAIN].name, "month", "  and is the month");

@@ -345,7 +345,7 @@ typedef struct {
 #define N(a) (sizeof(a) / sizeof *(a))
 
 #define SLOT_DATE 0
-#define SLOT_PLACE 10 /* 10, 11, 12: a multi-valued field */
+#define SLOT_PLACE 10 /* a multi-valued field, packed */
 
 static const article_t shard_a[] = {
     { "a1", "Oil prices rise", "Crude oil prices rose sharply in the United States on Monday.", { "usa", "uk" },
@@ -373,12 +373,14 @@ static void add_article(na_xwdb_t *db, na_xindexer_t *ix, na_xdoc_t *doc, const 
     na_xindexer_index(ix, a->body, strlen(a->body), "", 1);
     char *q = na_xasprintf("Q%s", a->id);
     na_xdoc_add_boolean_term(doc, q);
+    size_t nplaces = 0;
     for (int i = 0; i < 3 && a->places[i]; i++) {
         char *t = na_xasprintf("XPLACE%s", a->places[i]);
         na_xdoc_add_boolean_term(doc, t);
         free(t);
-        na_xdoc_add_value(doc, SLOT_PLACE + (na_slot_t)i, a->places[i], strlen(a->places[i]));
+        nplaces++;
     }
+    na_xdoc_add_packed_value(doc, SLOT_PLACE, a->places, nplaces);
     na_xdoc_add_value(doc, SLOT_DATE, a->date, strlen(a->date));
     na_xdoc_set_data(doc, a->id, strlen(a->id));
     na_error_t err;
@@ -905,9 +907,8 @@ static void check_facet(na_xdb_t *db, const char *query, size_t limit, size_t ma
     if (st == NA_OK)
         st = na_xenquire_new(db, &enq, &err);
     if (st == NA_OK) {
-        const na_slot_t slots[] = { SLOT_PLACE, SLOT_PLACE + 1, SLOT_PLACE + 2 };
         na_xenquire_set_query(enq, q);
-        int f = na_xenquire_add_facet(enq, slots, 3);
+        int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, NULL);
         st = na_xenquire_run(enq, 0, (unsigned)limit, true, &mset, &err);
         if (st == NA_OK)
             st = na_xenquire_facet(enq, f, max, &counts, &ncounts, &err);
@@ -929,8 +930,9 @@ static void check_facet(na_xdb_t *db, const char *query, size_t limit, size_t ma
     na_xqp_free(qp);
 }
 
-/* Facet 0 of QUERY on DB as "value=count ..." (caller frees). */
-static char *facet_string(na_xdb_t *db, const char *query)
+/* Facet 0 of QUERY on DB as "value=count ..." (caller frees), counted
+ * from the terms of PREFIX (may be NULL) when QUERY matches everything. */
+static char *facet_string(na_xdb_t *db, const char *query, const char *prefix)
 {
     field_ctx_t place = { "", 0 }, date = { "", 0 };
     na_xqp_t *qp = make_parser(db, &place, &date);
@@ -941,13 +943,12 @@ static char *facet_string(na_xdb_t *db, const char *query)
     size_t n = 0;
     na_error_t err;
     na_buf_t out = NA_BUF_INIT;
-    const na_slot_t slots[] = { SLOT_PLACE, SLOT_PLACE + 1, SLOT_PLACE + 2 };
     na_status_t st = na_xqp_parse(qp, query, &q, &err);
     if (st == NA_OK)
         st = na_xenquire_new(db, &enq, &err);
     if (st == NA_OK) {
         na_xenquire_set_query(enq, q);
-        int f = na_xenquire_add_facet(enq, slots, 3);
+        int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, prefix);
         st = na_xenquire_run(enq, 0, 10, true, &mset, &err);
         if (st == NA_OK)
             st = na_xenquire_facet(enq, f, 0, &counts, &n, &err);
@@ -977,7 +978,7 @@ static const want_count_t places_all_ab[] = { { "uk", 3 },          { "usa", 3 }
 
 static void test_facets(na_xdb_t *db)
 {
-    check_facet(db, "", 10, 0, places_all_a, N(places_all_a), "facet over 3 slots: every value once per article");
+    check_facet(db, "", 10, 0, places_all_a, N(places_all_a), "packed facet: every value once per article");
     check_facet(db, "", 0, 0, places_all_a, N(places_all_a), "facet with limit 0 (count only)");
     check_facet(db, "", 10, 2, places_all_a, 2, "facet truncated to 2");
     check_facet(db, "oil", 1, 0, places_oil_a, N(places_oil_a), "facet of 'oil': ties by value");
@@ -988,9 +989,8 @@ static void test_facets(na_xdb_t *db)
     na_xfacet_count_t *counts = NULL;
     size_t n = 0;
     na_error_t err;
-    const na_slot_t slots[] = { SLOT_PLACE, SLOT_PLACE + 1, SLOT_PLACE + 2 };
     na_xenquire_new(db, &enq, NULL);
-    int f = na_xenquire_add_facet(enq, slots, 3);
+    int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, NULL);
     CHECK_INT(na_xenquire_facet(enq, f, 0, &counts, &n, &err), NA_OK, "facet before any run");
     CHECK_INT(n, 0, "  is empty");
     na_xfacet_free(counts, n);
@@ -1093,8 +1093,8 @@ static void test_sort_and_hits(na_xdb_t *db)
           "  with docid, weight and rank");
     char *v = NULL;
     size_t len;
-    CHECK_INT(na_xmset_value(mset, 0, SLOT_PLACE + 1, &v, &len, &err), NA_OK, "hit value");
-    CHECK_STR(v, "uk", "  is the second place");
+    CHECK_INT(na_xmset_value(mset, 0, SLOT_PLACE, &v, &len, &err), NA_OK, "hit value");
+    CHECK(len == 7 && memcmp(v, "\002uk\003usa", 7) == 0, "  is the places packed, sorted, with their lengths");
     free(v);
     const char *body = shard_a[0].body;
     char *snip = NULL;
@@ -1332,6 +1332,111 @@ static void test_damaged(const char *good)
     }
 }
 
+/* ---- packed values ---- */
+
+/* Facet 0 of Q (taken) over DB, counted as PACKED with PREFIX, as
+ * "value=count ..." with each value cut to 3 bytes (caller frees). */
+static char *packed_facet(na_xdb_t *db, na_xquery_t *q, bool packed, const char *prefix)
+{
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    na_xfacet_count_t *counts = NULL;
+    size_t n = 0;
+    na_error_t err;
+    na_buf_t out = NA_BUF_INIT;
+    na_status_t st = na_xenquire_new(db, &enq, &err);
+    if (st == NA_OK) {
+        na_xenquire_set_query(enq, q);
+        int f = na_xenquire_add_facet(enq, SLOT_PLACE, packed, prefix);
+        st = na_xenquire_run(enq, 0, 10, true, &mset, &err);
+        if (st == NA_OK)
+            st = na_xenquire_facet(enq, f, 0, &counts, &n, &err);
+    }
+    if (st != NA_OK)
+        na_buf_addf(&out, "error %s", err.message);
+    for (size_t i = 0; i < n; i++)
+        na_buf_addf(&out, "%s%.3s=%u", i ? " " : "", counts[i].value, counts[i].count);
+    na_xfacet_free(counts, n);
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    na_xquery_free(q);
+    return na_buf_detach(&out, NULL);
+}
+
+/* Packed lists: their bytes, and counting them from values or terms. */
+static void test_packed(void)
+{
+    char *path = scratch_path("packed");
+    na_xwdb_t *w = NULL;
+    na_error_t err;
+    CHECK_INT(na_xwdb_open(path, NA_XWDB_CREATE, &w, &err), NA_OK, "packed: create a database");
+    if (!w) {
+        free(path);
+        return;
+    }
+    char longkey[201];
+    memset(longkey, 'x', 200);
+    longkey[200] = '\0';
+    static const char *const d1[] = { "b", "a", "a", "" }, *const d2[] = { "a", "b" }, *const d4[] = { "", "" };
+    const char *const d3[] = { longkey, "a" };
+    /* Each document's places (each also a term) and a term of its own. */
+    const struct {
+        const char *const *items;
+        size_t n;
+        const char *extra_term;
+    } docs[] = { { d1, 4, NULL }, { d2, 2, "XWORDsome" }, { d3, 2, NULL }, { d4, 2, "XPLACEghost" } };
+    na_xdoc_t *doc = na_xdoc_new();
+    for (size_t i = 0; i < N(docs); i++) {
+        na_xdoc_clear(doc);
+        na_xdoc_add_packed_value(doc, SLOT_PLACE, docs[i].items, docs[i].n);
+        for (size_t k = 0; k < docs[i].n; k++)
+            if (docs[i].items[k][0]) {
+                char *t = na_xasprintf("XPLACE%s", docs[i].items[k]);
+                na_xdoc_add_boolean_term(doc, t);
+                free(t);
+            }
+        if (docs[i].extra_term)
+            na_xdoc_add_boolean_term(doc, docs[i].extra_term);
+        na_xwdb_add(w, doc, NULL);
+    }
+    na_xdoc_free(doc);
+    CHECK_INT(na_xwdb_close(w, &err), NA_OK, "  written");
+
+    const char *spec = path;
+    na_xdb_t *db = NULL;
+    na_xdb_open(&spec, 1, &db, NULL);
+    char *v[4] = { NULL, NULL, NULL, NULL };
+    size_t l[4] = { 0, 0, 0, 0 };
+    for (int i = 0; i < 4; i++)
+        na_xdb_get_value(db, (na_docid_t)(i + 1), SLOT_PLACE, &v[i], &l[i], NULL);
+    CHECK(l[0] == 4 && memcmp(v[0], "\001a\001b", 4) == 0, "  sorted, without repeats or empty strings");
+    CHECK(l[1] == l[0] && memcmp(v[0], v[1], l[0]) == 0, "  the same strings in another order: the same value");
+    CHECK(l[2] == 204 && memcmp(v[2], "\001a\310\001xxx", 6) == 0, "  a length over 127 takes two bytes");
+    CHECK_INT(l[3], 0, "  no strings: no value");
+    for (int i = 0; i < 4; i++)
+        free(v[i]);
+
+    char *got = packed_facet(db, na_xquery_match_all(), true, NULL);
+    CHECK_STR(got, "a=3 b=2 xxx=1", "  counted: each string once per document");
+    free(got);
+    got = packed_facet(db, na_xquery_match_all(), false, NULL);
+    CHECK_STR(got, "\001a\001=2 \001a\310=1", "  not packed: the values as they are");
+    free(got);
+    /* The ghost has a term and no value: only term frequencies count it. */
+    got = packed_facet(db, na_xquery_match_all(), true, "XPLACE");
+    CHECK_STR(got, "a=3 b=2 gho=1 xxx=1", "  every document: counted from the prefix's terms");
+    free(got);
+    got = packed_facet(db, na_xquery_term("XPLACEa"), true, "XPLACE");
+    CHECK_STR(got, "a=3 b=2 xxx=1", "  a query of one term: from the values");
+    free(got);
+    got = packed_facet(db, na_xquery_combine(NA_XQ_OR, na_xquery_term("XWORDsome"), na_xquery_term("XPLACEghost")),
+                       true, "XPLACE");
+    CHECK_STR(got, "a=1 b=1", "  of two: from the values of the matches");
+    free(got);
+    na_xdb_close(db);
+    free(path);
+}
+
 /* ---- a remote shard ---- */
 
 static char *find_program(const char *name)
@@ -1459,9 +1564,13 @@ static void test_remote(const char *a, const char *b)
     na_xdb_open(&a, 1, &local, NULL);
     static const char *const queries[] = { "", "oil", "prices OR coffee", "NOT place:usa" };
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
-        char *want = facet_string(local, queries[i]), *got = facet_string(db, queries[i]);
+        char *want = facet_string(local, queries[i], NULL), *got = facet_string(db, queries[i], NULL);
         char what[96];
         snprintf(what, sizeof what, "  remote facet of '%s' = local (%s)", queries[i], want);
+        CHECK_STR(got, want, what);
+        free(got);
+        got = facet_string(db, queries[i], "XPLACE");
+        snprintf(what, sizeof what, "  and with the terms' counts for everything ('%s')", queries[i]);
         CHECK_STR(got, want, what);
         free(want);
         free(got);
@@ -1534,6 +1643,7 @@ int main(void)
     test_reader(a);
     test_shards(a, b);
     test_remote(a, b);
+    test_packed();
     test_damaged(a);
     free(a);
     free(b);
