@@ -1775,6 +1775,37 @@ static bool metonym(const char *words, const char *text, size_t start)
     return true;
 }
 
+/* True for a name in capitals that opens one of the first lines of TEXT
+ * and is followed only by an optional region and a date of digits, the
+ * dateline of agency copy such as "NEW YORK 1996-08-22" or "LEEDS,
+ * England 1996-08-26", which the date reader does not take for one: its
+ * city is a place, never a team or a person. */
+static bool iso_dateline_city(const char *text, size_t len, size_t start, size_t end)
+{
+    if (start > 400 || (start && text[start - 1] != '\n'))
+        return false;
+    for (size_t i = start; i < end; i++)
+        if (text[i] >= 'a' && text[i] <= 'z')
+            return false;
+    size_t i = end;
+    if (i < len && text[i] == ',')
+        while (i < len && text[i] != '\n' && !(text[i] >= '0' && text[i] <= '9'))
+            i++;
+    while (i < len && text[i] == ' ')
+        i++;
+    static const char shape[] = "dddd-dd-dd";
+    for (size_t k = 0; shape[k]; k++, i++) {
+        if (i >= len)
+            return false;
+        bool digit = text[i] >= '0' && text[i] <= '9';
+        if (shape[k] == 'd' ? !digit : text[i] != shape[k])
+            return false;
+    }
+    while (i < len && (text[i] == ' ' || text[i] == '\r'))
+        i++;
+    return i == len || text[i] == '\n';
+}
+
 /* True for a name that ends the text, alone on its line or set apart by
  * a run of blanks: a wire story's sign-off ("Reuter"), not a person or
  * organisation of the story. */
@@ -1933,6 +1964,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
         bool in_region = dl.found && dl.region_end && sp->start >= dl.region_start && sp->start < dl.region_end;
         /* "KOKOMO, Ind., Feb 26 -": a place after the city is its region. */
         in_region |= dl.found && sp->type == NA_NER_LOC && sp->start >= dl.city_end && sp->start < dl.end;
+        in_city |= !dl.found && iso_dateline_city(text, len, sp->start, sp->end);
         if (dl.found && sp->start < dl.end && sp->start >= dl.city_start && !in_city && !in_region)
             continue;
         if (in_city || in_region) {

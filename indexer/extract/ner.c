@@ -96,12 +96,15 @@ enum {
     T_WM2, T_WM1, T_WP1, T_WP2, T_SM2, T_SM1, T_SP1, T_SP2, T_CLS3, T_BIM, T_BIP,
     T_WM1C, T_WP1C, T_DOC, T_GAZ, T_GAZC, T_GAZM1, T_GAZP1,
     T_T1, T_T2_RETIRED, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
-    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1
+    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1, T_D2, T_D2O, T_D2X, T_D2M
 };
 
 /* The name a model lists among its gazetteer classes when it was trained
  * with word clusters (it is no file's class). */
 static const char CLUSTERS_CLASS[] = "clusters";
+
+/* Likewise for a model with weights for the document pass (ner.h). */
+static const char DOCPASS_CLASS[] = "document-pass";
 
 /* Cluster path prefixes used as features, in bits. */
 static const unsigned CLU_PREFIX[] = { 4, 6, 10, 20 };
@@ -658,6 +661,7 @@ static void gaz_mark(const na_gazetteer_t *g, tinfo_t *t, size_t n)
 typedef struct {
     uint64_t key;      /* hl; 0 is empty */
     uint16_t hist[NA_NER_NTYPES + 1]; /* times tagged O, PER, LOC, ORG, MISC */
+    uint8_t conf[NA_NER_NTYPES + 1];  /* document pass: the surest of those tags, margin_bucket() */
     uint8_t dcase;     /* DC_* */
 } dent_t;
 
@@ -718,9 +722,24 @@ static dent_t *docmap_get(docmap_t *m, uint64_t key)
     return s;
 }
 
+/* What the decisions about a token need of it, kept for every token of a
+ * chunk for the document pass. */
+typedef struct {
+    uint64_t hl, hshort;
+    uint8_t cls, caseb;
+    uint8_t start; /* starts a sentence piece */
+    uint8_t where; /* 1 sentence-initial, 2 in a sentence of capitals */
+} ptok_t;
+
+static inline ptok_t ptok_of(const tinfo_t *t, bool start, bool caps)
+{
+    ptok_t p = { t->hl, t->hshort, t->cls, t->caseb, start, (uint8_t)(t->initial + 2 * caps) };
+    return p;
+}
+
 /* History value for a word: 0 no evidence, 1 only ever O, 2 + type of the
  * most frequent type. */
-static unsigned hist_value(const docmap_t *m, const tinfo_t *t)
+static unsigned hist_value(const docmap_t *m, const ptok_t *t)
 {
     if (!(t->caseb & CB_UPPER))
         return 0;
@@ -736,7 +755,7 @@ static unsigned hist_value(const docmap_t *m, const tinfo_t *t)
     return d->hist[0] ? 1 : 0;
 }
 
-static void hist_record(docmap_t *m, const tinfo_t *t, int label)
+static void hist_record(docmap_t *m, const ptok_t *t, int label)
 {
     if (!(t->caseb & CB_UPPER))
         return;
@@ -959,7 +978,7 @@ static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f, size_t *ngaz)
  * previous tag T1 and the history HIST of the word in the document.  (The
  * tag before that, tried as well, made greedy decoding worse: it carries
  * an early mistake further.) */
-static size_t dynamic_feats(const tinfo_t *t, int t1, unsigned hist, uint64_t *f)
+static size_t dynamic_feats(const ptok_t *t, int t1, unsigned hist, uint64_t *f)
 {
     size_t n = 0;
     f[n++] = f1(T_T1, (uint64_t)t1);
@@ -969,6 +988,54 @@ static size_t dynamic_feats(const tinfo_t *t, int t1, unsigned hist, uint64_t *f
         f[n++] = f1(T_HIST, hist);
         f[n++] = f2(T_HISTC, hist, t->cls);
     }
+    return n;
+}
+
+/* A margin of the model's scores in 8 steps, about doubling. */
+static inline unsigned margin_bucket(float m)
+{
+    unsigned b = 0;
+    for (float x = 0.5f; b < 7 && m >= x; x *= 2)
+        b++;
+    return b;
+}
+
+/* Features of the document pass for token T, whose first-pass tag was
+ * OWN: how the first pass tagged the same word everywhere else in the
+ * document, later mentions as well as earlier ones (CNT holds the counts
+ * of its first-pass tags, OWN included). */
+static size_t doc_feats(const docmap_t *cnt, const ptok_t *t, int own, float own_margin, uint64_t *f)
+{
+    if (!(t->caseb & CB_UPPER))
+        return 0;
+    const dent_t *d = docmap_find(cnt, t->hl);
+    if (!d)
+        return 0;
+    unsigned o = (unsigned)(label_type(own) + 1);
+    unsigned c[NA_NER_NTYPES + 1], tot = 0, best = 0, bc = 0;
+    for (unsigned k = 0; k <= NA_NER_NTYPES; k++) {
+        c[k] = d->hist[k] - (k == o);
+        tot += c[k];
+        if (k && c[k] > bc)
+            bc = c[k], best = k;
+    }
+    if (!tot)
+        return 0;
+    unsigned v = bc ? 1 + best : 1;
+    /* 0: the most frequent type is a minority of the other mentions, 1: a
+     * majority, 2: all of them. */
+    unsigned share = bc ? (2 * bc >= tot) + (bc == tot) : 2;
+    size_t n = 0;
+    f[n++] = f3(T_D2, v, share, tot < 3 ? tot : 3);
+    f[n++] = f3(T_D2O, v, o, t->cls);
+    f[n++] = f3(T_D2X, v, o, t->where + 4u * share);
+    /* The surest tag of the other mentions ("Mr Quelp" after a doubtful
+     * "Quelp said"), against how sure the first pass was of this one. */
+    unsigned sure = 0, sb = 0;
+    for (unsigned k = 0; k <= NA_NER_NTYPES; k++)
+        if (c[k] && d->conf[k] > sb)
+            sb = d->conf[k], sure = k;
+    f[n++] = f3(T_D2M, sure, o, sb * 16u + margin_bucket(own_margin));
     return n;
 }
 
@@ -995,6 +1062,7 @@ struct na_ner_model {
     char **gnames;       /* gazetteer classes seen in training */
     size_t ngnames;
     bool clusters;       /* trained with word clusters (CLUSTERS_CLASS in gnames) */
+    bool docpass;        /* has document-pass weights (DOCPASS_CLASS in gnames) */
     char *info;
 };
 
@@ -1194,6 +1262,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
             goto corrupt;
         m->gnames[i] = na_xstrndup((const char *)p + pos + 1, p[pos]);
         m->clusters |= strcmp(m->gnames[i], CLUSTERS_CLASS) == 0;
+        m->docpass |= strcmp(m->gnames[i], DOCPASS_CLASS) == 0;
         m->ngnames++;
         pos += 1 + (size_t)p[pos];
     }
@@ -1219,7 +1288,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
             if (!(mask & (1u << l)))
                 continue;
             uint64_t z;
-            if (!get_varint(p, end, &pos, &z) || z > 65533)
+            if (!get_varint(p, end, &pos, &z) || z > 65534) /* zigzag of -32767..32767 */
                 goto corrupt;
             m->w[(size_t)i * NLABELS + l] = (int16_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
         }
@@ -1259,26 +1328,12 @@ na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t
     return st;
 }
 
-na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t n)
+/* A model of 2^BITS rows whose weights are the dense table SUM (rows of
+ * NLABELS), quantised to 16 bits with one scale; no classes or info. */
+static na_ner_model_t *model_from_dense(unsigned bits, const float *sum)
 {
-    if (n == 0 || !models || !models[0])
-        return NULL;
-    unsigned bits = models[0]->bits;
-    for (size_t k = 1; k < n; k++)
-        if (!models[k] || models[k]->bits != bits)
-            return NULL;
     size_t rows = (size_t)1 << bits;
     double maxabs = 0;
-    float *sum = na_xcalloc(rows * NLABELS, sizeof *sum);
-    for (size_t k = 0; k < n; k++) {
-        const na_ner_model_t *m = models[k];
-        for (size_t r = 0; r < rows; r++) {
-            const int16_t *w = model_row(m, (uint32_t)r);
-            if (w)
-                for (int l = 0; l < NLABELS; l++)
-                    sum[r * NLABELS + l] += (float)w[l] * m->scale / (float)n;
-        }
-    }
     for (size_t i = 0; i < rows * NLABELS; i++)
         if (fabs(sum[i]) > maxabs)
             maxabs = fabs(sum[i]);
@@ -1308,14 +1363,48 @@ na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t
         m->blocks[r >> 6].present |= 1ULL << (r & 63);
         nr++;
     }
-    free(sum);
     m->nonzero_rows = nr;
-    m->ngnames = models[0]->ngnames;
-    m->gnames = na_xcalloc(m->ngnames ? m->ngnames : 1, sizeof *m->gnames);
-    for (size_t i = 0; i < m->ngnames; i++)
-        m->gnames[i] = na_xstrdup(models[0]->gnames[i]);
-    m->clusters = models[0]->clusters;
     m->info = na_xstrdup("");
+    return m;
+}
+
+/* Adds the weights of M, scaled by 1/N, to the dense table SUM. */
+static void model_add_dense(const na_ner_model_t *m, size_t n, float *sum)
+{
+    size_t rows = (size_t)1 << m->bits;
+    for (size_t r = 0; r < rows; r++) {
+        const int16_t *w = model_row(m, (uint32_t)r);
+        if (w)
+            for (int l = 0; l < NLABELS; l++)
+                sum[r * NLABELS + l] += (float)w[l] * m->scale / (float)n;
+    }
+}
+
+static void model_copy_classes(na_ner_model_t *to, const na_ner_model_t *from)
+{
+    to->ngnames = from->ngnames;
+    to->gnames = na_xcalloc(to->ngnames + 1, sizeof *to->gnames);
+    for (size_t i = 0; i < to->ngnames; i++)
+        to->gnames[i] = na_xstrdup(from->gnames[i]);
+    to->clusters = from->clusters;
+    to->docpass = from->docpass;
+}
+
+na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t n)
+{
+    if (n == 0 || !models || !models[0])
+        return NULL;
+    unsigned bits = models[0]->bits;
+    for (size_t k = 1; k < n; k++)
+        if (!models[k] || models[k]->bits != bits)
+            return NULL;
+    size_t rows = (size_t)1 << bits;
+    float *sum = na_xcalloc(rows * NLABELS, sizeof *sum);
+    for (size_t k = 0; k < n; k++)
+        model_add_dense(models[k], n, sum);
+    na_ner_model_t *m = model_from_dense(bits, sum);
+    free(sum);
+    model_copy_classes(m, models[0]);
     return m;
 }
 
@@ -1394,6 +1483,115 @@ static size_t chunk_end(const na_token_t *toks, size_t ntoks, size_t a)
     return b;
 }
 
+/* Scratch for one chunk of a document, indexed from the chunk's first
+ * token: what the first pass leaves for the document pass. */
+typedef struct {
+    int32_t (*sscore)[NLABELS]; /* static scores */
+    uint8_t *lab, *lab1;        /* tags; the first pass's, kept by the second */
+    float *margin;
+    ptok_t *p;
+    docmap_t cnt, hist;         /* first-pass tags of each word; second-pass history */
+} chunk_t;
+
+static void chunk_init(chunk_t *k, size_t cap)
+{
+    memset(k, 0, sizeof *k);
+    cap = cap ? cap : 1;
+    k->sscore = na_xmalloc(cap * sizeof *k->sscore);
+    k->lab = na_xmalloc(cap);
+    k->lab1 = na_xmalloc(cap);
+    k->margin = na_xmalloc(cap * sizeof *k->margin);
+    k->p = na_xmalloc(cap * sizeof *k->p);
+}
+
+static void chunk_release(chunk_t *k)
+{
+    free(k->sscore);
+    free(k->lab);
+    free(k->lab1);
+    free(k->margin);
+    free(k->p);
+    free(k->cnt.e);
+    free(k->hist.e);
+}
+
+/* The first pass over the tokens [CA, CB) (whole sentence pieces) into K:
+ * static scores, greedy tags and margins, and each token's summary. */
+static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned char *s, const na_token_t *toks,
+                       size_t ca, size_t cb, chunk_t *k)
+{
+    uint64_t f[MAX_FEATS];
+    doc_prepass(c, s, toks + ca, cb - ca);
+    for (size_t a = ca; a < cb;) {
+        size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
+        size_t n = b - a, o = a - ca;
+        sentence_prepare(c, s, toks, a, b);
+        for (size_t i = 0; i < n; i++) {
+            memset(k->sscore[o + i], 0, sizeof k->sscore[o + i]);
+            add_rows(model, f, static_feats(c, i, f, NULL), k->sscore[o + i]);
+        }
+        int t1 = TAG_START;
+        for (size_t i = 0; i < n; i++) {
+            ptok_t *p = &k->p[o + i];
+            *p = ptok_of(c->ti + PAD + i, i == 0, c->caps);
+            int32_t acc[NLABELS];
+            memcpy(acc, k->sscore[o + i], sizeof acc);
+            add_rows(model, f, dynamic_feats(p, t1, hist_value(&c->map, p), f), acc);
+            int32_t mg;
+            int l = pick(acc, t1, &mg);
+            k->lab[o + i] = (uint8_t)l;
+            k->margin[o + i] = (float)mg * model->scale;
+            hist_record(&c->map, p, l);
+            t1 = l;
+        }
+        a = b;
+    }
+}
+
+/* Counts the first-pass tags of each word of the N tokens of K, and keeps
+ * them in k->lab1. */
+static void count_first_tags(chunk_t *k, size_t n)
+{
+    docmap_reset(&k->cnt, n);
+    for (size_t i = 0; i < n; i++) {
+        const ptok_t *p = &k->p[i];
+        if (!(p->caseb & CB_UPPER))
+            continue;
+        hist_record(&k->cnt, p, k->lab[i]);
+        dent_t *d = docmap_get(&k->cnt, p->hl);
+        unsigned t = (unsigned)(label_type(k->lab[i]) + 1), b = margin_bucket(k->margin[i]) + 1u;
+        if (d->conf[t] < b)
+            d->conf[t] = (uint8_t)b;
+    }
+    memcpy(k->lab1, k->lab, n);
+}
+
+/* The document pass over the N tokens of K after the first: each token
+ * is tagged again from its static scores, the decisions before it, and
+ * the first pass's tags of the same word anywhere in the chunk. */
+static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n)
+{
+    uint64_t f[MAX_FEATS];
+    count_first_tags(k, n);
+    docmap_reset(&k->hist, n);
+    int t1 = TAG_START;
+    for (size_t i = 0; i < n; i++) {
+        const ptok_t *p = &k->p[i];
+        if (p->start)
+            t1 = TAG_START;
+        int32_t acc[NLABELS];
+        memcpy(acc, k->sscore[i], sizeof acc);
+        add_rows(model, f, dynamic_feats(p, t1, hist_value(&k->hist, p), f), acc);
+        add_rows(model, f, doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f), acc);
+        int32_t mg;
+        int l = pick(acc, t1, &mg);
+        k->lab[i] = (uint8_t)l;
+        k->margin[i] = (float)mg * model->scale;
+        hist_record(&k->hist, p, l);
+        t1 = l;
+    }
+}
+
 na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, const char *text,
                        size_t len, const na_token_t *toks, size_t ntoks, na_ner_spans_t *out,
                        na_error_t *err)
@@ -1412,11 +1610,9 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
     ctx_t c;
     ctx_init(&c, gaz, ntoks);
     c.clusters &= model->clusters;
-    size_t cap = ntoks < MAX_SENT ? ntoks : MAX_SENT;
-    uint8_t *lab = na_xmalloc(cap);
-    float *margin = na_xmalloc(cap * sizeof *margin);
-    int32_t (*sscore)[NLABELS] = na_xmalloc(cap * sizeof *sscore);
-    uint64_t f[MAX_FEATS];
+    chunk_t k;
+    /* A chunk ends with the sentence piece that reaches MAX_CHUNK. */
+    chunk_init(&k, ntoks < MAX_CHUNK + MAX_SENT ? ntoks : MAX_CHUNK + MAX_SENT);
     for (size_t ca = 0; ca < ntoks;) {
         size_t cb = chunk_end(toks, ntoks, ca);
         /* Checked a chunk at a time, while the tokens are in cache. */
@@ -1426,36 +1622,19 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
                 out->count = 0;
                 goto done;
             }
-        doc_prepass(&c, s, toks + ca, cb - ca);
+        first_pass(model, &c, s, toks, ca, cb, &k);
+        if (model->docpass)
+            doc_pass(model, &k, cb - ca);
         for (size_t a = ca; a < cb;) {
             size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
-            size_t n = b - a;
-            sentence_prepare(&c, s, toks, a, b);
-            for (size_t i = 0; i < n; i++) {
-                memset(sscore[i], 0, sizeof sscore[i]);
-                add_rows(model, f, static_feats(&c, i, f, NULL), sscore[i]);
-            }
-            int t1 = TAG_START;
-            for (size_t i = 0; i < n; i++) {
-                const tinfo_t *t = c.ti + PAD + i;
-                add_rows(model, f, dynamic_feats(t, t1, hist_value(&c.map, t), f), sscore[i]);
-                int32_t mg;
-                int l = pick(sscore[i], t1, &mg);
-                lab[i] = (uint8_t)l;
-                margin[i] = (float)mg * model->scale;
-                hist_record(&c.map, t, l);
-                t1 = l;
-            }
-            collect_spans(toks, a, b, lab, margin, out);
+            collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), out);
             a = b;
         }
         ca = cb;
     }
     na_error_clear(err);
 done:
-    free(lab);
-    free(margin);
-    free(sscore);
+    chunk_release(&k);
     ctx_release(&c);
     return st;
 }
@@ -1469,7 +1648,7 @@ typedef struct {
     uint32_t *foff;  /* ntok + 1 offsets into feats */
     uint32_t *feats; /* static feature rows, gazetteer ones last */
     uint8_t *ngaz;   /* how many of a token's rows are gazetteer features */
-    tinfo_t *ti;     /* token analysis (hl, hshort, cls and caseb are used) */
+    ptok_t *p;       /* token summaries */
     uint8_t *start;  /* the token starts a sentence piece */
     uint8_t *gold;   /* gold tags */
 } tdoc_t;
@@ -1520,7 +1699,7 @@ void na_ner_trainer_free(na_ner_trainer_t *tr)
         free(d->foff);
         free(d->feats);
         free(d->ngaz);
-        free(d->ti);
+        free(d->p);
         free(d->start);
         free(d->gold);
     }
@@ -1556,7 +1735,7 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     size_t nt = ntoks ? ntoks : 1;
     d->ntok = ntoks;
     d->foff = na_xmalloc((ntoks + 1) * sizeof *d->foff);
-    d->ti = na_xcalloc(nt, sizeof *d->ti);
+    d->p = na_xcalloc(nt, sizeof *d->p);
     d->ngaz = na_xcalloc(nt, 1);
     d->start = na_xcalloc(nt, 1);
     d->gold = na_xcalloc(nt, 1);
@@ -1575,7 +1754,7 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
         sentence_prepare(&c, s, toks, a, b);
         d->start[a] = 1;
         for (size_t i = 0; i < b - a; i++) {
-            d->ti[a + i] = c.ti[PAD + i];
+            d->p[a + i] = ptok_of(&c.ti[PAD + i], i == 0, c.caps);
             d->foff[a + i] = (uint32_t)nf_total;
             size_t ng;
             size_t nf = static_feats(&c, i, f, &ng);
@@ -1656,7 +1835,7 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
         for (size_t i = 0; i < d->ntok; i++) {
             if (d->start[i])
                 t1 = TAG_START;
-            const tinfo_t *t = &d->ti[i];
+            const ptok_t *t = &d->p[i];
             float score[NLABELS] = { 0 };
             const uint32_t *rows = d->feats + d->foff[i];
             size_t nr = d->foff[i + 1] - d->foff[i] - (nogaz ? d->ngaz[i] : 0);
@@ -1735,5 +1914,184 @@ na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, co
     if (m->clusters)
         m->gnames[m->ngnames++] = na_xstrdup(CLUSTERS_CLASS);
     m->info = na_xstrdup(info ? info : "");
+    return m;
+}
+
+/* ---- training the document pass ---- */
+
+/* A training document as a first-pass model saw it. */
+typedef struct {
+    const na_ner_model_t *m; /* the first-pass model that tagged it */
+    size_t n;
+    chunk_t k;               /* static scores, summaries, first-pass tags */
+    uint8_t *gold;
+} sdoc_t;
+
+struct na_ner_stacker {
+    unsigned bits;
+    uint64_t seed;
+    float *w;   /* document-pass weights, 2^bits rows of NLABELS */
+    double *u;  /* for averaging, as in the trainer */
+    uint64_t c;
+    sdoc_t *docs;
+    size_t ndocs, cap;
+};
+
+na_ner_stacker_t *na_ner_stacker_create(unsigned hash_bits, uint64_t seed)
+{
+    if (hash_bits < 8 || hash_bits > 26)
+        return NULL;
+    na_ner_stacker_t *st = na_xcalloc(1, sizeof *st);
+    st->bits = hash_bits;
+    st->seed = seed;
+    size_t n = ((size_t)1 << hash_bits) * NLABELS;
+    st->w = na_xcalloc(n, sizeof *st->w);
+    st->u = na_xcalloc(n, sizeof *st->u);
+    st->c = 1;
+    return st;
+}
+
+void na_ner_stacker_free(na_ner_stacker_t *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->ndocs; i++) {
+        chunk_release(&st->docs[i].k);
+        free(st->docs[i].gold);
+    }
+    free(st->docs);
+    free(st->w);
+    free(st->u);
+    free(st);
+}
+
+na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first, const na_gazetteer_t *gaz,
+                               const char *text, size_t len, const na_token_t *toks, size_t ntoks,
+                               const na_ner_span_t *gold, size_t ngold, na_error_t *err)
+{
+    if (!st || !first || (ntoks && (!toks || !text)) || (ngold && !gold))
+        return na_error_set(err, NA_ERR_INVALID, "no stacker, model, text, tokens or spans given");
+    if (first->bits != st->bits)
+        return na_error_set(err, NA_ERR_INVALID, "the first-pass model has %u hash bits, not %u", first->bits,
+                            st->bits);
+    if (ntoks > MAX_CHUNK)
+        return na_error_set(err, NA_ERR_INVALID, "a training document has more than %d tokens", MAX_CHUNK);
+    for (size_t i = 0; i < ntoks; i++)
+        if (toks[i].start >= toks[i].end || toks[i].end > len)
+            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
+    size_t prev_end = 0;
+    for (size_t i = 0; i < ngold; i++) {
+        const na_ner_span_t *g = &gold[i];
+        if (g->tok_start < prev_end || g->tok_start >= g->tok_end || g->tok_end > ntoks ||
+            (unsigned)g->type >= NA_NER_NTYPES)
+            return na_error_set(err, NA_ERR_INVALID, "gold span %zu is out of range or order", i);
+        prev_end = g->tok_end;
+    }
+    if (st->ndocs == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 64;
+        st->docs = na_xrealloc(st->docs, st->cap * sizeof *st->docs);
+    }
+    sdoc_t *d = &st->docs[st->ndocs++];
+    d->m = first;
+    d->n = ntoks;
+    d->gold = na_xcalloc(ntoks ? ntoks : 1, 1);
+    for (size_t i = 0; i < ngold; i++)
+        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
+            d->gold[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+    chunk_init(&d->k, ntoks);
+    if (ntoks) {
+        ctx_t c;
+        ctx_init(&c, gaz, ntoks);
+        c.clusters &= first->clusters;
+        first_pass(first, &c, (const unsigned char *)text, toks, 0, ntoks, &d->k);
+        ctx_release(&c);
+        count_first_tags(&d->k, ntoks);
+    }
+    return NA_OK;
+}
+
+size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
+{
+    if (!st)
+        return 0;
+    size_t *order = na_xmalloc((st->ndocs ? st->ndocs : 1) * sizeof *order);
+    for (size_t i = 0; i < st->ndocs; i++)
+        order[i] = i;
+    uint64_t rng = na_hash64_mix(st->seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
+    for (size_t i = st->ndocs; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&rng) % i);
+        size_t x = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = x;
+    }
+    docmap_t hist = { NULL, 0, 0 };
+    size_t errors = 0;
+    uint64_t f[MAX_FEATS];
+    uint32_t rows[MAX_FEATS];
+    for (size_t di = 0; di < st->ndocs; di++) {
+        sdoc_t *d = &st->docs[order[di]];
+        chunk_t *k = &d->k;
+        docmap_reset(&hist, d->n);
+        int t1 = TAG_START;
+        for (size_t i = 0; i < d->n; i++) {
+            const ptok_t *p = &k->p[i];
+            if (p->start)
+                t1 = TAG_START;
+            int32_t acc[NLABELS];
+            memcpy(acc, k->sscore[i], sizeof acc);
+            add_rows(d->m, f, dynamic_feats(p, t1, hist_value(&hist, p), f), acc);
+            float score[NLABELS];
+            for (int l = 0; l < NLABELS; l++)
+                score[l] = (float)acc[l] * d->m->scale;
+            size_t nd = doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f);
+            for (size_t j = 0; j < nd; j++)
+                rows[j] = bucket(f[j], st->bits);
+            for (size_t j = 0; j < nd; j++)
+                for (int l = 0; l < NLABELS; l++)
+                    score[l] += st->w[(size_t)rows[j] * NLABELS + l];
+            int best = 0;
+            for (int l = 1; l < NLABELS; l++)
+                if (tag_allowed(t1, l) && score[l] > score[best])
+                    best = l;
+            int gold = d->gold[i];
+            if (best != gold) {
+                errors++;
+                const double c = (double)st->c;
+                for (size_t j = 0; j < nd; j++) {
+                    size_t base = (size_t)rows[j] * NLABELS;
+                    st->w[base + gold] += 1.0f;
+                    st->u[base + gold] += c;
+                    st->w[base + best] -= 1.0f;
+                    st->u[base + best] -= c;
+                }
+            }
+            st->c++;
+            hist_record(&hist, p, best);
+            t1 = best;
+        }
+    }
+    free(hist.e);
+    free(order);
+    return errors;
+}
+
+na_ner_model_t *na_ner_stacker_model(const na_ner_stacker_t *st, const na_ner_model_t *base)
+{
+    if (!st || !base || base->bits != st->bits)
+        return NULL;
+    size_t rows = (size_t)1 << st->bits, n = rows * NLABELS;
+    float *sum = na_xcalloc(n, sizeof *sum);
+    model_add_dense(base, 1, sum);
+    for (size_t i = 0; i < n; i++)
+        sum[i] += (float)((double)st->w[i] - st->u[i] / (double)st->c);
+    na_ner_model_t *m = model_from_dense(st->bits, sum);
+    free(sum);
+    model_copy_classes(m, base);
+    if (!m->docpass) {
+        m->gnames = na_xrealloc(m->gnames, (m->ngnames + 2) * sizeof *m->gnames);
+        m->gnames[m->ngnames++] = na_xstrdup(DOCPASS_CLASS);
+        m->docpass = true;
+    }
+    na_ner_model_set_info(m, na_ner_model_info(base));
     return m;
 }

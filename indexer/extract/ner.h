@@ -12,7 +12,12 @@
  * document, the previous tag, the types already given to the same
  * word in the document, and prefixes of the Brown cluster paths of the
  * word and its neighbours (word clusters learned by ner-clusters from
- * unlabelled newswire, config/gazetteer/clusters.tsv).  Features are hashed into a fixed table of 2^bits
+ * unlabelled newswire, config/gazetteer/clusters.tsv).  A model trained
+ * with a document pass (it lists "document-pass" among its classes) then
+ * tags each chunk of a document again, adding to the same scores features
+ * of how the first pass tagged the same word everywhere in the document,
+ * later mentions included (a name in a headline of capitals and again in
+ * the body, "Clinton" alone before "Bill Clinton").  Features are hashed into a fixed table of 2^bits
  * rows of one weight per tag, stored sparsely, so a lookup is one hash and
  * at most one row.  Tagging allocates only scratch memory, is
  * deterministic and runs at well over 5 MB of text a second on one core.
@@ -49,6 +54,8 @@
  *     32      4     length I of the info text
  *     36      4     number R of stored (non-zero) rows
  *     40      ...   G class names, each one length byte and the bytes
+ *                   ("clusters": trained with word clusters;
+ *                   "document-pass": has document-pass weights)
  *             I     info text (UTF-8, not NUL-terminated): how it was made
  *             ...   R rows in increasing row order: varint (row - previous
  *                   row - 1, or the row itself for the first), varint
@@ -278,6 +285,44 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch);
  * na_ner_model_free()).  Weights whose magnitude is below PRUNE are
  * dropped; INFO (may be NULL) is recorded in the model. */
 na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, const char *info);
+
+/* ---- training the document pass (used by ner-train) ----
+ * The document pass is trained by stacking: each training document is
+ * tagged by a first-pass model that did not see it (cross-fitting: one
+ * trained on the other folds), so that its first-pass tags are as wrong
+ * as they will be on new text; then only the weights of the document-pass
+ * features are trained, by the averaged perceptron, on top of that model's
+ * fixed scores, and na_ner_stacker_model() adds them to the shipped
+ * first-pass model. */
+typedef struct na_ner_stacker na_ner_stacker_t;
+
+/* Returns a new stacker for models of 2^HASH_BITS rows (8..26; NULL
+ * otherwise), shuffling with SEED.  Memory: 2^HASH_BITS * 108 bytes plus
+ * about 100 bytes a training token.  Caller owns; free with
+ * na_ner_stacker_free(). */
+na_ner_stacker_t *na_ner_stacker_create(unsigned hash_bits, uint64_t seed);
+
+/* Frees ST; NULL is accepted. */
+void na_ner_stacker_free(na_ner_stacker_t *st);
+
+/* Tags one training document (arguments as for na_ner_trainer_add()) with
+ * the first-pass model FIRST (borrowed until ST is freed; it must have
+ * ST's hash bits) and gazetteer GAZ (may be NULL; borrowed for the call),
+ * and keeps what the document pass needs.  Returns NA_OK or
+ * NA_ERR_INVALID for bad tokens, spans or hash bits. */
+na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first, const na_gazetteer_t *gaz,
+                               const char *text, size_t len, const na_token_t *toks, size_t ntoks,
+                               const na_ner_span_t *gold, size_t ngold, na_error_t *err);
+
+/* Makes pass number EPOCH (from 1) over the documents, in an order that
+ * depends only on the seed and EPOCH; returns the tokens tagged wrongly. */
+size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch);
+
+/* Returns BASE (borrowed for the call; ST's hash bits) with the averaged
+ * document-pass weights added, listing "document-pass" among its classes
+ * so that na_ner_tag() makes the second pass.  Caller owns; free with
+ * na_ner_model_free().  NULL when the bits differ. */
+na_ner_model_t *na_ner_stacker_model(const na_ner_stacker_t *st, const na_ner_model_t *base);
 
 #ifdef __cplusplus
 }

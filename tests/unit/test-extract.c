@@ -212,6 +212,13 @@ static void test_not_prose(void)
                  "it formed a venture with Siemens AG.\n", "PALO ALTO, Calif., March 3 -");
     CHECK_INT(ex.people.count, 0, "a dateline city in capitals is never a person");
 
+    /* Agency copy with a date of digits after the city: the tagger takes
+     * the city of a sports story for its team. */
+    run("SOCCER - LEEDS WIN\nLEEDS, England 1996-08-26\nLeeds beat Chelsea 2-1 on Monday.\n", &pub_2025_06_16);
+    CHECK_HAS(places, "Leeds", "a dateline \"CITY, Region 1996-08-26\" names the article's place");
+    CHECK(ex.span_count > 1 && ex.spans[1].type == NA_ENTITY_PLACE && ex.spans[1].start == 19,
+          "... its city is a place, not the team");
+
     run("REUTER DEALING SERVICE STARTS IN CHINA\n\nThe service opened on Monday, the company said.\n",
         &pub_2025_06_16);
     CHECK_NOT(people, "Reuter", "a headline in capitals is no evidence of a person");

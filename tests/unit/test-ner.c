@@ -467,6 +467,112 @@ static void test_clusters(void)
     na_gazetteer_free(g);
 }
 
+/* The document pass.  In each training document a made-up word first
+ * comes in "W said ." (no evidence of its type) and then in a context
+ * that says it: "Mr W left ." (a person) or "They flew to W ." (a place).
+ * The first pass tags the first mention the same way in both kinds of
+ * document; the document pass, stacked on a first-pass model that never
+ * saw the documents it learns from, takes the type of the later mention. */
+static void add_doc(na_ner_trainer_t *tr, na_ner_stacker_t *st, const na_ner_model_t *first, const char *w,
+                    bool person)
+{
+    char doc[96];
+    if (person)
+        snprintf(doc, sizeof doc, "%s said . Mr %s left .", w, w);
+    else
+        snprintf(doc, sizeof doc, "%s said . They flew to %s .", w, w);
+    na_tokens_t toks = NA_TOKENS_INIT;
+    na_tokenize(doc, strlen(doc), 0, &toks, NULL);
+    na_ner_type_t type = person ? NA_NER_PER : NA_NER_LOC;
+    size_t second = person ? 4 : 6;
+    na_ner_span_t gold[2] = { { type, 0, 1, 0, 0, 0 }, { type, second, second + 1, 0, 0, 0 } };
+    if (tr)
+        na_ner_trainer_add(tr, doc, strlen(doc), toks.items, toks.count, gold, 2, NULL);
+    if (st)
+        CHECK_INT(na_ner_stacker_add(st, first, NULL, doc, strlen(doc), toks.items, toks.count, gold, 2, NULL),
+                  NA_OK, "a document is stacked");
+    na_tokens_release(&toks);
+}
+
+static void test_doc_pass(void)
+{
+    enum { NWORDS = 60 };
+    char words[NWORDS][8];
+    uint64_t x = 1442695040888963407ULL;
+    for (int i = 0; i < NWORDS; i++)
+        made_up_word(&x, words[i]);
+    na_ner_trainer_t *tr = na_ner_trainer_create(16, NULL, 3);
+    for (int i = 0; i < NWORDS / 2; i++)
+        add_doc(tr, NULL, NULL, words[i], i % 2);
+    for (unsigned e = 1; e <= 5; e++)
+        na_ner_trainer_epoch(tr, e);
+    na_ner_model_t *first = na_ner_trainer_model(tr, 0, "first pass");
+    na_ner_trainer_free(tr);
+    na_ner_stacker_t *st = na_ner_stacker_create(16, 3);
+    for (int i = NWORDS / 2; i < NWORDS; i++)
+        add_doc(NULL, st, first, words[i], i % 2);
+    for (unsigned e = 1; e <= 10; e++)
+        na_ner_stacker_epoch(st, e);
+    na_ner_model_t *two = na_ner_stacker_model(st, first);
+    CHECK(two != NULL, "the document pass makes a model");
+    if (!two) {
+        na_ner_stacker_free(st);
+        na_ner_model_free(first);
+        return;
+    }
+    const char *const *names;
+    size_t ng = na_ner_model_gazetteer_classes(two, &names);
+    CHECK(ng == 1 && strcmp(names[0], "document-pass") == 0, "and lists it among its classes");
+    CHECK_INT(na_ner_model_gazetteer_classes(first, NULL), 0, "the first-pass model does not");
+    CHECK_STR(na_ner_model_info(two), "first pass", "keeps the base model's info");
+
+    static const want_t per[] = { { "PER", "Quelp" } }, loc[] = { { "LOC", "Quelp" } };
+    const char *pdoc = "Quelp said . Mr Quelp left .", *ldoc = "Quelp said . They flew to Quelp .";
+    check_tags(two, NULL, pdoc, per, 1);
+    check_tags(two, NULL, ldoc, loc, 1);
+    /* Without the document pass the first mention reads the same in both. */
+    na_tokens_t toks = NA_TOKENS_INIT;
+    na_ner_spans_t a = NA_NER_SPANS_INIT, b = NA_NER_SPANS_INIT;
+    na_tokenize(pdoc, strlen(pdoc), 0, &toks, NULL);
+    na_ner_tag(first, NULL, pdoc, strlen(pdoc), toks.items, toks.count, &a, NULL);
+    na_tokenize(ldoc, strlen(ldoc), 0, &toks, NULL);
+    na_ner_tag(first, NULL, ldoc, strlen(ldoc), toks.items, toks.count, &b, NULL);
+    bool pa = a.count && a.items[0].tok_start == 0 && a.items[0].type == NA_NER_PER;
+    bool lb = b.count && b.items[0].tok_start == 0 && b.items[0].type == NA_NER_LOC;
+    CHECK(!(pa && lb), "the first pass alone is not right in both");
+
+    /* The file form keeps the document pass. */
+    na_error_t err;
+    na_buf_t file = NA_BUF_INIT;
+    na_ner_model_serialize(two, &file);
+    na_ner_model_t *back = NULL;
+    CHECK_INT(na_ner_model_load_mem(file.data, file.len, &back, &err), NA_OK, "a stacked model loads");
+    if (!back)
+        printf("# %s\n", err.message);
+    if (back) {
+        check_tags(back, NULL, pdoc, per, 1);
+        check_tags(back, NULL, ldoc, loc, 1);
+    }
+    na_buf_release(&file);
+
+    /* Misuse. */
+    na_ner_stacker_t *other = na_ner_stacker_create(17, 3);
+    na_tokenize(pdoc, strlen(pdoc), 0, &toks, NULL);
+    CHECK_INT(na_ner_stacker_add(other, first, NULL, pdoc, strlen(pdoc), toks.items, toks.count, NULL, 0, &err),
+              NA_ERR_INVALID, "a first-pass model of other hash bits");
+    CHECK(na_ner_stacker_model(other, first) == NULL, "gives no stacked model");
+    CHECK(na_ner_stacker_create(7, 1) == NULL, "too few hash bits");
+    na_ner_stacker_free(NULL);
+    na_ner_stacker_free(other);
+    na_tokens_release(&toks);
+    na_ner_spans_release(&a);
+    na_ner_spans_release(&b);
+    na_ner_model_free(back);
+    na_ner_model_free(two);
+    na_ner_stacker_free(st);
+    na_ner_model_free(first);
+}
+
 int main(void)
 {
     test_tokenizer_table();
@@ -475,6 +581,7 @@ int main(void)
     test_tokenizer_robust();
     test_gazetteer();
     test_clusters();
+    test_doc_pass();
     test_model();
     return unit_done();
 }
