@@ -758,6 +758,71 @@ static na_status_t yaml_failure(const char *path, const yaml_parser_t *parser, c
     return na_error_set(err, NA_ERR_PARSE, "%s:%zu:%zu: %s", path, line, column, problem);
 }
 
+/* True when the LEN bytes at S are a line libyaml reads as nothing but a
+ * comment: '#' in column 0, then printable ASCII or tabs (anything else
+ * is left for libyaml to accept or refuse). */
+static bool plain_comment_line(const char *s, size_t len)
+{
+    if (!len || s[0] != '#')
+        return false;
+    for (size_t i = 1; i < len; i++)
+        if (s[i] != '\t' && (s[i] < 0x20 || s[i] > 0x7e))
+            return false;
+    return true;
+}
+
+size_t na__config_drop_comments(char *text, size_t len)
+{
+    /* Quotes and block scalars can hold a '#' line as content, and the
+     * line after a comment can continue a scalar when indented: those
+     * files go to libyaml whole. */
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        if (!plain_comment_line(text + i, end - i))
+            for (size_t k = i; k < end; k++)
+                if (text[k] && strchr("\"'|>", text[k]))
+                    return len;
+        i = end + 1;
+    }
+    size_t out = 0;
+    long depth = 0; /* [ and { less ] and }: inside a flow collection */
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        bool comment = plain_comment_line(text + i, end - i);
+        bool drop = depth == 0 && comment;
+        if (drop) {
+            /* The next line with content must start in column 0, where
+             * it cannot continue a scalar the comment would have ended. */
+            size_t j = nl ? end + 1 : len;
+            while (j < len) {
+                const char *nl2 = memchr(text + j, '\n', len - j);
+                size_t e2 = nl2 ? (size_t)(nl2 - text) : len;
+                size_t k = j;
+                while (k < e2 && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
+                    k++;
+                if (k < e2 && !plain_comment_line(text + j, e2 - j)) {
+                    drop = k == j;
+                    break;
+                }
+                j = e2 + 1;
+            }
+        } else if (!comment) {
+            for (size_t k = i; k < end; k++)
+                depth += (text[k] == '[' || text[k] == '{') - (text[k] == ']' || text[k] == '}');
+        }
+        if (!drop) {
+            memmove(text + out, text + i, end - i);
+            out += end - i;
+        }
+        if (nl)
+            text[out++] = '\n';
+        i = end + 1;
+    }
+    return out;
+}
+
 na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err)
 {
     na_buf_t text = NA_BUF_INIT;
@@ -780,6 +845,10 @@ na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *
     na_status_t st = NA_OK;
     if (!yaml_parser_initialize(&parser))
         NA_BUG("libyaml cannot initialise a parser");
+    /* Most of a shipped file is comments, and libyaml reads them a
+     * character at a time: a query's start-up skips them here. */
+    if (text.data)
+        text.len = na__config_drop_comments(text.data, text.len);
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""), text.len);
     if (!yaml_parser_load(&parser, &doc)) {
         st = yaml_failure(path, &parser, &text, err);
