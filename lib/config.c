@@ -771,43 +771,56 @@ static bool plain_comment_line(const char *s, size_t len)
     return true;
 }
 
+/* The end of the line that starts at I in the LEN bytes at TEXT. */
+static size_t line_end(const char *text, size_t len, size_t i)
+{
+    const char *nl = memchr(text + i, '\n', len - i);
+    return nl ? (size_t)(nl - text) : len;
+}
+
 size_t na__config_drop_comments(char *text, size_t len)
 {
-    /* Quotes and block scalars can hold a '#' line as content, and the
-     * line after a comment can continue a scalar when indented: those
-     * files go to libyaml whole. */
-    for (size_t i = 0; i < len;) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        if (!plain_comment_line(text + i, end - i))
+    /* Quotes and block scalars can hold a '#' line as content: those
+     * files go to libyaml whole.  Any other line with '#' in column 0 is
+     * a comment to libyaml, whatever follows. */
+    for (size_t i = 0; i < len; i++) {
+        size_t end = line_end(text, len, i);
+        if (text[i] != '#')
             for (size_t k = i; k < end; k++)
-                if (text[k] && strchr("\"'|>", text[k]))
+                if (text[k] == '"' || text[k] == '\'' || text[k] == '|' || text[k] == '>')
                     return len;
-        i = end + 1;
+        i = end;
     }
     size_t out = 0;
-    long depth = 0; /* [ and { less ] and }: inside a flow collection */
+    long depth = 0;        /* [ and { less ] and }: inside a flow collection */
+    size_t decided = 0;    /* comment lines before this offset are... */
+    bool decision = false; /* ...dropped, or not */
     for (size_t i = 0; i < len;) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t end = line_end(text, len, i);
         bool comment = plain_comment_line(text + i, end - i);
-        bool drop = depth == 0 && comment;
-        if (drop) {
-            /* The next line with content must start in column 0, where
-             * it cannot continue a scalar the comment would have ended. */
-            size_t j = nl ? end + 1 : len;
-            while (j < len) {
-                const char *nl2 = memchr(text + j, '\n', len - j);
-                size_t e2 = nl2 ? (size_t)(nl2 - text) : len;
-                size_t k = j;
-                while (k < e2 && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
-                    k++;
-                if (k < e2 && !plain_comment_line(text + j, e2 - j)) {
-                    drop = k == j;
-                    break;
+        bool drop = false;
+        if (comment && depth == 0) {
+            if (i >= decided) {
+                /* The next line with content must start in column 0,
+                 * where it cannot continue a scalar the comment would
+                 * have ended, or an indented one the comment ends. */
+                size_t j = end;
+                decision = true;
+                while (j < len) {
+                    j++;
+                    size_t e2 = line_end(text, len, j);
+                    size_t k = j;
+                    while (k < e2 && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
+                        k++;
+                    if (k < e2 && text[j] != '#') {
+                        decision = k == j;
+                        break;
+                    }
+                    j = e2;
                 }
-                j = e2 + 1;
+                decided = j;
             }
+            drop = decision;
         } else if (!comment) {
             for (size_t k = i; k < end; k++)
                 depth += (text[k] == '[' || text[k] == '{') - (text[k] == ']' || text[k] == '}');
@@ -816,7 +829,7 @@ size_t na__config_drop_comments(char *text, size_t len)
             memmove(text + out, text + i, end - i);
             out += end - i;
         }
-        if (nl)
+        if (end < len)
             text[out++] = '\n';
         i = end + 1;
     }
