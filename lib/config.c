@@ -758,6 +758,84 @@ static na_status_t yaml_failure(const char *path, const yaml_parser_t *parser, c
     return na_error_set(err, NA_ERR_PARSE, "%s:%zu:%zu: %s", path, line, column, problem);
 }
 
+/* True when the LEN bytes at S are a line libyaml reads as nothing but a
+ * comment: '#' in column 0, then printable ASCII or tabs (anything else
+ * is left for libyaml to accept or refuse). */
+static bool plain_comment_line(const char *s, size_t len)
+{
+    if (!len || s[0] != '#')
+        return false;
+    for (size_t i = 1; i < len; i++)
+        if (s[i] != '\t' && (s[i] < 0x20 || s[i] > 0x7e))
+            return false;
+    return true;
+}
+
+/* The end of the line that starts at I in the LEN bytes at TEXT. */
+static size_t line_end(const char *text, size_t len, size_t i)
+{
+    const char *nl = memchr(text + i, '\n', len - i);
+    return nl ? (size_t)(nl - text) : len;
+}
+
+size_t na__config_drop_comments(char *text, size_t len)
+{
+    /* Quotes and block scalars can hold a '#' line as content: those
+     * files go to libyaml whole.  Any other line with '#' in column 0 is
+     * a comment to libyaml, whatever follows. */
+    for (size_t i = 0; i < len; i++) {
+        size_t end = line_end(text, len, i);
+        if (text[i] != '#')
+            for (size_t k = i; k < end; k++)
+                if (text[k] == '"' || text[k] == '\'' || text[k] == '|' || text[k] == '>')
+                    return len;
+        i = end;
+    }
+    size_t out = 0;
+    long depth = 0;        /* [ and { less ] and }: inside a flow collection */
+    size_t decided = 0;    /* comment lines before this offset are... */
+    bool decision = false; /* ...dropped, or not */
+    for (size_t i = 0; i < len;) {
+        size_t end = line_end(text, len, i);
+        bool comment = plain_comment_line(text + i, end - i);
+        bool drop = false;
+        if (comment && depth == 0) {
+            if (i >= decided) {
+                /* The next line with content must start in column 0,
+                 * where it cannot continue a scalar the comment would
+                 * have ended, or an indented one the comment ends. */
+                size_t j = end;
+                decision = true;
+                while (j < len) {
+                    j++;
+                    size_t e2 = line_end(text, len, j);
+                    size_t k = j;
+                    while (k < e2 && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
+                        k++;
+                    if (k < e2 && text[j] != '#') {
+                        decision = k == j;
+                        break;
+                    }
+                    j = e2;
+                }
+                decided = j;
+            }
+            drop = decision;
+        } else if (!comment) {
+            for (size_t k = i; k < end; k++)
+                depth += (text[k] == '[' || text[k] == '{') - (text[k] == ']' || text[k] == '}');
+        }
+        if (!drop) {
+            memmove(text + out, text + i, end - i);
+            out += end - i;
+        }
+        if (end < len)
+            text[out++] = '\n';
+        i = end + 1;
+    }
+    return out;
+}
+
 na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err)
 {
     na_buf_t text = NA_BUF_INIT;
@@ -780,6 +858,10 @@ na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *
     na_status_t st = NA_OK;
     if (!yaml_parser_initialize(&parser))
         NA_BUG("libyaml cannot initialise a parser");
+    /* Most of a shipped file is comments, and libyaml reads them a
+     * character at a time: a query's start-up skips them here. */
+    if (text.data)
+        text.len = na__config_drop_comments(text.data, text.len);
     yaml_parser_set_input_string(&parser, (const unsigned char *)(text.data ? text.data : ""), text.len);
     if (!yaml_parser_load(&parser, &doc)) {
         st = yaml_failure(path, &parser, &text, err);

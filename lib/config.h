@@ -129,6 +129,13 @@ na_status_t na_config_check(const na_config_t *cfg, na_error_t *err);
 /* Reads exactly the file at PATH over the built-in defaults. */
 na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err);
 
+/* For na_config_load_file() and its tests: removes from the LEN bytes at
+ * TEXT, in place, the comment lines libyaml would skip (a '#' in column 0
+ * in a file without quotes or block scalars, outside flow collections,
+ * the next line with content starting in column 0), keeping each line's
+ * newline so that line numbers stay.  Returns the new length. */
+size_t na__config_drop_comments(char *text, size_t len);
+
 /* Built-in defaults only. */
 void na_config_defaults(na_config_t *cfg);
 

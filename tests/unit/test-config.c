@@ -519,6 +519,61 @@ static void test_shipped(void)
     free(path);
 }
 
+/* Comment lines dropped before libyaml reads a file: only where libyaml
+ * would read them as comments and nothing can change around them. */
+static void test_drop_comments(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "# a\nkey: 1\n# b\n", "\nkey: 1\n\n" },
+        { "#\n\n#x\t y\nk: v", "\n\n\nk: v" },
+        { "k: v # not a line of its own\n", "k: v # not a line of its own\n" },
+        { "  # indented\nk: v\n", "  # indented\nk: v\n" },
+        /* the next line could continue a plain scalar */
+        { "k: a\n# c\n  b\n", "k: a\n# c\n  b\n" },
+        { "k: a\n# c\n\n# d\n  b\n", "k: a\n# c\n\n# d\n  b\n" },
+        /* inside a flow collection, and after it */
+        { "k: [a,\n# c\nb]\n# d\nj: 1\n", "k: [a,\n# c\nb]\n\nj: 1\n" },
+        /* quotes and block scalars: the file as it is */
+        { "# c\nk: \"a\n# not a comment\nb\"\n", "# c\nk: \"a\n# not a comment\nb\"\n" },
+        { "# c\nk: |+\n  a\n# c\n", "# c\nk: |+\n  a\n# c\n" },
+        { "# c\nk: it's\n", "# c\nk: it's\n" },
+        /* bytes libyaml checks stay for it to check */
+        { "# caf\xc3\xa9\nk: v\n", "# caf\xc3\xa9\nk: v\n" },
+        { "# c\r\nk: v\r\n", "# c\r\nk: v\r\n" },
+        { "", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *buf = na_xstrdup(cases[i].in);
+        size_t len = na__config_drop_comments(buf, strlen(buf));
+        buf[len] = '\0';
+        char *what = na_xasprintf("comments dropped, case %zu", i + 1);
+        CHECK_STR(buf, cases[i].out, what);
+        free(what);
+        free(buf);
+    }
+
+    /* Line numbers of errors stay those of the file. */
+    char *path = write_file("commented.yaml", "# one\n# two\n\nlanguage: english\n# four\nno_such_key: 1\n");
+    na_config_t cfg;
+    na_error_t err;
+    CHECK_INT(na_config_load_file(&cfg, path, &err), NA_ERR_PARSE, "unknown key after comments refused");
+    CHECK(strstr(err.message, "commented.yaml:6:1:") != NULL, err.message);
+    free(path);
+
+    /* The shipped file keeps to the form whose comments are dropped. */
+    path = unit_srcpath("config/newsarc.yaml");
+    na_buf_t text = NA_BUF_INIT;
+    CHECK_INT(na_read_file(path, &text), 0, "config/newsarc.yaml read");
+    if (text.data) {
+        size_t len = na__config_drop_comments(text.data, text.len);
+        CHECK(len < text.len / 2, "config/newsarc.yaml: its comments are dropped before parsing");
+    }
+    na_buf_release(&text);
+    free(path);
+}
+
 /* ./quickstart keeps its database in the top folder, through its own
  * configuration, and finds the data in config/. */
 static void test_quickstart(void)
@@ -549,6 +604,7 @@ int main(void)
     test_check();
     test_precedence();
     test_shipped();
+    test_drop_comments();
     test_quickstart();
     char *cmd = na_xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
