@@ -62,6 +62,7 @@
 #include "extract.h"
 #include "normalise.h"
 #include "status.h"
+#include "xapian-c.h"
 
 typedef struct na_indexer na_indexer_t;
 
@@ -192,6 +193,19 @@ void na_indexer_file_read(na_indexer_t *ix, const char *path);
  * is ever pruned, nor are articles from standard input. */
 void na_indexer_prune_root(na_indexer_t *ix, const char *root);
 
+/* Time shards (shards.h), where prune_max weighs the whole archive:
+ * works out, without changing anything, how many articles the prune
+ * would remove from this database with the files and roots given so far,
+ * into *DELETES (0 without the prune option).  Errors are database
+ * errors. */
+na_status_t na_indexer_prune_plan(na_indexer_t *ix, size_t *deletes, na_error_t *err);
+
+/* Decides the prune for the caller: with APPLY it runs whatever it
+ * removes, without, it is refused (counts.prune_refused set to what it
+ * would remove, nothing changes); prune_max and prune_force are then not
+ * looked at. */
+void na_indexer_prune_verdict(na_indexer_t *ix, bool apply);
+
 /* Removes the article ID whatever its sources (a takedown), setting
  * *FOUND (false: there is none, nothing changes).  Its files are not read
  * again while they stay unchanged.  Errors are database errors. */
@@ -231,6 +245,13 @@ typedef struct {
     size_t stored_bytes; /* their compressed blobs */
     size_t db_bytes;     /* files of the database directory */
 } na_index_stats_t;
+
+/* Time shards: counts into *COUNT the articles of DB (read-only, not
+ * written by an indexer of this run) not indexed with the settings of
+ * OPTS, and writes what changed into WHY (WHY_SIZE bytes; as
+ * counts.out_of_date_why).  Errors are database errors. */
+na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+                                 size_t why_size, na_error_t *err);
 
 /* Reads the figures of the database at PATH by visiting every document. */
 na_status_t na_index_stats(const char *path, na_index_stats_t *out, na_error_t *err);

@@ -39,6 +39,8 @@ typedef struct {
     bool ro_tried;
     bool written;       /* its writer was finished in this run's first phase */
     bool move_source;   /* holds copies to remove once their new shard is closed */
+    bool settling;      /* opened at the run's end to be settled, not written */
+    bool forwarded;     /* its writer was told the files the run met */
 } shard_t;
 
 /* A file met in the run (see na_indexer_file_check()). */
@@ -75,6 +77,10 @@ struct na_shards {
     char *input;
     na_index_counts_t closed; /* counts of writers already closed */
     na_index_counts_t sum;
+    /* Articles out of date in the whole archive when it was opened, and
+     * what changed (counted read-only, as most shards are not written). */
+    size_t out_of_date;
+    char out_of_date_why[64];
     bool cancel;
     bool finished;
     na_status_t failed;
@@ -485,6 +491,19 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
             shard_index(s, names.items[i]);
         na_strlist_clear(&names);
         raise_nofile(s->count + 1);
+        for (size_t i = 0; st == NA_OK && !opts->ix.rebuild && !opts->ix.refresh && i < s->count; i++) {
+            na_xdb_t *ro = NULL;
+            size_t n = 0;
+            char why[sizeof s->out_of_date_why];
+            st = reader(s, i, &ro, err);
+            if (st == NA_OK && ro)
+                st = na_index_out_of_date(&opts->ix, ro, &n, why, sizeof why, err);
+            if (st)
+                shard_error(err, st, s->shards[i].name);
+            s->out_of_date += n;
+            if (n && !s->out_of_date_why[0])
+                memcpy(s->out_of_date_why, why, sizeof why);
+        }
         /* Every shard is rewritten: opened now, in name order. */
         for (size_t i = 0; st == NA_OK && (opts->ix.rebuild || opts->ix.refresh) && i < s->count; i++)
             st = open_writer(s, i, err);
@@ -803,6 +822,48 @@ na_status_t na_shards_delete(na_shards_t *s, const char *id, bool *found, na_err
     return st;
 }
 
+/* prune_max weighs the whole archive: every shard the prune reaches is
+ * opened (the written ones are), told the files met, and asked what it
+ * would remove; the sum, against the articles of all the shards, decides
+ * for every one of them, so that a refused prune changes no shard. */
+static na_status_t prune_verdict(na_shards_t *s, na_error_t *err)
+{
+    if (!s->opts.ix.prune || !s->roots.count || s->cancel)
+        return NA_OK;
+    na_status_t st = NA_OK;
+    for (size_t i = 0; st == NA_OK && i < s->count; i++) {
+        shard_t *sh = &s->shards[i];
+        bool settle = false;
+        if (!sh->ix && (st = needs_settling(s, i, &settle, err)) == NA_OK && settle) {
+            st = open_writer(s, i, err);
+            sh->settling = st == NA_OK;
+        }
+    }
+    size_t deletes = 0, articles = 0;
+    for (size_t i = 0; st == NA_OK && i < s->count; i++) {
+        shard_t *sh = &s->shards[i];
+        na_xdb_t *ro = NULL;
+        st = reader(s, i, &ro, err);
+        if (st == NA_OK && ro)
+            articles += na_xdb_doccount(ro);
+        if (st || !sh->ix)
+            continue;
+        size_t n = 0;
+        st = forward_files(s, sh->ix, err);
+        sh->forwarded = true;
+        if (st == NA_OK)
+            st = na_indexer_prune_plan(sh->ix, &n, err);
+        if (st)
+            shard_error(err, st, sh->name);
+        deletes += n;
+    }
+    bool apply = s->opts.ix.prune_force || (double)deletes * 100.0 <= (double)s->opts.ix.prune_max * articles;
+    for (size_t i = 0; st == NA_OK && i < s->count; i++)
+        if (s->shards[i].ix)
+            na_indexer_prune_verdict(s->shards[i].ix, apply);
+    return st;
+}
+
 na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
 {
     if (s->single)
@@ -810,18 +871,27 @@ na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
     if (s->failed || s->finished)
         return s->failed;
     s->finished = true;
-    na_status_t st = NA_OK;
-    /* First the shards written: those losing copies to others last, so
-     * that every article is in its new shard, committed, before its old
-     * copy can go (settling a file read whole removes it too). */
+    na_status_t st = prune_verdict(s, err);
+    /* First the shards written: every article in its new shard, committed,
+     * before any old copy can go.  Those losing copies to others are only
+     * committed here and settled below, since settling a file read whole
+     * removes a moved copy too: closing a shard that is the old home of
+     * one move and the new home of another would otherwise remove the
+     * first article before the second shard committed it. */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < s->count; i++) {
             shard_t *sh = &s->shards[i];
-            if (!sh->ix || sh->move_source != (pass == 1))
+            if (!sh->ix || sh->settling || sh->move_source != (pass == 1))
                 continue;
-            if (st == NA_OK)
+            /* A rebuild's new generation is seen only once it is closed. */
+            bool keep = pass == 1 && !na_indexer_rebuilding(sh->ix);
+            if (st == NA_OK && !keep && !sh->forwarded)
                 st = forward_files(s, sh->ix, err);
-            na_status_t cst = close_writer(s, sh, st ? NULL : err);
+            sh->forwarded = !keep;
+            na_status_t cst = keep ? (st ? NA_OK : na_indexer_commit(sh->ix, err))
+                                   : close_writer(s, sh, st ? NULL : err);
+            if (keep && cst)
+                shard_error(err, cst, sh->name);
             if (st == NA_OK)
                 st = cst;
             sh->written = true;
@@ -833,8 +903,8 @@ na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
         bool copies = false;
         for (size_t k = 0; k < s->move_count; k++)
             copies |= s->moves[k].from == i;
-        bool settle = false;
-        if (!sh->written)
+        bool settle = sh->settling;
+        if (!sh->written && !settle)
             st = needs_settling(s, i, &settle, err);
         if (st || (!copies && !settle))
             continue;
@@ -850,9 +920,9 @@ na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
             if (st == NA_OK && s->opts.moved)
                 s->opts.moved(s->moves[k].id, sh->name, s->shards[s->moves[k].to].name, s->opts.ix.reject_ud);
         }
-        /* A shard written above has settled its sources already. */
-        if (st == NA_OK && !sh->written)
+        if (st == NA_OK && !sh->forwarded)
             st = forward_files(s, sh->ix, err);
+        sh->forwarded = true;
         na_status_t cst = close_writer(s, sh, st ? NULL : err);
         s->closed.deleted -= moved; /* counted by na_indexer_delete(): they are moves */
         if (st == NA_OK)
@@ -899,6 +969,12 @@ const na_index_counts_t *na_shards_counts(na_shards_t *s)
     for (size_t i = 0; i < s->count; i++)
         if (s->shards[i].ix)
             add_counts(&s->sum, na_indexer_counts(s->shards[i].ix));
+    if (!s->opts.ix.rebuild && !s->opts.ix.refresh) {
+        /* Each writer counted its own shard at open; the archive's count
+         * covers the shards not written too. */
+        s->sum.out_of_date = s->out_of_date;
+        memcpy(s->sum.out_of_date_why, s->out_of_date_why, sizeof s->sum.out_of_date_why);
+    }
     return &s->sum;
 }
 

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Time shards kept as one archive: --prune weighs prune_max against the
+# whole archive and a refused prune changes no shard; the out-of-date
+# warning counts every shard, written in the run or not; two articles
+# swapping shards in one run are moved, not removed by the settling of
+# their files.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
+
+cp -R "$top_srcdir/config" cfg
+sed -i "s/^prune_max:.*/prune_max: 20/" cfg/newsarc.yaml
+CONFIG=$TRASH/cfg/newsarc.yaml
+sindex() { newsarc_index --extract never --shard-by year "$@"; }
+count() { newsarc_search -d "$1" --count "${2:-}"; }
+
+# story FILE ID DATE: a Markdown article with front matter.
+story() {
+    printf -- "---\ntitle: Story %s\nid: %s\ndate: %s\nplaces: [Wobegon]\n---\nHarbour report %s.\n" \
+        "$2" "$2" "$3" "$2" >"$1"
+}
+
+mkdir in
+for i in 1 2 3 4; do story in/a$i.md a$i 1987-0$i-02; done
+for i in 1 2 3 4 5; do story in/b$i.md b$i 1988-0$i-03; done
+story in/c1.md c1 1990-06-30
+
+test_expect_success 'an archive of ten articles in three shards' '
+    sindex -d db in && test "$(count db)" = 10 && test "$(count db/1990)" = 1
+'
+test_expect_success 'a prune of one article in ten is under prune_max, though it empties its shard' '
+    rm in/c1.md &&
+    sindex --prune -d db in 2>err && test ! -s err &&
+    test "$(count db)" = 9 && test "$(count db/1990)" = 0
+'
+test_expect_failure_code 1 'three of the nine articles are over prune_max, though one shard loses only 20%' '
+    rm in/a1.md in/a2.md in/b1.md &&
+    sindex --prune -d db in 2>err
+'
+test_expect_success '... which says so in one line and changes no shard' '
+    test "$(wc -l <err)" = 1 &&
+    grep -q "^newsarc-index: db: error: prune refused: it would remove 3 articles, more than prune_max (20%)" err &&
+    test "$(count db)" = 9 && test "$(count db/1988 id:b1)" = 1 && test "$(count db/1987 id:a1)" = 1
+'
+test_expect_success '--force removes them from both shards' '
+    sindex --prune --force -d db in && test "$(count db)" = 6 &&
+    test "$(count db/1988)" = 4 && test "$(count db/1987)" = 2
+'
+
+test_expect_success 'a changed alias table: one line counts the articles out of date in every shard' '
+    printf "Lake Wobegon\tWobegon\n" >>cfg/aliases/places.tsv &&
+    sindex -d db in 2>err && test "$(wc -l <err)" = 1 &&
+    grep -q "^newsarc-index: db: warning: 6 articles are out of date (the alias tables changed); run .newsarc-index --refresh -d db." err
+'
+test_expect_success '... also when the run writes one shard only' '
+    story in/a5.md a5 1987-05-05 &&
+    sindex -d db in 2>err && grep -q "^newsarc-index: db: warning: 6 articles are out of date" err
+'
+test_expect_success '--refresh brings every shard up to date' '
+    sindex --refresh -d db 2>err && test ! -s err && sindex -d db in 2>err && test ! -s err
+'
+
+test_expect_success 'two articles trading shards in one run are moved, not removed' '
+    story in/a3.md a3 1988-03-02 && story in/b3.md b3 1987-03-03 &&
+    sindex -v -d db in 2>err &&
+    grep -q "0 removed" err && grep -q "2 articles moved to another shard" err &&
+    test "$(count db/1988 id:a3)" = 1 && test "$(count db/1987 id:a3)" = 0 &&
+    test "$(count db/1987 id:b3)" = 1 && test "$(count db/1988 id:b3)" = 0 && test "$(count db)" = 7
+'
+
+test_done
