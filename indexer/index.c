@@ -1899,6 +1899,13 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
                 a->mtime = (long long)timegm(&tm);
             }
             na_index_source_t src = { n ? m.sources.items[i] : NULL, t };
+            const na_indexer_options_t *o = &c->ix->opts;
+            na_article_t *copy = NULL;
+            if (o->carry_elsewhere && o->carry_take && o->carry_elsewhere(a, o->carry_ud) &&
+                na_parse_one(format, (const unsigned char *)raw.data, raw.len, &copy, NULL) == NA_OK) {
+                copy->mtime = a->mtime;
+                o->carry_take(copy, src.source, o->carry_ud);
+            }
             const char *dup = NULL;
             c->st = na_indexer_add(c->ix, a, &src, &dup, c->err);
         }

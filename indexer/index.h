@@ -104,6 +104,15 @@ typedef struct {
      * alias tables, gazetteer, model and extraction modes, from their
      * stored originals, when the indexer opens. */
     bool refresh;
+    /* Rebuilding or refreshing (time shards): asked, when not NULL, of
+     * each article carried from its stored original, before it is
+     * indexed here (it still is); when it returns true, CARRY_TAKE is
+     * given a copy of the article (taking ownership) and the SOURCE it is
+     * carried under (borrowed for the call; NULL: none), so that the
+     * caller can index it where it now belongs.  UD is carry_ud. */
+    bool (*carry_elsewhere)(const na_article_t *article, void *ud);
+    void (*carry_take)(na_article_t *article, const char *source, void *ud);
+    void *carry_ud;
 } na_indexer_options_t;
 
 typedef struct {

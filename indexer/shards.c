@@ -50,6 +50,12 @@ typedef struct {
     bool read;
 } file_t;
 
+/* An article a rebuild or refresh found to belong in another shard. */
+typedef struct {
+    na_article_t *article;
+    char *source;
+} carried_t;
+
 /* A copy to remove: the article ID now lives in shard TO. */
 typedef struct {
     char *id;
@@ -70,6 +76,9 @@ struct na_shards {
     move_t *moves;
     size_t move_count, move_cap;
     na_extraction_t ex;
+    const char *opening;    /* the shard whose writer is being opened (borrowed), or NULL */
+    carried_t *carried;     /* articles to add to the shard they now belong in */
+    size_t carried_count, carried_cap;
     /* The configuration every shard's writer borrows: a copy whose
      * index_memory is the configured one shared among the writers open. */
     na_config_t cfg;
@@ -355,6 +364,30 @@ static na_status_t shard_error(na_error_t *err, na_status_t st, const char *name
     return na_error_set(err, st, "shard '%s': %s", name, msg);
 }
 
+static void period_of(na_shards_t *s, const na_article_t *a, char out[16]);
+
+/* A rebuild or refresh dates the articles it carries as a fresh run
+ * would: one whose date puts it in another shard is kept here for now
+ * and queued, to be added to its shard once every shard is open, and
+ * then removed from this one as a move (so that no crash loses it). */
+static bool carry_elsewhere(const na_article_t *a, void *ud)
+{
+    na_shards_t *s = ud;
+    char name[16];
+    period_of(s, a, name);
+    return s->opening && strcmp(name, s->opening) != 0;
+}
+
+static void carry_take(na_article_t *a, const char *source, void *ud)
+{
+    na_shards_t *s = ud;
+    if (s->carried_count == s->carried_cap) {
+        s->carried_cap = s->carried_cap ? 2 * s->carried_cap : 16;
+        s->carried = na_xrealloc(s->carried, s->carried_cap * sizeof *s->carried);
+    }
+    s->carried[s->carried_count++] = (carried_t){ a, source ? na_xstrdup(source) : NULL };
+}
+
 /* Opens shard I's writer.  It waits for the lock only when I sorts after
  * every shard this run holds open, so that runs take locks in name
  * order and never wait for each other. */
@@ -366,6 +399,12 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
     na_indexer_options_t o = s->opts.ix;
     o.db_path = sh->path;
     o.config = &s->cfg;
+    o.carry_elsewhere = carry_elsewhere;
+    o.carry_take = carry_take;
+    o.carry_ud = s;
+    /* Reopened to remove moved copies: rebuilt or refreshed already. */
+    if (sh->written)
+        o.rebuild = o.refresh = false;
     for (size_t k = i + 1; k < s->count; k++)
         if (s->shards[k].ix)
             o.lock_wait = 0;
@@ -378,7 +417,9 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
         writers += s->shards[k].ix != NULL;
     size_t share = s->opts.ix.config->index_memory / writers;
     s->cfg.index_memory = share < 32 ? 32 : share;
+    s->opening = sh->name;
     na_status_t st = na_indexer_open(&o, &sh->ix, err);
+    s->opening = NULL;
     if (st)
         shard_error(err, st, sh->name);
     if (st == NA_OK && s->input)
@@ -507,6 +548,16 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
         /* Every shard is rewritten: opened now, in name order. */
         for (size_t i = 0; st == NA_OK && (opts->ix.rebuild || opts->ix.refresh) && i < s->count; i++)
             st = open_writer(s, i, err);
+        for (size_t k = 0; k < s->carried_count; k++) {
+            carried_t *c = &s->carried[k];
+            na_index_source_t src = { c->source, c->source ? c->source : "rebuild" };
+            if (st == NA_OK)
+                st = na_shards_add(s, c->article, &src, NULL, err);
+            else
+                na_article_free(c->article);
+            free(c->source);
+        }
+        s->carried_count = 0;
     }
     if (st) {
         s->cancel = true;
@@ -1014,6 +1065,11 @@ na_status_t na_shards_close(na_shards_t *s, na_error_t *err)
     for (size_t k = 0; k < s->move_count; k++)
         free(s->moves[k].id);
     free(s->moves);
+    for (size_t k = 0; k < s->carried_count; k++) {
+        na_article_free(s->carried[k].article);
+        free(s->carried[k].source);
+    }
+    free(s->carried);
     na_strmap_release(&s->seen, NULL);
     na_strmap_release(&s->table, free_value);
     na_strmap_release(&s->present, free_value);

@@ -3,7 +3,7 @@
 # whole archive and a refused prune changes no shard; the out-of-date
 # warning counts every shard, written in the run or not; two articles
 # swapping shards in one run are moved, not removed by the settling of
-# their files.
+# their files; --rebuild routes every article by its date as rebuilt.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
 cp -R "$top_srcdir/config" cfg
@@ -18,7 +18,8 @@ story() {
         "$2" "$2" "$3" "$2" >"$1"
 }
 
-mkdir in
+mkdir in x
+json_ids() { grep -o "\"id\": \"[^\"]*\"" | sort; }
 for i in 1 2 3 4; do story in/a$i.md a$i 1987-0$i-02; done
 for i in 1 2 3 4 5; do story in/b$i.md b$i 1988-0$i-03; done
 story in/c1.md c1 1990-06-30
@@ -64,6 +65,29 @@ test_expect_success 'two articles trading shards in one run are moved, not remov
     grep -q "0 removed" err && grep -q "2 articles moved to another shard" err &&
     test "$(count db/1988 id:a3)" = 1 && test "$(count db/1987 id:a3)" = 0 &&
     test "$(count db/1987 id:b3)" = 1 && test "$(count db/1988 id:b3)" = 0 && test "$(count db)" = 7
+'
+
+test_expect_success '--rebuild moves an article left in a wrong shard to the shard of its date' '
+    story stray.md s1 1988-07-07 && newsarc_index --extract never -d db/1987 stray.md &&
+    test "$(count db/1987 id:s1)" = 1 &&
+    sindex -v --rebuild -d db 2>err &&
+    grep -q "article .s1. removed from shard .1987.: it belongs in .1988." err &&
+    test "$(count db/1987 id:s1)" = 0 && test "$(count db/1988 id:s1)" = 1 && test "$(count db)" = 8
+'
+test_expect_success '... and the rebuilt archive holds what a fresh run makes, shard by shard' '
+    sindex -d fresh in stray.md &&
+    for shard in 1987 1988; do
+        newsarc_search -d db/$shard --limit 100 --format json "" | json_ids >rebuilt.$shard &&
+        newsarc_search -d fresh/$shard --limit 100 --format json "" | json_ids >fresh.$shard &&
+        cmp rebuilt.$shard fresh.$shard || return 1
+    done
+'
+test_expect_success '--rebuild without extraction takes an article dated by its dateline to the undated shard' '
+    printf "Harbour note\n\nLONDON, March 3, 1991 - Harbour note of the day.\n" >x/x.txt &&
+    newsarc_index --extract auto --shard-by year -d db x && test "$(count db/1991)" = 1 &&
+    ! test -d db/undated &&
+    sindex --rebuild -d db 2>err &&
+    test "$(count db/1991)" = 0 && test "$(count db/undated)" = 1 && test "$(count db)" = 9
 '
 
 test_done
