@@ -1390,8 +1390,15 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
 
 na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err)
 {
-    if (ix->failed || !ix->bulk)
+    if (ix->failed)
         return ix->failed;
+    if (!ix->bulk) {
+        /* Committing early is what an ordinary run does anyway, but not a
+         * run promised one commit. */
+        if (ix->one_commit && !ix->live)
+            return NA_OK;
+        return ix->pending_cost > max ? na_indexer_commit(ix, err) : NA_OK;
+    }
     /* The worker writes the batch: idle once drained. */
     na_status_t st = ix->worker_running ? drain(ix, true, err) : NA_OK;
     if (st == NA_OK)
@@ -1399,6 +1406,12 @@ na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err)
     if (st)
         ix->failed = st;
     return st;
+}
+
+size_t na_indexer_held(const na_indexer_t *ix)
+{
+    size_t batch = ix->bulk ? na_bulk_cost(ix->bulk) : ix->pending_cost;
+    return batch + ix->seen.count * (size_t)COST_PER_SEEN;
 }
 
 void na_indexer_file_done(na_indexer_t *ix, const char *path)

@@ -220,11 +220,17 @@ void na_indexer_prune_verdict(na_indexer_t *ix, bool apply);
  * again while they stay unchanged.  Errors are database errors. */
 na_status_t na_indexer_delete(na_indexer_t *ix, const char *id, bool *found, na_error_t *err);
 
-/* In a first build or a rebuild (written as partial databases), writes
- * the batch held in memory out when it costs more than MAX bytes, so that
- * an indexer left idle while others work (time shards) gives its memory
- * back; otherwise nothing.  Errors are database errors. */
+/* Writes the batch held in memory out when it costs more than MAX bytes,
+ * so that an indexer left idle while others work (time shards) gives its
+ * memory back: a first build or a rebuild ends its partial database, an
+ * ordinary run commits (not a first build promised one commit).
+ * Errors are database errors. */
 na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err);
+
+/* The memory, in bytes, the indexer holds beyond the process's own: its
+ * batch not yet written out and the ids seen in the run.  Exact only
+ * after na_indexer_trim() (the writer thread is then idle). */
+size_t na_indexer_held(const na_indexer_t *ix);
 
 /* Writes everything added so far and commits it. */
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);

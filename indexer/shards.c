@@ -388,6 +388,32 @@ static void carry_take(na_article_t *a, const char *source, void *ud)
     s->carried[s->carried_count++] = (carried_t){ a, source ? na_xstrdup(source) : NULL };
 }
 
+/* index_memory is the whole run's: the writers idle while shard ACTIVE
+ * is given articles keep at most an equal share of it each (a bigger
+ * batch is written out), and ACTIVE may use what they leave.  Splitting
+ * it evenly instead held a run over one period at a time, as most are,
+ * to batches of a tenth of the memory with ten shards open, each less the
+ * process's reserve (index.c): many more partial databases to merge. */
+static na_status_t balance(na_shards_t *s, size_t active, na_error_t *err)
+{
+    size_t writers = 0;
+    for (size_t k = 0; k < s->count; k++)
+        writers += s->shards[k].ix != NULL || k == active;
+    size_t full = s->opts.ix.config->index_memory << 20, idle = 0;
+    for (size_t k = 0; k < s->count; k++) {
+        na_indexer_t *ix = s->shards[k].ix;
+        if (k == active || !ix)
+            continue;
+        na_status_t st = na_indexer_trim(ix, full / writers, err);
+        if (st)
+            return shard_error(err, st, s->shards[k].name);
+        idle += na_indexer_held(ix);
+    }
+    size_t left = idle < full ? (full - idle) >> 20 : 0;
+    s->cfg.index_memory = left < 32 ? 32 : left;
+    return NA_OK;
+}
+
 /* Opens shard I's writer.  It waits for the lock only when I sorts after
  * every shard this run holds open, so that runs take locks in name
  * order and never wait for each other. */
@@ -412,13 +438,11 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
     for (size_t k = 0; k < s->count; k++)
         open += s->shards[k].ix != NULL || s->shards[k].ro != NULL;
     raise_nofile(open);
-    size_t writers = 1;
-    for (size_t k = 0; k < s->count; k++)
-        writers += s->shards[k].ix != NULL;
-    size_t share = s->opts.ix.config->index_memory / writers;
-    s->cfg.index_memory = share < 32 ? 32 : share;
+    na_status_t st = balance(s, i, err);
+    if (st)
+        return st;
     s->opening = sh->name;
-    na_status_t st = na_indexer_open(&o, &sh->ix, err);
+    st = na_indexer_open(&o, &sh->ix, err);
     s->opening = NULL;
     if (st)
         shard_error(err, st, sh->name);
@@ -664,11 +688,9 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
         s->failed = st;
         return st;
     }
-    /* Leaving a shard for another: the idle ones keep no more than their
-     * share of the memory. */
-    for (size_t k = 0; st == NA_OK && at != s->last && k < s->count; k++)
-        if (k != at && s->shards[k].ix && (st = na_indexer_trim(s->shards[k].ix, s->cfg.index_memory << 20, err)))
-            shard_error(err, st, s->shards[k].name);
+    /* Leaving a shard for another: the memory goes with the work. */
+    if (at != s->last)
+        st = balance(s, at, err);
     s->last = at;
     if (st) {
         na_article_free(a);

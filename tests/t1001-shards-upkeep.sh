@@ -90,4 +90,25 @@ test_expect_success '--rebuild without extraction takes an article dated by its 
     test "$(count db/1991)" = 0 && test "$(count db/undated)" = 1 && test "$(count db)" = 9
 '
 
+# Many articles of one year after one of another: the writer given them
+# uses the memory the idle one leaves, not half of it, so its partial
+# databases are as few as one database would write.
+awk 'BEGIN {
+    printf "{\"id\": \"m0\", \"title\": \"Early\", \"date\": \"1987-01-01\", \"body\": \"Early note.\"}\n"
+    for (i = 1; i <= 500; i++) {
+        body = ""
+        for (j = 0; j < 180; j++) body = body sprintf("w%dx%d ", i, j)
+        printf "{\"id\": \"m%d\", \"title\": \"Note %d\", \"date\": \"1988-01-01\", \"body\": \"%s\"}\n", i, i, body
+    }
+}' >many.jsonl
+sed "s/^index_memory:.*/index_memory: 64/" cfg/newsarc.yaml >mem.yaml
+test_expect_success 'one database writes the articles as one partial database' '
+    newsarc_index -c mem.yaml --extract never -v -d mem-one many.jsonl 2>err &&
+    ! grep -q "partial databases" err
+'
+test_expect_success 'shards write one each: the memory goes to the shard being written' '
+    newsarc_index -c mem.yaml --extract never --shard-by year -v -d mem-sh many.jsonl 2>err &&
+    grep -q "written as 2 partial databases" err && test "$(count mem-sh)" = 501
+'
+
 test_done
