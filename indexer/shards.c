@@ -431,9 +431,18 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
     /* Reopened to remove moved copies: rebuilt or refreshed already. */
     if (sh->written)
         o.rebuild = o.refresh = false;
-    for (size_t k = i + 1; k < s->count; k++)
+    /* Waiting while holding a later shard could deadlock with a run
+     * holding this one and waiting for that.  Releasing what it holds to
+     * retake the locks in order is not done either: a writer's state for
+     * the end of the run (the ids each file gave it, to settle the files
+     * read whole; its dictionary; its docids) would be stale once another
+     * run may write the shard meanwhile. */
+    const char *later = NULL;
+    for (size_t k = i + 1; !later && k < s->count; k++)
         if (s->shards[k].ix)
-            o.lock_wait = 0;
+            later = s->shards[k].name;
+    if (later)
+        o.lock_wait = 0;
     size_t open = 1;
     for (size_t k = 0; k < s->count; k++)
         open += s->shards[k].ix != NULL || s->shards[k].ro != NULL;
@@ -444,7 +453,10 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
     s->opening = sh->name;
     st = na_indexer_open(&o, &sh->ix, err);
     s->opening = NULL;
-    if (st)
+    if (st == NA_ERR_LOCKED && later)
+        na_error_set(err, st, "shard '%s' is locked by another writer, and this run holds the later shard '%s', "
+                     "so it does not wait (shard locks are taken in name order); try again later", sh->name, later);
+    else if (st)
         shard_error(err, st, sh->name);
     if (st == NA_OK && s->input)
         na_indexer_set_input(sh->ix, s->input);
