@@ -75,6 +75,11 @@ na_status_t na_bulk_trim(na_bulk_t *b, size_t max, na_error_t *err)
     return b->part && b->cost > max ? end_part(b, err) : NA_OK;
 }
 
+size_t na_bulk_cost(const na_bulk_t *b)
+{
+    return b && b->part ? b->cost : 0;
+}
+
 size_t na_bulk_batches(const na_bulk_t *b)
 {
     return b ? b->parts : 0;

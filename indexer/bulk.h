@@ -44,6 +44,10 @@ na_status_t na_bulk_merge(na_bulk_t *b, const char *first, const char *out, na_e
  * runs.  Errors as na_bulk_add(). */
 na_status_t na_bulk_trim(na_bulk_t *b, size_t max, na_error_t *err);
 
+/* What the current batch's documents cost (0: none), as counted by
+ * na_bulk_add(); not while a na_bulk_add() runs. */
+size_t na_bulk_cost(const na_bulk_t *b);
+
 /* The batches written so far (for tests and -v). */
 size_t na_bulk_batches(const na_bulk_t *b);
 

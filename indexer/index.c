@@ -117,6 +117,7 @@ struct na_indexer {
     na_strmap_t present;    /* file_rec_t by path: files met in this run */
     na_strmap_t gone;       /* canonical paths the prune found gone (no values) */
     na_strlist_t prune_roots; /* roots walked completely */
+    int prune_verdict;      /* 0: weigh the prune here; 1: apply it; -1: refuse it (na_indexer_prune_verdict()) */
 
     /* Rebuilding: the live database stays open (and locked) while the new
      * one is built at new_path, then takes its place on close. */
@@ -794,6 +795,52 @@ static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
     return st;
 }
 
+/* The frequency of the one term the walk meets (a full CONF term). */
+static bool term_freq(const char *term, size_t len, unsigned freq, void *ud)
+{
+    (void)term;
+    (void)len;
+    *(unsigned *)ud = freq;
+    return false;
+}
+
+na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+                                 size_t why_size, na_error_t *err)
+{
+    *count = 0;
+    if (why_size)
+        *why = '\0';
+    unsigned docs = na_xdb_doccount(db);
+    if (docs == 0)
+        return NA_OK;
+    char digests[NA_DIGEST_KINDS][17], conf_hex[17];
+    settings_digests(opts, digests, conf_hex);
+    char *term = na_xasprintf("%s%s", NA_PREFIX_CONF, conf_hex);
+    /* The term's frequency, not its postings: a cron run over a large
+     * archive asks this of every shard. */
+    unsigned n = 0;
+    na_status_t st = na_xdb_each_term(db, term, term_freq, &n, err);
+    free(term);
+    if (st)
+        return st;
+    *count = docs > n ? docs - n : 0;
+    for (int k = 0; k < NA_DIGEST_KINDS && *count && why_size && st == NA_OK; k++) {
+        char key[64], *old = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = na_xdb_get_metadata(db, key, &old, &len, err);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK && (len != 16 || memcmp(old, digests[k], 16) != 0)) {
+            size_t used = strlen(why);
+            snprintf(why + used, why_size - used, "%s%s", used ? ", " : "", digest_words[k]);
+        }
+        free(old);
+    }
+    return st;
+}
+
 static na_status_t store_digests(na_indexer_t *ix, na_error_t *err)
 {
     na_status_t st = NA_OK;
@@ -1325,8 +1372,15 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
 
 na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err)
 {
-    if (ix->failed || !ix->bulk)
+    if (ix->failed)
         return ix->failed;
+    if (!ix->bulk) {
+        /* Committing early is what an ordinary run does anyway, but not a
+         * run promised one commit. */
+        if (ix->one_commit && !ix->live)
+            return NA_OK;
+        return ix->pending_cost > max ? na_indexer_commit(ix, err) : NA_OK;
+    }
     /* The worker writes the batch: idle once drained. */
     na_status_t st = ix->worker_running ? drain(ix, true, err) : NA_OK;
     if (st == NA_OK)
@@ -1334,6 +1388,12 @@ na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err)
     if (st)
         ix->failed = st;
     return st;
+}
+
+size_t na_indexer_held(const na_indexer_t *ix)
+{
+    size_t batch = ix->bulk ? na_bulk_cost(ix->bulk) : ix->pending_cost;
+    return batch + ix->seen.count * (size_t)COST_PER_SEEN;
 }
 
 void na_indexer_file_done(na_indexer_t *ix, const char *path)
@@ -1553,10 +1613,11 @@ static int cmp_docid(const void *a, const void *b)
 }
 
 /* Finds the files stored under the roots walked completely that this run
- * did not meet, and drops them as sources; refused (nothing changes,
- * counts.prune_refused set) when that would remove more than prune_max
- * percent of the articles and prune_force is not set. */
-static na_status_t prune(na_indexer_t *ix, na_error_t *err)
+ * did not meet (into ix->gone), the documents holding them as sources
+ * (*OUT, sorted, caller frees) and how many of those would be left with
+ * no source (*OUT_DELETES). */
+static na_status_t prune_targets(na_indexer_t *ix, na_docid_t **out, size_t *out_count, size_t *out_deletes,
+                                 na_error_t *err)
 {
     na_status_t st = na_xwdb_each_metadata(ix->db, NA_META_FILE_PREFIX, gone_from_meta, ix, err);
     if (st == NA_OK)
@@ -1588,8 +1649,46 @@ static na_status_t prune(na_indexer_t *ix, na_error_t *err)
         st = reconcile_doc(ix, all[i], true, &d, err);
         deletes += d;
     }
+    *out = all;
+    *out_count = uniq;
+    *out_deletes = deletes;
+    return st;
+}
+
+na_status_t na_indexer_prune_plan(na_indexer_t *ix, size_t *deletes, na_error_t *err)
+{
+    *deletes = 0;
+    if (ix->failed)
+        return ix->failed;
+    if (!ix->opts.prune || !ix->prune_roots.count)
+        return NA_OK;
+    na_docid_t *all = NULL;
+    size_t uniq = 0;
+    na_status_t st = prune_targets(ix, &all, &uniq, deletes, err);
+    free(all);
+    /* Found again when the prune runs, after the run's last writes. */
+    na_strmap_release(&ix->gone, NULL);
+    return st;
+}
+
+void na_indexer_prune_verdict(na_indexer_t *ix, bool apply)
+{
+    ix->prune_verdict = apply ? 1 : -1;
+}
+
+/* Drops the gone files as sources (see prune_targets()) unless the
+ * verdict, or prune_max weighed here, refuses it: then nothing changes
+ * and counts.prune_refused is set. */
+static na_status_t prune(na_indexer_t *ix, na_error_t *err)
+{
+    na_docid_t *all = NULL;
+    size_t uniq = 0, deletes = 0;
+    na_status_t st = prune_targets(ix, &all, &uniq, &deletes, err);
     unsigned docs = na_xwdb_doccount(ix->db);
-    if (st == NA_OK && deletes && !ix->opts.prune_force && (double)deletes * 100.0 > (double)ix->opts.prune_max * docs) {
+    bool refuse = ix->prune_verdict ? ix->prune_verdict < 0
+                                    : deletes && !ix->opts.prune_force &&
+                                          (double)deletes * 100.0 > (double)ix->opts.prune_max * docs;
+    if (st == NA_OK && deletes && refuse) {
         ix->counts.prune_refused = deletes;
         na_strmap_release(&ix->gone, NULL);
         free(all);
@@ -1598,6 +1697,7 @@ static na_status_t prune(na_indexer_t *ix, na_error_t *err)
     for (size_t i = 0; st == NA_OK && i < uniq; i++)
         st = reconcile_doc(ix, all[i], false, NULL, err);
     free(all);
+    const char *path;
     for (size_t pos = 0; st == NA_OK && na_strmap_next(&ix->gone, &pos, &path, NULL);) {
         char *key = na_schema_file_meta_key(path);
         st = na_xwdb_set_metadata(ix->db, key, "", 0, err);
@@ -1783,6 +1883,13 @@ static bool carry_one(const char *term, size_t len, unsigned freq, void *ud)
                 a->mtime = (long long)timegm(&tm);
             }
             na_index_source_t src = { n ? m.sources.items[i] : NULL, t };
+            const na_indexer_options_t *o = &c->ix->opts;
+            na_article_t *copy = NULL;
+            if (o->carry_elsewhere && o->carry_take && o->carry_elsewhere(a, o->carry_ud) &&
+                na_parse_one(format, (const unsigned char *)raw.data, raw.len, &copy, NULL) == NA_OK) {
+                copy->mtime = a->mtime;
+                o->carry_take(copy, src.source, o->carry_ud);
+            }
             const char *dup = NULL;
             c->st = na_indexer_add(c->ix, a, &src, &dup, c->err);
         }

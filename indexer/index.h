@@ -62,6 +62,7 @@
 #include "extract.h"
 #include "normalise.h"
 #include "status.h"
+#include "xapian-c.h"
 
 typedef struct na_indexer na_indexer_t;
 
@@ -103,6 +104,15 @@ typedef struct {
      * alias tables, gazetteer, model and extraction modes, from their
      * stored originals, when the indexer opens. */
     bool refresh;
+    /* Rebuilding or refreshing (time shards): asked, when not NULL, of
+     * each article carried from its stored original, before it is
+     * indexed here (it still is); when it returns true, CARRY_TAKE is
+     * given a copy of the article (taking ownership) and the SOURCE it is
+     * carried under (borrowed for the call; NULL: none), so that the
+     * caller can index it where it now belongs.  UD is carry_ud. */
+    bool (*carry_elsewhere)(const na_article_t *article, void *ud);
+    void (*carry_take)(na_article_t *article, const char *source, void *ud);
+    void *carry_ud;
 } na_indexer_options_t;
 
 typedef struct {
@@ -192,16 +202,35 @@ void na_indexer_file_read(na_indexer_t *ix, const char *path);
  * is ever pruned, nor are articles from standard input. */
 void na_indexer_prune_root(na_indexer_t *ix, const char *root);
 
+/* Time shards (shards.h), where prune_max weighs the whole archive:
+ * works out, without changing anything, how many articles the prune
+ * would remove from this database with the files and roots given so far,
+ * into *DELETES (0 without the prune option).  Errors are database
+ * errors. */
+na_status_t na_indexer_prune_plan(na_indexer_t *ix, size_t *deletes, na_error_t *err);
+
+/* Decides the prune for the caller: with APPLY it runs whatever it
+ * removes, without, it is refused (counts.prune_refused set to what it
+ * would remove, nothing changes); prune_max and prune_force are then not
+ * looked at. */
+void na_indexer_prune_verdict(na_indexer_t *ix, bool apply);
+
 /* Removes the article ID whatever its sources (a takedown), setting
  * *FOUND (false: there is none, nothing changes).  Its files are not read
  * again while they stay unchanged.  Errors are database errors. */
 na_status_t na_indexer_delete(na_indexer_t *ix, const char *id, bool *found, na_error_t *err);
 
-/* In a first build or a rebuild (written as partial databases), writes
- * the batch held in memory out when it costs more than MAX bytes, so that
- * an indexer left idle while others work (time shards) gives its memory
- * back; otherwise nothing.  Errors are database errors. */
+/* Writes the batch held in memory out when it costs more than MAX bytes,
+ * so that an indexer left idle while others work (time shards) gives its
+ * memory back: a first build or a rebuild ends its partial database, an
+ * ordinary run commits (not a first build promised one commit).
+ * Errors are database errors. */
 na_status_t na_indexer_trim(na_indexer_t *ix, size_t max, na_error_t *err);
+
+/* The memory, in bytes, the indexer holds beyond the process's own: its
+ * batch not yet written out and the ids seen in the run.  Exact only
+ * after na_indexer_trim() (the writer thread is then idle). */
+size_t na_indexer_held(const na_indexer_t *ix);
 
 /* Writes everything added so far and commits it. */
 na_status_t na_indexer_commit(na_indexer_t *ix, na_error_t *err);
@@ -231,6 +260,13 @@ typedef struct {
     size_t stored_bytes; /* their compressed blobs */
     size_t db_bytes;     /* files of the database directory */
 } na_index_stats_t;
+
+/* Time shards: counts into *COUNT the articles of DB (read-only, not
+ * written by an indexer of this run) not indexed with the settings of
+ * OPTS, and writes what changed into WHY (WHY_SIZE bytes; as
+ * counts.out_of_date_why).  Errors are database errors. */
+na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+                                 size_t why_size, na_error_t *err);
 
 /* Reads the figures of the database at PATH by visiting every document. */
 na_status_t na_index_stats(const char *path, na_index_stats_t *out, na_error_t *err);

@@ -659,7 +659,8 @@ int main(int argc, char **argv)
         if (!opts.delete_ids)
             add_inputs(&run, &opts, &cfg, &inputs);
         na_indexer_options_t io = { db, &cfg, norm, opts.force, extractor, { NA_EXTRACT_NEVER },
-                                    report_unbuilt, &run, opts.rebuild, false, 0, false, NULL, 0, NULL, false };
+                                    report_unbuilt, &run, opts.rebuild, false, 0, false, NULL, 0, NULL, false,
+                                    NULL, NULL, NULL };
         memcpy(io.extract, modes, sizeof modes);
         io.prune = run.prune;
         io.prune_max = (unsigned)cfg.prune_max;

@@ -39,6 +39,8 @@ typedef struct {
     bool ro_tried;
     bool written;       /* its writer was finished in this run's first phase */
     bool move_source;   /* holds copies to remove once their new shard is closed */
+    bool settling;      /* opened at the run's end to be settled, not written */
+    bool forwarded;     /* its writer was told the files the run met */
 } shard_t;
 
 /* A file met in the run (see na_indexer_file_check()). */
@@ -47,6 +49,12 @@ typedef struct {
     long long mtime_ns;
     bool read;
 } file_t;
+
+/* An article a rebuild or refresh found to belong in another shard. */
+typedef struct {
+    na_article_t *article;
+    char *source;
+} carried_t;
 
 /* A copy to remove: the article ID now lives in shard TO. */
 typedef struct {
@@ -68,6 +76,9 @@ struct na_shards {
     move_t *moves;
     size_t move_count, move_cap;
     na_extraction_t ex;
+    const char *opening;    /* the shard whose writer is being opened (borrowed), or NULL */
+    carried_t *carried;     /* articles to add to the shard they now belong in */
+    size_t carried_count, carried_cap;
     /* The configuration every shard's writer borrows: a copy whose
      * index_memory is the configured one shared among the writers open. */
     na_config_t cfg;
@@ -75,6 +86,10 @@ struct na_shards {
     char *input;
     na_index_counts_t closed; /* counts of writers already closed */
     na_index_counts_t sum;
+    /* Articles out of date in the whole archive when it was opened, and
+     * what changed (counted read-only, as most shards are not written). */
+    size_t out_of_date;
+    char out_of_date_why[64];
     bool cancel;
     bool finished;
     na_status_t failed;
@@ -349,6 +364,56 @@ static na_status_t shard_error(na_error_t *err, na_status_t st, const char *name
     return na_error_set(err, st, "shard '%s': %s", name, msg);
 }
 
+static void period_of(na_shards_t *s, const na_article_t *a, char out[16]);
+
+/* A rebuild or refresh dates the articles it carries as a fresh run
+ * would: one whose date puts it in another shard is kept here for now
+ * and queued, to be added to its shard once every shard is open, and
+ * then removed from this one as a move (so that no crash loses it). */
+static bool carry_elsewhere(const na_article_t *a, void *ud)
+{
+    na_shards_t *s = ud;
+    char name[16];
+    period_of(s, a, name);
+    return s->opening && strcmp(name, s->opening) != 0;
+}
+
+static void carry_take(na_article_t *a, const char *source, void *ud)
+{
+    na_shards_t *s = ud;
+    if (s->carried_count == s->carried_cap) {
+        s->carried_cap = s->carried_cap ? 2 * s->carried_cap : 16;
+        s->carried = na_xrealloc(s->carried, s->carried_cap * sizeof *s->carried);
+    }
+    s->carried[s->carried_count++] = (carried_t){ a, source ? na_xstrdup(source) : NULL };
+}
+
+/* index_memory is the whole run's: the writers idle while shard ACTIVE
+ * is given articles keep at most an equal share of it each (a bigger
+ * batch is written out), and ACTIVE may use what they leave.  Splitting
+ * it evenly instead held a run over one period at a time, as most are,
+ * to batches of a tenth of the memory with ten shards open, each less the
+ * process's reserve (index.c): many more partial databases to merge. */
+static na_status_t balance(na_shards_t *s, size_t active, na_error_t *err)
+{
+    size_t writers = 0;
+    for (size_t k = 0; k < s->count; k++)
+        writers += s->shards[k].ix != NULL || k == active;
+    size_t full = s->opts.ix.config->index_memory << 20, idle = 0;
+    for (size_t k = 0; k < s->count; k++) {
+        na_indexer_t *ix = s->shards[k].ix;
+        if (k == active || !ix)
+            continue;
+        na_status_t st = na_indexer_trim(ix, full / writers, err);
+        if (st)
+            return shard_error(err, st, s->shards[k].name);
+        idle += na_indexer_held(ix);
+    }
+    size_t left = idle < full ? (full - idle) >> 20 : 0;
+    s->cfg.index_memory = left < 32 ? 32 : left;
+    return NA_OK;
+}
+
 /* Opens shard I's writer.  It waits for the lock only when I sorts after
  * every shard this run holds open, so that runs take locks in name
  * order and never wait for each other. */
@@ -360,20 +425,38 @@ static na_status_t open_writer(na_shards_t *s, size_t i, na_error_t *err)
     na_indexer_options_t o = s->opts.ix;
     o.db_path = sh->path;
     o.config = &s->cfg;
-    for (size_t k = i + 1; k < s->count; k++)
+    o.carry_elsewhere = carry_elsewhere;
+    o.carry_take = carry_take;
+    o.carry_ud = s;
+    /* Reopened to remove moved copies: rebuilt or refreshed already. */
+    if (sh->written)
+        o.rebuild = o.refresh = false;
+    /* Waiting while holding a later shard could deadlock with a run
+     * holding this one and waiting for that.  Releasing what it holds to
+     * retake the locks in order is not done either: a writer's state for
+     * the end of the run (the ids each file gave it, to settle the files
+     * read whole; its dictionary; its docids) would be stale once another
+     * run may write the shard meanwhile. */
+    const char *later = NULL;
+    for (size_t k = i + 1; !later && k < s->count; k++)
         if (s->shards[k].ix)
-            o.lock_wait = 0;
+            later = s->shards[k].name;
+    if (later)
+        o.lock_wait = 0;
     size_t open = 1;
     for (size_t k = 0; k < s->count; k++)
         open += s->shards[k].ix != NULL || s->shards[k].ro != NULL;
     raise_nofile(open);
-    size_t writers = 1;
-    for (size_t k = 0; k < s->count; k++)
-        writers += s->shards[k].ix != NULL;
-    size_t share = s->opts.ix.config->index_memory / writers;
-    s->cfg.index_memory = share < 32 ? 32 : share;
-    na_status_t st = na_indexer_open(&o, &sh->ix, err);
+    na_status_t st = balance(s, i, err);
     if (st)
+        return st;
+    s->opening = sh->name;
+    st = na_indexer_open(&o, &sh->ix, err);
+    s->opening = NULL;
+    if (st == NA_ERR_LOCKED && later)
+        na_error_set(err, st, "shard '%s' is locked by another writer, and this run holds the later shard '%s', "
+                     "so it does not wait (shard locks are taken in name order); try again later", sh->name, later);
+    else if (st)
         shard_error(err, st, sh->name);
     if (st == NA_OK && s->input)
         na_indexer_set_input(sh->ix, s->input);
@@ -485,9 +568,32 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
             shard_index(s, names.items[i]);
         na_strlist_clear(&names);
         raise_nofile(s->count + 1);
+        for (size_t i = 0; st == NA_OK && !opts->ix.rebuild && !opts->ix.refresh && i < s->count; i++) {
+            na_xdb_t *ro = NULL;
+            size_t n = 0;
+            char why[sizeof s->out_of_date_why];
+            st = reader(s, i, &ro, err);
+            if (st == NA_OK && ro)
+                st = na_index_out_of_date(&opts->ix, ro, &n, why, sizeof why, err);
+            if (st)
+                shard_error(err, st, s->shards[i].name);
+            s->out_of_date += n;
+            if (n && !s->out_of_date_why[0])
+                memcpy(s->out_of_date_why, why, sizeof why);
+        }
         /* Every shard is rewritten: opened now, in name order. */
         for (size_t i = 0; st == NA_OK && (opts->ix.rebuild || opts->ix.refresh) && i < s->count; i++)
             st = open_writer(s, i, err);
+        for (size_t k = 0; k < s->carried_count; k++) {
+            carried_t *c = &s->carried[k];
+            na_index_source_t src = { c->source, c->source ? c->source : "rebuild" };
+            if (st == NA_OK)
+                st = na_shards_add(s, c->article, &src, NULL, err);
+            else
+                na_article_free(c->article);
+            free(c->source);
+        }
+        s->carried_count = 0;
     }
     if (st) {
         s->cancel = true;
@@ -594,11 +700,9 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
         s->failed = st;
         return st;
     }
-    /* Leaving a shard for another: the idle ones keep no more than their
-     * share of the memory. */
-    for (size_t k = 0; st == NA_OK && at != s->last && k < s->count; k++)
-        if (k != at && s->shards[k].ix && (st = na_indexer_trim(s->shards[k].ix, s->cfg.index_memory << 20, err)))
-            shard_error(err, st, s->shards[k].name);
+    /* Leaving a shard for another: the memory goes with the work. */
+    if (at != s->last)
+        st = balance(s, at, err);
     s->last = at;
     if (st) {
         na_article_free(a);
@@ -803,6 +907,48 @@ na_status_t na_shards_delete(na_shards_t *s, const char *id, bool *found, na_err
     return st;
 }
 
+/* prune_max weighs the whole archive: every shard the prune reaches is
+ * opened (the written ones are), told the files met, and asked what it
+ * would remove; the sum, against the articles of all the shards, decides
+ * for every one of them, so that a refused prune changes no shard. */
+static na_status_t prune_verdict(na_shards_t *s, na_error_t *err)
+{
+    if (!s->opts.ix.prune || !s->roots.count || s->cancel)
+        return NA_OK;
+    na_status_t st = NA_OK;
+    for (size_t i = 0; st == NA_OK && i < s->count; i++) {
+        shard_t *sh = &s->shards[i];
+        bool settle = false;
+        if (!sh->ix && (st = needs_settling(s, i, &settle, err)) == NA_OK && settle) {
+            st = open_writer(s, i, err);
+            sh->settling = st == NA_OK;
+        }
+    }
+    size_t deletes = 0, articles = 0;
+    for (size_t i = 0; st == NA_OK && i < s->count; i++) {
+        shard_t *sh = &s->shards[i];
+        na_xdb_t *ro = NULL;
+        st = reader(s, i, &ro, err);
+        if (st == NA_OK && ro)
+            articles += na_xdb_doccount(ro);
+        if (st || !sh->ix)
+            continue;
+        size_t n = 0;
+        st = forward_files(s, sh->ix, err);
+        sh->forwarded = true;
+        if (st == NA_OK)
+            st = na_indexer_prune_plan(sh->ix, &n, err);
+        if (st)
+            shard_error(err, st, sh->name);
+        deletes += n;
+    }
+    bool apply = s->opts.ix.prune_force || (double)deletes * 100.0 <= (double)s->opts.ix.prune_max * articles;
+    for (size_t i = 0; st == NA_OK && i < s->count; i++)
+        if (s->shards[i].ix)
+            na_indexer_prune_verdict(s->shards[i].ix, apply);
+    return st;
+}
+
 na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
 {
     if (s->single)
@@ -810,18 +956,27 @@ na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
     if (s->failed || s->finished)
         return s->failed;
     s->finished = true;
-    na_status_t st = NA_OK;
-    /* First the shards written: those losing copies to others last, so
-     * that every article is in its new shard, committed, before its old
-     * copy can go (settling a file read whole removes it too). */
+    na_status_t st = prune_verdict(s, err);
+    /* First the shards written: every article in its new shard, committed,
+     * before any old copy can go.  Those losing copies to others are only
+     * committed here and settled below, since settling a file read whole
+     * removes a moved copy too: closing a shard that is the old home of
+     * one move and the new home of another would otherwise remove the
+     * first article before the second shard committed it. */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < s->count; i++) {
             shard_t *sh = &s->shards[i];
-            if (!sh->ix || sh->move_source != (pass == 1))
+            if (!sh->ix || sh->settling || sh->move_source != (pass == 1))
                 continue;
-            if (st == NA_OK)
+            /* A rebuild's new generation is seen only once it is closed. */
+            bool keep = pass == 1 && !na_indexer_rebuilding(sh->ix);
+            if (st == NA_OK && !keep && !sh->forwarded)
                 st = forward_files(s, sh->ix, err);
-            na_status_t cst = close_writer(s, sh, st ? NULL : err);
+            sh->forwarded = !keep;
+            na_status_t cst = keep ? (st ? NA_OK : na_indexer_commit(sh->ix, err))
+                                   : close_writer(s, sh, st ? NULL : err);
+            if (keep && cst)
+                shard_error(err, cst, sh->name);
             if (st == NA_OK)
                 st = cst;
             sh->written = true;
@@ -833,8 +988,8 @@ na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
         bool copies = false;
         for (size_t k = 0; k < s->move_count; k++)
             copies |= s->moves[k].from == i;
-        bool settle = false;
-        if (!sh->written)
+        bool settle = sh->settling;
+        if (!sh->written && !settle)
             st = needs_settling(s, i, &settle, err);
         if (st || (!copies && !settle))
             continue;
@@ -850,9 +1005,9 @@ na_status_t na_shards_finish(na_shards_t *s, na_error_t *err)
             if (st == NA_OK && s->opts.moved)
                 s->opts.moved(s->moves[k].id, sh->name, s->shards[s->moves[k].to].name, s->opts.ix.reject_ud);
         }
-        /* A shard written above has settled its sources already. */
-        if (st == NA_OK && !sh->written)
+        if (st == NA_OK && !sh->forwarded)
             st = forward_files(s, sh->ix, err);
+        sh->forwarded = true;
         na_status_t cst = close_writer(s, sh, st ? NULL : err);
         s->closed.deleted -= moved; /* counted by na_indexer_delete(): they are moves */
         if (st == NA_OK)
@@ -899,6 +1054,12 @@ const na_index_counts_t *na_shards_counts(na_shards_t *s)
     for (size_t i = 0; i < s->count; i++)
         if (s->shards[i].ix)
             add_counts(&s->sum, na_indexer_counts(s->shards[i].ix));
+    if (!s->opts.ix.rebuild && !s->opts.ix.refresh) {
+        /* Each writer counted its own shard at open; the archive's count
+         * covers the shards not written too. */
+        s->sum.out_of_date = s->out_of_date;
+        memcpy(s->sum.out_of_date_why, s->out_of_date_why, sizeof s->sum.out_of_date_why);
+    }
     return &s->sum;
 }
 
@@ -938,6 +1099,11 @@ na_status_t na_shards_close(na_shards_t *s, na_error_t *err)
     for (size_t k = 0; k < s->move_count; k++)
         free(s->moves[k].id);
     free(s->moves);
+    for (size_t k = 0; k < s->carried_count; k++) {
+        na_article_free(s->carried[k].article);
+        free(s->carried[k].source);
+    }
+    free(s->carried);
     na_strmap_release(&s->seen, NULL);
     na_strmap_release(&s->table, free_value);
     na_strmap_release(&s->present, free_value);

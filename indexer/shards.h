@@ -20,17 +20,28 @@
  * extraction (na_extraction_pubdate()); undated ones go to "undated".
  * Writers are opened on first use, so a run locks only the shards it
  * writes; a run waits for a shard's lock only when that shard's name
- * sorts after every shard it holds, else it tries once (NA_ERR_LOCKED),
- * so two runs never wait for each other.
+ * sorts after every shard it holds, else it tries once (NA_ERR_LOCKED,
+ * the message naming both), so two runs never wait for each other.  It
+ * does not release the later shards to retake them in order: a writer's
+ * state for the end of the run would be stale once another run may
+ * write the shard meanwhile.  index_memory is the run's: idle writers
+ * keep at most an equal share, the one being written the rest.
  *
  * An id stays in one shard: an id not met before in the run is looked up
  * in the other shards (read-only); found there, the article is written
- * to its own shard, which is committed and closed, and only then removed
- * from the other, so a crash between leaves a duplicate that the next run
- * reading the article removes the same way.  When the run ends, the
- * shards it did not write but that hold sources in the files read whole,
- * or gone files under a pruned root, are opened too and settled; a prune
- * is weighed against prune_max per shard. */
+ * to its own shard, and the old copy is removed only once every shard
+ * written in the run has committed (a shard losing copies commits, and
+ * is settled after), so a crash between leaves a duplicate that the next
+ * run reading the article removes the same way.  A rebuild or refresh
+ * routes each article by its date as rebuilt: one that now belongs in
+ * another shard is added there once every shard is open, and removed
+ * from its old shard as a move.  When the run ends, the shards it did
+ * not write but that hold sources in the files read whole, or gone files
+ * under a pruned root, are opened too and settled.  A prune is weighed
+ * against prune_max over the whole archive: every shard it reaches says
+ * what it would remove (na_indexer_prune_plan()), and the sum decides
+ * for all of them.  The out-of-date count (counts.out_of_date) is of
+ * every shard, read when the archive is opened. */
 #ifndef NA_INDEX_SHARDS_H
 #define NA_INDEX_SHARDS_H
 

@@ -162,6 +162,10 @@ test_expect_failure_code 75 'a run holding a later shard does not wait for an ea
     (sleep 4; cat p87.md) | index --input-format markdown -d db/1987 - &
     sleep 1 && sindex --wait 20 -d db r88.md r87.md 2>err; rc=$?; wait; exit $rc
 '
+test_expect_success '... and says why in one line' '
+    test "$(wc -l <err)" = 1 &&
+    grep -q "^newsarc-index: error: db: shard .1987. is locked by another writer, and this run holds the later shard .1988., so it does not wait" err
+'
 test_expect_success '... what it wrote before is kept' '
     test "$(count db id:r88)" = 1 && test "$(count db id:r87)" = 0
 '
