@@ -1242,9 +1242,18 @@ bool na_xdb_stub_changed(na_xdb_t *db)
 
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
 {
+    return na_xdb_refresh(db, NULL, err);
+}
+
+na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
+{
+    if (changed)
+        *changed = true;
     return guarded(err, [&] {
         if (!na_xdb_stub_changed(db)) {
-            db->db.reopen();
+            bool moved = db->db.reopen();
+            if (changed)
+                *changed = moved;
             return;
         }
         /* reopen() keeps the generation it has open: open them anew. */

@@ -171,6 +171,11 @@ void na_xdb_close(na_xdb_t *db);
  * na_xdb_stub_changed() says so.  Handles made from DB before (result
  * sets) keep the old generation. */
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
+/* na_xdb_reopen() that also sets *CHANGED (may be NULL) to false when
+ * DB definitely still reads the revision it read before (Xapian's
+ * reopen() says so), true otherwise (also on failure), for a reader
+ * that caches what it read. */
+na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
 /* True when a stub directory DB was opened through names another
  * generation now (cheap: reads the stub files only). */
 bool na_xdb_stub_changed(na_xdb_t *db);

@@ -193,6 +193,10 @@ na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_ex
 na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done, na_error_t *err);
 /* The number of matches at the revision being exported. */
 unsigned na_export_total(const na_export_t *x);
+/* Warnings about the whole export, one line each without the program's
+ * name: with shard_failure partial, one per shard left out.  Borrowed;
+ * valid until na_export_free(X). */
+const na_strlist_t *na_export_warnings(const na_export_t *x);
 void na_export_free(na_export_t *x);
 
 /* ---- one article ---- */

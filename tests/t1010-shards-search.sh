@@ -144,6 +144,12 @@ test_expect_success '--shard-failure partial answers from the others and says wh
 	assert got == want, (got, want)
 	EOP
 '
+test_expect_success '--all with --shard-failure partial warns about the shard left out of the export' '
+    "$search_bin" -c fast.yaml -d remote.stub --shard-failure partial --format jsonl --all copper >out 2>err &&
+    grep -q "^newsarc-search: warning: shard .tcp:127.0.0.1:$s1988_port. left out of the export: NetworkError" err &&
+    "$search_bin" -d sh/1987 -d sh/undated --format jsonl --all copper >want &&
+    test -s want && cmp want out
+'
 test_expect_success 'the partial answer passes the JSON schema' '
     python3 "$top_srcdir/tests/json-validate" "$top_srcdir/doc/newsarc-json.schema.json" out
 '
