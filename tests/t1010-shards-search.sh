@@ -51,6 +51,13 @@ copper --sort oldest --limit 4 --offset 1
 'strike' --filter year=1987 --facet year --facet place --limit 2 --offset 1
 '' --count
 'copper' --count
+'rai*'
+'rai* OR str*' --facet year --facet place
+'cu* -oil' --sort oldest
+'title:ra*' --limit 3 --offset 1
+'rai* au*'
+'NOT str*' --limit 4
+'copper OR st*' --count
 EOR
 
 n=0
@@ -106,6 +113,22 @@ test_expect_success '--show of every article is the same on every layout' '
         cmp show.one show.sh && cmp show.one show.remote.stub &&
         cmp raw.one raw.sh && cmp raw.one raw.remote.stub || exit 1
     done
+'
+
+# Through xapian-tcpsrv a wildcard used to be expanded shard by shard;
+# now it is expanded once, over every shard's terms, within a limit.
+test_expect_success 'a wildcard is expanded over all shards into an OR of their terms' '
+    newsarc_search -d remote.stub -v --count "rai*" 2>err >/dev/null &&
+    grep -q "query: Query((rail OR rains OR raised OR raises))" err
+'
+awk 'BEGIN { printf "{\"id\": \"wide\", \"body\": \""; for (i = 1; i <= 1001; i++) printf "zqw%d ", i; print "\"}" }' >wide.jsonl
+test_expect_failure_code 2 'a wildcard matching more than 1000 terms is a query error naming it' '
+    newsarc_index -q -d wide wide.jsonl &&
+    test "$(newsarc_search -d wide --count "zqw1*")" = 1 &&
+    newsarc_search -d wide --count "zqw*" >out 2>err
+    rc=$?
+    grep -q "error: the wildcard .zqw\*. matches more than 1000 terms" err &&
+    exit $rc
 '
 
 # ---- shard failures ----
