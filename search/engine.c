@@ -407,6 +407,49 @@ static void expand_spec(na_engine_conn_t *c, const char *spec, int depth)
     free(stub);
 }
 
+/* Opening a remote shard is a connection (xapian-tcpsrv forks for it)
+ * and a handshake: shards are opened at once, each from its own thread,
+ * when any is remote, so a process pays for one, not for all. */
+typedef struct {
+    const char *spec;
+    const na_xdb_remote_t *remote;
+    na_xdb_t *db;
+    na_status_t st;
+    na_error_t why;
+} shard_open_t;
+
+static void *shard_open_run(void *arg)
+{
+    shard_open_t *o = arg;
+    o->st = na_xdb_open_with(&o->spec, 1, o->remote, &o->db, &o->why);
+    return NULL;
+}
+
+/* Opens C's N specs; caller frees the array and closes the handles. */
+static shard_open_t *shards_open(na_engine_conn_t *c, size_t n)
+{
+    shard_open_t *o = na_xcalloc(n ? n : 1, sizeof *o);
+    pthread_t *tids = na_xcalloc(n ? n : 1, sizeof *tids);
+    bool *started = na_xcalloc(n ? n : 1, sizeof *started);
+    bool any_remote = false;
+    for (size_t i = 0; i < n; i++)
+        any_remote |= is_remote(c->specs.items[i]);
+    for (size_t i = 0; i < n; i++) {
+        o[i].spec = c->specs.items[i];
+        o[i].remote = &c->eng->remote;
+        if (any_remote && n > 1)
+            started[i] = pthread_create(&tids[i], NULL, shard_open_run, &o[i]) == 0;
+        if (!started[i])
+            shard_open_run(&o[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (started[i])
+            pthread_join(tids[i], NULL);
+    free(tids);
+    free(started);
+    return o;
+}
+
 static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
 {
     na_engine_t *e = c->eng;
@@ -429,10 +472,13 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     na_xdb_t **parts = na_xcalloc(n ? n : 1, sizeof *parts);
     na_status_t st = NA_OK;
     na_error_t why;
+    shard_open_t *opened = shards_open(c, n);
     for (size_t i = 0; st == NA_OK && i < n; i++) {
         const char *spec = c->specs.items[i];
-        na_xdb_t *db = NULL;
-        na_status_t o = na_xdb_open_with(&spec, 1, &e->remote, &db, &why);
+        na_xdb_t *db = opened[i].db;
+        na_status_t o = opened[i].st;
+        why = opened[i].why;
+        opened[i].db = NULL;
         if (o == NA_OK) {
             c->remote |= is_remote(spec);
             c->shards[c->shard_count].spec = spec;
@@ -447,6 +493,9 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
             na_strlist_add(&c->why, why.message);
         }
     }
+    for (size_t i = 0; i < n; i++)
+        na_xdb_close(opened[i].db); /* those after a failure */
+    free(opened);
     if (st == NA_OK && !c->shard_count)
         st = na_error_set(err, NA_ERR_DATABASE, "no shard can be opened: '%s': %s", c->failed.items[0],
                           c->why.items[0]);
