@@ -112,12 +112,16 @@ const na_config_t *na_engine_config(const na_engine_t *eng);
  * program cannot read; with several shards, "cannot open shard 'SPEC':
  * REASON" for the first that fails (shard_failure fail), or, with
  * partial, only when none can be opened.  The shards left out are tried
- * again by na_engine_conn_refresh().  Caller owns *OUT; free with
- * na_engine_conn_free() (NULL is ignored). */
+ * again by na_engine_conn_refresh().  When a shard is remote, the
+ * shards are opened at once (one short-lived thread each).  A connection
+ * keeps the facets' display forms it has read until a reopen sees a new
+ * revision.  Caller owns *OUT; free with na_engine_conn_free() (NULL is
+ * ignored). */
 na_status_t na_engine_conn_open(na_engine_t *eng, na_engine_conn_t **out, na_error_t *err);
 void na_engine_conn_free(na_engine_conn_t *conn);
 /* Reopens CONN's databases when they have changed since it last looked
- * (a commit, a stub file pointing elsewhere).  Statuses as
+ * (a commit, a stub file pointing elsewhere), dropping the display forms
+ * it kept when they may have.  Statuses as
  * na_engine_conn_open(); on failure CONN must be freed. */
 na_status_t na_engine_conn_refresh(na_engine_conn_t *conn, na_error_t *err);
 
