@@ -1242,9 +1242,18 @@ bool na_xdb_stub_changed(na_xdb_t *db)
 
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
 {
+    return na_xdb_refresh(db, NULL, err);
+}
+
+na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
+{
+    if (changed)
+        *changed = true;
     return guarded(err, [&] {
         if (!na_xdb_stub_changed(db)) {
-            db->db.reopen();
+            bool moved = db->db.reopen();
+            if (changed)
+                *changed = moved;
             return;
         }
         /* reopen() keeps the generation it has open: open them anew. */
@@ -1607,6 +1616,96 @@ na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_
         if (!qp->field_error.empty())
             na__fail(NA_ERR_QUERY, qp->field_error);
         *out = wrap(std::move(q));
+    });
+}
+
+/* ---- wildcards ----
+ *
+ * Xapian 1.4 leaves a wildcard in the parsed query (OP_WILDCARD) and
+ * expands it in each sub-database against that one's terms, weighing the
+ * expansion with that one's statistics, so scores depended on how an
+ * archive is split.  Here each wildcard becomes, before matching, an OR of
+ * the terms the whole database has with its prefix: every layout then runs
+ * the same query, and Xapian combines each term's statistics over the
+ * shards as for any term.  The 1.4 API gives no access to a wildcard's
+ * pattern but its description, "WILDCARD <COMBINER> <PATTERN>", with
+ * bytes below 32, 127 and '\' written as \xHH; only the boolean operators
+ * the parser puts above a wildcard are rebuilt, and a subtree without a
+ * wildcard is kept as it is. */
+
+static bool wildcard_pattern(const Xapian::Query &q, std::string &pattern)
+{
+    std::string d = q.get_description();
+    const std::string head = "Query(WILDCARD ";
+    if (d.compare(0, head.size(), head) != 0 || d.empty() || d.back() != ')')
+        return false;
+    size_t sp = d.find(' ', head.size());
+    if (sp == std::string::npos)
+        return false;
+    std::string raw = d.substr(sp + 1, d.size() - sp - 2);
+    pattern.clear();
+    for (size_t i = 0; i < raw.size(); i++) {
+        if (raw[i] == '\\' && i + 3 < raw.size() && raw[i + 1] == 'x') {
+            pattern += static_cast<char>(std::stoi(raw.substr(i + 2, 2), nullptr, 16));
+            i += 3;
+        } else {
+            pattern += raw[i];
+        }
+    }
+    return true;
+}
+
+static bool has_wildcard(const Xapian::Query &q)
+{
+    return q.get_description().find("WILDCARD ") != std::string::npos;
+}
+
+static Xapian::Query expand_wildcards(const Xapian::Query &q, Xapian::Database &db, unsigned max)
+{
+    Xapian::Query::op t = q.get_type();
+    if (t == Xapian::Query::OP_WILDCARD) {
+        std::string pattern;
+        if (!wildcard_pattern(q, pattern))
+            return q;
+        std::vector<Xapian::Query> terms;
+        for (auto it = db.allterms_begin(pattern); it != db.allterms_end(pattern); ++it) {
+            if (max && terms.size() >= max)
+                na__fail(NA_ERR_QUERY, "the wildcard '" + pattern + "*' matches more than " + std::to_string(max) +
+                                           " terms: make it longer");
+            terms.emplace_back(*it);
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+    switch (t) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+        break;
+    default:
+        return q; /* parameters the 1.4 API does not give back: left alone */
+    }
+    if (!has_wildcard(q))
+        return q;
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        subs.push_back(expand_wildcards(q.get_subquery(i), db, max));
+    /* The parser's SYNONYM around one wildcard holds one OR now: the
+     * terms keep their own weights, as in any OR. */
+    if (t == Xapian::Query::OP_SYNONYM && subs.size() == 1)
+        return subs[0];
+    return Xapian::Query(t, subs.begin(), subs.end());
+}
+
+na_status_t na_xquery_expand_wildcards(na_xquery_t *q, na_xdb_t *db, unsigned max, na_error_t *err)
+{
+    return guarded(err, [&] {
+        if (has_wildcard(q->q))
+            q->q = expand_wildcards(q->q, db->db, max);
     });
 }
 

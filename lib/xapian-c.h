@@ -171,6 +171,11 @@ void na_xdb_close(na_xdb_t *db);
  * na_xdb_stub_changed() says so.  Handles made from DB before (result
  * sets) keep the old generation. */
 na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
+/* na_xdb_reopen() that also sets *CHANGED (may be NULL) to false when
+ * DB definitely still reads the revision it read before (Xapian's
+ * reopen() says so), true otherwise (also on failure), for a reader
+ * that caches what it read. */
+na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
 /* True when a stub directory DB was opened through names another
  * generation now (cheap: reads the stub files only). */
 bool na_xdb_stub_changed(na_xdb_t *db);
@@ -302,6 +307,14 @@ void na_xqp_add_field(na_xqp_t *qp, const char *field, na_xfield_fn fn, void *ud
  * message on a syntax error, or a field handler's message.  Caller owns
  * *OUT. */
 na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_error_t *err);
+/* Replaces each wildcard Q holds (as na_xqp_parse leaves them) with an OR
+ * of the terms of DB that start with its pattern, so that a database and
+ * any split of it into shards run the same query (Xapian 1.4 would expand
+ * it shard by shard, each with its own statistics).  No matching term:
+ * the wildcard matches nothing, as Xapian's does.  NA_ERR_QUERY, Q
+ * unchanged, when one matches more than MAX terms (0: no limit); the
+ * binding's statuses on a database failure. */
+na_status_t na_xquery_expand_wildcards(na_xquery_t *q, na_xdb_t *db, unsigned max, na_error_t *err);
 
 /* ---- searching ---- */
 

@@ -30,6 +30,7 @@
 #include "query.h"
 #include "record.h"
 #include "schema.h"
+#include "strmap.h"
 #include "utf8.h"
 
 /* Snippets (see snippet_window()): their length, the text shown before
@@ -159,6 +160,7 @@ struct na_engine_conn {
     bool remote;               /* some shard answering is remote */
     watch_t *watches;
     size_t watch_count;
+    na_strmap_t forms;         /* display metadata key -> form to print (owned; "" for none), at this revision */
 };
 
 /* A query word as snippet_window() looks for it. */
@@ -237,6 +239,7 @@ const na_config_t *na_engine_config(const na_engine_t *eng)
 
 static void conn_close(na_engine_conn_t *c)
 {
+    na_strmap_release(&c->forms, free);
     for (size_t i = 0; c->shards && i < c->shard_count; i++) {
         na_record_reader_free(c->shards[i].reader);
         na_xdb_close(c->shards[i].db);
@@ -404,6 +407,49 @@ static void expand_spec(na_engine_conn_t *c, const char *spec, int depth)
     free(stub);
 }
 
+/* Opening a remote shard is a connection (xapian-tcpsrv forks for it)
+ * and a handshake: shards are opened at once, each from its own thread,
+ * when any is remote, so a process pays for one, not for all. */
+typedef struct {
+    const char *spec;
+    const na_xdb_remote_t *remote;
+    na_xdb_t *db;
+    na_status_t st;
+    na_error_t why;
+} shard_open_t;
+
+static void *shard_open_run(void *arg)
+{
+    shard_open_t *o = arg;
+    o->st = na_xdb_open_with(&o->spec, 1, o->remote, &o->db, &o->why);
+    return NULL;
+}
+
+/* Opens C's N specs; caller frees the array and closes the handles. */
+static shard_open_t *shards_open(na_engine_conn_t *c, size_t n)
+{
+    shard_open_t *o = na_xcalloc(n ? n : 1, sizeof *o);
+    pthread_t *tids = na_xcalloc(n ? n : 1, sizeof *tids);
+    bool *started = na_xcalloc(n ? n : 1, sizeof *started);
+    bool any_remote = false;
+    for (size_t i = 0; i < n; i++)
+        any_remote |= is_remote(c->specs.items[i]);
+    for (size_t i = 0; i < n; i++) {
+        o[i].spec = c->specs.items[i];
+        o[i].remote = &c->eng->remote;
+        if (any_remote && n > 1)
+            started[i] = pthread_create(&tids[i], NULL, shard_open_run, &o[i]) == 0;
+        if (!started[i])
+            shard_open_run(&o[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (started[i])
+            pthread_join(tids[i], NULL);
+    free(tids);
+    free(started);
+    return o;
+}
+
 static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
 {
     na_engine_t *e = c->eng;
@@ -426,10 +472,13 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     na_xdb_t **parts = na_xcalloc(n ? n : 1, sizeof *parts);
     na_status_t st = NA_OK;
     na_error_t why;
+    shard_open_t *opened = shards_open(c, n);
     for (size_t i = 0; st == NA_OK && i < n; i++) {
         const char *spec = c->specs.items[i];
-        na_xdb_t *db = NULL;
-        na_status_t o = na_xdb_open_with(&spec, 1, &e->remote, &db, &why);
+        na_xdb_t *db = opened[i].db;
+        na_status_t o = opened[i].st;
+        why = opened[i].why;
+        opened[i].db = NULL;
         if (o == NA_OK) {
             c->remote |= is_remote(spec);
             c->shards[c->shard_count].spec = spec;
@@ -444,6 +493,9 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
             na_strlist_add(&c->why, why.message);
         }
     }
+    for (size_t i = 0; i < n; i++)
+        na_xdb_close(opened[i].db); /* those after a failure */
+    free(opened);
     if (st == NA_OK && !c->shard_count)
         st = na_error_set(err, NA_ERR_DATABASE, "no shard can be opened: '%s': %s", c->failed.items[0],
                           c->why.items[0]);
@@ -499,9 +551,12 @@ na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
     na_error_t why;
     /* Cheap when nothing changed: Xapian compares revisions.  The shards
      * share their databases with the combined handle. */
-    na_status_t st = na_xdb_reopen(c->db, &why);
+    bool changed = true;
+    na_status_t st = na_xdb_refresh(c->db, &changed, &why);
     if (st)
         return conn_reconnect(c, err);
+    if (changed)
+        na_strmap_release(&c->forms, free);
     return NA_OK;
 }
 
@@ -860,34 +915,118 @@ static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, na_hit_stor
 
 /* ---- facets ---- */
 
-/* Sets *OUT to the form to print for KEY, a value of the folded field F
- * as counted: the most frequent spelling the display entries of all
- * shards give it, or NULL (print KEY) when none has an entry.  Caller
- * frees *OUT. */
-static na_status_t display_form(search_t *s, const na_field_info_t *f, const char *key, char **out, na_error_t *err)
+/* Display forms are read after counting, per printed value and shard,
+ * and through xapian-tcpsrv each read is a round trip.  So the reads of
+ * one facet go out together, every shard's from its own thread when
+ * shards are remote (the latency is then one shard's, not their sum), and
+ * what was read is kept per connection until a reopen sees a new
+ * revision, so a server reads each form once. */
+
+/* Forms kept per connection at most: past this the cache starts again. */
+#define FORMS_CACHE_MAX 65536
+
+/* The reads of one shard. */
+typedef struct {
+    na_xdb_t *db;
+    char *const *mkeys;
+    size_t n;
+    char **vals; /* N entries, NULL when the shard has none */
+    size_t *lens;
+    na_status_t st;
+    na_error_t err;
+} meta_job_t;
+
+static void *meta_job_run(void *arg)
 {
-    *out = NULL;
-    char *mkey = na_schema_display_meta_key(f, key);
-    na_display_tally_t tally = NA_DISPLAY_TALLY_INIT;
-    na_status_t st = NA_OK;
-    for (size_t i = 0; st == NA_OK && i < s->conn->shard_count; i++) {
-        na_xdb_t *db;
-        char *v = NULL;
-        size_t len = 0;
-        st = shard_db(s->conn, i, &db, err);
-        if (st == NA_OK)
-            st = na_xdb_get_metadata(db, mkey, &v, &len, err);
-        if (st == NA_ERR_NOT_FOUND)
-            st = NA_OK;
-        if (st == NA_OK && v)
-            na_display_tally_add_stored(&tally, key, v, len);
-        free(v);
+    meta_job_t *j = arg;
+    for (size_t i = 0; j->st == NA_OK && i < j->n; i++) {
+        j->st = na_xdb_get_metadata(j->db, j->mkeys[i], &j->vals[i], &j->lens[i], &j->err);
+        if (j->st == NA_ERR_NOT_FOUND)
+            j->st = NA_OK;
     }
-    const char *best = na_display_tally_best(&tally);
-    if (st == NA_OK && best)
-        *out = na_xstrdup(best);
-    na_display_tally_release(&tally);
-    free(mkey);
+    return NULL;
+}
+
+/* Sets FORMS[i] to the form to print for KEYS[i] (N values of the folded
+ * field F as counted): the most frequent spelling the display entries of
+ * all shards give it, or NULL (print the key) when none has an entry.
+ * Caller frees each FORMS[i]. */
+static na_status_t display_forms(search_t *s, const na_field_info_t *f, char *const *keys, size_t n, char **forms,
+                                 na_error_t *err)
+{
+    na_engine_conn_t *c = s->conn;
+    char **mkeys = na_xcalloc(n ? n : 1, sizeof *mkeys);
+    size_t *want = na_xcalloc(n ? n : 1, sizeof *want); /* the values not cached */
+    size_t nw = 0;
+    for (size_t i = 0; i < n; i++) {
+        forms[i] = NULL;
+        char *mkey = na_schema_display_meta_key(f, keys[i]);
+        const char *hit = na_strmap_get(&c->forms, mkey);
+        if (hit) {
+            forms[i] = *hit ? na_xstrdup(hit) : NULL;
+            free(mkey);
+        } else {
+            want[nw] = i;
+            mkeys[nw++] = mkey;
+        }
+    }
+    na_status_t st = NA_OK;
+    size_t ns = c->shard_count;
+    meta_job_t *jobs = na_xcalloc(ns ? ns : 1, sizeof *jobs);
+    pthread_t *tids = na_xcalloc(ns ? ns : 1, sizeof *tids);
+    bool *started = na_xcalloc(ns ? ns : 1, sizeof *started);
+    for (size_t k = 0; nw && k < ns; k++) {
+        meta_job_t *j = &jobs[k];
+        j->mkeys = mkeys;
+        j->n = nw;
+        j->vals = na_xcalloc(nw, sizeof *j->vals);
+        j->lens = na_xcalloc(nw, sizeof *j->lens);
+        j->st = shard_db(c, k, &j->db, &j->err);
+        if (j->st == NA_OK && c->remote && ns > 1)
+            started[k] = pthread_create(&tids[k], NULL, meta_job_run, j) == 0;
+        if (j->st == NA_OK && !started[k])
+            meta_job_run(j);
+    }
+    for (size_t k = 0; nw && k < ns; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        if (st == NA_OK && jobs[k].st) {
+            st = jobs[k].st;
+            na_error_set(err, st, "%s", jobs[k].err.message);
+        }
+    }
+    /* Summed in shard order whatever order the reads ended in. */
+    for (size_t w = 0; st == NA_OK && w < nw; w++) {
+        size_t i = want[w];
+        na_display_tally_t tally = NA_DISPLAY_TALLY_INIT;
+        for (size_t k = 0; k < ns; k++)
+            if (jobs[k].vals[w])
+                na_display_tally_add_stored(&tally, keys[i], jobs[k].vals[w], jobs[k].lens[w]);
+        const char *best = na_display_tally_best(&tally);
+        forms[i] = best ? na_xstrdup(best) : NULL;
+        if (c->forms.count >= FORMS_CACHE_MAX)
+            na_strmap_release(&c->forms, free);
+        free(na_strmap_put(&c->forms, mkeys[w], na_xstrdup(best ? best : "")));
+        na_display_tally_release(&tally);
+    }
+    for (size_t k = 0; nw && k < ns; k++) {
+        for (size_t w = 0; w < nw; w++)
+            free(jobs[k].vals[w]);
+        free(jobs[k].vals);
+        free(jobs[k].lens);
+    }
+    if (st)
+        for (size_t i = 0; i < n; i++) {
+            free(forms[i]);
+            forms[i] = NULL;
+        }
+    for (size_t w = 0; w < nw; w++)
+        free(mkeys[w]);
+    free(mkeys);
+    free(want);
+    free(jobs);
+    free(tids);
+    free(started);
     return st;
 }
 
@@ -1059,12 +1198,23 @@ static na_status_t facet_collect(search_t *s, na_xenquire_t *enq, const char *na
             continue;
         if (fprefix && s->req->facet_size && out->count >= s->req->facet_size)
             break;
-        char *form = NULL;
-        st = folded ? display_form(s, spec.field, values[i].value, &form, err) : NA_OK;
-        if (st)
-            break;
-        out->values[out->count].value = form ? form : na_xstrdup(values[i].value);
+        out->values[out->count].value = values[i].value; /* the key, replaced below */
+        values[i].value = NULL;
         out->values[out->count++].count = values[i].count;
+    }
+    if (st == NA_OK && folded && out->count) {
+        char **keys = na_xcalloc(out->count, sizeof *keys);
+        char **forms = na_xcalloc(out->count, sizeof *forms);
+        for (size_t i = 0; i < out->count; i++)
+            keys[i] = out->values[i].value;
+        st = display_forms(s, spec.field, keys, out->count, forms, err);
+        for (size_t i = 0; st == NA_OK && i < out->count; i++)
+            if (forms[i]) {
+                free(out->values[i].value);
+                out->values[i].value = forms[i];
+            }
+        free(keys);
+        free(forms);
     }
     free(fprefix);
     na_xfacet_free(values, n);
@@ -1362,6 +1512,11 @@ na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_ex
         na_export_free(x);
         return st;
     }
+    /* An export prints no result object to list the shards left out in:
+     * the warnings are all that says the export is incomplete. */
+    for (size_t i = 0; i < conn->failed.count; i++)
+        na_strlist_take(&x->warnings, na_xasprintf("shard '%s' left out of the export: %s", conn->failed.items[i],
+                                                   conn->why.items[i]));
     *out = x;
     return NA_OK;
 }
@@ -1453,6 +1608,11 @@ na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done
 unsigned na_export_total(const na_export_t *x)
 {
     return x->total;
+}
+
+const na_strlist_t *na_export_warnings(const na_export_t *x)
+{
+    return &x->warnings;
 }
 
 void na_export_free(na_export_t *x)

@@ -112,12 +112,16 @@ const na_config_t *na_engine_config(const na_engine_t *eng);
  * program cannot read; with several shards, "cannot open shard 'SPEC':
  * REASON" for the first that fails (shard_failure fail), or, with
  * partial, only when none can be opened.  The shards left out are tried
- * again by na_engine_conn_refresh().  Caller owns *OUT; free with
- * na_engine_conn_free() (NULL is ignored). */
+ * again by na_engine_conn_refresh().  When a shard is remote, the
+ * shards are opened at once (one short-lived thread each).  A connection
+ * keeps the facets' display forms it has read until a reopen sees a new
+ * revision.  Caller owns *OUT; free with na_engine_conn_free() (NULL is
+ * ignored). */
 na_status_t na_engine_conn_open(na_engine_t *eng, na_engine_conn_t **out, na_error_t *err);
 void na_engine_conn_free(na_engine_conn_t *conn);
 /* Reopens CONN's databases when they have changed since it last looked
- * (a commit, a stub file pointing elsewhere).  Statuses as
+ * (a commit, a stub file pointing elsewhere), dropping the display forms
+ * it kept when they may have.  Statuses as
  * na_engine_conn_open(); on failure CONN must be freed. */
 na_status_t na_engine_conn_refresh(na_engine_conn_t *conn, na_error_t *err);
 
@@ -193,6 +197,10 @@ na_status_t na_export_begin(na_engine_conn_t *conn, const na_request_t *r, na_ex
 na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done, na_error_t *err);
 /* The number of matches at the revision being exported. */
 unsigned na_export_total(const na_export_t *x);
+/* Warnings about the whole export, one line each without the program's
+ * name: with shard_failure partial, one per shard left out.  Borrowed;
+ * valid until na_export_free(X). */
+const na_strlist_t *na_export_warnings(const na_export_t *x);
 void na_export_free(na_export_t *x);
 
 /* ---- one article ---- */

@@ -385,6 +385,8 @@ static na_status_t run_search(const options_t *o, na_engine_conn_t *conn, na_pri
     if (o->req.all) {
         na_export_t *x = NULL;
         st = na_export_begin(conn, &o->req, &x, &err);
+        if (st == NA_OK)
+            print_warnings(o, na_export_warnings(x));
         bool done = false;
         while (st == NA_OK && !done)
             st = na_export_next(x, p, 1000, &done, &err);

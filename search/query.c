@@ -735,8 +735,14 @@ static na_status_t parse_text(qctx_t *ctx, na_xdb_t *db, const char *text, na_xq
     st = na_xqp_parse(qp, parsed, out, err);
     free(parsed);
     na_xqp_free(qp);
-    if (st == NA_OK && !ctx->bad_field)
-        return NA_OK;
+    if (st == NA_OK && !ctx->bad_field) {
+        st = db ? na_xquery_expand_wildcards(*out, db, NA_QUERY_MAX_WILDCARD_TERMS, err) : NA_OK;
+        if (st) {
+            na_xquery_free(*out);
+            *out = NULL;
+        }
+        return st;
+    }
     if (st != NA_OK && st != NA_ERR_QUERY)
         return st;
     na_xquery_free(*out);

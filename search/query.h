@@ -50,6 +50,11 @@ na_status_t na_query_build(na_xdb_t *db, const na_config_t *cfg, const char *tex
                            const char *const *filters, size_t filter_count, na_xquery_t **out,
                            na_error_t *err);
 
+/* A wildcard (petrol*) is expanded over every shard's terms into an OR
+ * of them, the same query on every layout; one matching more terms than
+ * this is NA_ERR_QUERY, the message naming it. */
+#define NA_QUERY_MAX_WILDCARD_TERMS 1000
+
 /* As na_query_build(), with the alias tables of NORM (borrowed; NULL:
  * loaded from CFG when needed) rather than loading them for this query. */
 struct na_normaliser;

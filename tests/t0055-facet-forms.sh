@@ -110,12 +110,36 @@ test_expect_success 'with another facet filtered, each value filters exactly its
     check_invariant mentioned mentioned -d db --filter topic=widgets "" &&
     check_invariant place place -d db --filter place=Boulder --filter mentioned=1987-03 ""
 '
+# A server keeps the forms it read: a commit that changes one must show.
+srv=
+if command -v curl >/dev/null 2>&1; then
+    # One thread: both requests meet the same connection and its cache.
+    echo "server_threads: 1" >one-thread.yaml
+    "$top_builddir/search/newsarc-search" -c one-thread.yaml -d db --serve 127.0.0.1:0 2>srv.err &
+    srv=$!
+    for i in $(seq 100); do
+        srv_port=$(sed -n 's/^newsarc-search: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' srv.err)
+        [ -n "$srv_port" ] && break
+        sleep 0.1
+    done
+    test_expect_success 'the server prints the form the database holds' '
+        curl -s "http://127.0.0.1:$srv_port/api/search?q=&facet=place&limit=0" >body &&
+        grep -q "\"WOBEGON\"" body && ! grep -q "\"Wobegon\"" body
+    '
+fi
 test_expect_success 'the forms merge across runs: the later, more frequent spelling wins' '
     newsarc_index -d db two.jsonl 2>err && ! test -s err &&
     facet_lines place -d db "" >out &&
     grep -qx "6 Wobegon" out &&
     test "$(newsarc_search -d db --count --filter place=Wobegon "")" = 6
 '
+if [ -n "$srv" ]; then
+    test_expect_success '... and a running server prints it after the commit, not the form it read before' '
+        curl -s "http://127.0.0.1:$srv_port/api/search?q=&facet=place&limit=0" >body &&
+        grep -q "\"Wobegon\"" body && ! grep -q "\"WOBEGON\"" body
+    '
+    kill -TERM "$srv"; wait "$srv"; srv=
+fi
 # s1 has WOBEGON twice and Wobegon once (f3 names both: its first
 # spelling counts), s2 Wobegon three times: the sum picks Wobegon, in
 # whichever order the shards come.
@@ -148,7 +172,7 @@ stop_server() {
         server=
     fi
 }
-trap 'stop_server; rm -rf "$TRASH"' EXIT
+trap 'stop_server; [ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$TRASH"' EXIT
 
 if ! command -v xapian-tcpsrv >/dev/null 2>&1 || ! command -v setsid >/dev/null 2>&1 ||
     ! command -v python3 >/dev/null 2>&1; then

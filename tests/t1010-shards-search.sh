@@ -51,6 +51,13 @@ copper --sort oldest --limit 4 --offset 1
 'strike' --filter year=1987 --facet year --facet place --limit 2 --offset 1
 '' --count
 'copper' --count
+'rai*'
+'rai* OR str*' --facet year --facet place
+'cu* -oil' --sort oldest
+'title:ra*' --limit 3 --offset 1
+'rai* au*'
+'NOT str*' --limit 4
+'copper OR st*' --count
 EOR
 
 n=0
@@ -108,6 +115,33 @@ test_expect_success '--show of every article is the same on every layout' '
     done
 '
 
+# Through xapian-tcpsrv a wildcard used to be expanded shard by shard;
+# now it is expanded once, over every shard's terms, within a limit.
+test_expect_success 'a wildcard is expanded over all shards into an OR of their terms' '
+    newsarc_search -d remote.stub -v --count "rai*" 2>err >/dev/null &&
+    grep -q "query: Query((rail OR rains OR raised OR raises))" err
+'
+# Xapian gives a wildcard's pattern back only in its description, where
+# some bytes are escaped: a pattern past ASCII must survive the trip.
+test_expect_success 'a wildcard past ASCII expands to its terms' '
+    printf "{\"id\": \"g1\", \"body\": \"\316\264\316\277\316\272\316\271\316\274\316\256 \316\264\316\277\316\272\316\254\317\201 \316\264\316\261\"}\n" >greek.jsonl &&
+    newsarc_index -q -d greek greek.jsonl &&
+    q=$(printf "\316\264\316\277\316\272*") &&
+    test "$(newsarc_search -d greek --count "$q")" = 1 &&
+    newsarc_search -d greek -v --count "$q" 2>err >/dev/null &&
+    grep -q " OR " err &&
+    test "$(newsarc_search -d greek --count "$q -$(printf "\316\264\316\277\316\272\316\261\317\201")")" = 0
+'
+awk 'BEGIN { printf "{\"id\": \"wide\", \"body\": \""; for (i = 1; i <= 1001; i++) printf "zqw%d ", i; print "\"}" }' >wide.jsonl
+test_expect_failure_code 2 'a wildcard matching more than 1000 terms is a query error naming it' '
+    newsarc_index -q -d wide wide.jsonl &&
+    test "$(newsarc_search -d wide --count "zqw1*")" = 1 &&
+    newsarc_search -d wide --count "zqw*" >out 2>err
+    rc=$?
+    grep -q "error: the wildcard .zqw\*. matches more than 1000 terms" err &&
+    exit $rc
+'
+
 # ---- shard failures ----
 
 cat >fast.yaml <<EOC
@@ -143,6 +177,12 @@ test_expect_success '--shard-failure partial answers from the others and says wh
 	    j.pop("elapsed_ms")
 	assert got == want, (got, want)
 	EOP
+'
+test_expect_success '--all with --shard-failure partial warns about the shard left out of the export' '
+    "$search_bin" -c fast.yaml -d remote.stub --shard-failure partial --format jsonl --all copper >out 2>err &&
+    grep -q "^newsarc-search: warning: shard .tcp:127.0.0.1:$s1988_port. left out of the export: NetworkError" err &&
+    "$search_bin" -d sh/1987 -d sh/undated --format jsonl --all copper >want &&
+    test -s want && cmp want out
 '
 test_expect_success 'the partial answer passes the JSON schema' '
     python3 "$top_srcdir/tests/json-validate" "$top_srcdir/doc/newsarc-json.schema.json" out
