@@ -308,7 +308,16 @@ static bool mr_string(meta_reader_t *r, const char **s)
         return false;
     r->p++;
     size_t start = r->out_len;
+    unsigned char high = 0; /* the OR of the raw bytes: 0x80 set when not ASCII */
     for (;;) {
+        /* Copy the run up to the next quote, escape or control byte in
+         * one go: byte by byte, strings were most of a record's reading. */
+        const unsigned char *q = r->p;
+        while (q < r->end && *q != '"' && *q != '\\' && *q >= 0x20)
+            high |= *q++;
+        memcpy(r->out + r->out_len, r->p, (size_t)(q - r->p));
+        r->out_len += (size_t)(q - r->p);
+        r->p = q;
         if (r->p >= r->end)
             return false;
         unsigned char c = *r->p++;
@@ -333,7 +342,7 @@ static bool mr_string(meta_reader_t *r, const char **s)
         }
         r->out[r->out_len++] = (char)c;
     }
-    if (!na_utf8_valid(r->out + start, r->out_len - start))
+    if ((high & 0x80) && !na_utf8_valid(r->out + start, r->out_len - start))
         return false;
     r->out[r->out_len++] = '\0';
     *s = r->out + start;
