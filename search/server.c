@@ -40,7 +40,12 @@
  * limit so that its JSON answers come before libmicrohttpd's own. */
 #define MAX_URL_BYTES (64 * 1024)
 #define MAX_HEADER_BYTES (32 * 1024)
-#define CONNECTION_MEMORY (512 * 1024)
+/* libmicrohttpd clears the part of this a request used before the next
+ * one on a kept-alive connection, and its read buffer starts at half of
+ * it: at 512 KiB that clearing was an eighth of a search's instructions.
+ * 256 KiB still holds a request line of about 250 KB, so the server's
+ * own 414 answers every URL of a size a client sends in practice. */
+#define CONNECTION_MEMORY (256 * 1024)
 #define EXPORT_PAGE 500
 /* Seconds SIGTERM waits for the requests in flight. */
 #define DRAIN_SECONDS 10
