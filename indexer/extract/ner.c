@@ -1653,13 +1653,94 @@ typedef struct {
     uint8_t *gold;   /* gold tags */
 } tdoc_t;
 
+/* Averaged-perceptron weights, shared by the trainer and the stacker. */
+typedef struct {
+    float *w;   /* current weights, 2^bits rows of NLABELS */
+    double *u;  /* sum of c * update of each weight, for averaging */
+    uint64_t c; /* updates so far, plus one */
+} perc_t;
+
+static void perc_init(perc_t *p, unsigned bits)
+{
+    size_t n = ((size_t)1 << bits) * NLABELS;
+    p->w = na_xcalloc(n, sizeof *p->w);
+    p->u = na_xcalloc(n, sizeof *p->u);
+    p->c = 1;
+}
+
+static void perc_release(perc_t *p)
+{
+    free(p->w);
+    free(p->u);
+}
+
+/* The averaged value of weight I. */
+static inline double perc_avg(const perc_t *p, size_t i) { return (double)p->w[i] - p->u[i] / (double)p->c; }
+
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 0x2545f4914f6cdd1dULL;
+}
+
+/* The order in which an epoch visits N documents, which depends on SEED
+ * and EPOCH only; *RNG is left for the epoch's other draws.  Caller owns;
+ * free with free(). */
+static size_t *epoch_order(uint64_t seed, unsigned epoch, size_t n, uint64_t *rng)
+{
+    size_t *order = na_xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    *rng = na_hash64_mix(seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(rng) % i);
+        size_t x = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = x;
+    }
+    return order;
+}
+
+static inline void score_rows(const perc_t *p, const uint32_t *rows, size_t n, float *score)
+{
+    for (size_t k = 0; k < n; k++) {
+        const float *r = p->w + (size_t)rows[k] * NLABELS;
+        for (int l = 0; l < NLABELS; l++)
+            score[l] += r[l];
+    }
+}
+
+/* The best label allowed after T1. */
+static inline int best_label(const float *score, int t1)
+{
+    int best = 0;
+    for (int l = 1; l < NLABELS; l++)
+        if (tag_allowed(t1, l) && score[l] > score[best])
+            best = l;
+    return best;
+}
+
+/* The perceptron update: the rows of the features move towards GOLD and
+ * away from PRED; U remembers when, for averaging. */
+static void update(perc_t *p, const uint32_t *rows, size_t n, int gold, int pred)
+{
+    const double c = (double)p->c;
+    for (size_t k = 0; k < n; k++) {
+        size_t base = (size_t)rows[k] * NLABELS;
+        p->w[base + gold] += 1.0f;
+        p->u[base + gold] += c;
+        p->w[base + pred] -= 1.0f;
+        p->u[base + pred] -= c;
+    }
+}
+
 struct na_ner_trainer {
     unsigned bits;
     const na_gazetteer_t *gaz;
     uint64_t seed;
-    float *w;  /* current weights, 2^bits rows of NLABELS */
-    double *u; /* sum of c * update of each weight, for averaging */
-    uint64_t c; /* updates so far, plus one */
+    perc_t p;
     tdoc_t *docs;
     size_t ndocs, cap;
 };
@@ -1672,10 +1753,7 @@ na_ner_trainer_t *na_ner_trainer_create(unsigned hash_bits, const na_gazetteer_t
     tr->bits = hash_bits;
     tr->gaz = gaz;
     tr->seed = seed;
-    size_t n = ((size_t)1 << hash_bits) * NLABELS;
-    tr->w = na_xcalloc(n, sizeof *tr->w);
-    tr->u = na_xcalloc(n, sizeof *tr->u);
-    tr->c = 1;
+    perc_init(&tr->p, hash_bits);
     return tr;
 }
 
@@ -1684,9 +1762,9 @@ void na_ner_trainer_reseed(na_ner_trainer_t *tr, uint64_t seed)
     if (!tr)
         return;
     size_t n = ((size_t)1 << tr->bits) * NLABELS;
-    memset(tr->w, 0, n * sizeof *tr->w);
-    memset(tr->u, 0, n * sizeof *tr->u);
-    tr->c = 1;
+    memset(tr->p.w, 0, n * sizeof *tr->p.w);
+    memset(tr->p.u, 0, n * sizeof *tr->p.u);
+    tr->p.c = 1;
     tr->seed = seed;
 }
 
@@ -1704,8 +1782,7 @@ void na_ner_trainer_free(na_ner_trainer_t *tr)
         free(d->gold);
     }
     free(tr->docs);
-    free(tr->w);
-    free(tr->u);
+    perc_release(&tr->p);
     free(tr);
 }
 
@@ -1774,52 +1851,12 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     return NA_OK;
 }
 
-static uint64_t rng_next(uint64_t *x)
-{
-    *x ^= *x >> 12;
-    *x ^= *x << 25;
-    *x ^= *x >> 27;
-    return *x * 0x2545f4914f6cdd1dULL;
-}
-
-static inline void score_rows(const na_ner_trainer_t *tr, const uint32_t *rows, size_t n, float *score)
-{
-    for (size_t k = 0; k < n; k++) {
-        const float *r = tr->w + (size_t)rows[k] * NLABELS;
-        for (int l = 0; l < NLABELS; l++)
-            score[l] += r[l];
-    }
-}
-
-/* The perceptron update: the rows of the features move towards GOLD and
- * away from PRED; U remembers when, for averaging. */
-static void update(na_ner_trainer_t *tr, const uint32_t *rows, size_t n, int gold, int pred)
-{
-    const double c = (double)tr->c;
-    for (size_t k = 0; k < n; k++) {
-        size_t base = (size_t)rows[k] * NLABELS;
-        tr->w[base + gold] += 1.0f;
-        tr->u[base + gold] += c;
-        tr->w[base + pred] -= 1.0f;
-        tr->u[base + pred] -= c;
-    }
-}
-
 size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
 {
     if (!tr)
         return 0;
-    /* The order depends on the seed and the epoch only. */
-    size_t *order = na_xmalloc((tr->ndocs ? tr->ndocs : 1) * sizeof *order);
-    for (size_t i = 0; i < tr->ndocs; i++)
-        order[i] = i;
-    uint64_t rng = na_hash64_mix(tr->seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
-    for (size_t i = tr->ndocs; i > 1; i--) {
-        size_t j = (size_t)(rng_next(&rng) % i);
-        size_t x = order[i - 1];
-        order[i - 1] = order[j];
-        order[j] = x;
-    }
+    uint64_t rng;
+    size_t *order = epoch_order(tr->seed, epoch, tr->ndocs, &rng);
     docmap_t map = { NULL, 0, 0 };
     size_t errors = 0;
     uint64_t f[MAX_FEATS];
@@ -1839,22 +1876,19 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
             float score[NLABELS] = { 0 };
             const uint32_t *rows = d->feats + d->foff[i];
             size_t nr = d->foff[i + 1] - d->foff[i] - (nogaz ? d->ngaz[i] : 0);
-            score_rows(tr, rows, nr, score);
+            score_rows(&tr->p, rows, nr, score);
             size_t nd = dynamic_feats(t, t1, hist_value(&map, t), f);
             for (size_t k = 0; k < nd; k++)
                 dyn[k] = bucket(f[k], tr->bits);
-            score_rows(tr, dyn, nd, score);
-            int best = 0;
-            for (int l = 1; l < NLABELS; l++)
-                if (tag_allowed(t1, l) && score[l] > score[best])
-                    best = l;
+            score_rows(&tr->p, dyn, nd, score);
+            int best = best_label(score, t1);
             int gold = d->gold[i];
             if (best != gold) {
                 errors++;
-                update(tr, rows, nr, gold, best);
-                update(tr, dyn, nd, gold, best);
+                update(&tr->p, rows, nr, gold, best);
+                update(&tr->p, dyn, nd, gold, best);
             }
-            tr->c++;
+            tr->p.c++;
             hist_record(&map, t, best);
             t1 = best;
         }
@@ -1872,7 +1906,7 @@ na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, co
     /* Average, drop small weights, quantise to 16 bits with one scale. */
     double maxabs = 0;
     for (size_t i = 0; i < n; i++) {
-        double a = fabs((double)tr->w[i] - tr->u[i] / (double)tr->c);
+        double a = fabs(perc_avg(&tr->p, i));
         if (a >= prune && a > maxabs)
             maxabs = a;
     }
@@ -1888,7 +1922,7 @@ na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, co
         int16_t q[NLABELS];
         bool any = false;
         for (int l = 0; l < NLABELS; l++) {
-            double a = (double)tr->w[r * NLABELS + l] - tr->u[r * NLABELS + l] / (double)tr->c;
+            double a = perc_avg(&tr->p, r * NLABELS + l);
             long v = fabs(a) < prune ? 0 : lrint(a / m->scale);
             v = v > 32767 ? 32767 : v < -32767 ? -32767 : v;
             q[l] = (int16_t)v;
@@ -1930,9 +1964,7 @@ typedef struct {
 struct na_ner_stacker {
     unsigned bits;
     uint64_t seed;
-    float *w;   /* document-pass weights, 2^bits rows of NLABELS */
-    double *u;  /* for averaging, as in the trainer */
-    uint64_t c;
+    perc_t p;   /* document-pass weights */
     sdoc_t *docs;
     size_t ndocs, cap;
 };
@@ -1944,10 +1976,7 @@ na_ner_stacker_t *na_ner_stacker_create(unsigned hash_bits, uint64_t seed)
     na_ner_stacker_t *st = na_xcalloc(1, sizeof *st);
     st->bits = hash_bits;
     st->seed = seed;
-    size_t n = ((size_t)1 << hash_bits) * NLABELS;
-    st->w = na_xcalloc(n, sizeof *st->w);
-    st->u = na_xcalloc(n, sizeof *st->u);
-    st->c = 1;
+    perc_init(&st->p, hash_bits);
     return st;
 }
 
@@ -1960,8 +1989,7 @@ void na_ner_stacker_free(na_ner_stacker_t *st)
         free(st->docs[i].gold);
     }
     free(st->docs);
-    free(st->w);
-    free(st->u);
+    perc_release(&st->p);
     free(st);
 }
 
@@ -2014,16 +2042,8 @@ size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
 {
     if (!st)
         return 0;
-    size_t *order = na_xmalloc((st->ndocs ? st->ndocs : 1) * sizeof *order);
-    for (size_t i = 0; i < st->ndocs; i++)
-        order[i] = i;
-    uint64_t rng = na_hash64_mix(st->seed ^ (0x9e3779b97f4a7c15ULL * (epoch + 1))) | 1;
-    for (size_t i = st->ndocs; i > 1; i--) {
-        size_t j = (size_t)(rng_next(&rng) % i);
-        size_t x = order[i - 1];
-        order[i - 1] = order[j];
-        order[j] = x;
-    }
+    uint64_t rng;
+    size_t *order = epoch_order(st->seed, epoch, st->ndocs, &rng);
     docmap_t hist = { NULL, 0, 0 };
     size_t errors = 0;
     uint64_t f[MAX_FEATS];
@@ -2046,26 +2066,14 @@ size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
             size_t nd = doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f);
             for (size_t j = 0; j < nd; j++)
                 rows[j] = bucket(f[j], st->bits);
-            for (size_t j = 0; j < nd; j++)
-                for (int l = 0; l < NLABELS; l++)
-                    score[l] += st->w[(size_t)rows[j] * NLABELS + l];
-            int best = 0;
-            for (int l = 1; l < NLABELS; l++)
-                if (tag_allowed(t1, l) && score[l] > score[best])
-                    best = l;
+            score_rows(&st->p, rows, nd, score);
+            int best = best_label(score, t1);
             int gold = d->gold[i];
             if (best != gold) {
                 errors++;
-                const double c = (double)st->c;
-                for (size_t j = 0; j < nd; j++) {
-                    size_t base = (size_t)rows[j] * NLABELS;
-                    st->w[base + gold] += 1.0f;
-                    st->u[base + gold] += c;
-                    st->w[base + best] -= 1.0f;
-                    st->u[base + best] -= c;
-                }
+                update(&st->p, rows, nd, gold, best);
             }
-            st->c++;
+            st->p.c++;
             hist_record(&hist, p, best);
             t1 = best;
         }
@@ -2083,7 +2091,7 @@ na_ner_model_t *na_ner_stacker_model(const na_ner_stacker_t *st, const na_ner_mo
     float *sum = na_xcalloc(n, sizeof *sum);
     model_add_dense(base, 1, sum);
     for (size_t i = 0; i < n; i++)
-        sum[i] += (float)((double)st->w[i] - st->u[i] / (double)st->c);
+        sum[i] += (float)perc_avg(&st->p, i);
     na_ner_model_t *m = model_from_dense(st->bits, sum);
     free(sum);
     model_copy_classes(m, base);
