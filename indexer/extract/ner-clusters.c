@@ -304,6 +304,24 @@ static void set_q(brown_t *b, size_t s)
         }
 }
 
+/* Takes the new counts of slot S, just filled or merged into, into Q, into
+ * the gains L of the pairs without S (its old part in them was taken out
+ * before it changed), and recomputes the gains of the pairs with S. */
+static void settle(brown_t *b, size_t s)
+{
+    set_q(b, s);
+    for (size_t c = 0; c < b->C1; c++) {
+        if (!b->active[c] || c == s)
+            continue;
+        for (size_t d = c + 1; d < b->C1; d++)
+            if (b->active[d] && d != s)
+                b->L[IX(b, c, d)] += contrib(b, c, d, s);
+    }
+    for (size_t u = 0; u < b->C1; u++)
+        if (b->active[u] && u != s)
+            b->L[IX(b, u < s ? u : s, u < s ? s : u)] = gain(b, u, s);
+}
+
 /* Puts word W (counts COUNT, bigrams RIGHT and LEFT) into the free slot E. */
 static void enter(brown_t *b, size_t e, uint32_t w, double count, const edge_t *right, size_t nr,
                   const edge_t *left, size_t nl)
@@ -320,17 +338,7 @@ static void enter(brown_t *b, size_t e, uint32_t w, double count, const edge_t *
     for (size_t k = 0; k < nl; k++)
         if (left[k].to < w) /* the bigram (w, w) is counted once, above */
             b->P[IX(b, b->slot_of[uf_find(b, left[k].to)], e)] += left[k].n;
-    set_q(b, e);
-    for (size_t c = 0; c < b->C1; c++) {
-        if (!b->active[c] || c == e)
-            continue;
-        for (size_t d = c + 1; d < b->C1; d++)
-            if (b->active[d] && d != e)
-                b->L[IX(b, c, d)] += contrib(b, c, d, e);
-    }
-    for (size_t u = 0; u < b->C1; u++)
-        if (b->active[u] && u != e)
-            b->L[IX(b, u < e ? u : e, u < e ? e : u)] = gain(b, u, e);
+    settle(b, e);
 }
 
 /* Merges the best pair of active slots; returns the slot freed. */
@@ -363,7 +371,6 @@ static size_t merge_best(brown_t *b)
     b->active[x] = false;
     for (size_t u = 0; u < b->C1; u++)
         b->P[IX(b, x, u)] = b->P[IX(b, u, x)] = 0;
-    set_q(b, a);
     uint32_t m = b->nnodes++;
     b->child[m - b->V][0] = b->node[a];
     b->child[m - b->V][1] = b->node[x];
@@ -372,16 +379,7 @@ static size_t merge_best(brown_t *b)
     b->parent[m] = m;
     b->node[a] = m;
     b->slot_of[m] = (uint32_t)a;
-    for (size_t c = 0; c < b->C1; c++) {
-        if (!b->active[c] || c == a)
-            continue;
-        for (size_t d = c + 1; d < b->C1; d++)
-            if (b->active[d] && d != a)
-                b->L[IX(b, c, d)] += contrib(b, c, d, a);
-    }
-    for (size_t u = 0; u < b->C1; u++)
-        if (b->active[u] && u != a)
-            b->L[IX(b, u < a ? u : a, u < a ? a : u)] = gain(b, u, a);
+    settle(b, a);
     return x;
 }
 
