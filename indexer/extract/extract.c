@@ -1854,14 +1854,25 @@ static void text_dateline(const na_extractor_t *x, scratch_t *s, const char *tex
         memset(dl, 0, sizeof *dl); /* "SOCCER - JAPAN WIN": a headline's topic, not a city */
 }
 
-na_status_t na_extract_pubdate(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
-                               na_error_t *err)
+/* Checks the arguments of an extraction and readies EX for its result:
+ * emptied, with the scratch space it keeps from call to call. */
+static na_status_t begin(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
+                         na_error_t *err)
 {
     if (!x || !in || !ex || (!in->text && in->len))
         return na_error_set(err, NA_ERR_INVALID, "extract: no extractor, input or output");
     reset_result(ex);
     if (!ex->scratch)
         ex->scratch = na_xcalloc(1, sizeof(scratch_t));
+    return NA_OK;
+}
+
+na_status_t na_extract_pubdate(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
+                               na_error_t *err)
+{
+    na_status_t st = begin(x, in, ex, err);
+    if (st != NA_OK)
+        return st;
     na_dateline_t dl;
     text_dateline(x, ex->scratch, in->text, in->len, &dl);
     pick_pubdate(ex, in, &dl);
@@ -1871,11 +1882,9 @@ na_status_t na_extract_pubdate(const na_extractor_t *x, const na_extract_input_t
 na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na_extraction_t *ex,
                        na_error_t *err)
 {
-    if (!x || !in || !ex || (!in->text && in->len))
-        return na_error_set(err, NA_ERR_INVALID, "extract: no extractor, input or output");
-    reset_result(ex);
-    if (!ex->scratch)
-        ex->scratch = na_xcalloc(1, sizeof(scratch_t));
+    na_status_t st = begin(x, in, ex, err);
+    if (st != NA_OK)
+        return st;
     scratch_t *s = ex->scratch;
     clear_mentions(s);
     const char *text = in->text;
@@ -1885,8 +1894,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     text_dateline(x, s, text, len, &dl);
     find_dates(ex, in, &dl);
 
-    na_status_t st = na_tokenize(text, len, hard_wrapped(text, len) ? NA_TOKENIZE_PARAGRAPHS : NA_TOKENIZE_LINES,
-                                 &s->toks, err);
+    st = na_tokenize(text, len, hard_wrapped(text, len) ? NA_TOKENIZE_PARAGRAPHS : NA_TOKENIZE_LINES, &s->toks,
+                     err);
     if (st == NA_OK)
         st = na_ner_tag(x->model, x->gaz, text, len, s->toks.items, s->toks.count, &s->ner, err);
     if (st != NA_OK)
