@@ -844,37 +844,10 @@ static void image_build(const na_normaliser_t *n, char *const paths[TAB_SOURCES]
     na_buf_release(&pool);
 }
 
-/* Writes the LEN bytes at DATA to PATH through a temporary file in its
- * folder, synced and renamed over it, so that a reader sees the old file
- * or the new one whole. */
+/* Writes the compiled tables to PATH; see na_write_file(). */
 static na_status_t write_whole(const char *path, const char *data, size_t len, na_error_t *err)
 {
-    char *tmp = na_xasprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return na_error_set(err, NA_ERR_IO, "%s: cannot write compiled tables: %s", path, na_strerror(e));
-    }
-    int e = 0;
-    for (size_t done = 0; !e && done < len;) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno != EINTR)
-            e = errno;
-        else if (w > 0)
-            done += (size_t)w;
-    }
-    if (!e && fchmod(fd, 0644) != 0)
-        e = errno;
-    if (!e && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e)
-        unlink(tmp);
-    free(tmp);
+    int e = na_write_file(path, data, len);
     if (e)
         return na_error_set(err, NA_ERR_IO, "%s: cannot write compiled tables: %s", path, na_strerror(e));
     return NA_OK;

@@ -1,10 +1,13 @@
-/* util.c - allocation that aborts on exhaustion, byte buffers, string lists. */
+/* util.c - allocation that aborts on exhaustion, byte buffers, string lists,
+ * whole-file reads and writes. */
 #include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void die_nomem(size_t size)
 {
@@ -194,6 +197,38 @@ int na_read_file(const char *path, na_buf_t *buf)
         na_buf_add(buf, chunk, n);
     int e = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
+    return e;
+}
+
+int na_write_file(const char *path, const void *data, size_t len)
+{
+    char *tmp = na_xasprintf("%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return e;
+    }
+    const char *p = data;
+    int e = 0;
+    for (size_t done = 0; !e && done < len;) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w < 0 && errno != EINTR)
+            e = errno;
+        else if (w > 0)
+            done += (size_t)w;
+    }
+    if (!e && fchmod(fd, 0644) != 0)
+        e = errno;
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e)
+        unlink(tmp);
+    free(tmp);
     return e;
 }
 

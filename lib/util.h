@@ -68,6 +68,12 @@ void na_strlist_clear(na_strlist_t *list);
  * errno value on failure. */
 int na_read_file(const char *path, na_buf_t *buf);
 
+/* Writes the LEN bytes at DATA to PATH, mode 0644, through a temporary
+ * file in its folder, synced and renamed over it, so that a reader sees
+ * the old file or the new one whole.  Returns 0, or an errno value on
+ * failure, when PATH is left as it was and the temporary file removed. */
+int na_write_file(const char *path, const void *data, size_t len);
+
 /* strerror(ERRNUM) as diagnostics print it, lower-case ("permission
  * denied", "no space left on device").  Borrowed; valid until the next
  * call in the same thread. */

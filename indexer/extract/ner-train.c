@@ -33,14 +33,11 @@
  * Exit status: 0 success; 1 a file could not be read or written or is
  * malformed; 2 usage error.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "conll.h"
 #include "ner.h"
@@ -115,36 +112,11 @@ static double evaluate(const na_ner_model_t *m, const na_gazetteer_t *gaz, const
 /* Writes LEN bytes to PATH through a temporary file and a rename. */
 static int write_file(const char *path, const char *data, size_t len)
 {
-    char *tmp = na_xasprintf("%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        fprintf(stderr, PROG ": %s: error: cannot create: %s\n", tmp, na_strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    int e = off < len ? errno : 0;
-    if (!e && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
+    int e = na_write_file(path, data, len);
     if (e) {
-        fprintf(stderr, PROG ": %s: error: cannot write: %s\n", path, na_strerror(e ? e : EIO));
-        unlink(tmp);
-        free(tmp);
+        fprintf(stderr, PROG ": %s: error: cannot write: %s\n", path, na_strerror(e));
         return -1;
     }
-    free(tmp);
     return 0;
 }
 

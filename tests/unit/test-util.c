@@ -1,9 +1,10 @@
 /* test-util.c - the allocators, byte buffers, string lists, whole-file
- * reads and the locale-free ASCII helpers of lib/util.c. */
+ * reads and writes and the locale-free ASCII helpers of lib/util.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -151,6 +152,30 @@ static void test_read_file(void)
     free(data);
 }
 
+static void test_write_file(void)
+{
+    char dir[] = "/tmp/newsarc-util.XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0, "make a scratch folder");
+        return;
+    }
+    char *path = na_xasprintf("%s/out", dir);
+    CHECK_INT(na_write_file(path, "old", 3), 0, "write_file writes a new file");
+    CHECK_INT(na_write_file(path, "new\0data", 8), 0, "... and replaces it");
+    na_buf_t b = NA_BUF_INIT;
+    CHECK_INT(na_read_file(path, &b), 0, "... which reads back");
+    CHECK(b.len == 8 && memcmp(b.data, "new\0data", 8) == 0, "... byte for byte");
+    na_buf_release(&b);
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0644, "... readable by all");
+    char *missing = na_xasprintf("%s/none/out", dir);
+    CHECK(na_write_file(missing, "x", 1) == ENOENT, "a missing folder gives ENOENT");
+    free(missing);
+    remove(path);
+    CHECK(rmdir(dir) == 0, "no temporary file is left behind");
+    free(path);
+}
+
 static void test_ascii(void)
 {
     static const char blanks[] = " \t\n\r\f\v";
@@ -187,6 +212,7 @@ int main(void)
     test_buf();
     test_strlist();
     test_read_file();
+    test_write_file();
     test_ascii();
     return unit_done();
 }
