@@ -192,17 +192,23 @@ static void check_table(const na_normaliser_t *n, na_field_t field, const char *
     na_buf_release(&buf);
 }
 
-static void test_shipped(void)
+/* Loads the shipped configuration into CFG; a failure is a failed check. */
+static bool load_shipped(na_config_t *cfg, na_error_t *err)
 {
     char *path = unit_srcpath("config/newsarc.yaml");
+    bool ok = na_config_load_file(cfg, path, err) == NA_OK;
+    if (!ok)
+        CHECK(0, err->message);
+    free(path);
+    return ok;
+}
+
+static void test_shipped(void)
+{
     na_config_t cfg;
     na_error_t err;
-    if (na_config_load_file(&cfg, path, &err) != NA_OK) {
-        CHECK(0, err.message);
-        free(path);
+    if (!load_shipped(&cfg, &err))
         return;
-    }
-    free(path);
     na_normaliser_t *n = NULL;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -596,15 +602,10 @@ static size_t compare_file(const na_normaliser_t *a, const na_normaliser_t *b, n
 /* The shipped tables, compiled and mapped, answer as parsed. */
 static void test_compiled_round_trip(const char *dir)
 {
-    char *path = unit_srcpath("config/newsarc.yaml");
     na_config_t cfg;
     na_error_t err;
-    if (na_config_load_file(&cfg, path, &err) != NA_OK) {
-        CHECK(0, err.message);
-        free(path);
+    if (!load_shipped(&cfg, &err))
         return;
-    }
-    free(path);
     char *tab = na_xasprintf("%s/shipped.tab", dir);
     na_normaliser_t *parsed = NULL, *mapped = NULL;
     CHECK_INT(na_normaliser_load(&cfg, &parsed, &err), NA_OK, "compiled: the shipped tables load");
