@@ -5,8 +5,9 @@
  * articles, and places keys in the in-memory tables (strmap.h, the stem
  * cache, the date finder's keywords, the tagger's features, mixed by
  * na_hash64_mix()).  (The store's dictionary trainer buckets 6-byte
- * words by one multiplication: an integer's bucket, not a hash of text.)  It is not cryptographic: it guards against accidents, not
- * against someone crafting collisions.
+ * words by one multiplication: an integer's bucket, not a hash of text.)
+ * It is not cryptographic: it guards against accidents, not against
+ * someone crafting collisions.
  */
 #ifndef NA_HASH_H
 #define NA_HASH_H
