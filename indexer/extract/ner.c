@@ -1328,15 +1328,17 @@ na_status_t na_ner_model_load(const char *path, na_ner_model_t **out, na_error_t
     return st;
 }
 
-/* A model of 2^BITS rows whose weights are the dense table SUM (rows of
- * NLABELS), quantised to 16 bits with one scale; no classes or info. */
-static na_ner_model_t *model_from_dense(unsigned bits, const float *sum)
+static inline int16_t clamp16(long v) { return (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v); }
+
+/* Fills Q with row R of SRC quantised at SCALE. */
+typedef void quantise_fn(const void *src, size_t r, float scale, int16_t q[NLABELS]);
+
+/* A model of 2^BITS rows of 16-bit weights, scaled so that MAXABS, the
+ * largest weight kept, is the largest value; row R as QUANTISE gives it
+ * from SRC, rows all zero left out.  No classes or info. */
+static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *quantise, const void *src)
 {
     size_t rows = (size_t)1 << bits;
-    double maxabs = 0;
-    for (size_t i = 0; i < rows * NLABELS; i++)
-        if (fabs(sum[i]) > maxabs)
-            maxabs = fabs(sum[i]);
     na_ner_model_t *m = na_xcalloc(1, sizeof *m);
     m->bits = bits;
     m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
@@ -1347,12 +1349,10 @@ static na_ner_model_t *model_from_dense(unsigned bits, const float *sum)
         if ((r & 63) == 0)
             m->blocks[r >> 6].rank = (uint32_t)nr;
         int16_t q[NLABELS];
+        quantise(src, r, m->scale, q);
         bool any = false;
-        for (int l = 0; l < NLABELS; l++) {
-            long v = lrint(sum[r * NLABELS + l] / m->scale);
-            q[l] = (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v);
+        for (int l = 0; l < NLABELS; l++)
             any |= q[l] != 0;
-        }
         if (!any)
             continue;
         if (nr == cap) {
@@ -1366,6 +1366,25 @@ static na_ner_model_t *model_from_dense(unsigned bits, const float *sum)
     m->nonzero_rows = nr;
     m->info = na_xstrdup("");
     return m;
+}
+
+static void quantise_dense(const void *src, size_t r, float scale, int16_t q[NLABELS])
+{
+    const float *sum = src;
+    for (int l = 0; l < NLABELS; l++)
+        q[l] = clamp16(lrint(sum[r * NLABELS + l] / scale));
+}
+
+/* A model of 2^BITS rows whose weights are the dense table SUM (rows of
+ * NLABELS), quantised to 16 bits with one scale; no classes or info. */
+static na_ner_model_t *model_from_dense(unsigned bits, const float *sum)
+{
+    size_t rows = (size_t)1 << bits;
+    double maxabs = 0;
+    for (size_t i = 0; i < rows * NLABELS; i++)
+        if (fabs(sum[i]) > maxabs)
+            maxabs = fabs(sum[i]);
+    return model_pack(bits, maxabs, quantise_dense, sum);
 }
 
 /* Adds the weights of M, scaled by 1/N, to the dense table SUM. */
@@ -1898,11 +1917,26 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
     return errors;
 }
 
+/* The trainer's averaged weights, those smaller than PRUNE dropped. */
+typedef struct {
+    const na_ner_trainer_t *tr;
+    float prune;
+} averaged_t;
+
+static void quantise_averaged(const void *src, size_t r, float scale, int16_t q[NLABELS])
+{
+    const averaged_t *av = src;
+    for (int l = 0; l < NLABELS; l++) {
+        double a = perc_avg(&av->tr->p, r * NLABELS + l);
+        q[l] = clamp16(fabs(a) < av->prune ? 0 : lrint(a / scale));
+    }
+}
+
 na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, const char *info)
 {
     if (!tr)
         return NULL;
-    size_t rows = (size_t)1 << tr->bits, n = rows * NLABELS;
+    size_t n = ((size_t)1 << tr->bits) * NLABELS;
     /* Average, drop small weights, quantise to 16 bits with one scale. */
     double maxabs = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1910,35 +1944,8 @@ na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, co
         if (a >= prune && a > maxabs)
             maxabs = a;
     }
-    na_ner_model_t *m = na_xcalloc(1, sizeof *m);
-    m->bits = tr->bits;
-    m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
-    m->blocks = na_xcalloc(rows / 64, sizeof *m->blocks);
-    size_t cap = 1024, nr = 0;
-    m->w = na_xmalloc(cap * NLABELS * sizeof *m->w);
-    for (size_t r = 0; r < rows; r++) {
-        if ((r & 63) == 0)
-            m->blocks[r >> 6].rank = (uint32_t)nr;
-        int16_t q[NLABELS];
-        bool any = false;
-        for (int l = 0; l < NLABELS; l++) {
-            double a = perc_avg(&tr->p, r * NLABELS + l);
-            long v = fabs(a) < prune ? 0 : lrint(a / m->scale);
-            v = v > 32767 ? 32767 : v < -32767 ? -32767 : v;
-            q[l] = (int16_t)v;
-            any |= v != 0;
-        }
-        if (!any)
-            continue;
-        if (nr == cap) {
-            cap *= 2;
-            m->w = na_xrealloc(m->w, cap * NLABELS * sizeof *m->w);
-        }
-        memcpy(m->w + nr * NLABELS, q, sizeof q);
-        m->blocks[r >> 6].present |= 1ULL << (r & 63);
-        nr++;
-    }
-    m->nonzero_rows = nr;
+    averaged_t av = { tr, prune };
+    na_ner_model_t *m = model_pack(tr->bits, maxabs, quantise_averaged, &av);
     const na_gazetteer_t *g = tr->gaz;
     m->ngnames = g ? g->nclasses : 0;
     m->clusters = g && g->cused;
@@ -1947,7 +1954,7 @@ na_ner_model_t *na_ner_trainer_model(const na_ner_trainer_t *tr, float prune, co
         m->gnames[i] = na_xstrdup(g->names[i]);
     if (m->clusters)
         m->gnames[m->ngnames++] = na_xstrdup(CLUSTERS_CLASS);
-    m->info = na_xstrdup(info ? info : "");
+    na_ner_model_set_info(m, info);
     return m;
 }
 
