@@ -38,6 +38,11 @@ static void map_set(na_strmap_t *m, const char *key, int32_t value)
     na_strmap_put(m, key, (void *)((intptr_t)value + 1));
 }
 
+/* A value slot from na_strmap_ref(), for a read followed by a write with
+ * one lookup: a new key's slot reads as -1. */
+static int32_t slot_get(void *const *slot) { return (int32_t)((intptr_t)*slot - 1); }
+static void slot_set(void **slot, int32_t value) { *slot = (void *)((intptr_t)value + 1); }
+
 /* The folded key of the LEN bytes at S in BUF (see na_normalise_key). */
 static const char *fold_into(na_buf_t *buf, const char *s, size_t len, size_t *klen)
 {
@@ -97,7 +102,8 @@ static void add_place_key(na_extractor_t *x, const char *name, size_t idx, na_bu
         return;
     /* Several readings of one key keep their file order: countries,
      * then regions, then cities by population. */
-    int32_t first = map_get(&x->place_keys, key);
+    void **slot = na_strmap_ref(&x->place_keys, key);
+    int32_t first = slot_get(slot);
     int32_t *link = &first;
     while (*link >= 0) {
         if ((size_t)*link == idx)
@@ -106,7 +112,7 @@ static void add_place_key(na_extractor_t *x, const char *name, size_t idx, na_bu
     }
     *link = (int32_t)idx;
     if (link == &first)
-        map_set(&x->place_keys, key, first);
+        slot_set(slot, first);
 }
 
 static size_t new_place(na_extractor_t *x, place_kind_t kind, const char *name, const char *country,
@@ -816,10 +822,11 @@ static void agree_types(scratch_t *s)
             m->type = NA_ENTITY_PLACE;
         size_t klen;
         const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-        int32_t name = map_get(&s->names, key);
+        void **slot = na_strmap_ref(&s->names, key);
+        int32_t name = slot_get(slot);
         if (name < 0) {
             name = (int32_t)names++;
-            map_set(&s->names, key, name);
+            slot_set(slot, name);
         }
         name_of[i] = name;
         votes[name][m->type] += m->headline ? 1 : 2;
@@ -907,11 +914,12 @@ static void resolve_places(const na_extractor_t *x, scratch_t *s)
 /* Records that KEY names mention I, or -2 when it names several. */
 static void link_name(scratch_t *s, const char *key, size_t klen, size_t i)
 {
-    int32_t named = map_get(&s->names, key);
+    void **slot = na_strmap_ref(&s->names, key);
+    int32_t named = slot_get(slot);
     if (named == -1)
-        map_set(&s->names, key, (int32_t)i);
+        slot_set(slot, (int32_t)i);
     else if (named >= 0 && strcmp(s->mentions[named].text, s->mentions[i].text) != 0)
-        map_set(&s->names, key, -2);
+        slot_set(slot, -2);
 }
 
 /* A surname alone is the full name of the article that ends with it, when
@@ -1011,8 +1019,9 @@ static void unify_spellings(scratch_t *s)
             continue;
         size_t klen;
         const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
-        if (map_get(&s->names, key) < 0)
-            map_set(&s->names, key, (int32_t)i);
+        void **slot = na_strmap_ref(&s->names, key);
+        if (slot_get(slot) < 0)
+            slot_set(slot, (int32_t)i);
     }
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
@@ -1171,10 +1180,11 @@ static void collect(const na_extractor_t *x, scratch_t *s, na_entity_t type, na_
             const char *v = pass == 0 ? m->value : x->city_countries ? m->country : NULL;
             if (!v)
                 continue;
-            int32_t k = map_get(&s->names, v);
+            void **slot = na_strmap_ref(&s->names, v);
+            int32_t k = slot_get(slot);
             if (k < 0) {
                 k = (int32_t)n;
-                map_set(&s->names, v, k);
+                slot_set(slot, k);
                 t[n++] = (tally_t){ .value = v, .first = m->start };
             }
             tally_t *e = &t[k];
@@ -1242,7 +1252,8 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
         na_buf_reset(&s->tmp);
         na_buf_addc(&s->tmp, (char)('0' + m->type));
         na_buf_adds(&s->tmp, m->value);
-        int32_t k = map_get(&s->names, s->tmp.data);
+        void **slot = na_strmap_ref(&s->names, s->tmp.data);
+        int32_t k = slot_get(slot);
         if (k < 0) {
             if (ex->name_count == ex->name_cap) {
                 ex->name_cap = ex->name_cap ? ex->name_cap * 2 : 16;
@@ -1251,7 +1262,7 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
             const na_strlist_t *list = m->type == NA_ENTITY_PERSON ? &ex->people :
                                        m->type == NA_ENTITY_PLACE  ? &ex->places : &ex->orgs;
             k = (int32_t)ex->name_count;
-            map_set(&s->names, s->tmp.data, k);
+            slot_set(slot, k);
             ex->names[ex->name_count++] = (na_extract_name_t){ m->type, na_xstrdup(m->value), 0, m->start,
                                                                na_strlist_contains(list, m->value) };
         }
