@@ -1672,6 +1672,37 @@ typedef struct {
     uint8_t *gold;   /* gold tags */
 } tdoc_t;
 
+/* Checks a training document of NTOKS tokens (at most MAX_CHUNK) inside
+ * its LEN bytes and its NGOLD gold spans, in order, over them. */
+static na_status_t check_training_doc(size_t len, const na_token_t *toks, size_t ntoks, const na_ner_span_t *gold,
+                                      size_t ngold, na_error_t *err)
+{
+    if (ntoks > MAX_CHUNK)
+        return na_error_set(err, NA_ERR_INVALID, "a training document has more than %d tokens", MAX_CHUNK);
+    for (size_t i = 0; i < ntoks; i++)
+        if (toks[i].start >= toks[i].end || toks[i].end > len)
+            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
+    size_t prev_end = 0;
+    for (size_t i = 0; i < ngold; i++) {
+        const na_ner_span_t *g = &gold[i];
+        if (g->tok_start < prev_end || g->tok_start >= g->tok_end || g->tok_end > ntoks ||
+            (unsigned)g->type >= NA_NER_NTYPES)
+            return na_error_set(err, NA_ERR_INVALID, "gold span %zu is out of range or order", i);
+        prev_end = g->tok_end;
+    }
+    return NA_OK;
+}
+
+/* The gold label of each of NTOKS tokens.  Caller owns; free with free(). */
+static uint8_t *gold_labels(const na_ner_span_t *gold, size_t ngold, size_t ntoks)
+{
+    uint8_t *lab = na_xcalloc(ntoks ? ntoks : 1, 1);
+    for (size_t i = 0; i < ngold; i++)
+        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
+            lab[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+    return lab;
+}
+
 /* Averaged-perceptron weights, shared by the trainer and the stacker. */
 typedef struct {
     float *w;   /* current weights, 2^bits rows of NLABELS */
@@ -1810,19 +1841,9 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
 {
     if (!tr || (ntoks && (!toks || !text)) || (ngold && !gold))
         return na_error_set(err, NA_ERR_INVALID, "no trainer, text, tokens or spans given");
-    if (ntoks > MAX_CHUNK)
-        return na_error_set(err, NA_ERR_INVALID, "a training document has more than %d tokens", MAX_CHUNK);
-    for (size_t i = 0; i < ntoks; i++)
-        if (toks[i].start >= toks[i].end || toks[i].end > len)
-            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
-    size_t prev_end = 0;
-    for (size_t i = 0; i < ngold; i++) {
-        const na_ner_span_t *g = &gold[i];
-        if (g->tok_start < prev_end || g->tok_start >= g->tok_end || g->tok_end > ntoks ||
-            (unsigned)g->type >= NA_NER_NTYPES)
-            return na_error_set(err, NA_ERR_INVALID, "gold span %zu is out of range or order", i);
-        prev_end = g->tok_end;
-    }
+    na_status_t status = check_training_doc(len, toks, ntoks, gold, ngold, err);
+    if (status != NA_OK)
+        return status;
     if (tr->ndocs == tr->cap) {
         tr->cap = tr->cap ? tr->cap * 2 : 64;
         tr->docs = na_xrealloc(tr->docs, tr->cap * sizeof *tr->docs);
@@ -1834,10 +1855,7 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     d->p = na_xcalloc(nt, sizeof *d->p);
     d->ngaz = na_xcalloc(nt, 1);
     d->start = na_xcalloc(nt, 1);
-    d->gold = na_xcalloc(nt, 1);
-    for (size_t i = 0; i < ngold; i++)
-        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
-            d->gold[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+    d->gold = gold_labels(gold, ngold, ntoks);
     na_buf_t feats = NA_BUF_INIT;
     const unsigned char *s = (const unsigned char *)text;
     ctx_t c;
@@ -2009,19 +2027,9 @@ na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first
     if (first->bits != st->bits)
         return na_error_set(err, NA_ERR_INVALID, "the first-pass model has %u hash bits, not %u", first->bits,
                             st->bits);
-    if (ntoks > MAX_CHUNK)
-        return na_error_set(err, NA_ERR_INVALID, "a training document has more than %d tokens", MAX_CHUNK);
-    for (size_t i = 0; i < ntoks; i++)
-        if (toks[i].start >= toks[i].end || toks[i].end > len)
-            return na_error_set(err, NA_ERR_INVALID, "token %zu lies outside the text", i);
-    size_t prev_end = 0;
-    for (size_t i = 0; i < ngold; i++) {
-        const na_ner_span_t *g = &gold[i];
-        if (g->tok_start < prev_end || g->tok_start >= g->tok_end || g->tok_end > ntoks ||
-            (unsigned)g->type >= NA_NER_NTYPES)
-            return na_error_set(err, NA_ERR_INVALID, "gold span %zu is out of range or order", i);
-        prev_end = g->tok_end;
-    }
+    na_status_t status = check_training_doc(len, toks, ntoks, gold, ngold, err);
+    if (status != NA_OK)
+        return status;
     if (st->ndocs == st->cap) {
         st->cap = st->cap ? st->cap * 2 : 64;
         st->docs = na_xrealloc(st->docs, st->cap * sizeof *st->docs);
@@ -2029,10 +2037,7 @@ na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first
     sdoc_t *d = &st->docs[st->ndocs++];
     d->m = first;
     d->n = ntoks;
-    d->gold = na_xcalloc(ntoks ? ntoks : 1, 1);
-    for (size_t i = 0; i < ngold; i++)
-        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
-            d->gold[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+    d->gold = gold_labels(gold, ngold, ntoks);
     chunk_init(&d->k, ntoks);
     if (ntoks) {
         ctx_t c;
