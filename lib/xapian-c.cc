@@ -595,32 +595,26 @@ struct na_xqp {
     std::string field_error;
 };
 
+/* The type of Q under any weight scaling, which changes no match. */
+static Xapian::Query::op na__unscaled_type(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1)
+        return na__unscaled_type(q.get_subquery(0));
+    return q.get_type();
+}
+
 /* Does Q match the documents of one term, or every document, so that
  * Xapian counts its matches from the index alone? */
 static bool na__counted_by_index(const Xapian::Query &q)
 {
-    switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM:
-    case Xapian::Query::LEAF_MATCH_ALL:
-        return true;
-    case Xapian::Query::OP_SCALE_WEIGHT:
-        return q.get_num_subqueries() == 1 && na__counted_by_index(q.get_subquery(0));
-    default:
-        return false;
-    }
+    Xapian::Query::op t = na__unscaled_type(q);
+    return t == Xapian::Query::LEAF_TERM || t == Xapian::Query::LEAF_MATCH_ALL;
 }
 
 /* Does Q match every document? */
 static bool na__matches_all(const Xapian::Query &q)
 {
-    switch (q.get_type()) {
-    case Xapian::Query::LEAF_MATCH_ALL:
-        return true;
-    case Xapian::Query::OP_SCALE_WEIGHT:
-        return q.get_num_subqueries() == 1 && na__matches_all(q.get_subquery(0));
-    default:
-        return false;
-    }
+    return na__unscaled_type(q) == Xapian::Query::LEAF_MATCH_ALL;
 }
 
 /* Reads the next string of a packed value (see na_xdoc_add_packed_value)
