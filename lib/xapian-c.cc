@@ -1367,15 +1367,10 @@ void na_xdoc_add_packed_value(na_xdoc_t *doc, na_slot_t slot, const char *const 
             return;
         std::string packed;
         for (const std::string &item : v) {
-            for (size_t n = item.size(); ; n >>= 7) {
-                unsigned char c = static_cast<unsigned char>(n & 0x7f);
-                if (n >> 7) {
-                    packed += static_cast<char>(c | 0x80);
-                    continue;
-                }
-                packed += static_cast<char>(c);
-                break;
-            }
+            size_t n = item.size();
+            for (; n >= 0x80; n >>= 7)
+                packed += static_cast<char>((n & 0x7f) | 0x80);
+            packed += static_cast<char>(n);
             packed += item;
         }
         doc->doc.add_value(slot, packed);
