@@ -71,6 +71,20 @@ static const char *const default_stopwords[] = {
     "which", "will", "with", NULL,
 };
 
+/* Finds NAME among at most COUNT names spaced SIZE bytes apart, which
+ * end early at a NULL name; -1 if absent. */
+static int find_name(const char *name, const void *table, size_t count, size_t size)
+{
+    for (size_t i = 0; name && i < count; i++) {
+        const char *entry = *(const char *const *)(const void *)((const char *)table + i * size);
+        if (!entry)
+            break;
+        if (strcmp(entry, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
 static const char *const extract_names[] = { "auto", "always", "never", NULL };
 static const char *const shard_by_names[] = { "none", "year", "month", NULL };
 static const char *const extract_kinds[] = { "people", "places", "orgs", "dates", NULL };
@@ -82,24 +96,20 @@ const char *na_extract_kind_name(na_extract_kind_t kind)
 
 bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out)
 {
-    for (int i = 0; name && extract_names[i]; i++)
-        if (strcmp(name, extract_names[i]) == 0) {
-            *out = (na_extract_mode_t)i;
-            return true;
-        }
-    return false;
+    int i = find_name(name, extract_names, SIZE_MAX, sizeof *extract_names);
+    if (i >= 0)
+        *out = (na_extract_mode_t)i;
+    return i >= 0;
 }
 
 static const char *const shard_failure_names[] = { "fail", "partial", NULL };
 
 bool na_shard_failure_from_name(const char *name, na_shard_failure_t *out)
 {
-    for (int i = 0; name && shard_failure_names[i]; i++)
-        if (strcmp(name, shard_failure_names[i]) == 0) {
-            *out = (na_shard_failure_t)i;
-            return true;
-        }
-    return false;
+    int i = find_name(name, shard_failure_names, SIZE_MAX, sizeof *shard_failure_names);
+    if (i >= 0)
+        *out = (na_shard_failure_t)i;
+    return i >= 0;
 }
 
 static const config_key_t config_keys[] = {
@@ -381,20 +391,6 @@ static void add_mark(na_config_t *cfg, const char *key, const yaml_node_t *value
     cfg->marks = na_xrealloc(cfg->marks, (cfg->mark_count + 1) * sizeof *cfg->marks);
     cfg->marks[cfg->mark_count++] =
         (na_config_mark_t){ na_xstrdup(key), value->start_mark.line + 1, value->start_mark.column + 1 };
-}
-
-/* Finds NAME among at most COUNT names spaced SIZE bytes apart, which
- * end early at a NULL name; -1 if absent. */
-static int find_name(const char *name, const void *table, size_t count, size_t size)
-{
-    for (size_t i = 0; name && i < count; i++) {
-        const char *entry = *(const char *const *)(const void *)((const char *)table + i * size);
-        if (!entry)
-            break;
-        if (strcmp(entry, name) == 0)
-            return (int)i;
-    }
-    return -1;
 }
 
 /* Levenshtein distance, capped: for "did you mean" on misspelt keys. */

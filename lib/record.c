@@ -22,6 +22,8 @@
 #define KEY_EXTRA "extra"
 #define KEY_LEAD "lead"
 #define KEY_LEAD_CUT "lead_cut"
+/* A key of the table below that na_record_meta_with_sources() also writes. */
+#define KEY_SOURCES "sources"
 /* The keys of a "names" object. */
 #define NAME_TYPE "type"
 #define NAME_NAME "name"
@@ -120,7 +122,7 @@ static const meta_key_t meta_keys[] = {
     KEY_STR("date", date),      KEY_STR("date_source", date_source),
     KEY_STR("source", source),  KEY_STR("url", url),
     KEY_STR("language", language), KEY_STR("dateline", dateline),
-    KEY_STR("format", format),  KEY_LIST("sources", sources),
+    KEY_STR("format", format),  KEY_LIST(KEY_SOURCES, sources),
     KEY_LIST("authors", authors), KEY_LIST("people", people),
     KEY_LIST("places", places), KEY_LIST("orgs", orgs),
     KEY_LIST("topics", topics), KEY_LIST("exchanges", exchanges),
@@ -156,15 +158,6 @@ static const char *meta_cstr(const na_record_meta_t *m, const meta_key_t *k)
 static const na_record_list_t *meta_clist(const na_record_meta_t *m, const meta_key_t *k)
 {
     return (const na_record_list_t *)(const void *)((const char *)m + k->offset);
-}
-
-/* The key of the table's field at OFFSET. */
-static const char *key_of(size_t offset)
-{
-    for (size_t i = 0; i < COUNT_OF(meta_keys); i++)
-        if (meta_keys[i].offset == offset)
-            return meta_keys[i].key;
-    abort(); /* a field the table lacks: a bug here */
 }
 
 /* ---- writing ---- */
@@ -263,7 +256,7 @@ char *na_record_meta_with_sources(const char *json, size_t len, const na_record_
     json_t *arr = json_array();
     for (size_t i = 0; i < sources->count; i++)
         json_array_append_new(arr, json_string(sources->items[i]));
-    json_object_set_new(m, key_of(offsetof(na_record_meta_t, sources)), arr);
+    json_object_set_new(m, KEY_SOURCES, arr);
     na_buf_t text = NA_BUF_INIT;
     dump_json(m, &text);
     json_decref(m);

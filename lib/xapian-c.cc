@@ -595,32 +595,26 @@ struct na_xqp {
     std::string field_error;
 };
 
+/* The type of Q under any weight scaling, which changes no match. */
+static Xapian::Query::op na__unscaled_type(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1)
+        return na__unscaled_type(q.get_subquery(0));
+    return q.get_type();
+}
+
 /* Does Q match the documents of one term, or every document, so that
  * Xapian counts its matches from the index alone? */
 static bool na__counted_by_index(const Xapian::Query &q)
 {
-    switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM:
-    case Xapian::Query::LEAF_MATCH_ALL:
-        return true;
-    case Xapian::Query::OP_SCALE_WEIGHT:
-        return q.get_num_subqueries() == 1 && na__counted_by_index(q.get_subquery(0));
-    default:
-        return false;
-    }
+    Xapian::Query::op t = na__unscaled_type(q);
+    return t == Xapian::Query::LEAF_TERM || t == Xapian::Query::LEAF_MATCH_ALL;
 }
 
 /* Does Q match every document? */
 static bool na__matches_all(const Xapian::Query &q)
 {
-    switch (q.get_type()) {
-    case Xapian::Query::LEAF_MATCH_ALL:
-        return true;
-    case Xapian::Query::OP_SCALE_WEIGHT:
-        return q.get_num_subqueries() == 1 && na__matches_all(q.get_subquery(0));
-    default:
-        return false;
-    }
+    return na__unscaled_type(q) == Xapian::Query::LEAF_MATCH_ALL;
 }
 
 /* Reads the next string of a packed value (see na_xdoc_add_packed_value)
@@ -714,10 +708,10 @@ struct na_xenquire {
      * cost is one value read per match and facet, whatever the number of
      * values a document has. */
     std::vector<na__facet> facets;
-    /* The spies of the last run, owned by the enquire; new spies each run
-     * because a spy's counts only ever grow. */
+    /* The spies of the last run, one a facet, owned by the enquire; new
+     * spies each run because a spy's counts only ever grow.  Empty before
+     * a run, or after one that failed to set them all up. */
     std::vector<na__spy> spies;
-    bool ran = false;
 
     na_xenquire(const Xapian::Database &d, bool l) : db(d), enquire(d), local(l)
     {
@@ -1373,15 +1367,10 @@ void na_xdoc_add_packed_value(na_xdoc_t *doc, na_slot_t slot, const char *const 
             return;
         std::string packed;
         for (const std::string &item : v) {
-            for (size_t n = item.size(); ; n >>= 7) {
-                unsigned char c = static_cast<unsigned char>(n & 0x7f);
-                if (n >> 7) {
-                    packed += static_cast<char>(c | 0x80);
-                    continue;
-                }
-                packed += static_cast<char>(c);
-                break;
-            }
+            size_t n = item.size();
+            for (; n >= 0x80; n >>= 7)
+                packed += static_cast<char>((n & 0x7f) | 0x80);
+            packed += static_cast<char>(n);
             packed += item;
         }
         doc->doc.add_value(slot, packed);
@@ -1767,15 +1756,15 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
     return guarded(err, [&] {
         enq->enquire.clear_matchspies();
         enq->spies.clear();
-        enq->ran = false;
         /* Every document matches: the documents holding a value are those
          * its term indexes, which Xapian counts without visiting them. */
         bool all = na__matches_all(enq->enquire.get_query());
         bool spied = false;
+        std::vector<na__spy> spies;
         for (const na__facet &f : enq->facets) {
             na__spy spy = { nullptr, nullptr };
             if (all && !f.prefix.empty()) {
-                enq->spies.push_back(spy);
+                spies.push_back(spy);
                 continue;
             }
             /* Owned by the enquire from add_matchspy() on, even if it throws. */
@@ -1788,10 +1777,10 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                 spy.stock = p.get();
                 enq->enquire.add_matchspy(p.release()->release());
             }
-            enq->spies.push_back(spy);
+            spies.push_back(spy);
             spied = true;
         }
-        enq->ran = true;
+        enq->spies = std::move(spies);
         /* A query of one term (a word, a field value, or every document)
          * matches as many documents as the term indexes, which Xapian
          * knows without visiting them: it then reports equal bounds, an
@@ -1824,9 +1813,10 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
          * being one value, from spies through a sum per value. */
         std::vector<std::pair<std::string, unsigned>> items;
         na__spy spy = { nullptr, nullptr };
-        if (enq->ran)
+        bool counted = static_cast<size_t>(index) < enq->spies.size(); /* not before a run */
+        if (counted)
             spy = enq->spies[static_cast<size_t>(index)];
-        if (!enq->ran) {
+        if (!counted) {
             /* nothing counted yet */
         } else if (!spy.stock && !spy.local) {
             for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)

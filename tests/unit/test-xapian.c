@@ -891,6 +891,33 @@ typedef struct {
     unsigned count;
 } want_count_t;
 
+/* Runs Q over DB for its first LIMIT matches with one facet, the places
+ * slot counted as PACKED with PREFIX (may be NULL), and returns the
+ * facet's first MAX counts (0: all) in *COUNTS and *N (free with
+ * na_xfacet_free) and the total of matches in *TOTAL. */
+static na_status_t run_place_facet(na_xdb_t *db, na_xquery_t *q, bool packed, const char *prefix, unsigned limit,
+                                   size_t max, unsigned *total, na_xfacet_count_t **counts, size_t *n,
+                                   na_error_t *err)
+{
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    *counts = NULL;
+    *n = 0;
+    na_status_t st = na_xenquire_new(db, &enq, err);
+    if (st == NA_OK) {
+        na_xenquire_set_query(enq, q);
+        int f = na_xenquire_add_facet(enq, SLOT_PLACE, packed, prefix);
+        st = na_xenquire_run(enq, 0, limit, true, &mset, err);
+        if (st == NA_OK) {
+            *total = na_xmset_total(mset);
+            st = na_xenquire_facet(enq, f, max, counts, n, err);
+        }
+    }
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    return st;
+}
+
 /* Checks facet 0 of a run of QUERY against WANT (N entries, in order). */
 static void check_facet(na_xdb_t *db, const char *query, size_t limit, size_t max, const want_count_t *want,
                         size_t n, const char *what)
@@ -898,21 +925,13 @@ static void check_facet(na_xdb_t *db, const char *query, size_t limit, size_t ma
     field_ctx_t place = { "", 0 }, date = { "", 0 };
     na_xqp_t *qp = make_parser(db, &place, &date);
     na_xquery_t *q = NULL;
-    na_xenquire_t *enq = NULL;
-    na_xmset_t *mset = NULL;
     na_xfacet_count_t *counts = NULL;
     size_t ncounts = 0;
+    unsigned total;
     na_error_t err;
     na_status_t st = qp ? na_xqp_parse(qp, query, &q, &err) : NA_ERR_INTERNAL;
     if (st == NA_OK)
-        st = na_xenquire_new(db, &enq, &err);
-    if (st == NA_OK) {
-        na_xenquire_set_query(enq, q);
-        int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, NULL);
-        st = na_xenquire_run(enq, 0, (unsigned)limit, true, &mset, &err);
-        if (st == NA_OK)
-            st = na_xenquire_facet(enq, f, max, &counts, &ncounts, &err);
-    }
+        st = run_place_facet(db, q, true, NULL, (unsigned)limit, max, &total, &counts, &ncounts, &err);
     bool ok = st == NA_OK && ncounts == n;
     for (size_t i = 0; ok && i < n; i++)
         ok = strcmp(counts[i].value, want[i].value) == 0 && counts[i].count == want[i].count;
@@ -924,8 +943,6 @@ static void check_facet(na_xdb_t *db, const char *query, size_t limit, size_t ma
         printf("\n");
     }
     na_xfacet_free(counts, ncounts);
-    na_xmset_free(mset);
-    na_xenquire_free(enq);
     na_xquery_free(q);
     na_xqp_free(qp);
 }
@@ -937,31 +954,21 @@ static char *facet_string(na_xdb_t *db, const char *query, const char *prefix)
     field_ctx_t place = { "", 0 }, date = { "", 0 };
     na_xqp_t *qp = make_parser(db, &place, &date);
     na_xquery_t *q = NULL;
-    na_xenquire_t *enq = NULL;
-    na_xmset_t *mset = NULL;
     na_xfacet_count_t *counts = NULL;
     size_t n = 0;
+    unsigned total;
     na_error_t err;
     na_buf_t out = NA_BUF_INIT;
     na_status_t st = na_xqp_parse(qp, query, &q, &err);
     if (st == NA_OK)
-        st = na_xenquire_new(db, &enq, &err);
-    if (st == NA_OK) {
-        na_xenquire_set_query(enq, q);
-        int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, prefix);
-        st = na_xenquire_run(enq, 0, 10, true, &mset, &err);
-        if (st == NA_OK)
-            st = na_xenquire_facet(enq, f, 0, &counts, &n, &err);
-        if (st == NA_OK)
-            na_buf_addf(&out, "%u:", na_xmset_total(mset));
-    }
-    if (st != NA_OK)
+        st = run_place_facet(db, q, true, prefix, 10, 0, &total, &counts, &n, &err);
+    if (st == NA_OK)
+        na_buf_addf(&out, "%u:", total);
+    else
         na_buf_addf(&out, "error %s", err.message);
     for (size_t i = 0; i < n; i++)
         na_buf_addf(&out, " %s=%u", counts[i].value, counts[i].count);
     na_xfacet_free(counts, n);
-    na_xmset_free(mset);
-    na_xenquire_free(enq);
     na_xquery_free(q);
     na_xqp_free(qp);
     return na_buf_detach(&out, NULL);
@@ -1338,27 +1345,17 @@ static void test_damaged(const char *good)
  * "value=count ..." with each value cut to 3 bytes (caller frees). */
 static char *packed_facet(na_xdb_t *db, na_xquery_t *q, bool packed, const char *prefix)
 {
-    na_xenquire_t *enq = NULL;
-    na_xmset_t *mset = NULL;
     na_xfacet_count_t *counts = NULL;
     size_t n = 0;
+    unsigned total;
     na_error_t err;
     na_buf_t out = NA_BUF_INIT;
-    na_status_t st = na_xenquire_new(db, &enq, &err);
-    if (st == NA_OK) {
-        na_xenquire_set_query(enq, q);
-        int f = na_xenquire_add_facet(enq, SLOT_PLACE, packed, prefix);
-        st = na_xenquire_run(enq, 0, 10, true, &mset, &err);
-        if (st == NA_OK)
-            st = na_xenquire_facet(enq, f, 0, &counts, &n, &err);
-    }
+    na_status_t st = run_place_facet(db, q, packed, prefix, 10, 0, &total, &counts, &n, &err);
     if (st != NA_OK)
         na_buf_addf(&out, "error %s", err.message);
     for (size_t i = 0; i < n; i++)
         na_buf_addf(&out, "%s%.3s=%u", i ? " " : "", counts[i].value, counts[i].count);
     na_xfacet_free(counts, n);
-    na_xmset_free(mset);
-    na_xenquire_free(enq);
     na_xquery_free(q);
     return na_buf_detach(&out, NULL);
 }
