@@ -570,14 +570,6 @@ na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
     return NA_OK;
 }
 
-/* Shard I on its own. */
-static na_status_t shard_db(na_engine_conn_t *c, size_t i, na_xdb_t **out, na_error_t *err)
-{
-    (void)err;
-    *out = c->shards[i].db;
-    return NA_OK;
-}
-
 /* Appends the original bytes of the article whose document data is VIEW
  * and whose docid in the combined database is DOCID. */
 static na_status_t read_raw(na_engine_conn_t *c, na_docid_t docid, const na_record_view_t *view, na_buf_t *out,
@@ -587,13 +579,8 @@ static na_status_t read_raw(na_engine_conn_t *c, na_docid_t docid, const na_reco
      * docid d is (d - 1) mod n. */
     size_t i = c->shard_count > 1 ? (size_t)(docid - 1) % c->shard_count : 0;
     shard_t *sh = &c->shards[i];
-    if (!sh->reader) {
-        na_xdb_t *db;
-        na_status_t st = shard_db(c, i, &db, err);
-        if (st)
-            return st;
-        sh->reader = na_record_reader_new(db);
-    }
+    if (!sh->reader)
+        sh->reader = na_record_reader_new(sh->db);
     return na_record_reader_raw(sh->reader, view, out, err);
 }
 
@@ -970,7 +957,6 @@ typedef struct {
     na_error_t err;
 } meta_job_t;
 
-/* A job whose shard did not open has its status set and reads nothing. */
 static void *meta_job_run(void *arg)
 {
     meta_job_t *j = arg;
@@ -1014,7 +1000,7 @@ static na_status_t display_forms(search_t *s, const na_field_info_t *f, char *co
         j->n = nw;
         j->vals = na_xcalloc(nw, sizeof *j->vals);
         j->lens = na_xcalloc(nw, sizeof *j->lens);
-        j->st = shard_db(c, k, &j->db, &j->err);
+        j->db = c->shards[k].db;
     }
     if (nw)
         run_jobs(jobs, ns, sizeof *jobs, meta_job_run, c->remote);
