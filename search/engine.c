@@ -425,28 +425,38 @@ static void *shard_open_run(void *arg)
     return NULL;
 }
 
-/* Opens C's N specs; caller frees the array and closes the handles. */
-static shard_open_t *shards_open(na_engine_conn_t *c, size_t n)
+/* Runs RUN on each of the N jobs at JOBS (SIZE bytes apart) and returns
+ * when all are done: each from its own thread when THREADS and N > 1,
+ * else (or when a thread cannot start) one after another here. */
+static void run_jobs(void *jobs, size_t n, size_t size, void *(*run)(void *), bool threads)
 {
-    shard_open_t *o = na_xcalloc(n ? n : 1, sizeof *o);
     pthread_t *tids = na_xcalloc(n ? n : 1, sizeof *tids);
     bool *started = na_xcalloc(n ? n : 1, sizeof *started);
-    bool any_remote = false;
-    for (size_t i = 0; i < n; i++)
-        any_remote |= is_remote(c->specs.items[i]);
     for (size_t i = 0; i < n; i++) {
-        o[i].spec = c->specs.items[i];
-        o[i].remote = &c->eng->remote;
-        if (any_remote && n > 1)
-            started[i] = pthread_create(&tids[i], NULL, shard_open_run, &o[i]) == 0;
+        void *job = (char *)jobs + i * size;
+        if (threads && n > 1)
+            started[i] = pthread_create(&tids[i], NULL, run, job) == 0;
         if (!started[i])
-            shard_open_run(&o[i]);
+            run(job);
     }
     for (size_t i = 0; i < n; i++)
         if (started[i])
             pthread_join(tids[i], NULL);
     free(tids);
     free(started);
+}
+
+/* Opens C's N specs; caller frees the array and closes the handles. */
+static shard_open_t *shards_open(na_engine_conn_t *c, size_t n)
+{
+    shard_open_t *o = na_xcalloc(n ? n : 1, sizeof *o);
+    bool any_remote = false;
+    for (size_t i = 0; i < n; i++) {
+        o[i].spec = c->specs.items[i];
+        o[i].remote = &c->eng->remote;
+        any_remote |= is_remote(c->specs.items[i]);
+    }
+    run_jobs(o, n, sizeof *o, shard_open_run, any_remote);
     return o;
 }
 
@@ -560,14 +570,6 @@ na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
     return NA_OK;
 }
 
-/* Shard I on its own. */
-static na_status_t shard_db(na_engine_conn_t *c, size_t i, na_xdb_t **out, na_error_t *err)
-{
-    (void)err;
-    *out = c->shards[i].db;
-    return NA_OK;
-}
-
 /* Appends the original bytes of the article whose document data is VIEW
  * and whose docid in the combined database is DOCID. */
 static na_status_t read_raw(na_engine_conn_t *c, na_docid_t docid, const na_record_view_t *view, na_buf_t *out,
@@ -577,13 +579,8 @@ static na_status_t read_raw(na_engine_conn_t *c, na_docid_t docid, const na_reco
      * docid d is (d - 1) mod n. */
     size_t i = c->shard_count > 1 ? (size_t)(docid - 1) % c->shard_count : 0;
     shard_t *sh = &c->shards[i];
-    if (!sh->reader) {
-        na_xdb_t *db;
-        na_status_t st = shard_db(c, i, &db, err);
-        if (st)
-            return st;
-        sh->reader = na_record_reader_new(db);
-    }
+    if (!sh->reader)
+        sh->reader = na_record_reader_new(sh->db);
     return na_record_reader_raw(sh->reader, view, out, err);
 }
 
@@ -997,23 +994,17 @@ static na_status_t display_forms(search_t *s, const na_field_info_t *f, char *co
     na_status_t st = NA_OK;
     size_t ns = c->shard_count;
     meta_job_t *jobs = na_xcalloc(ns ? ns : 1, sizeof *jobs);
-    pthread_t *tids = na_xcalloc(ns ? ns : 1, sizeof *tids);
-    bool *started = na_xcalloc(ns ? ns : 1, sizeof *started);
     for (size_t k = 0; nw && k < ns; k++) {
         meta_job_t *j = &jobs[k];
         j->mkeys = mkeys;
         j->n = nw;
         j->vals = na_xcalloc(nw, sizeof *j->vals);
         j->lens = na_xcalloc(nw, sizeof *j->lens);
-        j->st = shard_db(c, k, &j->db, &j->err);
-        if (j->st == NA_OK && c->remote && ns > 1)
-            started[k] = pthread_create(&tids[k], NULL, meta_job_run, j) == 0;
-        if (j->st == NA_OK && !started[k])
-            meta_job_run(j);
+        j->db = c->shards[k].db;
     }
+    if (nw)
+        run_jobs(jobs, ns, sizeof *jobs, meta_job_run, c->remote);
     for (size_t k = 0; nw && k < ns; k++) {
-        if (started[k])
-            pthread_join(tids[k], NULL);
         if (st == NA_OK && jobs[k].st) {
             st = jobs[k].st;
             na_error_set(err, st, "%s", jobs[k].err.message);
@@ -1049,8 +1040,6 @@ static na_status_t display_forms(search_t *s, const na_field_info_t *f, char *co
     free(mkeys);
     free(want);
     free(jobs);
-    free(tids);
-    free(started);
     return st;
 }
 

@@ -80,7 +80,7 @@ typedef struct {
     const char *serve;        /* --serve [HOST:]PORT */
     const char *log;          /* --log FILE */
     const char *static_dir;   /* --static DIR */
-    const char *shard_failure;/* --shard-failure: else the configuration's */
+    int shard_failure;        /* --shard-failure (na_shard_failure_t); -1: the configuration's */
     na_request_t req;         /* what to search or show */
     char *query;              /* the QUERY words joined with spaces */
 } options_t;
@@ -226,6 +226,7 @@ static void options_release(options_t *o)
 static int parse_options(int argc, char **argv, options_t *o)
 {
     memset(o, 0, sizeof *o);
+    o->shard_failure = -1;
     na_request_init(&o->req);
     na_request_t *r = &o->req;
     opterr = 0;
@@ -297,7 +298,7 @@ static int parse_options(int argc, char **argv, options_t *o)
             na_shard_failure_t mode;
             if (!na_shard_failure_from_name(optarg, &mode))
                 return usage_error("unknown shard failure mode '%s' (fail or partial)", optarg);
-            o->shard_failure = optarg;
+            o->shard_failure = (int)mode;
             break;
         }
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -450,11 +451,8 @@ int main(int argc, char **argv)
         options_release(&opts);
         return status_to_exit(NA_ERR_PARSE);
     }
-    if (opts.shard_failure) {
-        na_shard_failure_t mode = NA_SHARD_FAIL;
-        na_shard_failure_from_name(opts.shard_failure, &mode);
-        cfg.shard_failure = (int)mode;
-    }
+    if (opts.shard_failure >= 0)
+        cfg.shard_failure = opts.shard_failure;
     if (opts.serve) {
         na_server_options_t so = { opts.serve, opts.log, opts.static_dir, opts.config,
                                    (const char *const *)opts.dbs.items, opts.dbs.count, opts.shard_failure };

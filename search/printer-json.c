@@ -114,8 +114,10 @@ static void w_real(na_buf_t *b, double v)
     na_buf_adds(b, num);
 }
 
-static void w_list(na_buf_t *b, const sep_t *sep, const na_pr_list_t *list)
+/* The member KEY (as w_key()) with LIST as an array of its strings. */
+static void w_list(na_buf_t *b, const sep_t *sep, const char *key, const na_pr_list_t *list, bool first)
 {
+    w_key(b, sep, key, first);
     na_buf_addc(b, '[');
     for (size_t i = 0; i < list->count; i++) {
         if (i)
@@ -164,18 +166,14 @@ static json_t *new_root(void)
 /* Writes O and a newline to P's stream in one write: json_dumpf() writes
  * each token apart, which costs a server's memory stream more than
  * building the text. */
-static void dump_flags(na_printer_t *p, json_t *o, size_t flags)
+static void dump(na_printer_t *p, json_t *o)
 {
-    char *text = json_dumps(o, flags); /* jansson's malloc(): free() it */
+    /* jansson's malloc(): free() it */
+    char *text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     if (text)
         fputs(text, p->out);
     fputc('\n', p->out);
     free(text);
-}
-
-static void dump(na_printer_t *p, json_t *o)
-{
-    dump_flags(p, o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 }
 
 static void json_count(na_printer_t *p, const char *query, unsigned total)
@@ -271,31 +269,22 @@ static void write_result(na_buf_t *b, const sep_t *sep, const na_pr_result_t *r)
     w_str(b, m->source);
     w_key(b, sep, "url", false);
     w_str(b, m->url);
-    w_key(b, sep, "people", false);
-    w_list(b, sep, &m->people);
-    w_key(b, sep, "places", false);
-    w_list(b, sep, &m->places);
-    w_key(b, sep, "orgs", false);
-    w_list(b, sep, &m->orgs);
-    w_key(b, sep, "topics", false);
-    w_list(b, sep, &m->topics);
+    w_list(b, sep, "people", &m->people, false);
+    w_list(b, sep, "places", &m->places, false);
+    w_list(b, sep, "orgs", &m->orgs, false);
+    w_list(b, sep, "topics", &m->topics, false);
     w_key(b, sep, "snippet", false);
     w_str(b, r->snippet);
     w_key(b, sep, "date_source", false);
     w_str(b, m->date_source);
     w_key(b, sep, "extracted", false);
     na_buf_addc(b, '{');
-    w_key(b, sep, "people", true);
-    w_list(b, sep, &m->extracted_people);
-    w_key(b, sep, "places", false);
-    w_list(b, sep, &m->extracted_places);
-    w_key(b, sep, "orgs", false);
-    w_list(b, sep, &m->extracted_orgs);
-    w_key(b, sep, "mentioned", false);
-    w_list(b, sep, &m->mentioned);
+    w_list(b, sep, "people", &m->extracted_people, true);
+    w_list(b, sep, "places", &m->extracted_places, false);
+    w_list(b, sep, "orgs", &m->extracted_orgs, false);
+    w_list(b, sep, "mentioned", &m->mentioned, false);
     na_buf_addc(b, '}');
-    w_key(b, sep, "sources", false);
-    w_list(b, sep, &m->sources);
+    w_list(b, sep, "sources", &m->sources, false);
     na_buf_addc(b, '}');
 }
 

@@ -142,7 +142,7 @@ static char *static_root(const char *option, const na_config_t *cfg)
 /* Loads the configuration and opens an engine over it.  Statuses of
  * na_config_load(), na_config_check() and na_engine_open(). */
 static na_status_t engine_load(const char *config, const char *const *dbs, size_t n, const char *static_dir,
-                               const char *shard_failure, engine_ref_t **out, na_error_t *err)
+                               int shard_failure, engine_ref_t **out, na_error_t *err)
 {
     engine_ref_t *e = na_xcalloc(1, sizeof *e);
     atomic_init(&e->refs, 1);
@@ -152,9 +152,8 @@ static na_status_t engine_load(const char *config, const char *const *dbs, size_
         return st;
     }
     st = na_config_check(&e->cfg, err);
-    na_shard_failure_t mode;
-    if (shard_failure && na_shard_failure_from_name(shard_failure, &mode))
-        e->cfg.shard_failure = (int)mode;
+    if (shard_failure >= 0)
+        e->cfg.shard_failure = shard_failure;
     const char *const *specs = n ? dbs : (const char *const *)&e->cfg.database;
     if (st == NA_OK)
         st = na_engine_open(&e->cfg, specs, n ? n : 1, n == 0, true, &e->eng, err);
@@ -1165,7 +1164,7 @@ int na_cgi_main(void)
     size_t qlen = qs ? strlen(qs) : 0;
     if (strlen(path) + qlen > MAX_URL_BYTES) {
         reply_error(&r, 414, "the URL is too long");
-    } else if (engine_load(NULL, NULL, 0, NULL, NULL, &e, &err) != NA_OK) {
+    } else if (engine_load(NULL, NULL, 0, NULL, -1, &e, &err) != NA_OK) {
         reply_error(&r, 500, "the configuration cannot be read");
         fprintf(stderr, PROG ": error: %s\n", err.message);
     } else {

@@ -37,7 +37,7 @@ typedef struct {
     const char *config;       /* the configuration file (NULL: the usual search) */
     const char *const *dbs;   /* -d; none: the configuration's database */
     size_t db_count;
-    const char *shard_failure; /* --shard-failure "fail" or "partial"; NULL: the configuration's */
+    int shard_failure;        /* --shard-failure (na_shard_failure_t); -1: the configuration's */
 } na_server_options_t;
 
 /* The HTTP status for an engine status. */

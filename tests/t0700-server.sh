@@ -4,6 +4,7 @@
 # hostile input, signals, and picking up a changed database.  Each test
 # server listens on a free loopback port and is stopped by its test.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
+. "$top_srcdir/tests/server-lib.sh"
 
 command -v curl >/dev/null 2>&1 || skip_all "curl not found (Debian package curl)"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (Debian package python3)"
@@ -24,36 +25,6 @@ server_timeout: 2
 cors_origins: [https://news.example.org]
 EOC
 
-# start_server CONFIG [OPTION...]: starts a server on a free port; sets
-# PORT and SERVER (its pid).  Fails after 10 s without it listening.
-# Tests run in subshells, so servers are started and stopped between
-# them, in this shell.
-start_server() {
-    cfg=$1
-    shift
-    : >server.err
-    "$search_bin" -c "$cfg" --serve 127.0.0.1:0 --log server.log "$@" 2>server.err &
-    SERVER=$!
-    i=0
-    while [ $i -lt 100 ]; do
-        PORT=$(sed -n 's/^newsarc-search: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' server.err)
-        [ -n "$PORT" ] && return 0
-        kill -0 "$SERVER" 2>/dev/null || { cat server.err; return 1; }
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-# stop_server: SIGTERM, then waits for a clean exit (status 0).
-stop_server() {
-    [ -n "${SERVER:-}" ] || return 0
-    kill -TERM "$SERVER" 2>/dev/null
-    wait "$SERVER"
-    rc=$?
-    SERVER=
-    return $rc
-}
 trap 'test -n "${SERVER:-}" && kill -9 "$SERVER" 2>/dev/null; [ -n "${NEWSARC_KEEP_TRASH:-}" ] || rm -rf "$TRASH"' EXIT
 
 # get PATH [CURL-OPTION...]: the body on stdout, "STATUS" in ./status.

@@ -7,6 +7,7 @@
 # shard that is gone or stops answering: shard_failure fail and partial.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 . "$top_srcdir/tests/shards-lib.sh"
+. "$top_srcdir/tests/server-lib.sh"
 
 command -v xapian-tcpsrv >/dev/null 2>&1 || skip_all "xapian-tcpsrv not found (Debian package xapian-tools)"
 SERVER=
@@ -198,36 +199,22 @@ test_expect_success 'an answer with every shard has no "shards" member' '
 '
 
 # The HTTP server: 200 with the shards left out listed (partial), 503 (fail).
-# serve CONFIG: starts newsarc-search --serve on a free port; sets PORT, SERVER.
-serve() {
-    : >server.err
-    "$search_bin" -c "$1" -d remote.stub --serve 127.0.0.1:0 --log server.log 2>server.err &
-    SERVER=$!
-    i=0
-    while [ $i -lt 100 ]; do
-        PORT=$(sed -n 's/^newsarc-search: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' server.err)
-        [ -n "$PORT" ] && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 if command -v curl >/dev/null 2>&1; then
-    serve partial.yaml
+    start_server partial.yaml -d remote.stub
     test_expect_success 'the server answers 200 from the other shards, listing the one left out' '
         test -n "$PORT" &&
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 200 &&
         grep -q "\"shards\": {\"total\": 3, \"failed\": \[{\"shard\": \"tcp:127.0.0.1:$s1988_port\"" body
     '
-    kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
-    serve fast.yaml
+    stop_server
+    start_server fast.yaml -d remote.stub
     test_expect_success 'with shard_failure fail the server answers 503' '
         test -n "$PORT" &&
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 503
     '
-    kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
+    stop_server
 else
     test_skip 'curl not found: the server tests'
 fi
@@ -267,7 +254,7 @@ test_expect_success 'the shard answers again once it is back' '
 # the others; once the shard is back, by all.
 if command -v curl >/dev/null 2>&1; then
     cat partial.yaml >srvpartial.yaml && echo "server_threads: 1" >>srvpartial.yaml
-    serve srvpartial.yaml
+    start_server srvpartial.yaml -d remote.stub
     test_expect_success 'the server answers from every shard first' '
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 200 && ! grep -q "\"shards\"" body
@@ -283,7 +270,7 @@ if command -v curl >/dev/null 2>&1; then
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 200 && ! grep -q "\"shards\"" body
     '
-    kill -TERM "$SERVER"; wait "$SERVER"; SERVER=
+    stop_server
 fi
 
 test_done

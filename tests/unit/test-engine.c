@@ -88,6 +88,56 @@ static void test_validate(void)
     CHECK(!na_sort_from_name("sideways", &s), "no sort sideways");
 }
 
+/* A scratch database being written, and an engine and a connection
+ * reading it. */
+typedef struct {
+    char dir[32];
+    char *path;
+    na_xwdb_t *w;
+    na_config_t cfg;
+    na_engine_t *eng;
+    na_engine_conn_t *conn;
+} scratch_t;
+
+/* Makes a folder from TEMPLATE and a database in it for S->w to write;
+ * false when there is no folder to work in. */
+static bool scratch_begin(scratch_t *s, const char *template)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "%s", template);
+    if (!mkdtemp(s->dir)) {
+        CHECK(0, "a scratch folder");
+        return false;
+    }
+    if (asprintf(&s->path, "%s/db", s->dir) < 0)
+        return false;
+    CHECK_INT(na_xwdb_open(s->path, true, &s->w, NULL), NA_OK, "a database to write");
+    return true;
+}
+
+/* Opens S's engine, with the default configuration, and a connection. */
+static void scratch_connect(scratch_t *s, na_error_t *err)
+{
+    na_config_defaults(&s->cfg);
+    const char *specs[] = { s->path };
+    CHECK_INT(na_engine_open(&s->cfg, specs, 1, false, false, &s->eng, err), NA_OK, "the engine opens");
+    CHECK_INT(na_engine_conn_open(s->eng, &s->conn, err), NA_OK, "a connection opens");
+}
+
+/* Closes everything S opened and removes its folder. */
+static void scratch_end(scratch_t *s)
+{
+    na_engine_conn_free(s->conn);
+    na_engine_free(s->eng);
+    na_config_release(&s->cfg);
+    na_xwdb_close(s->w, NULL);
+    char *cmd = NULL;
+    if (asprintf(&cmd, "rm -rf '%s'", s->dir) >= 0 && system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", s->dir);
+    free(cmd);
+    free(s->path);
+}
+
 /* Writes COUNT documents, each with the term "common" and its own,
  * replacing those of the last call, and commits. */
 static void write_round(na_xwdb_t *db, int round, int count)
@@ -110,26 +160,16 @@ static void write_round(na_xwdb_t *db, int round, int count)
 
 static void test_database_modified(void)
 {
-    char dir[] = "/tmp/newsarc-engine-XXXXXX";
-    if (!mkdtemp(dir)) {
-        CHECK(0, "a scratch folder");
+    scratch_t sc;
+    if (!scratch_begin(&sc, "/tmp/newsarc-engine-XXXXXX"))
         return;
-    }
-    char *path = NULL;
-    if (asprintf(&path, "%s/db", dir) < 0)
-        return;
-    na_xwdb_t *w = NULL;
-    CHECK_INT(na_xwdb_open(path, true, &w, NULL), NA_OK, "a database to write");
+    na_xwdb_t *w = sc.w;
     write_round(w, 0, 3000);
 
-    na_config_t cfg;
-    na_config_defaults(&cfg);
-    const char *specs[] = { path };
-    na_engine_t *eng = NULL;
-    na_engine_conn_t *conn = NULL;
     na_error_t err;
-    CHECK_INT(na_engine_open(&cfg, specs, 1, false, false, &eng, &err), NA_OK, "the engine opens");
-    CHECK_INT(na_engine_conn_open(eng, &conn, &err), NA_OK, "a connection opens");
+    scratch_connect(&sc, &err);
+    na_engine_conn_t *conn = sc.conn;
+    const char *specs[] = { sc.path };
     na_xdb_t *plain = NULL;
     CHECK_INT(na_xdb_open(specs, 1, &plain, &err), NA_OK, "a plain reader opens");
 
@@ -176,15 +216,7 @@ static void test_database_modified(void)
     /* refresh() reaches the latest revision. */
     CHECK_INT(na_engine_conn_refresh(conn, &err), NA_OK, "refresh");
     na_xdb_close(plain);
-    na_engine_conn_free(conn);
-    na_engine_free(eng);
-    na_config_release(&cfg);
-    na_xwdb_close(w, NULL);
-    char *cmd = NULL;
-    if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0 && system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-    free(cmd);
-    free(path);
+    scratch_end(&sc);
 }
 
 /* Writes documents FIRST..LAST-1, each with the term "common" and a
@@ -233,26 +265,15 @@ static int cmp_str(const void *a, const void *b)
  * every article printed once, those added meanwhile too. */
 static void test_export_modified(void)
 {
-    char dir[] = "/tmp/newsarc-export-XXXXXX";
-    if (!mkdtemp(dir)) {
-        CHECK(0, "a scratch folder");
+    scratch_t sc;
+    if (!scratch_begin(&sc, "/tmp/newsarc-export-XXXXXX"))
         return;
-    }
-    char *path = NULL;
-    if (asprintf(&path, "%s/db", dir) < 0)
-        return;
-    na_xwdb_t *w = NULL;
-    CHECK_INT(na_xwdb_open(path, true, &w, NULL), NA_OK, "a database to write");
+    na_xwdb_t *w = sc.w;
     write_records(w, 0, 0, 2000);
 
-    na_config_t cfg;
-    na_config_defaults(&cfg);
-    const char *specs[] = { path };
-    na_engine_t *eng = NULL;
-    na_engine_conn_t *conn = NULL;
     na_error_t err;
-    CHECK_INT(na_engine_open(&cfg, specs, 1, false, false, &eng, &err), NA_OK, "the engine opens");
-    CHECK_INT(na_engine_conn_open(eng, &conn, &err), NA_OK, "a connection opens");
+    scratch_connect(&sc, &err);
+    na_engine_conn_t *conn = sc.conn;
     na_request_t r;
     na_request_init(&r);
     r.query = "Common";
@@ -291,15 +312,7 @@ static void test_export_modified(void)
         na_strlist_clear(&pr.ids);
     }
     na_request_release(&r);
-    na_engine_conn_free(conn);
-    na_engine_free(eng);
-    na_config_release(&cfg);
-    na_xwdb_close(w, NULL);
-    char *cmd = NULL;
-    if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0 && system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-    free(cmd);
-    free(path);
+    scratch_end(&sc);
 }
 
 /* ---- the JSON printer against jansson ---- */
