@@ -597,18 +597,10 @@ int main(int argc, char **argv)
     /* The tables compiled in the cache, as newsarc-search reads them: a
      * run that indexes a few articles does not parse them all. */
     na_normaliser_t *norm = NULL;
-    char *tables = na_cli_tables_cache(&cfg);
-    na_tables_form_t form = NA_TABLES_PARSED;
-    na_error_t why;
-    na_error_set(&why, NA_ERR_NOT_FOUND, "no cache folder");
-    na_status_t nst = tables ? na_normaliser_open(&cfg, tables, &norm, &form, &why, &err)
-                             : na_normaliser_load(&cfg, &norm, &err);
-    if (nst == NA_OK && opts.verbose > 1 && form == NA_TABLES_MAPPED)
-        fprintf(stderr, "newsarc-index: tables: mapped compiled tables %s\n", tables);
-    else if (nst == NA_OK && opts.verbose > 1)
-        fprintf(stderr, "newsarc-index: tables: parsed the tables (%s)%s%s\n", why.message,
-                form == NA_TABLES_COMPILED ? "; compiled them to " : "", form == NA_TABLES_COMPILED ? tables : "");
-    free(tables);
+    char note[1200];
+    na_status_t nst = na_cli_tables_open(&cfg, true, &norm, note, sizeof note, &err);
+    if (nst == NA_OK && opts.verbose > 1)
+        fprintf(stderr, "newsarc-index: tables: %s\n", note);
     if (nst != NA_OK) {
         fprintf(stderr, "newsarc-index: error: %s\n", err.message);
         na_config_release(&cfg);

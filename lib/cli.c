@@ -12,6 +12,7 @@
 
 #include "ac-config.h"
 #include "hash.h"
+#include "normalise.h"
 #include "util.h"
 #include "xapian-c.h"
 
@@ -99,4 +100,30 @@ char *na_cli_tables_cache(const na_config_t *cfg)
     char *path = dir ? na_xasprintf("%s/tables-%s", dir, hex) : NULL;
     free(dir);
     return path;
+}
+
+na_status_t na_cli_tables_open(const na_config_t *cfg, bool parse_without_cache, na_normaliser_t **out,
+                               char *note, size_t note_size, na_error_t *err)
+{
+    char scratch[1];
+    if (!note) {
+        note = scratch;
+        note_size = sizeof scratch;
+    }
+    *out = NULL;
+    char *cache = na_cli_tables_cache(cfg);
+    if (!cache) {
+        snprintf(note, note_size, "parsed the tables (no cache folder)");
+        return parse_without_cache ? na_normaliser_load(cfg, out, err) : NA_OK;
+    }
+    na_tables_form_t form;
+    na_error_t why;
+    na_status_t st = na_normaliser_open(cfg, cache, out, &form, &why, err);
+    if (st == NA_OK && form == NA_TABLES_MAPPED)
+        snprintf(note, note_size, "mapped compiled tables %s", cache);
+    else if (st == NA_OK)
+        snprintf(note, note_size, "parsed the tables (%s)%s%s", why.message,
+                 form == NA_TABLES_COMPILED ? "; compiled them to " : "", form == NA_TABLES_COMPILED ? cache : "");
+    free(cache);
+    return st;
 }

@@ -54,4 +54,14 @@ int na_cli_flush_output(const char *prog);
  * when there is no cache folder. */
 char *na_cli_tables_cache(const na_config_t *cfg);
 
+struct na_normaliser;
+/* CFG's tables as both programs open them: mapped from the compiled file
+ * in the cache when it is fresh, else parsed from the table files (and
+ * compiled there for the next run); with no cache folder, parsed when
+ * PARSE_WITHOUT_CACHE, else *OUT is NULL and the caller parses what it
+ * needs.  NOTE (NOTE_SIZE bytes; may be NULL) gets which form was used
+ * and why, for -v.  Fails as na_normaliser_load() does. */
+na_status_t na_cli_tables_open(const na_config_t *cfg, bool parse_without_cache, struct na_normaliser **out,
+                               char *note, size_t note_size, na_error_t *err);
+
 #endif

@@ -204,11 +204,7 @@ na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, siz
     if (preload) {
         /* Mapped compiled when there is a cache: a CGI request is one
          * process, which would parse them all otherwise. */
-        char *cache = na_cli_tables_cache(cfg);
-        na_tables_form_t form;
-        na_status_t st = cache ? na_normaliser_open(cfg, cache, &e->norm, &form, NULL, err)
-                               : na_normaliser_load(cfg, &e->norm, err);
-        free(cache);
+        na_status_t st = na_cli_tables_open(cfg, true, &e->norm, NULL, 0, err);
         if (st) {
             na_engine_free(e);
             return st;

@@ -135,27 +135,6 @@ const char *na_query_tables_note(void)
     return tables_note;
 }
 
-/* Loads every table from the compiled file in the cache, which costs
- * less than parsing even the alias tables alone; false when there is no
- * cache, so that the tables are parsed as they are needed. */
-static bool open_compiled(qctx_t *ctx)
-{
-    char *path = na_cli_tables_cache(ctx->cfg);
-    if (!path)
-        return false;
-    na_tables_form_t form;
-    na_error_t why;
-    ctx->norm_status = na_normaliser_open(ctx->cfg, path, &ctx->norm, &form, &why, &ctx->norm_err);
-    ctx->places_loaded = true;
-    if (ctx->norm_status == NA_OK && form == NA_TABLES_MAPPED)
-        snprintf(tables_note, sizeof tables_note, "mapped compiled tables %s", path);
-    else if (ctx->norm_status == NA_OK)
-        snprintf(tables_note, sizeof tables_note, "parsed the tables (%s)%s%s", why.message,
-                 form == NA_TABLES_COMPILED ? "; compiled them to " : "", form == NA_TABLES_COMPILED ? path : "");
-    free(path);
-    return true;
-}
-
 /* The normaliser for a value of FIELD: compiled tables when there is a
  * cache, else the alias tables parsed on first use and the gazetteers,
  * which cost more to read than the rest of a query, only for a place.
@@ -164,8 +143,13 @@ static const na_normaliser_t *get_normaliser(qctx_t *ctx, na_field_t field)
 {
     if (ctx->shared)
         return ctx->shared;
-    if (!ctx->norm && ctx->norm_status == NA_OK && !open_compiled(ctx)) {
-        snprintf(tables_note, sizeof tables_note, "parsed the tables (no cache folder)");
+    if (!ctx->norm && ctx->norm_status == NA_OK) {
+        ctx->norm_status = na_cli_tables_open(ctx->cfg, false, &ctx->norm, tables_note, sizeof tables_note,
+                                              &ctx->norm_err);
+        /* Compiled tables hold the gazetteers too. */
+        ctx->places_loaded = ctx->norm != NULL;
+    }
+    if (!ctx->norm && ctx->norm_status == NA_OK) {
         na_config_t cfg = *ctx->cfg;
         cfg.gazetteer = NULL;
         ctx->norm_status = na_normaliser_load(&cfg, &ctx->norm, &ctx->norm_err);
