@@ -1566,10 +1566,10 @@ void na_indexer_prune_root(na_indexer_t *ix, const char *root)
         na_strlist_add(&ix->prune_roots, root);
 }
 
-static bool under_prune_root(const na_indexer_t *ix, const char *path)
+bool na_index_under_roots(const na_strlist_t *roots, const char *path)
 {
-    for (size_t i = 0; i < ix->prune_roots.count; i++) {
-        const char *root = ix->prune_roots.items[i];
+    for (size_t i = 0; i < roots->count; i++) {
+        const char *root = roots->items[i];
         size_t n = strlen(root);
         if (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n && root[n - 1] == '/')))
             return true;
@@ -1579,7 +1579,7 @@ static bool under_prune_root(const na_indexer_t *ix, const char *path)
 
 static void consider_gone(na_indexer_t *ix, const char *path)
 {
-    if (*path == '/' && under_prune_root(ix, path) && !na_strmap_contains(&ix->present, path))
+    if (*path == '/' && na_index_under_roots(&ix->prune_roots, path) && !na_strmap_contains(&ix->present, path))
         na_strmap_put(&ix->gone, path, NULL);
 }
 

@@ -202,6 +202,11 @@ void na_indexer_file_read(na_indexer_t *ix, const char *path);
  * is ever pruned, nor are articles from standard input. */
 void na_indexer_prune_root(na_indexer_t *ix, const char *root);
 
+/* Whether PATH is ROOTS[i] or lies under it, for some i (the roots as
+ * given to na_indexer_prune_root()); shards.c asks it of the roots it
+ * keeps for the whole archive. */
+bool na_index_under_roots(const na_strlist_t *roots, const char *path);
+
 /* Time shards (shards.h), where prune_max weighs the whole archive:
  * works out, without changing anything, how many articles the prune
  * would remove from this database with the files and roots given so far,

@@ -767,17 +767,6 @@ void na_shards_prune_root(na_shards_t *s, const char *root)
         na_strlist_add_unique(&s->roots, root);
 }
 
-static bool under_root(const na_shards_t *s, const char *path)
-{
-    for (size_t i = 0; i < s->roots.count; i++) {
-        const char *root = s->roots.items[i];
-        size_t n = strlen(root);
-        if (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n && root[n - 1] == '/')))
-            return true;
-    }
-    return false;
-}
-
 /* Tells shard writer IX what the run met: the files read whole, and for
  * the prune the files present and the roots. */
 static na_status_t forward_files(na_shards_t *s, na_indexer_t *ix, na_error_t *err)
@@ -811,7 +800,7 @@ static bool find_gone(const char *term, size_t len, unsigned freq, void *ud)
     gone_t *g = ud;
     size_t k = strlen(NA_PREFIX_FILE);
     char *path = na_xstrndup(term + k, len - k);
-    if (*path == '/' && under_root(g->s, path) && !na_strmap_contains(&g->s->present, path))
+    if (*path == '/' && na_index_under_roots(&g->s->roots, path) && !na_strmap_contains(&g->s->present, path))
         g->gone = true;
     free(path);
     return !g->gone;
@@ -859,7 +848,7 @@ static na_status_t write_table(na_shards_t *s, na_error_t *err)
     }
     na_strlist_t lines = NA_STRLIST_INIT;
     for (size_t pos = 0; na_strmap_next(&table, &pos, &path, &v);) {
-        if (s->opts.ix.prune && under_root(s, path) && !na_strmap_contains(&s->present, path)) {
+        if (s->opts.ix.prune && na_index_under_roots(&s->roots, path) && !na_strmap_contains(&s->present, path)) {
             changed = true;
             continue;
         }
