@@ -28,8 +28,6 @@
 #define LOCK_FILE "shards.lock"
 #define UNDATED "undated"
 
-static const char *const kind_names[] = { "none", "year", "month" };
-
 /* One shard: its writer while open, a read-only handle for lookups. */
 typedef struct {
     char *name;
@@ -125,10 +123,9 @@ int na_shards_kind(const char *path)
         line[0] = '\0';
     fclose(f);
     line[strcspn(line, "\n")] = '\0';
-    for (int k = NA_SHARD_BY_YEAR; k <= NA_SHARD_BY_MONTH; k++)
-        if (strcmp(line, kind_names[k]) == 0)
-            return k;
-    return NA_SHARD_BY_NONE;
+    int kind = NA_SHARD_BY_NONE;
+    na_shard_by_from_name(line, &kind);
+    return kind;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -537,19 +534,19 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
             return na_error_set(err, NA_ERR_INVALID,
                                 "the archive is one database, not sharded by %s; run without --shard-by (or "
                                 "with shard_by: none), or index into a new path",
-                                kind_names[opts->shard_by]);
+                                na_shard_by_name(opts->shard_by));
         if (mkdir(db, 0777) != 0 && errno != EEXIST)
             return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", db, na_strerror(errno));
         char line[16];
-        snprintf(line, sizeof line, "%s\n", kind_names[opts->shard_by]);
+        snprintf(line, sizeof line, "%s\n", na_shard_by_name(opts->shard_by));
         na_status_t st = write_atomic(db, KIND_FILE, line, strlen(line), err);
         if (st)
             return st;
         kind = opts->shard_by;
     } else if (kind != opts->shard_by) {
         return na_error_set(err, NA_ERR_INVALID, "the archive is sharded by %s, not %s; run with --shard-by %s "
-                            "(or shard_by: %s)", kind_names[kind], kind_names[opts->shard_by],
-                            kind_names[kind], kind_names[kind]);
+                            "(or shard_by: %s)", na_shard_by_name(kind), na_shard_by_name(opts->shard_by),
+                            na_shard_by_name(kind), na_shard_by_name(kind));
     }
     na_shards_t *s = na_xcalloc(1, sizeof *s);
     s->opts = *opts;
