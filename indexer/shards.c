@@ -602,11 +602,6 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
     return NA_OK;
 }
 
-bool na_shards_sharded(const na_shards_t *s)
-{
-    return s->kind != NA_SHARD_BY_NONE;
-}
-
 /* ---- routing ---- */
 
 /* The shard of A: the period of the date its document will get. */
