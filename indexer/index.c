@@ -1221,12 +1221,14 @@ static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 
 /* ---- the public calls ---- */
 
-/* The id of an article without one of its own: a digest of its bytes
- * alone, so that the same story from a file, from standard input or
- * after a rename is one article. */
-static char *digest_id(const na_article_t *a)
+/* An article without an id of its own gets a digest of its bytes alone,
+ * so that the same story from a file, from standard input or after a
+ * rename is one article. */
+char *na_index_article_id(const na_article_t *a)
 {
     char hex[17];
+    if (a->id && *a->id)
+        return na_xstrdup(a->id);
     return na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, a->raw, a->raw_len, hex));
 }
 
@@ -1269,7 +1271,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     memset(&job, 0, sizeof job);
     job.article = a;
     job.path = ix->input_path ? na_xstrdup(ix->input_path) : NULL;
-    job.id = a->id && *a->id ? na_xstrdup(a->id) : digest_id(a);
+    job.id = na_index_article_id(a);
     content_hash(&ix->opts, ix->conf_hex, a, job.hash);
     const char *source = src && src->source ? src->source : NULL;
 

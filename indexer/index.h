@@ -157,6 +157,10 @@ typedef struct {
  * otherwise. */
 na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err);
 
+/* The id A is indexed under: its own, or "d-" and a digest of its raw
+ * bytes when it has none.  Caller owns; free with free(). */
+char *na_index_article_id(const na_article_t *a);
+
 /* Names the input the next articles come from (copied), for the reject
  * callback; NULL for none. */
 void na_indexer_set_input(na_indexer_t *ix, const char *path);

@@ -17,7 +17,6 @@
 #include "date.h"
 #include "docbuild.h"
 #include "extraction.h"
-#include "hash.h"
 #include "schema.h"
 #include "strmap.h"
 #include "util.h"
@@ -652,9 +651,7 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
         return s->failed;
     }
     na_docbuild_sanitize(a);
-    char hex[17];
-    char *id = a->id && *a->id ? na_xstrdup(a->id)
-                               : na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, a->raw, a->raw_len, hex));
+    char *id = na_index_article_id(a);
     na_status_t st = NA_OK;
     size_t at;
     const char *seen = na_strmap_get(&s->seen, id);
