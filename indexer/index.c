@@ -761,6 +761,44 @@ static void settings_digests(const na_indexer_options_t *o, char digests[NA_DIGE
     na_hash64_hex(NA_HASH_SEED, all, sizeof all, conf_hex);
 }
 
+/* Reads metadata KEY of DB, a writable or a read-only database. */
+typedef na_status_t (*meta_get_fn)(void *db, const char *key, char **out, size_t *len, na_error_t *err);
+
+static na_status_t get_wdb_meta(void *db, const char *key, char **out, size_t *len, na_error_t *err)
+{
+    return na_xwdb_get_metadata(db, key, out, len, err);
+}
+
+static na_status_t get_rdb_meta(void *db, const char *key, char **out, size_t *len, na_error_t *err)
+{
+    return na_xdb_get_metadata(db, key, out, len, err);
+}
+
+/* Names in WHY (ROOM bytes) what changed since DB's digests were stored:
+ * those that differ from DIGESTS ("alias tables, model"); "" when none
+ * is known to. */
+static na_status_t changed_settings(meta_get_fn get, void *db, const char digests[NA_DIGEST_KINDS][17], char *why,
+                                    size_t room, na_error_t *err)
+{
+    *why = '\0';
+    na_status_t st = NA_OK;
+    for (int k = 0; k < NA_DIGEST_KINDS && st == NA_OK; k++) {
+        char key[64], *old = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = get(db, key, &old, &len, err);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK && (len != 16 || memcmp(old, digests[k], 16) != 0)) {
+            size_t used = strlen(why);
+            snprintf(why + used, room - used, "%s%s", used ? ", " : "", digest_words[k]);
+        }
+        free(old);
+    }
+    return st;
+}
+
 /* Counts the articles not indexed with the current settings, and names
  * what changed since the digests were last stored. */
 static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
@@ -775,23 +813,10 @@ static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
     if (st)
         return st;
     ix->counts.out_of_date = docs > n ? docs - n : 0;
-    char *why = ix->counts.out_of_date_why;
-    size_t room = sizeof ix->counts.out_of_date_why;
-    *why = '\0';
-    for (int k = 0; k < NA_DIGEST_KINDS && ix->counts.out_of_date && st == NA_OK; k++) {
-        char key[64], *old = NULL;
-        size_t len = 0;
-        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
-        st = na_xwdb_get_metadata(ix->db, key, &old, &len, err);
-        if (st == NA_ERR_NOT_FOUND) {
-            na_error_clear(err);
-            st = NA_OK;
-        } else if (st == NA_OK && (len != 16 || memcmp(old, ix->digests[k], 16) != 0)) {
-            size_t used = strlen(why);
-            snprintf(why + used, room - used, "%s%s", used ? ", " : "", digest_words[k]);
-        }
-        free(old);
-    }
+    ix->counts.out_of_date_why[0] = '\0';
+    if (ix->counts.out_of_date)
+        st = changed_settings(get_wdb_meta, ix->db, ix->digests, ix->counts.out_of_date_why,
+                              sizeof ix->counts.out_of_date_why, err);
     return st;
 }
 
@@ -824,20 +849,8 @@ na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db,
     if (st)
         return st;
     *count = docs > n ? docs - n : 0;
-    for (int k = 0; k < NA_DIGEST_KINDS && *count && why_size && st == NA_OK; k++) {
-        char key[64], *old = NULL;
-        size_t len = 0;
-        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
-        st = na_xdb_get_metadata(db, key, &old, &len, err);
-        if (st == NA_ERR_NOT_FOUND) {
-            na_error_clear(err);
-            st = NA_OK;
-        } else if (st == NA_OK && (len != 16 || memcmp(old, digests[k], 16) != 0)) {
-            size_t used = strlen(why);
-            snprintf(why + used, why_size - used, "%s%s", used ? ", " : "", digest_words[k]);
-        }
-        free(old);
-    }
+    if (*count && why_size)
+        st = changed_settings(get_rdb_meta, db, (const char (*)[17])digests, why, why_size, err);
     return st;
 }
 
