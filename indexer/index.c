@@ -829,7 +829,24 @@ static bool term_freq(const char *term, size_t len, unsigned freq, void *ud)
     return false;
 }
 
-na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+struct na_index_settings {
+    char digests[NA_DIGEST_KINDS][17];
+    char conf_hex[17];
+};
+
+na_index_settings_t *na_index_settings_new(const na_indexer_options_t *opts)
+{
+    na_index_settings_t *set = na_xcalloc(1, sizeof *set);
+    settings_digests(opts, set->digests, set->conf_hex);
+    return set;
+}
+
+void na_index_settings_free(na_index_settings_t *set)
+{
+    free(set);
+}
+
+na_status_t na_index_out_of_date(const na_index_settings_t *set, na_xdb_t *db, size_t *count, char *why,
                                  size_t why_size, na_error_t *err)
 {
     *count = 0;
@@ -838,9 +855,7 @@ na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db,
     unsigned docs = na_xdb_doccount(db);
     if (docs == 0)
         return NA_OK;
-    char digests[NA_DIGEST_KINDS][17], conf_hex[17];
-    settings_digests(opts, digests, conf_hex);
-    char *term = na_xasprintf("%s%s", NA_PREFIX_CONF, conf_hex);
+    char *term = na_xasprintf("%s%s", NA_PREFIX_CONF, set->conf_hex);
     /* The term's frequency, not its postings: a cron run over a large
      * archive asks this of every shard. */
     unsigned n = 0;
@@ -850,7 +865,7 @@ na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db,
         return st;
     *count = docs > n ? docs - n : 0;
     if (*count && why_size)
-        st = changed_settings(get_rdb_meta, db, (const char (*)[17])digests, why, why_size, err);
+        st = changed_settings(get_rdb_meta, db, set->digests, why, why_size, err);
     return st;
 }
 

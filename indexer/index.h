@@ -270,11 +270,22 @@ typedef struct {
     size_t db_bytes;     /* files of the database directory */
 } na_index_stats_t;
 
+/* The digests of what decides a document besides its article (alias
+ * tables, gazetteer, model, extraction modes, layout), read from their
+ * files once for any number of databases. */
+typedef struct na_index_settings na_index_settings_t;
+
+/* Digests the settings of OPTS.  Caller owns; free with
+ * na_index_settings_free(). */
+na_index_settings_t *na_index_settings_new(const na_indexer_options_t *opts);
+/* Frees SET; NULL is ignored. */
+void na_index_settings_free(na_index_settings_t *set);
+
 /* Time shards: counts into *COUNT the articles of DB (read-only, not
- * written by an indexer of this run) not indexed with the settings of
- * OPTS, and writes what changed into WHY (WHY_SIZE bytes; as
+ * written by an indexer of this run) not indexed with the settings SET,
+ * and writes what changed into WHY (WHY_SIZE bytes; as
  * counts.out_of_date_why).  Errors are database errors. */
-na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+na_status_t na_index_out_of_date(const na_index_settings_t *set, na_xdb_t *db, size_t *count, char *why,
                                  size_t why_size, na_error_t *err);
 
 /* Reads the figures of the database at PATH by visiting every document. */

@@ -564,19 +564,23 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
             shard_index(s, names.items[i]);
         na_strlist_clear(&names);
         raise_nofile(s->count + 1);
-        for (size_t i = 0; st == NA_OK && !opts->ix.rebuild && !opts->ix.refresh && i < s->count; i++) {
+        /* The settings' files are read once for all the shards. */
+        na_index_settings_t *set =
+            opts->ix.rebuild || opts->ix.refresh || !s->count ? NULL : na_index_settings_new(&opts->ix);
+        for (size_t i = 0; st == NA_OK && set && i < s->count; i++) {
             na_xdb_t *ro = NULL;
             size_t n = 0;
             char why[sizeof s->out_of_date_why];
             st = reader(s, i, &ro, err);
             if (st == NA_OK && ro)
-                st = na_index_out_of_date(&opts->ix, ro, &n, why, sizeof why, err);
+                st = na_index_out_of_date(set, ro, &n, why, sizeof why, err);
             if (st)
                 shard_error(err, st, s->shards[i].name);
             s->out_of_date += n;
             if (n && !s->out_of_date_why[0])
                 memcpy(s->out_of_date_why, why, sizeof why);
         }
+        na_index_settings_free(set);
         /* Every shard is rewritten: opened now, in name order. */
         for (size_t i = 0; st == NA_OK && (opts->ix.rebuild || opts->ix.refresh) && i < s->count; i++)
             st = open_writer(s, i, err);
