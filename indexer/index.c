@@ -9,7 +9,6 @@
 #include "index.h"
 
 #include <dirent.h>
-#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -460,20 +459,6 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
 
 /* ---- open and close ---- */
 
-/* Removes the file or tree at PATH, as rm -rf. */
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Calls FN with the full path of every leftover of a rebuild of the
  * database at PATH: PATH.rebuild-PID (a new database never moved in) and
  * PATH.rebuild-PID-old (the old one moved away); OLD: only the latter.
@@ -511,7 +496,7 @@ static void each_leftover(const char *path, bool old, void (*fn)(const char *lef
 static void remove_leftover(const char *leftover, void *ud)
 {
     (void)ud;
-    remove_tree(leftover);
+    na_remove_tree(leftover);
 }
 
 /* In a stub directory, removes every generation ("gen-N") but the one
@@ -532,7 +517,7 @@ static void remove_stale_generations(const char *stub_dir, const char *current)
             (*tail && strcmp(tail, "-parts") != 0 && strcmp(tail, "-old") != 0) || strcmp(n, cur) == 0)
             continue;
         char *full = na_xasprintf("%s/%s", stub_dir, n);
-        remove_tree(full);
+        na_remove_tree(full);
         free(full);
     }
     if (d)
@@ -613,7 +598,7 @@ static char *bulk_dir(const na_indexer_t *ix)
 static na_status_t start_bulk(na_indexer_t *ix, na_error_t *err)
 {
     char *dir = bulk_dir(ix);
-    remove_tree(dir); /* an interrupted build's, in a folder no stub names */
+    na_remove_tree(dir); /* an interrupted build's, in a folder no stub names */
     na_status_t st = na_bulk_open(dir, &ix->bulk, err);
     if (st == NA_OK) {
         char *meta = na_xasprintf("%s/meta", dir);
@@ -1101,7 +1086,7 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
         na_xwdb_close(ix->live, NULL);
         ix->live = NULL;
         if (moved)
-            remove_tree(old);
+            na_remove_tree(old);
         free(old);
         return st;
     }
@@ -1119,9 +1104,9 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
     na_xwdb_close(ix->live, NULL);
     ix->live = NULL;
     if (st == NA_OK)
-        remove_tree(old);
+        na_remove_tree(old);
     else
-        remove_tree(ix->new_dir);
+        na_remove_tree(ix->new_dir);
     free(old);
     return st;
 }
@@ -1150,7 +1135,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
             st = swap_in(ix, err);
         } else {
             na_xwdb_close(ix->live, NULL);
-            remove_tree(ix->new_dir ? ix->new_dir : ix->new_path);
+            na_remove_tree(ix->new_dir ? ix->new_dir : ix->new_path);
         }
     }
     free(ix->live_path);

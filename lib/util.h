@@ -68,6 +68,10 @@ void na_strlist_clear(na_strlist_t *list);
  * errno value on failure. */
 int na_read_file(const char *path, na_buf_t *buf);
 
+/* Removes the file or tree at PATH, as rm -rf: symbolic links are
+ * removed, not followed; what cannot be removed is left. */
+void na_remove_tree(const char *path);
+
 /* strerror(ERRNUM) as diagnostics print it, lower-case ("permission
  * denied", "no space left on device").  Borrowed; valid until the next
  * call in the same thread. */
