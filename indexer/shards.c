@@ -219,14 +219,12 @@ static na_status_t write_top_stub(const char *db, na_error_t *err)
     }
     /* Unchanged, it is left alone: a server watching it need not reopen. */
     char *path = join(db, "XAPIANDB");
-    FILE *f = fopen(path, "r");
+    na_buf_t old = NA_BUF_INIT;
+    bool same = names.count && na_read_file(path, &old) == 0 && old.len == buf.len &&
+                memcmp(old.data, buf.data, buf.len) == 0;
     free(path);
-    char old[4096];
-    size_t n = f ? fread(old, 1, sizeof old, f) : 0;
-    if (f)
-        fclose(f);
-    bool same = f && n == buf.len && n < sizeof old && memcmp(old, buf.data, n) == 0;
     na_status_t st = names.count && !same ? write_atomic(db, "XAPIANDB", buf.data, buf.len, err) : NA_OK;
+    na_buf_release(&old);
     na_buf_release(&buf);
     na_strlist_clear(&names);
     return st;
