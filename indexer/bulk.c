@@ -3,7 +3,6 @@
 #include "bulk.h"
 
 #include <errno.h>
-#include <ftw.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -85,19 +84,11 @@ size_t na_bulk_batches(const na_bulk_t *b)
     return b ? b->parts : 0;
 }
 
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void remove_parts(na_bulk_t *b)
 {
     for (size_t n = 1; n <= b->parts; n++) {
         char *path = part_path(b, n);
-        nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        na_remove_tree(path);
         free(path);
     }
     b->parts = 0;
@@ -128,7 +119,7 @@ void na_bulk_free(na_bulk_t *b)
         na_xwdb_close(b->part, NULL);
     b->part = NULL;
     remove_parts(b);
-    nftw(b->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    na_remove_tree(b->dir);
     free(b->dir);
     free(b);
 }

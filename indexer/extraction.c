@@ -107,39 +107,59 @@ static void input_dates(const na_article_t *a, na_extract_input_t *in, na_date_t
     }
 }
 
+/* The text extraction reads from A when it is not A's raw bytes (a
+ * UTF-8 text file), into TEXT, with where each field lies in it and in
+ * A->raw into PARTS (*NPARTS of them, at most three). */
+static void build_text(const na_article_t *a, na_buf_t *text, part_t parts[3], size_t *nparts)
+{
+    *nparts = 0;
+    if (a->format == NA_FORMAT_TEXT) {
+        /* A plain text file that is not UTF-8: the file read as 1252,
+         * so that the extractor sees the same lines and blank lines. */
+        char *decoded = na_cp1252_decode((const char *)a->raw, a->raw_len);
+        na_buf_adds(text, decoded);
+        free(decoded);
+        parts[(*nparts)++] = (part_t){ 0, text->len, { 0, a->raw_len }, 0 };
+        return;
+    }
+    if (a->title) {
+        na_buf_adds(text, a->title);
+        parts[(*nparts)++] = (part_t){ 0, text->len, a->raw_title, 0 };
+        na_buf_adds(text, "\n\n");
+    }
+    if (a->dateline) {
+        const char *d = a->dateline;
+        while (na_is_space((unsigned char)*d))
+            d++;
+        size_t from = text->len;
+        na_buf_adds(text, d);
+        while (text->len && na_is_space((unsigned char)text->data[text->len - 1]))
+            text->data[--text->len] = '\0';
+        parts[(*nparts)++] = (part_t){ from, text->len, a->raw_dateline, 0 };
+        na_buf_addc(text, ' ');
+    }
+    if (a->body) {
+        size_t from = text->len;
+        na_buf_adds(text, a->body);
+        parts[(*nparts)++] = (part_t){ from, text->len, a->raw_body, 0 };
+    }
+}
+
 na_status_t na_extraction_pubdate(const na_extractor_t *x, const na_article_t *a, na_extraction_t *ex,
                                   na_error_t *err)
 {
     na_date_t source_date, file_time;
     na_extract_input_t in;
     input_dates(a, &in, &source_date, &file_time);
-    /* The text as na_extraction_run() gives it, as far as its dateline goes. */
+    /* The text as na_extraction_run() gives it. */
     na_buf_t text = NA_BUF_INIT;
+    part_t parts[3];
+    size_t nparts;
     if (a->format == NA_FORMAT_TEXT && !a->legacy) {
         in.text = (const char *)a->raw;
         in.len = a->raw_len;
-    } else if (a->format == NA_FORMAT_TEXT) {
-        char *decoded = na_cp1252_decode((const char *)a->raw, a->raw_len);
-        na_buf_adds(&text, decoded);
-        free(decoded);
     } else {
-        if (a->title) {
-            na_buf_adds(&text, a->title);
-            na_buf_adds(&text, "\n\n");
-        }
-        if (a->dateline) {
-            const char *d = a->dateline;
-            while (na_is_space((unsigned char)*d))
-                d++;
-            na_buf_adds(&text, d);
-            while (text.len && na_is_space((unsigned char)text.data[text.len - 1]))
-                text.data[--text.len] = '\0';
-            na_buf_addc(&text, ' ');
-        }
-        if (a->body)
-            na_buf_adds(&text, a->body);
-    }
-    if (!in.text) {
+        build_text(a, &text, parts, &nparts);
         in.text = text.data ? text.data : "";
         in.len = text.len;
     }
@@ -162,37 +182,8 @@ na_status_t na_extraction_run(const na_extractor_t *x, const na_article_t *a, na
 
     na_buf_t text = NA_BUF_INIT;
     part_t parts[3];
-    size_t nparts = 0;
-    if (a->format == NA_FORMAT_TEXT) {
-        /* A plain text file that is not UTF-8: the file read as 1252,
-         * so that the extractor sees the same lines and blank lines. */
-        char *decoded = na_cp1252_decode((const char *)a->raw, a->raw_len);
-        na_buf_adds(&text, decoded);
-        free(decoded);
-        parts[nparts++] = (part_t){ 0, text.len, { 0, a->raw_len }, 0 };
-    } else {
-        if (a->title) {
-            na_buf_adds(&text, a->title);
-            parts[nparts++] = (part_t){ 0, text.len, a->raw_title, 0 };
-            na_buf_adds(&text, "\n\n");
-        }
-        if (a->dateline) {
-            const char *d = a->dateline;
-            while (na_is_space((unsigned char)*d))
-                d++;
-            size_t from = text.len;
-            na_buf_adds(&text, d);
-            while (text.len && na_is_space((unsigned char)text.data[text.len - 1]))
-                text.data[--text.len] = '\0';
-            parts[nparts++] = (part_t){ from, text.len, a->raw_dateline, 0 };
-            na_buf_addc(&text, ' ');
-        }
-        if (a->body) {
-            size_t from = text.len;
-            na_buf_adds(&text, a->body);
-            parts[nparts++] = (part_t){ from, text.len, a->raw_body, 0 };
-        }
-    }
+    size_t nparts;
+    build_text(a, &text, parts, &nparts);
     in.text = text.data ? text.data : "";
     in.len = text.len;
     na_status_t st = na_extract(x, &in, ex, err);

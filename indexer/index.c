@@ -9,7 +9,6 @@
 #include "index.h"
 
 #include <dirent.h>
-#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -460,20 +459,6 @@ static na_status_t submit(na_indexer_t *ix, job_t *job, na_error_t *err)
 
 /* ---- open and close ---- */
 
-/* Removes the file or tree at PATH, as rm -rf. */
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Calls FN with the full path of every leftover of a rebuild of the
  * database at PATH: PATH.rebuild-PID (a new database never moved in) and
  * PATH.rebuild-PID-old (the old one moved away); OLD: only the latter.
@@ -511,7 +496,7 @@ static void each_leftover(const char *path, bool old, void (*fn)(const char *lef
 static void remove_leftover(const char *leftover, void *ud)
 {
     (void)ud;
-    remove_tree(leftover);
+    na_remove_tree(leftover);
 }
 
 /* In a stub directory, removes every generation ("gen-N") but the one
@@ -532,7 +517,7 @@ static void remove_stale_generations(const char *stub_dir, const char *current)
             (*tail && strcmp(tail, "-parts") != 0 && strcmp(tail, "-old") != 0) || strcmp(n, cur) == 0)
             continue;
         char *full = na_xasprintf("%s/%s", stub_dir, n);
-        remove_tree(full);
+        na_remove_tree(full);
         free(full);
     }
     if (d)
@@ -613,7 +598,7 @@ static char *bulk_dir(const na_indexer_t *ix)
 static na_status_t start_bulk(na_indexer_t *ix, na_error_t *err)
 {
     char *dir = bulk_dir(ix);
-    remove_tree(dir); /* an interrupted build's, in a folder no stub names */
+    na_remove_tree(dir); /* an interrupted build's, in a folder no stub names */
     na_status_t st = na_bulk_open(dir, &ix->bulk, err);
     if (st == NA_OK) {
         char *meta = na_xasprintf("%s/meta", dir);
@@ -761,6 +746,44 @@ static void settings_digests(const na_indexer_options_t *o, char digests[NA_DIGE
     na_hash64_hex(NA_HASH_SEED, all, sizeof all, conf_hex);
 }
 
+/* Reads metadata KEY of DB, a writable or a read-only database. */
+typedef na_status_t (*meta_get_fn)(void *db, const char *key, char **out, size_t *len, na_error_t *err);
+
+static na_status_t get_wdb_meta(void *db, const char *key, char **out, size_t *len, na_error_t *err)
+{
+    return na_xwdb_get_metadata(db, key, out, len, err);
+}
+
+static na_status_t get_rdb_meta(void *db, const char *key, char **out, size_t *len, na_error_t *err)
+{
+    return na_xdb_get_metadata(db, key, out, len, err);
+}
+
+/* Names in WHY (ROOM bytes) what changed since DB's digests were stored:
+ * those that differ from DIGESTS ("alias tables, model"); "" when none
+ * is known to. */
+static na_status_t changed_settings(meta_get_fn get, void *db, const char digests[NA_DIGEST_KINDS][17], char *why,
+                                    size_t room, na_error_t *err)
+{
+    *why = '\0';
+    na_status_t st = NA_OK;
+    for (int k = 0; k < NA_DIGEST_KINDS && st == NA_OK; k++) {
+        char key[64], *old = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
+        st = get(db, key, &old, &len, err);
+        if (st == NA_ERR_NOT_FOUND) {
+            na_error_clear(err);
+            st = NA_OK;
+        } else if (st == NA_OK && (len != 16 || memcmp(old, digests[k], 16) != 0)) {
+            size_t used = strlen(why);
+            snprintf(why + used, room - used, "%s%s", used ? ", " : "", digest_words[k]);
+        }
+        free(old);
+    }
+    return st;
+}
+
 /* Counts the articles not indexed with the current settings, and names
  * what changed since the digests were last stored. */
 static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
@@ -775,23 +798,10 @@ static na_status_t count_out_of_date(na_indexer_t *ix, na_error_t *err)
     if (st)
         return st;
     ix->counts.out_of_date = docs > n ? docs - n : 0;
-    char *why = ix->counts.out_of_date_why;
-    size_t room = sizeof ix->counts.out_of_date_why;
-    *why = '\0';
-    for (int k = 0; k < NA_DIGEST_KINDS && ix->counts.out_of_date && st == NA_OK; k++) {
-        char key[64], *old = NULL;
-        size_t len = 0;
-        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
-        st = na_xwdb_get_metadata(ix->db, key, &old, &len, err);
-        if (st == NA_ERR_NOT_FOUND) {
-            na_error_clear(err);
-            st = NA_OK;
-        } else if (st == NA_OK && (len != 16 || memcmp(old, ix->digests[k], 16) != 0)) {
-            size_t used = strlen(why);
-            snprintf(why + used, room - used, "%s%s", used ? ", " : "", digest_words[k]);
-        }
-        free(old);
-    }
+    ix->counts.out_of_date_why[0] = '\0';
+    if (ix->counts.out_of_date)
+        st = changed_settings(get_wdb_meta, ix->db, ix->digests, ix->counts.out_of_date_why,
+                              sizeof ix->counts.out_of_date_why, err);
     return st;
 }
 
@@ -804,7 +814,24 @@ static bool term_freq(const char *term, size_t len, unsigned freq, void *ud)
     return false;
 }
 
-na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+struct na_index_settings {
+    char digests[NA_DIGEST_KINDS][17];
+    char conf_hex[17];
+};
+
+na_index_settings_t *na_index_settings_new(const na_indexer_options_t *opts)
+{
+    na_index_settings_t *set = na_xcalloc(1, sizeof *set);
+    settings_digests(opts, set->digests, set->conf_hex);
+    return set;
+}
+
+void na_index_settings_free(na_index_settings_t *set)
+{
+    free(set);
+}
+
+na_status_t na_index_out_of_date(const na_index_settings_t *set, na_xdb_t *db, size_t *count, char *why,
                                  size_t why_size, na_error_t *err)
 {
     *count = 0;
@@ -813,9 +840,7 @@ na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db,
     unsigned docs = na_xdb_doccount(db);
     if (docs == 0)
         return NA_OK;
-    char digests[NA_DIGEST_KINDS][17], conf_hex[17];
-    settings_digests(opts, digests, conf_hex);
-    char *term = na_xasprintf("%s%s", NA_PREFIX_CONF, conf_hex);
+    char *term = na_xasprintf("%s%s", NA_PREFIX_CONF, set->conf_hex);
     /* The term's frequency, not its postings: a cron run over a large
      * archive asks this of every shard. */
     unsigned n = 0;
@@ -824,20 +849,8 @@ na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db,
     if (st)
         return st;
     *count = docs > n ? docs - n : 0;
-    for (int k = 0; k < NA_DIGEST_KINDS && *count && why_size && st == NA_OK; k++) {
-        char key[64], *old = NULL;
-        size_t len = 0;
-        snprintf(key, sizeof key, NA_META_DIGEST_FMT, digest_names[k]);
-        st = na_xdb_get_metadata(db, key, &old, &len, err);
-        if (st == NA_ERR_NOT_FOUND) {
-            na_error_clear(err);
-            st = NA_OK;
-        } else if (st == NA_OK && (len != 16 || memcmp(old, digests[k], 16) != 0)) {
-            size_t used = strlen(why);
-            snprintf(why + used, why_size - used, "%s%s", used ? ", " : "", digest_words[k]);
-        }
-        free(old);
-    }
+    if (*count && why_size)
+        st = changed_settings(get_rdb_meta, db, set->digests, why, why_size, err);
     return st;
 }
 
@@ -1073,7 +1086,7 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
         na_xwdb_close(ix->live, NULL);
         ix->live = NULL;
         if (moved)
-            remove_tree(old);
+            na_remove_tree(old);
         free(old);
         return st;
     }
@@ -1091,9 +1104,9 @@ static na_status_t swap_in(na_indexer_t *ix, na_error_t *err)
     na_xwdb_close(ix->live, NULL);
     ix->live = NULL;
     if (st == NA_OK)
-        remove_tree(old);
+        na_remove_tree(old);
     else
-        remove_tree(ix->new_dir);
+        na_remove_tree(ix->new_dir);
     free(old);
     return st;
 }
@@ -1122,7 +1135,7 @@ na_status_t na_indexer_close(na_indexer_t *ix, na_error_t *err)
             st = swap_in(ix, err);
         } else {
             na_xwdb_close(ix->live, NULL);
-            remove_tree(ix->new_dir ? ix->new_dir : ix->new_path);
+            na_remove_tree(ix->new_dir ? ix->new_dir : ix->new_path);
         }
     }
     free(ix->live_path);
@@ -1221,12 +1234,14 @@ static na_status_t flush_held(na_indexer_t *ix, na_error_t *err)
 
 /* ---- the public calls ---- */
 
-/* The id of an article without one of its own: a digest of its bytes
- * alone, so that the same story from a file, from standard input or
- * after a rename is one article. */
-static char *digest_id(const na_article_t *a)
+/* An article without an id of its own gets a digest of its bytes alone,
+ * so that the same story from a file, from standard input or after a
+ * rename is one article. */
+char *na_index_article_id(const na_article_t *a)
 {
     char hex[17];
+    if (a->id && *a->id)
+        return na_xstrdup(a->id);
     return na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, a->raw, a->raw_len, hex));
 }
 
@@ -1269,7 +1284,7 @@ na_status_t na_indexer_add(na_indexer_t *ix, na_article_t *a, const na_index_sou
     memset(&job, 0, sizeof job);
     job.article = a;
     job.path = ix->input_path ? na_xstrdup(ix->input_path) : NULL;
-    job.id = a->id && *a->id ? na_xstrdup(a->id) : digest_id(a);
+    job.id = na_index_article_id(a);
     content_hash(&ix->opts, ix->conf_hex, a, job.hash);
     const char *source = src && src->source ? src->source : NULL;
 
@@ -1566,10 +1581,10 @@ void na_indexer_prune_root(na_indexer_t *ix, const char *root)
         na_strlist_add(&ix->prune_roots, root);
 }
 
-static bool under_prune_root(const na_indexer_t *ix, const char *path)
+bool na_index_under_roots(const na_strlist_t *roots, const char *path)
 {
-    for (size_t i = 0; i < ix->prune_roots.count; i++) {
-        const char *root = ix->prune_roots.items[i];
+    for (size_t i = 0; i < roots->count; i++) {
+        const char *root = roots->items[i];
         size_t n = strlen(root);
         if (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n && root[n - 1] == '/')))
             return true;
@@ -1579,7 +1594,7 @@ static bool under_prune_root(const na_indexer_t *ix, const char *path)
 
 static void consider_gone(na_indexer_t *ix, const char *path)
 {
-    if (*path == '/' && under_prune_root(ix, path) && !na_strmap_contains(&ix->present, path))
+    if (*path == '/' && na_index_under_roots(&ix->prune_roots, path) && !na_strmap_contains(&ix->present, path))
         na_strmap_put(&ix->gone, path, NULL);
 }
 

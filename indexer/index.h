@@ -157,6 +157,10 @@ typedef struct {
  * otherwise. */
 na_status_t na_indexer_open(const na_indexer_options_t *opts, na_indexer_t **out, na_error_t *err);
 
+/* The id A is indexed under: its own, or "d-" and a digest of its raw
+ * bytes when it has none.  Caller owns; free with free(). */
+char *na_index_article_id(const na_article_t *a);
+
 /* Names the input the next articles come from (copied), for the reject
  * callback; NULL for none. */
 void na_indexer_set_input(na_indexer_t *ix, const char *path);
@@ -201,6 +205,11 @@ void na_indexer_file_read(na_indexer_t *ix, const char *path);
  * under it and not met in the run are gone.  Nothing outside such roots
  * is ever pruned, nor are articles from standard input. */
 void na_indexer_prune_root(na_indexer_t *ix, const char *root);
+
+/* Whether PATH is ROOTS[i] or lies under it, for some i (the roots as
+ * given to na_indexer_prune_root()); shards.c asks it of the roots it
+ * keeps for the whole archive. */
+bool na_index_under_roots(const na_strlist_t *roots, const char *path);
 
 /* Time shards (shards.h), where prune_max weighs the whole archive:
  * works out, without changing anything, how many articles the prune
@@ -261,11 +270,22 @@ typedef struct {
     size_t db_bytes;     /* files of the database directory */
 } na_index_stats_t;
 
+/* The digests of what decides a document besides its article (alias
+ * tables, gazetteer, model, extraction modes, layout), read from their
+ * files once for any number of databases. */
+typedef struct na_index_settings na_index_settings_t;
+
+/* Digests the settings of OPTS.  Caller owns; free with
+ * na_index_settings_free(). */
+na_index_settings_t *na_index_settings_new(const na_indexer_options_t *opts);
+/* Frees SET; NULL is ignored. */
+void na_index_settings_free(na_index_settings_t *set);
+
 /* Time shards: counts into *COUNT the articles of DB (read-only, not
- * written by an indexer of this run) not indexed with the settings of
- * OPTS, and writes what changed into WHY (WHY_SIZE bytes; as
+ * written by an indexer of this run) not indexed with the settings SET,
+ * and writes what changed into WHY (WHY_SIZE bytes; as
  * counts.out_of_date_why).  Errors are database errors. */
-na_status_t na_index_out_of_date(const na_indexer_options_t *opts, na_xdb_t *db, size_t *count, char *why,
+na_status_t na_index_out_of_date(const na_index_settings_t *set, na_xdb_t *db, size_t *count, char *why,
                                  size_t why_size, na_error_t *err);
 
 /* Reads the figures of the database at PATH by visiting every document. */

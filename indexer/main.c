@@ -17,7 +17,6 @@
 #include "cli.h"
 #include "config.h"
 #include "extraction.h"
-#include "hash.h"
 #include "index.h"
 #include "log.h"
 #include "normalise.h"
@@ -263,10 +262,7 @@ static int sink_article(na_article_t *article, void *ud)
         source = na_xasprintf("%s#%zu", run->canonical, run->record);
     if (run->extractor) {
         /* Nothing is stored: the id shown is the one indexing would give. */
-        char hex[17];
-        char *id = article->id && *article->id
-                       ? na_xstrdup(article->id)
-                       : na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, article->raw, article->raw_len, hex));
+        char *id = na_index_article_id(article);
         print_extraction(run, article, id, source);
         free(id);
         free(source);

@@ -122,13 +122,7 @@ int na_index_options_parse(int argc, char **argv, na_index_options_t *o)
         case OPT_REFRESH: o->refresh = true; break;
         case OPT_LOG: o->log = optarg; break;
         case OPT_SHARD_BY:
-            if (strcmp(optarg, "none") == 0)
-                o->shard_by = NA_SHARD_BY_NONE;
-            else if (strcmp(optarg, "year") == 0)
-                o->shard_by = NA_SHARD_BY_YEAR;
-            else if (strcmp(optarg, "month") == 0)
-                o->shard_by = NA_SHARD_BY_MONTH;
-            else
+            if (!na_shard_by_from_name(optarg, &o->shard_by))
                 return usage_error("unknown --shard-by '%s' (none, year, month)", optarg);
             break;
         case OPT_WAIT: {

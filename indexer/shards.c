@@ -17,7 +17,6 @@
 #include "date.h"
 #include "docbuild.h"
 #include "extraction.h"
-#include "hash.h"
 #include "schema.h"
 #include "strmap.h"
 #include "util.h"
@@ -27,8 +26,6 @@
 #define FILES_FILE "files"
 #define LOCK_FILE "shards.lock"
 #define UNDATED "undated"
-
-static const char *const kind_names[] = { "none", "year", "month" };
 
 /* One shard: its writer while open, a read-only handle for lookups. */
 typedef struct {
@@ -125,10 +122,9 @@ int na_shards_kind(const char *path)
         line[0] = '\0';
     fclose(f);
     line[strcspn(line, "\n")] = '\0';
-    for (int k = NA_SHARD_BY_YEAR; k <= NA_SHARD_BY_MONTH; k++)
-        if (strcmp(line, kind_names[k]) == 0)
-            return k;
-    return NA_SHARD_BY_NONE;
+    int kind = NA_SHARD_BY_NONE;
+    na_shard_by_from_name(line, &kind);
+    return kind;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -223,14 +219,12 @@ static na_status_t write_top_stub(const char *db, na_error_t *err)
     }
     /* Unchanged, it is left alone: a server watching it need not reopen. */
     char *path = join(db, "XAPIANDB");
-    FILE *f = fopen(path, "r");
+    na_buf_t old = NA_BUF_INIT;
+    bool same = names.count && na_read_file(path, &old) == 0 && old.len == buf.len &&
+                memcmp(old.data, buf.data, buf.len) == 0;
     free(path);
-    char old[4096];
-    size_t n = f ? fread(old, 1, sizeof old, f) : 0;
-    if (f)
-        fclose(f);
-    bool same = f && n == buf.len && n < sizeof old && memcmp(old, buf.data, n) == 0;
     na_status_t st = names.count && !same ? write_atomic(db, "XAPIANDB", buf.data, buf.len, err) : NA_OK;
+    na_buf_release(&old);
     na_buf_release(&buf);
     na_strlist_clear(&names);
     return st;
@@ -537,19 +531,19 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
             return na_error_set(err, NA_ERR_INVALID,
                                 "the archive is one database, not sharded by %s; run without --shard-by (or "
                                 "with shard_by: none), or index into a new path",
-                                kind_names[opts->shard_by]);
+                                na_shard_by_name(opts->shard_by));
         if (mkdir(db, 0777) != 0 && errno != EEXIST)
             return na_error_set(err, NA_ERR_DATABASE, "cannot create '%s': %s", db, na_strerror(errno));
         char line[16];
-        snprintf(line, sizeof line, "%s\n", kind_names[opts->shard_by]);
+        snprintf(line, sizeof line, "%s\n", na_shard_by_name(opts->shard_by));
         na_status_t st = write_atomic(db, KIND_FILE, line, strlen(line), err);
         if (st)
             return st;
         kind = opts->shard_by;
     } else if (kind != opts->shard_by) {
         return na_error_set(err, NA_ERR_INVALID, "the archive is sharded by %s, not %s; run with --shard-by %s "
-                            "(or shard_by: %s)", kind_names[kind], kind_names[opts->shard_by],
-                            kind_names[kind], kind_names[kind]);
+                            "(or shard_by: %s)", na_shard_by_name(kind), na_shard_by_name(opts->shard_by),
+                            na_shard_by_name(kind), na_shard_by_name(kind));
     }
     na_shards_t *s = na_xcalloc(1, sizeof *s);
     s->opts = *opts;
@@ -568,19 +562,23 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
             shard_index(s, names.items[i]);
         na_strlist_clear(&names);
         raise_nofile(s->count + 1);
-        for (size_t i = 0; st == NA_OK && !opts->ix.rebuild && !opts->ix.refresh && i < s->count; i++) {
+        /* The settings' files are read once for all the shards. */
+        na_index_settings_t *set =
+            opts->ix.rebuild || opts->ix.refresh || !s->count ? NULL : na_index_settings_new(&opts->ix);
+        for (size_t i = 0; st == NA_OK && set && i < s->count; i++) {
             na_xdb_t *ro = NULL;
             size_t n = 0;
             char why[sizeof s->out_of_date_why];
             st = reader(s, i, &ro, err);
             if (st == NA_OK && ro)
-                st = na_index_out_of_date(&opts->ix, ro, &n, why, sizeof why, err);
+                st = na_index_out_of_date(set, ro, &n, why, sizeof why, err);
             if (st)
                 shard_error(err, st, s->shards[i].name);
             s->out_of_date += n;
             if (n && !s->out_of_date_why[0])
                 memcpy(s->out_of_date_why, why, sizeof why);
         }
+        na_index_settings_free(set);
         /* Every shard is rewritten: opened now, in name order. */
         for (size_t i = 0; st == NA_OK && (opts->ix.rebuild || opts->ix.refresh) && i < s->count; i++)
             st = open_writer(s, i, err);
@@ -603,11 +601,6 @@ na_status_t na_shards_open(const na_shards_options_t *opts, na_shards_t **out, n
     }
     *out = s;
     return NA_OK;
-}
-
-bool na_shards_sharded(const na_shards_t *s)
-{
-    return s->kind != NA_SHARD_BY_NONE;
 }
 
 /* ---- routing ---- */
@@ -660,9 +653,7 @@ na_status_t na_shards_add(na_shards_t *s, na_article_t *a, const na_index_source
         return s->failed;
     }
     na_docbuild_sanitize(a);
-    char hex[17];
-    char *id = a->id && *a->id ? na_xstrdup(a->id)
-                               : na_xasprintf("d-%s", na_hash64_hex(NA_HASH_SEED, a->raw, a->raw_len, hex));
+    char *id = na_index_article_id(a);
     na_status_t st = NA_OK;
     size_t at;
     const char *seen = na_strmap_get(&s->seen, id);
@@ -767,17 +758,6 @@ void na_shards_prune_root(na_shards_t *s, const char *root)
         na_strlist_add_unique(&s->roots, root);
 }
 
-static bool under_root(const na_shards_t *s, const char *path)
-{
-    for (size_t i = 0; i < s->roots.count; i++) {
-        const char *root = s->roots.items[i];
-        size_t n = strlen(root);
-        if (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n && root[n - 1] == '/')))
-            return true;
-    }
-    return false;
-}
-
 /* Tells shard writer IX what the run met: the files read whole, and for
  * the prune the files present and the roots. */
 static na_status_t forward_files(na_shards_t *s, na_indexer_t *ix, na_error_t *err)
@@ -811,7 +791,7 @@ static bool find_gone(const char *term, size_t len, unsigned freq, void *ud)
     gone_t *g = ud;
     size_t k = strlen(NA_PREFIX_FILE);
     char *path = na_xstrndup(term + k, len - k);
-    if (*path == '/' && under_root(g->s, path) && !na_strmap_contains(&g->s->present, path))
+    if (*path == '/' && na_index_under_roots(&g->s->roots, path) && !na_strmap_contains(&g->s->present, path))
         g->gone = true;
     free(path);
     return !g->gone;
@@ -859,7 +839,7 @@ static na_status_t write_table(na_shards_t *s, na_error_t *err)
     }
     na_strlist_t lines = NA_STRLIST_INIT;
     for (size_t pos = 0; na_strmap_next(&table, &pos, &path, &v);) {
-        if (s->opts.ix.prune && under_root(s, path) && !na_strmap_contains(&s->present, path)) {
+        if (s->opts.ix.prune && na_index_under_roots(&s->roots, path) && !na_strmap_contains(&s->present, path)) {
             changed = true;
             continue;
         }

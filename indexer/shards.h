@@ -85,8 +85,6 @@ na_status_t na_shards_close(na_shards_t *s, na_error_t *err);
 /* The counts of every shard so far, summed (moved: copies removed from a
  * wrong shard).  Borrowed; valid until the next call on S. */
 const na_index_counts_t *na_shards_counts(na_shards_t *s);
-/* True when the archive is sharded. */
-bool na_shards_sharded(const na_shards_t *s);
 
 /* The kind of sharding of the archive at PATH: NA_SHARD_BY_NONE for an
  * unsharded or missing one. */

@@ -102,6 +102,21 @@ bool na_extract_mode_from_name(const char *name, na_extract_mode_t *out)
     return i >= 0;
 }
 
+const char *na_shard_by_name(int kind)
+{
+    return kind >= NA_SHARD_BY_NONE && kind <= NA_SHARD_BY_MONTH ? shard_by_names[kind] : "?";
+}
+
+bool na_shard_by_from_name(const char *name, int *out)
+{
+    for (int i = 0; name && shard_by_names[i]; i++)
+        if (strcmp(name, shard_by_names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    return false;
+}
+
 static const char *const shard_failure_names[] = { "fail", "partial", NULL };
 
 bool na_shard_failure_from_name(const char *name, na_shard_failure_t *out)

@@ -59,6 +59,13 @@ typedef struct {
 /* shard_by: how newsarc-index splits an archive into time shards. */
 enum { NA_SHARD_BY_NONE = 0, NA_SHARD_BY_YEAR, NA_SHARD_BY_MONTH };
 
+/* "none", "year", "month" for NA_SHARD_BY_*; "?" for any other KIND. */
+const char *na_shard_by_name(int kind);
+
+/* Sets *OUT to the NA_SHARD_BY_* NAME names; false, leaving *OUT alone,
+ * for any other NAME. */
+bool na_shard_by_from_name(const char *name, int *out);
+
 typedef struct {
     char *file;            /* the file read, or NULL for built-in defaults */
     char *database;        /* default NA_DATABASE */

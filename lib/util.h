@@ -74,6 +74,10 @@ int na_read_file(const char *path, na_buf_t *buf);
  * failure, when PATH is left as it was and the temporary file removed. */
 int na_write_file(const char *path, const void *data, size_t len);
 
+/* Removes the file or tree at PATH, as rm -rf: symbolic links are
+ * removed, not followed; what cannot be removed is left. */
+void na_remove_tree(const char *path);
+
 /* strerror(ERRNUM) as diagnostics print it, lower-case ("permission
  * denied", "no space left on device").  Borrowed; valid until the next
  * call in the same thread. */
