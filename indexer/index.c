@@ -546,27 +546,11 @@ static char *next_generation(const char *dir, const char *current)
  * generation or the new one, never neither. */
 static na_status_t write_stub(const char *dir, const char *gen, na_error_t *err)
 {
-    char *tmp = na_xasprintf("%s/XAPIANDB.new-%ld", dir, (long)getpid());
     char *stub = na_xasprintf("%s/XAPIANDB", dir);
-    na_status_t st = NA_OK;
-    FILE *f = fopen(tmp, "w");
-    if (!f || fprintf(f, "auto %s\n", gen) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, na_strerror(errno));
-    }
-    if (f && fclose(f) != 0 && st == NA_OK)
-        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, na_strerror(errno));
-    if (st == NA_OK && rename(tmp, stub) != 0)
-        st = na_error_set(err, NA_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, stub, na_strerror(errno));
-    if (st)
-        unlink(tmp);
-    else {
-        int fd = open(dir, O_RDONLY | O_DIRECTORY);
-        if (fd >= 0) {
-            fsync(fd); /* the rename itself survives a crash */
-            close(fd);
-        }
-    }
-    free(tmp);
+    char *line = na_xasprintf("auto %s\n", gen);
+    int e = na_write_file(stub, line, strlen(line));
+    na_status_t st = e ? na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", stub, na_strerror(e)) : NA_OK;
+    free(line);
     free(stub);
     return st;
 }

@@ -188,19 +188,8 @@ static void unlock_archive(int fd)
 static na_status_t write_atomic(const char *dir, const char *name, const char *data, size_t len, na_error_t *err)
 {
     char *path = join(dir, name);
-    char *tmp = na_xasprintf("%s.tmp-%ld", path, (long)getpid());
-    na_status_t st = NA_OK;
-    FILE *f = fopen(tmp, "w");
-    if (!f || fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", tmp, na_strerror(errno));
-        if (f)
-            fclose(f);
-        unlink(tmp);
-    } else if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        st = na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", path, na_strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
+    int e = na_write_file(path, data, len);
+    na_status_t st = e ? na_error_set(err, NA_ERR_IO, "cannot write '%s': %s", path, na_strerror(e)) : NA_OK;
     free(path);
     return st;
 }

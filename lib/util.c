@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,8 +228,19 @@ int na_write_file(const char *path, const void *data, size_t len)
         e = errno;
     if (!e && rename(tmp, path) != 0)
         e = errno;
-    if (e)
+    if (e) {
         unlink(tmp);
+    } else {
+        /* The rename itself survives a crash once its folder is synced. */
+        char *slash = strrchr(tmp, '/');
+        char *dir = slash ? na_xstrndup(tmp, slash == tmp ? 1 : (size_t)(slash - tmp)) : na_xstrdup(".");
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
+    }
     free(tmp);
     return e;
 }

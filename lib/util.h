@@ -69,8 +69,9 @@ void na_strlist_clear(na_strlist_t *list);
 int na_read_file(const char *path, na_buf_t *buf);
 
 /* Writes the LEN bytes at DATA to PATH, mode 0644, through a temporary
- * file in its folder, synced and renamed over it, so that a reader sees
- * the old file or the new one whole.  Returns 0, or an errno value on
+ * file in its folder, synced and renamed over it (the folder synced
+ * too), so that a reader sees the old file or the new one whole, also
+ * after a crash.  Returns 0, or an errno value on
  * failure, when PATH is left as it was and the temporary file removed. */
 int na_write_file(const char *path, const void *data, size_t len);
 
