@@ -5,7 +5,8 @@
 # date changes moves to its shard; a copy left in a wrong shard (a crash
 # between the two commits of a move) is removed; --prune, --delete,
 # --rebuild and --stats work across shards; a run locks only the shards
-# it writes; another --shard-by on an existing archive is refused.
+# it writes (a test sees a lock taken in /proc/locks, not by sleeping);
+# another --shard-by on an existing archive is refused.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
 index() { newsarc_index --extract never "$@"; }
@@ -16,6 +17,51 @@ count() { newsarc_search -d "$1" --count "${2:-}"; }
 story() {
     printf -- "---\ntitle: Story %s\nid: %s\ndate: %s\nsource: Wire\n---\nHarbour report %s from the %s desk.\n" \
         "$2" "$2" "$3" "$2" "$4" >"$1"
+}
+
+# A run that holds a shard's lock for as long as a test needs, with no
+# guess at how long anything takes: an ordinary run on the shard reading
+# standard input, fed only once the test releases it, and a test that
+# goes on only once the kernel lists the lock.  Every wait has a limit,
+# so a failing test fails instead of hanging.
+
+# wait_for SECONDS WHAT COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; after SECONDS, says what it was waiting for and fails.
+wait_for() {
+    tries=$(($1 * 10))
+    what=$2
+    shift 2
+    until "$@"; do
+        tries=$((tries - 1))
+        [ $tries -gt 0 ] || { echo "gave up waiting for $what" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
+# lock_held SHARD: /proc/locks lists a lock on the flintlock of the
+# generation SHARD/XAPIANDB names (Xapian's writer lock, an OFD lock).
+lock_held() {
+    lockfile=$1/$(sed -n 's/^auto //p' "$1/XAPIANDB")/flintlock
+    [ -e "$lockfile" ] || return 1
+    grep -q " $(printf '%02x:%02x' $(stat -c '%Hd %Ld' "$lockfile")):$(stat -c %i "$lockfile") " /proc/locks
+}
+
+# hold SHARD FILE: starts a run indexing FILE into SHARD from standard
+# input and returns once it holds SHARD's lock; sets HOLDER.  The input
+# comes when release is called (or after 120 s, so the run always ends).
+hold() {
+    rm -f release
+    (wait_for 120 "the test to release $1" test -e release; cat "$2") |
+        index --input-format markdown -d "$1" - &
+    HOLDER=$!
+    [ -r /proc/locks ] || { echo "cannot read /proc/locks to see the lock taken" >&2; release; return 1; }
+    wait_for 30 "the lock on $1" lock_held "$1" || { release; return 1; }
+}
+
+# release: lets the holder read its input, and waits for it to finish.
+release() {
+    : >release
+    wait $HOLDER
 }
 
 mkdir in
@@ -54,11 +100,11 @@ test_expect_success 'newsarc-search reads the sharded archive: counts, ids, face
     grep -q "2  1987" facets && grep -q "1  1990" facets &&
     newsarc_search -d db --show c1 >show && grep -q "^title: Story c1$" show
 '
+story held.md h1 1987-12-12 held
 test_expect_success 'a second run opens no file, and no shard: one held by another writer is no obstacle' '
-    (sleep 3; printf "Held\n\nA note that keeps the lock.\n") | index -d db/1987 - &
-    holder=$! && sleep 1 && ls -i db/XAPIANDB >stub.before &&
-    sindex -v -d db in 2>err && grep -q "0 added.*; 5 files unchanged and not read" err &&
-    wait $holder
+    hold db/1987 held.md && ls -i db/XAPIANDB >stub.before &&
+    sindex -v -d db in 2>err; rc=$?
+    release && test $rc = 0 && grep -q "0 added.*; 5 files unchanged and not read" err
 '
 test_expect_success '... and leaves the top stub alone, as it lists the same shards' '
     ls -i db/XAPIANDB | cmp - stub.before
@@ -139,28 +185,32 @@ story p87.md p87 1987-07-07 west
 story p88.md p88 1988-08-08 west
 story q87.md q87 1987-09-09 west
 test_expect_success 'two runs over different periods write at once' '
-    (sleep 3; cat p87.md) | index --input-format markdown -d db/1987 - &
-    holder=$! && sleep 1 &&
-    sindex -d db p88.md && test "$(count db/1988 id:p88)" = 1 &&
-    kill -0 $holder && wait $holder && test "$(count db/1987 id:p87)" = 1
+    hold db/1987 p87.md &&
+    sindex -d db p88.md; rc=$?
+    lock_held db/1987; held=$?
+    release && test $rc = 0 && test $held = 0 &&
+    test "$(count db/1988 id:p88)" = 1 && test "$(count db/1987 id:p87)" = 1
 '
 test_expect_failure_code 75 'a run needing a shard another run writes says it is locked' '
-    (sleep 3; cat p87.md) | index --input-format markdown -d db/1987 - &
-    sleep 1 && sindex -d db q87.md 2>err; rc=$?; wait; exit $rc
+    hold db/1987 p87.md || exit 1
+    sindex -d db q87.md 2>err; rc=$?; release; exit $rc
 '
 test_expect_success '... and names the shard' '
     test "$(wc -l <err)" = 1 &&
     grep -q "^newsarc-index: error: db: shard .1987. is locked by another writer; try again later" err
 '
+# The release comes while the waiting run polls, or, on a slow machine,
+# before it first tries the lock: either way it must write, never exit 75.
 test_expect_success 'with --wait it writes once the other run is done' '
-    (sleep 2; cat p87.md) | index --input-format markdown -d db/1987 - &
-    sleep 1 && sindex --wait 20 -d db q87.md && wait && test "$(count db/1987 id:q87)" = 1
+    hold db/1987 p87.md &&
+    { sindex --wait 60 -d db q87.md & } && waiter=$! &&
+    sleep 0.5 && release && wait $waiter && test "$(count db/1987 id:q87)" = 1
 '
 story r88.md r88 1988-10-10 west
 story r87.md r87 1987-10-10 west
 test_expect_failure_code 75 'a run holding a later shard does not wait for an earlier one, even with --wait' '
-    (sleep 4; cat p87.md) | index --input-format markdown -d db/1987 - &
-    sleep 1 && sindex --wait 20 -d db r88.md r87.md 2>err; rc=$?; wait; exit $rc
+    hold db/1987 p87.md || exit 1
+    sindex --wait 20 -d db r88.md r87.md 2>err; rc=$?; release; exit $rc
 '
 test_expect_success '... and says why in one line' '
     test "$(wc -l <err)" = 1 &&
