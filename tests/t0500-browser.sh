@@ -7,27 +7,19 @@
 # playwright-core installed by `npm ci` in tests/browser.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
-browser_dir=$top_srcdir/tests/browser
-chromium=${NEWSARC_CHROMIUM:-/usr/bin/chromium}
-search=$top_builddir/search/newsarc-search
-need='Debian packages chromium, nodejs and npm, then npm ci in tests/browser'
+. "$top_srcdir/tests/browser-lib.sh"
 
-command -v node >/dev/null 2>&1 || skip_all "node not found (install the $need)"
-[ -x "$chromium" ] || skip_all "no chromium at $chromium (install the $need)"
-[ -d "$browser_dir/node_modules/playwright-core" ] ||
-    skip_all "playwright-core is not installed (install the $need)"
-"$search" --help 2>/dev/null | grep -q -- '--serve' ||
-    skip_all 'newsarc-search --serve is not built yet: the page needs its server'
+search=$top_builddir/search/newsarc-search
+browser_prereqs "$search"
 
 out=$top_builddir/tests/browser/out
 mkdir -p "$out" && rm -f "$out"/*.png
 
 newsarc_index -q -d db "$FIXTURES/page" "$FIXTURES/articles" || exit 1
 
-# A port nothing listens on now; the server may still lose it to another
-# program before it binds, which shows as a failure to start below.
-port=$(node -e 'const s = require("net").createServer();
-s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
+# The server may still lose this port to another program before it
+# binds, which shows as a failure to start below.
+port=$(free_port)
 
 # The page from the source tree's www/ (--static), the server's log in
 # the scratch folder.
@@ -55,17 +47,7 @@ test_expect_success 'the server answers on a loopback port' '
 
 # One TAP line per step of the browser test.
 NEWSARC_URL=http://127.0.0.1:$port/ NEWSARC_SEARCH=$search NEWSARC_OUT=$out \
-NEWSARC_CHROMIUM=$chromium NEWSARC_ARGS=$(printf '%s\n' "$@" | head -n 4) \
-    node "$browser_dir/page.test.mjs" >steps 2>&1
-while IFS= read -r line; do
-    case $line in
-    'ok '*) test_ok_ "${line#ok }" ;;
-    'not ok '*) : >"$TRASH/.test-output"; test_fail_ "${line#not ok }" ;;
-    '# '*) echo "$line" ;;
-    *) echo "# $line" ;;
-    esac
-done <steps
-grep -q '^ok ' steps || test_fail_ 'the browser test ran'
+NEWSARC_ARGS=$(printf '%s\n' "$@" | head -n 4) browser_run page.test.mjs
 
 test_expect_success 'screenshots are saved, desktop and phone' '
     test -s "$out/desktop.png" && test -s "$out/phone.png" && test -s "$out/phone-article.png"

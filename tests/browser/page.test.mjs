@@ -12,7 +12,7 @@
 // from where the last one left the page.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { assert, launch, runSteps, same, settled } from './harness.mjs';
 
 const BASE = process.env.NEWSARC_URL;
 const SEARCH = process.env.NEWSARC_SEARCH;
@@ -28,16 +28,6 @@ function cli(args) {
 
 function cliJson(args) {
   return JSON.parse(cli(['--format', 'json', ...args]).toString('utf8'));
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function same(got, want, what) {
-  const g = JSON.stringify(got);
-  const w = JSON.stringify(want);
-  assert(g === w, `${what}:\n  page: ${g}\n  CLI:  ${w}`);
 }
 
 // The page's state, read back from its URL.
@@ -83,15 +73,6 @@ async function shown(page) {
       total: m ? +m[1].replace(/,/g, '') : 0,
       facets,
     };
-  });
-}
-
-// Waits until the page has drawn its answer for the URL it shows: the
-// page marks the view it shows aria-busy until then.
-async function settled(page) {
-  await page.waitForFunction(() => {
-    const v = [...document.querySelectorAll('main')].find((m) => !m.hidden);
-    return v && !v.hasAttribute('aria-busy');
   });
 }
 
@@ -439,11 +420,7 @@ step('no script error, CSP violation or dialog on the way', async () => {
 });
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.NEWSARC_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(10000);
   page.on('pageerror', (e) => problems.push('script error: ' + e.message));
@@ -453,24 +430,9 @@ async function main() {
     // favicon request is not the page's.
     if (m.type() === 'error' && !/status of 4\d\d|favicon/.test(m.text() + m.location().url)) problems.push(m.text());
   });
-  let failed = false;
-  for (const [name, fn] of steps) {
-    if (failed) {
-      console.log(`not ok ${name} # not run after an earlier failure`);
-      continue;
-    }
-    try {
-      await fn();
-      console.log(`ok ${name}`);
-    } catch (e) {
-      failed = true;
-      console.log(`not ok ${name}`);
-      for (const line of String(e.stack || e).split('\n').slice(0, 12)) console.log(`# ${line}`);
-      await page.screenshot({ path: `${OUT}/failure.png`, fullPage: true }).catch(() => {});
-    }
-  }
+  const passed = await runSteps(steps, page, OUT);
   await browser.close();
-  process.exit(failed ? 1 : 0);
+  process.exit(passed ? 0 : 1);
 }
 
 main().catch((e) => {
