@@ -345,6 +345,35 @@ static void engine_error(reply_t *r, na_status_t st, const na_error_t *err)
     reply_error(r, status, status == 503 ? "the database cannot be opened now" : err->message);
 }
 
+/* Shards left out of an answer (shard_failure: partial), said once on
+ * standard error when one is first left out and again when an answer
+ * has it back, not at every request while it is down.  Process-wide:
+ * the workers' connections retry a failed shard each at its next
+ * request, so while one recovers a line may come twice. */
+static pthread_mutex_t shards_lock = PTHREAD_MUTEX_INITIALIZER;
+static na_strlist_t shards_out = NA_STRLIST_INIT;
+
+static void report_shards(const na_result_t *res)
+{
+    pthread_mutex_lock(&shards_lock);
+    /* Every answer covers every shard: one not left out of it is back. */
+    na_strlist_t still = NA_STRLIST_INIT;
+    for (size_t i = 0; i < shards_out.count; i++) {
+        if (na_strlist_contains(&res->failed_shards, shards_out.items[i]))
+            na_strlist_add(&still, shards_out.items[i]);
+        else
+            fprintf(stderr, PROG ": shard '%s' answers again\n", shards_out.items[i]);
+    }
+    for (size_t i = 0; i < res->failed_shards.count; i++)
+        if (na_strlist_add_unique(&still, res->failed_shards.items[i]) &&
+            !na_strlist_contains(&shards_out, res->failed_shards.items[i]))
+            fprintf(stderr, PROG ": warning: shard '%s' left out of answers: %s\n", res->failed_shards.items[i],
+                    res->failed_errors.items[i]);
+    na_strlist_clear(&shards_out);
+    shards_out = still;
+    pthread_mutex_unlock(&shards_lock);
+}
+
 static void route_search(na_engine_conn_t *conn, engine_ref_t *e, const params_t *p, reply_t *r)
 {
     na_request_t req;
@@ -356,6 +385,7 @@ static void route_search(na_engine_conn_t *conn, engine_ref_t *e, const params_t
         if (st) {
             engine_error(r, st, &err);
         } else {
+            report_shards(&res);
             char *mem;
             size_t len;
             FILE *f = body_stream(r, &mem, &len);
@@ -395,6 +425,7 @@ static void route_facet(na_engine_conn_t *conn, engine_ref_t *e, const char *nam
         if (st) {
             engine_error(r, st, &err);
         } else {
+            report_shards(&res);
             json_t *values = json_array();
             const na_facet_result_t *f = res.facet_count ? &res.facets[0] : NULL;
             for (size_t i = 0; f && i < f->count; i++)

@@ -265,10 +265,18 @@ if command -v curl >/dev/null 2>&1; then
         test "$(cat status)" = 200 &&
         grep -q "\"failed\": \[{\"shard\": \"tcp:127.0.0.1:$s1988_port\", \"error\": \"Network" body
     '
+    test_expect_success '... which the server says on standard error once, not at every request' '
+        curl -s -o body "http://127.0.0.1:$PORT/api/search?q=strike" &&
+        grep -q "\"failed\": \[{\"shard\": \"tcp:127.0.0.1:$s1988_port\"" body &&
+        test "$(grep -c "^newsarc-search: warning: shard .tcp:127.0.0.1:$s1988_port. left out of answers: Network" server.err)" = 1
+    '
     kill -CONT -- "-$s1988_pid"
     test_expect_success '... and answers again once it is back' '
         curl -s -o body -w "%{http_code}" "http://127.0.0.1:$PORT/api/search?q=copper" >status &&
         test "$(cat status)" = 200 && ! grep -q "\"shards\"" body
+    '
+    test_expect_success '... which the server says too' '
+        grep -q "^newsarc-search: shard .tcp:127.0.0.1:$s1988_port. answers again$" server.err
     '
     stop_server
 fi

@@ -54,6 +54,9 @@ NEWSARC_PARTIAL_URL=http://127.0.0.1:$partial_port/ NEWSARC_FAIL_URL=http://127.
 NEWSARC_DEAD=tcp:127.0.0.1:$dead NEWSARC_SEARCH=$search_bin NEWSARC_OUT=$out \
 NEWSARC_ARGS=$(printf '%s\n' -c "$CONFIG" -d "$TRASH/arch/1987") browser_run shards.test.mjs
 
+test_expect_success 'the server with partial said once which shard it left out' '
+    test "$(grep -c "^newsarc-search: warning: shard .tcp:127.0.0.1:$dead. left out of answers: NetworkError" partial/server.err)" = 1
+'
 test_expect_success 'the server with fail names the shard it cannot open' '
     grep -q "^newsarc-search: warning: cannot open shard .tcp:127.0.0.1:$dead.: NetworkError" fail/server.err
 '
