@@ -42,10 +42,10 @@ for pid in $NS_CLIENT $NS_HOST; do
     done
 done
 
-# Addresses from TEST-NET-1, which no real network uses; in these private
+# Addresses from TEST-NET-3, which no real network uses; in these private
 # namespaces they could clash with nothing anyway.
-client_ip=192.0.2.1
-host_ip=192.0.2.2
+client_ip=203.0.113.1
+host_ip=203.0.113.2
 on_client ip link add na-client type veth peer name na-host netns "$NS_HOST" 2>veth.err ||
     skip_all "cannot make a veth pair here: $(head -n 1 veth.err)"
 on_client ip addr add $client_ip/30 dev na-client && on_client ip link set na-client up &&
@@ -79,10 +79,6 @@ search_on_client() { on_client "$search_bin" -c "$CONFIG" "$@"; }
 test_expect_success 'the host is reached over the veth pair, not over loopback' '
     on_client ip route get $host_ip >route && grep -q "dev na-client" route &&
     test "$(search_on_client -d tcp:$host_ip:7001 --count "")" = "$(newsarc_search -d sh/1988 --count "")"
-'
-test_expect_success 'nothing listens on the host address in the machine'\''s own network' '
-    ! "$search_bin" -c fast.yaml -d tcp:$host_ip:7001 --count "" >out 2>err &&
-    grep -q "NetworkError\|NetworkTimeoutError" err
 '
 n=0
 for req in "copper --facet place --facet topic" "'' --sort newest --limit 5 --offset 2 --facet year" \
