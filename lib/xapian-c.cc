@@ -1536,6 +1536,39 @@ char *na_xquery_describe(const na_xquery_t *q)
     });
 }
 
+/* Q's weight is 0 for every match: a scaling by 0 (shown only in Xapian
+ * 1.4's description), a value range, or a combination whose weighted
+ * parts all are. */
+static bool na__weightless(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_description().compare(0, 10, "Query(0 * ") == 0 ||
+               (q.get_num_subqueries() == 1 && na__weightless(q.get_subquery(0)));
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+        return true;
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+        /* Only the first part weighs. */
+        return q.get_num_subqueries() > 0 && na__weightless(q.get_subquery(0));
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            if (!na__weightless(q.get_subquery(i)))
+                return false;
+        return q.get_num_subqueries() > 0;
+    default:
+        return false;
+    }
+}
+
+bool na_xquery_weightless(const na_xquery_t *q)
+{
+    return q && quietly(false, [&] { return na__weightless(q->q); });
+}
+
 /* ---- query parser ---- */
 
 na_status_t na_xqp_new(na_xdb_t *db, const char *language, na_xqp_t **out, na_error_t *err)
