@@ -1295,6 +1295,10 @@ static void note_failed(const na_engine_conn_t *c, na_result_t *out)
  * first, more of them until it fills, and the total and facets come
  * from a run that sorts nothing. */
 
+/* How many matches a page must at least be a part of to be cut for: a
+ * sort of fewer costs less than the tries. */
+#define CUT_MIN_MATCHES 16
+
 /* Date terms of one grain, oldest first, with their frequencies. */
 typedef struct {
     struct date_term {
@@ -1331,24 +1335,28 @@ static na_status_t date_terms_read(na_xdb_t *db, const char *prefix, size_t digi
 }
 
 /* Sets *OUT to a filter on the articles from some day on that holds at
- * least TARGET dated articles, as few more as the terms allow; NULL when
- * that takes in every month. */
-static na_status_t date_cut(na_xdb_t *db, const date_terms_t *months, const date_terms_t *years, unsigned long target,
-                            na_xquery_t **out, na_error_t *err)
+ * least TARGET dated articles, as few more as the terms allow, counting
+ * from the month TOP (an index into MONTHS) down, when the query has no
+ * match in any later month or year (see newest_match()); NULL when that
+ * takes in every month. */
+static na_status_t date_cut(na_xdb_t *db, const date_terms_t *months, const date_terms_t *years, size_t top,
+                            unsigned long target, na_xquery_t **out, na_error_t *err)
 {
     *out = NULL;
     unsigned long have = 0;
-    size_t m = months->count;
+    size_t m = top + 1;
     while (m > 0 && have + months->items[m - 1].freq < target)
         have += months->items[--m].freq;
-    if (m <= 1)
+    if (m == 0)
         return NA_OK;
     const char *cut = months->items[m - 1].term; /* MYYYYMM */
     na_xquery_t *f = NULL;
-    for (size_t i = m; i < months->count; i++)
+    for (size_t i = m; i <= top; i++)
         f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(months->items[i].term));
+    const char *newest = months->items[top].term;
     for (size_t i = 0; i < years->count; i++)
-        if (strncmp(years->items[i].term + 1, cut + 1, 4) > 0)
+        if (strncmp(years->items[i].term + 1, cut + 1, 4) > 0 &&
+            (top + 1 == months->count || strncmp(years->items[i].term + 1, newest + 1, 4) <= 0))
             f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(years->items[i].term));
     /* The cut month's newest days, or all of it when they hold too few
      * (its articles dated to the month alone sort before its days). */
@@ -1359,6 +1367,8 @@ static na_status_t date_cut(na_xdb_t *db, const date_terms_t *months, const date
     size_t d = days.count;
     while (st == NA_OK && d > 0 && have < target)
         have += days.items[--d].freq;
+    /* A day's term more costs a posting list opened, less than sorting
+     * a few more articles. */
     if (st == NA_OK && have >= target)
         for (size_t i = d; i < days.count; i++)
             f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(days.items[i].term));
@@ -1372,6 +1382,53 @@ static na_status_t date_cut(na_xdb_t *db, const date_terms_t *months, const date
     return st;
 }
 
+/* Sets *ANY to whether Q has a match among the articles with TERM. */
+static na_status_t any_match(na_xdb_t *db, const na_xquery_t *q, const char *term, bool *any, na_error_t *err)
+{
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    na_status_t st = na_xenquire_new(db, &enq, err);
+    if (st == NA_OK) {
+        na_xquery_t *pq = na_xquery_combine(NA_XQ_FILTER, na_xquery_copy(q), na_xquery_term(term));
+        na_xenquire_set_query(enq, pq);
+        na_xenquire_set_sort(enq, -1, false); /* all weigh 0: the first match in docid order will do */
+        st = na_xenquire_run(enq, 0, 1, false, &mset, err);
+        na_xquery_free(pq);
+    }
+    *any = st == NA_OK && na_xmset_size(mset) > 0;
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    return st;
+}
+
+/* Sets *TOP to the index in MONTHS of the newest month in which Q has a
+ * match, when Q has none in a later year; else to MONTHS' last.  A query of its own
+ * dates (date:1987-03) has none among the newest articles, where the cut
+ * would look for its page in vain: one look at each year from the newest,
+ * then at each month of the year found. */
+static na_status_t newest_match(na_xdb_t *db, const na_xquery_t *q, const date_terms_t *months,
+                                const date_terms_t *years, size_t *top, na_error_t *err)
+{
+    *top = months->count - 1;
+    bool any = false;
+    na_status_t st = NA_OK;
+    size_t y = years->count;
+    while (st == NA_OK && !any && y > 0)
+        st = any_match(db, q, years->items[--y].term, &any, err);
+    if (st || !any)
+        return st;
+    const char *year = years->items[y].term + 1;
+    size_t m = months->count;
+    while (m > 0 && strncmp(months->items[m - 1].term + 1, year, 4) > 0)
+        m--;
+    for (any = false; st == NA_OK && !any && m > 0 && strncmp(months->items[m - 1].term + 1, year, 4) == 0;)
+        st = any_match(db, q, months->items[--m].term, &any, err);
+    /* None in a month: its matches there are dated to the year alone. */
+    if (st == NA_OK && any)
+        *top = m;
+    return st;
+}
+
 /* Sets *MSET to the page OFFSET, LIMIT of weightless query Q among its
  * TOTAL matches (exactly counted), newest first, read with sort SORT.
  * *PAGE is the enquire it came from (caller frees). */
@@ -1379,22 +1436,29 @@ static na_status_t page_by_date(search_t *s, const na_xquery_t *q, unsigned offs
                                 na_xenquire_t **page, na_xmset_t **mset, na_error_t *err)
 {
     na_xdb_t *db = s->conn->db;
-    date_terms_t months, years;
-    na_status_t st = date_terms_read(db, NA_PREFIX_MONTH, 6, &months, err);
-    if (st == NA_OK)
-        st = date_terms_read(db, NA_PREFIX_YEAR, 4, &years, err);
-    else
-        memset(&years, 0, sizeof years);
     unsigned long want = (unsigned long)offset + limit, fill = total > offset ? total - offset : 0;
     if (fill > limit)
         fill = limit;
+    int tries = total / CUT_MIN_MATCHES > want ? 0 : 3;
+    date_terms_t months, years;
+    memset(&months, 0, sizeof months);
+    memset(&years, 0, sizeof years);
+    na_status_t st = tries < 3 ? date_terms_read(db, NA_PREFIX_MONTH, 6, &months, err) : NA_OK;
+    if (st == NA_OK && tries < 3)
+        st = date_terms_read(db, NA_PREFIX_YEAR, 4, &years, err);
     /* Twice the articles that would hold the page were matches spread
-     * evenly over time, then eight times more at each try. */
+     * evenly over time, from the newest match on after a first miss, then
+     * eight times more at each try. */
     unsigned long target = total ? 2 * want * na_xdb_doccount(db) / total + want : 0;
-    for (int tries = 0; st == NA_OK && !*mset; tries++) {
+    size_t top = months.count ? months.count - 1 : 0;
+    for (; st == NA_OK && !*mset; tries++) {
         na_xquery_t *cut = NULL;
-        if (tries < 3 && total)
-            st = date_cut(db, &months, &years, target, &cut, err);
+        /* A first try that misses may be a query of old articles: look
+         * for its newest month, and count from there. */
+        if (tries == 1)
+            st = newest_match(db, q, &months, &years, &top, err);
+        if (st == NA_OK && tries < 3 && total && months.count)
+            st = date_cut(db, &months, &years, top, target, &cut, err);
         if (st)
             break;
         na_xquery_t *pq = cut ? na_xquery_combine(NA_XQ_FILTER, na_xquery_copy(q), cut) : na_xquery_copy(q);
@@ -1410,7 +1474,8 @@ static na_status_t page_by_date(search_t *s, const na_xquery_t *q, unsigned offs
         if (st == NA_OK && cut && na_xmset_size(*mset) < fill) {
             na_xmset_free(*mset);
             *mset = NULL;
-            target *= 8;
+            if (tries) /* the first miss moves the start, not the size */
+                target *= 8;
         }
     }
     free(months.items);
