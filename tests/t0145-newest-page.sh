@@ -15,14 +15,16 @@ ids() {
     newsarc_search -d db --format jsonl "$@" -- "$q" | sed -n 's/^{"id": *"\([^"]*\)".*/\1/p'
 }
 
-# every_page QUERY LIMIT [SORT]: each page of LIMIT from every offset,
-# newest first (by relevance, the default, or --sort SORT), is the same
-# part of the oldest-first list read backwards.
+# every_page QUERY LIMIT [SORT [FIRST]]: each page of LIMIT from every
+# offset, newest first (by relevance, the default, or --sort SORT), is
+# the same part of the oldest-first list read backwards, after the ids
+# in the file FIRST (those that weigh more, newest first).
 every_page() {
     ids "$1" --limit 100 --sort oldest >oldest &&
     total=$(wc -l <oldest) &&
     test "$total" -gt 0 &&
-    awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' oldest >newest &&
+    { cat ${4:-/dev/null} &&
+      awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' oldest | grep -v -x -f ${4:-/dev/null}; } >newest &&
     o=0 &&
     while [ "$o" -lt "$total" ]; do
         sed -n "$((o + 1)),$((o + $2))p" newest >expect &&
@@ -36,7 +38,8 @@ mkdir in
 # 96 articles: article N gets a date scattered by N * 37 mod 96 over
 # 2019..2022, to the day for most, to the month (every 7th) or the year (every 5th),
 # none for a few; topic "t" for all, "u" for every third, place "p" for
-# those of 2021 and the odd ones.
+# those of 2021 and the odd ones; the same text for all but every 17th,
+# which says "grain" twice.
 awk 'BEGIN {
     for (n = 1; n <= 96; n++) {
         k = (n * 37) % 96
@@ -47,7 +50,8 @@ awk 'BEGIN {
         else date = sprintf("\"date\": \"%04d-%02d-%02d\", ", y, m, d)
         topics = (n % 3 == 0) ? "[\"t\", \"u\"]" : "[\"t\"]"
         places = (y == 2021 || n % 2) ? "[\"p\"]" : "[]"
-        printf "{\"id\": \"a%02d\", \"title\": \"Article %d\", %s\"topics\": %s, \"places\": %s, \"body\": \"Grain exports rose.\"}\n", n, n, date, topics, places
+        body = (n % 17 == 0) ? "Grain grain exports rose." : "Grain exports rose."
+        printf "{\"id\": \"a%02d\", \"title\": \"Article %d\", %s\"topics\": %s, \"places\": %s, \"body\": \"%s\"}\n", n, n, date, topics, places, body
     }
 }' >in/articles.jsonl
 newsarc_index -q -d db --extract never in/articles.jsonl || exit 1
@@ -67,6 +71,22 @@ test_expect_success 'a filter on old articles only, where the newest hold no mat
     every_page date:2019 3 &&
     every_page date:2019-03..2020-02 5 &&
     every_page "place:p date:2021" 10
+'
+
+# Words weigh every article alike but those five: equal scores fall to
+# the date, newest first, within a page and across its end (a85 is dated
+# 2022, a51 2021-08-22, a17 2021-03-08, a68 2019-11-01, a34 2019-06-15).
+test_expect_success 'equal scores of words: each page as the full sort gives it' '
+    ids grain --limit 5 >top &&
+    test_cmp top <<-EOF &&
+	a85
+	a51
+	a17
+	a68
+	a34
+	EOF
+    every_page grain 3 relevance top &&
+    every_page grain 10 relevance top
 '
 
 test_expect_success 'the last page holds the oldest and the undated' '
