@@ -8,7 +8,10 @@
  * document, are counted from the index rather than match by match, and a
  * result's snippet comes from the start of its text kept in the record's
  * metadata when that is enough, so that only the articles on the page
- * whose snippet lies further in are decompressed and parsed again. */
+ * whose snippet lies further in are decompressed and parsed again.  A
+ * query of filters alone, whose matches all weigh 0, finds its page
+ * among the newest articles first, by their date terms, rather than by
+ * sorting every match (page_by_date()). */
 #include "engine.h"
 
 #include <errno.h>
