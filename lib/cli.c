@@ -102,6 +102,29 @@ char *na_cli_tables_cache(const na_config_t *cfg)
     return path;
 }
 
+na_status_t na_cli_config_load(na_config_t *cfg, const char *explicit_path, na_error_t *err)
+{
+    const char *path = na_config_find(explicit_path);
+    if (!path) {
+        na_config_defaults(cfg);
+        return NA_OK;
+    }
+    /* One cache file per configuration path (and folder, for a relative
+     * one), as for the tables. */
+    char cwd[4096];
+    uint64_t h = na_hash64(NA_HASH_SEED, path, strlen(path) + 1);
+    if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+        h = na_hash64(h, cwd, strlen(cwd) + 1);
+    char hex[17];
+    na_hash64_hex(h, NULL, 0, hex);
+    char *dir = cache_dir();
+    char *cache = dir ? na_xasprintf("%s/config-%s", dir, hex) : NULL;
+    free(dir);
+    na_status_t st = na_config_load_file_cached(cfg, path, cache, err);
+    free(cache);
+    return st;
+}
+
 na_status_t na_cli_tables_open(const na_config_t *cfg, bool parse_without_cache, na_normaliser_t **out,
                                char *note, size_t note_size, na_error_t *err)
 {

@@ -54,6 +54,12 @@ int na_cli_flush_output(const char *prog);
  * when there is no cache folder. */
 char *na_cli_tables_cache(const na_config_t *cfg);
 
+/* Loads the configuration as na_config_load() does, keeping its parsed
+ * form in the cache folder (see na_cli_tables_cache()), one file per
+ * configuration path: a start-up then maps no YAML parser's work.
+ * Statuses as na_config_load(). */
+na_status_t na_cli_config_load(na_config_t *cfg, const char *explicit_path, na_error_t *err);
+
 struct na_normaliser;
 /* CFG's tables as both programs open them: mapped from the compiled file
  * in the cache when it is fresh, else parsed from the table files (and

@@ -329,7 +329,21 @@ typedef struct {
     char *dir; /* the file's directory, or NULL for the current one */
     yaml_document_t *doc;
     na_error_t *err;
+    na_strlist_t *probes; /* NULL, or each file looked for: "1PATH" found, "0PATH" not */
 } loader_t;
+
+/* Whether PATH exists, noted in L's probes: a cached form of the file
+ * stays good only while each answer does. */
+static bool probe(const loader_t *l, const char *path)
+{
+    bool found = file_exists(path);
+    if (l->probes) {
+        char *p = na_xasprintf("%c%s", found ? '1' : '0', path);
+        na_strlist_add(l->probes, p);
+        free(p);
+    }
+    return found;
+}
 
 __attribute__((format(printf, 3, 4)))
 static na_status_t fail_at(const loader_t *l, const yaml_node_t *node, const char *fmt, ...)
@@ -387,12 +401,12 @@ static char *resolve(const loader_t *l, const char *path)
 static char *resolve_data(const loader_t *l, const char *path)
 {
     char *p = resolve(l, path);
-    if (path[0] == '/' || file_exists(p))
+    if (path[0] == '/' || probe(l, p))
         return p;
     char *data = na_config_data_dir();
     char *q = na_xasprintf("%s/%s", data, path);
     free(data);
-    if (file_exists(q)) {
+    if (probe(l, q)) {
         free(p);
         return q;
     }
@@ -847,19 +861,26 @@ size_t na__config_drop_comments(char *text, size_t len)
     return out;
 }
 
-na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err)
+/* Reads the file at PATH into TEXT; on failure sets ERR, zeroes CFG. */
+static na_status_t read_config_file(const char *path, na_buf_t *text, na_config_t *cfg, na_error_t *err)
 {
-    na_buf_t text = NA_BUF_INIT;
-    int e = na_read_file(path, &text);
-    if (e) {
-        na_buf_release(&text);
-        memset(cfg, 0, sizeof *cfg);
-        return na_error_set(err, e == ENOENT ? NA_ERR_NOT_FOUND : NA_ERR_IO,
-                            "%s: cannot read the configuration: %s", path, na_strerror(e));
-    }
+    int e = na_read_file(path, text);
+    if (!e)
+        return NA_OK;
+    na_buf_release(text);
+    memset(cfg, 0, sizeof *cfg);
+    return na_error_set(err, e == ENOENT ? NA_ERR_NOT_FOUND : NA_ERR_IO, "%s: cannot read the configuration: %s",
+                        path, na_strerror(e));
+}
+
+/* Fills CFG from TEXT, the contents of PATH (changed in place; released),
+ * noting in PROBES (may be NULL) the files looked for. */
+static na_status_t load_text(na_config_t *cfg, const char *path, na_buf_t text, na_strlist_t *probes,
+                             na_error_t *err)
+{
     na_config_defaults(cfg);
 
-    loader_t l = { .path = path, .err = err };
+    loader_t l = { .path = path, .err = err, .probes = probes };
     const char *slash = strrchr(path, '/');
     if (slash)
         l.dir = na_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
@@ -903,19 +924,313 @@ na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *
     return NA_OK;
 }
 
-na_status_t na_config_load(na_config_t *cfg, const char *explicit_path, na_error_t *err)
+na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err)
+{
+    na_buf_t text = NA_BUF_INIT;
+    na_status_t st = read_config_file(path, &text, cfg, err);
+    return st ? st : load_text(cfg, path, text, NULL, err);
+}
+
+const char *na_config_find(const char *explicit_path)
 {
     const char *path = explicit_path;
     if (!path || !*path)
         path = getenv("NEWSARC_CONFIG");
     if (path && *path)
-        return na_config_load_file(cfg, path, err);
+        return path;
     if (file_exists("newsarc.yaml"))
-        return na_config_load_file(cfg, "newsarc.yaml", err);
+        return "newsarc.yaml";
     if (file_exists(NA_SYSCONFDIR "/newsarc.yaml"))
-        return na_config_load_file(cfg, NA_SYSCONFDIR "/newsarc.yaml", err);
+        return NA_SYSCONFDIR "/newsarc.yaml";
+    return NULL;
+}
+
+na_status_t na_config_load(na_config_t *cfg, const char *explicit_path, na_error_t *err)
+{
+    const char *path = na_config_find(explicit_path);
+    if (path)
+        return na_config_load_file(cfg, path, err);
     na_config_defaults(cfg);
     return NA_OK;
+}
+
+/* ---- the loaded form, kept in a cache ---- */
+
+/* A cache file: CACHE_MAGIC, then length-prefixed strings and 64-bit
+ * numbers (little end first): what the load depended on (the program
+ * file, the data folder, the current folder, the file's path and whole
+ * contents, each file looked for and whether it was there), then every
+ * field of the configuration in the order of config_keys.  Any
+ * difference, or anything that does not read back whole, and the file
+ * is read again. */
+#define CACHE_MAGIC "newsarc config cache 1\n"
+#define NO_STRING UINT64_MAX
+
+static void put_num(na_buf_t *b, uint64_t v)
+{
+    unsigned char bytes[8];
+    for (int i = 0; i < 8; i++)
+        bytes[i] = (unsigned char)(v >> (8 * i));
+    na_buf_add(b, bytes, 8);
+}
+
+static void put_bytes(na_buf_t *b, const void *data, size_t len)
+{
+    put_num(b, len);
+    na_buf_add(b, data, len);
+}
+
+static void put_str(na_buf_t *b, const char *s)
+{
+    if (s)
+        put_bytes(b, s, strlen(s));
+    else
+        put_num(b, NO_STRING);
+}
+
+static void put_list(na_buf_t *b, const na_strlist_t *l)
+{
+    put_num(b, l->count);
+    for (size_t i = 0; i < l->count; i++)
+        put_str(b, l->items[i]);
+}
+
+typedef struct {
+    const unsigned char *p, *end;
+    bool bad;
+} cache_reader_t;
+
+static uint64_t get_num(cache_reader_t *r)
+{
+    if (r->bad || r->end - r->p < 8) {
+        r->bad = true;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)r->p[i] << (8 * i);
+    r->p += 8;
+    return v;
+}
+
+/* The next string, borrowed (not NUL-terminated; *LEN bytes); NULL for
+ * NO_STRING or when the data is cut short (R->bad). */
+static const char *get_bytes(cache_reader_t *r, size_t *len)
+{
+    uint64_t n = get_num(r);
+    *len = 0;
+    if (r->bad || n == NO_STRING)
+        return NULL;
+    if ((uint64_t)(r->end - r->p) < n) {
+        r->bad = true;
+        return NULL;
+    }
+    const char *s = (const char *)r->p;
+    r->p += n;
+    *len = (size_t)n;
+    return s;
+}
+
+static char *get_str(cache_reader_t *r)
+{
+    size_t len;
+    const char *s = get_bytes(r, &len);
+    return s ? na_xstrndup(s, len) : NULL;
+}
+
+static void get_list(cache_reader_t *r, na_strlist_t *l)
+{
+    uint64_t n = get_num(r);
+    for (uint64_t i = 0; !r->bad && i < n; i++) {
+        char *s = get_str(r);
+        if (s)
+            na_strlist_add(l, s);
+        free(s);
+    }
+}
+
+/* The fields of CFG, by the key table. */
+static void pack_config(const na_config_t *cfg, na_buf_t *b)
+{
+    put_str(b, cfg->file);
+    for (size_t i = 0; i < COUNT(config_keys); i++) {
+        const config_key_t *k = &config_keys[i];
+        const char *base = (const char *)cfg + k->offset;
+        switch (k->type) {
+        case KEY_STRING:
+        case KEY_PATH: put_str(b, *(char *const *)(const void *)base); break;
+        case KEY_LIST:
+        case KEY_FACETS: put_list(b, (const na_strlist_t *)(const void *)base); break;
+        case KEY_CHOICE:
+        case KEY_INT: put_num(b, (uint64_t)(int64_t) * (const int *)(const void *)base); break;
+        case KEY_BOOL: put_num(b, *(const bool *)(const void *)base); break;
+        case KEY_COUNT: put_num(b, *(const size_t *)(const void *)base); break;
+        case KEY_EXTRACT:
+            for (int kind = 0; kind < NA_EXTRACT_KINDS; kind++)
+                put_num(b, cfg->extract[kind]);
+            break;
+        case KEY_ALIASES:
+            for (size_t a = 0; a < COUNT(alias_keys); a++)
+                put_str(b, *(char *const *)(const void *)((const char *)cfg + alias_keys[a].offset));
+            break;
+        case KEY_SOURCES:
+            put_num(b, cfg->source_count);
+            for (size_t s = 0; s < cfg->source_count; s++) {
+                put_str(b, cfg->sources[s].path);
+                put_num(b, cfg->sources[s].format);
+            }
+            break;
+        }
+    }
+    put_num(b, cfg->mark_count);
+    for (size_t i = 0; i < cfg->mark_count; i++) {
+        put_str(b, cfg->marks[i].key);
+        put_num(b, cfg->marks[i].line);
+        put_num(b, cfg->marks[i].column);
+    }
+}
+
+/* Reads back what pack_config() wrote into CFG (zeroed first); false, CFG
+ * released, when R does not hold it whole. */
+static bool unpack_config(cache_reader_t *r, na_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->file = get_str(r);
+    for (size_t i = 0; !r->bad && i < COUNT(config_keys); i++) {
+        const config_key_t *k = &config_keys[i];
+        char *base = (char *)cfg + k->offset;
+        switch (k->type) {
+        case KEY_STRING:
+        case KEY_PATH: *str_field(cfg, k->offset) = get_str(r); break;
+        case KEY_LIST:
+        case KEY_FACETS: get_list(r, list_field(cfg, k->offset)); break;
+        case KEY_CHOICE:
+        case KEY_INT: *(int *)(void *)base = (int)(int64_t)get_num(r); break;
+        case KEY_BOOL: *(bool *)(void *)base = get_num(r) != 0; break;
+        case KEY_COUNT: *(size_t *)(void *)base = (size_t)get_num(r); break;
+        case KEY_EXTRACT:
+            for (int kind = 0; kind < NA_EXTRACT_KINDS; kind++)
+                cfg->extract[kind] = (na_extract_mode_t)get_num(r);
+            break;
+        case KEY_ALIASES:
+            for (size_t a = 0; a < COUNT(alias_keys); a++)
+                *str_field(cfg, alias_keys[a].offset) = get_str(r);
+            break;
+        case KEY_SOURCES: {
+            uint64_t n = get_num(r);
+            if (r->bad || n > (uint64_t)(r->end - r->p) / 16) { /* each at least 16 bytes */
+                r->bad = true;
+                break;
+            }
+            cfg->sources = na_xcalloc(n ? n : 1, sizeof *cfg->sources);
+            for (; cfg->source_count < n && !r->bad; cfg->source_count++) {
+                cfg->sources[cfg->source_count].path = get_str(r);
+                cfg->sources[cfg->source_count].format = (na_format_t)get_num(r);
+            }
+            break;
+        }
+        }
+    }
+    uint64_t marks = get_num(r);
+    if (!r->bad && marks <= (uint64_t)(r->end - r->p) / 24) {
+        cfg->marks = na_xcalloc(marks ? marks : 1, sizeof *cfg->marks);
+        for (; cfg->mark_count < marks && !r->bad; cfg->mark_count++) {
+            na_config_mark_t *m = &cfg->marks[cfg->mark_count];
+            m->key = get_str(r);
+            m->line = (size_t)get_num(r);
+            m->column = (size_t)get_num(r);
+            if (!m->key)
+                r->bad = true;
+        }
+    } else {
+        r->bad = true;
+    }
+    if (r->bad || r->p != r->end || !cfg->file) {
+        na_config_release(cfg);
+        return false;
+    }
+    return true;
+}
+
+/* What loading PATH depends on besides its contents and the files it
+ * looks for: this program (a new build may read keys otherwise), the data
+ * folder, and for a relative PATH the current folder. */
+static char *load_context(const char *path)
+{
+    struct stat st;
+    char *data = na_config_data_dir(), cwd[PATH_MAX] = "", exe[PATH_MAX];
+    /* The program by its name: the link itself, under valgrind, would
+     * name valgrind's. */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    if (!exe[0] || stat(exe, &st) != 0)
+        memset(&st, 0, sizeof st);
+    if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
+        cwd[0] = '\0';
+    char *ctx = na_xasprintf("exe %llu %llu %lld %lld.%09ld\ndata %s\ncwd %s\npath %s\n", (unsigned long long)st.st_dev,
+                             (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                             st.st_mtim.tv_nsec, data, cwd, path);
+    free(data);
+    return ctx;
+}
+
+/* Fills CFG from the cache file's DATA when it was written for CONTEXT
+ * and TEXT and every file it looked for is as it was. */
+static bool load_cached(na_config_t *cfg, const na_buf_t *cache, const char *context, const na_buf_t *text)
+{
+    size_t magic = strlen(CACHE_MAGIC), len;
+    if (cache->len < magic || memcmp(cache->data, CACHE_MAGIC, magic) != 0)
+        return false;
+    cache_reader_t r = { (const unsigned char *)cache->data + magic, (const unsigned char *)cache->data + cache->len,
+                         false };
+    const char *s = get_bytes(&r, &len);
+    if (!s || len != strlen(context) || memcmp(s, context, len) != 0)
+        return false;
+    s = get_bytes(&r, &len);
+    if (!s || len != text->len || (len && memcmp(s, text->data, len) != 0))
+        return false;
+    uint64_t probes = get_num(&r);
+    for (uint64_t i = 0; !r.bad && i < probes; i++) {
+        char *p = get_str(&r);
+        bool same = p && (p[0] == '1') == file_exists(p + 1);
+        free(p);
+        if (!same)
+            return false;
+    }
+    return !r.bad && unpack_config(&r, cfg);
+}
+
+na_status_t na_config_load_file_cached(na_config_t *cfg, const char *path, const char *cache, na_error_t *err)
+{
+    na_buf_t text = NA_BUF_INIT;
+    na_status_t st = read_config_file(path, &text, cfg, err);
+    if (st || !cache)
+        return st ? st : load_text(cfg, path, text, NULL, err);
+    char *context = load_context(path);
+    na_buf_t old = NA_BUF_INIT;
+    bool hit = na_read_file(cache, &old) == 0 && load_cached(cfg, &old, context, &text);
+    na_buf_release(&old);
+    if (hit) {
+        na_buf_release(&text);
+        free(context);
+        return NA_OK;
+    }
+    /* Kept before load_text() takes the text apart. */
+    na_buf_t out = NA_BUF_INIT;
+    na_buf_adds(&out, CACHE_MAGIC);
+    put_str(&out, context);
+    put_bytes(&out, text.data ? text.data : "", text.len);
+    free(context);
+    na_strlist_t probes = NA_STRLIST_INIT;
+    st = load_text(cfg, path, text, &probes, err);
+    if (st == NA_OK) {
+        put_list(&out, &probes);
+        pack_config(cfg, &out);
+        (void)na_write_file(cache, out.data, out.len); /* a cache: without it, the next run parses again */
+    }
+    na_strlist_clear(&probes);
+    na_buf_release(&out);
+    return st;
 }
 
 /* ---- checking what loaded ---- */

@@ -136,6 +136,20 @@ na_status_t na_config_check(const na_config_t *cfg, na_error_t *err);
 /* Reads exactly the file at PATH over the built-in defaults. */
 na_status_t na_config_load_file(na_config_t *cfg, const char *path, na_error_t *err);
 
+/* The file na_config_load() reads for EXPLICIT (may be NULL): EXPLICIT,
+ * else $NEWSARC_CONFIG, else ./newsarc.yaml or the installed one when
+ * they exist; NULL for the built-in defaults alone.  Borrowed: EXPLICIT,
+ * the environment's or a constant. */
+const char *na_config_find(const char *explicit_path);
+
+/* As na_config_load_file(), through the cache file CACHE (NULL: none): it
+ * holds the loaded form, used while this program, the data folder, the
+ * current folder (for a relative PATH), PATH's whole contents and the
+ * existence of each data file looked for are as they were, else the file
+ * is parsed and CACHE written again (a failure to write it is ignored).
+ * Statuses as na_config_load_file(). */
+na_status_t na_config_load_file_cached(na_config_t *cfg, const char *path, const char *cache, na_error_t *err);
+
 /* For na_config_load_file() and its tests: removes from the LEN bytes at
  * TEXT, in place, the comment lines libyaml would skip (a '#' in column 0
  * in a file without quotes or block scalars, outside flow collections,

@@ -49,8 +49,21 @@ struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
 struct na_xquery { Xapian::Query q; };
 struct na_xmset {
-    explicit na_xmset(Xapian::MSet m) : mset(std::move(m)) {}
+    na_xmset(Xapian::MSet m, Xapian::doccount f = 0, Xapian::doccount n = ~Xapian::doccount(0))
+        : mset(std::move(m)), first(f), size(std::min(n, mset.size() > f ? mset.size() - f : 0))
+    {
+    }
     Xapian::MSet mset;
+    /* The page's first hit in MSET, which may start before it (see
+     * na__page_by_weight) and hold one more after it; and when not empty,
+     * the order of MSET's hits (indices into it) that the page follows. */
+    Xapian::doccount first;
+    Xapian::doccount size;
+    std::vector<Xapian::doccount> order;
+    /* When set, the run that counted the matches, for the total and its
+     * bounds: MSET then came from a second run for the page alone. */
+    bool recounted = false;
+    Xapian::MSet counted;
     /* The stemmer of the last snippet, kept for the next: a page of
      * results asks for one per hit, all in one language. */
     mutable Xapian::Stem stem;
@@ -698,6 +711,11 @@ struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
     bool local; /* one database, on this machine: na__stream_spy counts */
+    /* Sorted by relevance, equal weights by SORT_SLOT (descending when
+     * SORT_DESCENDING): see na__page_by_weight(). */
+    bool relevance_then_value = false;
+    Xapian::valueno sort_slot = 0;
+    bool sort_descending = false;
     /* Facet counting uses one spy per facet, Xapian's stock
      * ValueCountMatchSpy or, over one local database, na__stream_spy: a
      * multi-valued field keeps all of a document's values packed in one
@@ -891,10 +909,10 @@ void na__register(na_xqp_t *qp, const char *field, Fn &&fn)
 /* The hit I of MSET, which must exist: MSet's operator[] checks nothing. */
 Xapian::MSetIterator na__hit(const na_xmset_t *mset, size_t i)
 {
-    if (i >= mset->mset.size())
-        na__fail(NA_ERR_INVALID, "no hit " + std::to_string(i) + " in a page of " +
-                                     std::to_string(mset->mset.size()));
-    return mset->mset[static_cast<Xapian::doccount>(i)];
+    if (i >= mset->size)
+        na__fail(NA_ERR_INVALID, "no hit " + std::to_string(i) + " in a page of " + std::to_string(mset->size));
+    Xapian::doccount at = mset->first + static_cast<Xapian::doccount>(i);
+    return mset->mset[mset->order.empty() ? at : mset->order[at]];
 }
 
 } // namespace
@@ -1536,6 +1554,39 @@ char *na_xquery_describe(const na_xquery_t *q)
     });
 }
 
+/* Q's weight is 0 for every match: a scaling by 0 (shown only in Xapian
+ * 1.4's description), a value range, or a combination whose weighted
+ * parts all are. */
+static bool na__weightless(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_description().compare(0, 10, "Query(0 * ") == 0 ||
+               (q.get_num_subqueries() == 1 && na__weightless(q.get_subquery(0)));
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE:
+        return true;
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+        /* Only the first part weighs. */
+        return q.get_num_subqueries() > 0 && na__weightless(q.get_subquery(0));
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            if (!na__weightless(q.get_subquery(i)))
+                return false;
+        return q.get_num_subqueries() > 0;
+    default:
+        return false;
+    }
+}
+
+bool na_xquery_weightless(const na_xquery_t *q)
+{
+    return q && quietly(false, [&] { return na__weightless(q->q); });
+}
+
 /* ---- query parser ---- */
 
 na_status_t na_xqp_new(na_xdb_t *db, const char *language, na_xqp_t **out, na_error_t *err)
@@ -1726,12 +1777,18 @@ void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending)
             enq->enquire.set_sort_by_relevance();
         else
             enq->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), descending);
+        enq->relevance_then_value = false;
     });
 }
 
 void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, bool descending)
 {
-    must([&] { enq->enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(slot), descending); });
+    must([&] {
+        enq->enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(slot), descending);
+        enq->relevance_then_value = true;
+        enq->sort_slot = static_cast<Xapian::valueno>(slot);
+        enq->sort_descending = descending;
+    });
 }
 
 int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const char *prefix)
@@ -1749,54 +1806,134 @@ void na_xenquire_set_time_limit(na_xenquire_t *enq, double seconds)
     must([&] { enq->enquire.set_time_limit(seconds); });
 }
 
+/* The page OFFSET, LIMIT of ENQ's query as it sorts, with the total of
+ * COUNTED, a run that counted every match already (and showed them to
+ * the spies): a second run for the page alone, by a new enquire without
+ * spies or the need to count. */
+static na_xmset_t *na__page_after_count(na_xenquire_t *enq, unsigned offset, unsigned limit, Xapian::MSet counted)
+{
+    Xapian::Enquire page(enq->db);
+    page.set_query(enq->enquire.get_query());
+    page.set_sort_by_relevance_then_value(enq->sort_slot, enq->sort_descending);
+    std::unique_ptr<na_xmset_t> out(new na_xmset_t(page.get_mset(offset, limit, Xapian::doccount(0))));
+    out->counted = std::move(counted);
+    out->recounted = true;
+    return out.release();
+}
+
+/* The page OFFSET, LIMIT of ENQ's weighted query, sorted by relevance
+ * then value, from a run by relevance alone: Xapian reads the sort value
+ * of every match that might enter the page, where only equal weights
+ * need it.  The run takes one match more than the page; each run of
+ * equal weights among them is put in order by its values, read for those
+ * alone.  When such a run reaches that last match, more equal ones may
+ * follow it: the page then comes from a second run. */
+static na_xmset_t *na__page_by_weight(na_xenquire_t *enq, unsigned offset, unsigned limit, Xapian::doccount check)
+{
+    Xapian::doccount n = offset + limit;
+    enq->enquire.set_sort_by_relevance();
+    Xapian::MSet m;
+    try {
+        m = enq->enquire.get_mset(0, n + 1, check);
+    } catch (...) {
+        enq->enquire.set_sort_by_relevance_then_value(enq->sort_slot, enq->sort_descending);
+        throw;
+    }
+    enq->enquire.set_sort_by_relevance_then_value(enq->sort_slot, enq->sort_descending);
+    std::vector<Xapian::doccount> order;
+    for (Xapian::doccount a = 0, b; a < m.size() && a < n; a = b) {
+        double w = m[a].get_weight();
+        for (b = a + 1; b < m.size() && m[b].get_weight() == w; b++) {
+        }
+        if (b == a + 1)
+            continue;
+        if (b > n)
+            return na__page_after_count(enq, offset, limit, std::move(m));
+        if (order.empty())
+            for (Xapian::doccount i = 0; i < m.size(); i++)
+                order.push_back(i);
+        std::vector<std::pair<std::string, Xapian::docid>> keys;
+        for (Xapian::doccount i = a; i < b; i++)
+            keys.emplace_back(m[i].get_document().get_value(enq->sort_slot), *m[i]);
+        std::vector<Xapian::doccount> idx(order.begin() + a, order.begin() + b);
+        std::sort(idx.begin(), idx.end(), [&](Xapian::doccount x, Xapian::doccount y) {
+            const auto &kx = keys[x - a], &ky = keys[y - a];
+            int c = kx.first.compare(ky.first);
+            if (c != 0)
+                return enq->sort_descending ? c > 0 : c < 0;
+            return kx.second < ky.second;
+        });
+        std::copy(idx.begin(), idx.end(), order.begin() + a);
+    }
+    std::unique_ptr<na_xmset_t> out(new na_xmset_t(std::move(m), offset, limit));
+    out->order = std::move(order);
+    return out.release();
+}
+
+/* Sets up ENQ's spies for a run, new ones each time since a spy's counts
+ * only grow; true when some facet needs its spy to see every match. */
+static bool na__arm_spies(na_xenquire_t *enq)
+{
+    enq->enquire.clear_matchspies();
+    enq->spies.clear();
+    /* Every document matches: the documents holding a value are those
+     * its term indexes, which Xapian counts without visiting them. */
+    bool all = na__matches_all(enq->enquire.get_query());
+    bool spied = false;
+    std::vector<na__spy> spies;
+    for (const na__facet &f : enq->facets) {
+        na__spy spy = { nullptr, nullptr };
+        if (all && !f.prefix.empty()) {
+            spies.push_back(spy);
+            continue;
+        }
+        /* Owned by the enquire from add_matchspy() on, even if it throws. */
+        if (enq->local) {
+            std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
+            spy.local = p.get();
+            enq->enquire.add_matchspy(p.release()->release());
+        } else {
+            std::unique_ptr<Xapian::ValueCountMatchSpy> p(new Xapian::ValueCountMatchSpy(f.slot));
+            spy.stock = p.get();
+            enq->enquire.add_matchspy(p.release()->release());
+        }
+        spies.push_back(spy);
+        spied = true;
+    }
+    enq->spies = std::move(spies);
+    return spied;
+}
+
 na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit, bool exact, na_xmset_t **out,
                             na_error_t *err)
 {
     *out = nullptr;
     return guarded(err, [&] {
-        enq->enquire.clear_matchspies();
-        enq->spies.clear();
-        /* Every document matches: the documents holding a value are those
-         * its term indexes, which Xapian counts without visiting them. */
-        bool all = na__matches_all(enq->enquire.get_query());
-        bool spied = false;
-        std::vector<na__spy> spies;
-        for (const na__facet &f : enq->facets) {
-            na__spy spy = { nullptr, nullptr };
-            if (all && !f.prefix.empty()) {
-                spies.push_back(spy);
-                continue;
-            }
-            /* Owned by the enquire from add_matchspy() on, even if it throws. */
-            if (enq->local) {
-                std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
-                spy.local = p.get();
-                enq->enquire.add_matchspy(p.release()->release());
-            } else {
-                std::unique_ptr<Xapian::ValueCountMatchSpy> p(new Xapian::ValueCountMatchSpy(f.slot));
-                spy.stock = p.get();
-                enq->enquire.add_matchspy(p.release()->release());
-            }
-            spies.push_back(spy);
-            spied = true;
-        }
-        enq->spies = std::move(spies);
+        bool spied = na__arm_spies(enq);
+        const Xapian::Query &q = enq->enquire.get_query();
+        /* Over one local database, a weighted query's page by weight
+         * alone when no tie needs the sort value (na__page_by_weight). */
+        bool by_weight = limit && enq->local && enq->relevance_then_value && !na__weightless(q);
         /* A query of one term (a word, a field value, or every document)
          * matches as many documents as the term indexes, which Xapian
          * knows without visiting them: it then reports equal bounds, an
          * exact total, and only the page asked for needs ranking.  Facets
          * need every match shown to their spies. */
-        if (exact && !spied && na__counted_by_index(enq->enquire.get_query())) {
-            Xapian::MSet m = enq->enquire.get_mset(offset, limit, Xapian::doccount(0));
-            if (m.get_matches_lower_bound() == m.get_matches_upper_bound()) {
-                *out = new na_xmset_t(std::move(m));
+        if (exact && !spied && na__counted_by_index(q)) {
+            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
+                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            if (na_xmset_exact(m.get())) {
+                *out = m.release();
                 return;
             }
         }
         /* Asking to check at least every document makes the matcher visit
          * all matches: exact totals and facet counts. */
         Xapian::doccount check = exact ? enq->db.get_doccount() : 0;
-        *out = new na_xmset_t(enq->enquire.get_mset(offset, limit, check));
+        if (by_weight)
+            *out = na__page_by_weight(enq, offset, limit, check);
+        else
+            *out = new na_xmset_t(enq->enquire.get_mset(offset, limit, check));
     });
 }
 
@@ -1882,17 +2019,20 @@ void na_xmset_free(na_xmset_t *mset)
 
 unsigned na_xmset_total(const na_xmset_t *mset)
 {
-    return mset->mset.get_matches_estimated();
+    return (mset->recounted ? mset->counted : mset->mset).get_matches_estimated();
 }
 
 bool na_xmset_exact(const na_xmset_t *mset)
 {
-    return quietly(false, [&] { return mset->mset.get_matches_lower_bound() == mset->mset.get_matches_upper_bound(); });
+    return quietly(false, [&] {
+        const Xapian::MSet &m = mset->recounted ? mset->counted : mset->mset;
+        return m.get_matches_lower_bound() == m.get_matches_upper_bound();
+    });
 }
 
 size_t na_xmset_size(const na_xmset_t *mset)
 {
-    return mset->mset.size();
+    return mset->size;
 }
 
 na_docid_t na_xmset_docid(const na_xmset_t *mset, size_t i)
@@ -1907,7 +2047,11 @@ double na_xmset_weight(const na_xmset_t *mset, size_t i)
 
 unsigned na_xmset_rank(const na_xmset_t *mset, size_t i)
 {
-    return quietly(0u, [&] { return na__hit(mset, i).get_rank(); });
+    /* The place in the page, not in MSET's order (see na_xmset.order). */
+    return quietly(0u, [&] {
+        na__hit(mset, i);
+        return mset->mset.get_firstitem() + mset->first + static_cast<Xapian::doccount>(i);
+    });
 }
 
 na_status_t na_xmset_data(const na_xmset_t *mset, size_t i, char **out, size_t *len, na_error_t *err)

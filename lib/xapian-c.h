@@ -276,6 +276,11 @@ na_xquery_t *na_xquery_copy(const na_xquery_t *q);
 void na_xquery_free(na_xquery_t *q);
 /* Xapian's description of Q, for debugging (caller frees). */
 char *na_xquery_describe(const na_xquery_t *q);
+/* True when every match of Q weighs 0, whatever the database: Q is made
+ * of boolean filters (which the query parser scales by 0) and value
+ * ranges only.  A sort by relevance then orders its matches by the tie
+ * breaker alone.  False when unsure; NULL (every document) is false. */
+bool na_xquery_weightless(const na_xquery_t *q);
 
 /* A field handler turns the text after "field:" into a query.  It returns
  * NA_OK and a query the parser takes ownership of, or an error whose

@@ -8,7 +8,10 @@
  * document, are counted from the index rather than match by match, and a
  * result's snippet comes from the start of its text kept in the record's
  * metadata when that is enough, so that only the articles on the page
- * whose snippet lies further in are decompressed and parsed again. */
+ * whose snippet lies further in are decompressed and parsed again.  A
+ * query of filters alone, whose matches all weigh 0, finds its page
+ * among the newest articles first, by their date terms, rather than by
+ * sorting every match (page_by_date()). */
 #include "engine.h"
 
 #include <errno.h>
@@ -1280,6 +1283,209 @@ static void note_failed(const na_engine_conn_t *c, na_result_t *out)
     }
 }
 
+/* ---- the page of a weightless query ---- */
+
+/* A query of filters alone weighs every match 0, so by relevance (or
+ * newest first) its page is its newest matches by NA_SLOT_SORT, which
+ * starts with the date.  Xapian finds them by reading the sort value of
+ * every match, which for a filter matching thousands of articles costs
+ * several times all the rest of the search.  The date terms tell where
+ * the newest articles are: an article sorts at or after day D of month
+ * M (value YYYYMMDD000000 on) exactly when it has a day term of M from D
+ * on, a month term of a later month or a year term of a later year, the
+ * terms and the value being written from the one date (the indexer's
+ * add_date()).  So the page is looked for among the newest articles
+ * first, more of them until it fills, and the total and facets come
+ * from a run that sorts nothing. */
+
+/* How many matches a page must at least be a part of to be cut for: a
+ * sort of fewer costs less than the tries. */
+#define CUT_MIN_MATCHES 16
+
+/* Date terms of one grain, oldest first, with their frequencies. */
+typedef struct {
+    struct date_term {
+        char term[NA_DATE_TERM_SIZE];
+        unsigned freq;
+    } *items;
+    size_t count, alloc;
+    size_t digits; /* after the prefix: 4, 6 or 8 */
+} date_terms_t;
+
+static bool date_term_add(const char *term, size_t len, unsigned freq, void *ud)
+{
+    date_terms_t *t = ud;
+    if (len != 1 + t->digits || len >= NA_DATE_TERM_SIZE)
+        return true;
+    for (size_t i = 1; i < len; i++)
+        if (term[i] < '0' || term[i] > '9')
+            return true;
+    if (t->count == t->alloc) {
+        t->alloc = t->alloc ? 2 * t->alloc : 16;
+        t->items = na_xrealloc(t->items, t->alloc * sizeof *t->items);
+    }
+    memcpy(t->items[t->count].term, term, len + 1);
+    t->items[t->count++].freq = freq;
+    return true;
+}
+
+static na_status_t date_terms_read(na_xdb_t *db, const char *prefix, size_t digits, date_terms_t *out,
+                                   na_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    out->digits = digits;
+    return na_xdb_each_term(db, prefix, date_term_add, out, err);
+}
+
+/* Sets *OUT to a filter on the articles from some day on that holds at
+ * least TARGET dated articles, as few more as the terms allow, counting
+ * from the month TOP (an index into MONTHS) down, when the query has no
+ * match in any later month or year (see newest_match()); NULL when that
+ * takes in every month. */
+static na_status_t date_cut(na_xdb_t *db, const date_terms_t *months, const date_terms_t *years, size_t top,
+                            unsigned long target, na_xquery_t **out, na_error_t *err)
+{
+    *out = NULL;
+    unsigned long have = 0;
+    size_t m = top + 1;
+    while (m > 0 && have + months->items[m - 1].freq < target)
+        have += months->items[--m].freq;
+    if (m == 0)
+        return NA_OK;
+    const char *cut = months->items[m - 1].term; /* MYYYYMM */
+    na_xquery_t *f = NULL;
+    for (size_t i = m; i <= top; i++)
+        f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(months->items[i].term));
+    const char *newest = months->items[top].term;
+    for (size_t i = 0; i < years->count; i++)
+        if (strncmp(years->items[i].term + 1, cut + 1, 4) > 0 &&
+            (top + 1 == months->count || strncmp(years->items[i].term + 1, newest + 1, 4) <= 0))
+            f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(years->items[i].term));
+    /* The cut month's newest days, or all of it when they hold too few
+     * (its articles dated to the month alone sort before its days). */
+    char prefix[NA_DATE_TERM_SIZE];
+    snprintf(prefix, sizeof prefix, "D%s", cut + 1);
+    date_terms_t days;
+    na_status_t st = date_terms_read(db, prefix, 8, &days, err);
+    size_t d = days.count;
+    while (st == NA_OK && d > 0 && have < target)
+        have += days.items[--d].freq;
+    /* A day's term more costs a posting list opened, less than sorting
+     * a few more articles. */
+    if (st == NA_OK && have >= target)
+        for (size_t i = d; i < days.count; i++)
+            f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(days.items[i].term));
+    else if (st == NA_OK)
+        f = na_xquery_combine(NA_XQ_OR, f, na_xquery_term(cut));
+    free(days.items);
+    if (st)
+        na_xquery_free(f);
+    else
+        *out = f;
+    return st;
+}
+
+/* Sets *ANY to whether Q has a match among the articles with TERM. */
+static na_status_t any_match(na_xdb_t *db, const na_xquery_t *q, const char *term, bool *any, na_error_t *err)
+{
+    na_xenquire_t *enq = NULL;
+    na_xmset_t *mset = NULL;
+    na_status_t st = na_xenquire_new(db, &enq, err);
+    if (st == NA_OK) {
+        na_xquery_t *pq = na_xquery_combine(NA_XQ_FILTER, na_xquery_copy(q), na_xquery_term(term));
+        na_xenquire_set_query(enq, pq);
+        na_xenquire_set_sort(enq, -1, false); /* all weigh 0: the first match in docid order will do */
+        st = na_xenquire_run(enq, 0, 1, false, &mset, err);
+        na_xquery_free(pq);
+    }
+    *any = st == NA_OK && na_xmset_size(mset) > 0;
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    return st;
+}
+
+/* Sets *TOP to the index in MONTHS of the newest month in which Q has a
+ * match, when Q has none in a later year; else to MONTHS' last.  A query of its own
+ * dates (date:1987-03) has none among the newest articles, where the cut
+ * would look for its page in vain: one look at each year from the newest,
+ * then at each month of the year found. */
+static na_status_t newest_match(na_xdb_t *db, const na_xquery_t *q, const date_terms_t *months,
+                                const date_terms_t *years, size_t *top, na_error_t *err)
+{
+    *top = months->count - 1;
+    bool any = false;
+    na_status_t st = NA_OK;
+    size_t y = years->count;
+    while (st == NA_OK && !any && y > 0)
+        st = any_match(db, q, years->items[--y].term, &any, err);
+    if (st || !any)
+        return st;
+    const char *year = years->items[y].term + 1;
+    size_t m = months->count;
+    while (m > 0 && strncmp(months->items[m - 1].term + 1, year, 4) > 0)
+        m--;
+    for (any = false; st == NA_OK && !any && m > 0 && strncmp(months->items[m - 1].term + 1, year, 4) == 0;)
+        st = any_match(db, q, months->items[--m].term, &any, err);
+    /* None in a month: its matches there are dated to the year alone. */
+    if (st == NA_OK && any)
+        *top = m;
+    return st;
+}
+
+/* Sets *MSET to the page OFFSET, LIMIT of weightless query Q among its
+ * TOTAL matches (exactly counted), newest first, read with sort SORT.
+ * *PAGE is the enquire it came from (caller frees). */
+static na_status_t page_by_date(search_t *s, const na_xquery_t *q, unsigned offset, unsigned limit, unsigned total,
+                                na_xenquire_t **page, na_xmset_t **mset, na_error_t *err)
+{
+    na_xdb_t *db = s->conn->db;
+    unsigned long want = (unsigned long)offset + limit, fill = total > offset ? total - offset : 0;
+    if (fill > limit)
+        fill = limit;
+    int tries = total / CUT_MIN_MATCHES > want ? 0 : 3;
+    date_terms_t months, years;
+    memset(&months, 0, sizeof months);
+    memset(&years, 0, sizeof years);
+    na_status_t st = tries < 3 ? date_terms_read(db, NA_PREFIX_MONTH, 6, &months, err) : NA_OK;
+    if (st == NA_OK && tries < 3)
+        st = date_terms_read(db, NA_PREFIX_YEAR, 4, &years, err);
+    /* Twice the articles that would hold the page were matches spread
+     * evenly over time, from the newest match on after a first miss, then
+     * eight times more at each try. */
+    unsigned long target = total ? 2 * want * na_xdb_doccount(db) / total + want : 0;
+    size_t top = months.count ? months.count - 1 : 0;
+    for (; st == NA_OK && !*mset; tries++) {
+        na_xquery_t *cut = NULL;
+        /* A first try that misses may be a query of old articles: look
+         * for its newest month, and count from there. */
+        if (tries == 1)
+            st = newest_match(db, q, &months, &years, &top, err);
+        if (st == NA_OK && tries < 3 && total && months.count)
+            st = date_cut(db, &months, &years, top, target, &cut, err);
+        if (st)
+            break;
+        na_xquery_t *pq = cut ? na_xquery_combine(NA_XQ_FILTER, na_xquery_copy(q), cut) : na_xquery_copy(q);
+        na_xenquire_free(*page);
+        *page = NULL;
+        st = na_xenquire_new(db, page, err);
+        if (st == NA_OK) {
+            na_xenquire_set_query(*page, pq);
+            set_sort(*page, s->req->sort);
+            st = na_xenquire_run(*page, offset, limit, false, mset, err);
+        }
+        na_xquery_free(pq);
+        if (st == NA_OK && cut && na_xmset_size(*mset) < fill) {
+            na_xmset_free(*mset);
+            *mset = NULL;
+            if (tries) /* the first miss moves the start, not the size */
+                target *= 8;
+        }
+    }
+    free(months.items);
+    free(years.items);
+    return st;
+}
+
 static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, bool facets_only, na_result_t *out,
                               na_error_t *err)
 {
@@ -1305,10 +1511,18 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
     na_xmset_t *mset = NULL;
     int *facet_index = na_xcalloc(r->facets.count + 1, sizeof *facet_index);
     facet_spec_t *specs = na_xcalloc(r->facets.count + 1, sizeof *specs);
+    unsigned offset = r->count || facets_only ? 0 : r->offset, limit = r->count || facets_only ? 0 : r->limit;
+    /* A weightless query's page comes from the newest articles on (see
+     * page_by_date()); the run counting its matches sorts nothing. */
+    bool by_date = limit && !conn->remote && (r->sort == NA_SORT_RELEVANCE || r->sort == NA_SORT_NEWEST) &&
+                   na_xquery_weightless(q);
     st = na_xenquire_new(conn->db, &enq, err);
     if (st == NA_OK) {
         na_xenquire_set_query(enq, q);
-        set_sort(enq, r->sort);
+        if (by_date)
+            na_xenquire_set_sort(enq, -1, false);
+        else
+            set_sort(enq, r->sort);
         apply_budget(&s, enq);
     }
     for (size_t i = 0; st == NA_OK && !r->count && i < r->facets.count; i++) {
@@ -1316,7 +1530,6 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
         /* A facet with a filter on its own field is counted apart, without it (-1). */
         facet_index[i] = facet_filtered(r, &specs[i]) ? -1 : facet_add(enq, &specs[i]);
     }
-    unsigned offset = r->count || facets_only ? 0 : r->offset, limit = r->count || facets_only ? 0 : r->limit;
     /* EXACT: every match is visited, so the total and facets are exact
      * (unless the time budget stops the counting). */
     struct timespec tr;
@@ -1325,14 +1538,18 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
      * when the page holds fewer than all matches (its own count and the
      * page it sends back): with a remote shard, the facets are counted in
      * a run without a page, and the page is a run without spies. */
-    bool split = conn->remote && r->facets.count && limit;
+    bool split = (conn->remote && r->facets.count && limit) || by_date;
     if (st == NA_OK)
         st = na_xenquire_run(enq, split ? 0 : offset, split ? 0 : limit, true, &mset, err);
     if (st == NA_OK) {
         out->total = na_xmset_total(mset);
         out->complete = run_complete(&s, mset, ms_since(&tr));
     }
-    if (st == NA_OK && split) {
+    if (st == NA_OK && split && by_date && out->complete) {
+        na_xmset_free(mset);
+        mset = NULL;
+        st = page_by_date(&s, q, offset, limit, out->total, &page, &mset, err);
+    } else if (st == NA_OK && split) {
         na_xmset_free(mset);
         mset = NULL;
         st = na_xenquire_new(conn->db, &page, err);

@@ -441,7 +441,7 @@ int main(int argc, char **argv)
     }
     na_config_t cfg;
     na_error_t err;
-    if (na_config_load(&cfg, opts.config, &err) != NA_OK) {
+    if (na_cli_config_load(&cfg, opts.config, &err) != NA_OK) {
         report("%s", err.message);
         options_release(&opts);
         return status_to_exit(NA_ERR_PARSE); /* any configuration failure */

@@ -319,10 +319,46 @@ static na_xquery_t *day_range_terms(const char *from, const char *to)
     return any;
 }
 
+/* The whole months FROM to TO of one year (each a month or a quarter),
+ * or the whole years FROM to TO (each a year), as the OR of their terms,
+ * else NULL.  The value range from day 00 of the first month to the end
+ * of the last takes the articles dated to the day or the month within
+ * them and none dated to the year alone (day 00 of month 00 sorts before
+ * it), which is what their month terms hold; over whole years every
+ * article of those years, what their year terms hold. */
+#define RANGE_MAX_YEARS 100
+static na_xquery_t *month_range_terms(const char *from, const char *to)
+{
+    na_period_t a, b;
+    if (!na_period_parse(from, &a) || !na_period_parse(to, &b) || a.grain == NA_GRAIN_DAY ||
+        b.grain == NA_GRAIN_DAY || (a.grain == NA_GRAIN_YEAR) != (b.grain == NA_GRAIN_YEAR))
+        return NULL;
+    char terms[3][NA_DATE_TERM_SIZE];
+    na_xquery_t *any = NULL;
+    if (a.grain == NA_GRAIN_YEAR) {
+        if (a.year > b.year || b.year - a.year >= RANGE_MAX_YEARS)
+            return NULL;
+        for (int y = a.year; y <= b.year; y++) {
+            na_schema_date_terms(y, 0, 0, terms);
+            any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(terms[0]));
+        }
+        return any;
+    }
+    int last = b.grain == NA_GRAIN_QUARTER ? b.month + 2 : b.month;
+    if (a.year != b.year || a.month > last)
+        return NULL;
+    for (int m = a.month; m <= last; m++) {
+        na_schema_date_terms(a.year, m, 0, terms);
+        any = na_xquery_combine(NA_XQ_OR, any, na_xquery_term(terms[1]));
+    }
+    return any;
+}
+
 /* date:D matches the whole of D, by its date term; date:A..B from the
  * start of A to the end of B, either end open when empty: days of one
  * month by their terms, else over the value slot, which holds sortable
- * dates, so that a byte-order range is a date range. */
+ * dates, so that a byte-order range is a date range; whole months of
+ * one year, and whole years, by their terms too. */
 static na_status_t on_date(void *ud, const char *value, na_xquery_t **out, na_error_t *err)
 {
     char lo[15], hi[15], ignore[15];
@@ -347,6 +383,8 @@ static na_status_t on_date(void *ud, const char *value, na_xquery_t **out, na_er
         reason = "the range ends before it starts";
     bool open_start = !*from;
     *out = reason || open_start || !*to ? NULL : day_range_terms(from, to);
+    if (!reason && !*out && !open_start && *to)
+        *out = month_range_terms(from, to);
     free(from);
     if (reason)
         return refuse(ud, "date", value, reason, out);

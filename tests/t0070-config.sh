@@ -63,4 +63,31 @@ test_expect_success 'without PATH the configured sources are read, each in its f
     run_prog "$index" -c src.yaml &&
     test "$(run_prog "$search" -c src.yaml --count id:cfg-1)" = 1
 '
+test_expect_success 'newsarc-search keeps the parsed configuration in the cache' '
+    mkdir cached && cd cached && NEWSARC_CACHE=$PWD/c && export NEWSARC_CACHE &&
+    printf "# a comment\nmax_limit: 3\n" >cfg.yaml &&
+    run_prog "$search" -c cfg.yaml -d ../db --limit 5 "" >/dev/null 2>err1 &&
+    grep -q "limit cut to 3" err1 &&
+    ls "$NEWSARC_CACHE"/config-* >files && test "$(wc -l <files)" = 1 &&
+    run_prog "$search" -c cfg.yaml -d ../db --limit 5 "" >/dev/null 2>err2 &&
+    grep -q "limit cut to 3" err2 &&
+    for f in "$NEWSARC_CACHE"/config-*; do echo junk >"$f"; done &&
+    run_prog "$search" -c cfg.yaml -d ../db --limit 5 "" >/dev/null 2>err3 &&
+    grep -q "limit cut to 3" err3
+'
+test_expect_success '... read again when the file changes, whatever its size and time say' '
+    cd cached && NEWSARC_CACHE=$PWD/c && export NEWSARC_CACHE &&
+    touch -r cfg.yaml stamp &&
+    printf "# a comment\nmax_limit: 4\n" >cfg.yaml &&
+    touch -r stamp cfg.yaml &&
+    run_prog "$search" -c cfg.yaml -d ../db --limit 5 "" >/dev/null 2>err &&
+    grep -q "limit cut to 4" err
+'
+test_expect_failure_code 2 '... and when a data file it looked for appears beside it' '
+    cd cached && NEWSARC_CACHE=$PWD/c && export NEWSARC_CACHE &&
+    printf "aliases:\n  places: aliases/places.tsv\n" >data.yaml &&
+    run_prog "$search" -c data.yaml -d ../db --count "" >/dev/null &&
+    mkdir -p aliases/places.tsv &&
+    run_prog "$search" -c data.yaml -d ../db --count "" 2>err
+'
 test_done

@@ -131,6 +131,16 @@ test_expect_success 'days of one month go by their day terms, the same matches a
     newsarc_search -v -d db --count date:2023-02-28..2023-03-05 >across 2>err3 &&
     grep -q "VALUE_RANGE 0 20230228000000 20230305235959" err3
 '
+test_expect_success 'whole months of one year, and whole years, go by their terms' '
+    newsarc_search -v -d db --count date:2023-02..2023-Q1 >months 2>err1 &&
+    grep -q "M202302 OR M202303" err1 && ! grep -q VALUE_RANGE err1 &&
+    test "$(cat months)" = "$(($(count date:2023-02) + $(count date:2023-03)))" &&
+    newsarc_search -v -d db --count date:2022..2024 >years 2>err2 &&
+    grep -q "Y2022 OR Y2023) OR Y2024" err2 && test "$(cat years)" = 10 &&
+    newsarc_search -v -d db --count date:2022-12..2023-03 >across 2>err3 &&
+    grep -q "VALUE_RANGE 0 20221200000000 20230331235959" err3 &&
+    test "$(cat across)" = "$(($(cat months) + 1))" # and d-year, whose 2023 sorts inside
+'
 test_expect_success 'the month and year facets equal their filters' '
     newsarc_search -d db --facet month --facet year "" >facets &&
     grep -q "^ *8  2023-03$" facets &&
