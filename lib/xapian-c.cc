@@ -1266,6 +1266,17 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
     });
 }
 
+na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err)
+{
+    if (changed)
+        *changed = true;
+    return guarded(err, [&] {
+        bool moved = db->db.reopen();
+        if (changed)
+            *changed = moved;
+    });
+}
+
 unsigned na_xdb_doccount(na_xdb_t *db)
 {
     return quietly(0u, [&] { return db->db.get_doccount(); });

@@ -176,6 +176,10 @@ na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
  * reopen() says so), true otherwise (also on failure), for a reader
  * that caches what it read. */
 na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
+/* na_xdb_refresh() without reading the stub files, for a caller that has
+ * just asked na_xdb_stub_changed() of every handle DB was combined from:
+ * only Xapian's reopen(), so a request costs one stub read, not two. */
+na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err);
 /* True when a stub directory DB was opened through names another
  * generation now (cheap: reads the stub files only). */
 bool na_xdb_stub_changed(na_xdb_t *db);

@@ -556,9 +556,10 @@ na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
         return conn_reconnect(c, err);
     na_error_t why;
     /* Cheap when nothing changed: Xapian compares revisions.  The shards
-     * share their databases with the combined handle. */
+     * share their databases with the combined handle, whose stubs are
+     * theirs, just read. */
     bool changed = true;
-    na_status_t st = na_xdb_refresh(c->db, &changed, &why);
+    na_status_t st = na_xdb_refresh_revision(c->db, &changed, &why);
     if (st)
         return conn_reconnect(c, err);
     if (changed)
