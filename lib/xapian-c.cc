@@ -661,6 +661,23 @@ class na__stream_spy : public Xapian::MatchSpy {
     Xapian::ValueIterator it, end;
     Xapian::valueno slot;
     Xapian::docid last = 0;
+    /* The value counted last and its counter: neighbouring articles often
+     * hold the same values (a day's wires from one place), and comparing
+     * with the last costs less than hashing.  The map's nodes never move,
+     * so the pointer stays good as it grows. */
+    std::string last_value;
+    Xapian::doccount *last_count = nullptr;
+
+    void count(std::string &&v)
+    {
+        if (last_count && v == last_value) {
+            ++*last_count;
+            return;
+        }
+        last_count = &counts[v];
+        ++*last_count;
+        last_value = std::move(v);
+    }
 
   public:
     std::unordered_map<std::string, Xapian::doccount> counts;
@@ -676,14 +693,14 @@ class na__stream_spy : public Xapian::MatchSpy {
         if (did <= last) {
             std::string v = doc.get_value(slot);
             if (!v.empty())
-                ++counts[v];
+                count(std::move(v));
             return;
         }
         last = did;
         if (it != end && it.get_docid() < did)
             it.skip_to(did);
         if (it != end && it.get_docid() == did)
-            ++counts[*it];
+            count(*it);
     }
 };
 
