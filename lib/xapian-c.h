@@ -180,6 +180,13 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
  * just asked na_xdb_stub_changed() of every handle DB was combined from:
  * only Xapian's reopen(), so a request costs one stub read, not two. */
 na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err);
+/* Makes DB's enquires, over one local database, sort by a value slot
+ * through a table of every document's rank by it, read at the first sort
+ * of each revision (about a value read and a sort per document) and kept
+ * while the revision lasts: the same order, and cheaper per match, so
+ * worth it for a long-running reader, not for one query.  Remote and
+ * several shards sort by the values themselves. */
+void na_xdb_keep_ranks(na_xdb_t *db);
 /* True when a stub directory DB was opened through names another
  * generation now (cheap: reads the stub files only). */
 bool na_xdb_stub_changed(na_xdb_t *db);

@@ -130,6 +130,7 @@ struct na_engine {
     na_engine_limits_t limits;
     na_xdb_remote_t remote; /* timeouts of remote shards */
     bool partial;           /* shard_failure partial: answer without the shards that fail */
+    bool sort_ranks;        /* connections sort through rank tables (na_engine_keep_sort_ranks()) */
 };
 
 /* One database of the spec list.  Blobs name compression dictionaries by
@@ -226,6 +227,11 @@ void na_engine_free(na_engine_t *eng)
 const na_engine_limits_t *na_engine_limits(const na_engine_t *eng)
 {
     return &eng->limits;
+}
+
+void na_engine_keep_sort_ranks(na_engine_t *eng)
+{
+    eng->sort_ranks = true;
 }
 
 const na_config_t *na_engine_config(const na_engine_t *eng)
@@ -510,6 +516,8 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     free(parts);
     if (st)
         return st;
+    if (e->sort_ranks)
+        na_xdb_keep_ranks(c->db);
     /* A database written by a newer layout would be misread: refuse it. */
     char *version = NULL;
     size_t len = 0;
