@@ -46,14 +46,39 @@ extern "C" {
  * allocation per copy that four bytes do not. */
 struct na__ranks {
     Xapian::valueno slot = 0;
-    std::string uuid;              /* the database and revision read */
-    Xapian::rev revision = 0;
     std::vector<uint32_t> rank;    /* by docid; 0: no value, as "" sorts first */
 };
 
-/* A reader's ranks, rebuilt when the revision it reads has moved on. */
+/* Every document's value of one facet slot at one revision, as a number
+ * per document into the slot's distinct values: a facet spy then counts
+ * a match with one array step, where reading its value from the value
+ * stream and hashing it cost a few hundred instructions. */
+struct na__combos {
+    std::vector<uint32_t> id;         /* by docid: 1 + index into values; 0: no value */
+    std::vector<std::string> values;
+};
+
+/* A reader's tables (na_xdb_keep_ranks()), all of one revision of one
+ * database, dropped together when the reader has moved on. */
 struct na__rank_cache {
+    bool valid = false;
+    std::string uuid;
+    Xapian::rev revision = 0;
     std::shared_ptr<const na__ranks> ranks;
+    std::unordered_map<Xapian::valueno, std::shared_ptr<const na__combos>> combos;
+
+    void sync(const Xapian::Database &db)
+    {
+        std::string u = db.get_uuid();
+        Xapian::rev r = db.get_revision();
+        if (valid && r == revision && u == uuid)
+            return;
+        ranks.reset();
+        combos.clear();
+        uuid = u;
+        revision = r;
+        valid = true;
+    }
 };
 
 struct na_xdb {
@@ -725,9 +750,11 @@ class na__stream_spy : public Xapian::MatchSpy {
 
 /* A facet's spy in the last run: the stock one, the local one, or
  * neither (counted from term frequencies). */
+class na__table_spy;
 struct na__spy {
     Xapian::ValueCountMatchSpy *stock;
     na__stream_spy *local;
+    na__table_spy *table;
 };
 
 /* The ranks of SLOT in DB as it is open now, from CACHE when they are of
@@ -735,15 +762,11 @@ struct na__spy {
 static std::shared_ptr<const na__ranks> na__ranks_for(na__rank_cache &cache, const Xapian::Database &db,
                                                       Xapian::valueno slot)
 {
-    std::string uuid = db.get_uuid();
-    Xapian::rev rev = db.get_revision();
-    const std::shared_ptr<const na__ranks> &have = cache.ranks;
-    if (have && have->slot == slot && have->revision == rev && have->uuid == uuid)
-        return have;
+    cache.sync(db);
+    if (cache.ranks && cache.ranks->slot == slot)
+        return cache.ranks;
     auto r = std::make_shared<na__ranks>();
     r->slot = slot;
-    r->uuid = uuid;
-    r->revision = rev;
     std::vector<std::pair<std::string, Xapian::docid>> values;
     values.reserve(db.get_doccount());
     for (Xapian::ValueIterator v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v)
@@ -759,6 +782,56 @@ static std::shared_ptr<const na__ranks> na__ranks_for(na__rank_cache &cache, con
     cache.ranks = r;
     return r;
 }
+
+/* The values of facet SLOT in DB as it is open now, from CACHE when they
+ * are of this revision, else read anew from the slot's value stream. */
+static std::shared_ptr<const na__combos> na__combos_for(na__rank_cache &cache, const Xapian::Database &db,
+                                                        Xapian::valueno slot)
+{
+    cache.sync(db);
+    auto have = cache.combos.find(slot);
+    if (have != cache.combos.end())
+        return have->second;
+    auto c = std::make_shared<na__combos>();
+    c->id.assign(static_cast<size_t>(db.get_lastdocid()) + 1, 0);
+    std::unordered_map<std::string, uint32_t> index;
+    for (Xapian::ValueIterator v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
+        auto r = index.emplace(*v, static_cast<uint32_t>(c->values.size() + 1));
+        if (r.second)
+            c->values.push_back(r.first->first);
+        c->id[v.get_docid()] = r.first->second;
+    }
+    cache.combos[slot] = c;
+    return c;
+}
+
+/* Counts a facet slot's values through its table (na__combos): one
+ * counter per distinct value, summed by value when asked. */
+class na__table_spy : public Xapian::MatchSpy {
+    std::shared_ptr<const na__combos> t;
+    std::vector<Xapian::doccount> n; /* by 1 + index into t->values */
+
+  public:
+    explicit na__table_spy(std::shared_ptr<const na__combos> table)
+        : t(std::move(table)), n(t->values.size() + 1, 0)
+    {
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        Xapian::docid d = doc.get_docid();
+        if (d < t->id.size())
+            ++n[t->id[d]];
+    }
+
+    /* Calls FN(value, count) for each value counted. */
+    template <class Fn> void each(Fn fn) const
+    {
+        for (size_t i = 1; i < n.size(); i++)
+            if (n[i])
+                fn(t->values[i - 1], n[i]);
+    }
+};
 
 /* A sort key of four bytes, big-endian: a document's rank, which orders
  * as its value does. */
@@ -782,11 +855,13 @@ struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
     bool local; /* one database, on this machine: na__stream_spy counts */
-    /* The reader's ranks when it keeps them (na_xdb_keep_ranks()) and is
-     * local: Xapian runs a KeyMaker only in this process. */
+    /* The reader's tables when it keeps them (na_xdb_keep_ranks()) and
+     * is local: Xapian runs a KeyMaker and a spy of ours only in this
+     * process. */
     std::shared_ptr<na__rank_cache> ranks;
     /* Facet counting uses one spy per facet, Xapian's stock
-     * ValueCountMatchSpy or, over one local database, na__stream_spy: a
+     * ValueCountMatchSpy or, over one local database, na__stream_spy (or
+     * na__table_spy, reading the reader's table of the slot): a
      * multi-valued field keeps all of a document's values packed in one
      * slot, so the spy counts distinct combinations, each split
      * afterwards into its values.  A document holds each value once in
@@ -1351,7 +1426,7 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
         std::swap(db->stubs, fresh->stubs);
         delete fresh;
         if (db->ranks)
-            db->ranks->ranks.reset();
+            db->ranks->valid = false;
     });
 }
 
@@ -1900,13 +1975,17 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
         bool spied = false;
         std::vector<na__spy> spies;
         for (const na__facet &f : enq->facets) {
-            na__spy spy = { nullptr, nullptr };
+            na__spy spy = { nullptr, nullptr, nullptr };
             if (all && !f.prefix.empty()) {
                 spies.push_back(spy);
                 continue;
             }
             /* Owned by the enquire from add_matchspy() on, even if it throws. */
-            if (enq->local) {
+            if (enq->ranks) {
+                std::unique_ptr<na__table_spy> p(new na__table_spy(na__combos_for(*enq->ranks, enq->db, f.slot)));
+                spy.table = p.get();
+                enq->enquire.add_matchspy(p.release()->release());
+            } else if (enq->local) {
                 std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
                 spy.local = p.get();
                 enq->enquire.add_matchspy(p.release()->release());
@@ -1950,13 +2029,13 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
         /* (value, count) pairs; from term frequencies directly, each term
          * being one value, from spies through a sum per value. */
         std::vector<std::pair<std::string, unsigned>> items;
-        na__spy spy = { nullptr, nullptr };
+        na__spy spy = { nullptr, nullptr, nullptr };
         bool counted = static_cast<size_t>(index) < enq->spies.size(); /* not before a run */
         if (counted)
             spy = enq->spies[static_cast<size_t>(index)];
         if (!counted) {
             /* nothing counted yet */
-        } else if (!spy.stock && !spy.local) {
+        } else if (!spy.stock && !spy.local && !spy.table) {
             for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)
                 if (t.get_termfreq())
                     items.emplace_back((*t).substr(f.prefix.size()), t.get_termfreq());
@@ -1975,6 +2054,8 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
             if (spy.local)
                 for (const auto &c : spy.local->counts)
                     add(c.first, c.second);
+            else if (spy.table)
+                spy.table->each(add);
             else
                 for (Xapian::TermIterator v = spy.stock->values_begin(); v != spy.stock->values_end(); ++v)
                     add(*v, v.get_termfreq());

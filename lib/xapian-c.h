@@ -181,11 +181,12 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
  * only Xapian's reopen(), so a request costs one stub read, not two. */
 na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err);
 /* Makes DB's enquires, over one local database, sort by a value slot
- * through a table of every document's rank by it, read at the first sort
- * of each revision (about a value read and a sort per document) and kept
- * while the revision lasts: the same order, and cheaper per match, so
- * worth it for a long-running reader, not for one query.  Remote and
- * several shards sort by the values themselves. */
+ * through a table of every document's rank by it, and count facets
+ * through a table of every document's value of the slot, each read at
+ * its first use in a revision (a value read per document, and a sort or
+ * a hash) and kept while the revision lasts: the same order and counts,
+ * for less work per match, so worth it for a long-running reader, not
+ * for one query.  Remote and several shards read the values themselves. */
 void na_xdb_keep_ranks(na_xdb_t *db);
 /* True when a stub directory DB was opened through names another
  * generation now (cheap: reads the stub files only). */

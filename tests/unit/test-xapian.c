@@ -662,10 +662,38 @@ static char *ids_sorted(na_xdb_t *db, int slot, bool descending, bool by_value)
     return na_buf_detach(&out, NULL);
 }
 
+/* The packed place facet of every document of DB, "value=count ...". */
+static char *places_counted(na_xdb_t *db)
+{
+    na_xenquire_t *enq;
+    na_xmset_t *mset = NULL;
+    na_xfacet_count_t *counts = NULL;
+    size_t n = 0;
+    na_buf_t out = NA_BUF_INIT;
+    na_xenquire_new(db, &enq, NULL);
+    int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, NULL);
+    if (na_xenquire_run(enq, 0, 0, true, &mset, NULL) == NA_OK &&
+        na_xenquire_facet(enq, f, 0, &counts, &n, NULL) == NA_OK)
+        for (size_t i = 0; i < n; i++)
+            na_buf_addf(&out, "%s%s=%u", i ? " " : "", counts[i].value, counts[i].count);
+    na_xfacet_free(counts, n);
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    return na_buf_detach(&out, NULL);
+}
+
 /* Checks that RANKED (keeping ranks) sorts by SLOT_DATE as PLAIN does,
- * both ways and through both sort calls. */
+ * both ways and through both sort calls, and counts the same places. */
 static void check_same_order(na_xdb_t *ranked, na_xdb_t *plain, const char *what)
 {
+    char *rc = places_counted(ranked), *pc = places_counted(plain);
+    char label[160];
+    snprintf(label, sizeof label, "  %s: the same place counts", what);
+    CHECK(rc && *rc && strcmp(rc, pc) == 0, label);
+    if (rc && strcmp(rc, pc) != 0)
+        printf("#   %s\n#   %s\n", rc, pc);
+    free(rc);
+    free(pc);
     for (int k = 0; k < 4; k++) {
         bool desc = k & 1, by_value = k & 2;
         char *r = ids_sorted(ranked, SLOT_DATE, desc, by_value), *p = ids_sorted(plain, SLOT_DATE, desc, by_value);
@@ -701,8 +729,8 @@ static void test_ranks(const char *path)
     na_xindexer_t *ix = NULL;
     na_xindexer_new("en", &ix, NULL);
     na_xdoc_t *doc = na_xdoc_new();
-    const article_t later = { "r1", "Later", "Later news.", { NULL }, "20251231" };
-    const article_t earlier = { "r2", "Earlier", "Earlier news.", { NULL }, "20240101" };
+    const article_t later = { "r1", "Later", "Later news.", { "usa", "peru" }, "20251231" };
+    const article_t earlier = { "r2", "Earlier", "Earlier news.", { "uk" }, "20240101" };
     const article_t same = { "r3", "Same day", "Same day as a2.", { NULL }, "20250601" };
     const article_t undated = { "r4", "Undated", "No date.", { NULL }, "" };
     add_article(wr, ix, doc, &later);
