@@ -38,12 +38,56 @@ extern "C" {
 #include <utility>
 #include <vector>
 
+/* Every document's rank by one value slot at one revision of one local
+ * database: sorting by a 4-byte rank orders the matches exactly as the
+ * value itself does (equal values share a rank, so ties still fall to
+ * docids), while Xapian copies each candidate's sort key as it keeps its
+ * best matches, and a date-and-id key of 20-odd bytes costs an
+ * allocation per copy that four bytes do not. */
+struct na__ranks {
+    Xapian::valueno slot = 0;
+    std::vector<uint32_t> rank;    /* by docid; 0: no value, as "" sorts first */
+};
+
+/* Every document's value of one facet slot at one revision, as a number
+ * per document into the slot's distinct values: a facet spy then counts
+ * a match with one array step, where reading its value from the value
+ * stream and hashing it cost a few hundred instructions. */
+struct na__combos {
+    std::vector<uint32_t> id;         /* by docid: 1 + index into values; 0: no value */
+    std::vector<std::string> values;
+};
+
+/* A reader's tables (na_xdb_keep_ranks()), all of one revision of one
+ * database, dropped together when the reader has moved on. */
+struct na__rank_cache {
+    bool valid = false;
+    std::string uuid;
+    Xapian::rev revision = 0;
+    std::shared_ptr<const na__ranks> ranks;
+    std::unordered_map<Xapian::valueno, std::shared_ptr<const na__combos>> combos;
+
+    void sync(const Xapian::Database &db)
+    {
+        std::string u = db.get_uuid();
+        Xapian::rev r = db.get_revision();
+        if (valid && r == revision && u == uuid)
+            return;
+        ranks.reset();
+        combos.clear();
+        uuid = u;
+        revision = r;
+        valid = true;
+    }
+};
+
 struct na_xdb {
     Xapian::Database db;                  /* all shards as one */
     std::vector<Xapian::Database> shards; /* each, for metadata */
     std::vector<std::string> specs;       /* as given, to open them again */
     std::vector<std::string> stubs;       /* per spec: the generation its stub named, or "" */
     na_xdb_remote_t remote = { 0, 0 };    /* timeouts of tcp: specs, to open them again */
+    std::shared_ptr<na__rank_cache> ranks; /* na_xdb_keep_ranks(); shared with its enquires */
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -674,6 +718,23 @@ class na__stream_spy : public Xapian::MatchSpy {
     Xapian::ValueIterator it, end;
     Xapian::valueno slot;
     Xapian::docid last = 0;
+    /* The value counted last and its counter: neighbouring articles often
+     * hold the same values (a day's wires from one place), and comparing
+     * with the last costs less than hashing.  The map's nodes never move,
+     * so the pointer stays good as it grows. */
+    std::string last_value;
+    Xapian::doccount *last_count = nullptr;
+
+    void count(std::string &&v)
+    {
+        if (last_count && v == last_value) {
+            ++*last_count;
+            return;
+        }
+        last_count = &counts[v];
+        ++*last_count;
+        last_value = std::move(v);
+    }
 
   public:
     std::unordered_map<std::string, Xapian::doccount> counts;
@@ -689,22 +750,118 @@ class na__stream_spy : public Xapian::MatchSpy {
         if (did <= last) {
             std::string v = doc.get_value(slot);
             if (!v.empty())
-                ++counts[v];
+                count(std::move(v));
             return;
         }
         last = did;
         if (it != end && it.get_docid() < did)
             it.skip_to(did);
         if (it != end && it.get_docid() == did)
-            ++counts[*it];
+            count(*it);
     }
 };
 
 /* A facet's spy in the last run: the stock one, the local one, or
  * neither (counted from term frequencies). */
+class na__table_spy;
 struct na__spy {
     Xapian::ValueCountMatchSpy *stock;
     na__stream_spy *local;
+    na__table_spy *table;
+};
+
+/* The ranks of SLOT in DB as it is open now, from CACHE when they are of
+ * this revision, else read anew: every value of the slot, sorted. */
+static std::shared_ptr<const na__ranks> na__ranks_for(na__rank_cache &cache, const Xapian::Database &db,
+                                                      Xapian::valueno slot)
+{
+    cache.sync(db);
+    if (cache.ranks && cache.ranks->slot == slot)
+        return cache.ranks;
+    auto r = std::make_shared<na__ranks>();
+    r->slot = slot;
+    std::vector<std::pair<std::string, Xapian::docid>> values;
+    values.reserve(db.get_doccount());
+    for (Xapian::ValueIterator v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v)
+        values.emplace_back(*v, v.get_docid());
+    std::sort(values.begin(), values.end());
+    r->rank.assign(static_cast<size_t>(db.get_lastdocid()) + 1, 0);
+    uint32_t k = 0;
+    for (size_t i = 0; i < values.size(); i++) {
+        if (i == 0 || values[i].first != values[i - 1].first)
+            k++;
+        r->rank[values[i].second] = k;
+    }
+    cache.ranks = r;
+    return r;
+}
+
+/* The values of facet SLOT in DB as it is open now, from CACHE when they
+ * are of this revision, else read anew from the slot's value stream. */
+static std::shared_ptr<const na__combos> na__combos_for(na__rank_cache &cache, const Xapian::Database &db,
+                                                        Xapian::valueno slot)
+{
+    cache.sync(db);
+    auto have = cache.combos.find(slot);
+    if (have != cache.combos.end())
+        return have->second;
+    auto c = std::make_shared<na__combos>();
+    c->id.assign(static_cast<size_t>(db.get_lastdocid()) + 1, 0);
+    std::unordered_map<std::string, uint32_t> index;
+    for (Xapian::ValueIterator v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
+        auto r = index.emplace(*v, static_cast<uint32_t>(c->values.size() + 1));
+        if (r.second)
+            c->values.push_back(r.first->first);
+        c->id[v.get_docid()] = r.first->second;
+    }
+    cache.combos[slot] = c;
+    return c;
+}
+
+/* Counts a facet slot's values through its table (na__combos): one
+ * counter per distinct value, summed by value when asked. */
+class na__table_spy : public Xapian::MatchSpy {
+    std::shared_ptr<const na__combos> t;
+    std::vector<Xapian::doccount> n; /* by 1 + index into t->values */
+
+  public:
+    explicit na__table_spy(std::shared_ptr<const na__combos> table)
+        : t(std::move(table)), n(t->values.size() + 1, 0)
+    {
+    }
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        Xapian::docid d = doc.get_docid();
+        if (d < t->id.size())
+            ++n[t->id[d]];
+    }
+
+    /* Calls FN(value, count) for each value counted. */
+    template <class Fn> void each(Fn fn) const
+    {
+        for (size_t i = 1; i < n.size(); i++)
+            if (n[i])
+                fn(t->values[i - 1], n[i]);
+    }
+};
+
+/* A sort key of four bytes, big-endian: a document's rank, which orders
+ * as its value does. */
+class na__rank_key : public Xapian::KeyMaker {
+    std::shared_ptr<const na__ranks> r;
+
+  public:
+    explicit na__rank_key(std::shared_ptr<const na__ranks> ranks) : r(std::move(ranks)) {}
+
+    std::string operator()(const Xapian::Document &doc) const override
+    {
+        Xapian::docid d = doc.get_docid();
+        uint32_t k = d < r->rank.size() ? r->rank[d] : 0;
+        const char b[4] = { static_cast<char>(k >> 24), static_cast<char>(k >> 16), static_cast<char>(k >> 8),
+                            static_cast<char>(k) };
+        return std::string(b, 4);
+    }
 };
 
 struct na_xenquire {
@@ -716,8 +873,13 @@ struct na_xenquire {
     bool relevance_then_value = false;
     Xapian::valueno sort_slot = 0;
     bool sort_descending = false;
+    /* The reader's tables when it keeps them (na_xdb_keep_ranks()) and
+     * is local: Xapian runs a KeyMaker and a spy of ours only in this
+     * process. */
+    std::shared_ptr<na__rank_cache> ranks;
     /* Facet counting uses one spy per facet, Xapian's stock
-     * ValueCountMatchSpy or, over one local database, na__stream_spy: a
+     * ValueCountMatchSpy or, over one local database, na__stream_spy (or
+     * na__table_spy, reading the reader's table of the slot): a
      * multi-valued field keeps all of a document's values packed in one
      * slot, so the spy counts distinct combinations, each split
      * afterwards into its values.  A document holds each value once in
@@ -1281,6 +1443,27 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
         std::swap(db->shards, fresh->shards);
         std::swap(db->stubs, fresh->stubs);
         delete fresh;
+        if (db->ranks)
+            db->ranks->valid = false;
+    });
+}
+
+na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err)
+{
+    if (changed)
+        *changed = true;
+    return guarded(err, [&] {
+        bool moved = db->db.reopen();
+        if (changed)
+            *changed = moved;
+    });
+}
+
+void na_xdb_keep_ranks(na_xdb_t *db)
+{
+    must([&] {
+        if (!db->ranks)
+            db->ranks = std::make_shared<na__rank_cache>();
     });
 }
 
@@ -1757,6 +1940,8 @@ na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
     return guarded(err, [&] {
         bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
         *out = new na_xenquire_t(db->db, local);
+        if (local)
+            (*out)->ranks = db->ranks;
     });
 }
 
@@ -1770,24 +1955,56 @@ void na_xenquire_set_query(na_xenquire_t *enq, const na_xquery_t *q)
     must([&] { enq->enquire.set_query(q ? q->q : Xapian::Query::MatchAll); });
 }
 
+/* A KeyMaker sorting ENQ's matches by SLOT through its reader's ranks,
+ * or null (sort by the value itself) when the reader keeps none or they
+ * cannot be read now: the match that follows meets the same database
+ * error and reports it as every other does. */
+static Xapian::KeyMaker *na__rank_sorter(na_xenquire_t *enq, Xapian::valueno slot)
+{
+    if (!enq->ranks)
+        return nullptr;
+    std::shared_ptr<const na__ranks> r;
+    try {
+        r = na__ranks_for(*enq->ranks, enq->db, slot);
+    } catch (const Xapian::Error &) {
+        return nullptr;
+    }
+    return (new na__rank_key(std::move(r)))->release();
+}
+
 void na_xenquire_set_sort(na_xenquire_t *enq, int slot, bool descending)
 {
     must([&] {
+        Xapian::valueno s = static_cast<Xapian::valueno>(slot);
+        Xapian::KeyMaker *key = slot < 0 ? nullptr : na__rank_sorter(enq, s);
         if (slot < 0)
             enq->enquire.set_sort_by_relevance();
+        else if (key)
+            enq->enquire.set_sort_by_key_then_relevance(key, descending);
         else
-            enq->enquire.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), descending);
+            enq->enquire.set_sort_by_value_then_relevance(s, descending);
         enq->relevance_then_value = false;
     });
+}
+
+/* Sorts ENQ by relevance, equal weights by its sort slot: through the
+ * reader's ranks when it keeps them, else by the value itself. */
+static void na__sort_relevance_then(na_xenquire_t *enq)
+{
+    Xapian::KeyMaker *key = na__rank_sorter(enq, enq->sort_slot);
+    if (key)
+        enq->enquire.set_sort_by_relevance_then_key(key, enq->sort_descending);
+    else
+        enq->enquire.set_sort_by_relevance_then_value(enq->sort_slot, enq->sort_descending);
 }
 
 void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, bool descending)
 {
     must([&] {
-        enq->enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(slot), descending);
         enq->relevance_then_value = true;
         enq->sort_slot = static_cast<Xapian::valueno>(slot);
         enq->sort_descending = descending;
+        na__sort_relevance_then(enq);
     });
 }
 
@@ -1836,10 +2053,10 @@ static na_xmset_t *na__page_by_weight(na_xenquire_t *enq, unsigned offset, unsig
     try {
         m = enq->enquire.get_mset(0, n + 1, check);
     } catch (...) {
-        enq->enquire.set_sort_by_relevance_then_value(enq->sort_slot, enq->sort_descending);
+        na__sort_relevance_then(enq);
         throw;
     }
-    enq->enquire.set_sort_by_relevance_then_value(enq->sort_slot, enq->sort_descending);
+    na__sort_relevance_then(enq);
     std::vector<Xapian::doccount> order;
     for (Xapian::doccount a = 0, b; a < m.size() && a < n; a = b) {
         double w = m[a].get_weight();
@@ -1882,13 +2099,17 @@ static bool na__arm_spies(na_xenquire_t *enq)
     bool spied = false;
     std::vector<na__spy> spies;
     for (const na__facet &f : enq->facets) {
-        na__spy spy = { nullptr, nullptr };
+        na__spy spy = { nullptr, nullptr, nullptr };
         if (all && !f.prefix.empty()) {
             spies.push_back(spy);
             continue;
         }
         /* Owned by the enquire from add_matchspy() on, even if it throws. */
-        if (enq->local) {
+        if (enq->ranks) {
+            std::unique_ptr<na__table_spy> p(new na__table_spy(na__combos_for(*enq->ranks, enq->db, f.slot)));
+            spy.table = p.get();
+            enq->enquire.add_matchspy(p.release()->release());
+        } else if (enq->local) {
             std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
             spy.local = p.get();
             enq->enquire.add_matchspy(p.release()->release());
@@ -1949,13 +2170,13 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
         /* (value, count) pairs; from term frequencies directly, each term
          * being one value, from spies through a sum per value. */
         std::vector<std::pair<std::string, unsigned>> items;
-        na__spy spy = { nullptr, nullptr };
+        na__spy spy = { nullptr, nullptr, nullptr };
         bool counted = static_cast<size_t>(index) < enq->spies.size(); /* not before a run */
         if (counted)
             spy = enq->spies[static_cast<size_t>(index)];
         if (!counted) {
             /* nothing counted yet */
-        } else if (!spy.stock && !spy.local) {
+        } else if (!spy.stock && !spy.local && !spy.table) {
             for (Xapian::TermIterator t = enq->db.allterms_begin(f.prefix); t != enq->db.allterms_end(f.prefix); ++t)
                 if (t.get_termfreq())
                     items.emplace_back((*t).substr(f.prefix.size()), t.get_termfreq());
@@ -1974,6 +2195,8 @@ na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfac
             if (spy.local)
                 for (const auto &c : spy.local->counts)
                     add(c.first, c.second);
+            else if (spy.table)
+                spy.table->each(add);
             else
                 for (Xapian::TermIterator v = spy.stock->values_begin(); v != spy.stock->values_end(); ++v)
                     add(*v, v.get_termfreq());

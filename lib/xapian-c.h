@@ -176,6 +176,18 @@ na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
  * reopen() says so), true otherwise (also on failure), for a reader
  * that caches what it read. */
 na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
+/* na_xdb_refresh() without reading the stub files, for a caller that has
+ * just asked na_xdb_stub_changed() of every handle DB was combined from:
+ * only Xapian's reopen(), so a request costs one stub read, not two. */
+na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err);
+/* Makes DB's enquires, over one local database, sort by a value slot
+ * through a table of every document's rank by it, and count facets
+ * through a table of every document's value of the slot, each read at
+ * its first use in a revision (a value read per document, and a sort or
+ * a hash) and kept while the revision lasts: the same order and counts,
+ * for less work per match, so worth it for a long-running reader, not
+ * for one query.  Remote and several shards read the values themselves. */
+void na_xdb_keep_ranks(na_xdb_t *db);
 /* True when a stub directory DB was opened through names another
  * generation now (cheap: reads the stub files only). */
 bool na_xdb_stub_changed(na_xdb_t *db);

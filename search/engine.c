@@ -133,6 +133,7 @@ struct na_engine {
     na_engine_limits_t limits;
     na_xdb_remote_t remote; /* timeouts of remote shards */
     bool partial;           /* shard_failure partial: answer without the shards that fail */
+    bool sort_ranks;        /* connections sort through rank tables (na_engine_keep_sort_ranks()) */
 };
 
 /* One database of the spec list.  Blobs name compression dictionaries by
@@ -229,6 +230,11 @@ void na_engine_free(na_engine_t *eng)
 const na_engine_limits_t *na_engine_limits(const na_engine_t *eng)
 {
     return &eng->limits;
+}
+
+void na_engine_keep_sort_ranks(na_engine_t *eng)
+{
+    eng->sort_ranks = true;
 }
 
 const na_config_t *na_engine_config(const na_engine_t *eng)
@@ -513,6 +519,8 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     free(parts);
     if (st)
         return st;
+    if (e->sort_ranks)
+        na_xdb_keep_ranks(c->db);
     /* A database written by a newer layout would be misread: refuse it. */
     char *version = NULL;
     size_t len = 0;
@@ -559,9 +567,10 @@ na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
         return conn_reconnect(c, err);
     na_error_t why;
     /* Cheap when nothing changed: Xapian compares revisions.  The shards
-     * share their databases with the combined handle. */
+     * share their databases with the combined handle, whose stubs are
+     * theirs, just read. */
     bool changed = true;
-    na_status_t st = na_xdb_refresh(c->db, &changed, &why);
+    na_status_t st = na_xdb_refresh_revision(c->db, &changed, &why);
     if (st)
         return conn_reconnect(c, err);
     if (changed)

@@ -105,6 +105,11 @@ void na_engine_free(na_engine_t *eng);
 /* The engine's limits (borrowed, valid while ENG lives). */
 const na_engine_limits_t *na_engine_limits(const na_engine_t *eng);
 const na_config_t *na_engine_config(const na_engine_t *eng);
+/* For a process that answers many searches (the server): connections
+ * opened from now on sort through a table of ranks they read once per
+ * revision (na_xdb_keep_ranks()), which gives the same order for less
+ * work per match; a single query would pay more for the table. */
+void na_engine_keep_sort_ranks(na_engine_t *eng);
 
 /* Opens the databases for one thread.  NA_ERR_DATABASE, the message
  * saying which database and why (a missing one names the indexer command

@@ -139,10 +139,11 @@ static char *static_root(const char *option, const na_config_t *cfg)
     return root;
 }
 
-/* Loads the configuration and opens an engine over it.  Statuses of
- * na_config_load(), na_config_check() and na_engine_open(). */
+/* Loads the configuration and opens an engine over it, for the server
+ * when SERVE, else for one CGI request.  Statuses of na_config_load(),
+ * na_config_check() and na_engine_open(). */
 static na_status_t engine_load(const char *config, const char *const *dbs, size_t n, const char *static_dir,
-                               int shard_failure, engine_ref_t **out, na_error_t *err)
+                               int shard_failure, bool serve, engine_ref_t **out, na_error_t *err)
 {
     engine_ref_t *e = na_xcalloc(1, sizeof *e);
     atomic_init(&e->refs, 1);
@@ -161,6 +162,9 @@ static na_status_t engine_load(const char *config, const char *const *dbs, size_
         engine_release(e);
         return st;
     }
+    /* A server answers many searches per revision; CGI answers one. */
+    if (serve)
+        na_engine_keep_sort_ranks(e->eng);
     e->static_root = static_root(static_dir, &e->cfg);
     *out = e;
     return NA_OK;
@@ -1034,7 +1038,7 @@ static void reload(const na_server_options_t *o)
     pthread_mutex_unlock(&server.log_lock);
     engine_ref_t *e = NULL;
     na_error_t err;
-    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, o->shard_failure, &e, &err) != NA_OK) {
+    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, o->shard_failure, true, &e, &err) != NA_OK) {
         fprintf(stderr, PROG ": error: reload: %s; keeping the configuration in use\n", err.message);
         return;
     }
@@ -1056,7 +1060,7 @@ int na_server_main(const na_server_options_t *o)
     }
     na_error_t err;
     engine_ref_t *e = NULL;
-    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, o->shard_failure, &e, &err) != NA_OK) {
+    if (engine_load(o->config, o->dbs, o->db_count, o->static_dir, o->shard_failure, true, &e, &err) != NA_OK) {
         fprintf(stderr, PROG ": error: %s\n", err.message);
         return 2;
     }
@@ -1195,7 +1199,7 @@ int na_cgi_main(void)
     size_t qlen = qs ? strlen(qs) : 0;
     if (strlen(path) + qlen > MAX_URL_BYTES) {
         reply_error(&r, 414, "the URL is too long");
-    } else if (engine_load(NULL, NULL, 0, NULL, -1, &e, &err) != NA_OK) {
+    } else if (engine_load(NULL, NULL, 0, NULL, -1, false, &e, &err) != NA_OK) {
         reply_error(&r, 500, "the configuration cannot be read");
         fprintf(stderr, PROG ": error: %s\n", err.message);
     } else {

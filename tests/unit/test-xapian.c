@@ -611,8 +611,12 @@ static void test_reopen(const char *path)
     CHECK_INT(na_xdb_doccount(rd), 6, "  sees the commit");
     na_xwdb_delete(wr, "Qtmp2", NULL);
     CHECK_INT(na_xwdb_close(wr, &err), NA_OK, "  close commits the delete");
-    na_xdb_reopen(rd, NULL);
-    CHECK_INT(na_xdb_doccount(rd), 5, "  which the reader sees after reopening");
+    bool changed = false;
+    CHECK_INT(na_xdb_refresh_revision(rd, &changed, &err), NA_OK, "  refresh to the latest revision");
+    CHECK(changed, "  which says the revision moved");
+    CHECK_INT(na_xdb_doccount(rd), 5, "  and the reader sees the delete");
+    CHECK_INT(na_xdb_refresh_revision(rd, &changed, &err), NA_OK, "  refresh again");
+    CHECK(!changed, "  with nothing committed since: unchanged");
     na_xdoc_free(doc);
     na_xindexer_free(ix);
     na_xdb_close(rd);
@@ -628,6 +632,133 @@ static void write_text(const char *path, const char *text)
     }
     rename(tmp, path);
     free(tmp);
+}
+
+/* The ids of every document of DB, sorted by SLOT through
+ * na_xenquire_set_sort() (BY_VALUE) or, all weights being equal for a
+ * match of every document, na_xenquire_set_sort_relevance_then(). */
+static char *ids_sorted(na_xdb_t *db, int slot, bool descending, bool by_value)
+{
+    na_xenquire_t *enq;
+    na_xmset_t *mset = NULL;
+    na_buf_t out = NA_BUF_INIT;
+    na_xenquire_new(db, &enq, NULL);
+    na_xenquire_set_query(enq, NULL);
+    if (by_value)
+        na_xenquire_set_sort(enq, slot, descending);
+    else
+        na_xenquire_set_sort_relevance_then(enq, (na_slot_t)slot, descending);
+    if (na_xenquire_run(enq, 0, 10, true, &mset, NULL) == NA_OK)
+        for (size_t i = 0; i < na_xmset_size(mset); i++) {
+            char *data;
+            size_t len;
+            if (na_xmset_data(mset, i, &data, &len, NULL) == NA_OK) {
+                na_buf_addf(&out, "%s%s", i ? " " : "", data);
+                free(data);
+            }
+        }
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    return na_buf_detach(&out, NULL);
+}
+
+/* The packed place facet of every document of DB, "value=count ...". */
+static char *places_counted(na_xdb_t *db)
+{
+    na_xenquire_t *enq;
+    na_xmset_t *mset = NULL;
+    na_xfacet_count_t *counts = NULL;
+    size_t n = 0;
+    na_buf_t out = NA_BUF_INIT;
+    na_xenquire_new(db, &enq, NULL);
+    int f = na_xenquire_add_facet(enq, SLOT_PLACE, true, NULL);
+    if (na_xenquire_run(enq, 0, 0, true, &mset, NULL) == NA_OK &&
+        na_xenquire_facet(enq, f, 0, &counts, &n, NULL) == NA_OK)
+        for (size_t i = 0; i < n; i++)
+            na_buf_addf(&out, "%s%s=%u", i ? " " : "", counts[i].value, counts[i].count);
+    na_xfacet_free(counts, n);
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    return na_buf_detach(&out, NULL);
+}
+
+/* Checks that RANKED (keeping ranks) sorts by SLOT_DATE as PLAIN does,
+ * both ways and through both sort calls, and counts the same places. */
+static void check_same_order(na_xdb_t *ranked, na_xdb_t *plain, const char *what)
+{
+    char *rc = places_counted(ranked), *pc = places_counted(plain);
+    char label[160];
+    snprintf(label, sizeof label, "  %s: the same place counts", what);
+    CHECK(rc && *rc && strcmp(rc, pc) == 0, label);
+    if (rc && strcmp(rc, pc) != 0)
+        printf("#   %s\n#   %s\n", rc, pc);
+    free(rc);
+    free(pc);
+    for (int k = 0; k < 4; k++) {
+        bool desc = k & 1, by_value = k & 2;
+        char *r = ids_sorted(ranked, SLOT_DATE, desc, by_value), *p = ids_sorted(plain, SLOT_DATE, desc, by_value);
+        char label[160];
+        snprintf(label, sizeof label, "  %s: %s, %s", what, by_value ? "by value" : "relevance then value",
+                 desc ? "descending" : "ascending");
+        CHECK_STR(r, p, label);
+        free(r);
+        free(p);
+    }
+}
+
+/* A reader keeping ranks sorts as one reading the values does, and
+ * after a commit (a later date, an earlier one, a replaced document and
+ * one with no date at all) and a reopen, by the new revision's values. */
+static void test_ranks(const char *path)
+{
+    na_error_t err;
+    na_xdb_t *ranked = NULL, *plain = NULL;
+    na_xwdb_t *wr = NULL;
+    CHECK_INT(na_xdb_open(&path, 1, &ranked, &err), NA_OK, "ranks: a reader keeping ranks opens");
+    CHECK_INT(na_xdb_open(&path, 1, &plain, &err), NA_OK, "  and one reading values");
+    if (!ranked || !plain)
+        goto out;
+    na_xdb_keep_ranks(ranked);
+    char *s = ids_sorted(ranked, SLOT_DATE, true, true);
+    CHECK_STR(s, "a4 a2 a5 a1 a3", "  newest first through the ranks");
+    free(s);
+    check_same_order(ranked, plain, "the same order");
+    CHECK_INT(na_xwdb_open(path, 0, &wr, &err), NA_OK, "  a writer opens");
+    if (!wr)
+        goto out;
+    na_xindexer_t *ix = NULL;
+    na_xindexer_new("en", &ix, NULL);
+    na_xdoc_t *doc = na_xdoc_new();
+    const article_t later = { "r1", "Later", "Later news.", { "usa", "peru" }, "20251231" };
+    const article_t earlier = { "r2", "Earlier", "Earlier news.", { "uk" }, "20240101" };
+    const article_t same = { "r3", "Same day", "Same day as a2.", { NULL }, "20250601" };
+    const article_t undated = { "r4", "Undated", "No date.", { NULL }, "" };
+    add_article(wr, ix, doc, &later);
+    add_article(wr, ix, doc, &earlier);
+    add_article(wr, ix, doc, &same);
+    add_article(wr, ix, doc, &undated);
+    CHECK_INT(na_xwdb_commit(wr, &err), NA_OK, "  four more documents committed");
+    bool changed = false;
+    CHECK_INT(na_xdb_refresh_revision(ranked, &changed, &err), NA_OK, "  the ranked reader reopens");
+    na_xdb_reopen(plain, NULL);
+    s = ids_sorted(ranked, SLOT_DATE, true, true);
+    CHECK(s && strncmp(s, "r1 a4 a2 r3", 11) == 0, "  the new revision's order, ties by docid");
+    if (s && strncmp(s, "r1 a4 a2 r3", 11) != 0)
+        printf("#   order: %s\n", s);
+    free(s);
+    check_same_order(ranked, plain, "after the commit");
+    static const char *const added[] = { "Qr1", "Qr2", "Qr3", "Qr4" };
+    for (size_t i = 0; i < N(added); i++)
+        na_xwdb_delete(wr, added[i], NULL);
+    CHECK_INT(na_xwdb_close(wr, &err), NA_OK, "  and deleted again");
+    na_xdb_refresh_revision(ranked, NULL, NULL);
+    na_xdb_reopen(plain, NULL);
+    check_same_order(ranked, plain, "after the delete");
+    na_xdoc_free(doc);
+    na_xindexer_free(ix);
+out:
+    na_xdb_close(ranked);
+    na_xdb_close(plain);
 }
 
 /* A stub directory whose stub is switched to another generation, as
@@ -1634,6 +1765,7 @@ int main(void)
     test_writable(a);
     test_update(a);
     test_reopen(a);
+    test_ranks(a);
     test_wait_lock(a);
     test_stub();
     test_missing();
