@@ -364,6 +364,18 @@ std::string get_metadata(DB &db, const char *key)
     return v;
 }
 
+/* A query matching every document, made afresh.  Never copy
+ * Xapian::Query::MatchAll: it is one static object whose reference count
+ * is a plain unsigned, so copies made and dropped by several threads at
+ * once lose updates, and the count can reach zero and free it while it is
+ * in use (Xapian's query.h says so).  The server's worker threads each
+ * made an Enquire over it per request, which crashed the server inside
+ * libxapian now and then under load. */
+Xapian::Query na__match_all()
+{
+    return Xapian::Query(std::string());
+}
+
 /* ---- words, the way TermGenerator sees them ---- */
 
 /* What Xapian::Unicode says about the ASCII range, looked up once: most
@@ -895,7 +907,7 @@ struct na_xenquire {
 
     na_xenquire(const Xapian::Database &d, bool l) : db(d), enquire(d), local(l)
     {
-        enquire.set_query(Xapian::Query::MatchAll);
+        enquire.set_query(na__match_all());
     }
 };
 
@@ -1664,7 +1676,7 @@ void na_xindexer_end(na_xindexer_t *ix)
 na_xquery_t *na_xquery_match_all(void)
 {
     na_xquery_t *q = nullptr;
-    must([&] { q = wrap(Xapian::Query::MatchAll); });
+    must([&] { q = wrap(na__match_all()); });
     return q;
 }
 
@@ -1693,7 +1705,7 @@ na_xquery_t *na_xquery_value_range(na_slot_t slot, const char *lo, const char *h
         else if (hi)
             q = wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
         else
-            q = wrap(Xapian::Query::MatchAll);
+            q = wrap(na__match_all());
     });
     return q;
 }
@@ -1733,7 +1745,7 @@ void na_xquery_free(na_xquery_t *q)
 char *na_xquery_describe(const na_xquery_t *q)
 {
     return quietly<char *>(nullptr, [&] {
-        return copy_string(q ? q->q.get_description() : Xapian::Query::MatchAll.get_description(), nullptr);
+        return copy_string(q ? q->q.get_description() : na__match_all().get_description(), nullptr);
     });
 }
 
@@ -1820,7 +1832,7 @@ na_status_t na_xqp_parse(na_xqp_t *qp, const char *query, na_xquery_t **out, na_
         while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
             p++;
         if (!*p) {
-            *out = wrap(Xapian::Query::MatchAll);
+            *out = wrap(na__match_all());
             return;
         }
         const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_BOOLEAN |
@@ -1952,7 +1964,7 @@ void na_xenquire_free(na_xenquire_t *enq)
 
 void na_xenquire_set_query(na_xenquire_t *enq, const na_xquery_t *q)
 {
-    must([&] { enq->enquire.set_query(q ? q->q : Xapian::Query::MatchAll); });
+    must([&] { enq->enquire.set_query(q ? q->q : na__match_all()); });
 }
 
 /* A KeyMaker sorting ENQ's matches by SLOT through its reader's ranks,

@@ -14,6 +14,12 @@
  * caller frees with free().  Pointers passed in are borrowed for the call
  * only unless a function says otherwise.
  *
+ * Threads: a handle, and every handle made from it (a database's parsers,
+ * enquires, result sets), is used by one thread at a time, since Xapian's
+ * reference counts are not atomic.  Handles that share nothing may be used
+ * by several threads at once: the binding keeps no Xapian object of its
+ * own that two of them could both touch.
+ *
  * Status codes used here: NA_OK; NA_ERR_NOT_FOUND (no such database, term,
  * document or metadata key); NA_ERR_LOCKED (another writer holds the
  * database); NA_ERR_QUERY (the query string does not parse, or a field

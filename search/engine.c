@@ -1829,7 +1829,9 @@ na_status_t na_export_next(na_export_t *x, na_printer_t *p, size_t n, bool *done
     for (int retries = 0; db_modified(st, err) && retries < EXPORT_RETRIES; retries++) {
         if (printed)
             retries = 0; /* progress: the writer is not outrunning every read */
-        qsort(x->sent, x->sent_count, sizeof *x->sent, cmp_docid);
+        /* Nothing printed yet leaves sent NULL, which qsort() must not get. */
+        if (x->sent_count)
+            qsort(x->sent, x->sent_count, sizeof *x->sent, cmp_docid);
         x->sent_sorted = x->sent_count;
         st = conn_reconnect(x->conn, err);
         if (st == NA_OK)

@@ -311,6 +311,34 @@ static void test_export_modified(void)
         na_export_free(x);
         na_strlist_clear(&pr.ids);
     }
+
+    /* Overtaken before its first page, with nothing printed yet: it
+     * starts again at the new revision (with no printed match to skip). */
+    r.sort = NA_SORT_RELEVANCE;
+    id_printer_t pr;
+    memset(&pr, 0, sizeof pr);
+    pr.base.result = keep_id;
+    na_export_t *x = NULL;
+    bool done = false;
+    CHECK_INT(na_export_begin(conn, &r, &x, &err), NA_OK, "an export begins");
+    int total = (int)na_export_total(x);
+    for (int round = 1; round <= 4; round++) {
+        write_records(w, round + 20, 0, total);
+        write_records(w, round + 20, total, total + 50);
+        total += 50;
+    }
+    na_status_t st = NA_OK;
+    while (st == NA_OK && !done)
+        st = na_export_next(x, &pr.base, 300, &done, &err);
+    CHECK_INT(st, NA_OK, "an export overtaken before its first page goes on");
+    CHECK_INT(pr.ids.count, total, "... printing every article");
+    qsort(pr.ids.items, pr.ids.count, sizeof *pr.ids.items, cmp_str);
+    bool twice = false;
+    for (size_t i = 1; i < pr.ids.count; i++)
+        twice = twice || strcmp(pr.ids.items[i - 1], pr.ids.items[i]) == 0;
+    CHECK(!twice, "... each once");
+    na_export_free(x);
+    na_strlist_clear(&pr.ids);
     na_request_release(&r);
     scratch_end(&sc);
 }

@@ -1744,6 +1744,92 @@ static void remove_tree(const char *path)
     }
 }
 
+/* ---- threads ----
+ *
+ * Threads that share no handle must be able to search at once, as the
+ * server's workers do.  A query of every document used to be a copy of
+ * Xapian's one static MatchAll query, whose reference count is not
+ * atomic: threads making and dropping such queries together lost counts
+ * until it was freed in use (a crash, or a double free).  Each thread
+ * here opens its own database and makes and runs such queries many
+ * times; in a child, so that a crash is a failed check. */
+
+#define THREADS 4
+#define THREAD_ROUNDS 300000
+
+typedef struct {
+    const char *path;
+    bool ok;
+} thread_job_t;
+
+/* One round: an empty parse, an enquire left at its first query, and one
+ * given the every-document query explicitly; true when both count N. */
+static bool every_document_round(na_xdb_t *db, na_xqp_t *qp, unsigned n, bool run)
+{
+    na_xquery_t *parsed = NULL, *all = na_xquery_match_all();
+    na_xenquire_t *e1 = NULL, *e2 = NULL;
+    bool ok = na_xqp_parse(qp, "", &parsed, NULL) == NA_OK && all && na_xenquire_new(db, &e1, NULL) == NA_OK &&
+              na_xenquire_new(db, &e2, NULL) == NA_OK;
+    if (ok) {
+        na_xenquire_set_query(e2, parsed);
+        na_xenquire_set_query(e2, all);
+    }
+    for (int i = 0; ok && run && i < 2; i++) {
+        na_xmset_t *m = NULL;
+        ok = na_xenquire_run(i ? e2 : e1, 0, 1, true, &m, NULL) == NA_OK && na_xmset_total(m) == n;
+        na_xmset_free(m);
+    }
+    na_xenquire_free(e1);
+    na_xenquire_free(e2);
+    na_xquery_free(all);
+    na_xquery_free(parsed);
+    return ok;
+}
+
+static void *thread_searches(void *arg)
+{
+    thread_job_t *job = arg;
+    na_xdb_t *db = NULL;
+    na_xqp_t *qp = NULL;
+    job->ok = na_xdb_open(&job->path, 1, &db, NULL) == NA_OK && na_xqp_new(db, "english", &qp, NULL) == NA_OK;
+    unsigned n = job->ok ? na_xdb_doccount(db) : 0;
+    /* Most rounds only make and drop the queries, which is where the
+     * counts raced; one in a hundred also runs them. */
+    for (int i = 0; job->ok && i < THREAD_ROUNDS; i++)
+        job->ok = every_document_round(db, qp, n, i % 100 == 0);
+    na_xqp_free(qp);
+    na_xdb_close(db);
+    return NULL;
+}
+
+static void test_threads(const char *path)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        thread_job_t jobs[THREADS];
+        pthread_t t[THREADS];
+        int started = 0;
+        for (int i = 0; i < THREADS; i++) {
+            jobs[i] = (thread_job_t){ path, false };
+            if (pthread_create(&t[i], NULL, thread_searches, &jobs[i]) == 0)
+                started++;
+        }
+        bool ok = started == THREADS;
+        for (int i = 0; i < started; i++) {
+            pthread_join(t[i], NULL);
+            ok = ok && jobs[i].ok;
+        }
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    bool waited = pid > 0 && waitpid(pid, &status, 0) == pid;
+    CHECK(waited && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "threads with their own handles search every document at once");
+    if (waited && WIFSIGNALED(status))
+        printf("#   the child died of signal %d\n", WTERMSIG(status));
+}
+
 int main(void)
 {
     test_indexer_table();
@@ -1766,6 +1852,7 @@ int main(void)
     test_update(a);
     test_reopen(a);
     test_ranks(a);
+    test_threads(a);
     test_wait_lock(a);
     test_stub();
     test_missing();
