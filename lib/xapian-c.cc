@@ -687,6 +687,21 @@ class na__stream_spy : public Xapian::MatchSpy {
     }
 };
 
+/* The stock spy for shards that are all remote: each xapian-tcpsrv
+ * counts its own matches with the stock spy it rebuilds from this one's
+ * name and slot, and merge_results() adds its counts here.  Xapian 1.4's
+ * matcher skips remote documents when it calls spies, except for a hit
+ * that sorts below the page while the page is full (with any sort but
+ * pure relevance, which newsarc never uses), which it shows the spy
+ * again: a count of its own would count such hits twice.  So this one
+ * counts nothing itself, and a run with a page counts exactly. */
+class na__server_spy : public Xapian::ValueCountMatchSpy {
+  public:
+    explicit na__server_spy(Xapian::valueno s) : Xapian::ValueCountMatchSpy(s) {}
+
+    void operator()(const Xapian::Document &, double) override {}
+};
+
 /* A facet's spy in the last run: the stock one, the local one, or
  * neither (counted from term frequencies). */
 struct na__spy {
@@ -697,7 +712,8 @@ struct na__spy {
 struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
-    bool local; /* one database, on this machine: na__stream_spy counts */
+    bool local;  /* one database, on this machine: na__stream_spy counts */
+    bool remote; /* every shard through xapian-tcpsrv: na__server_spy counts */
     /* Facet counting uses one spy per facet, Xapian's stock
      * ValueCountMatchSpy or, over one local database, na__stream_spy: a
      * multi-valued field keeps all of a document's values packed in one
@@ -713,7 +729,7 @@ struct na_xenquire {
      * a run, or after one that failed to set them all up. */
     std::vector<na__spy> spies;
 
-    na_xenquire(const Xapian::Database &d, bool l) : db(d), enquire(d), local(l)
+    na_xenquire(const Xapian::Database &d, bool l, bool r) : db(d), enquire(d), local(l), remote(r)
     {
         enquire.set_query(Xapian::Query::MatchAll);
     }
@@ -1266,6 +1282,14 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
     });
 }
 
+bool na_xdb_all_remote(na_xdb_t *db)
+{
+    for (const std::string &spec : db->specs)
+        if (spec.compare(0, 4, "tcp:") != 0)
+            return false;
+    return true;
+}
+
 unsigned na_xdb_doccount(na_xdb_t *db)
 {
     return quietly(0u, [&] { return db->db.get_doccount(); });
@@ -1705,7 +1729,7 @@ na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
     *out = nullptr;
     return guarded(err, [&] {
         bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
-        *out = new na_xenquire_t(db->db, local);
+        *out = new na_xenquire_t(db->db, local, na_xdb_all_remote(db));
     });
 }
 
@@ -1773,7 +1797,8 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                 spy.local = p.get();
                 enq->enquire.add_matchspy(p.release()->release());
             } else {
-                std::unique_ptr<Xapian::ValueCountMatchSpy> p(new Xapian::ValueCountMatchSpy(f.slot));
+                std::unique_ptr<Xapian::ValueCountMatchSpy> p(enq->remote ? new na__server_spy(f.slot)
+                                                                          : new Xapian::ValueCountMatchSpy(f.slot));
                 spy.stock = p.get();
                 enq->enquire.add_matchspy(p.release()->release());
             }

@@ -183,6 +183,11 @@ bool na_xdb_stub_changed(na_xdb_t *db);
  * names (relative names resolved against PATH), malloc()ed (caller
  * frees); NULL otherwise. */
 char *na_xdb_stub_target(const char *path);
+/* True when every shard of DB is a tcp: spec (a stub file listing
+ * remote databases does not count): facets are then counted on the
+ * servers alone, exactly also in a run with a page (see
+ * na_xenquire_add_facet). */
+bool na_xdb_all_remote(na_xdb_t *db);
 unsigned na_xdb_doccount(na_xdb_t *db);
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err);
 /* As na_xwdb_postings, over all shards (docids as this handle numbers them). */
@@ -346,7 +351,11 @@ void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, boo
  * document has the term PREFIX+S exactly when S is (in) its value in
  * SLOT: a run whose query matches every document then counts from the
  * terms' frequencies, visiting no document.  Returns the facet's index
- * for na_xenquire_facet. */
+ * for na_xenquire_facet.  Over shards that are all remote
+ * (na_xdb_all_remote) the servers' spies alone count, so a run with a
+ * page counts exactly; over local and remote shards mixed, Xapian 1.4
+ * counts some remote hits a second time when the run has a page (those
+ * that sort below a full page): count such facets in a run with LIMIT 0. */
 int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const char *prefix);
 
 /* Stops an EXACT run's exhaustive counting after SECONDS (0: never), as

@@ -1323,9 +1323,11 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
     clock_gettime(CLOCK_MONOTONIC, &tr);
     /* Xapian's spies count some of a remote shard's best matches twice
      * when the page holds fewer than all matches (its own count and the
-     * page it sends back): with a remote shard, the facets are counted in
-     * a run without a page, and the page is a run without spies. */
-    bool split = conn->remote && r->facets.count && limit;
+     * page it sends back), unless every shard is remote (the binding then
+     * leaves the counting to the servers): with local and remote shards
+     * mixed, the facets are counted in a run without a page, and the page
+     * is a run without spies. */
+    bool split = conn->remote && r->facets.count && limit && !na_xdb_all_remote(conn->db);
     if (st == NA_OK)
         st = na_xenquire_run(enq, split ? 0 : offset, split ? 0 : limit, true, &mset, err);
     if (st == NA_OK) {
