@@ -33,6 +33,8 @@ extern "C" {
 #include <new>
 #include <string>
 #include <strings.h>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -1255,13 +1257,47 @@ na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
     return na_xdb_refresh(db, NULL, err);
 }
 
+/* Reopens DB's shards, all remote, each from its own thread: Xapian
+ * reopens sub-databases one after another, a round trip each, which a
+ * long-running reader pays before every request.  The shards share their
+ * connections with DB's combined handle.  Returns whether any moved;
+ * rethrows the first shard's exception. */
+static bool reopen_remotes(na_xdb_t *db)
+{
+    size_t n = db->shards.size();
+    std::vector<char> moved(n, 0);
+    std::vector<std::exception_ptr> failed(n);
+    std::vector<std::thread> threads;
+    auto reopen = [&](size_t i) {
+        try {
+            moved[i] = db->shards[i].reopen();
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    };
+    for (size_t i = 1; i < n; i++) {
+        try {
+            threads.emplace_back(reopen, i);
+        } catch (const std::system_error &) {
+            reopen(i); /* no thread: here, in turn */
+        }
+    }
+    reopen(0);
+    for (std::thread &t : threads)
+        t.join();
+    for (const std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+    return std::find(moved.begin(), moved.end(), 1) != moved.end();
+}
+
 na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
 {
     if (changed)
         *changed = true;
     return guarded(err, [&] {
         if (!na_xdb_stub_changed(db)) {
-            bool moved = db->db.reopen();
+            bool moved = na_xdb_all_remote(db) && db->shards.size() > 1 ? reopen_remotes(db) : db->db.reopen();
             if (changed)
                 *changed = moved;
             return;
