@@ -46,6 +46,10 @@ struct na_xdb {
     std::vector<std::string> specs;       /* as given, to open them again */
     std::vector<std::string> stubs;       /* per spec: the generation its stub named, or "" */
     na_xdb_remote_t remote = { 0, 0 };    /* timeouts of tcp: specs, to open them again */
+    /* Keys to remember (na_xdb_keep_metadata), and what was read of them
+     * at this revision: found or not, and the value. */
+    std::unordered_set<std::string> kept_keys;
+    std::unordered_map<std::string, std::pair<bool, std::string>> kept;
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -1298,10 +1302,13 @@ na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
     return guarded(err, [&] {
         if (!na_xdb_stub_changed(db)) {
             bool moved = na_xdb_all_remote(db) && db->shards.size() > 1 ? reopen_remotes(db) : db->db.reopen();
+            if (moved)
+                db->kept.clear();
             if (changed)
                 *changed = moved;
             return;
         }
+        db->kept.clear();
         /* reopen() keeps the generation it has open: open them anew. */
         std::vector<const char *> specs;
         for (const auto &s : db->specs)
@@ -1360,6 +1367,25 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
 {
     *out = nullptr;
     return guarded(err, [&] {
+        auto kept = db->kept.find(key);
+        if (kept == db->kept.end() && db->kept_keys.count(key)) {
+            /* Read once and remembered, found or not. */
+            std::pair<bool, std::string> v(false, std::string());
+            for (Xapian::Database &shard : db->shards) {
+                std::string value = shard.get_metadata(key);
+                if (!value.empty()) {
+                    v = std::make_pair(true, std::move(value));
+                    break;
+                }
+            }
+            kept = db->kept.emplace(key, std::move(v)).first;
+        }
+        if (kept != db->kept.end()) {
+            if (!kept->second.first)
+                na__fail(NA_ERR_NOT_FOUND, std::string("no metadata '") + key + "'");
+            *out = copy_string(kept->second.second, len);
+            return;
+        }
         /* A combined database answers from its first shard only, but each
          * shard may hold what the caller wants (the dictionary its own
          * articles were compressed with). */
@@ -1374,6 +1400,12 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
         }
         na__fail(NA_ERR_NOT_FOUND, std::string("no metadata '") + key + "'");
     });
+}
+
+void na_xdb_keep_metadata(na_xdb_t *db, const char *key)
+{
+    if (key && *key)
+        must([&] { db->kept_keys.insert(key); });
 }
 
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,

@@ -196,6 +196,13 @@ na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *
 na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err);
 /* With several shards, the first shard that has KEY answers. */
 na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_t *len, na_error_t *err);
+/* From now on DB remembers what na_xdb_get_metadata() reads of KEY (its
+ * value, or that no shard has it) until na_xdb_reopen() or
+ * na_xdb_refresh() moves DB to another revision: for a key a
+ * long-running reader reads at every request, each read of which is a
+ * round trip to a remote shard.  Xapian reads metadata at the revision
+ * DB has open, so the answers are the same.  KEY is copied; "" is ignored. */
+void na_xdb_keep_metadata(na_xdb_t *db, const char *key);
 /* Calls FN for every term starting with PREFIX and its document
  * frequency, in term order; stops early when FN returns false. */
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,

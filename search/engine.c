@@ -510,6 +510,8 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
     free(parts);
     if (st)
         return st;
+    /* Every query reads the indexed stopwords: once per revision. */
+    na_xdb_keep_metadata(c->db, NA_META_STOPWORDS);
     /* A database written by a newer layout would be misread: refuse it. */
     char *version = NULL;
     size_t len = 0;
