@@ -33,6 +33,8 @@ extern "C" {
 #include <new>
 #include <string>
 #include <strings.h>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -88,6 +90,10 @@ struct na_xdb {
     std::vector<std::string> stubs;       /* per spec: the generation its stub named, or "" */
     na_xdb_remote_t remote = { 0, 0 };    /* timeouts of tcp: specs, to open them again */
     std::shared_ptr<na__rank_cache> ranks; /* na_xdb_keep_ranks(); shared with its enquires */
+    /* Keys to remember (na_xdb_keep_metadata), and what was read of them
+     * at this revision: found or not, and the value. */
+    std::unordered_set<std::string> kept_keys;
+    std::unordered_map<std::string, std::pair<bool, std::string>> kept;
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -773,6 +779,21 @@ class na__stream_spy : public Xapian::MatchSpy {
     }
 };
 
+/* The stock spy for shards that are all remote: each xapian-tcpsrv
+ * counts its own matches with the stock spy it rebuilds from this one's
+ * name and slot, and merge_results() adds its counts here.  Xapian 1.4's
+ * matcher skips remote documents when it calls spies, except for a hit
+ * that sorts below the page while the page is full (with any sort but
+ * pure relevance, which newsarc never uses), which it shows the spy
+ * again: a count of its own would count such hits twice.  So this one
+ * counts nothing itself, and a run with a page counts exactly. */
+class na__server_spy : public Xapian::ValueCountMatchSpy {
+  public:
+    explicit na__server_spy(Xapian::valueno s) : Xapian::ValueCountMatchSpy(s) {}
+
+    void operator()(const Xapian::Document &, double) override {}
+};
+
 /* A facet's spy in the last run: the stock one, the local one, or
  * neither (counted from term frequencies). */
 class na__table_spy;
@@ -879,7 +900,8 @@ class na__rank_key : public Xapian::KeyMaker {
 struct na_xenquire {
     Xapian::Database db;
     Xapian::Enquire enquire;
-    bool local; /* one database, on this machine: na__stream_spy counts */
+    bool local;  /* one database, on this machine: na__stream_spy counts */
+    bool remote; /* every shard through xapian-tcpsrv: na__server_spy counts */
     /* Sorted by relevance, equal weights by SORT_SLOT (descending when
      * SORT_DESCENDING): see na__page_by_weight(). */
     bool relevance_then_value = false;
@@ -905,7 +927,7 @@ struct na_xenquire {
      * a run, or after one that failed to set them all up. */
     std::vector<na__spy> spies;
 
-    na_xenquire(const Xapian::Database &d, bool l) : db(d), enquire(d), local(l)
+    na_xenquire(const Xapian::Database &d, bool l, bool r) : db(d), enquire(d), local(l), remote(r)
     {
         enquire.set_query(na__match_all());
     }
@@ -1431,17 +1453,54 @@ na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err)
     return na_xdb_refresh(db, NULL, err);
 }
 
+/* Reopens DB's shards, all remote, each from its own thread: Xapian
+ * reopens sub-databases one after another, a round trip each, which a
+ * long-running reader pays before every request.  The shards share their
+ * connections with DB's combined handle.  Returns whether any moved;
+ * rethrows the first shard's exception. */
+static bool reopen_remotes(na_xdb_t *db)
+{
+    size_t n = db->shards.size();
+    std::vector<char> moved(n, 0);
+    std::vector<std::exception_ptr> failed(n);
+    std::vector<std::thread> threads;
+    auto reopen = [&](size_t i) {
+        try {
+            moved[i] = db->shards[i].reopen();
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    };
+    for (size_t i = 1; i < n; i++) {
+        try {
+            threads.emplace_back(reopen, i);
+        } catch (const std::system_error &) {
+            reopen(i); /* no thread: here, in turn */
+        }
+    }
+    reopen(0);
+    for (std::thread &t : threads)
+        t.join();
+    for (const std::exception_ptr &e : failed)
+        if (e)
+            std::rethrow_exception(e);
+    return std::find(moved.begin(), moved.end(), 1) != moved.end();
+}
+
 na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
 {
     if (changed)
         *changed = true;
     return guarded(err, [&] {
         if (!na_xdb_stub_changed(db)) {
-            bool moved = db->db.reopen();
+            bool moved = na_xdb_all_remote(db) && db->shards.size() > 1 ? reopen_remotes(db) : db->db.reopen();
+            if (moved)
+                db->kept.clear();
             if (changed)
                 *changed = moved;
             return;
         }
+        db->kept.clear();
         /* reopen() keeps the generation it has open: open them anew. */
         std::vector<const char *> specs;
         for (const auto &s : db->specs)
@@ -1479,6 +1538,14 @@ void na_xdb_keep_ranks(na_xdb_t *db)
     });
 }
 
+bool na_xdb_all_remote(na_xdb_t *db)
+{
+    for (const std::string &spec : db->specs)
+        if (spec.compare(0, 4, "tcp:") != 0)
+            return false;
+    return true;
+}
+
 unsigned na_xdb_doccount(na_xdb_t *db)
 {
     return quietly(0u, [&] { return db->db.get_doccount(); });
@@ -1513,6 +1580,25 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
 {
     *out = nullptr;
     return guarded(err, [&] {
+        auto kept = db->kept.find(key);
+        if (kept == db->kept.end() && db->kept_keys.count(key)) {
+            /* Read once and remembered, found or not. */
+            std::pair<bool, std::string> v(false, std::string());
+            for (Xapian::Database &shard : db->shards) {
+                std::string value = shard.get_metadata(key);
+                if (!value.empty()) {
+                    v = std::make_pair(true, std::move(value));
+                    break;
+                }
+            }
+            kept = db->kept.emplace(key, std::move(v)).first;
+        }
+        if (kept != db->kept.end()) {
+            if (!kept->second.first)
+                na__fail(NA_ERR_NOT_FOUND, std::string("no metadata '") + key + "'");
+            *out = copy_string(kept->second.second, len);
+            return;
+        }
         /* A combined database answers from its first shard only, but each
          * shard may hold what the caller wants (the dictionary its own
          * articles were compressed with). */
@@ -1527,6 +1613,12 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
         }
         na__fail(NA_ERR_NOT_FOUND, std::string("no metadata '") + key + "'");
     });
+}
+
+void na_xdb_keep_metadata(na_xdb_t *db, const char *key)
+{
+    if (key && *key)
+        must([&] { db->kept_keys.insert(key); });
 }
 
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
@@ -1951,7 +2043,7 @@ na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
     *out = nullptr;
     return guarded(err, [&] {
         bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
-        *out = new na_xenquire_t(db->db, local);
+        *out = new na_xenquire_t(db->db, local, na_xdb_all_remote(db));
         if (local)
             (*out)->ranks = db->ranks;
     });
@@ -2126,7 +2218,8 @@ static bool na__arm_spies(na_xenquire_t *enq)
             spy.local = p.get();
             enq->enquire.add_matchspy(p.release()->release());
         } else {
-            std::unique_ptr<Xapian::ValueCountMatchSpy> p(new Xapian::ValueCountMatchSpy(f.slot));
+            std::unique_ptr<Xapian::ValueCountMatchSpy> p(enq->remote ? new na__server_spy(f.slot)
+                                                                      : new Xapian::ValueCountMatchSpy(f.slot));
             spy.stock = p.get();
             enq->enquire.add_matchspy(p.release()->release());
         }

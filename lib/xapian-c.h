@@ -201,6 +201,11 @@ bool na_xdb_stub_changed(na_xdb_t *db);
  * names (relative names resolved against PATH), malloc()ed (caller
  * frees); NULL otherwise. */
 char *na_xdb_stub_target(const char *path);
+/* True when every shard of DB is a tcp: spec (a stub file listing
+ * remote databases does not count): facets are then counted on the
+ * servers alone, exactly also in a run with a page (see
+ * na_xenquire_add_facet). */
+bool na_xdb_all_remote(na_xdb_t *db);
 unsigned na_xdb_doccount(na_xdb_t *db);
 na_status_t na_xdb_find(na_xdb_t *db, const char *term, na_docid_t *docid, na_error_t *err);
 /* As na_xwdb_postings, over all shards (docids as this handle numbers them). */
@@ -209,6 +214,13 @@ na_status_t na_xdb_get_data(na_xdb_t *db, na_docid_t docid, char **out, size_t *
 na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, char **out, size_t *len, na_error_t *err);
 /* With several shards, the first shard that has KEY answers. */
 na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_t *len, na_error_t *err);
+/* From now on DB remembers what na_xdb_get_metadata() reads of KEY (its
+ * value, or that no shard has it) until na_xdb_reopen() or
+ * na_xdb_refresh() moves DB to another revision: for a key a
+ * long-running reader reads at every request, each read of which is a
+ * round trip to a remote shard.  Xapian reads metadata at the revision
+ * DB has open, so the answers are the same.  KEY is copied; "" is ignored. */
+void na_xdb_keep_metadata(na_xdb_t *db, const char *key);
 /* Calls FN for every term starting with PREFIX and its document
  * frequency, in term order; stops early when FN returns false. */
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,
@@ -369,7 +381,11 @@ void na_xenquire_set_sort_relevance_then(na_xenquire_t *enq, na_slot_t slot, boo
  * document has the term PREFIX+S exactly when S is (in) its value in
  * SLOT: a run whose query matches every document then counts from the
  * terms' frequencies, visiting no document.  Returns the facet's index
- * for na_xenquire_facet. */
+ * for na_xenquire_facet.  Over shards that are all remote
+ * (na_xdb_all_remote) the servers' spies alone count, so a run with a
+ * page counts exactly; over local and remote shards mixed, Xapian 1.4
+ * counts some remote hits a second time when the run has a page (those
+ * that sort below a full page): count such facets in a run with LIMIT 0. */
 int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const char *prefix);
 
 /* Stops an EXACT run's exhaustive counting after SECONDS (0: never), as

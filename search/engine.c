@@ -521,6 +521,8 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
         return st;
     if (e->sort_ranks)
         na_xdb_keep_ranks(c->db);
+    /* Every query reads the indexed stopwords: once per revision. */
+    na_xdb_keep_metadata(c->db, NA_META_STOPWORDS);
     /* A database written by a newer layout would be misread: refuse it. */
     char *version = NULL;
     size_t len = 0;
@@ -899,14 +901,70 @@ static void hit_store_free(na_hit_store_t *hs)
 
 static const na_record_list_t no_sources = { NULL, 0 };
 
-/* Loads hit I of MSET into slot K of the store: metadata and, when
- * SNIPPETS, the snippet. */
-static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, na_hit_store_t *hs, size_t k, bool snippets,
-                            na_error_t *err)
+/* A page's documents over remote shards.  Reading a hit's document is a
+ * round trip to its shard, and one hit after another the page waits for
+ * each in turn; so each shard's hits are read from its own thread, and
+ * the page waits about as long as for the shard with most of them. */
+typedef struct {
+    na_xdb_t *db;       /* the shard alone */
+    const na_docid_t *docids; /* N docids in the shard */
+    const size_t *hits; /* N indexes into the page */
+    size_t n;
+    char **data;        /* the page's, by hit index */
+    size_t *lens;
+    na_status_t st;
+    na_error_t err;
+} page_job_t;
+
+static void *page_job_run(void *arg)
 {
-    char *data = NULL;
-    size_t len = 0;
-    na_status_t st = na_xmset_data(mset, i, &data, &len, err);
+    page_job_t *j = arg;
+    for (size_t i = 0; j->st == NA_OK && i < j->n; i++)
+        j->st = na_xdb_get_data(j->db, j->docids[i], &j->data[j->hits[i]], &j->lens[j->hits[i]], &j->err);
+    return NULL;
+}
+
+/* Reads the documents of MSET's N hits into DATA and LENS (caller frees
+ * each DATA[i]), each shard's from its own thread. */
+static na_status_t page_fetch(na_engine_conn_t *c, na_xmset_t *mset, size_t n, char **data, size_t *lens,
+                              na_error_t *err)
+{
+    size_t ns = c->shard_count;
+    page_job_t *jobs = na_xcalloc(ns, sizeof *jobs);
+    na_docid_t *docids = na_xcalloc(n ? n : 1, sizeof *docids);
+    size_t *hits = na_xcalloc(n ? n : 1, sizeof *hits);
+    /* Grouped by shard: Xapian numbers document d of shard k (from 0)
+     * of NS as (d - 1) * NS + k + 1. */
+    size_t at = 0;
+    for (size_t k = 0; k < ns; k++) {
+        jobs[k] = (page_job_t){ c->shards[k].db, docids + at, hits + at, 0, data, lens, NA_OK, { 0 } };
+        for (size_t i = 0; i < n; i++) {
+            na_docid_t d = na_xmset_docid(mset, i);
+            if ((size_t)(d - 1) % ns == k) {
+                docids[at] = (na_docid_t)((d - 1) / ns + 1);
+                hits[at++] = i;
+                jobs[k].n++;
+            }
+        }
+    }
+    run_jobs(jobs, ns, sizeof *jobs, page_job_run, true);
+    na_status_t st = NA_OK;
+    for (size_t k = 0; st == NA_OK && k < ns; k++)
+        if (jobs[k].st)
+            st = na_error_set(err, jobs[k].st, "%s", jobs[k].err.message);
+    free(docids);
+    free(hits);
+    free(jobs);
+    return st;
+}
+
+/* Loads hit I of MSET into slot K of the store: metadata and, when
+ * SNIPPETS, the snippet.  DATA (may be NULL: read it from MSET) is the
+ * hit's document, LEN bytes, which the store takes. */
+static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, char *data, size_t len, na_hit_store_t *hs,
+                            size_t k, bool snippets, na_error_t *err)
+{
+    na_status_t st = data ? NA_OK : na_xmset_data(mset, i, &data, &len, err);
     if (st)
         return st;
     na_docid_t docid = na_xmset_docid(mset, i);
@@ -1545,9 +1603,11 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
     clock_gettime(CLOCK_MONOTONIC, &tr);
     /* Xapian's spies count some of a remote shard's best matches twice
      * when the page holds fewer than all matches (its own count and the
-     * page it sends back): with a remote shard, the facets are counted in
-     * a run without a page, and the page is a run without spies. */
-    bool split = (conn->remote && r->facets.count && limit) || by_date;
+     * page it sends back), unless every shard is remote (the binding then
+     * leaves the counting to the servers): with local and remote shards
+     * mixed, the facets are counted in a run without a page, and the page
+     * is a run without spies. */
+    bool split = (conn->remote && r->facets.count && limit && !na_xdb_all_remote(conn->db)) || by_date;
     if (st == NA_OK)
         st = na_xenquire_run(enq, split ? 0 : offset, split ? 0 : limit, true, &mset, err);
     if (st == NA_OK) {
@@ -1576,15 +1636,24 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
         hs->snippets = na_xcalloc(n ? n : 1, sizeof *hs->snippets);
         out->store_ = hs;
         out->hits = na_xcalloc(n ? n : 1, sizeof *out->hits);
+        char **data = na_xcalloc(n ? n : 1, sizeof *data);
+        size_t *lens = na_xcalloc(n ? n : 1, sizeof *lens);
+        if (conn->remote && conn->shard_count > 1 && n > 1)
+            st = page_fetch(conn, mset, n, data, lens, err);
         for (size_t i = 0; st == NA_OK && i < n; i++) {
             hs->count = i + 1;
-            st = load_hit(&s, mset, i, hs, i, true, err);
+            st = load_hit(&s, mset, i, data[i], lens[i], hs, i, true, err);
+            data[i] = NULL; /* the store's now */
             if (st == NA_OK) {
                 out->hits[i] = (na_pr_result_t){ na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs->metas[i],
                                                  hs->snippets[i] };
                 out->hit_count = i + 1;
             }
         }
+        for (size_t i = 0; i < n; i++)
+            free(data[i]); /* those not loaded after a failure */
+        free(data);
+        free(lens);
         out->facets = na_xcalloc(r->facets.count + 1, sizeof *out->facets);
         for (size_t i = 0; st == NA_OK && i < r->facets.count; i++) {
             st = facet_collect(&s, enq, r->facets.items[i], specs[i], facet_index[i], r->facet_prefix,
@@ -1796,7 +1865,7 @@ static na_status_t export_page(na_export_t *x, na_printer_t *p, size_t n, bool *
         na_docid_t docid = na_xmset_docid(mset, i);
         if (export_sent(x, docid))
             continue;
-        st = load_hit(&s, mset, i, &hs, 0, false, err);
+        st = load_hit(&s, mset, i, NULL, 0, &hs, 0, false, err);
         if (st == NA_OK) {
             na_pr_result_t res = { na_xmset_rank(mset, i) + 1, na_xmset_weight(mset, i), &hs.metas[0], NULL };
             p->result(p, &res);

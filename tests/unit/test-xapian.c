@@ -622,6 +622,55 @@ static void test_reopen(const char *path)
     na_xdb_close(rd);
 }
 
+/* A kept key reads as it was until a reopen moves the reader on; then
+ * as it is, found or not. */
+static void test_kept_metadata(const char *path)
+{
+    na_error_t err;
+    na_xdb_t *rd = NULL;
+    na_xwdb_t *wr = NULL;
+    CHECK_INT(na_xdb_open(&path, 1, &rd, &err), NA_OK, "kept metadata: reader opens");
+    CHECK_INT(na_xwdb_open(path, 0, &wr, &err), NA_OK, "  writer opens");
+    if (!rd || !wr) {
+        na_xdb_close(rd);
+        na_xwdb_close(wr, NULL);
+        return;
+    }
+    na_xwdb_set_metadata(wr, "kept", "v1", 2, NULL);
+    na_xwdb_commit(wr, NULL);
+    na_xdb_reopen(rd, NULL);
+    na_xdb_keep_metadata(rd, "kept");
+    na_xdb_keep_metadata(rd, "kept-later");
+    na_xdb_keep_metadata(rd, "");
+    char *m = NULL;
+    size_t len;
+    CHECK_INT(na_xdb_get_metadata(rd, "kept", &m, &len, &err), NA_OK, "  a kept key reads");
+    CHECK_STR(m, "v1", "  as written");
+    free(m);
+    CHECK_INT(na_xdb_get_metadata(rd, "kept-later", &m, &len, &err), NA_ERR_NOT_FOUND, "  a kept key no shard has");
+    CHECK_INT(na_xdb_get_metadata(rd, "", &m, &len, &err), NA_ERR_INVALID, "  an empty key is still refused");
+    na_xwdb_set_metadata(wr, "kept", "v2", 2, NULL);
+    na_xwdb_set_metadata(wr, "kept-later", "now", 3, NULL);
+    na_xwdb_commit(wr, NULL);
+    bool changed = false;
+    CHECK_INT(na_xdb_refresh(rd, &changed, &err), NA_OK, "  refresh after a commit");
+    CHECK(changed, "  says it moved");
+    m = NULL;
+    na_xdb_get_metadata(rd, "kept", &m, &len, &err);
+    CHECK_STR(m, "v2", "  the kept key reads its new value");
+    free(m);
+    m = NULL;
+    CHECK_INT(na_xdb_get_metadata(rd, "kept-later", &m, &len, &err), NA_OK, "  the one written since is found");
+    CHECK_STR(m, "now", "  with its value");
+    free(m);
+    na_xwdb_set_metadata(wr, "kept", "", 0, NULL);
+    na_xwdb_set_metadata(wr, "kept-later", "", 0, NULL);
+    CHECK_INT(na_xwdb_close(wr, &err), NA_OK, "  the writer removes them again");
+    na_xdb_reopen(rd, NULL);
+    CHECK_INT(na_xdb_get_metadata(rd, "kept", &m, &len, &err), NA_ERR_NOT_FOUND, "  which a reopen sees");
+    na_xdb_close(rd);
+}
+
 static void write_text(const char *path, const char *text)
 {
     char *tmp = na_xasprintf("%s.tmp", path);
@@ -1680,6 +1729,7 @@ static void test_remote(const char *a, const char *b)
         return;
     }
     CHECK_INT(na_xdb_doccount(db), 5, "  5 documents");
+    CHECK(na_xdb_all_remote(db), "  all its shards are remote");
     na_docid_t id;
     char *data = NULL;
     size_t len;
@@ -1711,6 +1761,7 @@ static void test_remote(const char *a, const char *b)
     st = na_xdb_open(mixed, 2, &db, &err);
     CHECK_INT(st, NA_OK, "remote and local shard together");
     if (st == NA_OK) {
+        CHECK(!na_xdb_all_remote(db), "  are not all remote");
         check_facet(db, "oil", 10, 0, places_oil_ab, N(places_oil_ab), "  facets summed over both");
         check_facet(db, "", 10, 0, places_all_ab, N(places_all_ab), "  facet of everything");
         na_xdb_close(db);
@@ -1853,6 +1904,7 @@ int main(void)
     test_reopen(a);
     test_ranks(a);
     test_threads(a);
+    test_kept_metadata(a);
     test_wait_lock(a);
     test_stub();
     test_missing();
