@@ -1487,15 +1487,23 @@ static bool reopen_remotes(na_xdb_t *db)
     return std::find(moved.begin(), moved.end(), 1) != moved.end();
 }
 
+/* Moves DB to the latest revision of the databases it has open, and
+ * drops what it remembers of the one it leaves; whether it moved. */
+static bool reopen_revision(na_xdb_t *db)
+{
+    bool moved = na_xdb_all_remote(db) && db->shards.size() > 1 ? reopen_remotes(db) : db->db.reopen();
+    if (moved)
+        db->kept.clear();
+    return moved;
+}
+
 na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err)
 {
     if (changed)
         *changed = true;
     return guarded(err, [&] {
         if (!na_xdb_stub_changed(db)) {
-            bool moved = na_xdb_all_remote(db) && db->shards.size() > 1 ? reopen_remotes(db) : db->db.reopen();
-            if (moved)
-                db->kept.clear();
+            bool moved = reopen_revision(db);
             if (changed)
                 *changed = moved;
             return;
@@ -1524,7 +1532,7 @@ na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err
     if (changed)
         *changed = true;
     return guarded(err, [&] {
-        bool moved = db->db.reopen();
+        bool moved = reopen_revision(db);
         if (changed)
             *changed = moved;
     });

@@ -184,7 +184,7 @@ na_status_t na_xdb_reopen(na_xdb_t *db, na_error_t *err);
 na_status_t na_xdb_refresh(na_xdb_t *db, bool *changed, na_error_t *err);
 /* na_xdb_refresh() without reading the stub files, for a caller that has
  * just asked na_xdb_stub_changed() of every handle DB was combined from:
- * only Xapian's reopen(), so a request costs one stub read, not two. */
+ * only the reopen, so a request costs one stub read, not two. */
 na_status_t na_xdb_refresh_revision(na_xdb_t *db, bool *changed, na_error_t *err);
 /* Makes DB's enquires, over one local database, sort by a value slot
  * through a table of every document's rank by it, and count facets
@@ -215,8 +215,8 @@ na_status_t na_xdb_get_value(na_xdb_t *db, na_docid_t docid, na_slot_t slot, cha
 /* With several shards, the first shard that has KEY answers. */
 na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_t *len, na_error_t *err);
 /* From now on DB remembers what na_xdb_get_metadata() reads of KEY (its
- * value, or that no shard has it) until na_xdb_reopen() or
- * na_xdb_refresh() moves DB to another revision: for a key a
+ * value, or that no shard has it) until na_xdb_reopen(), na_xdb_refresh()
+ * or na_xdb_refresh_revision() moves DB to another revision: for a key a
  * long-running reader reads at every request, each read of which is a
  * round trip to a remote shard.  Xapian reads metadata at the revision
  * DB has open, so the answers are the same.  KEY is copied; "" is ignored. */
