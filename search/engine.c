@@ -580,15 +580,23 @@ na_status_t na_engine_conn_refresh(na_engine_conn_t *c, na_error_t *err)
     return NA_OK;
 }
 
+/* The shard holding DOCID of C's combined database, and (when IN_SHARD
+ * is not NULL) its docid there: Xapian interleaves the docids of N
+ * databases, document d of shard k (from 0) being (d - 1) * N + k + 1. */
+static size_t shard_of(const na_engine_conn_t *c, na_docid_t docid, na_docid_t *in_shard)
+{
+    size_t n = c->shard_count > 1 ? c->shard_count : 1;
+    if (in_shard)
+        *in_shard = (na_docid_t)((docid - 1) / n + 1);
+    return (size_t)(docid - 1) % n;
+}
+
 /* Appends the original bytes of the article whose document data is VIEW
  * and whose docid in the combined database is DOCID. */
 static na_status_t read_raw(na_engine_conn_t *c, na_docid_t docid, const na_record_view_t *view, na_buf_t *out,
                             na_error_t *err)
 {
-    /* Xapian interleaves the docids of several databases: the shard of
-     * docid d is (d - 1) mod n. */
-    size_t i = c->shard_count > 1 ? (size_t)(docid - 1) % c->shard_count : 0;
-    shard_t *sh = &c->shards[i];
+    shard_t *sh = &c->shards[shard_of(c, docid, NULL)];
     if (!sh->reader)
         sh->reader = na_record_reader_new(sh->db);
     return na_record_reader_raw(sh->reader, view, out, err);
@@ -933,15 +941,14 @@ static na_status_t page_fetch(na_engine_conn_t *c, na_xmset_t *mset, size_t n, c
     page_job_t *jobs = na_xcalloc(ns, sizeof *jobs);
     na_docid_t *docids = na_xcalloc(n ? n : 1, sizeof *docids);
     size_t *hits = na_xcalloc(n ? n : 1, sizeof *hits);
-    /* Grouped by shard: Xapian numbers document d of shard k (from 0)
-     * of NS as (d - 1) * NS + k + 1. */
+    /* Grouped by shard. */
     size_t at = 0;
     for (size_t k = 0; k < ns; k++) {
         jobs[k] = (page_job_t){ c->shards[k].db, docids + at, hits + at, 0, data, lens, NA_OK, { 0 } };
         for (size_t i = 0; i < n; i++) {
-            na_docid_t d = na_xmset_docid(mset, i);
-            if ((size_t)(d - 1) % ns == k) {
-                docids[at] = (na_docid_t)((d - 1) / ns + 1);
+            na_docid_t d;
+            if (shard_of(c, na_xmset_docid(mset, i), &d) == k) {
+                docids[at] = d;
                 hits[at++] = i;
                 jobs[k].n++;
             }
