@@ -261,6 +261,17 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Checks that PR printed TOTAL articles, none twice (sorts its ids). */
+static void check_each_once(id_printer_t *pr, int total)
+{
+    CHECK_INT(pr->ids.count, total, "... printing every article");
+    qsort(pr->ids.items, pr->ids.count, sizeof *pr->ids.items, cmp_str);
+    bool twice = false;
+    for (size_t i = 1; i < pr->ids.count; i++)
+        twice = twice || strcmp(pr->ids.items[i - 1], pr->ids.items[i]) == 0;
+    CHECK(!twice, "... each once");
+}
+
 /* An export overtaken by a writer's commits between its pages goes on:
  * every article printed once, those added meanwhile too. */
 static void test_export_modified(void)
@@ -302,12 +313,7 @@ static void test_export_modified(void)
         CHECK_INT(st, NA_OK, "the export goes on past the commits");
         if (st)
             fprintf(stderr, "# %s\n", err.message);
-        CHECK_INT(pr.ids.count, total, "... printing every article");
-        qsort(pr.ids.items, pr.ids.count, sizeof *pr.ids.items, cmp_str);
-        bool twice = false;
-        for (size_t i = 1; i < pr.ids.count; i++)
-            twice = twice || strcmp(pr.ids.items[i - 1], pr.ids.items[i]) == 0;
-        CHECK(!twice, "... each once");
+        check_each_once(&pr, total);
         na_export_free(x);
         na_strlist_clear(&pr.ids);
     }
@@ -331,12 +337,7 @@ static void test_export_modified(void)
     while (st == NA_OK && !done)
         st = na_export_next(x, &pr.base, 300, &done, &err);
     CHECK_INT(st, NA_OK, "an export overtaken before its first page goes on");
-    CHECK_INT(pr.ids.count, total, "... printing every article");
-    qsort(pr.ids.items, pr.ids.count, sizeof *pr.ids.items, cmp_str);
-    bool twice = false;
-    for (size_t i = 1; i < pr.ids.count; i++)
-        twice = twice || strcmp(pr.ids.items[i - 1], pr.ids.items[i]) == 0;
-    CHECK(!twice, "... each once");
+    check_each_once(&pr, total);
     na_export_free(x);
     na_strlist_clear(&pr.ids);
     na_request_release(&r);

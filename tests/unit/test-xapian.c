@@ -587,6 +587,20 @@ static void test_update(const char *path)
     CHECK_INT(na_xwdb_close(db, &err), NA_OK, "  close");
 }
 
+/* Opens a reader and a writer on PATH, checked as WHAT; false (both
+ * closed) unless both open. */
+static bool open_reader_writer(const char *path, na_xdb_t **rd, na_xwdb_t **wr, const char *what)
+{
+    na_error_t err;
+    CHECK_INT(na_xdb_open(&path, 1, rd, &err), NA_OK, what);
+    CHECK_INT(na_xwdb_open(path, 0, wr, &err), NA_OK, "  writer opens");
+    if (*rd && *wr)
+        return true;
+    na_xdb_close(*rd);
+    na_xwdb_close(*wr, NULL);
+    return false;
+}
+
 /* A reader sees the revision it opened until it reopens. */
 static void test_reopen(const char *path)
 {
@@ -594,13 +608,8 @@ static void test_reopen(const char *path)
     na_xdb_t *rd = NULL;
     na_xwdb_t *wr = NULL;
     na_xindexer_t *ix = NULL;
-    CHECK_INT(na_xdb_open(&path, 1, &rd, &err), NA_OK, "reader opens beside a writer");
-    CHECK_INT(na_xwdb_open(path, 0, &wr, &err), NA_OK, "  writer opens");
-    if (!rd || !wr) {
-        na_xdb_close(rd);
-        na_xwdb_close(wr, NULL);
+    if (!open_reader_writer(path, &rd, &wr, "reader opens beside a writer"))
         return;
-    }
     na_xindexer_new("en", &ix, NULL);
     na_xdoc_t *doc = na_xdoc_new();
     article_t tmp = { "tmp2", "Temporary", "Gone soon.", { NULL }, "20250101" };
@@ -629,13 +638,8 @@ static void test_kept_metadata(const char *path)
     na_error_t err;
     na_xdb_t *rd = NULL;
     na_xwdb_t *wr = NULL;
-    CHECK_INT(na_xdb_open(&path, 1, &rd, &err), NA_OK, "kept metadata: reader opens");
-    CHECK_INT(na_xwdb_open(path, 0, &wr, &err), NA_OK, "  writer opens");
-    if (!rd || !wr) {
-        na_xdb_close(rd);
-        na_xwdb_close(wr, NULL);
+    if (!open_reader_writer(path, &rd, &wr, "kept metadata: reader opens"))
         return;
-    }
     na_xwdb_set_metadata(wr, "kept", "v1", 2, NULL);
     na_xwdb_commit(wr, NULL);
     na_xdb_reopen(rd, NULL);
