@@ -29,17 +29,25 @@ on_client() { nsenter -t "$NS_CLIENT" -n "$@"; }
 on_host() { nsenter -t "$NS_HOST" -n "$@"; }
 # A holder is in its namespace once unshare has run: until then nsenter
 # would enter this test's own, the machine's network.
-own_ns=$(readlink /proc/self/ns/net)
-for pid in $NS_CLIENT $NS_HOST; do
+# await PID CMD...: runs CMD every 0.1 s until it succeeds; fails after
+# 10 s, or once process PID is gone.
+await() {
+    pid=$1
+    shift
     i=0
-    until ns=$(readlink /proc/$pid/ns/net) && [ "$ns" != "$own_ns" ]; do
+    until "$@"; do
         i=$((i + 1))
-        [ $i -lt 100 ] && kill -0 $pid 2>/dev/null || {
-            echo "Bail out! no network namespace for process $pid"
-            exit 1
-        }
+        [ $i -lt 100 ] && kill -0 $pid 2>/dev/null || return 1
         sleep 0.1
     done
+}
+own_ns=$(readlink /proc/self/ns/net)
+in_new_ns() { ns=$(readlink /proc/$1/ns/net) && [ "$ns" != "$own_ns" ]; }
+for pid in $NS_CLIENT $NS_HOST; do
+    await $pid in_new_ns $pid || {
+        echo "Bail out! no network namespace for process $pid"
+        exit 1
+    }
 done
 
 # Addresses from TEST-NET-3, which no real network uses; in these private
@@ -62,15 +70,10 @@ index_shards art sh || exit 1
 # session: a stopped xapian-tcpsrv signals its process group).
 setsid nsenter -t "$NS_HOST" -n xapian-tcpsrv --interface $host_ip --port 7001 sh/1988 >tcpsrv.log 2>&1 &
 TCPSRV=$!
-i=0
-until grep -q Listening tcpsrv.log; do
-    i=$((i + 1))
-    [ $i -lt 100 ] && kill -0 $TCPSRV 2>/dev/null || {
-        echo "Bail out! xapian-tcpsrv did not start in the namespace: $(cat tcpsrv.log)"
-        exit 1
-    }
-    sleep 0.1
-done
+await $TCPSRV grep -q Listening tcpsrv.log || {
+    echo "Bail out! xapian-tcpsrv did not start in the namespace: $(cat tcpsrv.log)"
+    exit 1
+}
 printf 'auto %s/sh/1987\nremote %s:7001\nauto %s/sh/undated\n' "$TRASH" $host_ip "$TRASH" >mixed.stub
 printf 'remote_timeout: 2000\nremote_connect_timeout: 2000\n' >fast.yaml
 

@@ -56,3 +56,25 @@ export async function runSteps(steps, page, out) {
   }
   return !failed;
 }
+
+// Collects into PROBLEMS what PAGE reports that no test expects: script
+// errors, dialogs (dismissed), and console errors other than the
+// favicon's and those matching EXPECTED (a regular expression over the
+// message and its source, e.g. the failed requests a test provokes).
+export function watchProblems(page, problems, expected = /favicon/) {
+  page.on('pageerror', (e) => problems.push('script error: ' + e.message));
+  page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
+  page.on('console', (m) => {
+    const text = m.text() + m.location().url;
+    if (m.type() === 'error' && !/favicon/.test(text) && !expected.test(text)) problems.push(m.text());
+  });
+}
+
+// Runs MAIN, an async function returning whether every step passed, and
+// exits with its status; a browser that cannot be driven is one failure.
+export function exitWith(main) {
+  main().then((passed) => process.exit(passed ? 0 : 1), (e) => {
+    console.log(`not ok the browser could not be driven\n# ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -12,7 +12,7 @@
 // from where the last one left the page.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { assert, launch, runSteps, same, settled } from './harness.mjs';
+import { assert, exitWith, launch, runSteps, same, settled, watchProblems } from './harness.mjs';
 
 const BASE = process.env.NEWSARC_URL;
 const SEARCH = process.env.NEWSARC_SEARCH;
@@ -423,19 +423,10 @@ async function main() {
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => problems.push('script error: ' + e.message));
-  page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
-  page.on('console', (m) => {
-    // 4xx answers to bad queries are part of the test; the browser's own
-    // favicon request is not the page's.
-    if (m.type() === 'error' && !/status of 4\d\d|favicon/.test(m.text() + m.location().url)) problems.push(m.text());
-  });
+  watchProblems(page, problems, /status of 4\d\d/);
   const passed = await runSteps(steps, page, OUT);
   await browser.close();
-  process.exit(passed ? 0 : 1);
+  return passed;
 }
 
-main().catch((e) => {
-  console.log(`not ok the browser could not be driven\n# ${e.message}`);
-  process.exit(1);
-});
+exitWith(main);

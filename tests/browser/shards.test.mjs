@@ -13,7 +13,7 @@
 //   NEWSARC_CHROMIUM     the browser (default /usr/bin/chromium)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { assert, launch, runSteps, same, settled } from './harness.mjs';
+import { assert, exitWith, launch, runSteps, same, settled, watchProblems } from './harness.mjs';
 
 const PARTIAL = process.env.NEWSARC_PARTIAL_URL;
 const FAIL = process.env.NEWSARC_FAIL_URL;
@@ -101,17 +101,10 @@ async function main() {
   const browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => problems.push('script error: ' + e.message));
-  page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 503|favicon/.test(m.text() + m.location().url)) problems.push(m.text());
-  });
+  watchProblems(page, problems, /status of 503/);
   const passed = await runSteps(steps, page, OUT);
   await browser.close();
-  process.exit(passed ? 0 : 1);
+  return passed;
 }
 
-main().catch((e) => {
-  console.log(`not ok the browser could not be driven\n# ${e.message}`);
-  process.exit(1);
-});
+exitWith(main);
