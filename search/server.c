@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "engine.h"
 #include "printer.h"
@@ -140,14 +141,15 @@ static char *static_root(const char *option, const na_config_t *cfg)
 }
 
 /* Loads the configuration and opens an engine over it, for the server
- * when SERVE, else for one CGI request.  Statuses of na_config_load(),
+ * when SERVE, else for one CGI request (a process each, so the parsed
+ * configuration comes from its cache).  Statuses of na_cli_config_load(),
  * na_config_check() and na_engine_open(). */
 static na_status_t engine_load(const char *config, const char *const *dbs, size_t n, const char *static_dir,
                                int shard_failure, bool serve, engine_ref_t **out, na_error_t *err)
 {
     engine_ref_t *e = na_xcalloc(1, sizeof *e);
     atomic_init(&e->refs, 1);
-    na_status_t st = na_config_load(&e->cfg, config, err);
+    na_status_t st = na_cli_config_load(&e->cfg, config, err);
     if (st) {
         free(e);
         return st;
