@@ -1028,6 +1028,14 @@ static void test_queries(na_xdb_t *db)
     CHECK_INT(count_matches(db, qp, "date:2025", &st, &err), -1, "handler error for date:2025");
     CHECK_STR(err.message, "date range expected", "  passed through");
 
+    /* libxapian leaks a term as it fails to parse these; under ASan the
+     * binding keeps that leak, Xapian's own, out of the report, and a
+     * refused field value inside is still ours to free. */
+    CHECK_INT(count_matches(db, qp, "OR x;y NEAR a b", &st, &err), -1, "a leading OR, x;y and NEAR fail");
+    CHECK_INT(st, NA_ERR_QUERY, "  with NA_ERR_QUERY");
+    CHECK_INT(count_matches(db, qp, "OR x;y NEAR place:atlantis b", &st, &err), -1, "  and with a refused field value");
+    CHECK_INT(st, NA_ERR_QUERY, "  with NA_ERR_QUERY");
+
     na_xquery_t *q = NULL;
     CHECK_INT(na_xqp_parse(qp, NULL, &q, &err), NA_OK, "NULL query parses");
     char *d = na_xquery_describe(q);
