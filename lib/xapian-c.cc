@@ -94,6 +94,9 @@ struct na_xdb {
      * at this revision: found or not, and the value. */
     std::unordered_set<std::string> kept_keys;
     std::unordered_map<std::string, std::pair<bool, std::string>> kept;
+    /* Prefixes of which a document holds at most one term of so many
+     * digits (na_xdb_declare_single_term). */
+    std::vector<std::pair<std::string, size_t>> single_terms;
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -114,6 +117,10 @@ struct na_xmset {
      * bounds: MSET then came from a second run for the page alone. */
     bool recounted = false;
     Xapian::MSet counted;
+    /* When set, the exact total, summed from term frequencies (see
+     * na__disjoint_count): MSET then counted only what its page needed. */
+    bool summed = false;
+    Xapian::doccount total = 0;
     /* The stemmer of the last snippet, kept for the next: a page of
      * results asks for one per hit, all in one language. */
     mutable Xapian::Stem stem;
@@ -926,6 +933,8 @@ struct na_xenquire {
      * spies each run because a spy's counts only ever grow.  Empty before
      * a run, or after one that failed to set them all up. */
     std::vector<na__spy> spies;
+    /* The reader's na_xdb_declare_single_term() prefixes, when local. */
+    std::vector<std::pair<std::string, size_t>> single_terms;
 
     na_xenquire(const Xapian::Database &d, bool l, bool r) : db(d), enquire(d), local(l), remote(r)
     {
@@ -1623,6 +1632,12 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
     });
 }
 
+void na_xdb_declare_single_term(na_xdb_t *db, const char *prefix, size_t digits)
+{
+    if (prefix && *prefix && digits)
+        must([&] { db->single_terms.emplace_back(prefix, digits); });
+}
+
 void na_xdb_keep_metadata(na_xdb_t *db, const char *key)
 {
     if (key && *key)
@@ -2052,8 +2067,10 @@ na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
     return guarded(err, [&] {
         bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
         *out = new na_xenquire_t(db->db, local, na_xdb_all_remote(db));
-        if (local)
+        if (local) {
             (*out)->ranks = db->ranks;
+            (*out)->single_terms = db->single_terms;
+        }
     });
 }
 
@@ -2238,6 +2255,66 @@ static bool na__arm_spies(na_xenquire_t *enq)
     return spied;
 }
 
+/* Collects into TERMS the terms of Q when it is one term or an OR of
+ * terms (under any weight scaling), each of them a declared single term
+ * of one and the same prefix (na_xdb_declare_single_term); false
+ * otherwise.  *WHICH is the index of that prefix, -1 before the first. */
+static bool na__single_terms(const na_xenquire_t *enq, const Xapian::Query &q, int *which,
+                             std::vector<std::string> &terms)
+{
+    Xapian::Query u = q;
+    while (u.get_type() == Xapian::Query::OP_SCALE_WEIGHT && u.get_num_subqueries() == 1)
+        u = u.get_subquery(0);
+    if (u.get_type() == Xapian::Query::OP_OR) {
+        for (size_t i = 0; i < u.get_num_subqueries(); i++)
+            if (!na__single_terms(enq, u.get_subquery(i), which, terms))
+                return false;
+        return true;
+    }
+    if (u.get_type() != Xapian::Query::LEAF_TERM)
+        return false;
+    Xapian::TermIterator t = u.get_terms_begin();
+    if (t == u.get_terms_end())
+        return false;
+    const std::string term = *t;
+    for (size_t k = 0; k < enq->single_terms.size(); k++) {
+        const auto &st = enq->single_terms[k];
+        if (term.size() != st.first.size() + st.second || term.compare(0, st.first.size(), st.first) != 0)
+            continue;
+        if (!std::all_of(term.begin() + st.first.size(), term.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            continue;
+        if (*which >= 0 && *which != static_cast<int>(k))
+            return false;
+        *which = static_cast<int>(k);
+        terms.push_back(term);
+        return true;
+    }
+    return false;
+}
+
+/* Whether Q is an OR of distinct declared single terms of one prefix
+ * (dates: date:1987-03..1987-04 is M198703 OR M198704): no document
+ * holds two of them, so its matches are exactly as many as the sum of
+ * their term frequencies, which the index holds, and *TOTAL is set to it
+ * without visiting a match. */
+static bool na__disjoint_count(const na_xenquire_t *enq, const Xapian::Query &q, Xapian::doccount *total)
+{
+    if (enq->single_terms.empty())
+        return false;
+    int which = -1;
+    std::vector<std::string> terms;
+    if (!na__single_terms(enq, q, &which, terms) || terms.size() < 2)
+        return false;
+    std::sort(terms.begin(), terms.end());
+    if (std::adjacent_find(terms.begin(), terms.end()) != terms.end())
+        return false; /* a term twice counts once */
+    Xapian::doccount sum = 0;
+    for (const std::string &t : terms)
+        sum += enq->db.get_termfreq(t);
+    *total = sum;
+    return true;
+}
+
 na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit, bool exact, na_xmset_t **out,
                             na_error_t *err)
 {
@@ -2260,6 +2337,17 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                 *out = m.release();
                 return;
             }
+        }
+        /* An OR of terms no document holds two of: counted from their
+         * term frequencies, the page alone matched. */
+        Xapian::doccount summed = 0;
+        if (exact && !spied && na__disjoint_count(enq, q, &summed)) {
+            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
+                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            m->summed = true;
+            m->total = summed;
+            *out = m.release();
+            return;
         }
         /* Asking to check at least every document makes the matcher visit
          * all matches: exact totals and facet counts. */
@@ -2355,11 +2443,15 @@ void na_xmset_free(na_xmset_t *mset)
 
 unsigned na_xmset_total(const na_xmset_t *mset)
 {
+    if (mset->summed)
+        return mset->total;
     return (mset->recounted ? mset->counted : mset->mset).get_matches_estimated();
 }
 
 bool na_xmset_exact(const na_xmset_t *mset)
 {
+    if (mset->summed)
+        return true;
     return quietly(false, [&] {
         const Xapian::MSet &m = mset->recounted ? mset->counted : mset->mset;
         return m.get_matches_lower_bound() == m.get_matches_upper_bound();

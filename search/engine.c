@@ -521,6 +521,11 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
         return st;
     if (e->sort_ranks)
         na_xdb_keep_ranks(c->db);
+    /* An article has one date, so at most one term of each grain: a
+     * range of whole months or days is counted from its terms' frequencies. */
+    na_xdb_declare_single_term(c->db, NA_PREFIX_YEAR, 4);
+    na_xdb_declare_single_term(c->db, NA_PREFIX_MONTH, 6);
+    na_xdb_declare_single_term(c->db, NA_PREFIX_DAY, 8);
     /* Every query reads the indexed stopwords: once per revision. */
     na_xdb_keep_metadata(c->db, NA_META_STOPWORDS);
     /* A database written by a newer layout would be misread: refuse it. */
