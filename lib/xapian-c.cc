@@ -933,6 +933,11 @@ struct na_xenquire {
      * spies each run because a spy's counts only ever grow.  Empty before
      * a run, or after one that failed to set them all up. */
     std::vector<na__spy> spies;
+    /* The time limit set, in seconds (0: none), for a second enquire. */
+    double time_limit = 0;
+    /* The run that counted the last run's matches without weights, when
+     * it was split (see na_xenquire_run); it owns the spies then. */
+    std::unique_ptr<Xapian::Enquire> counter;
     /* The reader's na_xdb_declare_single_term() prefixes, when local. */
     std::vector<std::pair<std::string, size_t>> single_terms;
 
@@ -2149,7 +2154,10 @@ int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const
 
 void na_xenquire_set_time_limit(na_xenquire_t *enq, double seconds)
 {
-    must([&] { enq->enquire.set_time_limit(seconds); });
+    must([&] {
+        enq->enquire.set_time_limit(seconds);
+        enq->time_limit = seconds;
+    });
 }
 
 /* The page OFFSET, LIMIT of ENQ's query as it sorts, with the total of
@@ -2218,9 +2226,10 @@ static na_xmset_t *na__page_by_weight(na_xenquire_t *enq, unsigned offset, unsig
 
 /* Sets up ENQ's spies for a run, new ones each time since a spy's counts
  * only grow; true when some facet needs its spy to see every match. */
-static bool na__arm_spies(na_xenquire_t *enq)
+static bool na__arm_spies(na_xenquire_t *enq, Xapian::Enquire &target)
 {
     enq->enquire.clear_matchspies();
+    target.clear_matchspies();
     enq->spies.clear();
     /* Every document matches: the documents holding a value are those
      * its term indexes, which Xapian counts without visiting them. */
@@ -2237,22 +2246,51 @@ static bool na__arm_spies(na_xenquire_t *enq)
         if (enq->ranks) {
             std::unique_ptr<na__table_spy> p(new na__table_spy(na__combos_for(*enq->ranks, enq->db, f.slot)));
             spy.table = p.get();
-            enq->enquire.add_matchspy(p.release()->release());
+            target.add_matchspy(p.release()->release());
         } else if (enq->local) {
             std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
             spy.local = p.get();
-            enq->enquire.add_matchspy(p.release()->release());
+            target.add_matchspy(p.release()->release());
         } else {
             std::unique_ptr<Xapian::ValueCountMatchSpy> p(enq->remote ? new na__server_spy(f.slot)
                                                                       : new Xapian::ValueCountMatchSpy(f.slot));
             spy.stock = p.get();
-            enq->enquire.add_matchspy(p.release()->release());
+            target.add_matchspy(p.release()->release());
         }
         spies.push_back(spy);
         spied = true;
     }
     enq->spies = std::move(spies);
     return spied;
+}
+
+/* Whether Q holds a phrase or a NEAR, whose matching reads positions. */
+static bool na__positional(const Xapian::Query &q)
+{
+    Xapian::Query::op t = q.get_type();
+    if (t == Xapian::Query::OP_PHRASE || t == Xapian::Query::OP_NEAR)
+        return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (na__positional(q.get_subquery(i)))
+            return true;
+    return false;
+}
+
+/* Whether Q, under any weight scaling, is an OR, a NOT or their kin,
+ * whose weighted matching costs the most over a run without weights. */
+static bool na__or_like(const Xapian::Query &q)
+{
+    switch (na__unscaled_type(q)) {
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_WILDCARD:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Collects into TERMS the terms of Q when it is one term or an OR of
@@ -2320,7 +2358,8 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
 {
     *out = nullptr;
     return guarded(err, [&] {
-        bool spied = na__arm_spies(enq);
+        enq->counter.reset();
+        bool spied = na__arm_spies(enq, enq->enquire);
         const Xapian::Query &q = enq->enquire.get_query();
         /* Over one local database, a weighted query's page by weight
          * alone when no tie needs the sort value (na__page_by_weight). */
@@ -2352,6 +2391,28 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
         /* Asking to check at least every document makes the matcher visit
          * all matches: exact totals and facet counts. */
         Xapian::doccount check = exact ? enq->db.get_doccount() : 0;
+        /* A weighted query's exact count and facets from a run without
+         * weights (BoolWeight, the same matches), the page from one by
+         * weight that needs to count nothing: weighing every match costs
+         * more than a second, cheap run for the page.  Without facets
+         * only for an OR or NOT at the top without phrases (whose
+         * positions both runs would read): an AND's weighted run already
+         * costs about what a run without weights does. */
+        if (exact && by_weight && (spied || (na__or_like(q) && !na__positional(q)))) {
+            std::unique_ptr<Xapian::Enquire> counter(new Xapian::Enquire(enq->db));
+            counter->set_query(q);
+            counter->set_weighting_scheme(Xapian::BoolWeight());
+            if (enq->time_limit > 0)
+                counter->set_time_limit(enq->time_limit);
+            enq->counter = std::move(counter);
+            if (spied)
+                na__arm_spies(enq, *enq->counter);
+            std::unique_ptr<na_xmset_t> m(na__page_by_weight(enq, offset, limit, 0));
+            m->counted = enq->counter->get_mset(0, 0, check);
+            m->recounted = true;
+            *out = m.release();
+            return;
+        }
         if (by_weight)
             *out = na__page_by_weight(enq, offset, limit, check);
         else
