@@ -778,6 +778,13 @@ class na__stream_spy : public Xapian::MatchSpy {
                 count(std::move(v));
             return;
         }
+        add(did);
+    }
+
+    /* Counts document DID, after every one counted so far: as the
+     * matcher would show it, without a Document (a posting list's walk). */
+    void add(Xapian::docid did)
+    {
         last = did;
         if (it != end && it.get_docid() < did)
             it.skip_to(did);
@@ -2264,6 +2271,33 @@ static bool na__arm_spies(na_xenquire_t *enq, Xapian::Enquire &target)
     return spied;
 }
 
+/* Q under any weight scaling. */
+static Xapian::Query na__unscaled(const Xapian::Query &q)
+{
+    Xapian::Query u = q;
+    while (u.get_type() == Xapian::Query::OP_SCALE_WEIGHT && u.get_num_subqueries() == 1)
+        u = u.get_subquery(0);
+    return u;
+}
+
+/* Whether a run of Q by ENQ, whose spies are armed, can count them by
+ * walking Q's posting list (na_xenquire_run): Q is one term, over one
+ * local database, and every facet that is spied is counted by a stream
+ * spy.  Sets *FREQ to the term's frequency, its exact number of matches. */
+static bool na__single_term_spies(const na_xenquire_t *enq, const Xapian::Query &q, Xapian::doccount *freq)
+{
+    if (!enq->local || na__unscaled_type(q) != Xapian::Query::LEAF_TERM)
+        return false;
+    for (const na__spy &sp : enq->spies)
+        if (sp.table || sp.stock)
+            return false;
+    Xapian::Query u = na__unscaled(q);
+    if (u.get_terms_begin() == u.get_terms_end())
+        return false;
+    *freq = enq->db.get_termfreq(*u.get_terms_begin());
+    return true;
+}
+
 /* Whether Q holds a phrase or a NEAR, whose matching reads positions. */
 static bool na__positional(const Xapian::Query &q)
 {
@@ -2376,6 +2410,30 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                 *out = m.release();
                 return;
             }
+        }
+        /* One term with facets, each counted by a local stream spy: its
+         * posting list walked straight to the spies, not through the
+         * matcher, which builds a document for each match; the total is
+         * the term's frequency, and the page matched alone. */
+        Xapian::doccount freq = 0;
+        if (exact && spied && na__single_term_spies(enq, q, &freq)) {
+            std::unique_ptr<Xapian::Enquire> counter(new Xapian::Enquire(enq->db));
+            enq->counter = std::move(counter);
+            na__arm_spies(enq, *enq->counter); /* owned there, never run */
+            std::vector<na__stream_spy *> local;
+            for (const na__spy &sp : enq->spies)
+                if (sp.local)
+                    local.push_back(sp.local);
+            const std::string term = *na__unscaled(q).get_terms_begin();
+            for (Xapian::PostingIterator p = enq->db.postlist_begin(term); p != enq->db.postlist_end(term); ++p)
+                for (na__stream_spy *sp : local)
+                    sp->add(*p);
+            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
+                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            m->summed = true;
+            m->total = freq;
+            *out = m.release();
+            return;
         }
         /* An OR of terms no document holds two of: counted from their
          * term frequencies, the page alone matched. */
