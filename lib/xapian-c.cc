@@ -2334,9 +2334,7 @@ static bool na__or_like(const Xapian::Query &q)
 static bool na__single_terms(const na_xenquire_t *enq, const Xapian::Query &q, int *which,
                              std::vector<std::string> &terms)
 {
-    Xapian::Query u = q;
-    while (u.get_type() == Xapian::Query::OP_SCALE_WEIGHT && u.get_num_subqueries() == 1)
-        u = u.get_subquery(0);
+    Xapian::Query u = na__unscaled(q);
     if (u.get_type() == Xapian::Query::OP_OR) {
         for (size_t i = 0; i < u.get_num_subqueries(); i++)
             if (!na__single_terms(enq, u.get_subquery(i), which, terms))
@@ -2414,7 +2412,9 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
         /* One term with facets, each counted by a local stream spy: its
          * posting list walked straight to the spies, not through the
          * matcher, which builds a document for each match; the total is
-         * the term's frequency, and the page matched alone. */
+         * the term's frequency, and the page matched alone.  The walk
+         * does not stop at the time limit; the caller's clock still says
+         * whether the run took longer. */
         Xapian::doccount freq = 0;
         if (exact && spied && na__single_term_spies(enq, q, &freq)) {
             std::unique_ptr<Xapian::Enquire> counter(new Xapian::Enquire(enq->db));
