@@ -318,6 +318,13 @@ static const parse_case_t cases[] = {
         "0.title=AT&T <ABC> BUYS AB\xc3\xa9 &nbsp; AT&T", "0.dateline=NEW YORK, March 5",
         "0.body=Line one\n  line two \n Reuter", "0.extras=topics_status=NO|lewissplit=TEST|oldid=7",
         "0.line=1" } },
+    { "reuters: raw controls, DEL and references inside long runs of plain text", SGM,
+      REU("2", "<DATE>5-MAR-1987 09:01:02.03</DATE>\n<TEXT>&#2;\n<TITLE>A TITLE</TITLE>\n"
+               "<BODY>Long plain text here\x05 and more plain text\x7f, then &amp; the end; "
+               "sixteen bytes..&lt;x&gt;\tand a tab</BODY></TEXT>"),
+      0, 1, 0, 0, NULL,
+      { "0.title=A TITLE",
+        "0.body=Long plain text here and more plain text, then & the end; sixteen bytes..<x>\tand a tab" } },
     { "reuters: a title over two lines, an author", SGM,
       "<!DOCTYPE lewis SYSTEM \"lewis.dtd\">\n"
       REU("2", "<DATE>5-MAR-1987 09:01:02.03</DATE>\n<TEXT>&#2;\n<TITLE>FIRST HALF\n SECOND HALF</TITLE>\n"
