@@ -185,6 +185,7 @@ typedef struct {
     size_t nqwords;
     na_buf_t raw;              /* the current result's original bytes */
     na_strlist_t *warnings;
+    unsigned originals_read;   /* hits whose snippet needed the stored original */
 } search_t;
 
 na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, size_t count, bool from_config,
@@ -999,14 +1000,17 @@ static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, char *data,
     na_buf_reset(&s->raw);
     if (done) {
         /* from the lead */
-    } else if (readable && read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {
-        size_t blen = 0;
-        char *body = article_body(meta->format, &s->raw, &blen);
-        if (body)
-            make_snippet(s, mset, body, blen, true, &snippet, &why);
-        free(body);
     } else if (readable) {
-        warning(s, "'%s': no snippet: %s", meta->id ? meta->id : "?", why.message);
+        s->originals_read++;
+        if (read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {
+            size_t blen = 0;
+            char *body = article_body(meta->format, &s->raw, &blen);
+            if (body)
+                make_snippet(s, mset, body, blen, true, &snippet, &why);
+            free(body);
+        } else {
+            warning(s, "'%s': no snippet: %s", meta->id ? meta->id : "?", why.message);
+        }
     }
     hs->snippets[k] = snippet;
     return NA_OK;
@@ -1666,6 +1670,7 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
             free(data[i]); /* those not loaded after a failure */
         free(data);
         free(lens);
+        out->originals_read = s.originals_read;
         out->facets = na_xcalloc(r->facets.count + 1, sizeof *out->facets);
         for (size_t i = 0; st == NA_OK && i < r->facets.count; i++) {
             st = facet_collect(&s, enq, r->facets.items[i], specs[i], facet_index[i], r->facet_prefix,
