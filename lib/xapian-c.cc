@@ -126,6 +126,14 @@ struct na_xmset {
     mutable Xapian::Stem stem;
     mutable std::string stem_language;
     mutable bool has_stem = false;
+    /* The database and query MSET ran, for highlighting without the
+     * terms under AND_NOT (see na__highlight_mset); set by
+     * na_xenquire_run.  HIGHLIGHT is that MSet once made, when the query
+     * has an AND_NOT (HAS_HIGHLIGHT false: MSET serves). */
+    Xapian::Database db;
+    Xapian::Query query;
+    mutable bool highlight_known = false, has_highlight = false;
+    mutable Xapian::MSet highlight;
 };
 
 namespace {
@@ -2389,7 +2397,7 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                             na_error_t *err)
 {
     *out = nullptr;
-    return guarded(err, [&] {
+    na_status_t st = guarded(err, [&] {
         enq->counter.reset();
         bool spied = na__arm_spies(enq, enq->enquire);
         const Xapian::Query &q = enq->enquire.get_query();
@@ -2476,6 +2484,11 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
         else
             *out = new na_xmset_t(enq->enquire.get_mset(offset, limit, check));
     });
+    if (*out) {
+        (*out)->db = enq->db;
+        (*out)->query = enq->enquire.get_query();
+    }
+    return st;
 }
 
 na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfacet_count_t **out, size_t *count,
@@ -2614,6 +2627,50 @@ na_status_t na_xmset_value(const na_xmset_t *mset, size_t i, na_slot_t slot, cha
     return guarded(err, [&] { *out = copy_string(na__hit(mset, i).get_document().get_value(slot), len); });
 }
 
+/* Q without what lies under an AND_NOT's right side, or Q itself (and
+ * *DROPPED untouched) when it has no AND_NOT.  A branch that held one
+ * becomes an OR of what is left: a snippet asks a query only for its
+ * terms, and a phrase or a NEAR, which never holds an AND_NOT, is kept
+ * whole. */
+static Xapian::Query na__without_not(const Xapian::Query &q, bool *dropped)
+{
+    if (q.get_type() == Xapian::Query::OP_AND_NOT) {
+        *dropped = true;
+        return na__without_not(q.get_subquery(0), dropped);
+    }
+    size_t n = q.get_num_subqueries();
+    std::vector<Xapian::Query> subs;
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        subs.push_back(na__without_not(q.get_subquery(i), &any));
+    if (!any)
+        return q;
+    *dropped = true;
+    return Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
+}
+
+/* The MSet whose query a snippet highlights the terms of.  Xapian's
+ * snippet highlights every term of the query, those of "oil NOT opec
+ * price" after NOT too, which no matching article is shown for; so a
+ * query with an AND_NOT gets, on its first snippet, an empty MSet of the
+ * same query without them (na__without_not), which snippets need only
+ * for its terms. */
+static const Xapian::MSet &na__highlight_mset(const na_xmset_t *mset)
+{
+    if (!mset->highlight_known) {
+        mset->highlight_known = true;
+        bool dropped = false;
+        Xapian::Query q = na__without_not(mset->query, &dropped);
+        if (dropped && !mset->query.empty()) {
+            Xapian::Enquire e(mset->db);
+            e.set_query(q);
+            mset->highlight = e.get_mset(0, 0);
+            mset->has_highlight = true;
+        }
+    }
+    return mset->has_highlight ? mset->highlight : mset->mset;
+}
+
 /* The index holds words accent-folded (na_utf8_fold()), and so do
  * queries, so Xapian does not see that "Grímsson" in a text matches the
  * query's "grimsson".  The words it highlights in the folded text are
@@ -2641,7 +2698,7 @@ static std::string highlight_folded(const na_xmset_t *mset, const char *text, si
 {
     std::string folded(len + 1, '\0');
     folded.resize(na_utf8_fold(text, len, &folded[0]));
-    std::string hs = mset->mset.snippet(folded, length, mset->stem, 0, start, end, omit);
+    std::string hs = na__highlight_mset(mset).snippet(folded, length, mset->stem, 0, start, end, omit);
     std::unordered_set<std::string> hits;
     for (size_t i = hs.find(start); i != std::string::npos; i = hs.find(start, i)) {
         size_t a = i + start.size(), b = end.empty() ? std::string::npos : hs.find(end, a);
@@ -2710,7 +2767,7 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
         /* Not exhaustive: the first good passage will do.  No background
          * model: it would look every word of TEXT up in the database,
          * one B-tree search per distinct word, for every hit shown. */
-        std::string s = mset->mset.snippet(std::string(text, len), length, mset->stem, 0, start, end,
+        std::string s = na__highlight_mset(mset).snippet(std::string(text, len), length, mset->stem, 0, start, end,
                                            omit ? omit : "");
         if (!start.empty() && na_utf8_folds(text, len))
             s = highlight_folded(mset, text, len, length, start, end, omit ? omit : "", s);
