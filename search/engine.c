@@ -993,13 +993,19 @@ static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, char *data,
         return NA_OK;
     /* The snippet comes from the article's text, which is not in the
      * index: from the start of it kept in the metadata when that is
-     * enough, else decompress the stored original and parse it again. */
+     * enough, else decompress the stored original and parse it again.
+     * A record without a lead has no text: the indexer gives every
+     * non-empty text a lead (na_record_meta_add_lead()), the parsers give
+     * a text that is blank none, and a database of another layout is
+     * rebuilt before it is searched; so its original would be parsed
+     * again for no snippet. */
     char *snippet = NULL;
     na_error_t why;
-    bool done = meta->lead && make_snippet(s, mset, meta->lead, strlen(meta->lead), !meta->lead_cut, &snippet, &why);
+    bool done = !meta->lead ||
+                make_snippet(s, mset, meta->lead, strlen(meta->lead), !meta->lead_cut, &snippet, &why);
     na_buf_reset(&s->raw);
     if (done) {
-        /* from the lead */
+        /* from the lead, or none */
     } else if (readable) {
         s->originals_read++;
         if (read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {

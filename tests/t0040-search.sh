@@ -259,6 +259,13 @@ test_expect_success '... nor highlighted where a match holds one' '
     newsarc_search -d notdb-c --highlight-markers --format json "oil NOT (opec cartel) id:not-c" >out &&
     grep -q "Crude ${s}oil${e} and OPEC talks" out
 '
+test_expect_success 'an article without text has no snippet, and its original is not read for one' '
+    printf "{\"id\": \"bare\", \"title\": \"Oil headline alone\"}\n{\"id\": \"blank\", \"title\": \"Oil again\", \"body\": \"  \"}\n" >bare.jsonl &&
+    newsarc_index -d baredb bare.jsonl &&
+    newsarc_search -v -d baredb --format json oil >out.json 2>err &&
+    grep -q "; 0 of 2 snippets from the stored original$" err &&
+    test "$(grep -o "\"snippet\": null" out.json | wc -l)" = 2
+'
 if [ "$have_python" = yes ]; then
 test_expect_success '... and JSON snippets of a NOT query are those of its other words' '
     newsarc_search -d notdb --format json "oil NOT title:opec" >not.json &&
