@@ -5,6 +5,7 @@
 #include "parse-internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,12 +333,28 @@ na__fm_t na__front_matter(const unsigned char *buf, size_t len, size_t *yaml_sta
 
 bool na__needs_repair(const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+    /* Text is mostly printable ASCII: eight bytes at a time skip when
+     * none is below 0x20 or above 0x7f (the classic "has less than"
+     * test, exact for a byte below 0x80), and ASCII alone is valid UTF-8.
+     * Every line break sends its eight bytes the slow way. */
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    bool high = false;
+    size_t i = 0;
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & highs) && !((w - 0x20 * ones) & ~w & highs)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = (unsigned char)s[i++];
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
             return true;
+        high |= c >= 0x80;
     }
-    return !na_utf8_valid(s, len);
+    return high && !na_utf8_valid(s, len);
 }
 
 char *na__repair(const char *s, size_t len, bool *legacy)

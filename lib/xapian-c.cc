@@ -105,6 +105,9 @@ struct na_xdb {
      * at this revision: found or not, and the value. */
     std::unordered_set<std::string> kept_keys;
     std::unordered_map<std::string, std::pair<bool, std::string>> kept;
+    /* Prefixes of which a document holds at most one term of so many
+     * digits (na_xdb_declare_single_term). */
+    std::vector<std::pair<std::string, size_t>> single_terms;
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -125,11 +128,23 @@ struct na_xmset {
      * bounds: MSET then came from a second run for the page alone. */
     bool recounted = false;
     Xapian::MSet counted;
+    /* When set, the exact total, summed from term frequencies (see
+     * na__disjoint_count): MSET then counted only what its page needed. */
+    bool summed = false;
+    Xapian::doccount total = 0;
     /* The stemmer of the last snippet, kept for the next: a page of
      * results asks for one per hit, all in one language. */
     mutable Xapian::Stem stem;
     mutable std::string stem_language;
     mutable bool has_stem = false;
+    /* The database and query MSET ran, for highlighting without the
+     * terms under AND_NOT (see na__highlight_mset); set by
+     * na_xenquire_run.  HIGHLIGHT is that MSet once made, when the query
+     * has an AND_NOT (HAS_HIGHLIGHT false: MSET serves). */
+    Xapian::Database db;
+    Xapian::Query query;
+    mutable bool highlight_known = false, has_highlight = false;
+    mutable Xapian::MSet highlight;
 };
 
 namespace {
@@ -816,6 +831,13 @@ class na__stream_spy : public Xapian::MatchSpy {
                 count(std::move(v));
             return;
         }
+        add(did);
+    }
+
+    /* Counts document DID, after every one counted so far: as the
+     * matcher would show it, without a Document (a posting list's walk). */
+    void add(Xapian::docid did)
+    {
         last = did;
         if (it != end && it.get_docid() < did)
             it.skip_to(did);
@@ -971,6 +993,13 @@ struct na_xenquire {
      * spies each run because a spy's counts only ever grow.  Empty before
      * a run, or after one that failed to set them all up. */
     std::vector<na__spy> spies;
+    /* The time limit set, in seconds (0: none), for a second enquire. */
+    double time_limit = 0;
+    /* The run that counted the last run's matches without weights, when
+     * it was split (see na_xenquire_run); it owns the spies then. */
+    std::unique_ptr<Xapian::Enquire> counter;
+    /* The reader's na_xdb_declare_single_term() prefixes, when local. */
+    std::vector<std::pair<std::string, size_t>> single_terms;
 
     na_xenquire(const Xapian::Database &d, bool l, bool r) : db(d), enquire(d), local(l), remote(r)
     {
@@ -1668,6 +1697,12 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
     });
 }
 
+void na_xdb_declare_single_term(na_xdb_t *db, const char *prefix, size_t digits)
+{
+    if (prefix && *prefix && digits)
+        must([&] { db->single_terms.emplace_back(prefix, digits); });
+}
+
 void na_xdb_keep_metadata(na_xdb_t *db, const char *key)
 {
     if (key && *key)
@@ -2098,8 +2133,10 @@ na_status_t na_xenquire_new(na_xdb_t *db, na_xenquire_t **out, na_error_t *err)
     return guarded(err, [&] {
         bool local = db->specs.size() == 1 && std::strncmp(db->specs[0].c_str(), "tcp:", 4) != 0 && db->db.size() == 1;
         *out = new na_xenquire_t(db->db, local, na_xdb_all_remote(db));
-        if (local)
+        if (local) {
             (*out)->ranks = db->ranks;
+            (*out)->single_terms = db->single_terms;
+        }
     });
 }
 
@@ -2178,7 +2215,10 @@ int na_xenquire_add_facet(na_xenquire_t *enq, na_slot_t slot, bool packed, const
 
 void na_xenquire_set_time_limit(na_xenquire_t *enq, double seconds)
 {
-    must([&] { enq->enquire.set_time_limit(seconds); });
+    must([&] {
+        enq->enquire.set_time_limit(seconds);
+        enq->time_limit = seconds;
+    });
 }
 
 /* The page OFFSET, LIMIT of ENQ's query as it sorts, with the total of
@@ -2247,9 +2287,10 @@ static na_xmset_t *na__page_by_weight(na_xenquire_t *enq, unsigned offset, unsig
 
 /* Sets up ENQ's spies for a run, new ones each time since a spy's counts
  * only grow; true when some facet needs its spy to see every match. */
-static bool na__arm_spies(na_xenquire_t *enq)
+static bool na__arm_spies(na_xenquire_t *enq, Xapian::Enquire &target)
 {
     enq->enquire.clear_matchspies();
+    target.clear_matchspies();
     enq->spies.clear();
     /* Every document matches: the documents holding a value are those
      * its term indexes, which Xapian counts without visiting them. */
@@ -2266,16 +2307,16 @@ static bool na__arm_spies(na_xenquire_t *enq)
         if (enq->ranks) {
             std::unique_ptr<na__table_spy> p(new na__table_spy(na__combos_for(*enq->ranks, enq->db, f.slot)));
             spy.table = p.get();
-            enq->enquire.add_matchspy(p.release()->release());
+            target.add_matchspy(p.release()->release());
         } else if (enq->local) {
             std::unique_ptr<na__stream_spy> p(new na__stream_spy(enq->db, f.slot));
             spy.local = p.get();
-            enq->enquire.add_matchspy(p.release()->release());
+            target.add_matchspy(p.release()->release());
         } else {
             std::unique_ptr<Xapian::ValueCountMatchSpy> p(enq->remote ? new na__server_spy(f.slot)
                                                                       : new Xapian::ValueCountMatchSpy(f.slot));
             spy.stock = p.get();
-            enq->enquire.add_matchspy(p.release()->release());
+            target.add_matchspy(p.release()->release());
         }
         spies.push_back(spy);
         spied = true;
@@ -2284,12 +2325,127 @@ static bool na__arm_spies(na_xenquire_t *enq)
     return spied;
 }
 
+/* Q under any weight scaling. */
+static Xapian::Query na__unscaled(const Xapian::Query &q)
+{
+    Xapian::Query u = q;
+    while (u.get_type() == Xapian::Query::OP_SCALE_WEIGHT && u.get_num_subqueries() == 1)
+        u = u.get_subquery(0);
+    return u;
+}
+
+/* Whether a run of Q by ENQ, whose spies are armed, can count them by
+ * walking Q's posting list (na_xenquire_run): Q is one term, over one
+ * local database, and every facet that is spied is counted by a stream
+ * spy.  Sets *FREQ to the term's frequency, its exact number of matches. */
+static bool na__single_term_spies(const na_xenquire_t *enq, const Xapian::Query &q, Xapian::doccount *freq)
+{
+    if (!enq->local || na__unscaled_type(q) != Xapian::Query::LEAF_TERM)
+        return false;
+    for (const na__spy &sp : enq->spies)
+        if (sp.table || sp.stock)
+            return false;
+    Xapian::Query u = na__unscaled(q);
+    if (u.get_terms_begin() == u.get_terms_end())
+        return false;
+    *freq = enq->db.get_termfreq(*u.get_terms_begin());
+    return true;
+}
+
+/* Whether Q holds a phrase or a NEAR, whose matching reads positions. */
+static bool na__positional(const Xapian::Query &q)
+{
+    Xapian::Query::op t = q.get_type();
+    if (t == Xapian::Query::OP_PHRASE || t == Xapian::Query::OP_NEAR)
+        return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (na__positional(q.get_subquery(i)))
+            return true;
+    return false;
+}
+
+/* Whether Q, under any weight scaling, is an OR, a NOT or their kin,
+ * whose weighted matching costs the most over a run without weights. */
+static bool na__or_like(const Xapian::Query &q)
+{
+    switch (na__unscaled_type(q)) {
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_WILDCARD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Collects into TERMS the terms of Q when it is one term or an OR of
+ * terms (under any weight scaling), each of them a declared single term
+ * of one and the same prefix (na_xdb_declare_single_term); false
+ * otherwise.  *WHICH is the index of that prefix, -1 before the first. */
+static bool na__single_terms(const na_xenquire_t *enq, const Xapian::Query &q, int *which,
+                             std::vector<std::string> &terms)
+{
+    Xapian::Query u = na__unscaled(q);
+    if (u.get_type() == Xapian::Query::OP_OR) {
+        for (size_t i = 0; i < u.get_num_subqueries(); i++)
+            if (!na__single_terms(enq, u.get_subquery(i), which, terms))
+                return false;
+        return true;
+    }
+    if (u.get_type() != Xapian::Query::LEAF_TERM)
+        return false;
+    Xapian::TermIterator t = u.get_terms_begin();
+    if (t == u.get_terms_end())
+        return false;
+    const std::string term = *t;
+    for (size_t k = 0; k < enq->single_terms.size(); k++) {
+        const auto &st = enq->single_terms[k];
+        if (term.size() != st.first.size() + st.second || term.compare(0, st.first.size(), st.first) != 0)
+            continue;
+        if (!std::all_of(term.begin() + st.first.size(), term.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            continue;
+        if (*which >= 0 && *which != static_cast<int>(k))
+            return false;
+        *which = static_cast<int>(k);
+        terms.push_back(term);
+        return true;
+    }
+    return false;
+}
+
+/* Whether Q is an OR of distinct declared single terms of one prefix
+ * (dates: date:1987-03..1987-04 is M198703 OR M198704): no document
+ * holds two of them, so its matches are exactly as many as the sum of
+ * their term frequencies, which the index holds, and *TOTAL is set to it
+ * without visiting a match. */
+static bool na__disjoint_count(const na_xenquire_t *enq, const Xapian::Query &q, Xapian::doccount *total)
+{
+    if (enq->single_terms.empty())
+        return false;
+    int which = -1;
+    std::vector<std::string> terms;
+    if (!na__single_terms(enq, q, &which, terms) || terms.size() < 2)
+        return false;
+    std::sort(terms.begin(), terms.end());
+    if (std::adjacent_find(terms.begin(), terms.end()) != terms.end())
+        return false; /* a term twice counts once */
+    Xapian::doccount sum = 0;
+    for (const std::string &t : terms)
+        sum += enq->db.get_termfreq(t);
+    *total = sum;
+    return true;
+}
+
 na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit, bool exact, na_xmset_t **out,
                             na_error_t *err)
 {
     *out = nullptr;
-    return guarded(err, [&] {
-        bool spied = na__arm_spies(enq);
+    na_status_t st = guarded(err, [&] {
+        enq->counter.reset();
+        bool spied = na__arm_spies(enq, enq->enquire);
         const Xapian::Query &q = enq->enquire.get_query();
         /* Over one local database, a weighted query's page by weight
          * alone when no tie needs the sort value (na__page_by_weight). */
@@ -2307,14 +2463,78 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
                 return;
             }
         }
+        /* One term with facets, each counted by a local stream spy: its
+         * posting list walked straight to the spies, not through the
+         * matcher, which builds a document for each match; the total is
+         * the term's frequency, and the page matched alone.  The walk
+         * does not stop at the time limit; the caller's clock still says
+         * whether the run took longer. */
+        Xapian::doccount freq = 0;
+        if (exact && spied && na__single_term_spies(enq, q, &freq)) {
+            std::unique_ptr<Xapian::Enquire> counter(new Xapian::Enquire(enq->db));
+            enq->counter = std::move(counter);
+            na__arm_spies(enq, *enq->counter); /* owned there, never run */
+            std::vector<na__stream_spy *> local;
+            for (const na__spy &sp : enq->spies)
+                if (sp.local)
+                    local.push_back(sp.local);
+            const std::string term = *na__unscaled(q).get_terms_begin();
+            for (Xapian::PostingIterator p = enq->db.postlist_begin(term); p != enq->db.postlist_end(term); ++p)
+                for (na__stream_spy *sp : local)
+                    sp->add(*p);
+            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
+                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            m->summed = true;
+            m->total = freq;
+            *out = m.release();
+            return;
+        }
+        /* An OR of terms no document holds two of: counted from their
+         * term frequencies, the page alone matched. */
+        Xapian::doccount summed = 0;
+        if (exact && !spied && na__disjoint_count(enq, q, &summed)) {
+            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
+                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            m->summed = true;
+            m->total = summed;
+            *out = m.release();
+            return;
+        }
         /* Asking to check at least every document makes the matcher visit
          * all matches: exact totals and facet counts. */
         Xapian::doccount check = exact ? enq->db.get_doccount() : 0;
+        /* A weighted query's exact count and facets from a run without
+         * weights (BoolWeight, the same matches), the page from one by
+         * weight that needs to count nothing: weighing every match costs
+         * more than a second, cheap run for the page.  Without facets
+         * only for an OR or NOT at the top without phrases (whose
+         * positions both runs would read): an AND's weighted run already
+         * costs about what a run without weights does. */
+        if (exact && by_weight && (spied || (na__or_like(q) && !na__positional(q)))) {
+            std::unique_ptr<Xapian::Enquire> counter(new Xapian::Enquire(enq->db));
+            counter->set_query(q);
+            counter->set_weighting_scheme(Xapian::BoolWeight());
+            if (enq->time_limit > 0)
+                counter->set_time_limit(enq->time_limit);
+            enq->counter = std::move(counter);
+            if (spied)
+                na__arm_spies(enq, *enq->counter);
+            std::unique_ptr<na_xmset_t> m(na__page_by_weight(enq, offset, limit, 0));
+            m->counted = enq->counter->get_mset(0, 0, check);
+            m->recounted = true;
+            *out = m.release();
+            return;
+        }
         if (by_weight)
             *out = na__page_by_weight(enq, offset, limit, check);
         else
             *out = new na_xmset_t(enq->enquire.get_mset(offset, limit, check));
     });
+    if (*out) {
+        (*out)->db = enq->db;
+        (*out)->query = enq->enquire.get_query();
+    }
+    return st;
 }
 
 na_status_t na_xenquire_facet(na_xenquire_t *enq, int index, size_t max, na_xfacet_count_t **out, size_t *count,
@@ -2401,11 +2621,15 @@ void na_xmset_free(na_xmset_t *mset)
 
 unsigned na_xmset_total(const na_xmset_t *mset)
 {
+    if (mset->summed)
+        return mset->total;
     return (mset->recounted ? mset->counted : mset->mset).get_matches_estimated();
 }
 
 bool na_xmset_exact(const na_xmset_t *mset)
 {
+    if (mset->summed)
+        return true;
     return quietly(false, [&] {
         const Xapian::MSet &m = mset->recounted ? mset->counted : mset->mset;
         return m.get_matches_lower_bound() == m.get_matches_upper_bound();
@@ -2449,6 +2673,50 @@ na_status_t na_xmset_value(const na_xmset_t *mset, size_t i, na_slot_t slot, cha
     return guarded(err, [&] { *out = copy_string(na__hit(mset, i).get_document().get_value(slot), len); });
 }
 
+/* Q without what lies under an AND_NOT's right side, or Q itself (and
+ * *DROPPED untouched) when it has no AND_NOT.  A branch that held one
+ * becomes an OR of what is left: a snippet asks a query only for its
+ * terms, and a phrase or a NEAR, which never holds an AND_NOT, is kept
+ * whole. */
+static Xapian::Query na__without_not(const Xapian::Query &q, bool *dropped)
+{
+    if (q.get_type() == Xapian::Query::OP_AND_NOT) {
+        *dropped = true;
+        return na__without_not(q.get_subquery(0), dropped);
+    }
+    size_t n = q.get_num_subqueries();
+    std::vector<Xapian::Query> subs;
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        subs.push_back(na__without_not(q.get_subquery(i), &any));
+    if (!any)
+        return q;
+    *dropped = true;
+    return Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
+}
+
+/* The MSet whose query a snippet highlights the terms of.  Xapian's
+ * snippet highlights every term of the query, those of "oil NOT opec
+ * price" after NOT too, which no matching article is shown for; so a
+ * query with an AND_NOT gets, on its first snippet, an empty MSet of the
+ * same query without them (na__without_not), which snippets need only
+ * for its terms. */
+static const Xapian::MSet &na__highlight_mset(const na_xmset_t *mset)
+{
+    if (!mset->highlight_known) {
+        mset->highlight_known = true;
+        bool dropped = false;
+        Xapian::Query q = na__without_not(mset->query, &dropped);
+        if (dropped && !mset->query.empty()) {
+            Xapian::Enquire e(mset->db);
+            e.set_query(q);
+            mset->highlight = e.get_mset(0, 0);
+            mset->has_highlight = true;
+        }
+    }
+    return mset->has_highlight ? mset->highlight : mset->mset;
+}
+
 /* The index holds words accent-folded (na_utf8_fold()), and so do
  * queries, so Xapian does not see that "Grímsson" in a text matches the
  * query's "grimsson".  The words it highlights in the folded text are
@@ -2476,7 +2744,7 @@ static std::string highlight_folded(const na_xmset_t *mset, const char *text, si
 {
     std::string folded(len + 1, '\0');
     folded.resize(na_utf8_fold(text, len, &folded[0]));
-    std::string hs = mset->mset.snippet(folded, length, mset->stem, 0, start, end, omit);
+    std::string hs = na__highlight_mset(mset).snippet(folded, length, mset->stem, 0, start, end, omit);
     std::unordered_set<std::string> hits;
     for (size_t i = hs.find(start); i != std::string::npos; i = hs.find(start, i)) {
         size_t a = i + start.size(), b = end.empty() ? std::string::npos : hs.find(end, a);
@@ -2545,7 +2813,7 @@ na_status_t na_xmset_snippet(const na_xmset_t *mset, const char *text, size_t le
         /* Not exhaustive: the first good passage will do.  No background
          * model: it would look every word of TEXT up in the database,
          * one B-tree search per distinct word, for every hit shown. */
-        std::string s = mset->mset.snippet(std::string(text, len), length, mset->stem, 0, start, end,
+        std::string s = na__highlight_mset(mset).snippet(std::string(text, len), length, mset->stem, 0, start, end,
                                            omit ? omit : "");
         if (!start.empty() && na_utf8_folds(text, len))
             s = highlight_folded(mset, text, len, length, start, end, omit ? omit : "", s);

@@ -221,6 +221,15 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
  * round trip to a remote shard.  Xapian reads metadata at the revision
  * DB has open, so the answers are the same.  KEY is copied; "" is ignored. */
 void na_xdb_keep_metadata(na_xdb_t *db, const char *key);
+/* Tells DB that no document holds two terms made of PREFIX and DIGITS
+ * decimal digits (an article's one date: Y1987, M198703, D19870309).  From
+ * then on, over one local database, an exact run of a query that is an OR
+ * of distinct such terms of one prefix, and has no facets, takes its
+ * total from their term frequencies instead of visiting every match (the
+ * same number), and matches only for the page.  The declaration is the
+ * caller's promise: a database that breaks it gets totals too high.
+ * PREFIX is copied; "" or 0 digits are ignored.  Kept across reopens. */
+void na_xdb_declare_single_term(na_xdb_t *db, const char *prefix, size_t digits);
 /* Calls FN for every term starting with PREFIX and its document
  * frequency, in term order; stops early when FN returns false. */
 na_status_t na_xdb_each_term(na_xdb_t *db, const char *prefix,

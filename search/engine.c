@@ -185,6 +185,7 @@ typedef struct {
     size_t nqwords;
     na_buf_t raw;              /* the current result's original bytes */
     na_strlist_t *warnings;
+    unsigned originals_read;   /* hits whose snippet needed the stored original */
 } search_t;
 
 na_status_t na_engine_open(const na_config_t *cfg, const char *const *specs, size_t count, bool from_config,
@@ -521,6 +522,11 @@ static na_status_t conn_connect(na_engine_conn_t *c, na_error_t *err)
         return st;
     if (e->sort_ranks)
         na_xdb_keep_ranks(c->db);
+    /* An article has one date, so at most one term of each grain: a
+     * range of whole months or days is counted from its terms' frequencies. */
+    na_xdb_declare_single_term(c->db, NA_PREFIX_YEAR, 4);
+    na_xdb_declare_single_term(c->db, NA_PREFIX_MONTH, 6);
+    na_xdb_declare_single_term(c->db, NA_PREFIX_DAY, 8);
     /* Every query reads the indexed stopwords: once per revision. */
     na_xdb_keep_metadata(c->db, NA_META_STOPWORDS);
     /* A database written by a newer layout would be misread: refuse it. */
@@ -987,21 +993,30 @@ static na_status_t load_hit(search_t *s, na_xmset_t *mset, size_t i, char *data,
         return NA_OK;
     /* The snippet comes from the article's text, which is not in the
      * index: from the start of it kept in the metadata when that is
-     * enough, else decompress the stored original and parse it again. */
+     * enough, else decompress the stored original and parse it again.
+     * A record without a lead has no text: the indexer gives every
+     * non-empty text a lead (na_record_meta_add_lead()), the parsers give
+     * a text that is blank none, and a database of another layout is
+     * rebuilt before it is searched; so its original would be parsed
+     * again for no snippet. */
     char *snippet = NULL;
     na_error_t why;
-    bool done = meta->lead && make_snippet(s, mset, meta->lead, strlen(meta->lead), !meta->lead_cut, &snippet, &why);
+    bool done = !meta->lead ||
+                make_snippet(s, mset, meta->lead, strlen(meta->lead), !meta->lead_cut, &snippet, &why);
     na_buf_reset(&s->raw);
     if (done) {
-        /* from the lead */
-    } else if (readable && read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {
-        size_t blen = 0;
-        char *body = article_body(meta->format, &s->raw, &blen);
-        if (body)
-            make_snippet(s, mset, body, blen, true, &snippet, &why);
-        free(body);
+        /* from the lead, or none */
     } else if (readable) {
-        warning(s, "'%s': no snippet: %s", meta->id ? meta->id : "?", why.message);
+        s->originals_read++;
+        if (read_raw(s->conn, docid, &view, &s->raw, &why) == NA_OK) {
+            size_t blen = 0;
+            char *body = article_body(meta->format, &s->raw, &blen);
+            if (body)
+                make_snippet(s, mset, body, blen, true, &snippet, &why);
+            free(body);
+        } else {
+            warning(s, "'%s': no snippet: %s", meta->id ? meta->id : "?", why.message);
+        }
     }
     hs->snippets[k] = snippet;
     return NA_OK;
@@ -1661,6 +1676,7 @@ static na_status_t run_search(na_engine_conn_t *conn, const na_request_t *r, boo
             free(data[i]); /* those not loaded after a failure */
         free(data);
         free(lens);
+        out->originals_read = s.originals_read;
         out->facets = na_xcalloc(r->facets.count + 1, sizeof *out->facets);
         for (size_t i = 0; st == NA_OK && i < r->facets.count; i++) {
             st = facet_collect(&s, enq, r->facets.items[i], specs[i], facet_index[i], r->facet_prefix,

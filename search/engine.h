@@ -161,6 +161,9 @@ typedef struct {
     na_strlist_t failed_errors; /* and why (also among the warnings) */
     double elapsed_ms;     /* time spent in the engine */
     char *described;       /* Xapian's description of the query */
+    unsigned originals_read; /* hits of the page whose snippet the record's
+                              * lead could not give, so their stored original
+                              * was decompressed (for -v and the benchmarks) */
     na_hit_store_t *store_;
 } na_result_t;
 

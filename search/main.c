@@ -73,7 +73,7 @@ typedef struct {
     na_strlist_t dbs;         /* -d, repeatable: shards searched as one */
     const char *config;       /* -c */
     bool quiet;               /* -q: no warnings, no header line */
-    int verbose;              /* -v: the parsed query and timings on stderr */
+    int verbose;              /* -v: the parsed query, timings and originals read on stderr */
     na_print_format_t format; /* --format */
     bool facets_given;        /* --facet: else the configuration's */
     bool markers;             /* --highlight-markers */
@@ -151,7 +151,8 @@ static void usage(FILE *out)
           "                          one served by xapian-tcpsrv\n"
           "  -c, --config FILE       read this configuration file\n"
           "  -q, --quiet             no header line, no warnings\n"
-          "  -v, --verbose           print the parsed query and timings on stderr\n"
+          "  -v, --verbose           print the parsed query, timings and the snippets read\n"
+          "                          from stored originals on stderr\n"
           "      --format FMT        text (default), json, or jsonl (one result a line)\n"
           "      --facet NAME        count the values of NAME among all matches\n"
           "                          (repeatable; mentioned counts by month); a filter\n"
@@ -406,7 +407,8 @@ static na_status_t run_search(const options_t *o, na_engine_conn_t *conn, na_pri
     print_warnings(o, &res.warnings);
     if (st == NA_OK) {
         if (o->verbose)
-            fprintf(stderr, PROG ": %u matches in %.2f ms\n", res.total, res.elapsed_ms);
+            fprintf(stderr, PROG ": %u matches in %.2f ms; %u of %zu snippets from the stored original\n",
+                    res.total, res.elapsed_ms, res.originals_read, res.hit_count);
         na_result_print(&res, p);
     } else {
         report("%s", err.message);

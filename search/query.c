@@ -557,16 +557,55 @@ bool na_query_is_word_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+/* Returns the index of the token after the operand that starts at token
+ * K: one word or phrase, or a bracketed group with what it holds. */
+static size_t skip_operand(const char *text, const token_t *t, size_t n, size_t k)
+{
+    int depth = 0;
+    do {
+        if (token_is(text, &t[k], "("))
+            depth++;
+        else if (token_is(text, &t[k], ")") && depth > 0)
+            depth--;
+        k++;
+    } while (k < n && depth > 0);
+    return k;
+}
+
+/* Returns the index of the token after the right operand of a NOT whose
+ * operand starts at token K.  Xapian's parser binds the words it joins by
+ * its default operator tighter than NOT, AND, OR and XOR, so "a NOT b c"
+ * is "a NOT (b c)": the operand runs to the next operator or to the ")"
+ * that closes the group it is in. */
+static size_t skip_not_operand(const char *text, const token_t *t, size_t n, size_t k)
+{
+    while (k < n && !token_is_operator(text, &t[k]) && !token_is(text, &t[k], ")"))
+        k = skip_operand(text, t, n, k);
+    return k;
+}
+
 void na_query_words(const char *text, na_strlist_t *words)
 {
     token_t *t;
     size_t n = tokenise(text, &t);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n;) {
         const char *p = text + t[k].pos, *end = p + t[k].len;
-        if (token_is_operator(text, &t[k]) || *p == '(' || *p == ')')
+        /* Excluded words (NOT, -word, -(...)) are never in a matching
+         * article's text, so a snippet must not look for them: a word it
+         * cannot find would make every hit's original be decompressed. */
+        if (token_is(text, &t[k], "NOT")) {
+            k = skip_not_operand(text, t, n, k + 1);
+            continue;
+        }
+        if (t[k].len == 1 && *p == '-' && k + 1 < n && token_is(text, &t[k + 1], "(")) {
+            k = skip_operand(text, t, n, k + 1); /* -(a b) */
+            continue;
+        }
+        k++;
+        if (token_is_operator(text, &t[k - 1]) || *p == '(' || *p == ')')
             continue;
         if (*p == '-')
-            continue; /* excluded: never in a matching article's snippet */
+            continue;
         if (*p == '+')
             p++;
         const char *colon = memchr(p, ':', (size_t)(end - p));

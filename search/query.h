@@ -77,8 +77,10 @@ bool na_query_is_word_byte(unsigned char c);
 
 /* Appends to WORDS the free-text words of the query TEXT, accent-folded
  * and lower-cased (ASCII) and without operators, field values other than title:, excluded
- * (-word) words, quotes and wildcard stars: what a snippet should be
- * looked for around.  Each word appears once. */
+ * words (-word, -(...), and the operand of NOT, which runs to the next
+ * operator or closing bracket as Xapian parses it), quotes and wildcard
+ * stars: what a snippet should be looked for around, and no word a
+ * matching article lacks by the query.  Each word appears once. */
 void na_query_words(const char *text, na_strlist_t *words);
 
 #endif

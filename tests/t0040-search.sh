@@ -228,6 +228,51 @@ test_expect_success 'snippets show text, not HTML escapes' '
     newsarc_search -d ampdb ministers >out &&
     grep -q "Ministers & officials held a Q&A about <draft> rules" out && ! grep -q "&amp;" out
 '
+# Two articles longer than the lead a record keeps (400 bytes), "oil" in
+# the lead of both and "OPEC" near the end of one only.
+test_expect_success 'words under NOT are not snippet words: the lead gives the snippet' '
+    filler=$(i=0; while [ $i -lt 10 ]; do printf "Traders in London and New York watched the markets closely all week long. "; i=$((i + 1)); done) &&
+    printf "{\"id\": \"not-a\", \"title\": \"Quotas\", \"body\": \"Crude oil prices rose on Monday. %sOil and OPEC quotas were set later.\"}\n{\"id\": \"not-b\", \"title\": \"Stocks\", \"body\": \"Crude oil stocks fell on Tuesday. %sNothing else was said.\"}\n" "$filler" "$filler" >not.jsonl &&
+    newsarc_index -d notdb not.jsonl &&
+    newsarc_search -d notdb --highlight-markers "oil id:not-b" >want &&
+    for q in "oil NOT opec" "oil -opec" "oil AND NOT (opec OR cartel)"; do
+        newsarc_search -v -d notdb --highlight-markers "$q" >out 2>err &&
+        cmp want out &&
+        grep -q "; 0 of 1 snippets from the stored original$" err || return 1
+    done &&
+    grep -q "oil.* stocks fell on Tuesday" out &&
+    newsarc_search -v -d notdb "oil NOT title:opec" >out 2>err &&
+    grep -q "Crude oil prices rose on Monday" out &&
+    grep -q "; 0 of 2 snippets from the stored original$" err &&
+    newsarc_search -v -d notdb "oil opec" >out 2>err &&
+    grep -q "Oil and OPEC quotas were set later" out &&
+    grep -q "; 1 of 1 snippets from the stored original$" err
+'
+test_expect_success '... nor highlighted where a match holds one' '
+    printf "{\"id\": \"not-c\", \"title\": \"Talks\", \"body\": \"Crude oil and OPEC talks went on.\"}\n" >not-c.jsonl &&
+    newsarc_index -d notdb-c not-c.jsonl &&
+    s=$(printf "\356\200\200") e=$(printf "\356\200\201") &&
+    newsarc_search -d notdb-c --highlight-markers "oil OPEC id:not-c" >out &&
+    grep -q "Crude ${s}oil${e} and ${s}OPEC${e} talks" out &&
+    newsarc_search -d notdb-c --highlight-markers "oil NOT (opec cartel) id:not-c" >out &&
+    grep -q "Crude ${s}oil${e} and OPEC talks" out &&
+    newsarc_search -d notdb-c --highlight-markers --format json "oil NOT (opec cartel) id:not-c" >out &&
+    grep -q "Crude ${s}oil${e} and OPEC talks" out
+'
+test_expect_success 'an article without text has no snippet, and its original is not read for one' '
+    printf "{\"id\": \"bare\", \"title\": \"Oil headline alone\"}\n{\"id\": \"blank\", \"title\": \"Oil again\", \"body\": \"  \"}\n" >bare.jsonl &&
+    newsarc_index -d baredb bare.jsonl &&
+    newsarc_search -v -d baredb --format json oil >out.json 2>err &&
+    grep -q "; 0 of 2 snippets from the stored original$" err &&
+    test "$(grep -o "\"snippet\": null" out.json | wc -l)" = 2
+'
+if [ "$have_python" = yes ]; then
+test_expect_success '... and JSON snippets of a NOT query are those of its other words' '
+    newsarc_search -d notdb --format json "oil NOT title:opec" >not.json &&
+    newsarc_search -d notdb --format json "oil" >oil.json &&
+    python3 -c "import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); s = lambda d: {r[\"id\"]: r[\"snippet\"] for r in d[\"results\"]}; assert len(s(a)) == 2 and s(a) == s(b), (a, b)" not.json oil.json
+'
+fi
 test_expect_success 'several databases are searched as one' '
     newsarc_index -d part1 "$articles/wire.jsonl" &&
     newsarc_index -d part2 "$articles/briefs.yaml" "$articles/newswire.sgm" &&

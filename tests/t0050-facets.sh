@@ -179,6 +179,29 @@ test_expect_success '  also after an article is deleted' '
 1 United States
 EOF
 '
+# after_hits: the text output from the facets on, and its first line.
+after_hits() { newsarc_search -d db "$@" >out.txt && head -n 1 out.txt && sed -n "/^[a-z]*:\$/,\$p" out.txt; }
+test_expect_success 'a page by relevance counts without weights: the total and facets of one run by date' '
+    for q in alpha "alpha OR gamma" "alpha NOT talks" "beta OR energy OR zzqqxx"; do
+        after_hits --facet place --facet topic "$q" >by-relevance &&
+        after_hits --facet place --facet topic --sort newest "$q" >by-date &&
+        cmp by-date by-relevance &&
+        test "$(head -n 1 by-relevance | cut -d" " -f1)" = "$(count "$q")" || return 1
+    done &&
+    test "$(count "alpha OR gamma")" = 4 && test "$(count "alpha NOT talks")" = 2 &&
+    grep -q "^  2  Geneva$" by-relevance
+'
+test_expect_success 'one term with facets: its postings counted straight, as the matcher counts them' '
+    for q in alpha beta topic:trade place:geneva; do
+        for sort in relevance newest; do
+            after_hits --facet place --facet topic --facet person --sort $sort "$q" >walked &&
+            after_hits --facet place --facet topic --facet person --sort $sort "$q OR zzqqxx" >matched &&
+            cmp matched walked || return 1
+        done
+    done &&
+    after_hits --facet place --facet topic place:geneva >walked &&
+    head -n 1 walked | grep -q "^3 matches" && grep -q "^  2  Oslo$" walked
+'
 test_expect_success 'a database whose values are not packed is refused, naming its layout' '
     gen=$(sed -n "s/^auto //p" many/XAPIANDB) &&
     xapian-metadata set "many/$gen" newsarc:schema 1 &&

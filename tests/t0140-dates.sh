@@ -141,6 +141,31 @@ test_expect_success 'whole months of one year, and whole years, go by their term
     grep -q "VALUE_RANGE 0 20221200000000 20230331235959" err3 &&
     test "$(cat across)" = "$(($(cat months) + 1))" # and d-year, whose 2023 sorts inside
 '
+# ids: the ids of the page of hits of a search, in order.
+ids() { newsarc_search -d db --format json "$@" | tr "," "\n" | sed -n "s/.*\"id\": *\"\([^\"]*\)\".*/\1/p"; }
+test_expect_success 'months by their terms: the total from term frequencies, the hits as from the dates' '
+    test "$(count date:2023-02..2023-03)" = 9 &&
+    test "$(count date:2023-02-01..2023-03-31)" = 9 &&
+    newsarc_search -v -d db --count date:2023-02-01..2023-03-31 2>err1 >/dev/null &&
+    grep -q VALUE_RANGE err1 &&
+    for sort in newest oldest relevance; do
+        ids --sort $sort --limit 20 date:2023-02..2023-03 >by-terms &&
+        ids --sort $sort --limit 20 date:2023-02-01..2023-03-31 >by-dates &&
+        test "$(wc -l <by-terms)" = 9 && diff by-dates by-terms || return 1
+    done &&
+    ids --limit 3 --offset 4 date:2023-02..2023-03 >by-terms &&
+    ids --limit 3 --offset 4 date:2023-02-01..2023-03-31 >by-dates &&
+    diff by-dates by-terms &&
+    newsarc_search -d db --format json date:2023-02..2023-03 >plain.json &&
+    newsarc_search -d db --format json --facet year date:2023-02..2023-03 >faceted.json &&
+    grep -q "\"total\": *9," plain.json && grep -q "\"total\": *9," faceted.json
+'
+test_expect_success 'a month or day named twice in one OR is counted once' '
+    test "$(count "date:2023-03 OR date:2023-03")" = 8 &&
+    test "$(count "date:2023-03 OR month:2023-03 OR date:2023-02")" = 9 &&
+    test "$(count "date:2023-03-05 OR date:2023-03-05..2023-03-06")" = 5 &&
+    test "$(count "date:2023-03 OR date:2023-03-05")" = 8
+'
 test_expect_success 'the month and year facets equal their filters' '
     newsarc_search -d db --facet month --facet year "" >facets &&
     grep -q "^ *8  2023-03$" facets &&

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "engine.h"
 #include "printer.h"
+#include "query.h"
 #include "record.h"
 #include "unit.h"
 #include "utf8.h"
@@ -506,8 +507,49 @@ static void test_json_printer(void)
     free(lines_want);
 }
 
+/* The words a snippet looks for: none from under NOT, -word or -(...),
+ * whose operands run as Xapian's parser reads them (checked against its
+ * totals on Reuters: "oil NOT opec price" is "oil NOT (opec price)"). */
+static void test_query_words(void)
+{
+    static const struct {
+        const char *query, *want;
+    } words_cases[] = {
+        { "oil NOT opec", "oil" },
+        { "oil not opec", "oil" },
+        { "NOT opec", "" },
+        { "oil NOT opec price", "oil" },
+        { "oil NOT opec AND price", "oil price" },
+        { "oil NOT opec OR gas", "oil gas" },
+        { "oil AND NOT opec", "oil" },
+        { "oil NOT (opec OR cartel) price", "oil" },
+        { "(oil NOT opec) price", "oil price" },
+        { "oil NOT \"crude prices\" gas", "oil" },
+        { "oil -opec price", "oil price" },
+        { "oil -(opec cartel) price", "oil price" },
+        { "oil -title:opec title:gas place:usa", "oil gas" },
+        { "oil NOT opec NOT cartel AND gas", "oil gas" },
+        { "\"crude oil\" petrol*", "crude oil petrol" },
+    };
+    for (size_t i = 0; i < sizeof words_cases / sizeof *words_cases; i++) {
+        na_strlist_t w = NA_STRLIST_INIT;
+        na_query_words(words_cases[i].query, &w);
+        char got[256] = "";
+        for (size_t k = 0; k < w.count; k++) {
+            if (k)
+                strcat(got, " ");
+            strcat(got, w.items[k]);
+        }
+        char what[128];
+        snprintf(what, sizeof what, "snippet words of '%s'", words_cases[i].query);
+        CHECK_STR(got, words_cases[i].want, what);
+        na_strlist_clear(&w);
+    }
+}
+
 int main(void)
 {
+    test_query_words();
     test_validate();
     test_database_modified();
     test_export_modified();

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse-internal.h"
 #include "parse.h"
 #include "unit.h"
 #include "utf8.h"
@@ -317,6 +318,13 @@ static const parse_case_t cases[] = {
         "0.title=AT&T <ABC> BUYS AB\xc3\xa9 &nbsp; AT&T", "0.dateline=NEW YORK, March 5",
         "0.body=Line one\n  line two \n Reuter", "0.extras=topics_status=NO|lewissplit=TEST|oldid=7",
         "0.line=1" } },
+    { "reuters: raw controls, DEL and references inside long runs of plain text", SGM,
+      REU("2", "<DATE>5-MAR-1987 09:01:02.03</DATE>\n<TEXT>&#2;\n<TITLE>A TITLE</TITLE>\n"
+               "<BODY>Long plain text here\x05 and more plain text\x7f, then &amp; the end; "
+               "sixteen bytes..&lt;x&gt;\tand a tab</BODY></TEXT>"),
+      0, 1, 0, 0, NULL,
+      { "0.title=A TITLE",
+        "0.body=Long plain text here and more plain text, then & the end; sixteen bytes..<x>\tand a tab" } },
     { "reuters: a title over two lines, an author", SGM,
       "<!DOCTYPE lewis SYSTEM \"lewis.dtd\">\n"
       REU("2", "<DATE>5-MAR-1987 09:01:02.03</DATE>\n<TEXT>&#2;\n<TITLE>FIRST HALF\n SECOND HALF</TITLE>\n"
@@ -962,8 +970,59 @@ static void test_places(void)
     }
 }
 
+/* na__needs_repair() as it read a byte at a time: a control character
+ * other than a blank, or bytes that are not UTF-8. */
+static bool needs_repair_ref(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return true;
+    }
+    return !na_utf8_valid(s, len);
+}
+
+static void test_needs_repair(void)
+{
+    static const struct {
+        const char *s;
+        bool want;
+    } cases[] = {
+        { "", false },
+        { "plain words of a wire, long enough for eight", false },
+        { "line one\nline two\r\n\ttabbed", false },
+        { "caf\xc3\xa9 and Z\xc3\xbcrich, then more text", false },
+        { "seventeen bytes!\x01", true },
+        { "\x02start of text", true },
+        { "a Latin-1 caf\xe9 in the middle of a sentence", true },
+        { "cut short \xc3", true },
+        { "\x7f is no control character here", false },
+        { "twelve bytes\x1f", true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char label[120];
+        snprintf(label, sizeof label, "needs_repair: case %zu", i);
+        CHECK(na__needs_repair(cases[i].s, strlen(cases[i].s)) == cases[i].want, label);
+    }
+    /* Every position of every kind of byte in text of several lengths. */
+    static const unsigned char kinds[] = { 0x00, 0x01, '\t', '\n', '\r', 0x1f, ' ', 'a', 0x7f, 0x80, 0xc3, 0xff };
+    bool same = true;
+    char buf[40];
+    for (size_t len = 1; len < sizeof buf && same; len++)
+        for (size_t at = 0; at < len && same; at++)
+            for (size_t k = 0; k < sizeof kinds && same; k++) {
+                memset(buf, 'x', len);
+                buf[at] = (char)kinds[k];
+                if (kinds[k] == 0xc3 && at + 1 < len)
+                    buf[at + 1] = (char)0xa9; /* a whole character too */
+                same = na__needs_repair(buf, len) == needs_repair_ref(buf, len);
+            }
+    CHECK(same, "needs_repair: the same as a byte at a time for every byte at every place");
+}
+
 int main(void)
 {
+    test_needs_repair();
     test_places();
     test_second_block();
     test_detect();

@@ -1893,6 +1893,101 @@ static void test_threads(const char *path)
         printf("#   the child died of signal %d\n", WTERMSIG(status));
 }
 
+/* The total of Q over DB (freed here), exact, with the docids of its page
+ * of 10 in order as "N: d d d": declared single terms or not. */
+static char *total_and_page(na_xdb_t *db, na_xquery_t *q, bool weightless)
+{
+    na_xenquire_t *enq;
+    na_xmset_t *mset = NULL;
+    na_buf_t out = NA_BUF_INIT;
+    na_xenquire_new(db, &enq, NULL);
+    na_xenquire_set_query(enq, q);
+    if (weightless)
+        na_xenquire_set_sort(enq, -1, false);
+    if (na_xenquire_run(enq, 0, 10, true, &mset, NULL) == NA_OK) {
+        na_buf_addf(&out, "%u%s:", na_xmset_total(mset), na_xmset_exact(mset) ? "" : "~");
+        for (size_t i = 0; i < na_xmset_size(mset); i++)
+            na_buf_addf(&out, " %u", na_xmset_docid(mset, i));
+    }
+    na_xmset_free(mset);
+    na_xenquire_free(enq);
+    na_xquery_free(q);
+    return na_buf_detach(&out, NULL);
+}
+
+static na_xquery_t *or_terms(const char *a, const char *b, const char *c)
+{
+    na_xquery_t *q = na_xquery_combine(NA_XQ_OR, na_xquery_term(a), na_xquery_term(b));
+    return c ? na_xquery_combine(NA_XQ_OR, q, na_xquery_term(c)) : q;
+}
+
+/* na_xdb_declare_single_term(): an OR of such terms is counted from
+ * their frequencies, the same total and page as the matcher's. */
+static void test_single_terms(void)
+{
+    char *path = scratch_path("single");
+    na_xwdb_t *w = NULL;
+    CHECK_INT(na_xwdb_open(path, NA_XWDB_CREATE, &w, NULL), NA_OK, "single terms: create a database");
+    if (!w) {
+        free(path);
+        return;
+    }
+    /* Document i has month M20230(1 + i % 3), and every other one a word. */
+    na_xdoc_t *doc = na_xdoc_new();
+    for (int i = 0; i < 30; i++) {
+        char month[16];
+        snprintf(month, sizeof month, "M20230%d", 1 + i % 3);
+        na_xdoc_clear(doc);
+        na_xdoc_add_boolean_term(doc, month);
+        na_xdoc_add_boolean_term(doc, "Y2023");
+        if (i % 2)
+            na_xdoc_add_boolean_term(doc, "word");
+        na_xwdb_add(w, doc, NULL);
+    }
+    na_xdoc_free(doc);
+    na_xwdb_close(w, NULL);
+    const char *spec = path;
+    na_xdb_t *plain = NULL, *declared = NULL;
+    na_xdb_open(&spec, 1, &plain, NULL);
+    na_xdb_open(&spec, 1, &declared, NULL);
+    if (!plain || !declared) {
+        CHECK(false, "  opened");
+        na_xdb_close(plain);
+        na_xdb_close(declared);
+        free(path);
+        return;
+    }
+    na_xdb_declare_single_term(declared, "M", 6);
+    na_xdb_declare_single_term(declared, "Y", 4);
+    static const struct {
+        const char *a, *b, *c, *want_total;
+    } cases[] = {
+        { "M202301", "M202302", NULL, "20:" },
+        { "M202301", "M202302", "M202303", "30:" },
+        { "M202301", "M202301", NULL, "10:" },   /* a term twice: counted once */
+        { "M202301", "Y2023", NULL, "30:" },     /* two prefixes: not disjoint */
+        { "M202301", "M202309", NULL, "10:" },   /* a term no document has */
+        { "M202301", "word", NULL, "20:" },      /* undeclared */
+    };
+    for (size_t i = 0; i < N(cases); i++)
+        for (int weightless = 0; weightless < 2; weightless++) {
+            const char *a = cases[i].a, *b = cases[i].b, *c = cases[i].c;
+            char *p = total_and_page(plain, or_terms(a, b, c), weightless);
+            char *d = total_and_page(declared, or_terms(a, b, c), weightless);
+            char label[160];
+            snprintf(label, sizeof label, "  %s OR %s%s%s%s: the same total and page", a, b, c ? " OR " : "",
+                     c ? c : "", weightless ? ", weightless" : "");
+            CHECK_STR(d, p, label);
+            snprintf(label, sizeof label, "  %s OR %s%s%s: %s", a, b, c ? " OR " : "", c ? c : "", cases[i].want_total);
+            CHECK(d && strncmp(d, cases[i].want_total, strlen(cases[i].want_total)) == 0, label);
+            free(p);
+            free(d);
+        }
+    na_xdb_close(plain);
+    na_xdb_close(declared);
+    free(path);
+}
+
 int main(void)
 {
     test_indexer_table();
@@ -1924,6 +2019,7 @@ int main(void)
     test_shards(a, b);
     test_remote(a, b);
     test_packed();
+    test_single_terms();
     test_damaged(a);
     free(a);
     free(b);
