@@ -1,6 +1,6 @@
 /* ner.c - the named-entity tagger: token analysis, gazetteer matching,
- * hashed features, greedy averaged-perceptron decoding, training and the
- * model file.
+ * hashed features, beam decoding of an averaged structured perceptron
+ * over BILOU tags, training and the model file.
  *
  * A document is processed in chunks of whole sentences (all of it, unless
  * it is very long).  A first pass over a chunk records how each word is
@@ -8,10 +8,10 @@
  * an all-capitals line).  Then, one sentence at a time, every token is
  * analysed once (lower-cased form, shape, affixes, class, gazetteer
  * matches), the weights of its static features are summed, and the tags
- * are chosen left to right adding the features that depend on earlier
- * decisions: the previous tag and the types this word was given earlier
- * in the document.  An I- tag is only allowed after a B- or I- tag
- * of the same type, so spans are always well formed.
+ * of the sentence are chosen together by a beam (decode()) that adds the
+ * features of the previous tag and the types this word was given in the
+ * sentences before.  The tag constraints of tag_allowed() keep spans well
+ * formed.
  */
 #include "ner.h"
 
@@ -24,8 +24,11 @@
 #include "hash.h"
 #include "utf8.h"
 
-#define NLABELS 9         /* O, B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG, B-MISC, I-MISC */
+#define NLABELS 17        /* O, then B-, I-, L-, U- of PER, LOC, ORG and MISC */
 #define TAG_START NLABELS /* the "tag" before the first token of a sentence */
+#ifndef NER_BEAM
+#define NER_BEAM 4        /* tags kept at each token by the decoder */
+#endif
 #define MAX_SENT 1000     /* longer sentences are cut into pieces */
 #define MAX_CHUNK 20000   /* tokens of a document considered together */
 #define MAX_WORD 64       /* bytes of a token that are analysed */
@@ -61,14 +64,32 @@ void na_ner_spans_release(na_ner_spans_t *spans)
 
 /* ---- tags ---- */
 
-static inline int label_type(int label) { return label > 0 && label < NLABELS ? (label - 1) / 2 : -1; }
-static inline bool label_inside(int label) { return label > 0 && label < NLABELS && label % 2 == 0; }
-static inline int label_of(int type, bool inside) { return 1 + 2 * type + inside; }
+/* BILOU: a name of one token is U-, a longer one B- I-... L-.  Telling
+ * the last word of a name from the inside ones lets the model learn how
+ * names end ("Corp", "Inc", a family name) apart from how they go on. */
+enum { P_B, P_I, P_L, P_U };
 
-/* Whether tag CAND may follow tag PREV (TAG_START at a sentence start). */
+static inline int label_type(int label) { return label > 0 && label < NLABELS ? (label - 1) / 4 : -1; }
+static inline int label_of(int type, int part) { return 1 + 4 * type + part; }
+/* Whether LABEL goes on from the tag before it (I- or L-). */
+static inline bool label_cont(int label)
+{
+    return label > 0 && label < NLABELS && ((label - 1) % 4 == P_I || (label - 1) % 4 == P_L);
+}
+/* Whether LABEL leaves a name open (B- or I-): the next tag must go on. */
+static inline bool label_open(int label)
+{
+    return label > 0 && label < NLABELS && ((label - 1) % 4 == P_B || (label - 1) % 4 == P_I);
+}
+
+/* Whether tag CAND may follow tag PREV (TAG_START at a sentence start):
+ * after B-X or I-X only I-X or L-X; O, B- and U- only after O, L-, U- or
+ * the start.  A sentence may not end on an open tag. */
 static inline bool tag_allowed(int prev, int cand)
 {
-    return !label_inside(cand) || (prev > 0 && prev < NLABELS && label_type(prev) == label_type(cand));
+    if (label_open(prev))
+        return label_cont(cand) && label_type(cand) == label_type(prev);
+    return !label_cont(cand);
 }
 
 /* ---- hashing ---- */
@@ -765,6 +786,33 @@ static void hist_record(docmap_t *m, const ptok_t *t, int label)
         d->hist[k]++;
 }
 
+/* The decoder's scratch for sentences of up to CAP tokens. */
+typedef struct {
+    uint8_t *bp;   /* cap * NLABELS back pointers */
+    float *mg;     /* cap * NLABELS local margins */
+    float *stat;   /* cap * NLABELS static scores, for callers */
+    unsigned *hv;  /* cap history values, for callers */
+    size_t cap;
+} dec_t;
+
+static void dec_init(dec_t *d, size_t cap)
+{
+    cap = cap ? cap : 1;
+    d->cap = cap;
+    d->bp = na_xmalloc(cap * NLABELS);
+    d->mg = na_xmalloc(cap * NLABELS * sizeof *d->mg);
+    d->stat = na_xmalloc(cap * NLABELS * sizeof *d->stat);
+    d->hv = na_xmalloc(cap * sizeof *d->hv);
+}
+
+static void dec_release(dec_t *d)
+{
+    free(d->bp);
+    free(d->mg);
+    free(d->stat);
+    free(d->hv);
+}
+
 /* ---- sentences and features ---- */
 
 typedef struct {
@@ -773,6 +821,7 @@ typedef struct {
     tinfo_t *ti; /* PAD + longest sentence + PAD entries; ti[PAD] is the first token */
     bool caps;   /* the current sentence is in capitals */
     bool clusters; /* word cluster features are computed */
+    dec_t dec;     /* the decoder's scratch */
 } ctx_t;
 
 /* Prepares C for documents of up to NTOKS tokens. */
@@ -782,6 +831,7 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
     c->gaz = gaz;
     c->clusters = gaz && gaz->cused;
     c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
+    dec_init(&c->dec, ntoks < MAX_SENT ? ntoks : MAX_SENT);
     for (size_t i = 0; i < PAD; i++) {
         c->ti[i].hl = c->ti[i].hshort = H_BOS;
         c->ti[i].cls = K_BOUND;
@@ -792,6 +842,7 @@ static void ctx_release(ctx_t *c)
 {
     free(c->ti);
     free(c->map.e);
+    dec_release(&c->dec);
 }
 
 /* End of the sentence piece that starts at token A. */
@@ -1236,8 +1287,10 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
         return na_error_set(err, NA_ERR_PARSE, "not a newsarc entity model");
     uint32_t version = get_u32(p + 8), fversion = get_u32(p + 12);
     if (version != NA_NER_FORMAT_VERSION)
-        return na_error_set(err, NA_ERR_PARSE, "model format version %u is not supported (this build reads %u)",
-                            version, NA_NER_FORMAT_VERSION);
+        return na_error_set(err, NA_ERR_PARSE,
+                            "model format version %u is not supported (this build reads %u%s): retrain it "
+                            "(make ner-model)",
+                            version, NA_NER_FORMAT_VERSION, version == 1 ? ", with BILOU tags, not BIO" : "");
     if (crc32_update(0, p, len - 4) != get_u32(p + len - 4))
         return na_error_set(err, NA_ERR_CORRUPT, "model checksum mismatch");
     if (fversion != NA_NER_FEATURE_VERSION)
@@ -1443,7 +1496,9 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
         int type = label_type(l);
         size_t j = i + 1;
         float sum = margin[i - a];
-        while (j < b && label_inside(lab[j - a]) && label_type(lab[j - a]) == type)
+        /* The decoder keeps the tags well formed; a stray I- or L- would
+         * still only continue an open name of its type. */
+        while (j < b && label_open(lab[j - 1 - a]) && label_cont(lab[j - a]) && label_type(lab[j - a]) == type)
             sum += margin[j++ - a];
         na_ner_span_t s = { (na_ner_type_t)type, i, j, toks[i].start, toks[j - 1].end, sum / (float)(j - i) };
         na_ner_spans_push(out, s);
@@ -1451,46 +1506,122 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
     }
 }
 
-/* Picks the best tag allowed after PREV; stores its margin over the next
- * best in *MARGIN. */
-static int pick(const int32_t *score, int prev, int32_t *margin)
+/* ---- decoding ----
+ * The tags of a sentence are chosen together, by a beam over the
+ * decoder's states (the last tag): at each token the NER_BEAM best tags
+ * so far are extended by every tag allowed after them, each scored by the
+ * token's static scores plus the scores of the features that depend on
+ * the previous tag.  Choosing left to right one tag at a time cannot see
+ * that a name goes on ("José Luis Rodríguez Zapatero" closed after
+ * "Rodríguez"), and the constraints of tag_allowed() keep every name
+ * whole: no I- or L- without its B-, and none left open at the end. */
+
+/* Adds to SCORE (NLABELS) the scores of the features of token I of the
+ * sentence that depend on the previous tag PREV. */
+typedef void dyn_fn(void *ud, size_t i, int prev, float *score);
+
+/* Tags the N tokens (1..d->cap) whose static scores are STAT (N rows of
+ * NLABELS) into OUT, with each tag's margin over the best other tag
+ * allowed after its predecessor (negative where the sequence overruled
+ * the local choice) into MARGIN, in score units. */
+static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, dec_t *d, uint8_t *out, float *margin)
 {
-    int best = 0;
-    int32_t bs = score[0], second = INT32_MIN;
-    for (int l = 1; l < NLABELS; l++) {
-        if (!tag_allowed(prev, l))
-            continue;
-        if (score[l] > bs) {
-            second = bs;
-            best = l, bs = score[l];
-        } else if (score[l] > second) {
-            second = score[l];
+    int cur[NLABELS];
+    float cs[NLABELS], best[NLABELS];
+    size_t nc = 1;
+    cur[0] = TAG_START;
+    cs[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *bp = d->bp + i * NLABELS;
+        float *mg = d->mg + i * NLABELS;
+        for (int l = 0; l < NLABELS; l++)
+            best[l] = -INFINITY;
+        for (size_t k = 0; k < nc; k++) {
+            int p = cur[k];
+            float sc[NLABELS];
+            memcpy(sc, stat + i * NLABELS, sizeof sc);
+            dyn(ud, i, p, sc);
+            float b1 = -INFINITY, b2 = -INFINITY;
+            int l1 = -1;
+            for (int l = 0; l < NLABELS; l++) {
+                if (!tag_allowed(p, l))
+                    continue;
+                if (sc[l] > b1)
+                    b2 = b1, b1 = sc[l], l1 = l;
+                else if (sc[l] > b2)
+                    b2 = sc[l];
+            }
+            for (int l = 0; l < NLABELS; l++) {
+                if (!tag_allowed(p, l) || (i + 1 == n && label_open(l)))
+                    continue;
+                float v = cs[k] + sc[l];
+                if (v > best[l]) {
+                    best[l] = v;
+                    bp[l] = (uint8_t)p;
+                    mg[l] = l == l1 ? sc[l] - b2 : sc[l] - b1;
+                }
+            }
+        }
+        /* The next beam: the best NER_BEAM tags, best first. */
+        nc = 0;
+        for (int l = 0; l < NLABELS; l++) {
+            if (best[l] == -INFINITY)
+                continue;
+            size_t at = nc < NER_BEAM ? nc++ : NER_BEAM;
+            if (at == NER_BEAM && best[l] <= cs[NER_BEAM - 1])
+                continue;
+            if (at == NER_BEAM)
+                at = NER_BEAM - 1;
+            while (at > 0 && cs[at - 1] < best[l]) {
+                cur[at] = cur[at - 1], cs[at] = cs[at - 1];
+                at--;
+            }
+            cur[at] = l, cs[at] = best[l];
         }
     }
-    *margin = bs - second;
-    return best;
+    int l = cur[0];
+    for (size_t i = n; i-- > 0;) {
+        out[i] = (uint8_t)l;
+        margin[i] = d->mg[i * NLABELS + l];
+        l = d->bp[i * NLABELS + l];
+    }
 }
 
 /* Adds the rows of the N features F to ACC. */
 static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
 {
     static const int16_t zero[NLABELS];
-    /* Nine named accumulators stay in registers; an absent row reads zeros
-     * instead of branching, so that the loads of successive features
-     * overlap. */
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
-            a7 = acc[7], a8 = acc[8];
+    /* An absent row reads zeros instead of branching, so that the loads
+     * of successive features overlap; the label loop vectorises. */
+    int32_t a[NLABELS];
+    memcpy(a, acc, sizeof a);
     for (size_t k = 0; k < n; k++) {
         uint32_t rr = bucket(f[k], m->bits);
         const block_t *b = &m->blocks[rr >> 6];
         uint64_t bit = 1ULL << (rr & 63);
         const int16_t *r = (b->present & bit)
             ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS : zero;
-        a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4], a5 += r[5], a6 += r[6], a7 += r[7],
-            a8 += r[8];
+        for (int l = 0; l < NLABELS; l++)
+            a[l] += r[l];
     }
-    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7,
-    acc[8] = a8;
+    memcpy(acc, a, sizeof a);
+}
+
+/* The tagger's previous-tag features, for decode(). */
+typedef struct {
+    const na_ner_model_t *m;
+    const ptok_t *p;     /* the sentence's tokens */
+    const unsigned *hv;  /* their history values */
+} tagdyn_t;
+
+static void tag_dyn(void *ud, size_t i, int prev, float *score)
+{
+    const tagdyn_t *t = ud;
+    uint64_t f[16];
+    int32_t acc[NLABELS] = { 0 };
+    add_rows(t->m, f, dynamic_feats(&t->p[i], prev, t->hv[i], f), acc);
+    for (int l = 0; l < NLABELS; l++)
+        score[l] += (float)acc[l];
 }
 
 /* End of the chunk of whole sentence pieces that starts at token A. */
@@ -1505,7 +1636,7 @@ static size_t chunk_end(const na_token_t *toks, size_t ntoks, size_t a)
 /* Scratch for one chunk of a document, indexed from the chunk's first
  * token: what the first pass leaves for the document pass. */
 typedef struct {
-    int32_t (*sscore)[NLABELS]; /* static scores */
+    float (*sscore)[NLABELS];   /* static scores, in the model's units */
     uint8_t *lab, *lab1;        /* tags; the first pass's, kept by the second */
     float *margin;
     ptok_t *p;
@@ -1534,8 +1665,24 @@ static void chunk_release(chunk_t *k)
     free(k->hist.e);
 }
 
+/* Tags the N tokens of K from O, a sentence piece whose static scores
+ * (with whatever the caller added) are STAT, with the history HIST of
+ * the decisions before it, which it then extends. */
+static void tag_sentence(const na_ner_model_t *model, docmap_t *hist, chunk_t *k, size_t o, size_t n,
+                         const float *stat, dec_t *d)
+{
+    for (size_t i = 0; i < n; i++)
+        d->hv[i] = hist_value(hist, &k->p[o + i]);
+    tagdyn_t ud = { model, k->p + o, d->hv };
+    decode(n, stat, tag_dyn, &ud, d, k->lab + o, k->margin + o);
+    for (size_t i = 0; i < n; i++) {
+        k->margin[o + i] *= model->scale;
+        hist_record(hist, &k->p[o + i], k->lab[o + i]);
+    }
+}
+
 /* The first pass over the tokens [CA, CB) (whole sentence pieces) into K:
- * static scores, greedy tags and margins, and each token's summary. */
+ * static scores, tags and margins, and each token's summary. */
 static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned char *s, const na_token_t *toks,
                        size_t ca, size_t cb, chunk_t *k)
 {
@@ -1546,23 +1693,13 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
         size_t n = b - a, o = a - ca;
         sentence_prepare(c, s, toks, a, b);
         for (size_t i = 0; i < n; i++) {
-            memset(k->sscore[o + i], 0, sizeof k->sscore[o + i]);
-            add_rows(model, f, static_feats(c, i, f, NULL), k->sscore[o + i]);
+            int32_t acc[NLABELS] = { 0 };
+            add_rows(model, f, static_feats(c, i, f, NULL), acc);
+            for (int l = 0; l < NLABELS; l++)
+                k->sscore[o + i][l] = (float)acc[l];
+            k->p[o + i] = ptok_of(c->ti + PAD + i, i == 0, c->caps);
         }
-        int t1 = TAG_START;
-        for (size_t i = 0; i < n; i++) {
-            ptok_t *p = &k->p[o + i];
-            *p = ptok_of(c->ti + PAD + i, i == 0, c->caps);
-            int32_t acc[NLABELS];
-            memcpy(acc, k->sscore[o + i], sizeof acc);
-            add_rows(model, f, dynamic_feats(p, t1, hist_value(&c->map, p), f), acc);
-            int32_t mg;
-            int l = pick(acc, t1, &mg);
-            k->lab[o + i] = (uint8_t)l;
-            k->margin[o + i] = (float)mg * model->scale;
-            hist_record(&c->map, p, l);
-            t1 = l;
-        }
+        tag_sentence(model, &c->map, k, o, n, &k->sscore[o][0], &c->dec);
         a = b;
     }
 }
@@ -1585,29 +1722,33 @@ static void count_first_tags(chunk_t *k, size_t n)
     memcpy(k->lab1, k->lab, n);
 }
 
-/* The document pass over the N tokens of K after the first: each token
- * is tagged again from its static scores, the decisions before it, and
- * the first pass's tags of the same word anywhere in the chunk. */
-static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n)
+/* End of the sentence piece of the N tokens of K that starts at A. */
+static size_t piece_end(const chunk_t *k, size_t n, size_t a)
+{
+    size_t b = a + 1;
+    while (b < n && !k->p[b].start)
+        b++;
+    return b;
+}
+
+/* The document pass over the N tokens of K after the first: each
+ * sentence is tagged again from its static scores, the decisions before
+ * it, and the first pass's tags of the same word anywhere in the chunk. */
+static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n, dec_t *d)
 {
     uint64_t f[MAX_FEATS];
     count_first_tags(k, n);
     docmap_reset(&k->hist, n);
-    int t1 = TAG_START;
-    for (size_t i = 0; i < n; i++) {
-        const ptok_t *p = &k->p[i];
-        if (p->start)
-            t1 = TAG_START;
-        int32_t acc[NLABELS];
-        memcpy(acc, k->sscore[i], sizeof acc);
-        add_rows(model, f, dynamic_feats(p, t1, hist_value(&k->hist, p), f), acc);
-        add_rows(model, f, doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f), acc);
-        int32_t mg;
-        int l = pick(acc, t1, &mg);
-        k->lab[i] = (uint8_t)l;
-        k->margin[i] = (float)mg * model->scale;
-        hist_record(&k->hist, p, l);
-        t1 = l;
+    for (size_t a = 0; a < n;) {
+        size_t b = piece_end(k, n, a);
+        for (size_t i = a; i < b; i++) {
+            int32_t acc[NLABELS] = { 0 };
+            add_rows(model, f, doc_feats(&k->cnt, &k->p[i], k->lab1[i], k->margin[i], f), acc);
+            for (int l = 0; l < NLABELS; l++)
+                d->stat[(i - a) * NLABELS + l] = k->sscore[i][l] + (float)acc[l];
+        }
+        tag_sentence(model, &k->hist, k, a, b - a, d->stat, d);
+        a = b;
     }
 }
 
@@ -1643,7 +1784,7 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
             }
         first_pass(model, &c, s, toks, ca, cb, &k);
         if (model->docpass)
-            doc_pass(model, &k, cb - ca);
+            doc_pass(model, &k, cb - ca, &c.dec);
         for (size_t a = ca; a < cb;) {
             size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
             collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), out);
@@ -1698,8 +1839,10 @@ static uint8_t *gold_labels(const na_ner_span_t *gold, size_t ngold, size_t ntok
 {
     uint8_t *lab = na_xcalloc(ntoks ? ntoks : 1, 1);
     for (size_t i = 0; i < ngold; i++)
-        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
-            lab[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++) {
+            bool first = k == gold[i].tok_start, last = k + 1 == gold[i].tok_end;
+            lab[k] = (uint8_t)label_of(gold[i].type, first && last ? P_U : first ? P_B : last ? P_L : P_I);
+        }
     return lab;
 }
 
@@ -1762,16 +1905,6 @@ static inline void score_rows(const perc_t *p, const uint32_t *rows, size_t n, f
     }
 }
 
-/* The best label allowed after T1. */
-static inline int best_label(const float *score, int t1)
-{
-    int best = 0;
-    for (int l = 1; l < NLABELS; l++)
-        if (tag_allowed(t1, l) && score[l] > score[best])
-            best = l;
-    return best;
-}
-
 /* The perceptron update: the rows of the features move towards GOLD and
  * away from PRED; U remembers when, for averaging. */
 static void update(perc_t *p, const uint32_t *rows, size_t n, int gold, int pred)
@@ -1784,6 +1917,42 @@ static void update(perc_t *p, const uint32_t *rows, size_t n, int gold, int pred
         p->w[base + pred] -= 1.0f;
         p->u[base + pred] -= c;
     }
+}
+
+/* Half an update: the rows of the features move by DELTA for LABEL. */
+static void update1(perc_t *p, const uint32_t *rows, size_t n, int label, float delta)
+{
+    const double c = (double)p->c * delta;
+    for (size_t k = 0; k < n; k++) {
+        size_t base = (size_t)rows[k] * NLABELS + (size_t)label;
+        p->w[base] += delta;
+        p->u[base] += c;
+    }
+}
+
+/* The previous-tag features under training weights, for decode(). */
+typedef struct {
+    const perc_t *p;
+    unsigned bits;
+    const ptok_t *t;    /* the sentence's tokens */
+    const unsigned *hv; /* their history values */
+} trdyn_t;
+
+/* The rows of the previous-tag features of token T after PREV into ROWS. */
+static size_t dyn_rows(const ptok_t *t, int prev, unsigned hist, unsigned bits, uint32_t *rows)
+{
+    uint64_t f[16];
+    size_t nd = dynamic_feats(t, prev, hist, f);
+    for (size_t k = 0; k < nd; k++)
+        rows[k] = bucket(f[k], bits);
+    return nd;
+}
+
+static void train_dyn(void *ud, size_t i, int prev, float *score)
+{
+    const trdyn_t *t = ud;
+    uint32_t rows[16];
+    score_rows(t->p, rows, dyn_rows(&t->t[i], prev, t->hv[i], t->bits, rows), score);
 }
 
 struct na_ner_trainer {
@@ -1896,8 +2065,11 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
     size_t *order = epoch_order(tr->seed, epoch, tr->ndocs, &rng);
     docmap_t map = { NULL, 0, 0 };
     size_t errors = 0;
-    uint64_t f[MAX_FEATS];
-    uint32_t dyn[MAX_FEATS];
+    uint32_t dyn[16];
+    dec_t dec;
+    dec_init(&dec, MAX_SENT);
+    uint8_t *pred = na_xmalloc(MAX_SENT);
+    float *marg = na_xmalloc(MAX_SENT * sizeof *marg);
     for (size_t di = 0; di < tr->ndocs; di++) {
         const tdoc_t *d = &tr->docs[order[di]];
         docmap_reset(&map, d->ntok);
@@ -1905,31 +2077,47 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
          * features, so that the model does not lean on them alone and
          * still works when they are missing or changed. */
         bool nogaz = (rng_next(&rng) >> 11) % 1000 < GAZ_DROPOUT_PERMILLE;
-        int t1 = TAG_START;
-        for (size_t i = 0; i < d->ntok; i++) {
-            if (d->start[i])
-                t1 = TAG_START;
-            const ptok_t *t = &d->p[i];
-            float score[NLABELS] = { 0 };
-            const uint32_t *rows = d->feats + d->foff[i];
-            size_t nr = d->foff[i + 1] - d->foff[i] - (nogaz ? d->ngaz[i] : 0);
-            score_rows(&tr->p, rows, nr, score);
-            size_t nd = dynamic_feats(t, t1, hist_value(&map, t), f);
-            for (size_t k = 0; k < nd; k++)
-                dyn[k] = bucket(f[k], tr->bits);
-            score_rows(&tr->p, dyn, nd, score);
-            int best = best_label(score, t1);
-            int gold = d->gold[i];
-            if (best != gold) {
-                errors++;
-                update(&tr->p, rows, nr, gold, best);
-                update(&tr->p, dyn, nd, gold, best);
+        /* The structured perceptron, a sentence piece at a time: decode
+         * as tagging does, then move the weights of the features of each
+         * token whose tag or previous tag differ from the gold ones. */
+        for (size_t a = 0; a < d->ntok;) {
+            size_t b = a + 1;
+            while (b < d->ntok && !d->start[b])
+                b++;
+            size_t n = b - a;
+            for (size_t i = 0; i < n; i++) {
+                float *sc = dec.stat + i * NLABELS;
+                memset(sc, 0, NLABELS * sizeof *sc);
+                const uint32_t *rows = d->feats + d->foff[a + i];
+                size_t nr = d->foff[a + i + 1] - d->foff[a + i] - (nogaz ? d->ngaz[a + i] : 0);
+                score_rows(&tr->p, rows, nr, sc);
+                dec.hv[i] = hist_value(&map, &d->p[a + i]);
             }
-            tr->p.c++;
-            hist_record(&map, t, best);
-            t1 = best;
+            trdyn_t ud = { &tr->p, tr->bits, d->p + a, dec.hv };
+            decode(n, dec.stat, train_dyn, &ud, &dec, pred, marg);
+            for (size_t i = 0; i < n; i++) {
+                int gold = d->gold[a + i], got = pred[i];
+                int gprev = i ? d->gold[a + i - 1] : TAG_START, pprev = i ? pred[i - 1] : TAG_START;
+                if (got != gold) {
+                    errors++;
+                    const uint32_t *rows = d->feats + d->foff[a + i];
+                    size_t nr = d->foff[a + i + 1] - d->foff[a + i] - (nogaz ? d->ngaz[a + i] : 0);
+                    update(&tr->p, rows, nr, gold, got);
+                }
+                if (got != gold || gprev != pprev) {
+                    update1(&tr->p, dyn, dyn_rows(&d->p[a + i], gprev, dec.hv[i], tr->bits, dyn), gold, 1.0f);
+                    update1(&tr->p, dyn, dyn_rows(&d->p[a + i], pprev, dec.hv[i], tr->bits, dyn), got, -1.0f);
+                }
+                tr->p.c++;
+            }
+            for (size_t i = 0; i < n; i++)
+                hist_record(&map, &d->p[a + i], pred[i]);
+            a = b;
         }
     }
+    free(pred);
+    free(marg);
+    dec_release(&dec);
     free(map.e);
     free(order);
     return errors;
@@ -2050,6 +2238,18 @@ na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first
     return NA_OK;
 }
 
+/* The first-pass model's previous-tag features, in weight units, for
+ * decode() in the stacker. */
+static void stack_dyn(void *ud, size_t i, int prev, float *score)
+{
+    const tagdyn_t *t = ud;
+    uint64_t f[16];
+    int32_t acc[NLABELS] = { 0 };
+    add_rows(t->m, f, dynamic_feats(&t->p[i], prev, t->hv[i], f), acc);
+    for (int l = 0; l < NLABELS; l++)
+        score[l] += (float)acc[l] * t->m->scale;
+}
+
 size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
 {
     if (!st)
@@ -2059,37 +2259,48 @@ size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
     docmap_t hist = { NULL, 0, 0 };
     size_t errors = 0;
     uint64_t f[MAX_FEATS];
-    uint32_t rows[MAX_FEATS];
+    dec_t dec;
+    dec_init(&dec, MAX_SENT);
+    uint32_t (*rows)[8] = na_xmalloc(MAX_SENT * sizeof *rows);
+    uint8_t *nrows = na_xmalloc(MAX_SENT), *pred = na_xmalloc(MAX_SENT);
+    float *marg = na_xmalloc(MAX_SENT * sizeof *marg);
     for (size_t di = 0; di < st->ndocs; di++) {
         sdoc_t *d = &st->docs[order[di]];
         chunk_t *k = &d->k;
         docmap_reset(&hist, d->n);
-        int t1 = TAG_START;
-        for (size_t i = 0; i < d->n; i++) {
-            const ptok_t *p = &k->p[i];
-            if (p->start)
-                t1 = TAG_START;
-            int32_t acc[NLABELS];
-            memcpy(acc, k->sscore[i], sizeof acc);
-            add_rows(d->m, f, dynamic_feats(p, t1, hist_value(&hist, p), f), acc);
-            float score[NLABELS];
-            for (int l = 0; l < NLABELS; l++)
-                score[l] = (float)acc[l] * d->m->scale;
-            size_t nd = doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f);
-            for (size_t j = 0; j < nd; j++)
-                rows[j] = bucket(f[j], st->bits);
-            score_rows(&st->p, rows, nd, score);
-            int best = best_label(score, t1);
-            int gold = d->gold[i];
-            if (best != gold) {
-                errors++;
-                update(&st->p, rows, nd, gold, best);
+        for (size_t a = 0; a < d->n;) {
+            size_t b = piece_end(k, d->n, a), n = b - a;
+            for (size_t i = 0; i < n; i++) {
+                const ptok_t *p = &k->p[a + i];
+                float *sc = dec.stat + i * NLABELS;
+                for (int l = 0; l < NLABELS; l++)
+                    sc[l] = k->sscore[a + i][l] * d->m->scale;
+                size_t nd = doc_feats(&k->cnt, p, k->lab1[a + i], k->margin[a + i], f);
+                for (size_t j = 0; j < nd; j++)
+                    rows[i][j] = bucket(f[j], st->bits);
+                nrows[i] = (uint8_t)nd;
+                score_rows(&st->p, rows[i], nd, sc);
+                dec.hv[i] = hist_value(&hist, p);
             }
-            st->p.c++;
-            hist_record(&hist, p, best);
-            t1 = best;
+            tagdyn_t ud = { d->m, k->p + a, dec.hv };
+            decode(n, dec.stat, stack_dyn, &ud, &dec, pred, marg);
+            for (size_t i = 0; i < n; i++) {
+                int gold = d->gold[a + i];
+                if (pred[i] != gold) {
+                    errors++;
+                    update(&st->p, rows[i], nrows[i], gold, pred[i]);
+                }
+                st->p.c++;
+                hist_record(&hist, &k->p[a + i], pred[i]);
+            }
+            a = b;
         }
     }
+    free(rows);
+    free(nrows);
+    free(pred);
+    free(marg);
+    dec_release(&dec);
     free(hist.e);
     free(order);
     return errors;
