@@ -26,6 +26,13 @@
 
 #define NLABELS 17        /* O, then B-, I-, L-, U- of PER, LOC, ORG and MISC */
 #define TAG_START NLABELS /* the "tag" before the first token of a sentence */
+#define WSTRIDE 20        /* (add_rows() sums five vectors of four) weights a row takes in memory: NLABELS padded to a
+                           * multiple of 4, held as int32 (the file's are 16-bit)
+                           * so that summing rows is a few vector adds */
+#ifndef NER_PRUNE
+#define NER_PRUNE 50.0f   /* tagging drops the tags of the beam that trail the
+                           * best by more than this, in weight units */
+#endif
 #ifndef NER_BEAM
 #define NER_BEAM 4        /* tags kept at each token by the decoder */
 #endif
@@ -117,7 +124,8 @@ enum {
     T_WM2, T_WM1, T_WP1, T_WP2, T_SM2, T_SM1, T_SP1, T_SP2, T_CLS3, T_BIM, T_BIP,
     T_WM1C, T_WP1C, T_DOC, T_GAZ, T_GAZC, T_GAZM1, T_GAZP1,
     T_T1, T_T2_RETIRED, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
-    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1, T_D2, T_D2O, T_D2X, T_D2M
+    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1, T_D2, T_D2O, T_D2X, T_D2M,
+    T_RUNLEN, T_RUNGAZ, T_JRUN, T_JRUNLAST, T_JCONN, T_CLUM2, T_CLUP2, T_CLUBI
 };
 
 /* The name a model lists among its gazetteer classes when it was trained
@@ -156,6 +164,9 @@ typedef struct {
     uint8_t doccase; /* DC_* seen for this word in the document */
     uint8_t runpos;  /* in a run of capitalised words: 1 B, 2 I, 3 L, 4 U */
     uint16_t runfirst, runlast; /* offsets back to its first / on to its last word */
+    uint8_t jpos;    /* in runs joined by connectors ("Bank of England"): 1 B, 2 I, 3 L */
+    uint8_t jorg;    /* that joined run ends in an organisation word or suffix */
+    uint16_t jlast;  /* offset on to the joined run's last word */
     uint8_t gpos[NA_GAZETTEER_MAX_CLASSES]; /* 0, or 1 B, 2 I, 3 L, 4 U */
     uint8_t clen;    /* bits of its word cluster path; 0: no cluster */
     uint64_t cpath;  /* the path, first bit highest */
@@ -822,6 +833,8 @@ typedef struct {
     bool caps;   /* the current sentence is in capitals */
     bool clusters; /* word cluster features are computed */
     dec_t dec;     /* the decoder's scratch */
+    uint64_t conn[5]; /* lower-cased hashes of the words that join runs */
+    uint16_t orgcls;  /* gazetteer classes of organisation words and suffixes */
 } ctx_t;
 
 /* Prepares C for documents of up to NTOKS tokens. */
@@ -832,6 +845,15 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
     c->clusters = gaz && gaz->cused;
     c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
     dec_init(&c->dec, ntoks < MAX_SENT ? ntoks : MAX_SENT);
+    static const char *const conn[] = { "and", "of", "&", "for", "de" };
+    for (size_t i = 0; i < sizeof conn / sizeof *conn; i++) {
+        tinfo_t t;
+        analyse((const unsigned char *)conn[i], strlen(conn[i]), &t, false);
+        c->conn[i] = t.hl;
+    }
+    for (unsigned k = 0; gaz && k < gaz->nclasses; k++)
+        if (strcmp(gaz->names[k], "org-suffixes") == 0 || strcmp(gaz->names[k], "org-words") == 0)
+            c->orgcls |= (uint16_t)(1u << k);
     for (size_t i = 0; i < PAD; i++) {
         c->ti[i].hl = c->ti[i].hshort = H_BOS;
         c->ti[i].cls = K_BOUND;
@@ -941,6 +963,40 @@ static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token
         }
         i = j;
     }
+    /* Runs joined across connectors ("Standard and Poor's", "Bank of
+     * England", "AT & T"): every word of the joined run, connectors
+     * included, sees its place in it and whether it ends in an
+     * organisation word, so that the model can keep such a name whole
+     * where the end tells it is one. */
+    for (size_t i = 0; i < n; i++)
+        t[i].jpos = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i].runpos != 1 && t[i].runpos != 4) {
+            i++;
+            continue;
+        }
+        size_t j = i + t[i].runlast + 1, end = j;
+        while (end + 1 < n && end - i < 12) {
+            bool conn = false;
+            for (size_t k = 0; k < sizeof c->conn / sizeof *c->conn; k++)
+                conn |= t[end].hl == c->conn[k];
+            if (!conn || !(t[end + 1].runpos == 1 || t[end + 1].runpos == 4))
+                break;
+            end = end + 1 + t[end + 1].runlast + 1;
+        }
+        if (end > j) {
+            bool org = false;
+            for (unsigned k = 0; c->gaz && k < c->gaz->nclasses; k++)
+                if ((c->orgcls >> k & 1) && t[end - 1].gpos[k])
+                    org = true;
+            for (size_t k = i; k < end; k++) {
+                t[k].jpos = (uint8_t)(k == i ? 1 : k + 1 == end ? 3 : 2);
+                t[k].jorg = org;
+                t[k].jlast = (uint16_t)(end - 1 - k);
+            }
+        }
+        i = end;
+    }
 }
 
 /* The first BITS bits of T's cluster path, marked with their length; 0
@@ -991,6 +1047,23 @@ static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f, size_t *ngaz)
             f[n++] = f2(T_RUNFIRST, (t - t->runfirst)->hl, t->runpos);
             f[n++] = f2(T_RUNLAST, (t + t->runlast)->hl, t->runpos);
         }
+        unsigned len = t->runfirst + t->runlast + 1u;
+        f[n++] = f3(T_RUNLEN, len < 6 ? len : 6, t->runfirst < 4 ? t->runfirst : 4, t->runlast < 4 ? t->runlast : 4);
+        /* The whole run is a gazetteer phrase: it starts a match where
+         * the run starts and one ends where the run ends. */
+        const na_gazetteer_t *g = c->gaz;
+        const tinfo_t *rf = t - t->runfirst, *rl = t + t->runlast;
+        for (unsigned k = 0; g && k < g->nclasses; k++) {
+            uint8_t a = rf->gpos[k], b = rl->gpos[k];
+            if ((a == 1 || a == 4) && (b == 3 || b == 4) && (len == 1) == (a == 4))
+                f[n++] = f2(T_RUNGAZ, g->name_hash[k], t->runpos);
+        }
+    }
+    if (t->jpos) {
+        f[n++] = f3(T_JRUN, t->jpos, t->jorg, t->cls);
+        f[n++] = f3(T_JRUNLAST, (t + t->jlast)->hl, t->jpos, t->cls);
+        if (!t->runpos)
+            f[n++] = f2(T_JCONN, t->hl, t->jorg);
     }
     if (c->clusters) {
         /* Prefixes of the word's cluster path (a path shorter than a
@@ -1040,6 +1113,25 @@ static size_t dynamic_feats(const ptok_t *t, int t1, unsigned hist, uint64_t *f)
         f[n++] = f2(T_HISTC, hist, t->cls);
     }
     return n;
+}
+
+/* The features of dynamic_feats() that depend on the previous tag T1
+ * other than T1 alone, whose weights the model keeps in a table. */
+static inline size_t prev_word_feats(const ptok_t *t, int t1, uint64_t *f)
+{
+    f[0] = f2(T_T1W, (uint64_t)t1, t->hl);
+    f[1] = f2(T_T1S, (uint64_t)t1, t->hshort);
+    return 2;
+}
+
+/* The features of dynamic_feats() of the word's history HIST alone. */
+static inline size_t hist_feats(const ptok_t *t, unsigned hist, uint64_t *f)
+{
+    if (!hist)
+        return 0;
+    f[0] = f1(T_HIST, hist);
+    f[1] = f2(T_HISTC, hist, t->cls);
+    return 2;
 }
 
 /* A margin of the model's scores in 8 steps, about doubling. */
@@ -1108,7 +1200,8 @@ struct na_ner_model {
     unsigned bits;
     float scale;         /* weight = stored value * scale */
     block_t *blocks;     /* 2^bits / 64 */
-    int16_t *w;          /* nonzero_rows rows of NLABELS */
+    int32_t *w;          /* nonzero_rows rows of WSTRIDE, NLABELS used */
+    int32_t trans[NLABELS + 1][NLABELS]; /* weights of the previous-tag feature T_T1 */
     size_t nonzero_rows;
     char **gnames;       /* gazetteer classes seen in training */
     size_t ngnames;
@@ -1116,6 +1209,8 @@ struct na_ner_model {
     bool docpass;        /* has document-pass weights (DOCPASS_CLASS in gnames) */
     char *info;
 };
+
+static void model_transitions(na_ner_model_t *m);
 
 static inline unsigned popcount64(uint64_t x)
 {
@@ -1125,13 +1220,13 @@ static inline unsigned popcount64(uint64_t x)
     return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
-static inline const int16_t *model_row(const na_ner_model_t *m, uint32_t r)
+static inline const int32_t *model_row(const na_ner_model_t *m, uint32_t r)
 {
     const block_t *b = &m->blocks[r >> 6];
     uint64_t bit = 1ULL << (r & 63);
     if (!(b->present & bit))
         return NULL;
-    return m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS;
+    return m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE;
 }
 
 void na_ner_model_free(na_ner_model_t *m)
@@ -1257,7 +1352,7 @@ void na_ner_model_serialize(const na_ner_model_t *m, na_buf_t *b)
     size_t rows = (size_t)1 << m->bits, prev = 0;
     bool first = true;
     for (size_t r = 0; r < rows; r++) {
-        const int16_t *w = model_row(m, (uint32_t)r);
+        const int32_t *w = model_row(m, (uint32_t)r);
         if (!w)
             continue;
         unsigned mask = 0;
@@ -1325,7 +1420,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
     pos += ilen;
     size_t nblocks = rows / 64;
     m->blocks = na_xcalloc(nblocks, sizeof *m->blocks);
-    m->w = na_xcalloc((nrows ? nrows : 1) * NLABELS, sizeof *m->w);
+    m->w = na_xcalloc((nrows ? nrows : 1) * WSTRIDE, sizeof *m->w);
     size_t r = 0, next_block = 0;
     for (uint32_t i = 0; i < nrows; i++) {
         uint64_t delta, mask;
@@ -1343,7 +1438,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
             uint64_t z;
             if (!get_varint(p, end, &pos, &z) || z > 65534) /* zigzag of -32767..32767 */
                 goto corrupt;
-            m->w[(size_t)i * NLABELS + l] = (int16_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
+            m->w[(size_t)i * WSTRIDE + l] = (int32_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
         }
     }
     while (next_block < nblocks)
@@ -1351,6 +1446,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
     if (pos != end)
         goto corrupt;
     m->nonzero_rows = nrows;
+    model_transitions(m);
     *out = m;
     na_error_clear(err);
     return NA_OK;
@@ -1397,7 +1493,7 @@ static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *qua
     m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
     m->blocks = na_xcalloc(rows / 64, sizeof *m->blocks);
     size_t cap = 1024, nr = 0;
-    m->w = na_xmalloc(cap * NLABELS * sizeof *m->w);
+    m->w = na_xcalloc(cap * WSTRIDE, sizeof *m->w);
     for (size_t r = 0; r < rows; r++) {
         if ((r & 63) == 0)
             m->blocks[r >> 6].rank = (uint32_t)nr;
@@ -1410,14 +1506,16 @@ static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *qua
             continue;
         if (nr == cap) {
             cap *= 2;
-            m->w = na_xrealloc(m->w, cap * NLABELS * sizeof *m->w);
+            m->w = na_xrealloc(m->w, cap * WSTRIDE * sizeof *m->w);
         }
-        memcpy(m->w + nr * NLABELS, q, sizeof q);
+        for (int l = 0; l < WSTRIDE; l++)
+            m->w[nr * WSTRIDE + l] = l < NLABELS ? q[l] : 0;
         m->blocks[r >> 6].present |= 1ULL << (r & 63);
         nr++;
     }
     m->nonzero_rows = nr;
     m->info = na_xstrdup("");
+    model_transitions(m);
     return m;
 }
 
@@ -1445,7 +1543,7 @@ static void model_add_dense(const na_ner_model_t *m, size_t n, float *sum)
 {
     size_t rows = (size_t)1 << m->bits;
     for (size_t r = 0; r < rows; r++) {
-        const int16_t *w = model_row(m, (uint32_t)r);
+        const int32_t *w = model_row(m, (uint32_t)r);
         if (w)
             for (int l = 0; l < NLABELS; l++)
                 sum[r * NLABELS + l] += (float)w[l] * m->scale / (float)n;
@@ -1482,9 +1580,13 @@ na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t
 
 /* ---- tagging ---- */
 
-/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B). */
+/* Whether the token summarised by P is a word in lower case. */
+static inline bool lower_word(const ptok_t *p) { return (p->caseb & CB_ALPHA) && !(p->caseb & CB_UPPER); }
+
+/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B),
+ * summarised by P. */
 static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint8_t *lab, const float *margin,
-                          na_ner_spans_t *out)
+                          const ptok_t *p, na_ner_spans_t *out)
 {
     size_t i = a;
     while (i < b) {
@@ -1500,7 +1602,13 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
          * still only continue an open name of its type. */
         while (j < b && label_open(lab[j - 1 - a]) && label_cont(lab[j - a]) && label_type(lab[j - a]) == type)
             sum += margin[j++ - a];
-        na_ner_span_t s = { (na_ner_type_t)type, i, j, toks[i].start, toks[j - 1].end, sum / (float)(j - i) };
+        /* A name does not end on a word in lower case: a tag sequence
+         * that must close a name somewhere can close it one word late
+         * ("Connecticut and", "Butcher and Singer said"). */
+        size_t e = j;
+        while (e > i + 1 && lower_word(&p[e - 1 - a]))
+            sum -= margin[--e - a];
+        na_ner_span_t s = { (na_ner_type_t)type, i, e, toks[i].start, toks[e - 1].end, sum / (float)(e - i) };
         na_ner_spans_push(out, s);
         i = j;
     }
@@ -1514,7 +1622,10 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
  * the previous tag.  Choosing left to right one tag at a time cannot see
  * that a name goes on ("José Luis Rodríguez Zapatero" closed after
  * "Rodríguez"), and the constraints of tag_allowed() keep every name
- * whole: no I- or L- without its B-, and none left open at the end. */
+ * whole: no I- or L- without its B-, and none left open at the end.
+ * Tagging also drops the tags that trail the best by more than NER_PRUNE
+ * (most tokens of prose then expand one tag), keeping the best tag that
+ * closes a name: a beam of open names alone could only run on. */
 
 /* Adds to SCORE (NLABELS) the scores of the features of token I of the
  * sentence that depend on the previous tag PREV. */
@@ -1524,7 +1635,8 @@ typedef void dyn_fn(void *ud, size_t i, int prev, float *score);
  * NLABELS) into OUT, with each tag's margin over the best other tag
  * allowed after its predecessor (negative where the sequence overruled
  * the local choice) into MARGIN, in score units. */
-static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, dec_t *d, uint8_t *out, float *margin)
+static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float prune, dec_t *d, uint8_t *out,
+                   float *margin)
 {
     int cur[NLABELS];
     float cs[NLABELS], best[NLABELS];
@@ -1541,18 +1653,28 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, dec_t *d,
             float sc[NLABELS];
             memcpy(sc, stat + i * NLABELS, sizeof sc);
             dyn(ud, i, p, sc);
+            /* The tags allowed after P (tag_allowed()). */
+            static const uint8_t after_closed[] = { 0, 1, 4, 5, 8, 9, 12, 13, 16 };
+            uint8_t after_open[2];
+            const uint8_t *next = after_closed;
+            size_t nn = sizeof after_closed;
+            if (label_open(p)) {
+                after_open[0] = (uint8_t)label_of(label_type(p), P_I);
+                after_open[1] = (uint8_t)label_of(label_type(p), P_L);
+                next = after_open, nn = 2;
+            }
             float b1 = -INFINITY, b2 = -INFINITY;
             int l1 = -1;
-            for (int l = 0; l < NLABELS; l++) {
-                if (!tag_allowed(p, l))
-                    continue;
+            for (size_t j = 0; j < nn; j++) {
+                int l = next[j];
                 if (sc[l] > b1)
                     b2 = b1, b1 = sc[l], l1 = l;
                 else if (sc[l] > b2)
                     b2 = sc[l];
             }
-            for (int l = 0; l < NLABELS; l++) {
-                if (!tag_allowed(p, l) || (i + 1 == n && label_open(l)))
+            for (size_t j = 0; j < nn; j++) {
+                int l = next[j];
+                if (i + 1 == n && label_open(l))
                     continue;
                 float v = cs[k] + sc[l];
                 if (v > best[l]) {
@@ -1578,6 +1700,21 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, dec_t *d,
             }
             cur[at] = l, cs[at] = best[l];
         }
+        /* Tags trailing the best by more than PRUNE are dropped, but for
+         * the best one that closes a name: without it a beam of open
+         * names could only go on. */
+        size_t keep = 1;
+        bool closed = !label_open(cur[0]);
+        for (size_t k = 1; k < nc; k++) {
+            bool c = !label_open(cur[k]);
+            if (cs[k] >= cs[0] - prune || (c && !closed)) {
+                cur[keep] = cur[k], cs[keep] = cs[k];
+                keep++;
+            }
+            closed |= c;
+        }
+        nc = keep;
+
     }
     int l = cur[0];
     for (size_t i = n; i-- > 0;) {
@@ -1590,21 +1727,50 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, dec_t *d,
 /* Adds the rows of the N features F to ACC. */
 static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
 {
-    static const int16_t zero[NLABELS];
     /* An absent row reads zeros instead of branching, so that the loads
-     * of successive features overlap; the label loop vectorises. */
-    int32_t a[NLABELS];
-    memcpy(a, acc, sizeof a);
+     * of successive features overlap.  Rows are WSTRIDE int32s from an
+     * allocation's start, so 16-byte aligned: GCC and Clang sum them in
+     * vectors of four (GCC's -O2 does not vectorise the plain loop). */
+#if defined(__GNUC__)
+    typedef int32_t v4_t __attribute__((vector_size(16)));
+    static const v4_t zero[WSTRIDE / 4];
+    v4_t a0 = { 0 }, a1 = a0, a2 = a0, a3 = a0, a4 = a0; /* WSTRIDE / 4 of them */
     for (size_t k = 0; k < n; k++) {
         uint32_t rr = bucket(f[k], m->bits);
         const block_t *b = &m->blocks[rr >> 6];
         uint64_t bit = 1ULL << (rr & 63);
-        const int16_t *r = (b->present & bit)
-            ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS : zero;
-        for (int l = 0; l < NLABELS; l++)
-            a[l] += r[l];
+        const v4_t *r = (b->present & bit)
+            ? (const v4_t *)(m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE) : zero;
+        a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4];
     }
-    memcpy(acc, a, sizeof a);
+    int32_t sum[WSTRIDE];
+    memcpy(sum, &a0, 16), memcpy(sum + 4, &a1, 16), memcpy(sum + 8, &a2, 16), memcpy(sum + 12, &a3, 16);
+    memcpy(sum + 16, &a4, 16);
+#else
+    static const int32_t zero[WSTRIDE];
+    int32_t sum[WSTRIDE] = { 0 };
+    for (size_t k = 0; k < n; k++) {
+        uint32_t rr = bucket(f[k], m->bits);
+        const block_t *b = &m->blocks[rr >> 6];
+        uint64_t bit = 1ULL << (rr & 63);
+        const int32_t *r = (b->present & bit)
+            ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE : zero;
+        for (int l = 0; l < WSTRIDE; l++)
+            sum[l] += r[l];
+    }
+#endif
+    for (int l = 0; l < NLABELS; l++)
+        acc[l] += sum[l];
+}
+
+/* Fills M's table of the previous-tag feature's weights. */
+static void model_transitions(na_ner_model_t *m)
+{
+    for (int p = 0; p <= NLABELS; p++) {
+        uint64_t f = f1(T_T1, (uint64_t)p);
+        memset(m->trans[p], 0, sizeof m->trans[p]);
+        add_rows(m, &f, 1, m->trans[p]);
+    }
 }
 
 /* The tagger's previous-tag features, for decode(). */
@@ -1617,9 +1783,10 @@ typedef struct {
 static void tag_dyn(void *ud, size_t i, int prev, float *score)
 {
     const tagdyn_t *t = ud;
-    uint64_t f[16];
-    int32_t acc[NLABELS] = { 0 };
-    add_rows(t->m, f, dynamic_feats(&t->p[i], prev, t->hv[i], f), acc);
+    uint64_t f[2];
+    int32_t acc[NLABELS];
+    memcpy(acc, t->m->trans[prev], sizeof acc);
+    add_rows(t->m, f, prev_word_feats(&t->p[i], prev, f), acc);
     for (int l = 0; l < NLABELS; l++)
         score[l] += (float)acc[l];
 }
@@ -1666,15 +1833,22 @@ static void chunk_release(chunk_t *k)
 }
 
 /* Tags the N tokens of K from O, a sentence piece whose static scores
- * (with whatever the caller added) are STAT, with the history HIST of
- * the decisions before it, which it then extends. */
+ * (with whatever the caller added) are STAT (scratch: the history's
+ * features are added to it), with the history HIST of the decisions
+ * before it, which it then extends. */
 static void tag_sentence(const na_ner_model_t *model, docmap_t *hist, chunk_t *k, size_t o, size_t n,
-                         const float *stat, dec_t *d)
+                         float *stat, dec_t *d)
 {
-    for (size_t i = 0; i < n; i++)
-        d->hv[i] = hist_value(hist, &k->p[o + i]);
-    tagdyn_t ud = { model, k->p + o, d->hv };
-    decode(n, stat, tag_dyn, &ud, d, k->lab + o, k->margin + o);
+    uint64_t f[2];
+    for (size_t i = 0; i < n; i++) {
+        unsigned hv = hist_value(hist, &k->p[o + i]);
+        int32_t acc[NLABELS] = { 0 };
+        add_rows(model, f, hist_feats(&k->p[o + i], hv, f), acc);
+        for (int l = 0; l < NLABELS; l++)
+            stat[i * NLABELS + l] += (float)acc[l];
+    }
+    tagdyn_t ud = { model, k->p + o, NULL };
+    decode(n, stat, tag_dyn, &ud, NER_PRUNE / model->scale, d, k->lab + o, k->margin + o);
     for (size_t i = 0; i < n; i++) {
         k->margin[o + i] *= model->scale;
         hist_record(hist, &k->p[o + i], k->lab[o + i]);
@@ -1699,7 +1873,8 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
                 k->sscore[o + i][l] = (float)acc[l];
             k->p[o + i] = ptok_of(c->ti + PAD + i, i == 0, c->caps);
         }
-        tag_sentence(model, &c->map, k, o, n, &k->sscore[o][0], &c->dec);
+        memcpy(c->dec.stat, k->sscore[o], n * sizeof *k->sscore);
+        tag_sentence(model, &c->map, k, o, n, c->dec.stat, &c->dec);
         a = b;
     }
 }
@@ -1787,7 +1962,7 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
             doc_pass(model, &k, cb - ca, &c.dec);
         for (size_t a = ca; a < cb;) {
             size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
-            collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), out);
+            collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), k.p + (a - ca), out);
             a = b;
         }
         ca = cb;
@@ -2094,7 +2269,7 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
                 dec.hv[i] = hist_value(&map, &d->p[a + i]);
             }
             trdyn_t ud = { &tr->p, tr->bits, d->p + a, dec.hv };
-            decode(n, dec.stat, train_dyn, &ud, &dec, pred, marg);
+            decode(n, dec.stat, train_dyn, &ud, INFINITY, &dec, pred, marg);
             for (size_t i = 0; i < n; i++) {
                 int gold = d->gold[a + i], got = pred[i];
                 int gprev = i ? d->gold[a + i - 1] : TAG_START, pprev = i ? pred[i - 1] : TAG_START;
@@ -2283,7 +2458,7 @@ size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
                 dec.hv[i] = hist_value(&hist, p);
             }
             tagdyn_t ud = { d->m, k->p + a, dec.hv };
-            decode(n, dec.stat, stack_dyn, &ud, &dec, pred, marg);
+            decode(n, dec.stat, stack_dyn, &ud, INFINITY, &dec, pred, marg);
             for (size_t i = 0; i < n; i++) {
                 int gold = d->gold[a + i];
                 if (pred[i] != gold) {

@@ -5,13 +5,18 @@
  * of one word is U-, a longer one B-, I-..., L-), decoded a sentence at a
  * time by a small beam that keeps every name well formed: after B- or I-
  * only I- or L- of the same type, B- and U- only after O, L-, U- or the
- * sentence start, and no name left open at its end.
+ * sentence start, and no name left open at its end (while tagging, the
+ * beam's tags that trail the best by a wide margin are dropped, but for
+ * the best one that closes a name).
  * Each token is described by hashed features: its lower-cased and original
  * forms, word shape, prefixes and suffixes of 1-4 bytes, its class
  * (Xx, XX, x, d, mixed, ...) with sentence-initial position and whether
  * the sentence is all capitals (a headline), the words and shapes two
- * tokens either side and some of their pairs, the first and last word of
- * the run of capitalised words it is in, gazetteer matches (its own and
+ * tokens either side and some of their pairs, the first and last word,
+ * the length and its place in the run of capitalised words it is in (and
+ * whether the run is a gazetteer phrase), its place in runs joined by
+ * "and", "of", "&", "for" or "de" and whether their last word marks an
+ * organisation ("Bank of England"), gazetteer matches (its own and
  * its neighbours'), how the same word is capitalised elsewhere in the
  * document, the previous tag, the types already given to the same
  * word in the document, and prefixes of the Brown cluster paths of the
