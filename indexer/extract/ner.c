@@ -830,6 +830,7 @@ typedef struct {
     const na_gazetteer_t *gaz;
     docmap_t map;
     tinfo_t *ti; /* PAD + longest sentence + PAD entries; ti[PAD] is the first token */
+    tinfo_t *an; /* analyse() of every token of the chunk, made once by doc_prepass() */
     bool caps;   /* the current sentence is in capitals */
     bool clusters; /* word cluster features are computed */
     dec_t dec;     /* the decoder's scratch */
@@ -838,12 +839,13 @@ typedef struct {
 } ctx_t;
 
 /* Prepares C for documents of up to NTOKS tokens. */
-static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
+static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks, size_t chunk_cap)
 {
     memset(c, 0, sizeof *c);
     c->gaz = gaz;
     c->clusters = gaz && gaz->cused;
     c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
+    c->an = na_xmalloc((chunk_cap ? chunk_cap : 1) * sizeof *c->an);
     dec_init(&c->dec, ntoks < MAX_SENT ? ntoks : MAX_SENT);
     static const char *const conn[] = { "and", "of", "&", "for", "de" };
     for (size_t i = 0; i < sizeof conn / sizeof *conn; i++) {
@@ -863,6 +865,7 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
 static void ctx_release(ctx_t *c)
 {
     free(c->ti);
+    free(c->an);
     free(c->map.e);
     dec_release(&c->dec);
 }
@@ -889,15 +892,16 @@ static bool sentence_in_caps(const tinfo_t *t, size_t n)
 }
 
 /* First pass over a document: how each word is written where case is
- * informative. */
+ * informative.  It analyses every token into c->an in full, for
+ * sentence_prepare() to copy rather than read each word twice. */
 static void doc_prepass(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t ntoks)
 {
     docmap_reset(&c->map, ntoks);
-    tinfo_t *t = c->ti + PAD;
     for (size_t a = 0; a < ntoks;) {
         size_t b = sentence_end(toks, ntoks, a);
+        tinfo_t *t = c->an + a;
         for (size_t i = a; i < b; i++)
-            analyse(text + toks[i].start, toks[i].end - toks[i].start, &t[i - a], false);
+            analyse(text + toks[i].start, toks[i].end - toks[i].start, &t[i - a], true);
         if (!sentence_in_caps(t, b - a)) {
             bool initial = true;
             for (size_t i = 0; i < b - a; i++) {
@@ -921,15 +925,16 @@ static void doc_prepass(ctx_t *c, const unsigned char *text, const na_token_t *t
     }
 }
 
-/* Analyses the tokens [A, B) of a sentence into c->ti. */
-static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t a, size_t b)
+/* Prepares the N tokens of a sentence in c->ti from their analyses AN
+ * (doc_prepass()). */
+static void sentence_prepare(ctx_t *c, const tinfo_t *an, size_t n)
 {
-    size_t n = b - a;
     tinfo_t *t = c->ti + PAD;
     bool initial = true;
     for (size_t i = 0; i < n; i++) {
         tinfo_t *p = &t[i];
-        analyse(text + toks[a + i].start, toks[a + i].end - toks[a + i].start, p, true);
+        /* What analyse() sets, the fields before initial. */
+        memcpy(p, &an[i], offsetof(tinfo_t, initial));
         p->initial = initial && (p->caseb & CB_ALPHA);
         if (p->caseb & (CB_ALPHA | CB_DIGIT))
             initial = false;
@@ -1865,7 +1870,7 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
     for (size_t a = ca; a < cb;) {
         size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
         size_t n = b - a, o = a - ca;
-        sentence_prepare(c, s, toks, a, b);
+        sentence_prepare(c, c->an + o, n);
         for (size_t i = 0; i < n; i++) {
             int32_t acc[NLABELS] = { 0 };
             add_rows(model, f, static_feats(c, i, f, NULL), acc);
@@ -1943,11 +1948,12 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
     const unsigned char *s = (const unsigned char *)text;
     na_status_t st = NA_OK;
     ctx_t c;
-    ctx_init(&c, gaz, ntoks);
+    /* A chunk ends with the sentence piece that reaches MAX_CHUNK. */
+    size_t cap = ntoks < MAX_CHUNK + MAX_SENT ? ntoks : MAX_CHUNK + MAX_SENT;
+    ctx_init(&c, gaz, ntoks, cap);
     c.clusters &= model->clusters;
     chunk_t k;
-    /* A chunk ends with the sentence piece that reaches MAX_CHUNK. */
-    chunk_init(&k, ntoks < MAX_CHUNK + MAX_SENT ? ntoks : MAX_CHUNK + MAX_SENT);
+    chunk_init(&k, cap);
     for (size_t ca = 0; ca < ntoks;) {
         size_t cb = chunk_end(toks, ntoks, ca);
         /* Checked a chunk at a time, while the tokens are in cache. */
@@ -2203,13 +2209,13 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     na_buf_t feats = NA_BUF_INIT;
     const unsigned char *s = (const unsigned char *)text;
     ctx_t c;
-    ctx_init(&c, tr->gaz, ntoks);
+    ctx_init(&c, tr->gaz, ntoks, ntoks);
     doc_prepass(&c, s, toks, ntoks);
     uint64_t f[MAX_FEATS];
     size_t nf_total = 0;
     for (size_t a = 0; a < ntoks;) {
         size_t b = sentence_end(toks, ntoks, a);
-        sentence_prepare(&c, s, toks, a, b);
+        sentence_prepare(&c, c.an + a, b - a);
         d->start[a] = 1;
         for (size_t i = 0; i < b - a; i++) {
             d->p[a + i] = ptok_of(&c.ti[PAD + i], i == 0, c.caps);
@@ -2404,7 +2410,7 @@ na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first
     chunk_init(&d->k, ntoks);
     if (ntoks) {
         ctx_t c;
-        ctx_init(&c, gaz, ntoks);
+        ctx_init(&c, gaz, ntoks, ntoks);
         c.clusters &= first->clusters;
         first_pass(first, &c, (const unsigned char *)text, toks, 0, ntoks, &d->k);
         ctx_release(&c);
