@@ -1748,9 +1748,17 @@ static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n
             ? (const v4_t *)(m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE) : zero;
         a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4];
     }
-    int32_t sum[WSTRIDE];
-    memcpy(sum, &a0, 16), memcpy(sum + 4, &a1, 16), memcpy(sum + 8, &a2, 16), memcpy(sum + 12, &a3, 16);
-    memcpy(sum + 16, &a4, 16);
+    /* ACC (NLABELS, any alignment) is added to four at a time as well:
+     * the plain loop is not vectorised either. */
+    const v4_t s[WSTRIDE / 4] = { a0, a1, a2, a3, a4 };
+    for (int l = 0; l + 4 <= NLABELS; l += 4) {
+        v4_t v;
+        memcpy(&v, acc + l, 16);
+        v += s[l / 4];
+        memcpy(acc + l, &v, 16);
+    }
+    for (int l = NLABELS / 4 * 4; l < NLABELS; l++)
+        acc[l] += s[l / 4][l % 4];
 #else
     static const int32_t zero[WSTRIDE];
     int32_t sum[WSTRIDE] = { 0 };
@@ -1763,9 +1771,50 @@ static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n
         for (int l = 0; l < WSTRIDE; l++)
             sum[l] += r[l];
     }
-#endif
     for (int l = 0; l < NLABELS; l++)
         acc[l] += sum[l];
+#endif
+}
+
+/* OUT[l] = BASE[l] + ACC[l] for the NLABELS labels (OUT may be BASE).
+ * Four at a time where the compiler has vectors: each lane converts and
+ * adds in single precision as the plain loop does, so the sums are the
+ * same to the bit. */
+static inline void add_scores(float *out, const float *base, const int32_t *acc)
+{
+    int l = 0;
+#if defined(__GNUC__)
+    typedef int32_t v4i_t __attribute__((vector_size(16)));
+    typedef float v4f_t __attribute__((vector_size(16)));
+    for (; l + 4 <= NLABELS; l += 4) {
+        v4i_t a;
+        v4f_t b;
+        memcpy(&a, acc + l, 16);
+        memcpy(&b, base + l, 16);
+        b += __builtin_convertvector(a, v4f_t);
+        memcpy(out + l, &b, 16);
+    }
+#endif
+    for (; l < NLABELS; l++)
+        out[l] = base[l] + (float)acc[l];
+}
+
+/* OUT[l] = ACC[l] for the NLABELS labels, as add_scores() converts. */
+static inline void to_scores(float *out, const int32_t *acc)
+{
+    int l = 0;
+#if defined(__GNUC__)
+    typedef int32_t v4i_t __attribute__((vector_size(16)));
+    typedef float v4f_t __attribute__((vector_size(16)));
+    for (; l + 4 <= NLABELS; l += 4) {
+        v4i_t a;
+        memcpy(&a, acc + l, 16);
+        v4f_t b = __builtin_convertvector(a, v4f_t);
+        memcpy(out + l, &b, 16);
+    }
+#endif
+    for (; l < NLABELS; l++)
+        out[l] = (float)acc[l];
 }
 
 /* Fills M's table of the previous-tag feature's weights. */
@@ -1792,8 +1841,7 @@ static void tag_dyn(void *ud, size_t i, int prev, float *score)
     int32_t acc[NLABELS];
     memcpy(acc, t->m->trans[prev], sizeof acc);
     add_rows(t->m, f, prev_word_feats(&t->p[i], prev, f), acc);
-    for (int l = 0; l < NLABELS; l++)
-        score[l] += (float)acc[l];
+    add_scores(score, score, acc);
 }
 
 /* End of the chunk of whole sentence pieces that starts at token A. */
@@ -1849,8 +1897,7 @@ static void tag_sentence(const na_ner_model_t *model, docmap_t *hist, chunk_t *k
         unsigned hv = hist_value(hist, &k->p[o + i]);
         int32_t acc[NLABELS] = { 0 };
         add_rows(model, f, hist_feats(&k->p[o + i], hv, f), acc);
-        for (int l = 0; l < NLABELS; l++)
-            stat[i * NLABELS + l] += (float)acc[l];
+        add_scores(stat + i * NLABELS, stat + i * NLABELS, acc);
     }
     tagdyn_t ud = { model, k->p + o, NULL };
     decode(n, stat, tag_dyn, &ud, NER_PRUNE / model->scale, d, k->lab + o, k->margin + o);
@@ -1874,8 +1921,7 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
         for (size_t i = 0; i < n; i++) {
             int32_t acc[NLABELS] = { 0 };
             add_rows(model, f, static_feats(c, i, f, NULL), acc);
-            for (int l = 0; l < NLABELS; l++)
-                k->sscore[o + i][l] = (float)acc[l];
+            to_scores(k->sscore[o + i], acc);
             k->p[o + i] = ptok_of(c->ti + PAD + i, i == 0, c->caps);
         }
         memcpy(c->dec.stat, k->sscore[o], n * sizeof *k->sscore);
@@ -1924,8 +1970,7 @@ static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n, dec_t *d
         for (size_t i = a; i < b; i++) {
             int32_t acc[NLABELS] = { 0 };
             add_rows(model, f, doc_feats(&k->cnt, &k->p[i], k->lab1[i], k->margin[i], f), acc);
-            for (int l = 0; l < NLABELS; l++)
-                d->stat[(i - a) * NLABELS + l] = k->sscore[i][l] + (float)acc[l];
+            add_scores(d->stat + (i - a) * NLABELS, k->sscore[i], acc);
         }
         tag_sentence(model, &k->hist, k, a, b - a, d->stat, d);
         a = b;
