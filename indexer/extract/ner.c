@@ -844,7 +844,9 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks, size_t c
     memset(c, 0, sizeof *c);
     c->gaz = gaz;
     c->clusters = gaz && gaz->cused;
-    c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
+    /* Not cleared: sentence_prepare() sets what is read of a sentence's
+     * tokens and of the PAD after it, and the PAD before it is set here. */
+    c->ti = na_xmalloc(((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD) * sizeof *c->ti);
     c->an = na_xmalloc((chunk_cap ? chunk_cap : 1) * sizeof *c->an);
     dec_init(&c->dec, ntoks < MAX_SENT ? ntoks : MAX_SENT);
     static const char *const conn[] = { "and", "of", "&", "for", "de" };
@@ -857,6 +859,7 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks, size_t c
         if (strcmp(gaz->names[k], "org-suffixes") == 0 || strcmp(gaz->names[k], "org-words") == 0)
             c->orgcls |= (uint16_t)(1u << k);
     for (size_t i = 0; i < PAD; i++) {
+        memset(&c->ti[i], 0, sizeof c->ti[i]);
         c->ti[i].hl = c->ti[i].hshort = H_BOS;
         c->ti[i].cls = K_BOUND;
     }
