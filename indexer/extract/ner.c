@@ -1635,6 +1635,19 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
  * (most tokens of prose then expand one tag), keeping the best tag that
  * closes a name: a beam of open names alone could only run on. */
 
+/* The number of the lowest bit set of X (not 0). */
+static inline int lowest_bit(uint32_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_ctz(x);
+#else
+    int b = 0;
+    while (!(x & 1))
+        x >>= 1, b++;
+    return b;
+#endif
+}
+
 /* Adds to SCORE (NLABELS) the scores of the features of token I of the
  * sentence that depend on the previous tag PREV. */
 typedef void dyn_fn(void *ud, size_t i, int prev, float *score);
@@ -1654,8 +1667,9 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float pru
     for (size_t i = 0; i < n; i++) {
         uint8_t *bp = d->bp + i * NLABELS;
         float *mg = d->mg + i * NLABELS;
-        for (int l = 0; l < NLABELS; l++)
-            best[l] = -INFINITY;
+        /* Bit l: best[l] is set (scores are finite, so this is what
+         * best[l] > -INFINITY would say). */
+        uint32_t set = 0;
         for (size_t k = 0; k < nc; k++) {
             int p = cur[k];
             float sc[NLABELS];
@@ -1685,7 +1699,8 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float pru
                 if (i + 1 == n && label_open(l))
                     continue;
                 float v = cs[k] + sc[l];
-                if (v > best[l]) {
+                if (!(set >> l & 1) || v > best[l]) {
+                    set |= 1u << l;
                     best[l] = v;
                     bp[l] = (uint8_t)p;
                     mg[l] = l == l1 ? sc[l] - b2 : sc[l] - b1;
@@ -1694,9 +1709,8 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float pru
         }
         /* The next beam: the best NER_BEAM tags, best first. */
         nc = 0;
-        for (int l = 0; l < NLABELS; l++) {
-            if (best[l] == -INFINITY)
-                continue;
+        for (; set; set &= set - 1) {
+            int l = lowest_bit(set);
             size_t at = nc < NER_BEAM ? nc++ : NER_BEAM;
             if (at == NER_BEAM && best[l] <= cs[NER_BEAM - 1])
                 continue;
