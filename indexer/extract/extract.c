@@ -1073,10 +1073,48 @@ static void retype(const na_extractor_t *x, scratch_t *s)
         na_buf_adds(&s->tmp, m->text);
         map_set(&s->names, s->tmp.data, 1);
     }
+    /* A word that opens a longer organisation name of the article
+     * (after a '\v'): "Chrysler" after "Chrysler Corp", "Salomon" after
+     * "Salomon Brothers". */
+    for (size_t i = 0; i < s->count; i++) {
+        const mention_t *m = &s->mentions[i];
+        if (m->type != NA_ENTITY_ORG || one_word(m->text))
+            continue;
+        size_t starts[2];
+        split_words(m->text, starts, 2);
+        size_t klen;
+        const char *key = fold_into(&s->tmp, m->text, starts[1], &klen);
+        while (klen && key[klen - 1] == ' ')
+            klen--;
+        na_buf_t k = NA_BUF_INIT;
+        na_buf_addc(&k, '\v');
+        na_buf_add(&k, key, klen);
+        na_buf_addc(&k, '\0');
+        map_set(&s->names, k.data, 1);
+        na_buf_release(&k);
+    }
     for (size_t i = 0; i < s->count; i++) {
         mention_t *m = &s->mentions[i];
         if (m->dateline || m->company || m->place >= 0)
             continue;
+        /* A one-word person who opens an organisation the article names
+         * is that organisation, unless a full name of a person of the
+         * article ends with the word or a title goes with it. */
+        if (m->type == NA_ENTITY_PERSON && !m->titled && one_word(m->text)) {
+            size_t klen;
+            const char *key = fold_into(&s->tmp, m->text, strlen(m->text), &klen);
+            if (map_get(&s->names, key) < 0) {
+                na_buf_t k = NA_BUF_INIT;
+                na_buf_addc(&k, '\v');
+                na_buf_adds(&k, key);
+                bool opens = map_get(&s->names, k.data) >= 0;
+                na_buf_release(&k);
+                if (opens) {
+                    m->type = NA_ENTITY_ORG;
+                    continue;
+                }
+            }
+        }
         const char *alias;
         if (m->type == NA_ENTITY_ORG) {
             int32_t r = place_lookup(x, &s->tmp, m->text, strlen(m->text), &alias);

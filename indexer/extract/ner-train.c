@@ -433,7 +433,8 @@ int main(int argc, char **argv)
     if (doc_folds > 1 && train.count >= doc_folds)
         snprintf(docinfo, sizeof docinfo, "; document pass stacked on %u-fold cross-fitting, %u epochs", doc_folds,
                  doc_epochs);
-    char *info = na_xasprintf("newsarc entity model: greedy averaged perceptron, %u hash bits, prune %g; "
+    char *info = na_xasprintf("newsarc entity model: averaged structured perceptron over BILOU tags, "
+                              "beam-decoded, %u hash bits, prune %g; "
                               "mean of %u members from seed %llu, %s epochs %s of %u%s; "
                               "trained on %zu documents (%zu tokens); gazetteer classes: %s%s%s",
                               bits, prune, ensemble, seed, select ? "best" : "kept", epochs_used, epochs, docinfo,

@@ -1,6 +1,6 @@
 /* ner.c - the named-entity tagger: token analysis, gazetteer matching,
- * hashed features, greedy averaged-perceptron decoding, training and the
- * model file.
+ * hashed features, beam decoding of an averaged structured perceptron
+ * over BILOU tags, training and the model file.
  *
  * A document is processed in chunks of whole sentences (all of it, unless
  * it is very long).  A first pass over a chunk records how each word is
@@ -8,10 +8,10 @@
  * an all-capitals line).  Then, one sentence at a time, every token is
  * analysed once (lower-cased form, shape, affixes, class, gazetteer
  * matches), the weights of its static features are summed, and the tags
- * are chosen left to right adding the features that depend on earlier
- * decisions: the previous tag and the types this word was given earlier
- * in the document.  An I- tag is only allowed after a B- or I- tag
- * of the same type, so spans are always well formed.
+ * of the sentence are chosen together by a beam (decode()) that adds the
+ * features of the previous tag and the types this word was given in the
+ * sentences before.  The tag constraints of tag_allowed() keep spans well
+ * formed.
  */
 #include "ner.h"
 
@@ -24,8 +24,18 @@
 #include "hash.h"
 #include "utf8.h"
 
-#define NLABELS 9         /* O, B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG, B-MISC, I-MISC */
+#define NLABELS 17        /* O, then B-, I-, L-, U- of PER, LOC, ORG and MISC */
 #define TAG_START NLABELS /* the "tag" before the first token of a sentence */
+#define WSTRIDE 20        /* (add_rows() sums five vectors of four) weights a row takes in memory: NLABELS padded to a
+                           * multiple of 4, held as int32 (the file's are 16-bit)
+                           * so that summing rows is a few vector adds */
+#ifndef NER_PRUNE
+#define NER_PRUNE 50.0f   /* tagging drops the tags of the beam that trail the
+                           * best by more than this, in weight units */
+#endif
+#ifndef NER_BEAM
+#define NER_BEAM 4        /* tags kept at each token by the decoder */
+#endif
 #define MAX_SENT 1000     /* longer sentences are cut into pieces */
 #define MAX_CHUNK 20000   /* tokens of a document considered together */
 #define MAX_WORD 64       /* bytes of a token that are analysed */
@@ -61,14 +71,32 @@ void na_ner_spans_release(na_ner_spans_t *spans)
 
 /* ---- tags ---- */
 
-static inline int label_type(int label) { return label > 0 && label < NLABELS ? (label - 1) / 2 : -1; }
-static inline bool label_inside(int label) { return label > 0 && label < NLABELS && label % 2 == 0; }
-static inline int label_of(int type, bool inside) { return 1 + 2 * type + inside; }
+/* BILOU: a name of one token is U-, a longer one B- I-... L-.  Telling
+ * the last word of a name from the inside ones lets the model learn how
+ * names end ("Corp", "Inc", a family name) apart from how they go on. */
+enum { P_B, P_I, P_L, P_U };
 
-/* Whether tag CAND may follow tag PREV (TAG_START at a sentence start). */
+static inline int label_type(int label) { return label > 0 && label < NLABELS ? (label - 1) / 4 : -1; }
+static inline int label_of(int type, int part) { return 1 + 4 * type + part; }
+/* Whether LABEL goes on from the tag before it (I- or L-). */
+static inline bool label_cont(int label)
+{
+    return label > 0 && label < NLABELS && ((label - 1) % 4 == P_I || (label - 1) % 4 == P_L);
+}
+/* Whether LABEL leaves a name open (B- or I-): the next tag must go on. */
+static inline bool label_open(int label)
+{
+    return label > 0 && label < NLABELS && ((label - 1) % 4 == P_B || (label - 1) % 4 == P_I);
+}
+
+/* Whether tag CAND may follow tag PREV (TAG_START at a sentence start):
+ * after B-X or I-X only I-X or L-X; O, B- and U- only after O, L-, U- or
+ * the start.  A sentence may not end on an open tag. */
 static inline bool tag_allowed(int prev, int cand)
 {
-    return !label_inside(cand) || (prev > 0 && prev < NLABELS && label_type(prev) == label_type(cand));
+    if (label_open(prev))
+        return label_cont(cand) && label_type(cand) == label_type(prev);
+    return !label_cont(cand);
 }
 
 /* ---- hashing ---- */
@@ -96,7 +124,8 @@ enum {
     T_WM2, T_WM1, T_WP1, T_WP2, T_SM2, T_SM1, T_SP1, T_SP2, T_CLS3, T_BIM, T_BIP,
     T_WM1C, T_WP1C, T_DOC, T_GAZ, T_GAZC, T_GAZM1, T_GAZP1,
     T_T1, T_T2_RETIRED, T_T1W, T_T1S, T_HIST, T_HISTC, T_GAZKEY,
-    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1, T_D2, T_D2O, T_D2X, T_D2M
+    T_RUNFIRST, T_RUNLAST, T_RUNPOS, T_CLU, T_CLUM1, T_CLUP1, T_D2, T_D2O, T_D2X, T_D2M,
+    T_RUNLEN, T_RUNGAZ, T_JRUN, T_JRUNLAST, T_JCONN, T_CLUM2, T_CLUP2, T_CLUBI
 };
 
 /* The name a model lists among its gazetteer classes when it was trained
@@ -135,6 +164,9 @@ typedef struct {
     uint8_t doccase; /* DC_* seen for this word in the document */
     uint8_t runpos;  /* in a run of capitalised words: 1 B, 2 I, 3 L, 4 U */
     uint16_t runfirst, runlast; /* offsets back to its first / on to its last word */
+    uint8_t jpos;    /* in runs joined by connectors ("Bank of England"): 1 B, 2 I, 3 L */
+    uint8_t jorg;    /* that joined run ends in an organisation word or suffix */
+    uint16_t jlast;  /* offset on to the joined run's last word */
     uint8_t gpos[NA_GAZETTEER_MAX_CLASSES]; /* 0, or 1 B, 2 I, 3 L, 4 U */
     uint8_t clen;    /* bits of its word cluster path; 0: no cluster */
     uint64_t cpath;  /* the path, first bit highest */
@@ -765,24 +797,69 @@ static void hist_record(docmap_t *m, const ptok_t *t, int label)
         d->hist[k]++;
 }
 
+/* The decoder's scratch for sentences of up to CAP tokens. */
+typedef struct {
+    uint8_t *bp;   /* cap * NLABELS back pointers */
+    float *mg;     /* cap * NLABELS local margins */
+    float *stat;   /* cap * NLABELS static scores, for callers */
+    unsigned *hv;  /* cap history values, for callers */
+    size_t cap;
+} dec_t;
+
+static void dec_init(dec_t *d, size_t cap)
+{
+    cap = cap ? cap : 1;
+    d->cap = cap;
+    d->bp = na_xmalloc(cap * NLABELS);
+    d->mg = na_xmalloc(cap * NLABELS * sizeof *d->mg);
+    d->stat = na_xmalloc(cap * NLABELS * sizeof *d->stat);
+    d->hv = na_xmalloc(cap * sizeof *d->hv);
+}
+
+static void dec_release(dec_t *d)
+{
+    free(d->bp);
+    free(d->mg);
+    free(d->stat);
+    free(d->hv);
+}
+
 /* ---- sentences and features ---- */
 
 typedef struct {
     const na_gazetteer_t *gaz;
     docmap_t map;
     tinfo_t *ti; /* PAD + longest sentence + PAD entries; ti[PAD] is the first token */
+    tinfo_t *an; /* analyse() of every token of the chunk, made once by doc_prepass() */
     bool caps;   /* the current sentence is in capitals */
     bool clusters; /* word cluster features are computed */
+    dec_t dec;     /* the decoder's scratch */
+    uint64_t conn[5]; /* lower-cased hashes of the words that join runs */
+    uint16_t orgcls;  /* gazetteer classes of organisation words and suffixes */
 } ctx_t;
 
 /* Prepares C for documents of up to NTOKS tokens. */
-static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
+static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks, size_t chunk_cap)
 {
     memset(c, 0, sizeof *c);
     c->gaz = gaz;
     c->clusters = gaz && gaz->cused;
-    c->ti = na_xcalloc((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD, sizeof *c->ti);
+    /* Not cleared: sentence_prepare() sets what is read of a sentence's
+     * tokens and of the PAD after it, and the PAD before it is set here. */
+    c->ti = na_xmalloc(((ntoks < MAX_SENT ? ntoks : MAX_SENT) + 2 * PAD) * sizeof *c->ti);
+    c->an = na_xmalloc((chunk_cap ? chunk_cap : 1) * sizeof *c->an);
+    dec_init(&c->dec, ntoks < MAX_SENT ? ntoks : MAX_SENT);
+    static const char *const conn[] = { "and", "of", "&", "for", "de" };
+    for (size_t i = 0; i < sizeof conn / sizeof *conn; i++) {
+        tinfo_t t;
+        analyse((const unsigned char *)conn[i], strlen(conn[i]), &t, false);
+        c->conn[i] = t.hl;
+    }
+    for (unsigned k = 0; gaz && k < gaz->nclasses; k++)
+        if (strcmp(gaz->names[k], "org-suffixes") == 0 || strcmp(gaz->names[k], "org-words") == 0)
+            c->orgcls |= (uint16_t)(1u << k);
     for (size_t i = 0; i < PAD; i++) {
+        memset(&c->ti[i], 0, sizeof c->ti[i]);
         c->ti[i].hl = c->ti[i].hshort = H_BOS;
         c->ti[i].cls = K_BOUND;
     }
@@ -791,7 +868,9 @@ static void ctx_init(ctx_t *c, const na_gazetteer_t *gaz, size_t ntoks)
 static void ctx_release(ctx_t *c)
 {
     free(c->ti);
+    free(c->an);
     free(c->map.e);
+    dec_release(&c->dec);
 }
 
 /* End of the sentence piece that starts at token A. */
@@ -816,15 +895,16 @@ static bool sentence_in_caps(const tinfo_t *t, size_t n)
 }
 
 /* First pass over a document: how each word is written where case is
- * informative. */
+ * informative.  It analyses every token into c->an in full, for
+ * sentence_prepare() to copy rather than read each word twice. */
 static void doc_prepass(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t ntoks)
 {
     docmap_reset(&c->map, ntoks);
-    tinfo_t *t = c->ti + PAD;
     for (size_t a = 0; a < ntoks;) {
         size_t b = sentence_end(toks, ntoks, a);
+        tinfo_t *t = c->an + a;
         for (size_t i = a; i < b; i++)
-            analyse(text + toks[i].start, toks[i].end - toks[i].start, &t[i - a], false);
+            analyse(text + toks[i].start, toks[i].end - toks[i].start, &t[i - a], true);
         if (!sentence_in_caps(t, b - a)) {
             bool initial = true;
             for (size_t i = 0; i < b - a; i++) {
@@ -848,15 +928,16 @@ static void doc_prepass(ctx_t *c, const unsigned char *text, const na_token_t *t
     }
 }
 
-/* Analyses the tokens [A, B) of a sentence into c->ti. */
-static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token_t *toks, size_t a, size_t b)
+/* Prepares the N tokens of a sentence in c->ti from their analyses AN
+ * (doc_prepass()). */
+static void sentence_prepare(ctx_t *c, const tinfo_t *an, size_t n)
 {
-    size_t n = b - a;
     tinfo_t *t = c->ti + PAD;
     bool initial = true;
     for (size_t i = 0; i < n; i++) {
         tinfo_t *p = &t[i];
-        analyse(text + toks[a + i].start, toks[a + i].end - toks[a + i].start, p, true);
+        /* What analyse() sets, the fields before initial. */
+        memcpy(p, &an[i], offsetof(tinfo_t, initial));
         p->initial = initial && (p->caseb & CB_ALPHA);
         if (p->caseb & (CB_ALPHA | CB_DIGIT))
             initial = false;
@@ -889,6 +970,40 @@ static void sentence_prepare(ctx_t *c, const unsigned char *text, const na_token
             t[k].runlast = (uint16_t)(j - 1 - k);
         }
         i = j;
+    }
+    /* Runs joined across connectors ("Standard and Poor's", "Bank of
+     * England", "AT & T"): every word of the joined run, connectors
+     * included, sees its place in it and whether it ends in an
+     * organisation word, so that the model can keep such a name whole
+     * where the end tells it is one. */
+    for (size_t i = 0; i < n; i++)
+        t[i].jpos = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i].runpos != 1 && t[i].runpos != 4) {
+            i++;
+            continue;
+        }
+        size_t j = i + t[i].runlast + 1, end = j;
+        while (end + 1 < n && end - i < 12) {
+            bool conn = false;
+            for (size_t k = 0; k < sizeof c->conn / sizeof *c->conn; k++)
+                conn |= t[end].hl == c->conn[k];
+            if (!conn || !(t[end + 1].runpos == 1 || t[end + 1].runpos == 4))
+                break;
+            end = end + 1 + t[end + 1].runlast + 1;
+        }
+        if (end > j) {
+            bool org = false;
+            for (unsigned k = 0; c->gaz && k < c->gaz->nclasses; k++)
+                if ((c->orgcls >> k & 1) && t[end - 1].gpos[k])
+                    org = true;
+            for (size_t k = i; k < end; k++) {
+                t[k].jpos = (uint8_t)(k == i ? 1 : k + 1 == end ? 3 : 2);
+                t[k].jorg = org;
+                t[k].jlast = (uint16_t)(end - 1 - k);
+            }
+        }
+        i = end;
     }
 }
 
@@ -940,6 +1055,23 @@ static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f, size_t *ngaz)
             f[n++] = f2(T_RUNFIRST, (t - t->runfirst)->hl, t->runpos);
             f[n++] = f2(T_RUNLAST, (t + t->runlast)->hl, t->runpos);
         }
+        unsigned len = t->runfirst + t->runlast + 1u;
+        f[n++] = f3(T_RUNLEN, len < 6 ? len : 6, t->runfirst < 4 ? t->runfirst : 4, t->runlast < 4 ? t->runlast : 4);
+        /* The whole run is a gazetteer phrase: it starts a match where
+         * the run starts and one ends where the run ends. */
+        const na_gazetteer_t *g = c->gaz;
+        const tinfo_t *rf = t - t->runfirst, *rl = t + t->runlast;
+        for (unsigned k = 0; g && k < g->nclasses; k++) {
+            uint8_t a = rf->gpos[k], b = rl->gpos[k];
+            if ((a == 1 || a == 4) && (b == 3 || b == 4) && (len == 1) == (a == 4))
+                f[n++] = f2(T_RUNGAZ, g->name_hash[k], t->runpos);
+        }
+    }
+    if (t->jpos) {
+        f[n++] = f3(T_JRUN, t->jpos, t->jorg, t->cls);
+        f[n++] = f3(T_JRUNLAST, (t + t->jlast)->hl, t->jpos, t->cls);
+        if (!t->runpos)
+            f[n++] = f2(T_JCONN, t->hl, t->jorg);
     }
     if (c->clusters) {
         /* Prefixes of the word's cluster path (a path shorter than a
@@ -989,6 +1121,25 @@ static size_t dynamic_feats(const ptok_t *t, int t1, unsigned hist, uint64_t *f)
         f[n++] = f2(T_HISTC, hist, t->cls);
     }
     return n;
+}
+
+/* The features of dynamic_feats() that depend on the previous tag T1
+ * other than T1 alone, whose weights the model keeps in a table. */
+static inline size_t prev_word_feats(const ptok_t *t, int t1, uint64_t *f)
+{
+    f[0] = f2(T_T1W, (uint64_t)t1, t->hl);
+    f[1] = f2(T_T1S, (uint64_t)t1, t->hshort);
+    return 2;
+}
+
+/* The features of dynamic_feats() of the word's history HIST alone. */
+static inline size_t hist_feats(const ptok_t *t, unsigned hist, uint64_t *f)
+{
+    if (!hist)
+        return 0;
+    f[0] = f1(T_HIST, hist);
+    f[1] = f2(T_HISTC, hist, t->cls);
+    return 2;
 }
 
 /* A margin of the model's scores in 8 steps, about doubling. */
@@ -1057,7 +1208,8 @@ struct na_ner_model {
     unsigned bits;
     float scale;         /* weight = stored value * scale */
     block_t *blocks;     /* 2^bits / 64 */
-    int16_t *w;          /* nonzero_rows rows of NLABELS */
+    int32_t *w;          /* nonzero_rows rows of WSTRIDE, NLABELS used */
+    int32_t trans[NLABELS + 1][NLABELS]; /* weights of the previous-tag feature T_T1 */
     size_t nonzero_rows;
     char **gnames;       /* gazetteer classes seen in training */
     size_t ngnames;
@@ -1065,6 +1217,8 @@ struct na_ner_model {
     bool docpass;        /* has document-pass weights (DOCPASS_CLASS in gnames) */
     char *info;
 };
+
+static void model_transitions(na_ner_model_t *m);
 
 static inline unsigned popcount64(uint64_t x)
 {
@@ -1074,13 +1228,13 @@ static inline unsigned popcount64(uint64_t x)
     return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
-static inline const int16_t *model_row(const na_ner_model_t *m, uint32_t r)
+static inline const int32_t *model_row(const na_ner_model_t *m, uint32_t r)
 {
     const block_t *b = &m->blocks[r >> 6];
     uint64_t bit = 1ULL << (r & 63);
     if (!(b->present & bit))
         return NULL;
-    return m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS;
+    return m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE;
 }
 
 void na_ner_model_free(na_ner_model_t *m)
@@ -1206,7 +1360,7 @@ void na_ner_model_serialize(const na_ner_model_t *m, na_buf_t *b)
     size_t rows = (size_t)1 << m->bits, prev = 0;
     bool first = true;
     for (size_t r = 0; r < rows; r++) {
-        const int16_t *w = model_row(m, (uint32_t)r);
+        const int32_t *w = model_row(m, (uint32_t)r);
         if (!w)
             continue;
         unsigned mask = 0;
@@ -1236,8 +1390,10 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
         return na_error_set(err, NA_ERR_PARSE, "not a newsarc entity model");
     uint32_t version = get_u32(p + 8), fversion = get_u32(p + 12);
     if (version != NA_NER_FORMAT_VERSION)
-        return na_error_set(err, NA_ERR_PARSE, "model format version %u is not supported (this build reads %u)",
-                            version, NA_NER_FORMAT_VERSION);
+        return na_error_set(err, NA_ERR_PARSE,
+                            "model format version %u is not supported (this build reads %u%s): retrain it "
+                            "(make ner-model)",
+                            version, NA_NER_FORMAT_VERSION, version == 1 ? ", with BILOU tags, not BIO" : "");
     if (crc32_update(0, p, len - 4) != get_u32(p + len - 4))
         return na_error_set(err, NA_ERR_CORRUPT, "model checksum mismatch");
     if (fversion != NA_NER_FEATURE_VERSION)
@@ -1272,7 +1428,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
     pos += ilen;
     size_t nblocks = rows / 64;
     m->blocks = na_xcalloc(nblocks, sizeof *m->blocks);
-    m->w = na_xcalloc((nrows ? nrows : 1) * NLABELS, sizeof *m->w);
+    m->w = na_xcalloc((nrows ? nrows : 1) * WSTRIDE, sizeof *m->w);
     size_t r = 0, next_block = 0;
     for (uint32_t i = 0; i < nrows; i++) {
         uint64_t delta, mask;
@@ -1290,7 +1446,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
             uint64_t z;
             if (!get_varint(p, end, &pos, &z) || z > 65534) /* zigzag of -32767..32767 */
                 goto corrupt;
-            m->w[(size_t)i * NLABELS + l] = (int16_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
+            m->w[(size_t)i * WSTRIDE + l] = (int32_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
         }
     }
     while (next_block < nblocks)
@@ -1298,6 +1454,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
     if (pos != end)
         goto corrupt;
     m->nonzero_rows = nrows;
+    model_transitions(m);
     *out = m;
     na_error_clear(err);
     return NA_OK;
@@ -1344,7 +1501,7 @@ static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *qua
     m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
     m->blocks = na_xcalloc(rows / 64, sizeof *m->blocks);
     size_t cap = 1024, nr = 0;
-    m->w = na_xmalloc(cap * NLABELS * sizeof *m->w);
+    m->w = na_xcalloc(cap * WSTRIDE, sizeof *m->w);
     for (size_t r = 0; r < rows; r++) {
         if ((r & 63) == 0)
             m->blocks[r >> 6].rank = (uint32_t)nr;
@@ -1357,14 +1514,16 @@ static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *qua
             continue;
         if (nr == cap) {
             cap *= 2;
-            m->w = na_xrealloc(m->w, cap * NLABELS * sizeof *m->w);
+            m->w = na_xrealloc(m->w, cap * WSTRIDE * sizeof *m->w);
         }
-        memcpy(m->w + nr * NLABELS, q, sizeof q);
+        for (int l = 0; l < WSTRIDE; l++)
+            m->w[nr * WSTRIDE + l] = l < NLABELS ? q[l] : 0;
         m->blocks[r >> 6].present |= 1ULL << (r & 63);
         nr++;
     }
     m->nonzero_rows = nr;
     m->info = na_xstrdup("");
+    model_transitions(m);
     return m;
 }
 
@@ -1392,7 +1551,7 @@ static void model_add_dense(const na_ner_model_t *m, size_t n, float *sum)
 {
     size_t rows = (size_t)1 << m->bits;
     for (size_t r = 0; r < rows; r++) {
-        const int16_t *w = model_row(m, (uint32_t)r);
+        const int32_t *w = model_row(m, (uint32_t)r);
         if (w)
             for (int l = 0; l < NLABELS; l++)
                 sum[r * NLABELS + l] += (float)w[l] * m->scale / (float)n;
@@ -1429,9 +1588,13 @@ na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t
 
 /* ---- tagging ---- */
 
-/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B). */
+/* Whether the token summarised by P is a word in lower case. */
+static inline bool lower_word(const ptok_t *p) { return (p->caseb & CB_ALPHA) && !(p->caseb & CB_UPPER); }
+
+/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B),
+ * summarised by P. */
 static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint8_t *lab, const float *margin,
-                          na_ner_spans_t *out)
+                          const ptok_t *p, na_ner_spans_t *out)
 {
     size_t i = a;
     while (i < b) {
@@ -1443,54 +1606,259 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
         int type = label_type(l);
         size_t j = i + 1;
         float sum = margin[i - a];
-        while (j < b && label_inside(lab[j - a]) && label_type(lab[j - a]) == type)
+        /* The decoder keeps the tags well formed; a stray I- or L- would
+         * still only continue an open name of its type. */
+        while (j < b && label_open(lab[j - 1 - a]) && label_cont(lab[j - a]) && label_type(lab[j - a]) == type)
             sum += margin[j++ - a];
-        na_ner_span_t s = { (na_ner_type_t)type, i, j, toks[i].start, toks[j - 1].end, sum / (float)(j - i) };
+        /* A name does not end on a word in lower case: a tag sequence
+         * that must close a name somewhere can close it one word late
+         * ("Connecticut and", "Butcher and Singer said"). */
+        size_t e = j;
+        while (e > i + 1 && lower_word(&p[e - 1 - a]))
+            sum -= margin[--e - a];
+        na_ner_span_t s = { (na_ner_type_t)type, i, e, toks[i].start, toks[e - 1].end, sum / (float)(e - i) };
         na_ner_spans_push(out, s);
         i = j;
     }
 }
 
-/* Picks the best tag allowed after PREV; stores its margin over the next
- * best in *MARGIN. */
-static int pick(const int32_t *score, int prev, int32_t *margin)
+/* ---- decoding ----
+ * The tags of a sentence are chosen together, by a beam over the
+ * decoder's states (the last tag): at each token the NER_BEAM best tags
+ * so far are extended by every tag allowed after them, each scored by the
+ * token's static scores plus the scores of the features that depend on
+ * the previous tag.  Choosing left to right one tag at a time cannot see
+ * that a name goes on ("José Luis Rodríguez Zapatero" closed after
+ * "Rodríguez"), and the constraints of tag_allowed() keep every name
+ * whole: no I- or L- without its B-, and none left open at the end.
+ * Tagging also drops the tags that trail the best by more than NER_PRUNE
+ * (most tokens of prose then expand one tag), keeping the best tag that
+ * closes a name: a beam of open names alone could only run on. */
+
+/* The number of the lowest bit set of X (not 0). */
+static inline int lowest_bit(uint32_t x)
 {
-    int best = 0;
-    int32_t bs = score[0], second = INT32_MIN;
-    for (int l = 1; l < NLABELS; l++) {
-        if (!tag_allowed(prev, l))
-            continue;
-        if (score[l] > bs) {
-            second = bs;
-            best = l, bs = score[l];
-        } else if (score[l] > second) {
-            second = score[l];
+#if defined(__GNUC__)
+    return __builtin_ctz(x);
+#else
+    int b = 0;
+    while (!(x & 1))
+        x >>= 1, b++;
+    return b;
+#endif
+}
+
+/* Adds to SCORE (NLABELS) the scores of the features of token I of the
+ * sentence that depend on the previous tag PREV. */
+typedef void dyn_fn(void *ud, size_t i, int prev, float *score);
+
+/* Tags the N tokens (1..d->cap) whose static scores are STAT (N rows of
+ * NLABELS) into OUT, with each tag's margin over the best other tag
+ * allowed after its predecessor (negative where the sequence overruled
+ * the local choice) into MARGIN, in score units. */
+static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float prune, dec_t *d, uint8_t *out,
+                   float *margin)
+{
+    int cur[NLABELS];
+    float cs[NLABELS], best[NLABELS];
+    size_t nc = 1;
+    cur[0] = TAG_START;
+    cs[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *bp = d->bp + i * NLABELS;
+        float *mg = d->mg + i * NLABELS;
+        /* Bit l: best[l] is set (scores are finite, so this is what
+         * best[l] > -INFINITY would say). */
+        uint32_t set = 0;
+        for (size_t k = 0; k < nc; k++) {
+            int p = cur[k];
+            float sc[NLABELS];
+            memcpy(sc, stat + i * NLABELS, sizeof sc);
+            dyn(ud, i, p, sc);
+            /* The tags allowed after P (tag_allowed()). */
+            static const uint8_t after_closed[] = { 0, 1, 4, 5, 8, 9, 12, 13, 16 };
+            uint8_t after_open[2];
+            const uint8_t *next = after_closed;
+            size_t nn = sizeof after_closed;
+            if (label_open(p)) {
+                after_open[0] = (uint8_t)label_of(label_type(p), P_I);
+                after_open[1] = (uint8_t)label_of(label_type(p), P_L);
+                next = after_open, nn = 2;
+            }
+            float b1 = -INFINITY, b2 = -INFINITY;
+            int l1 = -1;
+            for (size_t j = 0; j < nn; j++) {
+                int l = next[j];
+                if (sc[l] > b1)
+                    b2 = b1, b1 = sc[l], l1 = l;
+                else if (sc[l] > b2)
+                    b2 = sc[l];
+            }
+            for (size_t j = 0; j < nn; j++) {
+                int l = next[j];
+                if (i + 1 == n && label_open(l))
+                    continue;
+                float v = cs[k] + sc[l];
+                if (!(set >> l & 1) || v > best[l]) {
+                    set |= 1u << l;
+                    best[l] = v;
+                    bp[l] = (uint8_t)p;
+                    mg[l] = l == l1 ? sc[l] - b2 : sc[l] - b1;
+                }
+            }
         }
+        /* The next beam: the best NER_BEAM tags, best first. */
+        nc = 0;
+        for (; set; set &= set - 1) {
+            int l = lowest_bit(set);
+            size_t at = nc < NER_BEAM ? nc++ : NER_BEAM;
+            if (at == NER_BEAM && best[l] <= cs[NER_BEAM - 1])
+                continue;
+            if (at == NER_BEAM)
+                at = NER_BEAM - 1;
+            while (at > 0 && cs[at - 1] < best[l]) {
+                cur[at] = cur[at - 1], cs[at] = cs[at - 1];
+                at--;
+            }
+            cur[at] = l, cs[at] = best[l];
+        }
+        /* Tags trailing the best by more than PRUNE are dropped, but for
+         * the best one that closes a name: without it a beam of open
+         * names could only go on. */
+        size_t keep = 1;
+        bool closed = !label_open(cur[0]);
+        for (size_t k = 1; k < nc; k++) {
+            bool c = !label_open(cur[k]);
+            if (cs[k] >= cs[0] - prune || (c && !closed)) {
+                cur[keep] = cur[k], cs[keep] = cs[k];
+                keep++;
+            }
+            closed |= c;
+        }
+        nc = keep;
+
     }
-    *margin = bs - second;
-    return best;
+    int l = cur[0];
+    for (size_t i = n; i-- > 0;) {
+        out[i] = (uint8_t)l;
+        margin[i] = d->mg[i * NLABELS + l];
+        l = d->bp[i * NLABELS + l];
+    }
 }
 
 /* Adds the rows of the N features F to ACC. */
 static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
 {
-    static const int16_t zero[NLABELS];
-    /* Nine named accumulators stay in registers; an absent row reads zeros
-     * instead of branching, so that the loads of successive features
-     * overlap. */
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
-            a7 = acc[7], a8 = acc[8];
+    /* An absent row reads zeros instead of branching, so that the loads
+     * of successive features overlap.  Rows are WSTRIDE int32s from an
+     * allocation's start, so 16-byte aligned: GCC and Clang sum them in
+     * vectors of four (GCC's -O2 does not vectorise the plain loop). */
+#if defined(__GNUC__)
+    typedef int32_t v4_t __attribute__((vector_size(16)));
+    static const v4_t zero[WSTRIDE / 4];
+    v4_t a0 = { 0 }, a1 = a0, a2 = a0, a3 = a0, a4 = a0; /* WSTRIDE / 4 of them */
     for (size_t k = 0; k < n; k++) {
         uint32_t rr = bucket(f[k], m->bits);
         const block_t *b = &m->blocks[rr >> 6];
         uint64_t bit = 1ULL << (rr & 63);
-        const int16_t *r = (b->present & bit)
-            ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * NLABELS : zero;
-        a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4], a5 += r[5], a6 += r[6], a7 += r[7],
-            a8 += r[8];
+        const v4_t *r = (b->present & bit)
+            ? (const v4_t *)(m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE) : zero;
+        a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4];
     }
-    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7,
-    acc[8] = a8;
+    /* ACC (NLABELS, any alignment) is added to four at a time as well:
+     * the plain loop is not vectorised either. */
+    const v4_t s[WSTRIDE / 4] = { a0, a1, a2, a3, a4 };
+    for (int l = 0; l + 4 <= NLABELS; l += 4) {
+        v4_t v;
+        memcpy(&v, acc + l, 16);
+        v += s[l / 4];
+        memcpy(acc + l, &v, 16);
+    }
+    for (int l = NLABELS / 4 * 4; l < NLABELS; l++)
+        acc[l] += s[l / 4][l % 4];
+#else
+    static const int32_t zero[WSTRIDE];
+    int32_t sum[WSTRIDE] = { 0 };
+    for (size_t k = 0; k < n; k++) {
+        uint32_t rr = bucket(f[k], m->bits);
+        const block_t *b = &m->blocks[rr >> 6];
+        uint64_t bit = 1ULL << (rr & 63);
+        const int32_t *r = (b->present & bit)
+            ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE : zero;
+        for (int l = 0; l < WSTRIDE; l++)
+            sum[l] += r[l];
+    }
+    for (int l = 0; l < NLABELS; l++)
+        acc[l] += sum[l];
+#endif
+}
+
+/* OUT[l] = BASE[l] + ACC[l] for the NLABELS labels (OUT may be BASE).
+ * Four at a time where the compiler has vectors: each lane converts and
+ * adds in single precision as the plain loop does, so the sums are the
+ * same to the bit. */
+static inline void add_scores(float *out, const float *base, const int32_t *acc)
+{
+    int l = 0;
+#if defined(__GNUC__)
+    typedef int32_t v4i_t __attribute__((vector_size(16)));
+    typedef float v4f_t __attribute__((vector_size(16)));
+    for (; l + 4 <= NLABELS; l += 4) {
+        v4i_t a;
+        v4f_t b;
+        memcpy(&a, acc + l, 16);
+        memcpy(&b, base + l, 16);
+        b += __builtin_convertvector(a, v4f_t);
+        memcpy(out + l, &b, 16);
+    }
+#endif
+    for (; l < NLABELS; l++)
+        out[l] = base[l] + (float)acc[l];
+}
+
+/* OUT[l] = ACC[l] for the NLABELS labels, as add_scores() converts. */
+static inline void to_scores(float *out, const int32_t *acc)
+{
+    int l = 0;
+#if defined(__GNUC__)
+    typedef int32_t v4i_t __attribute__((vector_size(16)));
+    typedef float v4f_t __attribute__((vector_size(16)));
+    for (; l + 4 <= NLABELS; l += 4) {
+        v4i_t a;
+        memcpy(&a, acc + l, 16);
+        v4f_t b = __builtin_convertvector(a, v4f_t);
+        memcpy(out + l, &b, 16);
+    }
+#endif
+    for (; l < NLABELS; l++)
+        out[l] = (float)acc[l];
+}
+
+/* Fills M's table of the previous-tag feature's weights. */
+static void model_transitions(na_ner_model_t *m)
+{
+    for (int p = 0; p <= NLABELS; p++) {
+        uint64_t f = f1(T_T1, (uint64_t)p);
+        memset(m->trans[p], 0, sizeof m->trans[p]);
+        add_rows(m, &f, 1, m->trans[p]);
+    }
+}
+
+/* The tagger's previous-tag features, for decode(). */
+typedef struct {
+    const na_ner_model_t *m;
+    const ptok_t *p;     /* the sentence's tokens */
+    const unsigned *hv;  /* their history values */
+} tagdyn_t;
+
+static void tag_dyn(void *ud, size_t i, int prev, float *score)
+{
+    const tagdyn_t *t = ud;
+    uint64_t f[2];
+    int32_t acc[NLABELS];
+    memcpy(acc, t->m->trans[prev], sizeof acc);
+    add_rows(t->m, f, prev_word_feats(&t->p[i], prev, f), acc);
+    add_scores(score, score, acc);
 }
 
 /* End of the chunk of whole sentence pieces that starts at token A. */
@@ -1505,7 +1873,7 @@ static size_t chunk_end(const na_token_t *toks, size_t ntoks, size_t a)
 /* Scratch for one chunk of a document, indexed from the chunk's first
  * token: what the first pass leaves for the document pass. */
 typedef struct {
-    int32_t (*sscore)[NLABELS]; /* static scores */
+    float (*sscore)[NLABELS];   /* static scores, in the model's units */
     uint8_t *lab, *lab1;        /* tags; the first pass's, kept by the second */
     float *margin;
     ptok_t *p;
@@ -1534,8 +1902,30 @@ static void chunk_release(chunk_t *k)
     free(k->hist.e);
 }
 
+/* Tags the N tokens of K from O, a sentence piece whose static scores
+ * (with whatever the caller added) are STAT (scratch: the history's
+ * features are added to it), with the history HIST of the decisions
+ * before it, which it then extends. */
+static void tag_sentence(const na_ner_model_t *model, docmap_t *hist, chunk_t *k, size_t o, size_t n,
+                         float *stat, dec_t *d)
+{
+    uint64_t f[2];
+    for (size_t i = 0; i < n; i++) {
+        unsigned hv = hist_value(hist, &k->p[o + i]);
+        int32_t acc[NLABELS] = { 0 };
+        add_rows(model, f, hist_feats(&k->p[o + i], hv, f), acc);
+        add_scores(stat + i * NLABELS, stat + i * NLABELS, acc);
+    }
+    tagdyn_t ud = { model, k->p + o, NULL };
+    decode(n, stat, tag_dyn, &ud, NER_PRUNE / model->scale, d, k->lab + o, k->margin + o);
+    for (size_t i = 0; i < n; i++) {
+        k->margin[o + i] *= model->scale;
+        hist_record(hist, &k->p[o + i], k->lab[o + i]);
+    }
+}
+
 /* The first pass over the tokens [CA, CB) (whole sentence pieces) into K:
- * static scores, greedy tags and margins, and each token's summary. */
+ * static scores, tags and margins, and each token's summary. */
 static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned char *s, const na_token_t *toks,
                        size_t ca, size_t cb, chunk_t *k)
 {
@@ -1544,25 +1934,15 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
     for (size_t a = ca; a < cb;) {
         size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
         size_t n = b - a, o = a - ca;
-        sentence_prepare(c, s, toks, a, b);
+        sentence_prepare(c, c->an + o, n);
         for (size_t i = 0; i < n; i++) {
-            memset(k->sscore[o + i], 0, sizeof k->sscore[o + i]);
-            add_rows(model, f, static_feats(c, i, f, NULL), k->sscore[o + i]);
+            int32_t acc[NLABELS] = { 0 };
+            add_rows(model, f, static_feats(c, i, f, NULL), acc);
+            to_scores(k->sscore[o + i], acc);
+            k->p[o + i] = ptok_of(c->ti + PAD + i, i == 0, c->caps);
         }
-        int t1 = TAG_START;
-        for (size_t i = 0; i < n; i++) {
-            ptok_t *p = &k->p[o + i];
-            *p = ptok_of(c->ti + PAD + i, i == 0, c->caps);
-            int32_t acc[NLABELS];
-            memcpy(acc, k->sscore[o + i], sizeof acc);
-            add_rows(model, f, dynamic_feats(p, t1, hist_value(&c->map, p), f), acc);
-            int32_t mg;
-            int l = pick(acc, t1, &mg);
-            k->lab[o + i] = (uint8_t)l;
-            k->margin[o + i] = (float)mg * model->scale;
-            hist_record(&c->map, p, l);
-            t1 = l;
-        }
+        memcpy(c->dec.stat, k->sscore[o], n * sizeof *k->sscore);
+        tag_sentence(model, &c->map, k, o, n, c->dec.stat, &c->dec);
         a = b;
     }
 }
@@ -1585,29 +1965,32 @@ static void count_first_tags(chunk_t *k, size_t n)
     memcpy(k->lab1, k->lab, n);
 }
 
-/* The document pass over the N tokens of K after the first: each token
- * is tagged again from its static scores, the decisions before it, and
- * the first pass's tags of the same word anywhere in the chunk. */
-static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n)
+/* End of the sentence piece of the N tokens of K that starts at A. */
+static size_t piece_end(const chunk_t *k, size_t n, size_t a)
+{
+    size_t b = a + 1;
+    while (b < n && !k->p[b].start)
+        b++;
+    return b;
+}
+
+/* The document pass over the N tokens of K after the first: each
+ * sentence is tagged again from its static scores, the decisions before
+ * it, and the first pass's tags of the same word anywhere in the chunk. */
+static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n, dec_t *d)
 {
     uint64_t f[MAX_FEATS];
     count_first_tags(k, n);
     docmap_reset(&k->hist, n);
-    int t1 = TAG_START;
-    for (size_t i = 0; i < n; i++) {
-        const ptok_t *p = &k->p[i];
-        if (p->start)
-            t1 = TAG_START;
-        int32_t acc[NLABELS];
-        memcpy(acc, k->sscore[i], sizeof acc);
-        add_rows(model, f, dynamic_feats(p, t1, hist_value(&k->hist, p), f), acc);
-        add_rows(model, f, doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f), acc);
-        int32_t mg;
-        int l = pick(acc, t1, &mg);
-        k->lab[i] = (uint8_t)l;
-        k->margin[i] = (float)mg * model->scale;
-        hist_record(&k->hist, p, l);
-        t1 = l;
+    for (size_t a = 0; a < n;) {
+        size_t b = piece_end(k, n, a);
+        for (size_t i = a; i < b; i++) {
+            int32_t acc[NLABELS] = { 0 };
+            add_rows(model, f, doc_feats(&k->cnt, &k->p[i], k->lab1[i], k->margin[i], f), acc);
+            add_scores(d->stat + (i - a) * NLABELS, k->sscore[i], acc);
+        }
+        tag_sentence(model, &k->hist, k, a, b - a, d->stat, d);
+        a = b;
     }
 }
 
@@ -1627,11 +2010,12 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
     const unsigned char *s = (const unsigned char *)text;
     na_status_t st = NA_OK;
     ctx_t c;
-    ctx_init(&c, gaz, ntoks);
+    /* A chunk ends with the sentence piece that reaches MAX_CHUNK. */
+    size_t cap = ntoks < MAX_CHUNK + MAX_SENT ? ntoks : MAX_CHUNK + MAX_SENT;
+    ctx_init(&c, gaz, ntoks, cap);
     c.clusters &= model->clusters;
     chunk_t k;
-    /* A chunk ends with the sentence piece that reaches MAX_CHUNK. */
-    chunk_init(&k, ntoks < MAX_CHUNK + MAX_SENT ? ntoks : MAX_CHUNK + MAX_SENT);
+    chunk_init(&k, cap);
     for (size_t ca = 0; ca < ntoks;) {
         size_t cb = chunk_end(toks, ntoks, ca);
         /* Checked a chunk at a time, while the tokens are in cache. */
@@ -1643,10 +2027,10 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
             }
         first_pass(model, &c, s, toks, ca, cb, &k);
         if (model->docpass)
-            doc_pass(model, &k, cb - ca);
+            doc_pass(model, &k, cb - ca, &c.dec);
         for (size_t a = ca; a < cb;) {
             size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
-            collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), out);
+            collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), k.p + (a - ca), out);
             a = b;
         }
         ca = cb;
@@ -1698,8 +2082,10 @@ static uint8_t *gold_labels(const na_ner_span_t *gold, size_t ngold, size_t ntok
 {
     uint8_t *lab = na_xcalloc(ntoks ? ntoks : 1, 1);
     for (size_t i = 0; i < ngold; i++)
-        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++)
-            lab[k] = (uint8_t)label_of(gold[i].type, k > gold[i].tok_start);
+        for (size_t k = gold[i].tok_start; k < gold[i].tok_end; k++) {
+            bool first = k == gold[i].tok_start, last = k + 1 == gold[i].tok_end;
+            lab[k] = (uint8_t)label_of(gold[i].type, first && last ? P_U : first ? P_B : last ? P_L : P_I);
+        }
     return lab;
 }
 
@@ -1762,16 +2148,6 @@ static inline void score_rows(const perc_t *p, const uint32_t *rows, size_t n, f
     }
 }
 
-/* The best label allowed after T1. */
-static inline int best_label(const float *score, int t1)
-{
-    int best = 0;
-    for (int l = 1; l < NLABELS; l++)
-        if (tag_allowed(t1, l) && score[l] > score[best])
-            best = l;
-    return best;
-}
-
 /* The perceptron update: the rows of the features move towards GOLD and
  * away from PRED; U remembers when, for averaging. */
 static void update(perc_t *p, const uint32_t *rows, size_t n, int gold, int pred)
@@ -1784,6 +2160,42 @@ static void update(perc_t *p, const uint32_t *rows, size_t n, int gold, int pred
         p->w[base + pred] -= 1.0f;
         p->u[base + pred] -= c;
     }
+}
+
+/* Half an update: the rows of the features move by DELTA for LABEL. */
+static void update1(perc_t *p, const uint32_t *rows, size_t n, int label, float delta)
+{
+    const double c = (double)p->c * delta;
+    for (size_t k = 0; k < n; k++) {
+        size_t base = (size_t)rows[k] * NLABELS + (size_t)label;
+        p->w[base] += delta;
+        p->u[base] += c;
+    }
+}
+
+/* The previous-tag features under training weights, for decode(). */
+typedef struct {
+    const perc_t *p;
+    unsigned bits;
+    const ptok_t *t;    /* the sentence's tokens */
+    const unsigned *hv; /* their history values */
+} trdyn_t;
+
+/* The rows of the previous-tag features of token T after PREV into ROWS. */
+static size_t dyn_rows(const ptok_t *t, int prev, unsigned hist, unsigned bits, uint32_t *rows)
+{
+    uint64_t f[16];
+    size_t nd = dynamic_feats(t, prev, hist, f);
+    for (size_t k = 0; k < nd; k++)
+        rows[k] = bucket(f[k], bits);
+    return nd;
+}
+
+static void train_dyn(void *ud, size_t i, int prev, float *score)
+{
+    const trdyn_t *t = ud;
+    uint32_t rows[16];
+    score_rows(t->p, rows, dyn_rows(&t->t[i], prev, t->hv[i], t->bits, rows), score);
 }
 
 struct na_ner_trainer {
@@ -1859,13 +2271,13 @@ na_status_t na_ner_trainer_add(na_ner_trainer_t *tr, const char *text, size_t le
     na_buf_t feats = NA_BUF_INIT;
     const unsigned char *s = (const unsigned char *)text;
     ctx_t c;
-    ctx_init(&c, tr->gaz, ntoks);
+    ctx_init(&c, tr->gaz, ntoks, ntoks);
     doc_prepass(&c, s, toks, ntoks);
     uint64_t f[MAX_FEATS];
     size_t nf_total = 0;
     for (size_t a = 0; a < ntoks;) {
         size_t b = sentence_end(toks, ntoks, a);
-        sentence_prepare(&c, s, toks, a, b);
+        sentence_prepare(&c, c.an + a, b - a);
         d->start[a] = 1;
         for (size_t i = 0; i < b - a; i++) {
             d->p[a + i] = ptok_of(&c.ti[PAD + i], i == 0, c.caps);
@@ -1896,8 +2308,11 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
     size_t *order = epoch_order(tr->seed, epoch, tr->ndocs, &rng);
     docmap_t map = { NULL, 0, 0 };
     size_t errors = 0;
-    uint64_t f[MAX_FEATS];
-    uint32_t dyn[MAX_FEATS];
+    uint32_t dyn[16];
+    dec_t dec;
+    dec_init(&dec, MAX_SENT);
+    uint8_t *pred = na_xmalloc(MAX_SENT);
+    float *marg = na_xmalloc(MAX_SENT * sizeof *marg);
     for (size_t di = 0; di < tr->ndocs; di++) {
         const tdoc_t *d = &tr->docs[order[di]];
         docmap_reset(&map, d->ntok);
@@ -1905,31 +2320,47 @@ size_t na_ner_trainer_epoch(na_ner_trainer_t *tr, unsigned epoch)
          * features, so that the model does not lean on them alone and
          * still works when they are missing or changed. */
         bool nogaz = (rng_next(&rng) >> 11) % 1000 < GAZ_DROPOUT_PERMILLE;
-        int t1 = TAG_START;
-        for (size_t i = 0; i < d->ntok; i++) {
-            if (d->start[i])
-                t1 = TAG_START;
-            const ptok_t *t = &d->p[i];
-            float score[NLABELS] = { 0 };
-            const uint32_t *rows = d->feats + d->foff[i];
-            size_t nr = d->foff[i + 1] - d->foff[i] - (nogaz ? d->ngaz[i] : 0);
-            score_rows(&tr->p, rows, nr, score);
-            size_t nd = dynamic_feats(t, t1, hist_value(&map, t), f);
-            for (size_t k = 0; k < nd; k++)
-                dyn[k] = bucket(f[k], tr->bits);
-            score_rows(&tr->p, dyn, nd, score);
-            int best = best_label(score, t1);
-            int gold = d->gold[i];
-            if (best != gold) {
-                errors++;
-                update(&tr->p, rows, nr, gold, best);
-                update(&tr->p, dyn, nd, gold, best);
+        /* The structured perceptron, a sentence piece at a time: decode
+         * as tagging does, then move the weights of the features of each
+         * token whose tag or previous tag differ from the gold ones. */
+        for (size_t a = 0; a < d->ntok;) {
+            size_t b = a + 1;
+            while (b < d->ntok && !d->start[b])
+                b++;
+            size_t n = b - a;
+            for (size_t i = 0; i < n; i++) {
+                float *sc = dec.stat + i * NLABELS;
+                memset(sc, 0, NLABELS * sizeof *sc);
+                const uint32_t *rows = d->feats + d->foff[a + i];
+                size_t nr = d->foff[a + i + 1] - d->foff[a + i] - (nogaz ? d->ngaz[a + i] : 0);
+                score_rows(&tr->p, rows, nr, sc);
+                dec.hv[i] = hist_value(&map, &d->p[a + i]);
             }
-            tr->p.c++;
-            hist_record(&map, t, best);
-            t1 = best;
+            trdyn_t ud = { &tr->p, tr->bits, d->p + a, dec.hv };
+            decode(n, dec.stat, train_dyn, &ud, INFINITY, &dec, pred, marg);
+            for (size_t i = 0; i < n; i++) {
+                int gold = d->gold[a + i], got = pred[i];
+                int gprev = i ? d->gold[a + i - 1] : TAG_START, pprev = i ? pred[i - 1] : TAG_START;
+                if (got != gold) {
+                    errors++;
+                    const uint32_t *rows = d->feats + d->foff[a + i];
+                    size_t nr = d->foff[a + i + 1] - d->foff[a + i] - (nogaz ? d->ngaz[a + i] : 0);
+                    update(&tr->p, rows, nr, gold, got);
+                }
+                if (got != gold || gprev != pprev) {
+                    update1(&tr->p, dyn, dyn_rows(&d->p[a + i], gprev, dec.hv[i], tr->bits, dyn), gold, 1.0f);
+                    update1(&tr->p, dyn, dyn_rows(&d->p[a + i], pprev, dec.hv[i], tr->bits, dyn), got, -1.0f);
+                }
+                tr->p.c++;
+            }
+            for (size_t i = 0; i < n; i++)
+                hist_record(&map, &d->p[a + i], pred[i]);
+            a = b;
         }
     }
+    free(pred);
+    free(marg);
+    dec_release(&dec);
     free(map.e);
     free(order);
     return errors;
@@ -2041,13 +2472,25 @@ na_status_t na_ner_stacker_add(na_ner_stacker_t *st, const na_ner_model_t *first
     chunk_init(&d->k, ntoks);
     if (ntoks) {
         ctx_t c;
-        ctx_init(&c, gaz, ntoks);
+        ctx_init(&c, gaz, ntoks, ntoks);
         c.clusters &= first->clusters;
         first_pass(first, &c, (const unsigned char *)text, toks, 0, ntoks, &d->k);
         ctx_release(&c);
         count_first_tags(&d->k, ntoks);
     }
     return NA_OK;
+}
+
+/* The first-pass model's previous-tag features, in weight units, for
+ * decode() in the stacker. */
+static void stack_dyn(void *ud, size_t i, int prev, float *score)
+{
+    const tagdyn_t *t = ud;
+    uint64_t f[16];
+    int32_t acc[NLABELS] = { 0 };
+    add_rows(t->m, f, dynamic_feats(&t->p[i], prev, t->hv[i], f), acc);
+    for (int l = 0; l < NLABELS; l++)
+        score[l] += (float)acc[l] * t->m->scale;
 }
 
 size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
@@ -2059,37 +2502,48 @@ size_t na_ner_stacker_epoch(na_ner_stacker_t *st, unsigned epoch)
     docmap_t hist = { NULL, 0, 0 };
     size_t errors = 0;
     uint64_t f[MAX_FEATS];
-    uint32_t rows[MAX_FEATS];
+    dec_t dec;
+    dec_init(&dec, MAX_SENT);
+    uint32_t (*rows)[8] = na_xmalloc(MAX_SENT * sizeof *rows);
+    uint8_t *nrows = na_xmalloc(MAX_SENT), *pred = na_xmalloc(MAX_SENT);
+    float *marg = na_xmalloc(MAX_SENT * sizeof *marg);
     for (size_t di = 0; di < st->ndocs; di++) {
         sdoc_t *d = &st->docs[order[di]];
         chunk_t *k = &d->k;
         docmap_reset(&hist, d->n);
-        int t1 = TAG_START;
-        for (size_t i = 0; i < d->n; i++) {
-            const ptok_t *p = &k->p[i];
-            if (p->start)
-                t1 = TAG_START;
-            int32_t acc[NLABELS];
-            memcpy(acc, k->sscore[i], sizeof acc);
-            add_rows(d->m, f, dynamic_feats(p, t1, hist_value(&hist, p), f), acc);
-            float score[NLABELS];
-            for (int l = 0; l < NLABELS; l++)
-                score[l] = (float)acc[l] * d->m->scale;
-            size_t nd = doc_feats(&k->cnt, p, k->lab1[i], k->margin[i], f);
-            for (size_t j = 0; j < nd; j++)
-                rows[j] = bucket(f[j], st->bits);
-            score_rows(&st->p, rows, nd, score);
-            int best = best_label(score, t1);
-            int gold = d->gold[i];
-            if (best != gold) {
-                errors++;
-                update(&st->p, rows, nd, gold, best);
+        for (size_t a = 0; a < d->n;) {
+            size_t b = piece_end(k, d->n, a), n = b - a;
+            for (size_t i = 0; i < n; i++) {
+                const ptok_t *p = &k->p[a + i];
+                float *sc = dec.stat + i * NLABELS;
+                for (int l = 0; l < NLABELS; l++)
+                    sc[l] = k->sscore[a + i][l] * d->m->scale;
+                size_t nd = doc_feats(&k->cnt, p, k->lab1[a + i], k->margin[a + i], f);
+                for (size_t j = 0; j < nd; j++)
+                    rows[i][j] = bucket(f[j], st->bits);
+                nrows[i] = (uint8_t)nd;
+                score_rows(&st->p, rows[i], nd, sc);
+                dec.hv[i] = hist_value(&hist, p);
             }
-            st->p.c++;
-            hist_record(&hist, p, best);
-            t1 = best;
+            tagdyn_t ud = { d->m, k->p + a, dec.hv };
+            decode(n, dec.stat, stack_dyn, &ud, INFINITY, &dec, pred, marg);
+            for (size_t i = 0; i < n; i++) {
+                int gold = d->gold[a + i];
+                if (pred[i] != gold) {
+                    errors++;
+                    update(&st->p, rows[i], nrows[i], gold, pred[i]);
+                }
+                st->p.c++;
+                hist_record(&hist, &k->p[a + i], pred[i]);
+            }
+            a = b;
         }
     }
+    free(rows);
+    free(nrows);
+    free(pred);
+    free(marg);
+    dec_release(&dec);
     free(hist.e);
     free(order);
     return errors;

@@ -1,13 +1,22 @@
 /* ner.h - a statistical named-entity tagger: people, places,
  * organisations and other names (PER, LOC, ORG, MISC as in CoNLL-2003).
  *
- * The tagger is a greedy left-to-right averaged perceptron over BIO tags.
+ * The tagger is an averaged structured perceptron over BILOU tags (a name
+ * of one word is U-, a longer one B-, I-..., L-), decoded a sentence at a
+ * time by a small beam that keeps every name well formed: after B- or I-
+ * only I- or L- of the same type, B- and U- only after O, L-, U- or the
+ * sentence start, and no name left open at its end (while tagging, the
+ * beam's tags that trail the best by a wide margin are dropped, but for
+ * the best one that closes a name).
  * Each token is described by hashed features: its lower-cased and original
  * forms, word shape, prefixes and suffixes of 1-4 bytes, its class
  * (Xx, XX, x, d, mixed, ...) with sentence-initial position and whether
  * the sentence is all capitals (a headline), the words and shapes two
- * tokens either side and some of their pairs, the first and last word of
- * the run of capitalised words it is in, gazetteer matches (its own and
+ * tokens either side and some of their pairs, the first and last word,
+ * the length and its place in the run of capitalised words it is in (and
+ * whether the run is a gazetteer phrase), its place in runs joined by
+ * "and", "of", "&", "for" or "de" and whether their last word marks an
+ * organisation ("Bank of England"), gazetteer matches (its own and
  * its neighbours'), how the same word is capitalised elsewhere in the
  * document, the previous tag, the types already given to the same
  * word in the document, and prefixes of the Brown cluster paths of the
@@ -40,14 +49,16 @@
  * shared by any number of threads.  Functions that take an na_error_t *
  * accept NULL there.
  *
- * Model file format (version 1; every integer little-endian):
+ * Model file format (version 2, which has BILOU tags; version 1 had BIO
+ * tags and is refused with a message to retrain; every integer
+ * little-endian):
  *     offset  size  field
  *     0       8     magic "NANERMDL"
- *     8       4     format version (1)
+ *     8       4     format version (2)
  *     12      4     feature version (NA_NER_FEATURE_VERSION of the build
  *                   that trained it; tagging needs the same features)
- *     16      4     number of tags L (9: O, B-PER, I-PER, B-LOC, I-LOC,
- *                   B-ORG, I-ORG, B-MISC, I-MISC)
+ *     16      4     number of tags L (17: O, then B-, I-, L- and U- of
+ *                   PER, LOC, ORG and MISC in that order)
  *     20      4     hash bits b (rows = 2^b), 8..26
  *     24      4     weight scale, IEEE-754 single: weight = q * scale
  *     28      4     number G of gazetteer classes the model was trained with
@@ -82,8 +93,8 @@ extern "C" {
 #endif
 
 /* Changes whenever feature extraction changes; models record it. */
-#define NA_NER_FEATURE_VERSION 2
-#define NA_NER_FORMAT_VERSION 1
+#define NA_NER_FEATURE_VERSION 3
+#define NA_NER_FORMAT_VERSION 2
 
 typedef enum {
     NA_NER_PER = 0, /* person */

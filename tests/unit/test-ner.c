@@ -1,6 +1,6 @@
 /* test-ner.c - the tokenizer's tokens, offsets and sentences, and the
  * committed entity model on hand-written sentences, bad input and damaged
- * model files. */
+ * model files, and the decoder's tag constraints on models made by hand. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -494,6 +494,162 @@ static void add_doc(na_ner_trainer_t *tr, na_ner_stacker_t *st, const na_ner_mod
     na_tokens_release(&toks);
 }
 
+/* ---- decoding ---- */
+
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+    }
+    return ~crc;
+}
+
+static void put32(na_buf_t *b, uint32_t v)
+{
+    for (int k = 0; k < 4; k++)
+        na_buf_addc(b, (char)(v >> (8 * k)));
+}
+
+static void put_var(na_buf_t *b, uint64_t v)
+{
+    do {
+        na_buf_addc(b, (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+        v >>= 7;
+    } while (v);
+}
+
+enum { NTAGS = 17 };
+
+/* A model file (format VERSION, the layout of ner.h) of 2^8 rows, every
+ * one of them holding the weights W of the 17 tags: whatever the
+ * features, each adds W, so the tags' local scores are W times the number
+ * of features.  Caller releases OUT. */
+static void uniform_model(na_buf_t *out, uint32_t version, const int w[NTAGS])
+{
+    put32(out, 0); /* room for the magic */
+    out->len = 0;
+    na_buf_add(out, "NANERMDL", 8);
+    put32(out, version);
+    put32(out, NA_NER_FEATURE_VERSION);
+    put32(out, NTAGS);
+    put32(out, 8);
+    float scale = 1e-4f; /* small: the weights dwarf the decoder's pruning margin */
+    uint32_t sc;
+    memcpy(&sc, &scale, 4);
+    put32(out, sc);
+    put32(out, 0);    /* gazetteer classes */
+    put32(out, 7);    /* info */
+    put32(out, 256);  /* rows */
+    na_buf_add(out, "uniform", 7);
+    unsigned mask = 0;
+    for (int l = 0; l < NTAGS; l++)
+        if (w[l])
+            mask |= 1u << l;
+    for (unsigned r = 0; r < 256; r++) {
+        put_var(out, 0);
+        put_var(out, mask);
+        for (int l = 0; l < NTAGS; l++)
+            if (w[l])
+                put_var(out, w[l] < 0 ? ((uint64_t)-w[l] << 1) - 1 : (uint64_t)w[l] << 1);
+    }
+    put32(out, crc32_of((const unsigned char *)out->data, out->len));
+}
+
+/* Tags 0 O; then B, I, L, U of PER (1-4), LOC (5-8), ORG (9-12), MISC. */
+static void test_decoding(void)
+{
+    na_error_t err;
+    na_buf_t file = NA_BUF_INIT;
+    na_ner_model_t *m = NULL;
+    const char *text = "Alpha Beta Gamma Delta Epsilon Zeta";
+    na_tokens_t toks = NA_TOKENS_INIT;
+    na_ner_spans_t spans = NA_NER_SPANS_INIT;
+    na_tokenize(text, strlen(text), 0, &toks, NULL);
+
+    /* Every token would rather be I-PER or L-PER than anything: tagged one
+     * at a time, no name would have a start.  The decoder opens the name
+     * at the first word and closes it at the last: one name, whole. */
+    int inside[NTAGS] = { 0 };
+    inside[2] = 90, inside[3] = 100;
+    uniform_model(&file, NA_NER_FORMAT_VERSION, inside);
+    CHECK_INT(na_ner_model_load_mem(file.data, file.len, &m, &err), NA_OK, "a uniform model loads");
+    if (m) {
+        CHECK_INT(na_ner_tag(m, NULL, text, strlen(text), toks.items, toks.count, &spans, NULL), NA_OK,
+                  "tags with it");
+        CHECK_INT(spans.count, 1, "tags I- and L- best everywhere make one name");
+        if (spans.count == 1) {
+            CHECK(spans.items[0].type == NA_NER_PER && spans.items[0].tok_start == 0 &&
+                      spans.items[0].tok_end == toks.count,
+                  "a long name is kept whole, opened at its first word and closed at its last");
+        }
+    }
+    na_ner_model_free(m);
+    m = NULL;
+    na_buf_release(&file);
+
+    /* L- alone best: B- L- pairs beat one long name (B + 4 I + L). */
+    int last[NTAGS] = { 0 };
+    last[3] = 100;
+    uniform_model(&file, NA_NER_FORMAT_VERSION, last);
+    CHECK_INT(na_ner_model_load_mem(file.data, file.len, &m, &err), NA_OK, "another uniform model loads");
+    if (m) {
+        na_ner_tag(m, NULL, text, strlen(text), toks.items, toks.count, &spans, NULL);
+        bool pairs = spans.count == 3;
+        for (size_t i = 0; pairs && i < spans.count; i++)
+            pairs = spans.items[i].tok_start == 2 * i && spans.items[i].tok_end == 2 * i + 2;
+        CHECK(pairs, "L- best everywhere gives names of two words, each with its B-");
+        /* An odd count of words: the last cannot be L- without a B-. */
+        na_tokens_t t5 = NA_TOKENS_INIT;
+        const char *five = "Alpha Beta Gamma Delta Epsilon";
+        na_tokenize(five, strlen(five), 0, &t5, NULL);
+        na_ner_tag(m, NULL, five, strlen(five), t5.items, t5.count, &spans, NULL);
+        bool ok = spans.count >= 1;
+        for (size_t i = 0; ok && i < spans.count; i++)
+            ok = spans.items[i].tok_end > spans.items[i].tok_start && (i == 0 || spans.items[i].tok_start >=
+                                                                                     spans.items[i - 1].tok_end);
+        CHECK(ok && spans.items[spans.count - 1].tok_end <= t5.count, "an odd count of words stays well formed");
+        na_tokens_release(&t5);
+    }
+    na_ner_model_free(m);
+    m = NULL;
+    na_buf_release(&file);
+
+    /* A name is never left open at a sentence end: B- best everywhere. */
+    int open[NTAGS] = { 0 };
+    open[1] = 100;
+    uniform_model(&file, NA_NER_FORMAT_VERSION, open);
+    CHECK_INT(na_ner_model_load_mem(file.data, file.len, &m, &err), NA_OK, "a third uniform model loads");
+    if (m) {
+        const char *two = "Alpha beta. Gamma delta epsilon.";
+        na_tokenize(two, strlen(two), 0, &toks, NULL);
+        na_ner_tag(m, NULL, two, strlen(two), toks.items, toks.count, &spans, NULL);
+        bool ok = true;
+        size_t second = 0;
+        for (size_t i = 0; i < toks.count; i++)
+            if (i && (toks.items[i].flags & NA_TOKEN_SENT_START))
+                second = i;
+        for (size_t i = 0; i < spans.count; i++)
+            ok &= !(spans.items[i].tok_start < second && spans.items[i].tok_end > second);
+        CHECK(second > 0 && ok, "no name crosses a sentence start");
+    }
+    na_ner_model_free(m);
+    m = NULL;
+
+    /* A model of the BIO format before this one is refused, saying why. */
+    na_buf_release(&file);
+    uniform_model(&file, 1, inside);
+    CHECK_INT(na_ner_model_load_mem(file.data, file.len, &m, &err), NA_ERR_PARSE, "a version 1 model is refused");
+    CHECK(strstr(err.message, "retrain") != NULL && strstr(err.message, "BILOU") != NULL,
+          "with a message to retrain it");
+    CHECK(m == NULL, "and gives no model");
+    na_buf_release(&file);
+    na_tokens_release(&toks);
+    na_ner_spans_release(&spans);
+}
+
 static void test_doc_pass(void)
 {
     enum { NWORDS = 60 };
@@ -581,6 +737,7 @@ int main(void)
     test_tokenizer_robust();
     test_gazetteer();
     test_clusters();
+    test_decoding();
     test_doc_pass();
     test_model();
     return unit_done();
