@@ -33,6 +33,16 @@ void *na_xcalloc(size_t count, size_t size)
     return p;
 }
 
+void *na_xaligned_calloc(size_t align, size_t size)
+{
+    size_t bytes = size ? (size + align - 1) / align * align : align;
+    void *p = aligned_alloc(align, bytes);
+    if (!p)
+        die_nomem(bytes);
+    memset(p, 0, bytes);
+    return p;
+}
+
 void *na_xrealloc(void *ptr, size_t size)
 {
     void *p = realloc(ptr, size ? size : 1);

@@ -14,6 +14,9 @@
 void *na_xmalloc(size_t size);
 void *na_xcalloc(size_t count, size_t size);
 void *na_xrealloc(void *ptr, size_t size);
+/* SIZE zeroed bytes aligned to ALIGN (a power of two; SIZE is rounded up
+ * to a multiple of it); free with free(). */
+void *na_xaligned_calloc(size_t align, size_t size);
 /* Caller owns the copies; free with free().  na_xstrdup(NULL) is NULL. */
 char *na_xstrdup(const char *s);
 char *na_xstrndup(const char *s, size_t len);

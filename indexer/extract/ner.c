@@ -26,9 +26,23 @@
 
 #define NLABELS 17        /* O, then B-, I-, L-, U- of PER, LOC, ORG and MISC */
 #define TAG_START NLABELS /* the "tag" before the first token of a sentence */
-#define WSTRIDE 20        /* (add_rows() sums five vectors of four) weights a row takes in memory: NLABELS padded to a
-                           * multiple of 4, held as int32 (the file's are 16-bit)
-                           * so that summing rows is a few vector adds */
+#define WSTRIDE 32        /* weights a row takes in memory: NLABELS padded so that a
+                           * row of int16 (as in the file) is one 64-byte cache
+                           * line, rows aligned to lines: a lookup touches one line */
+#define ROW_BYTES (WSTRIDE * sizeof(int16_t))
+_Static_assert(NLABELS == 17 && WSTRIDE >= 17, "add_rows() sums labels 0-15 as two vectors, then label 16");
+
+/* Where label L's weight sits in a row: labels 0-15 interleaved, L and
+ * L + 8 in the low and high halves of one 32-bit lane (see add_rows()),
+ * label 16 after them. */
+static inline unsigned wslot(unsigned l) { return l < 16 ? 2 * (l % 8) + l / 8 : l; }
+
+/* The low halves (labels 0-7) are stored biased by 32768, as unsigned. */
+static inline int16_t wstore(unsigned l, int v) { return (int16_t)(uint16_t)(l < 8 ? v + 32768 : v); }
+static inline int wread(const int16_t *w, unsigned l)
+{
+    return l < 8 ? (int)(uint16_t)w[wslot(l)] - 32768 : w[wslot(l)];
+}
 #ifndef NER_PRUNE
 #define NER_PRUNE 50.0f   /* tagging drops the tags of the beam that trail the
                            * best by more than this, in weight units */
@@ -1208,7 +1222,7 @@ struct na_ner_model {
     unsigned bits;
     float scale;         /* weight = stored value * scale */
     block_t *blocks;     /* 2^bits / 64 */
-    int32_t *w;          /* nonzero_rows rows of WSTRIDE, NLABELS used */
+    int16_t *w;          /* nonzero_rows rows of WSTRIDE, NLABELS used, ROW_BYTES-aligned */
     int32_t trans[NLABELS + 1][NLABELS]; /* weights of the previous-tag feature T_T1 */
     size_t nonzero_rows;
     char **gnames;       /* gazetteer classes seen in training */
@@ -1228,7 +1242,18 @@ static inline unsigned popcount64(uint64_t x)
     return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
-static inline const int32_t *model_row(const na_ner_model_t *m, uint32_t r)
+/* N rows of zeros (at least one), each aligned to its cache line. */
+static int16_t *rows_alloc(size_t n) { return na_xaligned_calloc(ROW_BYTES, (n ? n : 1) * ROW_BYTES); }
+
+/* Sets the N rows at W to weights of zero (the low halves biased). */
+static void rows_bias(int16_t *w, size_t n)
+{
+    for (size_t i = 0; i < (n ? n : 1); i++)
+        for (unsigned l = 0; l < 8; l++)
+            w[i * WSTRIDE + wslot(l)] = wstore(l, 0);
+}
+
+static inline const int16_t *model_row(const na_ner_model_t *m, uint32_t r)
 {
     const block_t *b = &m->blocks[r >> 6];
     uint64_t bit = 1ULL << (r & 63);
@@ -1360,20 +1385,20 @@ void na_ner_model_serialize(const na_ner_model_t *m, na_buf_t *b)
     size_t rows = (size_t)1 << m->bits, prev = 0;
     bool first = true;
     for (size_t r = 0; r < rows; r++) {
-        const int32_t *w = model_row(m, (uint32_t)r);
+        const int16_t *w = model_row(m, (uint32_t)r);
         if (!w)
             continue;
         unsigned mask = 0;
         for (unsigned l = 0; l < NLABELS; l++)
-            if (w[l])
+            if (wread(w, l))
                 mask |= 1u << l;
         put_varint(b, first ? r : r - prev - 1);
         first = false;
         prev = r;
         put_varint(b, mask);
         for (unsigned l = 0; l < NLABELS; l++)
-            if (w[l]) {
-                int v = w[l];
+            if (wread(w, l)) {
+                int v = wread(w, l);
                 put_varint(b, v < 0 ? ((uint64_t)(-(int64_t)v) << 1) - 1 : (uint64_t)v << 1);
             }
     }
@@ -1428,7 +1453,8 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
     pos += ilen;
     size_t nblocks = rows / 64;
     m->blocks = na_xcalloc(nblocks, sizeof *m->blocks);
-    m->w = na_xcalloc((nrows ? nrows : 1) * WSTRIDE, sizeof *m->w);
+    m->w = rows_alloc(nrows);
+    rows_bias(m->w, nrows);
     size_t r = 0, next_block = 0;
     for (uint32_t i = 0; i < nrows; i++) {
         uint64_t delta, mask;
@@ -1446,7 +1472,7 @@ na_status_t na_ner_model_load_mem(const void *data, size_t len, na_ner_model_t *
             uint64_t z;
             if (!get_varint(p, end, &pos, &z) || z > 65534) /* zigzag of -32767..32767 */
                 goto corrupt;
-            m->w[(size_t)i * WSTRIDE + l] = (int32_t)((z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
+            m->w[(size_t)i * WSTRIDE + wslot(l)] = wstore(l, (z & 1) ? -(int)((z + 1) >> 1) : (int)(z >> 1));
         }
     }
     while (next_block < nblocks)
@@ -1501,7 +1527,8 @@ static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *qua
     m->scale = maxabs > 0 ? (float)(maxabs / 32767.0) : 1.0f;
     m->blocks = na_xcalloc(rows / 64, sizeof *m->blocks);
     size_t cap = 1024, nr = 0;
-    m->w = na_xcalloc(cap * WSTRIDE, sizeof *m->w);
+    m->w = rows_alloc(cap);
+    rows_bias(m->w, cap);
     for (size_t r = 0; r < rows; r++) {
         if ((r & 63) == 0)
             m->blocks[r >> 6].rank = (uint32_t)nr;
@@ -1513,11 +1540,15 @@ static na_ner_model_t *model_pack(unsigned bits, double maxabs, quantise_fn *qua
         if (!any)
             continue;
         if (nr == cap) {
+            int16_t *w = rows_alloc(cap * 2);
+            rows_bias(w, cap * 2);
+            memcpy(w, m->w, cap * ROW_BYTES);
+            free(m->w);
+            m->w = w;
             cap *= 2;
-            m->w = na_xrealloc(m->w, cap * WSTRIDE * sizeof *m->w);
         }
-        for (int l = 0; l < WSTRIDE; l++)
-            m->w[nr * WSTRIDE + l] = l < NLABELS ? q[l] : 0;
+        for (unsigned l = 0; l < NLABELS; l++)
+            m->w[nr * WSTRIDE + wslot(l)] = wstore(l, q[l]);
         m->blocks[r >> 6].present |= 1ULL << (r & 63);
         nr++;
     }
@@ -1551,10 +1582,10 @@ static void model_add_dense(const na_ner_model_t *m, size_t n, float *sum)
 {
     size_t rows = (size_t)1 << m->bits;
     for (size_t r = 0; r < rows; r++) {
-        const int32_t *w = model_row(m, (uint32_t)r);
+        const int16_t *w = model_row(m, (uint32_t)r);
         if (w)
             for (int l = 0; l < NLABELS; l++)
-                sum[r * NLABELS + l] += (float)w[l] * m->scale / (float)n;
+                sum[r * NLABELS + l] += (float)wread(w, l) * m->scale / (float)n;
     }
 }
 
@@ -1750,43 +1781,56 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float pru
 static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
 {
     /* An absent row reads zeros instead of branching, so that the loads
-     * of successive features overlap.  Rows are WSTRIDE int32s from an
-     * allocation's start, so 16-byte aligned: GCC and Clang sum them in
-     * vectors of four (GCC's -O2 does not vectorise the plain loop). */
-#if defined(__GNUC__)
+     * of successive features overlap.  A row is one aligned cache line of
+     * int16.  Read as 32-bit lanes, lane x holds label L in its low half
+     * and L + 8 in its high half: x = 65536 * hi + lo exactly, so summing
+     * x (wrapping) and x >> 16 (arithmetic) gives the sums of hi and of
+     * lo = sum(x) - 65536 * sum(hi) - 32768 * n (lo is stored biased, as
+     * unsigned: wstore()), exact modulo 2^32 and small.
+     * Three vector operations per eight weights, with no widening. */
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    typedef uint32_t vu_t __attribute__((vector_size(16)));
     typedef int32_t v4_t __attribute__((vector_size(16)));
-    static const v4_t zero[WSTRIDE / 4];
-    v4_t a0 = { 0 }, a1 = a0, a2 = a0, a3 = a0, a4 = a0; /* WSTRIDE / 4 of them */
+    static const v4_t zero[WSTRIDE / 4] __attribute__((aligned(ROW_BYTES))) = { { 32768, 32768, 32768, 32768 },
+                                                                              { 32768, 32768, 32768, 32768 } };
+    vu_t x0 = { 0 }, x1 = x0;
+    v4_t h0 = { 0 }, h1 = h0;
+    int32_t a16 = 0;
     for (size_t k = 0; k < n; k++) {
         uint32_t rr = bucket(f[k], m->bits);
         const block_t *b = &m->blocks[rr >> 6];
         uint64_t bit = 1ULL << (rr & 63);
         const v4_t *r = (b->present & bit)
             ? (const v4_t *)(m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE) : zero;
-        a0 += r[0], a1 += r[1], a2 += r[2], a3 += r[3], a4 += r[4];
+        v4_t r0 = r[0], r1 = r[1];
+        x0 += (vu_t)r0, x1 += (vu_t)r1;
+        h0 += r0 >> 16, h1 += r1 >> 16;
+        a16 += ((const int16_t *)r)[16];
     }
+    uint32_t bias = (uint32_t)n * 32768u;
+    vu_t l0 = x0 - ((vu_t)h0 << 16) - bias, l1 = x1 - ((vu_t)h1 << 16) - bias;
     /* ACC (NLABELS, any alignment) is added to four at a time as well:
      * the plain loop is not vectorised either. */
-    const v4_t s[WSTRIDE / 4] = { a0, a1, a2, a3, a4 };
-    for (int l = 0; l + 4 <= NLABELS; l += 4) {
+    const v4_t s[4] = { (v4_t)l0, (v4_t)l1, h0, h1 };
+    for (int l = 0; l < 16; l += 4) {
         v4_t v;
         memcpy(&v, acc + l, 16);
         v += s[l / 4];
         memcpy(acc + l, &v, 16);
     }
-    for (int l = NLABELS / 4 * 4; l < NLABELS; l++)
-        acc[l] += s[l / 4][l % 4];
+    acc[16] += a16;
 #else
-    static const int32_t zero[WSTRIDE];
-    int32_t sum[WSTRIDE] = { 0 };
+    static const int16_t zero[WSTRIDE] = { [0] = INT16_MIN, [2] = INT16_MIN, [4] = INT16_MIN, [6] = INT16_MIN,
+                                           [8] = INT16_MIN, [10] = INT16_MIN, [12] = INT16_MIN, [14] = INT16_MIN };
+    int32_t sum[NLABELS] = { 0 };
     for (size_t k = 0; k < n; k++) {
         uint32_t rr = bucket(f[k], m->bits);
         const block_t *b = &m->blocks[rr >> 6];
         uint64_t bit = 1ULL << (rr & 63);
-        const int32_t *r = (b->present & bit)
+        const int16_t *r = (b->present & bit)
             ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE : zero;
-        for (int l = 0; l < WSTRIDE; l++)
-            sum[l] += r[l];
+        for (unsigned l = 0; l < NLABELS; l++)
+            sum[l] += wread(r, l);
     }
     for (int l = 0; l < NLABELS; l++)
         acc[l] += sum[l];

@@ -1,6 +1,7 @@
 /* test-util.c - the allocators, byte buffers, string lists, whole-file
  * reads and writes and the locale-free ASCII helpers of lib/util.c. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,16 @@ static void test_alloc(void)
     void *p = na_xmalloc(0);
     CHECK(p != NULL, "xmalloc(0) gives a pointer that can be freed");
     free(p);
+    unsigned char *al = na_xaligned_calloc(64, 100); /* rounded up to 128 */
+    CHECK(((uintptr_t)al & 63) == 0, "xaligned_calloc aligns");
+    int any = 0;
+    for (int i = 0; i < 128; i++)
+        any |= al[i];
+    CHECK_INT(any, 0, "xaligned_calloc zeroes the rounded-up size");
+    free(al);
+    al = na_xaligned_calloc(64, 0);
+    CHECK(al != NULL && ((uintptr_t)al & 63) == 0, "xaligned_calloc(0) gives an aligned pointer that can be freed");
+    free(al);
 }
 
 static void test_buf(void)
