@@ -1787,10 +1787,11 @@ static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n
      * x (wrapping) and x >> 16 (arithmetic) gives the sums of hi and of
      * lo = sum(x) - 65536 * sum(hi) - 32768 * n (lo is stored biased, as
      * unsigned: wstore()), exact modulo 2^32 and small.
-     * Three vector operations per eight weights, with no widening. */
+     * Three vector operations per eight weights, with no widening.  The
+     * vector types may alias the int16 rows they read. */
 #if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    typedef uint32_t vu_t __attribute__((vector_size(16)));
-    typedef int32_t v4_t __attribute__((vector_size(16)));
+    typedef uint32_t vu_t __attribute__((vector_size(16), may_alias));
+    typedef int32_t v4_t __attribute__((vector_size(16), may_alias));
     static const v4_t zero[WSTRIDE / 4] __attribute__((aligned(ROW_BYTES))) = { { 32768, 32768, 32768, 32768 },
                                                                               { 32768, 32768, 32768, 32768 } };
     vu_t x0 = { 0 }, x1 = x0;
