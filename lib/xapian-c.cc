@@ -730,12 +730,19 @@ struct na_xqp {
     std::string field_error;
 };
 
-/* The type of Q under any weight scaling, which changes no match. */
+/* Q under any weight scaling, which changes no match. */
+static Xapian::Query na__unscaled(const Xapian::Query &q)
+{
+    Xapian::Query u = q;
+    while (u.get_type() == Xapian::Query::OP_SCALE_WEIGHT && u.get_num_subqueries() == 1)
+        u = u.get_subquery(0);
+    return u;
+}
+
+/* The type of na__unscaled(Q). */
 static Xapian::Query::op na__unscaled_type(const Xapian::Query &q)
 {
-    if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1)
-        return na__unscaled_type(q.get_subquery(0));
-    return q.get_type();
+    return na__unscaled(q).get_type();
 }
 
 /* Does Q match the documents of one term, or every document, so that
@@ -2325,15 +2332,6 @@ static bool na__arm_spies(na_xenquire_t *enq, Xapian::Enquire &target)
     return spied;
 }
 
-/* Q under any weight scaling. */
-static Xapian::Query na__unscaled(const Xapian::Query &q)
-{
-    Xapian::Query u = q;
-    while (u.get_type() == Xapian::Query::OP_SCALE_WEIGHT && u.get_num_subqueries() == 1)
-        u = u.get_subquery(0);
-    return u;
-}
-
 /* Whether a run of Q by ENQ, whose spies are armed, can count them by
  * walking Q's posting list (na_xenquire_run): Q is one term, over one
  * local database, and every facet that is spied is counted by a stream
@@ -2450,14 +2448,19 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
         /* Over one local database, a weighted query's page by weight
          * alone when no tie needs the sort value (na__page_by_weight). */
         bool by_weight = limit && enq->local && enq->relevance_then_value && !na__weightless(q);
+        /* The page alone, when the total comes from elsewhere: a run
+         * that counts nothing beyond it. */
+        auto page_alone = [&] {
+            return std::unique_ptr<na_xmset_t>(by_weight ? na__page_by_weight(enq, offset, limit, 0)
+                                                         : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+        };
         /* A query of one term (a word, a field value, or every document)
          * matches as many documents as the term indexes, which Xapian
          * knows without visiting them: it then reports equal bounds, an
          * exact total, and only the page asked for needs ranking.  Facets
          * need every match shown to their spies. */
         if (exact && !spied && na__counted_by_index(q)) {
-            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
-                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            std::unique_ptr<na_xmset_t> m = page_alone();
             if (na_xmset_exact(m.get())) {
                 *out = m.release();
                 return;
@@ -2482,8 +2485,7 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
             for (Xapian::PostingIterator p = enq->db.postlist_begin(term); p != enq->db.postlist_end(term); ++p)
                 for (na__stream_spy *sp : local)
                     sp->add(*p);
-            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
-                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            std::unique_ptr<na_xmset_t> m = page_alone();
             m->summed = true;
             m->total = freq;
             *out = m.release();
@@ -2493,8 +2495,7 @@ na_status_t na_xenquire_run(na_xenquire_t *enq, unsigned offset, unsigned limit,
          * term frequencies, the page alone matched. */
         Xapian::doccount summed = 0;
         if (exact && !spied && na__disjoint_count(enq, q, &summed)) {
-            std::unique_ptr<na_xmset_t> m(by_weight ? na__page_by_weight(enq, offset, limit, 0)
-                                                    : new na_xmset_t(enq->enquire.get_mset(offset, limit, Xapian::doccount(0))));
+            std::unique_ptr<na_xmset_t> m = page_alone();
             m->summed = true;
             m->total = summed;
             *out = m.release();

@@ -1205,29 +1205,6 @@ static void test_facets(na_xdb_t *db)
     na_xenquire_free(enq);
 }
 
-/* The data (the id) of each hit of a run sorted by date. */
-static char *sorted_ids(na_xdb_t *db, int slot, bool descending)
-{
-    na_xenquire_t *enq;
-    na_xmset_t *mset = NULL;
-    na_buf_t out = NA_BUF_INIT;
-    na_xenquire_new(db, &enq, NULL);
-    na_xenquire_set_query(enq, NULL);
-    na_xenquire_set_sort(enq, slot, descending);
-    if (na_xenquire_run(enq, 0, 10, true, &mset, NULL) == NA_OK)
-        for (size_t i = 0; i < na_xmset_size(mset); i++) {
-            char *data;
-            size_t len;
-            if (na_xmset_data(mset, i, &data, &len, NULL) == NA_OK) {
-                na_buf_addf(&out, "%s%s", i ? " " : "", data);
-                free(data);
-            }
-        }
-    na_xmset_free(mset);
-    na_xenquire_free(enq);
-    return na_buf_detach(&out, NULL);
-}
-
 /* Exact totals whatever the page: a query of one term is counted from
  * the index (na_xenquire_run() then ranks only the page), any other by
  * visiting every match; both must agree with the hits of a page that
@@ -1269,10 +1246,10 @@ static void test_exact_counts(na_xdb_t *db)
 
 static void test_sort_and_hits(na_xdb_t *db)
 {
-    char *s = sorted_ids(db, SLOT_DATE, false);
+    char *s = ids_sorted(db, SLOT_DATE, false, true);
     CHECK_STR(s, "a3 a1 a5 a2 a4", "sort by date, oldest first");
     free(s);
-    s = sorted_ids(db, SLOT_DATE, true);
+    s = ids_sorted(db, SLOT_DATE, true, true);
     CHECK_STR(s, "a4 a2 a5 a1 a3", "sort by date, newest first");
     free(s);
 
