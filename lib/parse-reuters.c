@@ -141,14 +141,10 @@ static char *decode(na_buf_t *scratch, const char *s, const char *e, bool one_li
     /* Eight bytes at a time while none is a control character, '&' or
      * DEL (each test finds every such byte, and at worst one more): most
      * of a wire's text is copied as it is. */
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
     while (p < e) {
         if (e - p >= 8) {
-            uint64_t w, amp, del;
-            memcpy(&w, p, 8);
-            amp = w ^ (0x26 * ones);
-            del = w ^ (0x7f * ones);
-            if (!(((w - 0x20 * ones) & ~w & highs) | ((amp - ones) & ~amp & highs) | ((del - ones) & ~del & highs))) {
+            uint64_t w = na_load8(p);
+            if (!(na_has_below(w, 0x20) | na_has_byte(w, '&') | na_has_byte(w, 0x7f))) {
                 p += 8;
                 continue;
             }

@@ -337,14 +337,12 @@ bool na__needs_repair(const char *s, size_t len)
      * none is below 0x20 or above 0x7f (the classic "has less than"
      * test, exact for a byte below 0x80), and ASCII alone is valid UTF-8.
      * Every line break sends its eight bytes the slow way. */
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
     bool high = false;
     size_t i = 0;
     while (i < len) {
         if (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (!(w & highs) && !((w - 0x20 * ones) & ~w & highs)) {
+            uint64_t w = na_load8(s + i);
+            if (!na_has_high(w) && !na_has_below(w, 0x20)) {
                 i += 8;
                 continue;
             }

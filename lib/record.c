@@ -308,15 +308,10 @@ static bool mr_string(meta_reader_t *r, const char **s)
          * one go: byte by byte, strings were most of a record's reading. */
         const unsigned char *q = r->p;
         while (r->end - q >= 8) { /* eight bytes at a time while none is special */
-            uint64_t w;
-            memcpy(&w, q, 8);
-            uint64_t quote = w ^ UINT64_C(0x2222222222222222), slash = w ^ UINT64_C(0x5c5c5c5c5c5c5c5c);
-            uint64_t special = ((quote - UINT64_C(0x0101010101010101)) & ~quote) |
-                               ((slash - UINT64_C(0x0101010101010101)) & ~slash) |
-                               ((w - UINT64_C(0x2020202020202020)) & ~w);
-            if (special & UINT64_C(0x8080808080808080))
+            uint64_t w = na_load8(q);
+            if (na_has_byte(w, '"') | na_has_byte(w, '\\') | na_has_below(w, 0x20))
                 break;
-            if (w & UINT64_C(0x8080808080808080))
+            if (na_has_high(w))
                 high = 0x80;
             q += 8;
         }

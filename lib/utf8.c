@@ -87,9 +87,7 @@ bool na_utf8_valid(const char *s, size_t len)
     while (i < len) {
         /* Text is mostly ASCII: test eight bytes at a time. */
         if (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (!(w & UINT64_C(0x8080808080808080))) {
+            if (!na_has_high(na_load8(s + i))) {
                 i += 8;
                 continue;
             }

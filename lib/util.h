@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 void *na_xmalloc(size_t size);
 void *na_xcalloc(size_t count, size_t size);
@@ -21,6 +23,24 @@ void *na_xaligned_calloc(size_t align, size_t size);
 char *na_xstrdup(const char *s);
 char *na_xstrndup(const char *s, size_t len);
 char *na_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Eight bytes at a time: text is mostly ASCII without special bytes,
+ * so a scanner reads a word with na_load8() and goes byte by byte only
+ * where a test says so.  Each test is non-zero exactly when some byte of
+ * W qualifies (the bits it sets are no guide to which byte). */
+#define NA_BYTES(b) (UINT64_C(0x0101010101010101) * (uint8_t)(b))
+static inline uint64_t na_load8(const void *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+/* Some byte is not ASCII (0x80 or above). */
+static inline uint64_t na_has_high(uint64_t w) { return w & NA_BYTES(0x80); }
+/* Some byte below N, for N at most 0x80. */
+static inline uint64_t na_has_below(uint64_t w, uint8_t n) { return (w - NA_BYTES(n)) & ~w & NA_BYTES(0x80); }
+/* Some byte equal to C. */
+static inline uint64_t na_has_byte(uint64_t w, uint8_t c) { return na_has_below(w ^ NA_BYTES(c), 1); }
 
 /* A growable byte buffer that is always NUL-terminated (data[len] == 0).
  * Initialise with NA_BUF_INIT or na_buf_init(); na_buf_release() frees it
