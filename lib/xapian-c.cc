@@ -94,6 +94,9 @@ struct na__rank_cache {
     }
 };
 
+/* Term prefixes with the number of digits that follow them. */
+typedef std::vector<std::pair<std::string, size_t>> na__single_terms_t;
+
 struct na_xdb {
     Xapian::Database db;                  /* all shards as one */
     std::vector<Xapian::Database> shards; /* each, for metadata */
@@ -106,8 +109,9 @@ struct na_xdb {
     std::unordered_set<std::string> kept_keys;
     std::unordered_map<std::string, std::pair<bool, std::string>> kept;
     /* Prefixes of which a document holds at most one term of so many
-     * digits (na_xdb_declare_single_term). */
-    std::vector<std::pair<std::string, size_t>> single_terms;
+     * digits (na_xdb_declare_single_term); shared with its enquires,
+     * which a search makes one of each time. */
+    std::shared_ptr<na__single_terms_t> single_terms = std::make_shared<na__single_terms_t>();
 };
 struct na_xwdb { Xapian::WritableDatabase db; };
 struct na_xdoc { Xapian::Document doc; };
@@ -1006,7 +1010,7 @@ struct na_xenquire {
      * it was split (see na_xenquire_run); it owns the spies then. */
     std::unique_ptr<Xapian::Enquire> counter;
     /* The reader's na_xdb_declare_single_term() prefixes, when local. */
-    std::vector<std::pair<std::string, size_t>> single_terms;
+    std::shared_ptr<const na__single_terms_t> single_terms;
 
     na_xenquire(const Xapian::Database &d, bool l, bool r) : db(d), enquire(d), local(l), remote(r)
     {
@@ -1707,7 +1711,7 @@ na_status_t na_xdb_get_metadata(na_xdb_t *db, const char *key, char **out, size_
 void na_xdb_declare_single_term(na_xdb_t *db, const char *prefix, size_t digits)
 {
     if (prefix && *prefix && digits)
-        must([&] { db->single_terms.emplace_back(prefix, digits); });
+        must([&] { db->single_terms->emplace_back(prefix, digits); });
 }
 
 void na_xdb_keep_metadata(na_xdb_t *db, const char *key)
@@ -2399,8 +2403,8 @@ static bool na__single_terms(const na_xenquire_t *enq, const Xapian::Query &q, i
     if (t == u.get_terms_end())
         return false;
     const std::string term = *t;
-    for (size_t k = 0; k < enq->single_terms.size(); k++) {
-        const auto &st = enq->single_terms[k];
+    for (size_t k = 0; k < enq->single_terms->size(); k++) {
+        const auto &st = (*enq->single_terms)[k];
         if (term.size() != st.first.size() + st.second || term.compare(0, st.first.size(), st.first) != 0)
             continue;
         if (!std::all_of(term.begin() + st.first.size(), term.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -2421,7 +2425,7 @@ static bool na__single_terms(const na_xenquire_t *enq, const Xapian::Query &q, i
  * without visiting a match. */
 static bool na__disjoint_count(const na_xenquire_t *enq, const Xapian::Query &q, Xapian::doccount *total)
 {
-    if (enq->single_terms.empty())
+    if (!enq->single_terms || enq->single_terms->empty())
         return false;
     int which = -1;
     std::vector<std::string> terms;
