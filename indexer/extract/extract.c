@@ -493,16 +493,26 @@ static bool has_lower(const char *s)
     return false;
 }
 
+/* True when the N bytes at W are one of the words of LIST (NULL-ended),
+ * ignoring ASCII case when FOLD.  This runs for every word of every line
+ * that might be a table: the first byte is compared before any call. */
+static bool word_in(const char *const *list, const char *w, size_t n, bool fold)
+{
+    unsigned char first_mask = fold ? 0xdf : 0xff; /* 0xdf: 'a' and 'A' alike, and a few pairs more */
+    for (const char *const *p = list; n && *p; p++)
+        if ((((unsigned char)**p ^ (unsigned char)*w) & first_mask) == 0 &&
+            (fold ? strncasecmp(*p, w, n) : strncmp(*p, w, n)) == 0 && (*p)[n] == '\0')
+            return true;
+    return false;
+}
+
 /* Particles that stay lower case inside a name written in capitals. */
 static bool is_particle(const char *w, size_t n)
 {
     static const char *const particles[] = { "of", "and", "the", "for", "de", "da", "do", "dos",
                                              "das", "del", "della", "di", "du", "la", "le", "van",
                                              "von", "der", "den", "bin", "al", "y", "e", NULL };
-    for (const char *const *p = particles; *p; p++)
-        if (strlen(*p) == n && strncasecmp(*p, w, n) == 0)
-            return true;
-    return false;
+    return word_in(particles, w, n, true);
 }
 
 /* Rewrites S, a name in capitals ("JAMES BAKER", "BANK OF AMERICA"), as a
@@ -1459,9 +1469,7 @@ static bool table_line(const char *text, size_t ls, size_t le)
             numbers++;
             continue;
         }
-        bool unit = false;
-        for (const char *const *u = units; *u && !unit; u++)
-            unit = strlen(*u) == i - w && strncmp(*u, text + w, i - w) == 0;
+        bool unit = word_in(units, text + w, i - w, false);
         vs += i - w >= 2 && strncmp(text + w, "vs", 2) == 0 && unit;
         if (!unit && text[w] >= 'a' && text[w] <= 'z')
             prose++;
@@ -1645,9 +1653,7 @@ static bool all_common(const na_extractor_t *x, na_buf_t *tmp, const char *words
     for (const char *w = words; *w;) {
         const char *e = strchr(w, ' ');
         size_t n = e ? (size_t)(e - w) : strlen(w);
-        bool unit = n == 1 && *w >= 'A' && *w <= 'Z'; /* "Class A" */
-        for (const char *const *u = units; *u && !unit; u++)
-            unit = strlen(*u) == n && strncasecmp(*u, w, n) == 0;
+        bool unit = (n == 1 && *w >= 'A' && *w <= 'Z') /* "Class A" */ || word_in(units, w, n, true);
         bool lower = false, dot = false;
         for (size_t k = 0; k < n; k++)
             lower |= w[k] >= 'a' && w[k] <= 'z', dot |= w[k] == '.';
@@ -1818,10 +1824,7 @@ static bool metonym(const char *words, const char *text, size_t start)
         word_before(text, w, &w, &n);
     static const char *const preps[] = { "at", "in", "outside", "inside", "near", "into", "to", "from",
                                          "visit", "visited", "of", NULL };
-    for (const char *const *p = preps; *p; p++)
-        if (strlen(*p) == n && strncasecmp(*p, text + w, n) == 0)
-            return false;
-    return true;
+    return !word_in(preps, text + w, n, true);
 }
 
 /* True for a name in capitals that opens one of the first lines of TEXT
