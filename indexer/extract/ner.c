@@ -310,18 +310,30 @@ typedef struct {
  * cache) answers for them without probing the table. */
 #define GAZ_FILTER_BITS (1u << 18)
 
+/* The filter's two bits for KEY. */
+static inline uint32_t gaz_filter_a(uint64_t key) { return (uint32_t)key & (GAZ_FILTER_BITS - 1); }
+static inline uint32_t gaz_filter_b(uint64_t key) { return (uint32_t)(key >> 40) & (GAZ_FILTER_BITS - 1); }
+
 static inline bool gaz_filter_has(const uint64_t *filter, uint64_t key)
 {
-    uint32_t a = (uint32_t)key & (GAZ_FILTER_BITS - 1), b = (uint32_t)(key >> 40) & (GAZ_FILTER_BITS - 1);
+    uint32_t a = gaz_filter_a(key), b = gaz_filter_b(key);
     return (filter[a >> 6] >> (a & 63) & 1) && (filter[b >> 6] >> (b & 63) & 1);
 }
 
 static inline void gaz_filter_add(uint64_t *filter, uint64_t key)
 {
-    uint32_t a = (uint32_t)key & (GAZ_FILTER_BITS - 1), b = (uint32_t)(key >> 40) & (GAZ_FILTER_BITS - 1);
+    uint32_t a = gaz_filter_a(key), b = gaz_filter_b(key);
     filter[a >> 6] |= 1ULL << (a & 63);
     filter[b >> 6] |= 1ULL << (b & 63);
 }
+
+typedef struct {
+    uint64_t key;
+    uint64_t path; /* the path from its highest bit, its length (CLU_MAX_BITS at most) in the low bits */
+} cent_t;
+
+#define CLU_LEN_BITS 6
+#define CLU_MAX_BITS (64 - CLU_LEN_BITS)
 
 struct na_gazetteer {
     char *names[NA_GAZETTEER_MAX_CLASSES];
@@ -333,9 +345,9 @@ struct na_gazetteer {
     uint64_t first[GAZ_FILTER_BITS / 64]; /* Bloom filter of phrase-opening words */
     na_tokens_t toks; /* scratch for adding */
     /* Word clusters: open addressing on the tagger's hash of the original
-     * form (key 0 is empty), the path in the high bits of cpath. */
-    uint64_t *ckey, *cpath;
-    uint8_t *clen;
+     * form (key 0 is empty).  A word's key and cluster share one entry,
+     * so that a lookup, one per token, takes one cache miss, not three. */
+    cent_t *clu;
     size_t cmask, cused;
 };
 
@@ -354,9 +366,7 @@ void na_gazetteer_free(na_gazetteer_t *g)
     for (unsigned i = 0; i < g->nclasses; i++)
         free(g->names[i]);
     free(g->e);
-    free(g->ckey);
-    free(g->cpath);
-    free(g->clen);
+    free(g->clu);
     na_tokens_release(&g->toks);
     free(g);
 }
@@ -560,10 +570,12 @@ na_status_t na_gazetteer_load_dir(na_gazetteer_t *g, const char *dir, unsigned *
     return NA_OK;
 }
 
-static size_t clu_slot(const uint64_t *keys, size_t mask, uint64_t key)
+static inline size_t clu_home(uint64_t key, size_t mask) { return (size_t)(key >> 17) & mask; }
+
+static size_t clu_slot(const cent_t *e, size_t mask, uint64_t key)
 {
-    size_t i = (size_t)(key >> 17) & mask;
-    while (keys[i] && keys[i] != key)
+    size_t i = clu_home(key, mask);
+    while (e[i].key && e[i].key != key)
         i = (i + 1) & mask;
     return i;
 }
@@ -571,17 +583,12 @@ static size_t clu_slot(const uint64_t *keys, size_t mask, uint64_t key)
 static void clu_grow(na_gazetteer_t *g)
 {
     size_t nmask = g->cmask ? g->cmask * 2 + 1 : 4095;
-    uint64_t *nk = na_xcalloc(nmask + 1, sizeof *nk), *np = na_xcalloc(nmask + 1, sizeof *np);
-    uint8_t *nl = na_xcalloc(nmask + 1, 1);
-    for (size_t i = 0; g->ckey && i <= g->cmask; i++)
-        if (g->ckey[i]) {
-            size_t j = clu_slot(nk, nmask, g->ckey[i]);
-            nk[j] = g->ckey[i], np[j] = g->cpath[i], nl[j] = g->clen[i];
-        }
-    free(g->ckey);
-    free(g->cpath);
-    free(g->clen);
-    g->ckey = nk, g->cpath = np, g->clen = nl, g->cmask = nmask;
+    cent_t *ne = na_xcalloc(nmask + 1, sizeof *ne);
+    for (size_t i = 0; g->clu && i <= g->cmask; i++)
+        if (g->clu[i].key)
+            ne[clu_slot(ne, nmask, g->clu[i].key)] = g->clu[i];
+    free(g->clu);
+    g->clu = ne, g->cmask = nmask;
 }
 
 na_status_t na_gazetteer_add_clusters(na_gazetteer_t *g, const char *data, size_t len, na_error_t *err)
@@ -606,7 +613,7 @@ na_status_t na_gazetteer_add_clusters(na_gazetteer_t *g, const char *data, size_
         bool ok = pl > 0 && wl > 0;
         for (size_t i = 0; ok && i < pl; i++) {
             ok = line[i] == '0' || line[i] == '1';
-            if (i < 63 && line[i] == '1')
+            if (i < CLU_MAX_BITS && line[i] == '1')
                 path |= 1ULL << (63 - i);
         }
         if (!ok)
@@ -617,13 +624,12 @@ na_status_t na_gazetteer_add_clusters(na_gazetteer_t *g, const char *data, size_
         uint64_t key = t.ho ? t.ho : 1;
         if ((g->cused + 1) * 2 > g->cmask)
             clu_grow(g);
-        size_t j = clu_slot(g->ckey, g->cmask, key);
-        if (!g->ckey[j]) {
+        cent_t *e = &g->clu[clu_slot(g->clu, g->cmask, key)];
+        if (!e->key) {
             g->cused++;
-            g->ckey[j] = key;
+            e->key = key;
         }
-        g->cpath[j] = path;
-        g->clen[j] = (uint8_t)(pl < 63 ? pl : 63);
+        e->path = path | (pl < CLU_MAX_BITS ? pl : CLU_MAX_BITS);
     }
     return NA_OK;
 }
@@ -636,10 +642,11 @@ static inline void clu_lookup(const na_gazetteer_t *g, tinfo_t *t)
     if (!g || !g->cused)
         return;
     uint64_t key = t->ho ? t->ho : 1;
-    size_t j = clu_slot(g->ckey, g->cmask, key);
-    if (g->ckey[j]) {
-        t->clen = g->clen[j];
-        t->cpath = g->cpath[j];
+    const cent_t *e = &g->clu[clu_slot(g->clu, g->cmask, key)];
+    if (e->key) {
+        uint64_t lenmask = (1u << CLU_LEN_BITS) - 1;
+        t->clen = (uint8_t)(e->path & lenmask);
+        t->cpath = e->path & ~lenmask;
     }
 }
 
@@ -948,6 +955,19 @@ static void sentence_prepare(ctx_t *c, const tinfo_t *an, size_t n)
 {
     tinfo_t *t = c->ti + PAD;
     bool initial = true;
+    /* The word clusters and the gazetteer's filter bits looked up below
+     * are asked of the cache first: the tables are larger than L1 or L2,
+     * and one token's lookups would wait for the last's.  (Here, not in
+     * a function of their own: GCC takes a function that only prefetches
+     * for one without effects, and drops its calls.) */
+    const na_gazetteer_t *g = c->gaz;
+    for (size_t i = 0; g && c->clusters && i < n; i++)
+        __builtin_prefetch(&g->clu[clu_home(an[i].ho ? an[i].ho : 1, g->cmask)]);
+    for (size_t i = 0; g && g->nclasses && i < n; i++) {
+        uint64_t key = gaz_key(0, an[i].hl);
+        __builtin_prefetch(&g->first[gaz_filter_a(key) >> 6]);
+        __builtin_prefetch(&g->first[gaz_filter_b(key) >> 6]);
+    }
     for (size_t i = 0; i < n; i++) {
         tinfo_t *p = &t[i];
         /* What analyse() sets, the fields before initial. */
@@ -1777,14 +1797,42 @@ static void decode(size_t n, const float *stat, dyn_fn *dyn, void *ud, float pru
     }
 }
 
-/* Adds the rows of the N features F to ACC. */
-static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
+/* A row of weights of zero, biased as stored (wstore()). */
+static const int16_t zero_row[WSTRIDE] __attribute__((aligned(ROW_BYTES))) = {
+    INT16_MIN, 0, INT16_MIN, 0, INT16_MIN, 0, INT16_MIN, 0, INT16_MIN, 0, INT16_MIN, 0, INT16_MIN, 0, INT16_MIN, 0
+};
+
+/* The row of feature F, or zero_row when it is not stored: a lookup that
+ * does not branch on it, so that the loads of successive features
+ * overlap. */
+static inline const int16_t *row_or_zero(const na_ner_model_t *m, uint64_t f)
 {
-    /* An absent row reads zeros instead of branching, so that the loads
-     * of successive features overlap.  A row is one aligned cache line of
-     * int16.  Read as 32-bit lanes, lane x holds label L in its low half
-     * and L + 8 in its high half: x = 65536 * hi + lo exactly, so summing
-     * x (wrapping) and x >> 16 (arithmetic) gives the sums of hi and of
+    uint32_t rr = bucket(f, m->bits);
+    const block_t *b = &m->blocks[rr >> 6];
+    uint64_t bit = 1ULL << (rr & 63);
+    return (b->present & bit) ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE : zero_row;
+}
+
+/* Finds the rows of the N features F into ROWS and asks the cache for
+ * them, so that the sum_rows() that follows finds them there: most rows
+ * of a rare word's features are beyond L2, and the first pass sums one
+ * token's rows before it knows the next token's features, so without
+ * this their loads would not overlap. */
+static inline void find_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, const int16_t **rows)
+{
+    for (size_t k = 0; k < n; k++) {
+        rows[k] = row_or_zero(m, f[k]);
+        __builtin_prefetch(rows[k]);
+    }
+}
+
+/* Adds the N rows ROWS to ACC. */
+static inline void sum_rows(const int16_t *const *rows, size_t n, int32_t *acc)
+{
+    /* A row is one aligned cache line of int16.  Read as 32-bit lanes,
+     * lane x holds label L in its low half and L + 8 in its high half:
+     * x = 65536 * hi + lo exactly, so summing x (wrapping) and x >> 16
+     * (arithmetic) gives the sums of hi and of
      * lo = sum(x) - 65536 * sum(hi) - 32768 * n (lo is stored biased, as
      * unsigned: wstore()), exact modulo 2^32 and small.
      * Three vector operations per eight weights, with no widening.  The
@@ -1792,17 +1840,11 @@ static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n
 #if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     typedef uint32_t vu_t __attribute__((vector_size(16), may_alias));
     typedef int32_t v4_t __attribute__((vector_size(16), may_alias));
-    static const v4_t zero[WSTRIDE / 4] __attribute__((aligned(ROW_BYTES))) = { { 32768, 32768, 32768, 32768 },
-                                                                              { 32768, 32768, 32768, 32768 } };
     vu_t x0 = { 0 }, x1 = x0;
     v4_t h0 = { 0 }, h1 = h0;
     int32_t a16 = 0;
     for (size_t k = 0; k < n; k++) {
-        uint32_t rr = bucket(f[k], m->bits);
-        const block_t *b = &m->blocks[rr >> 6];
-        uint64_t bit = 1ULL << (rr & 63);
-        const v4_t *r = (b->present & bit)
-            ? (const v4_t *)(m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE) : zero;
+        const v4_t *r = (const v4_t *)rows[k];
         v4_t r0 = r[0], r1 = r[1];
         x0 += (vu_t)r0, x1 += (vu_t)r1;
         h0 += r0 >> 16, h1 += r1 >> 16;
@@ -1821,21 +1863,24 @@ static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n
     }
     acc[16] += a16;
 #else
-    static const int16_t zero[WSTRIDE] = { [0] = INT16_MIN, [2] = INT16_MIN, [4] = INT16_MIN, [6] = INT16_MIN,
-                                           [8] = INT16_MIN, [10] = INT16_MIN, [12] = INT16_MIN, [14] = INT16_MIN };
     int32_t sum[NLABELS] = { 0 };
     for (size_t k = 0; k < n; k++) {
-        uint32_t rr = bucket(f[k], m->bits);
-        const block_t *b = &m->blocks[rr >> 6];
-        uint64_t bit = 1ULL << (rr & 63);
-        const int16_t *r = (b->present & bit)
-            ? m->w + (size_t)(b->rank + popcount64(b->present & (bit - 1))) * WSTRIDE : zero;
+        const int16_t *r = rows[k];
         for (unsigned l = 0; l < NLABELS; l++)
             sum[l] += wread(r, l);
     }
     for (int l = 0; l < NLABELS; l++)
         acc[l] += sum[l];
 #endif
+}
+
+/* Adds the rows of the N features F to ACC. */
+static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
+{
+    const int16_t *rows[MAX_FEATS];
+    for (size_t k = 0; k < n; k++)
+        rows[k] = row_or_zero(m, f[k]);
+    sum_rows(rows, n, acc);
 }
 
 /* OUT[l] = BASE[l] + ACC[l] for the NLABELS labels (OUT may be BASE).
@@ -1975,14 +2020,23 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
                        size_t ca, size_t cb, chunk_t *k)
 {
     uint64_t f[MAX_FEATS];
+    const int16_t *rows[2][MAX_FEATS]; /* token I's rows, and I + 1's, on their way */
+    size_t nr[2];
     doc_prepass(c, s, toks + ca, cb - ca);
     for (size_t a = ca; a < cb;) {
         size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
         size_t n = b - a, o = a - ca;
         sentence_prepare(c, c->an + o, n);
+        nr[0] = static_feats(c, 0, f, NULL);
+        find_rows(model, f, nr[0], rows[0]);
         for (size_t i = 0; i < n; i++) {
+            size_t now = i & 1, next = now ^ 1;
+            if (i + 1 < n) {
+                nr[next] = static_feats(c, i + 1, f, NULL);
+                find_rows(model, f, nr[next], rows[next]);
+            }
             int32_t acc[NLABELS] = { 0 };
-            add_rows(model, f, static_feats(c, i, f, NULL), acc);
+            sum_rows(rows[now], nr[now], acc);
             to_scores(k->sscore[o + i], acc);
             k->p[o + i] = ptok_of(c->ti + PAD + i, i == 0, c->caps);
         }
@@ -2025,13 +2079,22 @@ static size_t piece_end(const chunk_t *k, size_t n, size_t a)
 static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n, dec_t *d)
 {
     uint64_t f[MAX_FEATS];
+    const int16_t *rows[2][MAX_FEATS]; /* as in first_pass() */
+    size_t nr[2];
     count_first_tags(k, n);
     docmap_reset(&k->hist, n);
     for (size_t a = 0; a < n;) {
         size_t b = piece_end(k, n, a);
+        nr[a & 1] = doc_feats(&k->cnt, &k->p[a], k->lab1[a], k->margin[a], f);
+        find_rows(model, f, nr[a & 1], rows[a & 1]);
         for (size_t i = a; i < b; i++) {
+            size_t now = i & 1, next = now ^ 1;
+            if (i + 1 < b) {
+                nr[next] = doc_feats(&k->cnt, &k->p[i + 1], k->lab1[i + 1], k->margin[i + 1], f);
+                find_rows(model, f, nr[next], rows[next]);
+            }
             int32_t acc[NLABELS] = { 0 };
-            add_rows(model, f, doc_feats(&k->cnt, &k->p[i], k->lab1[i], k->margin[i], f), acc);
+            sum_rows(rows[now], nr[now], acc);
             add_scores(d->stat + (i - a) * NLABELS, k->sscore[i], acc);
         }
         tag_sentence(model, &k->hist, k, a, b - a, d->stat, d);
