@@ -1642,10 +1642,17 @@ na_ner_model_t *na_ner_model_average(const na_ner_model_t *const *models, size_t
 /* Whether the token summarised by P is a word in lower case. */
 static inline bool lower_word(const ptok_t *p) { return (p->caseb & CB_ALPHA) && !(p->caseb & CB_UPPER); }
 
-/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B),
- * summarised by P. */
-static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint8_t *lab, const float *margin,
-                          const ptok_t *p, na_ner_spans_t *out)
+/* Whether the token T of TEXT is a comma, a colon or a semicolon. */
+static inline bool separator(const unsigned char *text, const na_token_t *t)
+{
+    return t->end - t->start == 1 && (text[t->start] == ',' || text[t->start] == ':' || text[t->start] == ';');
+}
+
+/* Appends the spans of the tags LAB (margins MARGIN) of tokens [A, B) of
+ * TEXT, summarised by P. */
+
+static void collect_spans(const unsigned char *text, const na_token_t *toks, size_t a, size_t b, const uint8_t *lab,
+                          const float *margin, const ptok_t *p, na_ner_spans_t *out)
 {
     size_t i = a;
     while (i < b) {
@@ -1661,11 +1668,13 @@ static void collect_spans(const na_token_t *toks, size_t a, size_t b, const uint
          * still only continue an open name of its type. */
         while (j < b && label_open(lab[j - 1 - a]) && label_cont(lab[j - a]) && label_type(lab[j - a]) == type)
             sum += margin[j++ - a];
-        /* A name does not end on a word in lower case: a tag sequence
-         * that must close a name somewhere can close it one word late
-         * ("Connecticut and", "Butcher and Singer said"). */
+        /* A name does not end on a word in lower case, or on a comma, a
+         * colon or a semicolon: a tag sequence that must close a name
+         * somewhere can close it one token late ("Connecticut and",
+         * "Butcher and Singer said", "Nexa, the alliance").  (A full stop
+         * or a bracket may end one: "Colo.", "Mladost (L)".) */
         size_t e = j;
-        while (e > i + 1 && lower_word(&p[e - 1 - a]))
+        while (e > i + 1 && (lower_word(&p[e - 1 - a]) || separator(text, &toks[e - 1])))
             sum -= margin[--e - a];
         na_ner_span_t s = { (na_ner_type_t)type, i, e, toks[i].start, toks[e - 1].end, sum / (float)(e - i) };
         na_ner_spans_push(out, s);
@@ -2138,7 +2147,7 @@ na_status_t na_ner_tag(const na_ner_model_t *model, const na_gazetteer_t *gaz, c
             doc_pass(model, &k, cb - ca, &c.dec);
         for (size_t a = ca; a < cb;) {
             size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
-            collect_spans(toks, a, b, k.lab + (a - ca), k.margin + (a - ca), k.p + (a - ca), out);
+            collect_spans(s, toks, a, b, k.lab + (a - ca), k.margin + (a - ca), k.p + (a - ca), out);
             a = b;
         }
         ca = cb;

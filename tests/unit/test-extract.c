@@ -337,6 +337,11 @@ static void test_org_names(void)
     run("Sales under the Export Enhancement Program rose, the department said.\n", &pub_2025_06_16);
     CHECK_NOT(orgs, "Export Enhancement Program", "a programme is no organisation");
 
+    run("Nexa, the alliance, said so.\n", &pub_2025_06_16);
+    CHECK(!has_span(NA_ENTITY_ORG, "Nexa,") && !has_span(NA_ENTITY_PERSON, "Nexa,") &&
+              !has_span(NA_ENTITY_PLACE, "Nexa,"),
+          "a name does not end on the comma after it");
+
     run("Meridian said it received approval from the Food and Drug Administration to sell the test.\n",
         &pub_2025_06_16);
     CHECK_HAS(orgs, "Food and Drug Administration", "a name ending in an organisation word is taken whole");
