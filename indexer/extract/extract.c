@@ -715,6 +715,17 @@ static int32_t place_lookup(const na_extractor_t *x, na_buf_t *tmp, const char *
     return *alias ? place_readings(x, tmp, *alias, strlen(*alias)) : place_readings(x, tmp, name, len);
 }
 
+/* Whether the N bytes at W are a place's possessive ("Canada's",
+ * "Korea\u2019s"), which opens no company's name. */
+static bool place_possessive(const na_extractor_t *x, na_buf_t *tmp, const char *w, size_t n)
+{
+    size_t base = n > 2 && w[n - 2] == '\'' && w[n - 1] == 's'                       ? n - 2
+                : n > 4 && w[n - 1] == 's' && memcmp(w + n - 4, "\xe2\x80\x99", 3) == 0 ? n - 4
+                                                                                       : 0;
+    const char *alias;
+    return base && place_lookup(x, tmp, w, base, &alias) >= 0;
+}
+
 /* Context for reading ambiguous place names: the countries and regions
  * that the article's unambiguous places lie in. */
 typedef struct {
@@ -2136,6 +2147,8 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
                             break;
                         w = w2, n = n2;
                     }
+                    if (place_possessive(x, &s->tmp, text + w, n))
+                        break; /* "Canada's Teck Resources Ltd" */
                     if (last && last->end > w && last->start == w && !last->dateline) {
                         /* "Food" of "Food and Drug Administration", the
                          * "American" of a company: part of this name. */

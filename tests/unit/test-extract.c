@@ -337,6 +337,11 @@ static void test_org_names(void)
     run("Sales under the Export Enhancement Program rose, the department said.\n", &pub_2025_06_16);
     CHECK_NOT(orgs, "Export Enhancement Program", "a programme is no organisation");
 
+    run("The offer for Norway's Fjordvik Shipping Ltd was raised on Friday.\n", &pub_2025_06_16);
+    CHECK_HAS(orgs, "Fjordvik Shipping", "a place's possessive opens no company's name");
+    CHECK_NOT(orgs, "Norway's Fjordvik Shipping", "... the company is what follows it");
+    CHECK(has_span(NA_ENTITY_PLACE, "Norway"), "... and the place is named");
+
     run("Nexa, the alliance, said so.\n", &pub_2025_06_16);
     CHECK(!has_span(NA_ENTITY_ORG, "Nexa,") && !has_span(NA_ENTITY_PERSON, "Nexa,") &&
               !has_span(NA_ENTITY_PLACE, "Nexa,"),
