@@ -715,8 +715,8 @@ static int32_t place_lookup(const na_extractor_t *x, na_buf_t *tmp, const char *
     return *alias ? place_readings(x, tmp, *alias, strlen(*alias)) : place_readings(x, tmp, name, len);
 }
 
-/* Whether the N bytes at W are a place's possessive ("Canada's",
- * "Korea\u2019s"), which opens no company's name. */
+/* Whether the N bytes at W are a place's possessive ("Canada's", with a
+ * straight or a typographic apostrophe), which opens no company's name. */
 static bool place_possessive(const na_extractor_t *x, na_buf_t *tmp, const char *w, size_t n)
 {
     size_t base = n > 2 && w[n - 2] == '\'' && w[n - 1] == 's'                       ? n - 2
