@@ -1140,25 +1140,8 @@ static size_t static_feats(const ctx_t *c, size_t i, uint64_t *f, size_t *ngaz)
     return n;
 }
 
-/* Features of token T that depend on the decisions before it: the
- * previous tag T1 and the history HIST of the word in the document.  (The
- * tag before that, tried as well, made greedy decoding worse: it carries
- * an early mistake further.) */
-static size_t dynamic_feats(const ptok_t *t, int t1, unsigned hist, uint64_t *f)
-{
-    size_t n = 0;
-    f[n++] = f1(T_T1, (uint64_t)t1);
-    f[n++] = f2(T_T1W, (uint64_t)t1, t->hl);
-    f[n++] = f2(T_T1S, (uint64_t)t1, t->hshort);
-    if (hist) {
-        f[n++] = f1(T_HIST, hist);
-        f[n++] = f2(T_HISTC, hist, t->cls);
-    }
-    return n;
-}
-
-/* The features of dynamic_feats() that depend on the previous tag T1
- * other than T1 alone, whose weights the model keeps in a table. */
+/* The features that depend on the previous tag T1, other than T1 alone,
+ * whose weights the model keeps in a table (model_transitions()). */
 static inline size_t prev_word_feats(const ptok_t *t, int t1, uint64_t *f)
 {
     f[0] = f2(T_T1W, (uint64_t)t1, t->hl);
@@ -1166,7 +1149,7 @@ static inline size_t prev_word_feats(const ptok_t *t, int t1, uint64_t *f)
     return 2;
 }
 
-/* The features of dynamic_feats() of the word's history HIST alone. */
+/* The features of the word's history HIST in the document. */
 static inline size_t hist_feats(const ptok_t *t, unsigned hist, uint64_t *f)
 {
     if (!hist)
@@ -1174,6 +1157,19 @@ static inline size_t hist_feats(const ptok_t *t, unsigned hist, uint64_t *f)
     f[0] = f1(T_HIST, hist);
     f[1] = f2(T_HISTC, hist, t->cls);
     return 2;
+}
+
+/* Features of token T that depend on the decisions before it: the
+ * previous tag T1 and the history HIST of the word in the document.  (The
+ * tag before that, tried as well, made greedy decoding worse: it carries
+ * an early mistake further.)  Tagging adds the same three parts apart:
+ * T1's from the model's table, the others by prev_word_feats() and
+ * hist_feats(). */
+static size_t dynamic_feats(const ptok_t *t, int t1, unsigned hist, uint64_t *f)
+{
+    f[0] = f1(T_T1, (uint64_t)t1);
+    size_t n = 1 + prev_word_feats(t, t1, f + 1);
+    return n + hist_feats(t, hist, f + n);
 }
 
 /* A margin of the model's scores in 8 steps, about doubling. */
@@ -1883,6 +1879,24 @@ static inline void sum_rows(const int16_t *const *rows, size_t n, int32_t *acc)
 #endif
 }
 
+/* The rows of one token's features on their way to the cache while the
+ * previous token's are summed: the first pass and the document pass go
+ * through a sentence piece token by token with one (see find_rows()). */
+typedef struct {
+    const int16_t *rows[2][MAX_FEATS];
+    size_t n[2];
+} row_pipe_t;
+
+/* Finds token I's N rows of the features F and asks the cache for them. */
+static inline void pipe_fetch(row_pipe_t *p, const na_ner_model_t *m, size_t i, const uint64_t *f, size_t n)
+{
+    p->n[i & 1] = n;
+    find_rows(m, f, n, p->rows[i & 1]);
+}
+
+/* Adds token I's rows, fetched before, to ACC. */
+static inline void pipe_sum(const row_pipe_t *p, size_t i, int32_t *acc) { sum_rows(p->rows[i & 1], p->n[i & 1], acc); }
+
 /* Adds the rows of the N features F to ACC. */
 static inline void add_rows(const na_ner_model_t *m, const uint64_t *f, size_t n, int32_t *acc)
 {
@@ -2029,23 +2043,18 @@ static void first_pass(const na_ner_model_t *model, ctx_t *c, const unsigned cha
                        size_t ca, size_t cb, chunk_t *k)
 {
     uint64_t f[MAX_FEATS];
-    const int16_t *rows[2][MAX_FEATS]; /* token I's rows, and I + 1's, on their way */
-    size_t nr[2];
+    row_pipe_t pipe;
     doc_prepass(c, s, toks + ca, cb - ca);
     for (size_t a = ca; a < cb;) {
         size_t b = ca + sentence_end(toks + ca, cb - ca, a - ca);
         size_t n = b - a, o = a - ca;
         sentence_prepare(c, c->an + o, n);
-        nr[0] = static_feats(c, 0, f, NULL);
-        find_rows(model, f, nr[0], rows[0]);
+        pipe_fetch(&pipe, model, 0, f, static_feats(c, 0, f, NULL));
         for (size_t i = 0; i < n; i++) {
-            size_t now = i & 1, next = now ^ 1;
-            if (i + 1 < n) {
-                nr[next] = static_feats(c, i + 1, f, NULL);
-                find_rows(model, f, nr[next], rows[next]);
-            }
+            if (i + 1 < n)
+                pipe_fetch(&pipe, model, i + 1, f, static_feats(c, i + 1, f, NULL));
             int32_t acc[NLABELS] = { 0 };
-            sum_rows(rows[now], nr[now], acc);
+            pipe_sum(&pipe, i, acc);
             to_scores(k->sscore[o + i], acc);
             k->p[o + i] = ptok_of(c->ti + PAD + i, i == 0, c->caps);
         }
@@ -2088,22 +2097,18 @@ static size_t piece_end(const chunk_t *k, size_t n, size_t a)
 static void doc_pass(const na_ner_model_t *model, chunk_t *k, size_t n, dec_t *d)
 {
     uint64_t f[MAX_FEATS];
-    const int16_t *rows[2][MAX_FEATS]; /* as in first_pass() */
-    size_t nr[2];
+    row_pipe_t pipe;
     count_first_tags(k, n);
     docmap_reset(&k->hist, n);
     for (size_t a = 0; a < n;) {
         size_t b = piece_end(k, n, a);
-        nr[a & 1] = doc_feats(&k->cnt, &k->p[a], k->lab1[a], k->margin[a], f);
-        find_rows(model, f, nr[a & 1], rows[a & 1]);
+        pipe_fetch(&pipe, model, a, f, doc_feats(&k->cnt, &k->p[a], k->lab1[a], k->margin[a], f));
         for (size_t i = a; i < b; i++) {
-            size_t now = i & 1, next = now ^ 1;
-            if (i + 1 < b) {
-                nr[next] = doc_feats(&k->cnt, &k->p[i + 1], k->lab1[i + 1], k->margin[i + 1], f);
-                find_rows(model, f, nr[next], rows[next]);
-            }
+            if (i + 1 < b)
+                pipe_fetch(&pipe, model, i + 1, f,
+                           doc_feats(&k->cnt, &k->p[i + 1], k->lab1[i + 1], k->margin[i + 1], f));
             int32_t acc[NLABELS] = { 0 };
-            sum_rows(rows[now], nr[now], acc);
+            pipe_sum(&pipe, i, acc);
             add_scores(d->stat + (i - a) * NLABELS, k->sscore[i], acc);
         }
         tag_sentence(model, &k->hist, k, a, b - a, d->stat, d);
