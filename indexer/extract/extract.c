@@ -10,6 +10,7 @@
  */
 #include "extract.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1028,6 +1029,74 @@ static void resolve_orgs(const na_extractor_t *x, scratch_t *s)
     }
 }
 
+/* True when SHORT abbreviates LONG: its letters and digits are found in
+ * LONG in order, case aside, the first at the start of LONG's first
+ * word ("SPD" of "Social Democratic Party", "Pemex" of "Petroleos
+ * Mexicanos"; the test of Schwartz and Hearst, anchored at the name's
+ * start since the name's span is known). */
+static bool abbreviates(const char *shrt, size_t slen, const char *lng)
+{
+    size_t l = strlen(lng);
+    for (size_t k = slen; k-- > 0;) {
+        int c = tolower((unsigned char)shrt[k]);
+        if (!isalnum(c))
+            continue;
+        bool first = k == 0;
+        while (l > 0 && (tolower((unsigned char)lng[l - 1]) != c || (first && l > 1)))
+            l--;
+        if (l == 0)
+            return false;
+        l--;
+    }
+    return l == 0;
+}
+
+/* The abbreviation an article defines right after a name, as in "the
+ * Rapid Support Forces (RSF)": its start and length in TEXT, or false.
+ * A legal suffix may come between ("Taiwan Semiconductor Manufacturing
+ * Co (TSMC)"). */
+static bool abbreviation_after(const char *text, size_t len, size_t end, size_t *at, size_t *n)
+{
+    size_t i = end;
+    while (i < len && i < end + 8 && text[i] != '(' && (isalpha((unsigned char)text[i]) || text[i] == '.' || text[i] == ' '))
+        i++;
+    if (i >= len || text[i] != '(' || i == end || text[i - 1] != ' ')
+        return false;
+    size_t j = ++i, upper = 0;
+    while (j < len && j < i + 11 && (isalnum((unsigned char)text[j]) || text[j] == '&'))
+        upper += isupper((unsigned char)text[j++]) != 0;
+    if (j >= len || text[j] != ')' || j - i < 2 || !isupper((unsigned char)text[i]) || upper < 1)
+        return false;
+    *at = i;
+    *n = j - i;
+    return true;
+}
+
+/* An abbreviation the article defines names what its long form names:
+ * its mentions take the long form's value, and its type, an
+ * organisation unless a place ("the United Arab Emirates (UAE)"), since
+ * people are not abbreviated so.  After the resolve_*() steps. */
+static void expand_abbreviations(const char *text, size_t len, scratch_t *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        mention_t *m = &s->mentions[i];
+        size_t at, n;
+        if (m->type > NA_ENTITY_ORG || !m->value || !*m->value || one_word(m->text) ||
+            !abbreviation_after(text, len, m->end, &at, &n) || !abbreviates(text + at, n, m->text))
+            continue;
+        if (m->type == NA_ENTITY_PERSON)
+            m->type = NA_ENTITY_ORG;
+        for (size_t j = 0; j < s->count; j++) {
+            mention_t *a = &s->mentions[j];
+            if (j != i && a->type <= NA_ENTITY_ORG && strlen(a->text) == n && memcmp(a->text, text + at, n) == 0) {
+                a->type = m->type;
+                a->value = m->value;
+                a->country = m->type == NA_ENTITY_PLACE ? m->country : NULL;
+            }
+        }
+    }
+}
+
 /* Several spellings of one name in an article ("BANK OF AMERICA" in the
  * headline, "Bank of America" below) take the first one that is not all
  * capitals. */
@@ -1294,7 +1363,7 @@ static void canonical_values(const na_extractor_t *x, scratch_t *s)
 /* Fills EX's names: every value of a person, place or organisation
  * mention once per type, in order of first mention, salient when the
  * salient lists hold it.  After collect(). */
-static void collect_names(scratch_t *s, na_extraction_t *ex)
+static void collect_names(const na_extractor_t *x, scratch_t *s, na_extraction_t *ex)
 {
     na_strmap_clear(&s->names, NULL);
     /* What the salient sets ask of a name's mentions, less aboutness: a
@@ -1304,6 +1373,9 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
     size_t first = ex->name_count, cap = s->count ? s->count : 1;
     bool *strong = na_xcalloc(cap, sizeof *strong);
     unsigned *prose = na_xcalloc(cap, sizeof *prose);
+    /* "The French forward" names no place: a place met only as its
+     * people's word is a name of the article only when salient. */
+    bool *named = na_xcalloc(cap, sizeof *named);
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->type == NA_ENTITY_DATE || !m->value || !*m->value)
@@ -1331,11 +1403,13 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
             n->first = m->start;
         strong[(size_t)k - first] |= strong_evidence(m);
         prose[(size_t)k - first] += !m->weak;
+        named[(size_t)k - first] |= !(m->place >= 0 && x->places[m->place].kind == PLACE_DEMONYM);
     }
     size_t kept = first;
     for (size_t i = first; i < ex->name_count; i++) {
         na_extract_name_t *n = &ex->names[i];
-        if (n->salient || strong[i - first] || (n->type == NA_ENTITY_PERSON && prose[i - first] >= 2))
+        bool vouched = strong[i - first] || (n->type == NA_ENTITY_PERSON && prose[i - first] >= 2);
+        if (n->salient || (vouched && named[i - first]))
             ex->names[kept++] = *n;
         else
             free(n->name);
@@ -1343,6 +1417,7 @@ static void collect_names(scratch_t *s, na_extraction_t *ex)
     ex->name_count = kept;
     free(strong);
     free(prose);
+    free(named);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -2285,6 +2360,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     resolve_places(x, s);
     resolve_people(x, s);
     resolve_orgs(x, s);
+    expand_abbreviations(text, len, s);
     unify_spellings(s);
     canonical_values(x, s);
 
@@ -2299,7 +2375,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     collect(x, s, NA_ENTITY_PERSON, &ex->people);
     collect(x, s, NA_ENTITY_PLACE, &ex->places);
     collect(x, s, NA_ENTITY_ORG, &ex->orgs);
-    collect_names(s, ex);
+    collect_names(x, s, ex);
     if (ex->name_count > 1)
         qsort(ex->names, ex->name_count, sizeof *ex->names, name_cmp);
     return NA_OK;

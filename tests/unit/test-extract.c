@@ -153,6 +153,14 @@ static void run_dateline(const char *text, const char *dateline)
         printf("# na_extract: %s\n", err.message);
 }
 
+static bool has_name(na_entity_t type, const char *name)
+{
+    for (size_t i = 0; i < ex.name_count; i++)
+        if (ex.names[i].type == type && strcmp(ex.names[i].name, name) == 0)
+            return true;
+    return false;
+}
+
 static bool has_span(na_entity_t type, const char *value)
 {
     for (size_t i = 0; i < ex.span_count; i++)
@@ -200,6 +208,11 @@ static void test_not_prose(void)
     for (size_t i = 0; i < ex.name_count; i++)
         accra |= strcmp(ex.names[i].name, "Accra") == 0;
     CHECK(accra, "a place named once in prose is among the names");
+    run("Dock workers at the port of Lagos stopped work on Monday over unpaid wages.\n\n"
+        "The union said the strike would go on until the port authority paid what it owed.\n\n"
+        "Shipping agents said two vessels had turned away, one of them under a Greek captain.\n",
+        &pub_2025_06_16);
+    CHECK(!has_name(NA_ENTITY_PLACE, "Greece"), "a demonym in the body names no place");
 
     run_dateline("KOKOMO BANCORP SETS PAYOUT\n\nST. LOUIS, March 3 - Kokomo Bancorp said it would pay "
                  "a dividend.\n", "ST. LOUIS, March 3 -");
@@ -351,6 +364,19 @@ static void test_org_names(void)
         &pub_2025_06_16);
     CHECK_HAS(orgs, "Food and Drug Administration", "a name ending in an organisation word is taken whole");
     CHECK_NOT(people, "Drug Administration", "... and is no person");
+
+    run("Talks with the Northern Grain Growers Association (NGGA) broke down on Monday. "
+        "The NGGA said farmers would block roads.\n", &pub_2025_06_16);
+    CHECK(!has_name(NA_ENTITY_ORG, "NGGA") && !has_name(NA_ENTITY_PERSON, "NGGA") &&
+              !has_name(NA_ENTITY_PLACE, "NGGA"),
+          "an abbreviation the article defines is no second name");
+    CHECK(has_name(NA_ENTITY_ORG, "Northern Grain Growers Association"), "... it names its long form");
+    run("Shares of state miner Compania Minera Valdora (Comival) rose after the Comival board met.\n",
+        &pub_2025_06_16);
+    CHECK(has_name(NA_ENTITY_ORG, "Compania Minera Valdora") && !has_name(NA_ENTITY_PERSON, "Compania Minera Valdora"),
+          "a name with an abbreviation after it is no person");
+    run("Frank Miller (FM) arrived late; reporters waited for Mr Miller.\n", &pub_2025_06_16);
+    CHECK(has_name(NA_ENTITY_PERSON, "Frank Miller"), "initials that are not the name's do not make an organisation");
 }
 
 static void test_dates(void)
