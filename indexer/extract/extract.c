@@ -10,7 +10,6 @@
  */
 #include "extract.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1029,6 +1028,11 @@ static void resolve_orgs(const na_extractor_t *x, scratch_t *s)
     }
 }
 
+static bool alnum_byte(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'';
+}
+
 /* True when SHORT abbreviates LONG: its letters and digits are found in
  * LONG in order, case aside, the first at the start of LONG's first
  * word ("SPD" of "Social Democratic Party", "Pemex" of "Petroleos
@@ -1038,11 +1042,11 @@ static bool abbreviates(const char *shrt, size_t slen, const char *lng)
 {
     size_t l = strlen(lng);
     for (size_t k = slen; k-- > 0;) {
-        int c = tolower((unsigned char)shrt[k]);
-        if (!isalnum(c))
+        int c = na_ascii_lower((unsigned char)shrt[k]);
+        if (c == '&')
             continue;
         bool first = k == 0;
-        while (l > 0 && (tolower((unsigned char)lng[l - 1]) != c || (first && l > 1)))
+        while (l > 0 && (na_ascii_lower((unsigned char)lng[l - 1]) != c || (first && l > 1)))
             l--;
         if (l == 0)
             return false;
@@ -1051,21 +1055,23 @@ static bool abbreviates(const char *shrt, size_t slen, const char *lng)
     return l == 0;
 }
 
+static bool upper_byte(int c) { return c >= 'A' && c <= 'Z'; }
+
 /* The abbreviation an article defines right after a name, as in "the
  * Rapid Support Forces (RSF)": its start and length in TEXT, or false.
  * A legal suffix may come between ("Taiwan Semiconductor Manufacturing
- * Co (TSMC)"). */
+ * Co (TSMC)").  Letters, digits and '&', an ASCII capital first. */
 static bool abbreviation_after(const char *text, size_t len, size_t end, size_t *at, size_t *n)
 {
     size_t i = end;
-    while (i < len && i < end + 8 && text[i] != '(' && (isalpha((unsigned char)text[i]) || text[i] == '.' || text[i] == ' '))
+    while (i < len && i < end + 8 && (upper_byte(text[i] & ~32) || text[i] == '.' || text[i] == ' '))
         i++;
     if (i >= len || text[i] != '(' || i == end || text[i - 1] != ' ')
         return false;
-    size_t j = ++i, upper = 0;
-    while (j < len && j < i + 11 && (isalnum((unsigned char)text[j]) || text[j] == '&'))
-        upper += isupper((unsigned char)text[j++]) != 0;
-    if (j >= len || text[j] != ')' || j - i < 2 || !isupper((unsigned char)text[i]) || upper < 1)
+    size_t j = ++i;
+    while (j < len && j < i + 11 && ((alnum_byte(text[j]) && text[j] != '\'') || text[j] == '&'))
+        j++;
+    if (j >= len || text[j] != ')' || j - i < 2 || !upper_byte(text[i]))
         return false;
     *at = i;
     *n = j - i;
@@ -1360,6 +1366,12 @@ static void canonical_values(const na_extractor_t *x, scratch_t *s)
     }
 }
 
+/* True when M names its place by its people's word ("German"). */
+static bool by_demonym(const na_extractor_t *x, const mention_t *m)
+{
+    return m->place >= 0 && x->places[m->place].kind == PLACE_DEMONYM;
+}
+
 /* Fills EX's names: every value of a person, place or organisation
  * mention once per type, in order of first mention, salient when the
  * salient lists hold it.  After collect(). */
@@ -1403,7 +1415,7 @@ static void collect_names(const na_extractor_t *x, scratch_t *s, na_extraction_t
             n->first = m->start;
         strong[(size_t)k - first] |= strong_evidence(m);
         prose[(size_t)k - first] += !m->weak;
-        named[(size_t)k - first] |= !(m->place >= 0 && x->places[m->place].kind == PLACE_DEMONYM);
+        named[(size_t)k - first] |= !by_demonym(x, m);
     }
     size_t kept = first;
     for (size_t i = first; i < ex->name_count; i++) {
@@ -1488,11 +1500,6 @@ static void find_dates(na_extraction_t *ex, const na_extract_input_t *in, const 
 }
 
 /* ---- text that is not prose ---- */
-
-static bool alnum_byte(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'';
-}
 
 /* The line of TEXT (LEN bytes) that holds byte POS: [*LS, *LE).  Calls
  * for one text come in increasing POS, so the line found last is kept in
@@ -2367,8 +2374,7 @@ na_status_t na_extract(const na_extractor_t *x, const na_extract_input_t *in, na
     for (size_t i = 0; i < s->count; i++) {
         const mention_t *m = &s->mentions[i];
         if (m->value && *m->value)
-            push_span(ex, m->type, m->start, m->end, m->value,
-                      m->place >= 0 && x->places[m->place].kind == PLACE_DEMONYM);
+            push_span(ex, m->type, m->start, m->end, m->value, by_demonym(x, m));
     }
     if (ex->span_count > 1)
         qsort(ex->spans, ex->span_count, sizeof *ex->spans, span_cmp);
